@@ -1,0 +1,8 @@
+"""The demo loader runs these in order; each is idempotent."""
+
+from collections.abc import Callable
+
+from demo.fps import load_fps
+from demo.people import load_people
+
+DEMO_STEPS: list[Callable[[], object]] = [load_people, load_fps]

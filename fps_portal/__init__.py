@@ -1,0 +1,3 @@
+from fps_portal.celery import app as celery_app
+
+__all__ = ["celery_app"]

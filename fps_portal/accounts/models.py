@@ -1,0 +1,212 @@
+"""People, the organisations they act for, and the role each membership gives them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        if not email:
+            raise ValueError("A user needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with an e-mail address. What they may do comes from a Membership."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Platform administrator: may use the back office.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class OrganisationKind(models.TextChoices):
+    AUTHORITY = "authority", "Local authority"
+    PROVIDER = "provider", "Provider"
+    FORUM = "forum", "Parent-carer forum"
+
+
+class Organisation(models.Model):
+    """Any body a user acts for: a local authority, a provider organisation or a parent-carer forum.
+
+    One table for all three keeps a single scoping rule ("the actor's organisation") for every
+    page, endpoint and selector. Authority-only columns are blank for the other kinds.
+    """
+
+    kind = models.CharField(max_length=16, choices=OrganisationKind.choices)
+    name = models.CharField(max_length=200)
+    legal_name = models.CharField(max_length=200, blank=True)
+    # Authorities
+    ons_code = models.CharField("ONS code", max_length=9, blank=True)
+    dfe_code = models.CharField("DfE (GIAS) code", max_length=3, blank=True)
+    is_lead = models.BooleanField("lead authority", default=False)
+    # Providers
+    companies_house_number = models.CharField(max_length=8, blank=True)
+    charity_number = models.CharField(max_length=8, blank=True)
+    # Forums belong to one authority, or to none for the regional forum.
+    forum_authority = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="forums",
+        limit_choices_to={"kind": OrganisationKind.AUTHORITY},
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ons_code"], condition=Q(kind="authority"), name="unique_authority_ons_code"
+            ),
+            models.UniqueConstraint(
+                fields=["is_lead"], condition=Q(is_lead=True), name="one_lead_authority"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_lead=False) | Q(kind="authority"), name="only_authorities_lead"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_authority(self) -> bool:
+        return self.kind == OrganisationKind.AUTHORITY
+
+    @property
+    def is_provider(self) -> bool:
+        return self.kind == OrganisationKind.PROVIDER
+
+    @property
+    def is_forum(self) -> bool:
+        return self.kind == OrganisationKind.FORUM
+
+
+class AuthorityManager(models.Manager["Authority"]):
+    def get_queryset(self) -> models.QuerySet[Authority]:
+        return super().get_queryset().filter(kind=OrganisationKind.AUTHORITY)
+
+
+class Authority(Organisation):
+    """A local authority: the lead authority runs the FPS, every authority places children."""
+
+    objects = AuthorityManager()  # type: ignore[assignment,misc]
+
+    class Meta:
+        proxy = True
+        verbose_name_plural = "authorities"
+
+
+class Role(models.TextChoices):
+    LEAD_EVALUATOR = "lead_evaluator", "Lead evaluator / FPS administrator"
+    COMMISSIONER = "commissioner", "Commissioner / placements officer"
+    QA_OFFICER = "qa_officer", "QA officer"
+    SENIOR_MANAGER = "senior_manager", "Senior manager"
+    PROVIDER_USER = "provider_user", "Provider user"
+    FORUM_MEMBER = "forum_member", "Parent-carer forum member"
+
+
+ROLE_ORGANISATION_KIND: dict[str, str] = {
+    Role.LEAD_EVALUATOR: OrganisationKind.AUTHORITY,
+    Role.COMMISSIONER: OrganisationKind.AUTHORITY,
+    Role.QA_OFFICER: OrganisationKind.AUTHORITY,
+    Role.SENIOR_MANAGER: OrganisationKind.AUTHORITY,
+    Role.PROVIDER_USER: OrganisationKind.PROVIDER,
+    Role.FORUM_MEMBER: OrganisationKind.FORUM,
+}
+
+
+class SeniorPosition(models.TextChoices):
+    """Which senior post a senior manager holds: rating alerts and sign-offs go to named posts."""
+
+    DCS = "dcs", "Director of Children's Services"
+    HEAD_OF_SERVICE_COMMISSIONING = "head_of_service_commissioning", "Head of service, commissioning"
+    HEAD_OF_CHILDRENS_SERVICES = "head_of_childrens_services", "Head of children's services"
+    COMMISSIONING_SERVICE_MANAGER = "commissioning_service_manager", "Commissioning service manager"
+    CSW_SERVICE_MANAGER = "csw_service_manager", "CSW service manager"
+
+
+class Membership(models.Model):
+    """Gives one user one role in one organisation. A user may hold several, one at a time."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    senior_position = models.CharField(max_length=40, choices=SeniorPosition.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership"),
+            models.CheckConstraint(
+                condition=Q(senior_position="") | Q(role="senior_manager"),
+                name="senior_position_only_for_senior_managers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.organisation_id is not None and (
+            problems := membership_problems(
+                organisation=self.organisation, role=self.role, senior_position=self.senior_position
+            )
+        ):
+            raise ValidationError(problems)
+
+
+def membership_problems(*, organisation: Organisation, role: str, senior_position: str = "") -> dict[str, str]:
+    """Why this role cannot be held in this organisation, by field; empty when it can."""
+    problems: dict[str, str] = {}
+    expected_kind = ROLE_ORGANISATION_KIND.get(role)
+    if expected_kind is None:
+        problems["role"] = "Select a role."
+    elif organisation.kind != expected_kind:
+        problems["role"] = (
+            f"A {Role(role).label.lower()} must belong to a {OrganisationKind(expected_kind).label.lower()}."
+        )
+    elif role == Role.LEAD_EVALUATOR and not organisation.is_lead:
+        problems["role"] = "Lead evaluators belong to the lead authority."
+    if senior_position and role != Role.SENIOR_MANAGER:
+        problems["senior_position"] = "Only senior managers hold a senior position."
+    if role == Role.SENIOR_MANAGER and not senior_position:
+        problems["senior_position"] = "Select the senior manager's position."
+    return problems

@@ -1,0 +1,38 @@
+"""The demo's sign-ins: one per role, shared by the demo loader and the `make run` banner."""
+
+from dataclasses import dataclass
+
+# Demo only: `load_demo_data` refuses to run with production settings.
+DEMO_PASSWORD = "placements-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    description: str
+    organisation: str  # an authority's name, or a provider's / forum's demo name
+    role: str  # "" for the platform administrator
+    senior_position: str = ""
+
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin@nwsend.example", "Pat Admin", "platform administrator (back office)", "", ""),
+    DemoAccount("lead@cheshireeast.example", "Lee Evans", "lead evaluator, Cheshire East (lead authority)",
+                "Cheshire East", "lead_evaluator"),
+    DemoAccount("evaluator@cheshireeast.example", "Sam Okafor", "second evaluator, Cheshire East",
+                "Cheshire East", "lead_evaluator"),
+    DemoAccount("placements@sefton.example", "Chris Doyle", "commissioner / placements officer, Sefton",
+                "Sefton", "commissioner"),
+    DemoAccount("placements@blackpool.example", "Jo Bennett", "commissioner, Blackpool", "Blackpool",
+                "commissioner"),
+    DemoAccount("qa@sefton.example", "Ravi Shah", "QA officer, Sefton", "Sefton", "qa_officer"),
+    DemoAccount("dcs@sefton.example", "Morgan Hale", "senior manager (DCS), Sefton", "Sefton",
+                "senior_manager", "dcs"),
+    DemoAccount("bids@oakfield.example", "Alex Morgan", "provider bid writer, Oakfield Learning Trust",
+                "Oakfield Learning Trust", "provider_user"),
+    DemoAccount("bids@northshore.example", "Kim Tran", "provider user, Northshore Care and Education (applying)",
+                "Northshore Care and Education", "provider_user"),
+    DemoAccount("forum@seftonparentcarers.example", "Dana Price", "parent-carer forum member, Sefton",
+                "Sefton Parent Carer Forum", "forum_member"),
+)

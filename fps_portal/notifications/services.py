@@ -1,0 +1,79 @@
+"""Telling people things: an in-app notification now, an e-mail from a worker after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from fps_portal.notifications.models import Notification
+
+if TYPE_CHECKING:
+    from fps_portal.accounts.models import User
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    event_key: str,
+    subject: str,
+    body: str,
+    url: str = "",
+    send_email: bool = True,
+) -> list[Notification]:
+    """Create one notification per recipient for this event, skipping anyone already told.
+
+    Safe to call twice for the same event: the second call creates nothing and sends nothing.
+    E-mails are queued only once the surrounding transaction commits.
+    """
+    from fps_portal.notifications.tasks import send_notification_email
+
+    created: list[Notification] = []
+    for user in {u.pk: u for u in recipients if u.is_active}.values():
+        with transaction.atomic():
+            notification, was_created = Notification.objects.get_or_create(
+                recipient=user,
+                event_key=event_key,
+                defaults={"subject": subject[:200], "body": body, "url": url, "send_email": send_email},
+            )
+        if was_created:
+            created.append(notification)
+            if send_email:
+                notification_id = notification.pk
+                transaction.on_commit(
+                    lambda nid=notification_id: send_notification_email.delay(nid)  # type: ignore[misc]
+                )
+    return created
+
+
+def notification_deliver_email(*, notification_id: int) -> bool:
+    """Send the e-mail for one notification unless it has gone already. True when sent now."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, send_email=True, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
+        send_mail(
+            subject=f"{notification.subject} – North West SEND Placements",
+            message=f"{notification.body}{link}\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.recipient.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])

@@ -1,0 +1,43 @@
+"""Who sees which people, organisations, notifications and audit events."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from fps_portal.accounts.models import Membership, Organisation, OrganisationKind, User
+from fps_portal.actors import Actor
+from fps_portal.audit.models import AuditEvent
+from fps_portal.notifications.models import Notification
+from fps_portal.scoping import register_scope
+
+
+@register_scope(Organisation)
+def _organisations(qs: QuerySet[Organisation], actor: Actor) -> QuerySet[Organisation]:
+    # Authorities are public reference data; a provider's or forum's record is seen by its own
+    # members and by authority staff (who buy from providers); forums see only themselves.
+    if actor.is_authority or actor.is_platform_admin:
+        return qs
+    return qs.filter(Q(kind=OrganisationKind.AUTHORITY) | Q(pk=actor.organisation_id))
+
+
+@register_scope(Membership)
+def _memberships(qs: QuerySet[Membership], actor: Actor) -> QuerySet[Membership]:
+    return qs.filter(organisation_id=actor.organisation_id)
+
+
+@register_scope(User)
+def _users(qs: QuerySet[User], actor: Actor) -> QuerySet[User]:
+    return qs.filter(memberships__organisation_id=actor.organisation_id).distinct()
+
+
+@register_scope(Notification)
+def _notifications(qs: QuerySet[Notification], actor: Actor) -> QuerySet[Notification]:
+    return qs.filter(recipient=actor.user)
+
+
+@register_scope(AuditEvent)
+def _audit_events(qs: QuerySet[AuditEvent], actor: Actor) -> QuerySet[AuditEvent]:
+    # An organisation's own trail; the lead authority's evaluators do not see other authorities'.
+    if actor.organisation_id is None:
+        return qs.none()
+    return qs.filter(organisation_id=actor.organisation_id)

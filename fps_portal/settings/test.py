@@ -1,0 +1,16 @@
+"""The test suite: the database and broker come from DATABASE_URL / REDIS_URL when set."""
+
+from fps_portal.settings.base import *  # noqa: F403
+from fps_portal.settings.base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process, after commit, exactly as a worker would run them; the worker itself is
+# exercised by the integration tests marked `worker`.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_TASK_EAGER_PROPAGATES = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from fps_portal.health import healthz
+from fps_portal.web import views
+from fps_portal.web.forms import EmailAuthenticationForm, GovukPasswordResetForm, GovukSetPasswordForm
+
+admin.site.site_header = "North West SEND Placements – back office"
+admin.site.site_title = "NW SEND Placements back office"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification-open"),
+    path("account/organisation/", views.switch_membership, name="switch-membership"),
+    path("accessibility/", views.static_page("pages/accessibility.html"), name="accessibility"),
+    path("privacy/", views.static_page("pages/privacy.html"), name="privacy"),
+    path(
+        "account/sign-in/",
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=GovukPasswordResetForm),
+        name="password_reset",
+    ),
+    path("account/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "account/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=GovukSetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("healthz", healthz, name="healthz"),
+    # The composition root: each app's routes are included by name, so no app imports another.
+    path("api/v1/", include("fps_portal.api.urls")),
+    path("api/v1/", include("providers.api_urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("back-office/", admin.site.urls),
+]
