@@ -47,4 +47,5 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("back-office/", admin.site.urls),
+    path("", include("providers.urls")),
 ]

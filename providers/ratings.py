@@ -29,12 +29,7 @@ class Band(models.TextChoices):
 # unreadable, so it must not outrank something an inspectorate actually published: a missing report
 # card in one remit would otherwise hide an Inadequate, or a Requires improvement, in another from
 # the alerts and from QA's risk order. It still outranks pass, since nobody has vouched for it.
-BAND_SEVERITY: dict[str, int] = {
-    Band.PASS.value: 0,
-    Band.UNKNOWN.value: 1,
-    Band.CONCERN.value: 2,
-    Band.FAIL.value: 3,
-}
+BAND_SEVERITY: dict[str, int] = {Band.PASS: 0, Band.UNKNOWN: 1, Band.CONCERN: 2, Band.FAIL: 3}
 
 
 class Framework(models.TextChoices):
@@ -151,8 +146,12 @@ _SCOTLAND = Scale(
 _CQC = Scale(("Outstanding", "Good", "Requires improvement", "Inadequate"))
 
 
-def _each(scale: Scale, *, required: bool = True, **labels: str) -> tuple[Area, ...]:
-    return tuple(Area(key, label, scale, required) for key, label in labels.items())
+def _required(scale: Scale, /, **labels: str) -> tuple[Area, ...]:
+    return tuple(Area(key, label, scale) for key, label in labels.items())
+
+
+def _optional(scale: Scale, /, **labels: str) -> tuple[Area, ...]:
+    return tuple(Area(key, label, scale, required=False) for key, label in labels.items())
 
 
 _EIF = {
@@ -165,6 +164,12 @@ _EIF_OPTIONAL = {
     "early_years_provision": "Early years provision",
     "sixth_form_provision": "Sixth form",
 }
+_CIF = {
+    "outcomes_for_pupils": "Outcomes for pupils",
+    "quality_of_teaching_learning_and_assessment": "Quality of teaching, learning and assessment",
+    "personal_development_behaviour_and_welfare": "Personal development, behaviour and welfare",
+    "sixteen_to_nineteen_study_programmes": "16 to 19 study programmes",
+}
 _SAFEGUARDING_EFFECTIVE = {"safeguarding_is_effective": "Safeguarding is effective"}
 
 FRAMEWORK_SPEC: dict[str, tuple[Area, ...]] = {
@@ -172,25 +177,18 @@ FRAMEWORK_SPEC: dict[str, tuple[Area, ...]] = {
     # required, since the key judgements changed between them.
     Framework.OFSTED_4POINT.value: (
         Area("overall_effectiveness", "Overall effectiveness", _OFSTED_4),
-        *_each(_OFSTED_4, required=False, **_EIF, **_EIF_OPTIONAL),
-        *_each(
-            _OFSTED_4,
-            required=False,
-            outcomes_for_pupils="Outcomes for pupils",
-            quality_of_teaching_learning_and_assessment="Quality of teaching, learning and assessment",
-            personal_development_behaviour_and_welfare="Personal development, behaviour and welfare",
-            sixteen_to_nineteen_study_programmes="16 to 19 study programmes",
-        ),
-        *_each(_YES_NO, required=False, **_SAFEGUARDING_EFFECTIVE),
+        *_optional(_OFSTED_4, **_EIF, **_EIF_OPTIONAL),
+        *_optional(_OFSTED_4, **_CIF),
+        *_optional(_YES_NO, **_SAFEGUARDING_EFFECTIVE),
     ),
     Framework.OFSTED_EIF_NO_HEADLINE.value: (
-        Area("overall_effectiveness", "Overall effectiveness", _NOT_JUDGED, required=False),
-        *_each(_OFSTED_4, **_EIF),
-        *_each(_OFSTED_4, required=False, **_EIF_OPTIONAL),
-        *_each(_YES_NO, **_SAFEGUARDING_EFFECTIVE),
+        *_optional(_NOT_JUDGED, overall_effectiveness="Overall effectiveness"),
+        *_required(_OFSTED_4, **_EIF),
+        *_optional(_OFSTED_4, **_EIF_OPTIONAL),
+        *_required(_YES_NO, **_SAFEGUARDING_EFFECTIVE),
     ),
     Framework.OFSTED_REPORT_CARD.value: (
-        *_each(
+        *_required(
             _REPORT_CARD,
             inclusion="Inclusion",
             curriculum_and_teaching="Curriculum and teaching",
@@ -198,14 +196,12 @@ FRAMEWORK_SPEC: dict[str, tuple[Area, ...]] = {
             attendance_and_behaviour="Attendance and behaviour",
             personal_development_and_wellbeing="Personal development and wellbeing",
         ),
-        *_each(
-            _REPORT_CARD, required=False, early_years="Early years", post_16="Post-16 provision"
-        ),
+        *_optional(_REPORT_CARD, early_years="Early years", post_16="Post-16 provision"),
         Area("leadership_and_governance", "Leadership and governance", _REPORT_CARD),
         Area("safeguarding", "Safeguarding standards", _MET),
     ),
     Framework.OFSTED_ISS.value: (
-        *_each(
+        *_required(
             _MET,
             part_1="Part 1: quality of education",
             part_2="Part 2: spiritual, moral, social and cultural development",
@@ -216,15 +212,15 @@ FRAMEWORK_SPEC: dict[str, tuple[Area, ...]] = {
             part_7="Part 7: manner in which complaints are handled",
             part_8="Part 8: quality of leadership and management",
         ),
-        Area("overall_compliance", "Overall compliance with the ISS", _MET, required=False),
+        *_optional(_MET, overall_compliance="Overall compliance with the ISS"),
     ),
-    Framework.SCCIF.value: _each(
+    Framework.SCCIF.value: _required(
         _SCCIF,
         overall_experiences_and_progress="Overall experiences and progress",
         helped_and_protected="How well children are helped and protected",
         leaders_and_managers="Effectiveness of leaders and managers",
     ),
-    Framework.ISI_2023.value: _each(
+    Framework.ISI_2023.value: _required(
         _MET,
         leadership_and_management="Leadership and management, and governance",
         quality_of_education="Quality of education, training and recreation",
@@ -232,12 +228,11 @@ FRAMEWORK_SPEC: dict[str, tuple[Area, ...]] = {
         social_and_economic_education="Social and economic education",
         safeguarding="Safeguarding",
     ),
-    Framework.ESTYN_2022.value: _each(_ESTYN, follow_up="Follow-up activity"),
+    Framework.ESTYN_2022.value: _required(_ESTYN, follow_up="Follow-up activity"),
     # Which indicators are graded varies by inspectorate and visit, so none is required on its
     # own; a judgement with no graded indicator at all is unknown.
-    Framework.SCOTLAND_6POINT.value: _each(
+    Framework.SCOTLAND_6POINT.value: _optional(
         _SCOTLAND,
-        required=False,
         leadership_of_change="1.3 Leadership of change",
         learning_teaching_and_assessment="2.3 Learning, teaching and assessment",
         wellbeing_equality_and_inclusion="3.1 Ensuring wellbeing, equality and inclusion",
@@ -248,9 +243,8 @@ FRAMEWORK_SPEC: dict[str, tuple[Area, ...]] = {
         setting="How good is our setting?",
         care_and_support_planning="How well is our care and support planned?",
     ),
-    Framework.CQC.value: _each(
+    Framework.CQC.value: _optional(
         _CQC,
-        required=False,
         overall="Overall",
         safe="Safe",
         effective="Effective",

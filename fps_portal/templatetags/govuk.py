@@ -36,6 +36,7 @@ from typing import Any, TypedDict
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
+from django.forms.widgets import Input
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -106,7 +107,7 @@ def _kind(widget: forms.Widget) -> str:
         return "number"
     if isinstance(widget, forms.PasswordInput):
         return "password"
-    if isinstance(widget, forms.Input):
+    if isinstance(widget, Input):
         return "input"
     return "other"
 
@@ -164,7 +165,7 @@ def _render_control(
         render_with = forms.FileInput(attrs=dict(widget.attrs))
     elif input_type and kind == "input":
         typed_widget = copy.deepcopy(widget)
-        assert isinstance(typed_widget, forms.Input)
+        assert isinstance(typed_widget, Input)
         typed_widget.input_type = input_type
         render_with = typed_widget
     return SafeString(field.as_widget(widget=render_with, attrs=attrs))
