@@ -159,10 +159,11 @@ def _render_control(
         attrs.setdefault("inputmode", "decimal" if decimal else "numeric")
         attrs.setdefault("spellcheck", "false")
         render_with = number_widget
-    elif kind == "file":
+    elif kind == "file" and isinstance(widget, forms.ClearableFileInput):
         # Django's ClearableFileInput adds its own "Currently / Clear" markup;
         # file.html renders those parts in GOV.UK style instead.
         render_with = forms.FileInput(attrs=dict(widget.attrs))
+        render_with.allow_multiple_selected = widget.allow_multiple_selected
     elif input_type and kind == "input":
         typed_widget = copy.deepcopy(widget)
         assert isinstance(typed_widget, Input)
