@@ -1,4 +1,5 @@
-"""The Celery application. Settings come from Django's (CELERY_* names); tasks are autodiscovered."""
+"""The Celery application. Settings come from Django's (CELERY_* names); tasks are
+autodiscovered."""
 
 import os
 

@@ -40,6 +40,8 @@ def portal(request: HttpRequest) -> dict[str, object]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        active = request.path == url or (url != "/" and request.path.startswith(url) and entry.url_name != "dashboard")
+        active = request.path == url or (
+            url != "/" and request.path.startswith(url) and entry.url_name != "dashboard"
+        )
         items.append({"label": entry.label, "url": url, "active": active})
     return {"actor": actor, "nav_items": items}

@@ -47,8 +47,18 @@ def main() -> int:
     commands = {
         "web": [python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         # One process: the demo's SQLite database takes one writer at a time.
-        "worker": [python, "-m", "celery", "-A", "fps_portal", "worker", "--pool=solo", "--loglevel=INFO",
-                   "--without-gossip", "--without-mingle"],
+        "worker": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "fps_portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         "beat": [python, "-m", "celery", "-A", "fps_portal", "beat", "--loglevel=INFO"],
     }
     processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
@@ -66,7 +76,10 @@ def main() -> int:
     while not stopping:
         for name, process in processes.items():
             if process.poll() is not None:
-                print(f"{name} stopped with exit code {process.returncode}; stopping the others.", flush=True)
+                print(
+                    f"{name} stopped with exit code {process.returncode}; stopping the others.",
+                    flush=True,
+                )
                 exit_code = process.returncode or 1
                 stopping = True
         time.sleep(0.5)

@@ -45,8 +45,11 @@ def _worker() -> dict[str, object]:
     age = timezone.now() - beat.beat_at
     limit = datetime.timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE_SECONDS)
     state = "ok" if age <= limit else "down"
-    return {"status": state, "last_heartbeat_at": beat.beat_at.isoformat(),
-            "age_seconds": int(age.total_seconds())}
+    return {
+        "status": state,
+        "last_heartbeat_at": beat.beat_at.isoformat(),
+        "age_seconds": int(age.total_seconds()),
+    }
 
 
 @never_cache
@@ -54,4 +57,6 @@ def _worker() -> dict[str, object]:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database(), "broker": _broker(), "worker": _worker()}
     healthy = all(check["status"] == "ok" for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
+    )

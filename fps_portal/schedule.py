@@ -2,10 +2,7 @@
 that every name is registered. Jobs are idempotent: a run repeated or overlapping changes nothing
 twice."""
 
-from celery.schedules import crontab
-
 BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "worker-heartbeat": {"task": "portal.worker_heartbeat", "schedule": 30.0},
     "notifications-resend-unsent": {"task": "notifications.resend_unsent", "schedule": 600.0},
 }
-

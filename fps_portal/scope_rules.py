@@ -22,11 +22,15 @@ def _organisations(qs: QuerySet[Organisation], actor: Actor) -> QuerySet[Organis
 
 @register_scope(Membership)
 def _memberships(qs: QuerySet[Membership], actor: Actor) -> QuerySet[Membership]:
+    if actor.organisation_id is None:
+        return qs.none()
     return qs.filter(organisation_id=actor.organisation_id)
 
 
 @register_scope(User)
 def _users(qs: QuerySet[User], actor: Actor) -> QuerySet[User]:
+    if actor.organisation_id is None:
+        return qs.none()
     return qs.filter(memberships__organisation_id=actor.organisation_id).distinct()
 
 

@@ -34,7 +34,9 @@ def has_scope_rule(model: type[models.Model]) -> bool:
     return model in _rules
 
 
-def scoped(model: type[M], actor: Actor | None, queryset: models.QuerySet[M] | None = None) -> models.QuerySet[M]:
+def scoped(
+    model: type[M], actor: Actor | None, queryset: models.QuerySet[M] | None = None
+) -> models.QuerySet[M]:
     """Objects of `model` that `actor` may see; none when there is no actor or no rule."""
     base = queryset if queryset is not None else model._default_manager.all()
     rule = _rules.get(model)
@@ -44,7 +46,7 @@ def scoped(model: type[M], actor: Actor | None, queryset: models.QuerySet[M] | N
 
 
 def get_scoped_or_404(model: type[M], actor: Actor | None, **lookup: object) -> M:
-    """One object the actor may see. Another organisation's object answers exactly like a missing one."""
+    """One object the actor may see; another organisation's answers exactly like a missing one."""
     try:
         return scoped(model, actor).get(**lookup)
     except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]

@@ -10,5 +10,7 @@ from fps_portal.models import WorkerHeartbeat
 def worker_heartbeat() -> str:
     """Proves a worker is consuming the queue; /healthz reads the newest beat."""
     hostname = socket.gethostname()
-    WorkerHeartbeat.objects.update_or_create(hostname=hostname, defaults={"beat_at": timezone.now()})
+    WorkerHeartbeat.objects.update_or_create(
+        hostname=hostname, defaults={"beat_at": timezone.now()}
+    )
     return hostname

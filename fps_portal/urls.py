@@ -5,9 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from fps_portal.health import healthz
 from fps_portal.web import views
-from fps_portal.web.forms import EmailAuthenticationForm, GovukPasswordResetForm, GovukSetPasswordForm
+from fps_portal.web.forms import (
+    EmailAuthenticationForm,
+    GovukPasswordResetForm,
+    GovukSetPasswordForm,
+)
 
-admin.site.site_header = "North West SEND Placements – back office"
+admin.site.site_header = "North West SEND Placements – back office"  # noqa: RUF001
 admin.site.site_title = "NW SEND Placements back office"
 
 urlpatterns = [
@@ -20,7 +24,9 @@ urlpatterns = [
     path("privacy/", views.static_page("pages/privacy.html"), name="privacy"),
     path(
         "account/sign-in/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
@@ -29,7 +35,11 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=GovukPasswordResetForm),
         name="password_reset",
     ),
-    path("account/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "account/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "account/password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(form_class=GovukSetPasswordForm),

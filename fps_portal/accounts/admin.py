@@ -28,7 +28,7 @@ class PortalUserChangeForm(UserChangeForm[User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     ordering = ["email"]
@@ -41,7 +41,9 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "created_at")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
     readonly_fields = ["last_login", "created_at"]
 
 

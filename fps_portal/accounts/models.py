@@ -34,7 +34,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text="Platform administrator: may use the back office.")
+    is_staff = models.BooleanField(
+        default=False, help_text="Platform administrator: may use the back office."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -75,7 +77,11 @@ class Organisation(models.Model):
     charity_number = models.CharField(max_length=8, blank=True)
     # Forums belong to one authority, or to none for the regional forum.
     forum_authority = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="forums",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forums",
         limit_choices_to={"kind": OrganisationKind.AUTHORITY},
     )
     address = models.TextField(blank=True)
@@ -123,7 +129,7 @@ class AuthorityManager(models.Manager["Authority"]):
 class Authority(Organisation):
     """A local authority: the lead authority runs the FPS, every authority places children."""
 
-    objects = AuthorityManager()  # type: ignore[assignment,misc]
+    objects = AuthorityManager()  # type: ignore[misc]
 
     class Meta:
         proxy = True
@@ -153,7 +159,10 @@ class SeniorPosition(models.TextChoices):
     """Which senior post a senior manager holds: rating alerts and sign-offs go to named posts."""
 
     DCS = "dcs", "Director of Children's Services"
-    HEAD_OF_SERVICE_COMMISSIONING = "head_of_service_commissioning", "Head of service, commissioning"
+    HEAD_OF_SERVICE_COMMISSIONING = (
+        "head_of_service_commissioning",
+        "Head of service, commissioning",
+    )
     HEAD_OF_CHILDRENS_SERVICES = "head_of_childrens_services", "Head of children's services"
     COMMISSIONING_SERVICE_MANAGER = "commissioning_service_manager", "Commissioning service manager"
     CSW_SERVICE_MANAGER = "csw_service_manager", "CSW service manager"
@@ -163,7 +172,9 @@ class Membership(models.Model):
     """Gives one user one role in one organisation. A user may hold several, one at a time."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(max_length=32, choices=Role.choices)
     senior_position = models.CharField(max_length=40, choices=SeniorPosition.choices, blank=True)
     is_active = models.BooleanField(default=True)
@@ -172,7 +183,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["organisation__name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="unique_membership"
+            ),
             models.CheckConstraint(
                 condition=Q(senior_position="") | Q(role="senior_manager"),
                 name="senior_position_only_for_senior_managers",
@@ -180,7 +193,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+        return f"{self.user} – {self.get_role_display()}, {self.organisation}"  # noqa: RUF001
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
@@ -193,16 +206,18 @@ class Membership(models.Model):
             raise ValidationError(problems)
 
 
-def membership_problems(*, organisation: Organisation, role: str, senior_position: str = "") -> dict[str, str]:
+def membership_problems(
+    *, organisation: Organisation, role: str, senior_position: str = ""
+) -> dict[str, str]:
     """Why this role cannot be held in this organisation, by field; empty when it can."""
     problems: dict[str, str] = {}
     expected_kind = ROLE_ORGANISATION_KIND.get(role)
     if expected_kind is None:
         problems["role"] = "Select a role."
     elif organisation.kind != expected_kind:
-        problems["role"] = (
-            f"A {Role(role).label.lower()} must belong to a {OrganisationKind(expected_kind).label.lower()}."
-        )
+        role_label = Role(role).label.lower()
+        kind_label = OrganisationKind(expected_kind).label.lower()
+        problems["role"] = f"A {role_label} must belong to a {kind_label}."
     elif role == Role.LEAD_EVALUATOR and not organisation.is_lead:
         problems["role"] = "Lead evaluators belong to the lead authority."
     if senior_position and role != Role.SENIOR_MANAGER:

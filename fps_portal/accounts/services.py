@@ -12,28 +12,48 @@ from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput
 
 
-def user_create(*, actor: Actor | None, email: str, full_name: str, password: str | None = None) -> User:
+def user_create(
+    *, actor: Actor | None, email: str, full_name: str, password: str | None = None
+) -> User:
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
-        raise InvalidInput("A user with this email address already exists.", fields={"email": "Already in use."})
+        raise InvalidInput(
+            "A user with this email address already exists.", fields={"email": "Already in use."}
+        )
     with transaction.atomic():
         user = User.objects.create_user(email, password, full_name=full_name)
-        audit_record(actor=actor, verb=AuditVerb.CREATED, obj=user, after={"email": email, "full_name": full_name})
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.CREATED,
+            obj=user,
+            after={"email": email, "full_name": full_name},
+        )
     return user
 
 
 def membership_create(
-    *, actor: Actor | None, user: User, organisation: Organisation, role: str, senior_position: str = ""
+    *,
+    actor: Actor | None,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    senior_position: str = "",
 ) -> Membership:
-    if problems := membership_problems(organisation=organisation, role=role, senior_position=senior_position):
+    if problems := membership_problems(
+        organisation=organisation, role=role, senior_position=senior_position
+    ):
         raise InvalidInput(next(iter(problems.values())), fields=problems)
     with transaction.atomic():
         membership, _ = Membership.objects.get_or_create(
-            user=user, organisation=organisation, role=role,
+            user=user,
+            organisation=organisation,
+            role=role,
             defaults={"senior_position": senior_position},
         )
         audit_record(
-            actor=actor, verb=AuditVerb.CREATED, obj=membership,
+            actor=actor,
+            verb=AuditVerb.CREATED,
+            obj=membership,
             after=snapshot(membership, ["user_id", "organisation_id", "role", "senior_position"]),
         )
     return membership

@@ -14,7 +14,7 @@ from fps_portal.scoping import scoped
 M = TypeVar("M", bound=models.Model)
 
 
-class ScopedGenericViewSet(viewsets.GenericViewSet, Generic[M]):  # type: ignore[type-arg]
+class ScopedGenericViewSet(viewsets.GenericViewSet[M], Generic[M]):
     """`model` is read through `scoped(model, actor)`; `optimise` adds joins for the serializer.
 
     Set `allowed_roles` to restrict the endpoint to some roles (others get 403); objects outside

@@ -1,6 +1,6 @@
 """One error shape for the whole API:
 
-    {"error": {"code": "validation_error", "message": "...", "fields": {"name": ["..."]}}}
+{"error": {"code": "validation_error", "message": "...", "fields": {"name": ["..."]}}}
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
-        fields = _flatten(detail) if isinstance(detail, dict) else {"non_field_errors": _flatten(detail)}
+        fields = (
+            _flatten(detail) if isinstance(detail, dict) else {"non_field_errors": _flatten(detail)}
+        )
         response.data = error_body("validation_error", "Check the highlighted fields.", fields)
     elif isinstance(exc, exceptions.APIException):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"

@@ -33,7 +33,7 @@ COMMON_PARAMETERS = frozenset({"cursor", "page_size", "ordering", "format"})
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """Uses StrictFilterSet for `filterset_fields`, and refuses parameters the view does not know."""
+    """Uses StrictFilterSet for `filterset_fields`; refuses parameters the view does not know."""
 
     filterset_base = StrictFilterSet
 
@@ -44,5 +44,7 @@ class StrictFilterBackend(DjangoFilterBackend):
             known |= set(filterset_class.base_filters)
         unknown = sorted(set(request.query_params) - known)
         if unknown and getattr(view, "action", "list") == "list":
-            raise ValidationError({name: ["This is not a parameter of this list."] for name in unknown})
+            raise ValidationError(
+                {name: ["This is not a parameter of this list."] for name in unknown}
+            )
         return super().filter_queryset(request, queryset, view)

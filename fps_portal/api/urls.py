@@ -1,4 +1,5 @@
-"""The portal's own API routes. Apps add theirs in `<app>/api_urls.py`, included by the root URLconf."""
+"""The portal's own API routes. Apps add theirs in `<app>/api_urls.py`, included by the root
+URLconf."""
 
 from django.urls import path
 from rest_framework.routers import DefaultRouter

@@ -10,7 +10,14 @@ from fps_portal.audit.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the back office may search the log but never change it."""
 
-    list_display = ["occurred_at", "actor_label", "organisation", "verb", "object_type", "object_repr"]
+    list_display = [
+        "occurred_at",
+        "actor_label",
+        "organisation",
+        "verb",
+        "object_type",
+        "object_repr",
+    ]
     list_filter = ["verb", "object_type"]
     search_fields = ["actor_label", "object_repr", "object_id", "request_id", "reason"]
     date_hierarchy = "occurred_at"

@@ -28,7 +28,9 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "event_key"], name="one_notification_per_event")
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"], name="one_notification_per_event"
+            )
         ]
         indexes = [models.Index(fields=["recipient", "read_at"])]
 

@@ -38,7 +38,12 @@ def notify(
             notification, was_created = Notification.objects.get_or_create(
                 recipient=user,
                 event_key=event_key,
-                defaults={"subject": subject[:200], "body": body, "url": url, "send_email": send_email},
+                defaults={
+                    "subject": subject[:200],
+                    "body": body,
+                    "url": url,
+                    "send_email": send_email,
+                },
             )
         if was_created:
             created.append(notification)
@@ -63,7 +68,7 @@ def notification_deliver_email(*, notification_id: int) -> bool:
             return False
         link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
         send_mail(
-            subject=f"{notification.subject} – North West SEND Placements",
+            subject=f"{notification.subject} – North West SEND Placements",  # noqa: RUF001
             message=f"{notification.body}{link}\n",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.recipient.email],

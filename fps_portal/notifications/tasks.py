@@ -3,7 +3,9 @@ from celery import shared_task
 from fps_portal.notifications.services import notification_deliver_email
 
 
-@shared_task(name="notifications.send_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="notifications.send_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def send_notification_email(notification_id: int) -> bool:
     return notification_deliver_email(notification_id=notification_id)
 

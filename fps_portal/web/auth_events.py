@@ -24,9 +24,13 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
-def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     # The e-mail typed is kept (never the password) so repeated guessing can be spotted.
     audit_record(
-        actor=None, verb=AuditVerb.SIGNED_IN_FAILED, object_type="accounts.user",
+        actor=None,
+        verb=AuditVerb.SIGNED_IN_FAILED,
+        object_type="accounts.user",
         reason=f"Sign-in failed for {str(credentials.get('username', ''))[:200]}",
     )

@@ -37,7 +37,9 @@ class _Registration:
 _registry: list[_Registration] = []
 
 
-def register_panel(*, roles: set[str] | frozenset[str], order: int = 50) -> Callable[[PanelBuilder], PanelBuilder]:
+def register_panel(
+    *, roles: set[str] | frozenset[str], order: int = 50
+) -> Callable[[PanelBuilder], PanelBuilder]:
     def decorator(build: PanelBuilder) -> PanelBuilder:
         _registry.append(_Registration(roles=frozenset(roles), order=order, build=build))
         return build

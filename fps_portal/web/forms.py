@@ -15,11 +15,15 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 class GovukPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(
-        label="Email address", max_length=254,
+        label="Email address",
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.com"},
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
     )
 
 
-class GovukSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class GovukSetPasswordForm(SetPasswordForm):
     pass

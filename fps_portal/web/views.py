@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -64,8 +66,12 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
         chosen = next((m for m in memberships if str(m.pk) == request.POST.get("membership")), None)
         if chosen is None:
             return render(
-                request, "portal/switch_membership.html",
-                {"memberships": memberships, "error": "Select the organisation you want to act for."},
+                request,
+                "portal/switch_membership.html",
+                {
+                    "memberships": memberships,
+                    "error": "Select the organisation you want to act for.",
+                },
                 status=400,
             )
         request.session[SESSION_MEMBERSHIP_KEY] = chosen.pk
@@ -74,7 +80,7 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/switch_membership.html", {"memberships": memberships})
 
 
-def static_page(template: str):  # type: ignore[no-untyped-def]
+def static_page(template: str) -> Callable[[HttpRequest], HttpResponse]:
     def view(request: HttpRequest) -> HttpResponse:
         return render(request, template)
 
