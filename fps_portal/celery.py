@@ -4,6 +4,7 @@ autodiscovered."""
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fps_portal.settings.dev")
 
@@ -18,3 +19,10 @@ def _install_schedule(sender: Celery, **kwargs: object) -> None:
     from fps_portal.schedule import BEAT_SCHEDULE
 
     sender.conf.beat_schedule = BEAT_SCHEDULE
+
+
+@worker_ready.connect
+def _first_heartbeat(sender: object, **kwargs: object) -> None:
+    # Beat's first interval tick comes only after 30 s; queue a heartbeat now so /healthz reports a
+    # freshly started worker at once, through the same queue the real jobs use.
+    app.send_task("portal.worker_heartbeat")
