@@ -56,5 +56,10 @@ check: $(STAMP_PY)
 	DJANGO_SETTINGS_MODULE=fps_portal.settings.production DJANGO_SECRET_KEY=$$(printf 'x%.0s' {1..64})-check-only \
 	  DJANGO_ALLOWED_HOSTS=placements.example.gov.uk $(PY) manage.py check --deploy --fail-level WARNING
 
+# The search benchmark runs on PostgreSQL with the large data set (built on first use).
+BENCH_DATABASE_URL ?= postgres://postgres@localhost:5432/fps_bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=fps_portal.settings.test $(PY) bench/search_bench.py
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var

@@ -11,7 +11,7 @@ from fps_portal.web.forms import (
     GovukSetPasswordForm,
 )
 
-admin.site.site_header = "North West SEND Placements – back office"  # noqa: RUF001
+admin.site.site_header = "North West SEND Placements – back office"
 admin.site.site_title = "NW SEND Placements back office"
 
 urlpatterns = [

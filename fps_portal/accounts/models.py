@@ -193,7 +193,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()}, {self.organisation}"  # noqa: RUF001
+        return f"{self.user} – {self.get_role_display()}, {self.organisation}"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -68,7 +68,7 @@ def notification_deliver_email(*, notification_id: int) -> bool:
             return False
         link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
         send_mail(
-            subject=f"{notification.subject} – North West SEND Placements",  # noqa: RUF001
+            subject=f"{notification.subject} – North West SEND Placements",
             message=f"{notification.body}{link}\n",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.recipient.email],
