@@ -1,10 +1,8 @@
-"""Inspection frameworks, their published grades, and the band the portal derives from them.
+"""Inspection frameworks, their published grades, and the band derived from them (RATINGS.md).
 
-Judgements are stored exactly as published, in their own framework (shared/design/RATINGS.md);
-this module knows what each framework publishes and how a policy turns one judgement's grades into
-a band. It touches no database: the policy is plain JSON-shaped data, so the lead authority's own
-policy (the same shape as DEFAULT_POLICY) can be stored later and passed in instead of the default.
-Labels are plain strings so that the module imports, and the rules run, without Django settings.
+No database: the policy is JSON-shaped data, so a lead authority's own policy (the shape of
+DEFAULT_POLICY) can be stored and passed in. Labels are plain strings so that the module imports,
+and the rules run, without Django settings.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ class Band(models.TextChoices):
     PASS = "pass", "Pass"
     CONCERN = "concern", "Concern"
     FAIL = "fail", "Fail"
-    UNKNOWN = "unknown", "Unknown – needs review"  # noqa: RUF001 - the en dash is the agreed label
+    UNKNOWN = "unknown", "Unknown – needs review"
 
 
 # Worst first: fail, concern, unknown, pass. Unknown only says that grades are missing or
@@ -51,17 +49,12 @@ class Remit(models.TextChoices):
     COMPLIANCE = "compliance", "Compliance with standards"
 
 
-# The default remit of a new judgement. Scotland's six-point scale is shared by Education Scotland
-# and the Care Inspectorate, so a Care Inspectorate judgement must be recorded as social care.
-FRAMEWORK_REMIT: dict[str, str] = {
-    Framework.OFSTED_4POINT.value: Remit.EDUCATION.value,
-    Framework.OFSTED_EIF_NO_HEADLINE.value: Remit.EDUCATION.value,
-    Framework.OFSTED_REPORT_CARD.value: Remit.EDUCATION.value,
+# The default remit of a new judgement: education unless listed. Scotland's six-point scale is
+# shared by Education Scotland and the Care Inspectorate, so a Care Inspectorate judgement must be
+# recorded as social care by whoever records it.
+FRAMEWORK_REMIT: dict[str, str] = {f.value: Remit.EDUCATION.value for f in Framework} | {
     Framework.OFSTED_ISS.value: Remit.COMPLIANCE.value,
     Framework.SCCIF.value: Remit.SOCIAL_CARE.value,
-    Framework.ISI_2023.value: Remit.EDUCATION.value,
-    Framework.ESTYN_2022.value: Remit.EDUCATION.value,
-    Framework.SCOTLAND_6POINT.value: Remit.EDUCATION.value,
     Framework.CQC.value: Remit.HEALTH.value,
 }
 
@@ -108,16 +101,10 @@ class Area:
 
 # 8 is not in RATINGS.md but is in Ofsted's 2017 files (early years, no grade given); rejecting it
 # would fail real rows, and reading it as a grade would be a guess.
+_OFSTED_WORDS = {"1": "Outstanding", "2": "Good", "3": "Requires improvement", "4": "Inadequate"}
 _OFSTED_4 = Scale(
     ("1", "2", "3", "4", "8", "9"),
-    {
-        "1": "Outstanding",
-        "2": "Good",
-        "3": "Requires improvement",
-        "4": "Inadequate",
-        "8": "Not graded",
-        "9": "Not applicable",
-    },
+    {**_OFSTED_WORDS, "8": "Not graded", "9": "Not applicable"},
     not_graded=frozenset({"8", "9"}),
 )
 _YES_NO = Scale(("Yes", "No"))
@@ -131,17 +118,9 @@ _ESTYN = Scale(
     ("Special measures", "Significant improvement", "Estyn review", "None"),
     aliases={"no follow-up": "None"},
 )
-_SCOTLAND = Scale(
-    ("1", "2", "3", "4", "5", "6"),
-    {
-        "1": "Unsatisfactory",
-        "2": "Weak",
-        "3": "Satisfactory",
-        "4": "Good",
-        "5": "Very good",
-        "6": "Excellent",
-    },
-    aliases={"adequate": "3"},  # the Care Inspectorate's word for 3
+_SCOTLAND_WORDS = ("Unsatisfactory", "Weak", "Satisfactory", "Good", "Very good", "Excellent")
+_SCOTLAND = Scale(  # "adequate" is the Care Inspectorate's word for 3
+    tuple("123456"), dict(zip("123456", _SCOTLAND_WORDS, strict=True)), aliases={"adequate": "3"}
 )
 _CQC = Scale(("Outstanding", "Good", "Requires improvement", "Inadequate"))
 
@@ -273,11 +252,11 @@ _SAFEGUARDING_FAILURES = {
     "helped_and_protected": "Inadequate",
 }
 
-# Rules per framework: fail, then concern, match if any grade they list is present ("*" standing for
-# every area a rule does not name); pass needs every area it names, and every other area if it has
-# "*", to hold a listed value. Anything else is unknown. Every category of concern is a formal
-# finding that a school is failing, so each is a fail wherever Ofsted uses them.
-_CATS = list(CATEGORIES_OF_CONCERN)
+# Rules per framework. Fail, then concern, match when any graded area holds a value they list for
+# it ("*" stands for every area the rule does not name). Pass needs each graded area it names, and
+# with "*" every other graded area, to hold a listed value, and every required area to be graded.
+# Anything else is unknown. Every category of concern is Ofsted's formal finding that a school is
+# failing, so each one fails wherever Ofsted uses them.
 DEFAULT_POLICY: dict[str, Any] = {
     "version": RULE_VERSION,
     "frameworks": {
@@ -285,18 +264,26 @@ DEFAULT_POLICY: dict[str, Any] = {
             "fail": {
                 "overall_effectiveness": ["4"],
                 "safeguarding_is_effective": ["No"],
-                _CATEGORY: _CATS,
+                _CATEGORY: list(CATEGORIES_OF_CONCERN),
             },
             "concern": {"overall_effectiveness": ["3"]},
             "pass": {"overall_effectiveness": ["1", "2"]},
         },
         "ofsted_eif_no_headline": {
-            "fail": {"*": ["4"], "safeguarding_is_effective": ["No"], _CATEGORY: _CATS},
+            "fail": {
+                "*": ["4"],
+                "safeguarding_is_effective": ["No"],
+                _CATEGORY: list(CATEGORIES_OF_CONCERN),
+            },
             "concern": {"*": ["3"]},
             "pass": {"*": ["1", "2"], "safeguarding_is_effective": ["Yes"]},
         },
         "ofsted_report_card": {
-            "fail": {"*": ["Urgent improvement"], "safeguarding": ["Not met"], _CATEGORY: _CATS},
+            "fail": {
+                "*": ["Urgent improvement"],
+                "safeguarding": ["Not met"],
+                _CATEGORY: list(CATEGORIES_OF_CONCERN),
+            },
             "concern": {"*": ["Needs attention"]},
             "pass": {
                 "*": ["Exceptional", "Strong standard", "Expected standard"],
@@ -382,11 +369,8 @@ def normalise_grades(framework: str, grades: Mapping[str, str]) -> dict[str, str
     """The grades in their published spelling, blank ones left out; ValueError if unreadable."""
     areas = _areas(framework)
     errors = validate_grades(framework, grades)
-    unreadable = {
-        key: msg for key, msg in errors.items() if key in grades and not _is_blank(grades[key])
-    }
-    if unreadable:
-        raise ValueError(" ".join(unreadable.values()))
+    if unreadable := [msg for key, msg in errors.items() if not _is_blank(grades.get(key))]:
+        raise ValueError(" ".join(unreadable))
     return {
         key: value
         for key, raw in grades.items()
@@ -396,9 +380,7 @@ def normalise_grades(framework: str, grades: Mapping[str, str]) -> dict[str, str
 
 def normalise_category(raw: str | None) -> str:
     """The category of concern's code ("SM", "RSI", ...), or "" for none; ValueError if unknown."""
-    if _is_blank(raw):
-        return ""
-    code = _CATEGORY_SCALE.canonical(raw)
+    code = "" if _is_blank(raw) else _CATEGORY_SCALE.canonical(raw)
     if code is None:
         raise ValueError(
             f"{raw!r} is not a category of concern ({', '.join(CATEGORIES_OF_CONCERN)})."
@@ -407,10 +389,8 @@ def normalise_category(raw: str | None) -> str:
 
 
 def policy_errors(policy: Mapping[str, Any]) -> list[str]:
-    """Why a policy cannot be used; a typo'd area must not silently stop a rule from firing."""
-    errors: list[str] = []
-    if not isinstance(policy.get("version"), str) or not policy["version"].strip():
-        errors.append("The policy needs a version.")
+    """Why a policy cannot be used: a mistyped area must not silently stop a rule firing."""
+    errors = [] if str(policy.get("version") or "").strip() else ["The policy needs a version."]
     frameworks = policy.get("frameworks")
     if not isinstance(frameworks, Mapping):
         return [*errors, "The policy needs rules for each framework."]
@@ -420,29 +400,27 @@ def policy_errors(policy: Mapping[str, Any]) -> list[str]:
             errors.append(f"Unknown framework {framework!r}.")
             continue
         areas = _areas(framework)
+        if not isinstance(sections, Mapping) or not sections.get("pass"):
+            errors.append(f"{framework} needs a pass rule, or nothing could ever pass.")
+            continue
         for section, rule in sections.items():
-            if section not in ("fail", "concern", "pass"):
-                errors.append(f"{framework}: unknown section {section!r}.")
+            if section not in ("fail", "concern", "pass") or not isinstance(rule, Mapping):
+                errors.append(f"{framework}: {section!r} is not a section of rules.")
                 continue
             for key, values in rule.items():
-                scales = (
-                    [_CATEGORY_SCALE]
-                    if key == _CATEGORY and section != "pass"
-                    else [a.scale for a in areas.values()]
-                    if key == _ANY
-                    else [areas[key].scale]
-                    if key in areas
-                    else []
-                )
+                where = f"{framework}.{section}.{key}"
+                scales = [a.scale for a in areas.values()] if key == _ANY else []
+                scales += [areas[key].scale] if key in areas else []
+                scales += [_CATEGORY_SCALE] if key == _CATEGORY and section != "pass" else []
                 if not scales:
-                    errors.append(f"{framework}.{section}: unknown area {key!r}.")
-                elif isinstance(values, str) or not isinstance(values, list):
-                    errors.append(f"{framework}.{section}.{key}: give a list of values.")
+                    errors.append(f"{where}: unknown area {key!r}.")
+                elif not isinstance(values, list):
+                    errors.append(f"{where}: give a list of values.")
                 else:
                     errors += [
-                        f"{framework}.{section}.{key}: {v!r} is not a published value."
+                        f"{where}: {v!r} is not a published value."
                         for v in values
-                        if not any(s.canonical(v) is not None for s in scales)
+                        if all(s.canonical(v) is None for s in scales)
                     ]
     return errors
 
@@ -504,9 +482,7 @@ def derive_band(
     for band in (Band.FAIL, Band.CONCERN):
         rule = rules.get(band.value, {})
         reasons, _ = _check(rule, areas, graded)
-        if category and _CATEGORY_SCALE.canonical(category) in map(
-            _CATEGORY_SCALE.canonical, rule.get(_CATEGORY, [])
-        ):
+        if category and category in map(_CATEGORY_SCALE.canonical, rule.get(_CATEGORY, [])):
             reasons.append(f"Category of concern: {_CATEGORY_SCALE.describe(category)}")
         if reasons:
             return replace(base, band=band, reasons=tuple(reasons + problems))
@@ -515,11 +491,6 @@ def derive_band(
     passing, uncovered = _check(pass_rule, areas, graded)
     problems += [
         f"{grade} is not a pass, a concern or a fail in this policy." for grade in uncovered
-    ]
-    problems += [
-        f"{areas[k].label} has no grade, and the pass rule needs one."
-        for k in pass_rule
-        if k in areas and k not in graded and not areas[k].required
     ]
     if category in CATEGORIES_OF_CONCERN:
         problems.append(f"The policy does not say what category of concern {category} means here.")
@@ -579,13 +550,14 @@ def is_alert_worthy(
     if not relates_to_current_urn:
         return False, "The inspection belongs to a predecessor school, so it raises no alert."
     reasons = []
-    before = previous.band if previous else Band.UNKNOWN
+    now = Band(current.band).label
     # A move into unknown is a gap in the data, not a fall in a published grade: it goes to an
     # evaluator, not to the director of children's services.
-    if current.band in (Band.CONCERN, Band.FAIL) and (
-        BAND_SEVERITY[current.band] > BAND_SEVERITY[before]
-    ):
-        reasons.append(f"The band fell from {Band(before).label} to {Band(current.band).label}.")
+    if current.band in (Band.CONCERN, Band.FAIL):
+        if previous is None:
+            reasons.append(f"The band is {now}, with no earlier judgement on record.")
+        elif BAND_SEVERITY[current.band] > BAND_SEVERITY[previous.band]:
+            reasons.append(f"The band fell from {Band(previous.band).label} to {now}.")
     was_not_met = bool(previous and previous.safeguarding_not_met)
     if (current.safeguarding_not_met or _safeguarding_not_met(current_grades)) and not (
         was_not_met or _safeguarding_not_met(previous_grades)
@@ -597,7 +569,4 @@ def is_alert_worthy(
         reasons.append(f"Category of concern {category} ({meaning}) appeared.")
     if reasons:
         return True, " ".join(reasons)
-    return (
-        False,
-        "The band did not fall, and no safeguarding failure or category of concern is new.",
-    )
+    return False, "The band did not fall; no safeguarding failure or category of concern is new."
