@@ -18,7 +18,7 @@ from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 def _prepare_broker_dirs() -> None:
     var = Path(os.environ.get("FPS_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
-    for sub in ("broker/queue", "broker/processed", "private"):
+    for sub in ("broker/queue", "broker/processed", "broker/control", "private"):
         (var / sub).mkdir(parents=True, exist_ok=True)
 
 

@@ -1,4 +1,4 @@
-"""The foundation endpoints: /api/v1/me/, /authorities/, /lots/ for anonymous users and each role."""
+"""The foundation endpoints (/api/v1/me/, /authorities/, /lots/) for anonymous users and roles."""
 
 from __future__ import annotations
 
@@ -57,7 +57,9 @@ def test_every_role_lists_the_24_authorities_with_cursor_pages(role: str) -> Non
     second = client.get(first["next"]).json()
     names = [a["name"] for a in first["results"] + second["results"]]
     assert len(names) == 24 == len(set(names))
-    assert [a["name"] for a in first["results"] + second["results"] if a["is_lead"]] == ["Cheshire East"]
+    assert [a["name"] for a in first["results"] + second["results"] if a["is_lead"]] == [
+        "Cheshire East"
+    ]
 
 
 def test_authority_detail_and_a_missing_one() -> None:
