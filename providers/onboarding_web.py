@@ -1,0 +1,115 @@
+"""Navigation entries and dashboard work queues for onboarding, registered at start-up."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from fps_portal.accounts.models import Role
+from fps_portal.actors import Actor
+from fps_portal.context_processors import register_nav
+from fps_portal.scoping import scoped
+from fps_portal.web.dashboard import Panel, QueueItem, register_panel
+from providers.models import (
+    Application,
+    ApplicationState,
+    ClarificationQuestion,
+    EvaluationWindow,
+    EvaluatorDecision,
+    FpsMembership,
+    WindowState,
+)
+from providers.services.evaluation import MINIMUM_EVALUATORS
+
+register_nav(
+    "Applications",
+    "providers:application-list",
+    lambda actor: actor is not None and actor.is_provider,
+)
+register_nav(
+    "Evidence", "providers:evidence-list", lambda actor: actor is not None and actor.is_provider
+)
+register_nav(
+    "Windows", "providers:window-list", lambda actor: actor is not None and actor.is_lead_evaluator
+)
+register_nav(
+    "The FPS", "providers:fps-manage", lambda actor: actor is not None and actor.is_lead_evaluator
+)
+register_nav(
+    "Memberships",
+    "providers:membership-list",
+    lambda actor: actor is not None and actor.is_lead_evaluator,
+)
+
+
+@register_panel(roles={Role.PROVIDER_USER}, order=10)
+def provider_onboarding_panel(actor: Actor) -> Panel:
+    applications = scoped(Application, actor)
+    drafts = applications.filter(state=ApplicationState.DRAFT).count()
+    questions = (
+        scoped(ClarificationQuestion, actor)
+        .filter(
+            answered_at__isnull=True,
+            due_at__gt=timezone.now(),
+            application__state=ApplicationState.UNDER_EVALUATION,
+        )
+        .count()
+    )
+    signed = FpsMembership.objects.filter(
+        provider_id=actor.organisation_id, agreement_signed_at__isnull=False
+    )
+    # A provider has at most a handful of passed applications, so one query each is fine.
+    to_sign_count = sum(
+        1
+        for passed in applications.filter(state=ApplicationState.PASSED).values(
+            "purchasing_system_id", "outcome_at"
+        )
+        if not signed.filter(
+            purchasing_system_id=passed["purchasing_system_id"],
+            agreement_signed_at__gte=passed["outcome_at"],
+        ).exists()
+    )
+    url = reverse("providers:application-list")
+    return Panel(
+        title="Joining the FPS",
+        items=[
+            QueueItem(label="Application drafts", count=drafts, url=url),
+            QueueItem(label="Clarification questions to answer", count=questions, url=url),
+            QueueItem(label="Agreements to sign", count=to_sign_count, url=url),
+        ],
+    )
+
+
+@register_panel(roles={Role.LEAD_EVALUATOR}, order=10)
+def evaluator_onboarding_panel(actor: Actor) -> Panel | None:
+    if not actor.is_lead_evaluator:
+        return None
+    under = scoped(Application, actor).filter(state=ApplicationState.UNDER_EVALUATION)
+    mine = EvaluatorDecision.objects.filter(evaluator=actor.user).values("result__application_id")
+    awaiting_me = under.exclude(pk__in=mine).count()
+    # Ready for moderation: enough evaluators have recorded decisions and no outcome yet.
+    ready = (
+        under.annotate(n=Count("results__decisions__evaluator", distinct=True))
+        .filter(n__gte=MINIMUM_EVALUATORS, moderation__isnull=True)
+        .count()
+    )
+    windows_open = scoped(EvaluationWindow, actor).filter(state=WindowState.OPEN).count()
+    return Panel(
+        title="Evaluation",
+        items=[
+            QueueItem(
+                label="Applications awaiting your evaluation",
+                count=awaiting_me,
+                url=reverse("providers:window-list"),
+            ),
+            QueueItem(
+                label="Applications awaiting moderation",
+                count=ready,
+                url=reverse("providers:window-list"),
+            ),
+            QueueItem(
+                label="Windows open", count=windows_open, url=reverse("providers:window-list")
+            ),
+        ],
+    )

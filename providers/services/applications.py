@@ -1,0 +1,469 @@
+"""A provider's application: draft, fill in, submit inside an open window, withdraw."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from fps_portal.actors import Actor
+from fps_portal.audit.models import AuditVerb
+from fps_portal.audit.services import audit_record
+from fps_portal.errors import InvalidInput, WrongState
+from fps_portal.notifications.services import notify
+from providers.models import (
+    APPLICATION_TRANSITIONS,
+    Application,
+    ApplicationPrice,
+    ApplicationServicePrice,
+    ApplicationState,
+    EvaluationWindow,
+    Evidence,
+    Lot,
+    PurchasingSystem,
+    Setting,
+    WindowState,
+)
+from providers.services._common import (
+    check_transition,
+    lead_evaluators,
+    provider_users,
+    require_provider,
+)
+from providers.services.evidence import evidence_current
+from providers.services.windows import next_window_message
+
+_MONEY = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
+
+
+def parse_money(raw: object, *, field: str, what: str = "price") -> Decimal:
+    """A positive amount in pounds and pence ('3250', '3,250.50', '£3250.5'); else InvalidInput at `field`."""
+    text = str(raw if raw is not None else "").strip().replace(",", "").removeprefix("£").strip()
+    message = f"Enter the {what} in pounds and pence, like 3250.00."
+    if not text or not _MONEY.match(text):
+        raise InvalidInput(message, fields={field: message})
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation as exc:
+        raise InvalidInput(message, fields={field: message}) from exc
+    if amount <= 0:
+        positive = f"The {what} must be more than £0."
+        raise InvalidInput(positive, fields={field: positive})
+    return amount
+
+
+def _lock(application: Application | int) -> Application:
+    pk = application if isinstance(application, int) else application.pk
+    return Application.objects.select_for_update().get(pk=pk)
+
+
+def _editable(actor: Actor, application: Application) -> Application:
+    require_provider(actor, application.provider_id)
+    locked = _lock(application)
+    if locked.state != ApplicationState.DRAFT:
+        raise WrongState(
+            f"This application is {locked.get_state_display().lower()}, so it can no longer be changed."
+        )
+    return locked
+
+
+def _touch(application: Application) -> None:
+    application.updated_at = timezone.now()
+    application.save(update_fields=["updated_at"])
+
+
+def application_start(
+    *, actor: Actor, system: PurchasingSystem, window: EvaluationWindow | None = None
+) -> Application:
+    """A new draft, with the provider's evidence that is still valid already attached."""
+    assert actor.organisation is not None
+    provider = actor.organisation
+    require_provider(actor, provider.pk)
+    if system.admits_by_windows:
+        if window is None or window.purchasing_system_id != system.pk:
+            raise InvalidInput(
+                "Choose the window you are applying in.", fields={"window": "Choose a window."}
+            )
+        if window.state not in (WindowState.SCHEDULED, WindowState.OPEN):
+            raise WrongState(f"{window.name} has closed. {next_window_message(system=system)}")
+    else:
+        window = None
+    existing = Application.objects.filter(
+        provider=provider,
+        purchasing_system=system,
+        window=window,
+        state__in=[
+            ApplicationState.DRAFT,
+            ApplicationState.SUBMITTED,
+            ApplicationState.UNDER_EVALUATION,
+        ],
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                purchasing_system=system, window=window, provider=provider, created_by=actor.user
+            )
+            application.evidence.set(
+                evidence_current(provider_id=provider.pk).filter(setting__isnull=True)
+            )
+            audit_record(
+                actor=actor,
+                verb=AuditVerb.CREATED,
+                obj=application,
+                after={"window_id": window.pk if window else None, "state": application.state},
+            )
+    except IntegrityError:
+        # Two clicks at once: the constraint let one through; use that one.
+        return Application.objects.get(
+            provider=provider, purchasing_system=system, window=window, state=ApplicationState.DRAFT
+        )
+    return application
+
+
+def application_set_scope(
+    *, actor: Actor, application: Application, lots: Iterable[Lot], settings: Iterable[Setting]
+) -> Application:
+    """The lots applied for and the settings included. Valid evidence of new settings is attached."""
+    lots, settings = list(lots), list(settings)
+    fields: dict[str, str] = {}
+    if not lots:
+        fields["lots"] = "Select at least one lot."
+    if not settings:
+        fields["settings"] = (
+            "Select at least one setting. Add your settings first if you have none."
+        )
+    if any(lot.purchasing_system_id != application.purchasing_system_id for lot in lots):
+        fields["lots"] = "Select lots of this purchasing system."
+    if any(s.provider_id != application.provider_id for s in settings):
+        fields["settings"] = "Select your own settings."
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    with transaction.atomic():
+        locked = _editable(actor, application)
+        before = {
+            "lots": sorted(locked.lots.values_list("pk", flat=True)),
+            "settings": sorted(locked.settings.values_list("pk", flat=True)),
+        }
+        added = {s.pk for s in settings} - set(before["settings"])
+        locked.lots.set(lots)
+        locked.settings.set(settings)
+        if added:
+            locked.evidence.add(
+                *evidence_current(provider_id=locked.provider_id).filter(setting_id__in=added)
+            )
+        # Prices for lots or settings no longer in the application go with them.
+        locked.prices.exclude(lot__in=lots).delete()
+        locked.prices.exclude(setting__in=settings).delete()
+        locked.service_prices.exclude(setting__in=settings).delete()
+        _touch(locked)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.UPDATED,
+            obj=locked,
+            before=before,
+            after={
+                "lots": sorted(lot.pk for lot in lots),
+                "settings": sorted(s.pk for s in settings),
+            },
+        )
+    return locked
+
+
+def application_set_evidence(
+    *, actor: Actor, application: Application, evidence: Iterable[Evidence]
+) -> Application:
+    chosen = list(evidence)
+    today = timezone.localdate()
+    if any(e.provider_id != application.provider_id for e in chosen):
+        raise InvalidInput(
+            "Select your own evidence.", fields={"evidence": "Select your own evidence."}
+        )
+    expired = [e for e in chosen if not e.is_valid_on(today)]
+    if expired:
+        message = (
+            f"'{expired[0].title}' has expired or been replaced. Upload current evidence instead."
+        )
+        raise InvalidInput(message, fields={"evidence": message})
+    with transaction.atomic():
+        locked = _editable(actor, application)
+        before = sorted(locked.evidence.values_list("pk", flat=True))
+        locked.evidence.set(chosen)
+        _touch(locked)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.UPDATED,
+            obj=locked,
+            before={"evidence": before},
+            after={"evidence": sorted(e.pk for e in chosen)},
+        )
+    return locked
+
+
+def application_set_prices(
+    *, actor: Actor, application: Application, prices: Mapping[tuple[int, int], object]
+) -> Application:
+    """Indicative weekly prices keyed by (setting id, lot id); a blank value means 'not offered'.
+
+    Every value is checked before any is written, so a bad one leaves the old prices in place.
+    """
+    lot_ids = set(application.lots.values_list("pk", flat=True))
+    setting_ids = set(application.settings.values_list("pk", flat=True))
+    parsed: dict[tuple[int, int], Decimal] = {}
+    fields: dict[str, str] = {}
+    for (setting_id, lot_id), raw in prices.items():
+        if setting_id not in setting_ids or lot_id not in lot_ids:
+            continue
+        if raw is None or str(raw).strip() == "":
+            continue
+        field = f"price_{setting_id}_{lot_id}"
+        try:
+            parsed[(setting_id, lot_id)] = parse_money(raw, field=field, what="weekly price")
+        except InvalidInput as exc:
+            fields.update(exc.fields)
+    if not parsed and not fields:
+        fields["prices"] = "Enter a weekly price for at least one setting and lot."
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    with transaction.atomic():
+        locked = _editable(actor, application)
+        before = {f"{p.setting_id}/{p.lot_id}": p.weekly_price for p in locked.prices.all()}
+        locked.prices.all().delete()
+        ApplicationPrice.objects.bulk_create(
+            ApplicationPrice(application=locked, setting_id=s, lot_id=lot, weekly_price=price)
+            for (s, lot), price in sorted(parsed.items())
+        )
+        _touch(locked)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.UPDATED,
+            obj=locked,
+            before={"prices": before},
+            after={"prices": {f"{s}/{lot}": p for (s, lot), p in parsed.items()}},
+        )
+    return locked
+
+
+def application_add_service_price(
+    *, actor: Actor, application: Application, setting: Setting, name: str, unit: str, rate: object
+) -> ApplicationServicePrice:
+    fields: dict[str, str] = {}
+    if not application.settings.filter(pk=setting.pk).exists():
+        fields["setting"] = "Select a setting included in this application."
+    if not name.strip():
+        fields["name"] = "Enter the service, like '1:1 support'."
+    if not unit.strip():
+        fields["unit"] = "Enter the unit it is charged by, like 'hour'."
+    try:
+        amount = parse_money(rate, field="rate", what="rate")
+    except InvalidInput as exc:
+        fields.update(exc.fields)
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    with transaction.atomic():
+        locked = _editable(actor, application)
+        line = ApplicationServicePrice.objects.create(
+            application=locked, setting=setting, name=name.strip(), unit=unit.strip(), rate=amount
+        )
+        _touch(locked)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.CREATED,
+            obj=line,
+            after={"name": line.name, "unit": line.unit, "rate": amount, "setting_id": setting.pk},
+        )
+    return line
+
+
+def application_remove_service_price(*, actor: Actor, line: ApplicationServicePrice) -> None:
+    with transaction.atomic():
+        locked = _editable(actor, line.application)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.UPDATED,
+            obj=locked,
+            reason=f"Removed additional service '{line.name}'",
+        )
+        line.delete()
+        _touch(locked)
+
+
+def application_declare(
+    *,
+    actor: Actor,
+    application: Application,
+    accurate: bool,
+    no_exclusion_grounds: bool,
+    safeguarding: bool,
+) -> Application:
+    with transaction.atomic():
+        locked = _editable(actor, application)
+        locked.declared_accurate = accurate
+        locked.declared_no_exclusion_grounds = no_exclusion_grounds
+        locked.declared_safeguarding = safeguarding
+        locked.save(
+            update_fields=[
+                "declared_accurate",
+                "declared_no_exclusion_grounds",
+                "declared_safeguarding",
+            ]
+        )
+        _touch(locked)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.UPDATED,
+            obj=locked,
+            after={
+                "accurate": accurate,
+                "no_exclusion_grounds": no_exclusion_grounds,
+                "safeguarding": safeguarding,
+            },
+        )
+    return locked
+
+
+def application_problems(application: Application) -> dict[str, str]:
+    """What stops this draft being submitted, by section; empty when it is ready."""
+    problems: dict[str, str] = {}
+    lot_ids = set(application.lots.values_list("pk", flat=True))
+    setting_ids = set(application.settings.values_list("pk", flat=True))
+    if not lot_ids or not setting_ids:
+        problems["scope"] = "Choose the lots you are applying for and the settings included."
+    priced = list(application.prices.values_list("setting_id", "lot_id"))
+    if setting_ids and {s for s, _ in priced} != setting_ids:
+        problems["prices"] = "Enter at least one weekly price for every setting included."
+    elif lot_ids and {lot for _, lot in priced} != lot_ids:
+        problems["prices"] = "Enter at least one weekly price for every lot you are applying for."
+    if not (
+        application.declared_accurate
+        and application.declared_no_exclusion_grounds
+        and application.declared_safeguarding
+    ):
+        problems["declarations"] = "Confirm all the declarations."
+    return problems
+
+
+def application_submit(
+    *, actor: Actor, application: Application, now: datetime.datetime | None = None
+) -> Application:
+    """Submit inside an open window (or at any time on a DPS). A second submit is refused (409)."""
+    from providers.services.evaluation import application_start_evaluation_locked
+
+    now = now or timezone.now()
+    require_provider(actor, application.provider_id)
+    with transaction.atomic():
+        locked = _lock(application)
+        if locked.state == ApplicationState.SUBMITTED:
+            raise WrongState("This application has already been submitted.")
+        check_transition(
+            current=locked.state,
+            target=ApplicationState.SUBMITTED,
+            transitions=APPLICATION_TRANSITIONS,
+            what="application",
+            label=locked.get_state_display(),
+        )
+        system = locked.purchasing_system
+        if system.admits_by_windows:
+            window = EvaluationWindow.objects.select_for_update().get(pk=locked.window_id)
+            if window.state != WindowState.OPEN or not (window.opens_at <= now < window.closes_at):
+                if window.state == WindowState.SCHEDULED or now < window.opens_at:
+                    opens = timezone.localtime(window.opens_at)
+                    raise WrongState(
+                        f"{window.name} has not opened yet. It opens on {opens:%-d %B %Y}; "
+                        "you can submit then."
+                    )
+                raise WrongState(
+                    f"{window.name} is closed, so applications cannot be submitted now. "
+                    f"{next_window_message(system=system)}"
+                )
+        if problems := application_problems(locked):
+            raise InvalidInput(next(iter(problems.values())), fields=problems)
+        locked.state, locked.submitted_at, locked.submitted_by = (
+            ApplicationState.SUBMITTED,
+            now,
+            actor.user,
+        )
+        locked.save(update_fields=["state", "submitted_at", "submitted_by"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.STATE_CHANGED,
+            obj=locked,
+            before={"state": ApplicationState.DRAFT},
+            after={"state": ApplicationState.SUBMITTED},
+        )
+        url = reverse("providers:application-detail", args=[locked.pk])
+        notify(
+            recipients=provider_users(locked.provider_id),
+            event_key=f"application-submitted:{locked.pk}",
+            subject="Your application has been submitted",
+            body=f"We received your application to join {system}. We will tell you the outcome.",
+            url=url,
+        )
+        if not system.admits_by_windows:
+            # Rolling admission: evaluation starts as soon as it is submitted.
+            application_start_evaluation_locked(application=locked, actor=actor, now=now)
+    return locked
+
+
+def application_withdraw(
+    *, actor: Actor, application: Application, reason: str = ""
+) -> Application:
+    """The provider takes back a draft, or a submitted application before evaluation starts."""
+    require_provider(actor, application.provider_id)
+    with transaction.atomic():
+        locked = _lock(application)
+        check_transition(
+            current=locked.state,
+            target=ApplicationState.WITHDRAWN,
+            transitions=APPLICATION_TRANSITIONS,
+            what="application",
+            label=locked.get_state_display(),
+        )
+        before = locked.state
+        locked.state, locked.withdrawn_at, locked.withdrawn_by = (
+            ApplicationState.WITHDRAWN,
+            timezone.now(),
+            actor.user,
+        )
+        locked.withdrawal_reason = reason.strip()
+        locked.save(update_fields=["state", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.STATE_CHANGED,
+            obj=locked,
+            before={"state": before},
+            after={"state": ApplicationState.WITHDRAWN},
+            reason=reason,
+        )
+        if before == ApplicationState.SUBMITTED:
+            notify(
+                recipients=lead_evaluators(),
+                event_key=f"application-withdrawn:{locked.pk}",
+                subject=f"{locked.provider} withdrew its application",
+                body=reason or "No reason was given.",
+                url=reverse("providers:evaluation-detail", args=[locked.pk]),
+                send_email=False,
+            )
+    return locked
+
+
+def application_start_evaluation(
+    *, application_id: int, actor: Actor | None = None, now: datetime.datetime | None = None
+) -> bool:
+    """Move one submitted application to evaluation (when its window closes). False if already moved."""
+    from providers.services.evaluation import application_start_evaluation_locked
+
+    with transaction.atomic():
+        locked = _lock(application_id)
+        if locked.state != ApplicationState.SUBMITTED:
+            return False
+        application_start_evaluation_locked(
+            application=locked, actor=actor, now=now or timezone.now()
+        )
+    return True

@@ -1,0 +1,343 @@
+"""Evaluation: automatic checks, evaluators' decisions, moderation, clarification questions."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from fps_portal.actors import Actor
+from fps_portal.audit.models import AuditVerb
+from fps_portal.audit.services import audit_record
+from fps_portal.errors import InvalidInput, WrongState
+from fps_portal.notifications.services import notify
+from providers.models import (
+    Application,
+    ApplicationState,
+    CheckResult,
+    ClarificationQuestion,
+    EvaluatorDecision,
+    Moderation,
+    RequirementResult,
+    Verdict,
+)
+from providers.services._common import (
+    lead_evaluators,
+    provider_users,
+    require_lead_evaluator,
+    require_provider,
+)
+from providers.services.checks import store_checks
+
+MINIMUM_EVALUATORS = 2
+
+
+def application_start_evaluation_locked(
+    *, application: Application, actor: Actor | None, now: datetime.datetime
+) -> None:
+    """Within the caller's transaction and row lock: submitted -> under evaluation, checks stored."""
+    application.state = ApplicationState.UNDER_EVALUATION
+    application.evaluation_started_at = application.checks_run_at = now
+    application.save(update_fields=["state", "evaluation_started_at", "checks_run_at"])
+    results = store_checks(application=application, on=timezone.localdate(now))
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.STATE_CHANGED,
+        obj=application,
+        before={"state": ApplicationState.SUBMITTED},
+        after={"state": ApplicationState.UNDER_EVALUATION},
+        reason=f"{len(results)} requirement(s) checked automatically",
+    )
+    notify(
+        recipients=lead_evaluators(),
+        event_key=f"application-to-evaluate:{application.pk}",
+        subject=f"{application.provider}'s application is ready to evaluate",
+        body="The automatic checks have run. Each application needs two evaluators and then moderation.",
+        url=reverse("providers:evaluation-detail", args=[application.pk]),
+        send_email=False,
+    )
+
+
+def _lock_under_evaluation(application: Application) -> Application:
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state != ApplicationState.UNDER_EVALUATION:
+        raise WrongState(
+            f"This application is {locked.get_state_display().lower()}, not under evaluation."
+        )
+    return locked
+
+
+def evaluation_record(
+    *, actor: Actor, application: Application, decisions: Mapping[int, tuple[str, str]]
+) -> list[EvaluatorDecision]:
+    """One evaluator's pass or fail on every requirement, keyed by result id as (verdict, reason).
+
+    A reason is needed for a fail, for any requirement the checks could not decide, and for
+    disagreeing with an automatic result. An evaluator may revise their decisions until moderation.
+    """
+    require_lead_evaluator(actor)
+    results = list(RequirementResult.objects.filter(application=application))
+    fields: dict[str, str] = {}
+    for result in results:
+        verdict, reason = decisions.get(result.pk, ("", ""))
+        key = f"result_{result.pk}"
+        if verdict not in Verdict.values:
+            fields[key] = f"Select pass or fail for {result.get_requirement_display().lower()}."
+        elif not reason.strip() and (
+            verdict == Verdict.FAIL
+            or result.automatic_result == CheckResult.NEEDS_EVALUATOR
+            or verdict != result.automatic_result
+        ):
+            fields[f"{key}_reason"] = (
+                f"Give your reason for {result.get_requirement_display().lower()}."
+            )
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    saved: list[EvaluatorDecision] = []
+    with transaction.atomic():
+        _lock_under_evaluation(application)
+        if Moderation.objects.filter(application=application).exists():
+            raise WrongState("This application has already been moderated.")
+        for result in results:
+            verdict, reason = decisions[result.pk]
+            decision, _ = EvaluatorDecision.objects.update_or_create(
+                result=result,
+                evaluator=actor.user,
+                defaults={
+                    "verdict": verdict,
+                    "reason": reason.strip(),
+                    "decided_at": timezone.now(),
+                },
+            )
+            saved.append(decision)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.DECIDED,
+            obj=application,
+            after={str(r.pk): decisions[r.pk][0] for r in results},
+            reason="Evaluation recorded",
+        )
+    return saved
+
+
+def complete_evaluators(application: Application) -> list[int]:
+    """Ids of evaluators who have decided every requirement of the application."""
+    total = RequirementResult.objects.filter(application=application).count()
+    counts: dict[int, int] = defaultdict(int)
+    for evaluator_id in EvaluatorDecision.objects.filter(
+        result__application=application
+    ).values_list("evaluator_id", flat=True):
+        counts[evaluator_id] += 1
+    return sorted(e for e, n in counts.items() if total and n == total)
+
+
+def disagreements(application: Application) -> dict[int, list[EvaluatorDecision]]:
+    """Results on which the evaluators do not agree, with their decisions."""
+    by_result: dict[int, list[EvaluatorDecision]] = defaultdict(list)
+    for decision in EvaluatorDecision.objects.filter(
+        result__application=application
+    ).select_related("evaluator"):
+        by_result[decision.result_id].append(decision)
+    return {rid: ds for rid, ds in by_result.items() if len({d.verdict for d in ds}) > 1}
+
+
+def application_moderate(
+    *,
+    actor: Actor,
+    application: Application,
+    reason: str,
+    resolutions: Mapping[int, tuple[str, str]] | None = None,
+) -> Moderation:
+    """The moderated outcome. Each requirement's final result is the evaluators' agreed verdict, or the
+    moderator's resolution where they disagree; any failed organisation requirement, or every
+    setting failing, fails the application. Two moderators at once: the row lock lets one through,
+    the other is told it is already moderated (409)."""
+    from providers.services.outcomes import application_fail, application_pass
+
+    require_lead_evaluator(actor)
+    resolutions = resolutions or {}
+    if not reason.strip():
+        raise InvalidInput(
+            "Give the reason for the outcome.",
+            fields={"reason": "Give the reason for the outcome."},
+        )
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if Moderation.objects.filter(application=locked).exists():
+            raise WrongState("This application has already been moderated.")
+        if locked.state != ApplicationState.UNDER_EVALUATION:
+            raise WrongState(
+                f"This application is {locked.get_state_display().lower()}, not under evaluation."
+            )
+        evaluators = complete_evaluators(locked)
+        if len(evaluators) < MINIMUM_EVALUATORS:
+            raise WrongState(
+                f"At least {MINIMUM_EVALUATORS} evaluators must evaluate every requirement before "
+                f"moderation; {len(evaluators)} have so far."
+            )
+        disputed = disagreements(locked)
+        fields: dict[str, str] = {}
+        for result_id in disputed:
+            verdict, why = resolutions.get(result_id, ("", ""))
+            if verdict not in Verdict.values or not why.strip():
+                fields[f"resolve_{result_id}"] = (
+                    "The evaluators disagree: choose pass or fail and give the reason."
+                )
+        if fields:
+            raise InvalidInput(next(iter(fields.values())), fields=fields)
+        results = list(
+            RequirementResult.objects.filter(application=locked).prefetch_related("decisions")
+        )
+        for result in results:
+            if result.pk in disputed:
+                result.final_result, result.final_reason = (
+                    resolutions[result.pk][0],
+                    resolutions[result.pk][1].strip(),
+                )
+            else:
+                decisions = list(result.decisions.all())
+                result.final_result = decisions[0].verdict
+                reasons = [d.reason for d in decisions if d.reason]
+                result.final_reason = reasons[0] if reasons else result.automatic_reason
+        RequirementResult.objects.bulk_update(results, ["final_result", "final_reason"])
+        failed_org = [r for r in results if r.setting_id is None and r.final_result == Verdict.FAIL]
+        setting_ids = {r.setting_id for r in results if r.setting_id is not None}
+        failed_settings = {
+            r.setting_id
+            for r in results
+            if r.setting_id is not None and r.final_result == Verdict.FAIL
+        }
+        passed_settings = setting_ids - failed_settings
+        outcome = Verdict.FAIL if failed_org or not passed_settings else Verdict.PASS
+        moderation = Moderation.objects.create(
+            application=locked, outcome=outcome, reason=reason.strip(), moderator=actor.user
+        )
+        moderation.evaluators.set(evaluators)
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.DECIDED,
+            obj=locked,
+            after={"outcome": outcome},
+            reason=reason,
+        )
+        if outcome == Verdict.PASS:
+            application_pass(
+                application=locked, actor=actor, passed_setting_ids=passed_settings, reason=reason
+            )
+        else:
+            application_fail(application=locked, actor=actor, reason=reason)
+    return moderation
+
+
+def clarification_ask(
+    *,
+    actor: Actor,
+    application: Application,
+    question: str,
+    due_at: datetime.datetime,
+    result: RequirementResult | None = None,
+) -> ClarificationQuestion:
+    require_lead_evaluator(actor)
+    fields: dict[str, str] = {}
+    if not question.strip():
+        fields["question"] = "Enter the question."
+    now = timezone.now()
+    deadline = (
+        application.window.evaluation_deadline
+        if application.window_id and application.window
+        else None
+    )
+    if due_at <= now:
+        fields["due_at"] = "The answer must be due in the future."
+    elif deadline is not None and due_at > deadline:
+        fields["due_at"] = (
+            f"The answer must be due within the evaluation period, by {timezone.localtime(deadline):%-d %B %Y}."
+        )
+    if result is not None and result.application_id != application.pk:
+        fields["result"] = "Choose a requirement of this application."
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    with transaction.atomic():
+        locked = _lock_under_evaluation(application)
+        clarification = ClarificationQuestion.objects.create(
+            application=locked,
+            result=result,
+            question=question.strip(),
+            asked_by=actor.user,
+            due_at=due_at,
+        )
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.CREATED,
+            obj=clarification,
+            after={"question": clarification.question, "due_at": due_at},
+        )
+        notify(
+            recipients=provider_users(locked.provider_id),
+            event_key=f"clarification-asked:{clarification.pk}",
+            subject="The evaluators have a clarification question",
+            body=f"Please answer by {timezone.localtime(due_at):%-d %B %Y %H:%M}: {clarification.question}",
+            url=reverse("providers:clarification-answer", args=[clarification.pk]),
+        )
+    return clarification
+
+
+def clarification_answer(
+    *, actor: Actor, clarification: ClarificationQuestion, answer: str
+) -> ClarificationQuestion:
+    require_provider(actor, clarification.application.provider_id)
+    if not answer.strip():
+        raise InvalidInput("Enter your answer.", fields={"answer": "Enter your answer."})
+    with transaction.atomic():
+        _lock_under_evaluation(clarification.application)
+        locked = ClarificationQuestion.objects.select_for_update().get(pk=clarification.pk)
+        if locked.answered_at is not None:
+            raise WrongState("This question has already been answered.")
+        if timezone.now() > locked.due_at:
+            raise WrongState("The time to answer this question has passed.")
+        locked.answer, locked.answered_at, locked.answered_by = (
+            answer.strip(),
+            timezone.now(),
+            actor.user,
+        )
+        locked.save(update_fields=["answer", "answered_at", "answered_by"])
+        audit_record(actor=actor, verb=AuditVerb.UPDATED, obj=locked, after={"answered": True})
+        notify(
+            recipients=[locked.asked_by],
+            event_key=f"clarification-answered:{locked.pk}",
+            subject=f"{locked.application.provider} answered your clarification question",
+            body=locked.answer,
+            url=reverse("providers:evaluation-detail", args=[locked.application_id]),
+            send_email=False,
+        )
+    return locked
+
+
+CLARIFICATION_REMINDER_BEFORE = datetime.timedelta(days=2)
+
+
+def clarifications_remind(*, now: datetime.datetime | None = None) -> int:
+    """Remind providers of questions due within two days. The event key makes it once per question."""
+    now = now or timezone.now()
+    due = ClarificationQuestion.objects.filter(
+        answered_at__isnull=True,
+        due_at__gt=now,
+        due_at__lte=now + CLARIFICATION_REMINDER_BEFORE,
+        application__state=ApplicationState.UNDER_EVALUATION,
+    )
+    sent = 0
+    for question in due:
+        sent += len(
+            notify(
+                recipients=provider_users(question.application.provider_id),
+                event_key=f"clarification-reminder:{question.pk}",
+                subject="A clarification question is due soon",
+                body=f"Please answer by {timezone.localtime(question.due_at):%-d %B %Y %H:%M}: {question.question}",
+                url=reverse("providers:clarification-answer", args=[question.pk]),
+            )
+        )
+    return sent

@@ -1,0 +1,188 @@
+"""The provider's evidence library: uploaded once, offered to every application while valid."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from fps_portal.accounts.models import Organisation
+from fps_portal.actors import Actor
+from fps_portal.audit.models import AuditVerb
+from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.errors import InvalidInput, WrongState
+from providers.models import Evidence, EvidenceKind, Setting, SettingOverview
+from providers.models.evidence import ORGANISATION_KINDS, SETTING_KINDS
+from providers.services._common import require_provider
+from providers.uploads import check_upload
+
+EVIDENCE_FIELDS = [
+    "kind",
+    "title",
+    "setting_id",
+    "insurance_type",
+    "insurer",
+    "cover_amount",
+    "valid_until",
+    "original_filename",
+    "content_type",
+    "size_bytes",
+]
+
+
+def evidence_add(
+    *,
+    actor: Actor,
+    provider: Organisation,
+    kind: str,
+    title: str,
+    upload: UploadedFile | None,
+    setting: Setting | None = None,
+    reference: str = "",
+    insurance_type: str = "",
+    insurer: str = "",
+    cover_amount: Decimal | None = None,
+    valid_until: datetime.date | None = None,
+    replaces: Evidence | None = None,
+) -> Evidence:
+    """Store one evidence item. Every rule is checked before anything is written or saved to disk."""
+    require_provider(actor, provider.pk)
+    fields: dict[str, str] = {}
+    if kind not in EvidenceKind.values:
+        fields["kind"] = "Select what kind of evidence this is."
+    elif kind in SETTING_KINDS and setting is None:
+        fields["setting"] = "Select the setting this evidence is for."
+    elif kind in ORGANISATION_KINDS and setting is not None:
+        fields["setting"] = "This kind of evidence is for the whole organisation, not one setting."
+    if setting is not None and setting.provider_id != provider.pk:
+        fields["setting"] = "Select one of your own settings."
+    if not title.strip():
+        fields["title"] = "Enter a title, like 'Employer's liability certificate 2026'."
+    if kind == EvidenceKind.INSURANCE:
+        if not insurance_type:
+            fields["insurance_type"] = "Select the type of insurance."
+        if not insurer.strip():
+            fields["insurer"] = "Enter the insurer's name."
+        if cover_amount is None or cover_amount <= 0:
+            fields["cover_amount"] = "Enter the cover in pounds, like 5000000."
+        if valid_until is None:
+            fields["valid_until"] = "Enter the date the insurance expires."
+    if valid_until is not None and valid_until < timezone.localdate() and replaces is None:
+        fields["valid_until"] = "The evidence has already expired. Upload current evidence."
+    if replaces is not None and (
+        replaces.provider_id != provider.pk or replaces.superseded_at is not None
+    ):
+        raise WrongState("That evidence has already been replaced.")
+    try:
+        checked = check_upload(upload)
+    except InvalidInput as exc:
+        fields.update(exc.fields)
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    assert upload is not None
+    with transaction.atomic():
+        evidence = Evidence(
+            provider=provider,
+            setting=setting,
+            kind=kind,
+            title=title.strip(),
+            reference=reference.strip(),
+            insurance_type=insurance_type if kind == EvidenceKind.INSURANCE else "",
+            insurer=insurer.strip(),
+            cover_amount=cover_amount if kind == EvidenceKind.INSURANCE else None,
+            valid_until=valid_until,
+            original_filename=checked.original_filename,
+            content_type=checked.content_type,
+            size_bytes=checked.size,
+            uploaded_by=actor.user,
+        )
+        evidence.file.save(checked.original_filename, upload, save=False)
+        # If the transaction rolls back, do not leave an orphaned file behind.
+        stored_name = evidence.file.name
+        try:
+            evidence.save()
+            if replaces is not None:
+                Evidence.objects.filter(pk=replaces.pk).update(superseded_at=timezone.now())
+            audit_record(
+                actor=actor,
+                verb=AuditVerb.CREATED,
+                obj=evidence,
+                after=snapshot(evidence, EVIDENCE_FIELDS),
+                reason=f"Replaces evidence {replaces.pk}" if replaces else "",
+            )
+        except Exception:
+            evidence.file.storage.delete(stored_name)
+            raise
+    return evidence
+
+
+def evidence_current(*, provider_id: int, on: datetime.date | None = None) -> QuerySet[Evidence]:
+    """The provider's evidence still valid on `on` (today by default): what is offered again."""
+    on = on or timezone.localdate()
+    return (
+        Evidence.objects.filter(provider_id=provider_id, superseded_at__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .select_related("setting")
+    )
+
+
+def evidence_record_download(*, actor: Actor, evidence: Evidence) -> None:
+    """Downloads of evidence are written to the audit log (who saw which document, when)."""
+    audit_record(
+        actor=actor, verb=AuditVerb.DOWNLOADED, obj=evidence, reason=evidence.original_filename
+    )
+
+
+def setting_overview_save(
+    *,
+    actor: Actor,
+    setting: Setting,
+    services_overview: str,
+    working_with_parents: str,
+    learner_voice: str,
+) -> SettingOverview:
+    require_provider(actor, setting.provider_id)
+    fields = {
+        name: message
+        for name, value, message in [
+            ("services_overview", services_overview, "Describe the services the setting offers."),
+            (
+                "working_with_parents",
+                working_with_parents,
+                "Describe how the setting works with parents and carers.",
+            ),
+            ("learner_voice", learner_voice, "Describe how the setting hears the learner's voice."),
+        ]
+        if not value.strip()
+    }
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    with transaction.atomic():
+        overview, created = SettingOverview.objects.select_for_update().get_or_create(
+            setting=setting,
+            defaults={
+                "services_overview": services_overview,
+                "working_with_parents": working_with_parents,
+                "learner_voice": learner_voice,
+                "updated_by": actor.user,
+            },
+        )
+        if not created:
+            overview.services_overview, overview.working_with_parents = (
+                services_overview,
+                working_with_parents,
+            )
+            overview.learner_voice, overview.updated_by, overview.updated_at = (
+                learner_voice,
+                actor.user,
+                timezone.now(),
+            )
+            overview.save()
+        audit_record(
+            actor=actor, verb=AuditVerb.CREATED if created else AuditVerb.UPDATED, obj=overview
+        )
+    return overview

@@ -1,0 +1,221 @@
+"""Membership of the purchasing system: the agreement that starts it, and every later change.
+
+A provider whose application passed becomes an active member only when someone for it signs the
+overarching agreement (name, role, time): the membership row is created (or re-activated) at that
+moment, so there is never an active member without a signature on record.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from fps_portal.actors import Actor
+from fps_portal.audit.models import AuditVerb
+from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.errors import InvalidInput, NotAllowed, WrongState
+from fps_portal.notifications.services import notify
+from providers.models import Application, ApplicationState, FpsMembership, MembershipState
+from providers.models.fps import MEMBERSHIP_TRANSITIONS
+from providers.services._common import (
+    check_transition,
+    lead_evaluators,
+    provider_users,
+    require_provider,
+)
+
+SIGNATURE_FIELDS = [
+    "state",
+    "agreement_signed_at",
+    "agreement_signatory_name",
+    "agreement_signatory_role",
+]
+
+
+def agreement_sign(
+    *, actor: Actor, application: Application, signatory_name: str, signatory_role: str
+) -> FpsMembership:
+    require_provider(actor, application.provider_id)
+    fields: dict[str, str] = {}
+    if not signatory_name.strip():
+        fields["signatory_name"] = "Enter the full name of the person signing."
+    if not signatory_role.strip():
+        fields["signatory_role"] = "Enter the signatory's role, like 'Director'."
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state != ApplicationState.PASSED:
+            raise WrongState("Only a provider whose application passed can sign the agreement.")
+        membership = (
+            FpsMembership.objects.select_for_update()
+            .filter(
+                purchasing_system_id=locked.purchasing_system_id, provider_id=locked.provider_id
+            )
+            .first()
+        )
+        signature = {
+            "agreement_signed_at": now,
+            "agreement_signed_by": actor.user,
+            "agreement_signatory_name": signatory_name.strip(),
+            "agreement_signatory_role": signatory_role.strip(),
+        }
+        if membership is None:
+            try:
+                with transaction.atomic():
+                    membership = FpsMembership.objects.create(
+                        purchasing_system_id=locked.purchasing_system_id,
+                        provider_id=locked.provider_id,
+                        state=MembershipState.ACTIVE,
+                        joined_at=now,
+                        state_changed_at=now,
+                        state_changed_by=actor.user,
+                        **signature,
+                    )
+            except IntegrityError as exc:
+                raise WrongState("The agreement has just been signed by someone else.") from exc
+            before = None
+        else:
+            if membership.state == MembershipState.REMOVED:
+                raise WrongState(
+                    "This provider was removed from the purchasing system; contact the lead authority."
+                )
+            if membership.state == MembershipState.SUSPENDED:
+                raise WrongState(
+                    "The membership is suspended; the lead authority must reinstate it first."
+                )
+            if (
+                membership.state == MembershipState.ACTIVE
+                and membership.agreement_signed_at is not None
+                and membership.agreement_signed_at >= (locked.outcome_at or now)
+            ):
+                raise WrongState("The agreement has already been signed.")
+            before = snapshot(membership, SIGNATURE_FIELDS)
+            for name, value in signature.items():
+                setattr(membership, name, value)
+            if membership.state != MembershipState.ACTIVE:
+                membership.state, membership.state_changed_at, membership.state_changed_by = (
+                    MembershipState.ACTIVE,
+                    now,
+                    actor.user,
+                )
+                membership.state_reason = ""
+            membership.save()
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.SIGNED,
+            obj=membership,
+            before=before,
+            after=snapshot(membership, SIGNATURE_FIELDS),
+            reason=f"FPS agreement signed by {signatory_name.strip()}, {signatory_role.strip()}",
+        )
+        notify(
+            recipients=lead_evaluators(),
+            event_key=f"agreement-signed:{locked.pk}",
+            subject=f"{locked.provider} signed the FPS agreement",
+            body=f"Signed by {signatory_name.strip()} ({signatory_role.strip()}). The membership is active.",
+            url=reverse("providers:membership-list"),
+            send_email=False,
+        )
+        notify(
+            recipients=provider_users(locked.provider_id),
+            event_key=f"membership-active:{locked.pk}",
+            subject="You are now a member of the FPS",
+            body="Your settings now appear to every authority on the lots they passed.",
+            url=reverse("providers:membership-status"),
+        )
+    return membership
+
+
+MEMBERSHIP_ACTIONS: dict[str, str] = {
+    "suspend": MembershipState.SUSPENDED,
+    "reinstate": MembershipState.ACTIVE,
+    "remove": MembershipState.REMOVED,
+    "withdraw": MembershipState.WITHDRAWN,
+}
+
+
+def membership_change(
+    *,
+    actor: Actor,
+    membership: FpsMembership,
+    action: str,
+    reason: str,
+    review_on: datetime.date | None = None,
+) -> FpsMembership:
+    """Suspend (reason and review date), reinstate, remove (lead authority) or withdraw (either side)."""
+    target = MEMBERSHIP_ACTIONS.get(action)
+    if target is None:
+        raise InvalidInput(
+            "Choose what to do.",
+            fields={"action": "Choose suspend, reinstate, remove or withdraw."},
+        )
+    if action == "withdraw" and actor.is_provider:
+        require_provider(actor, membership.provider_id)
+    elif not (actor.is_lead_evaluator or actor.is_platform_admin):
+        raise NotAllowed("Only the lead authority can suspend, reinstate or remove a provider.")
+    fields: dict[str, str] = {}
+    if not reason.strip():
+        fields["reason"] = "Give the reason."
+    if target == MembershipState.SUSPENDED:
+        if review_on is None:
+            fields["review_on"] = "Enter the date the suspension will be reviewed."
+        elif review_on <= timezone.localdate():
+            fields["review_on"] = "The review date must be in the future."
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    with transaction.atomic():
+        locked = FpsMembership.objects.select_for_update().get(pk=membership.pk)
+        check_transition(
+            current=locked.state,
+            target=target,
+            transitions=MEMBERSHIP_TRANSITIONS,
+            what="membership",
+            label=locked.get_state_display(),
+        )
+        if action == "reinstate" and locked.state == MembershipState.WITHDRAWN:
+            raise WrongState(
+                "A withdrawn provider rejoins by applying in a window and signing the agreement."
+            )
+        before = snapshot(locked, ["state", "state_reason", "review_on"])
+        locked.state, locked.state_reason = target, reason.strip()
+        locked.review_on = review_on if target == MembershipState.SUSPENDED else None
+        locked.state_changed_at, locked.state_changed_by = timezone.now(), actor.user
+        locked.save()
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.STATE_CHANGED,
+            obj=locked,
+            before=before,
+            after=snapshot(locked, ["state", "state_reason", "review_on"]),
+            reason=reason,
+        )
+        label = locked.get_state_display().lower()
+        review = (
+            f" It will be reviewed on {review_on:%-d %B %Y}."
+            if review_on and target == MembershipState.SUSPENDED
+            else ""
+        )
+        event_key = f"membership-{locked.pk}-{target}-{locked.state_changed_at:%Y%m%d%H%M%S%f}"
+        subject = f"{locked.provider}'s FPS membership is now {label}"
+        body = f"Reason: {reason.strip()}.{review}"
+        notify(
+            recipients=provider_users(locked.provider_id),
+            event_key=event_key,
+            subject=subject,
+            body=body,
+            url=reverse("providers:membership-status"),
+        )
+        notify(
+            recipients=lead_evaluators(),
+            event_key=event_key,
+            subject=subject,
+            body=body,
+            url=reverse("providers:membership-list"),
+            send_email=False,
+        )
+    return locked

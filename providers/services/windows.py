@@ -1,0 +1,264 @@
+"""Evaluation windows: scheduled by the lead authority, opened and closed by beat on time."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from fps_portal.actors import Actor
+from fps_portal.audit.models import AuditVerb
+from fps_portal.audit.services import audit_record
+from fps_portal.errors import InvalidInput, WrongState
+from fps_portal.notifications.services import notify
+from providers.models import (
+    WINDOW_TRANSITIONS,
+    Application,
+    ApplicationState,
+    EvaluationWindow,
+    PurchasingSystem,
+    WindowState,
+)
+from providers.services._common import (
+    check_transition,
+    registered_provider_users,
+    require_lead_evaluator,
+)
+
+CLOSING_REMINDER_BEFORE = datetime.timedelta(days=7)
+
+
+def _when(moment: datetime.datetime) -> str:
+    return (
+        timezone.localtime(moment)
+        .strftime("%-d %B %Y at %-I:%M%p")
+        .replace("AM", "am")
+        .replace("PM", "pm")
+    )
+
+
+def window_schedule(
+    *,
+    actor: Actor,
+    system: PurchasingSystem,
+    name: str,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    evaluation_deadline: datetime.datetime,
+) -> EvaluationWindow:
+    require_lead_evaluator(actor)
+    fields: dict[str, str] = {}
+    if not system.admits_by_windows:
+        fields["name"] = (
+            "This purchasing system admits providers on a rolling basis; it has no windows."
+        )
+    if not name.strip():
+        fields["name"] = "Enter a name for the window, like 'Round 5 (2026)'."
+    if closes_at <= opens_at:
+        fields["closes_at"] = "The window must close after it opens."
+    if evaluation_deadline <= closes_at:
+        fields["evaluation_deadline"] = "The evaluation deadline must be after the window closes."
+    if opens_at.date() > system.term_end or closes_at.date() < system.term_start:
+        fields["opens_at"] = "The window must fall within the purchasing system's term."
+    overlapping = EvaluationWindow.objects.filter(
+        purchasing_system=system, opens_at__lt=closes_at, closes_at__gt=opens_at
+    ).exclude(state=WindowState.COMPLETED)
+    if "closes_at" not in fields and overlapping.exists():
+        fields["opens_at"] = (
+            f"This overlaps the window '{overlapping.first()}'. Windows cannot overlap."
+        )
+    if fields:
+        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    with transaction.atomic():
+        window = EvaluationWindow.objects.create(
+            purchasing_system=system,
+            name=name.strip(),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            evaluation_deadline=evaluation_deadline,
+            created_by=actor.user,
+        )
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.CREATED,
+            obj=window,
+            after={
+                "opens_at": opens_at,
+                "closes_at": closes_at,
+                "evaluation_deadline": evaluation_deadline,
+            },
+        )
+    return window
+
+
+def _lock(window_id: int) -> EvaluationWindow:
+    return EvaluationWindow.objects.select_for_update().get(pk=window_id)
+
+
+def window_open(
+    *, window_id: int, actor: Actor | None = None, now: datetime.datetime | None = None
+) -> bool:
+    """Open a scheduled window whose time has come. False (and nothing done) if already open."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        window = _lock(window_id)
+        if window.state != WindowState.SCHEDULED or window.opens_at > now:
+            return False
+        window.state, window.opened_at = WindowState.OPEN, now
+        window.save(update_fields=["state", "opened_at"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.STATE_CHANGED,
+            obj=window,
+            before={"state": WindowState.SCHEDULED},
+            after={"state": WindowState.OPEN},
+        )
+        notify(
+            recipients=registered_provider_users(),
+            event_key=f"window-opened:{window.pk}",
+            subject=f"{window.name} is open for applications",
+            body=(
+                f"{window.purchasing_system} is open to new applications until {_when(window.closes_at)}. "
+                "Evidence you already hold and that is still valid is offered again, so you only add what is new."
+            ),
+            url=reverse("providers:application-list"),
+        )
+    return True
+
+
+def window_close(
+    *, window_id: int, actor: Actor | None = None, now: datetime.datetime | None = None
+) -> bool:
+    """Close an open window whose time is up and move its submitted applications to evaluation."""
+    from providers.services.applications import application_start_evaluation
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        window = _lock(window_id)
+        if window.state != WindowState.OPEN or window.closes_at > now:
+            return False
+        window.state, window.closed_at = WindowState.EVALUATING, now
+        window.save(update_fields=["state", "closed_at"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.STATE_CHANGED,
+            obj=window,
+            before={"state": WindowState.OPEN},
+            after={"state": WindowState.EVALUATING},
+        )
+        submitted = list(
+            Application.objects.filter(window=window, state=ApplicationState.SUBMITTED).values_list(
+                "pk", flat=True
+            )
+        )
+        for application_id in submitted:
+            application_start_evaluation(application_id=application_id, actor=actor, now=now)
+    return True
+
+
+def window_complete(*, actor: Actor, window: EvaluationWindow) -> EvaluationWindow:
+    """End the round once every application in it has an outcome."""
+    require_lead_evaluator(actor)
+    with transaction.atomic():
+        locked = _lock(window.pk)
+        check_transition(
+            current=locked.state,
+            target=WindowState.COMPLETED,
+            transitions=WINDOW_TRANSITIONS,
+            what="window",
+            label=locked.get_state_display(),
+        )
+        pending = Application.objects.filter(
+            window=locked, state__in=[ApplicationState.SUBMITTED, ApplicationState.UNDER_EVALUATION]
+        ).count()
+        if pending:
+            raise WrongState(f"{pending} application(s) in this window still have no outcome.")
+        locked.state, locked.completed_at, locked.completed_by = (
+            WindowState.COMPLETED,
+            timezone.now(),
+            actor.user,
+        )
+        locked.save(update_fields=["state", "completed_at", "completed_by"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.STATE_CHANGED,
+            obj=locked,
+            before={"state": WindowState.EVALUATING},
+            after={"state": WindowState.COMPLETED},
+        )
+    return locked
+
+
+def window_remind_closing(*, window_id: int, now: datetime.datetime | None = None) -> int:
+    """Remind providers a week before an open window closes. Once per window, however often run."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        window = _lock(window_id)
+        if window.state != WindowState.OPEN or window.closing_reminder_sent_at is not None:
+            return 0
+        if not (now < window.closes_at <= now + CLOSING_REMINDER_BEFORE):
+            return 0
+        window.closing_reminder_sent_at = now
+        window.save(update_fields=["closing_reminder_sent_at"])
+        sent = notify(
+            recipients=registered_provider_users(),
+            event_key=f"window-closing:{window.pk}",
+            subject=f"{window.name} closes on {_when(window.closes_at)}",
+            body=(
+                "Applications must be submitted before the window closes. Drafts that are not submitted "
+                "by then are not evaluated in this round."
+            ),
+            url=reverse("providers:application-list"),
+        )
+    return len(sent)
+
+
+def window_next_opening(
+    *, system: PurchasingSystem, now: datetime.datetime | None = None
+) -> EvaluationWindow | None:
+    """The next window that will open (or is open) for this system."""
+    now = now or timezone.now()
+    return (
+        EvaluationWindow.objects.filter(
+            purchasing_system=system, state=WindowState.SCHEDULED, opens_at__gt=now
+        )
+        .order_by("opens_at")
+        .first()
+    )
+
+
+def next_window_message(*, system: PurchasingSystem) -> str:
+    if not system.admits_by_windows:
+        return (
+            "This purchasing system admits providers on a rolling basis: you can apply at any time."
+        )
+    upcoming = window_next_opening(system=system)
+    if upcoming is None:
+        return "No window is open and the next one has not been scheduled yet. We will tell you when it is."
+    return f"The next window, {upcoming.name}, opens on {_when(upcoming.opens_at)}."
+
+
+def windows_due(*, now: datetime.datetime | None = None) -> tuple[list[int], list[int], list[int]]:
+    """Ids of windows due to open, to close, and to get their closing reminder."""
+    now = now or timezone.now()
+    to_open = list(
+        EvaluationWindow.objects.filter(state=WindowState.SCHEDULED, opens_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    to_close = list(
+        EvaluationWindow.objects.filter(state=WindowState.OPEN, closes_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    to_remind = list(
+        EvaluationWindow.objects.filter(
+            state=WindowState.OPEN,
+            closing_reminder_sent_at__isnull=True,
+            closes_at__gt=now,
+            closes_at__lte=now + CLOSING_REMINDER_BEFORE,
+        ).values_list("pk", flat=True)
+    )
+    return to_open, to_close, to_remind

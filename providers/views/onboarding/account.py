@@ -1,0 +1,228 @@
+"""Provider pages: register, invite colleagues, the evidence library, setting overviews, downloads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from fps_portal.accounts.models import Membership, Role
+from fps_portal.actors import Actor
+from fps_portal.errors import DomainError
+from fps_portal.scoping import get_scoped_or_404, scoped
+from providers.models import Evidence, Setting, SettingOverview
+from providers.services.evidence import (
+    evidence_add,
+    evidence_record_download,
+    setting_overview_save,
+)
+from providers.services.registration import colleague_invite, provider_register
+from providers.views.onboarding._access import any_actor, provider_only
+from providers.views.onboarding.forms import (
+    EvidenceForm,
+    InviteForm,
+    OverviewForm,
+    RegisterForm,
+    apply_domain_error,
+)
+
+FORM = "providers/onboarding/form.html"
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, organisation = provider_register(**form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                f"{organisation.name} is registered. Add your settings and evidence, then apply.",
+            )
+            return redirect("providers:application-list")
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Register your organisation",
+            "caption": "Providers",
+            "intro": "Register to apply to join the North West SEND Flexible Purchasing System. You can invite "
+            "colleagues once you are registered.",
+            "submit_label": "Register",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def colleagues(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = colleague_invite(actor=actor, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(
+                request, f"We sent {membership.user.email} a link to set their password."
+            )
+            return redirect("providers:colleagues")
+    people = (
+        Membership.objects.filter(
+            organisation_id=actor.organisation_id, role=Role.PROVIDER_USER, is_active=True
+        )
+        .select_related("user")
+        .order_by("user__email")
+    )
+    return render(
+        request,
+        "providers/onboarding/colleagues.html",
+        {"form": form, "people": people},
+        status=400 if form.errors else 200,
+    )
+
+
+@provider_only
+def evidence_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    evidence = (
+        scoped(Evidence, actor)
+        .select_related("setting")
+        .order_by("setting__name", "kind", "-uploaded_at")
+    )
+    settings = list(
+        scoped(Setting, actor).filter(provider_id=actor.organisation_id).order_by("name")
+    )
+    overviews = set(
+        SettingOverview.objects.filter(setting__in=settings).values_list("setting_id", flat=True)
+    )
+    return render(
+        request,
+        "providers/onboarding/evidence_list.html",
+        {
+            "evidence": evidence,
+            "settings": [(s, s.pk in overviews) for s in settings],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def evidence_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
+    settings_qs = scoped(Setting, actor).filter(provider_id=actor.organisation_id)
+    replaces = None
+    if request.GET.get("replaces"):
+        replaces = get_scoped_or_404(Evidence, actor, pk=request.GET["replaces"])
+    initial = {}
+    if replaces is not None:
+        initial = {
+            "kind": replaces.kind,
+            "setting": replaces.setting_id,
+            "title": replaces.title,
+            "insurance_type": replaces.insurance_type,
+            "insurer": replaces.insurer,
+            "cover_amount": replaces.cover_amount,
+        }
+    elif request.GET.get("setting"):
+        initial = {"setting": request.GET["setting"]}
+    form = EvidenceForm(
+        request.POST or None, request.FILES or None, settings_qs=settings_qs, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence_add(
+                actor=actor,
+                provider=actor.organisation,
+                kind=data["kind"],
+                title=data["title"],  # type: ignore[arg-type]
+                upload=data.get("file"),
+                setting=data.get("setting"),
+                reference=data.get("reference") or "",
+                insurance_type=data.get("insurance_type") or "",
+                insurer=data.get("insurer") or "",
+                cover_amount=data.get("cover_amount"),
+                valid_until=data.get("valid_until"),
+                replaces=replaces,
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"'{data['title']}' was added to your evidence.")
+            return redirect("providers:evidence-list")
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Replace evidence" if replaces else "Add evidence",
+            "caption": "Evidence library",
+            "intro": "Upload it once: evidence that is still valid is offered to every application and every lot.",
+            "submit_label": "Upload",
+            "multipart": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@any_actor
+def evidence_download(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    evidence = get_scoped_or_404(Evidence, actor, pk=pk)
+    evidence_record_download(actor=actor, evidence=evidence)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_filename,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def setting_overview(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    setting = get_scoped_or_404(Setting, actor, pk=pk, provider_id=actor.organisation_id)
+    current = SettingOverview.objects.filter(setting=setting).first()
+    initial = (
+        {}
+        if current is None
+        else {
+            "services_overview": current.services_overview,
+            "working_with_parents": current.working_with_parents,
+            "learner_voice": current.learner_voice,
+        }
+    )
+    form = OverviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            setting_overview_save(actor=actor, setting=setting, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, f"The overview of {setting.name} is saved.")
+            return redirect("providers:evidence-list")
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": f"Overview of {setting.name}",
+            "caption": "Evidence library",
+            "intro": "Written once and offered to every application that includes this setting.",
+            "submit_label": "Save overview",
+        },
+        status=400 if form.errors else 200,
+    )

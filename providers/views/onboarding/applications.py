@@ -1,0 +1,523 @@
+"""Provider pages for an application: start, the task list, each task, submit, withdraw,
+clarifications, the agreement and membership status."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from fps_portal.actors import Actor
+from fps_portal.errors import DomainError
+from fps_portal.scoping import get_scoped_or_404, scoped
+from providers.models import (
+    Application,
+    ApplicationServicePrice,
+    ApplicationState,
+    ClarificationQuestion,
+    EvaluationWindow,
+    FpsMembership,
+    Lot,
+    PurchasingSystem,
+    RequirementResult,
+    Setting,
+    Verdict,
+    WindowState,
+)
+from providers.services.applications import (
+    application_add_service_price,
+    application_declare,
+    application_problems,
+    application_remove_service_price,
+    application_set_evidence,
+    application_set_prices,
+    application_set_scope,
+    application_start,
+    application_submit,
+    application_withdraw,
+)
+from providers.services.evaluation import clarification_answer
+from providers.services.evidence import evidence_current
+from providers.services.membership import agreement_sign
+from providers.services.windows import next_window_message
+from providers.views.onboarding._access import provider_only
+from providers.views.onboarding.forms import (
+    AnswerForm,
+    ApplicationEvidenceForm,
+    DeclarationsForm,
+    PricesForm,
+    ScopeForm,
+    ServicePriceForm,
+    SignForm,
+    WithdrawForm,
+    apply_domain_error,
+)
+
+FORM = "providers/onboarding/form.html"
+
+
+def _application(actor: Actor, pk: int) -> Application:
+    return get_scoped_or_404(Application, actor, pk=pk)
+
+
+def _status(form: object) -> int:
+    return 400 if getattr(form, "errors", None) else 200
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def application_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    if request.method == "POST":
+        system = get_scoped_or_404(PurchasingSystem, actor, pk=request.POST.get("system"))
+        window = None
+        if request.POST.get("window"):
+            window = get_scoped_or_404(
+                EvaluationWindow, actor, pk=request.POST["window"], purchasing_system=system
+            )
+        try:
+            application = application_start(actor=actor, system=system, window=window)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("providers:application-list")
+        return redirect("providers:application-detail", pk=application.pk)
+    systems = []
+    for system in scoped(PurchasingSystem, actor).order_by("name"):
+        windows = list(
+            scoped(EvaluationWindow, actor)
+            .filter(purchasing_system=system, state__in=[WindowState.OPEN, WindowState.SCHEDULED])
+            .order_by("opens_at")
+        )
+        systems.append(
+            {"system": system, "windows": windows, "message": next_window_message(system=system)}
+        )
+    applications = (
+        scoped(Application, actor)
+        .select_related("window", "purchasing_system")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "providers/onboarding/application_list.html",
+        {"systems": systems, "applications": applications},
+    )
+
+
+def _tasks(application: Application) -> list[dict[str, object]]:
+    problems = application_problems(application)
+    lots = application.lots.count()
+    settings = application.settings.count()
+    evidence = application.evidence.count()
+    services = application.service_prices.count()
+    return [
+        {
+            "name": "Lots and settings",
+            "url": "providers:application-scope",
+            "done": "scope" not in problems,
+            "hint": f"{lots} lot(s), {settings} setting(s)",
+        },
+        {
+            "name": "Evidence",
+            "url": "providers:application-evidence",
+            "done": evidence > 0,
+            "hint": f"{evidence} item(s) from your evidence library",
+        },
+        {
+            "name": "Weekly prices",
+            "url": "providers:application-prices",
+            "done": "prices" not in problems and "scope" not in problems,
+            "hint": "An indicative weekly price per lot",
+        },
+        {
+            "name": "Additional services price list",
+            "url": "providers:application-services",
+            "done": True,
+            "hint": f"{services} service(s) (optional)",
+        },
+        {
+            "name": "Declarations",
+            "url": "providers:application-declarations",
+            "done": "declarations" not in problems,
+            "hint": "",
+        },
+    ]
+
+
+@provider_only
+def application_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    results = []
+    if application.has_outcome:
+        results = list(
+            scoped(RequirementResult, actor)
+            .filter(application=application)
+            .select_related("setting")
+        )
+    clarifications = scoped(ClarificationQuestion, actor).filter(application=application)
+    membership = FpsMembership.objects.filter(
+        purchasing_system_id=application.purchasing_system_id, provider_id=application.provider_id
+    ).first()
+    needs_signature = application.state == ApplicationState.PASSED and (
+        membership is None
+        or membership.agreement_signed_at is None
+        or (
+            application.outcome_at is not None
+            and membership.agreement_signed_at < application.outcome_at
+        )
+    )
+    return render(
+        request,
+        "providers/onboarding/application_detail.html",
+        {
+            "application": application,
+            "tasks": _tasks(application) if application.state == ApplicationState.DRAFT else [],
+            "failed": [r for r in results if r.final_result == Verdict.FAIL],
+            "results": results,
+            "clarifications": clarifications,
+            "needs_signature": needs_signature,
+            "next_window": next_window_message(system=application.purchasing_system),
+            "membership": membership,
+        },
+    )
+
+
+def _draft_guard(request: HttpRequest, application: Application) -> HttpResponse | None:
+    if application.state != ApplicationState.DRAFT:
+        messages.error(
+            request,
+            f"This application is {application.get_state_display().lower()}, so it can no longer be changed.",
+        )
+        return redirect("providers:application-detail", pk=application.pk)
+    return None
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def application_scope(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    if (guard := _draft_guard(request, application)) is not None:
+        return guard
+    lots_qs = scoped(Lot, actor).filter(purchasing_system_id=application.purchasing_system_id)
+    settings_qs = scoped(Setting, actor).filter(provider_id=actor.organisation_id)
+    form = ScopeForm(
+        request.POST or None,
+        lots_qs=lots_qs,
+        settings_qs=settings_qs,
+        initial={
+            "lots": list(application.lots.all()),
+            "settings": list(application.settings.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_set_scope(
+                actor=actor,
+                application=application,
+                lots=form.cleaned_data["lots"],
+                settings=form.cleaned_data["settings"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("providers:application-detail", pk=application.pk)
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Lots and settings",
+            "caption": str(application),
+            "intro": ""
+            if settings_qs.exists()
+            else "You have no settings yet. Add your settings first.",
+            "intro_link": "/settings/mine/",
+            "intro_link_text": "Your settings",
+            "submit_label": "Save and continue",
+            "back_url": reverse("providers:application-detail", args=[pk]),
+        },
+        status=_status(form),
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def application_evidence(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    if (guard := _draft_guard(request, application)) is not None:
+        return guard
+    setting_ids = list(application.settings.values_list("pk", flat=True))
+    current = evidence_current(provider_id=application.provider_id)
+    offered = current.filter(setting__isnull=True) | current.filter(setting_id__in=setting_ids)
+    form = ApplicationEvidenceForm(
+        request.POST or None,
+        evidence_qs=offered.order_by("setting__name", "kind"),
+        initial={"evidence": list(application.evidence.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_set_evidence(
+                actor=actor, application=application, evidence=form.cleaned_data["evidence"]
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("providers:application-detail", pk=application.pk)
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Evidence",
+            "caption": str(application),
+            "intro": "Your evidence that is still valid is ticked already. Upload anything new to your evidence library.",
+            "intro_link": reverse("providers:evidence-upload"),
+            "intro_link_text": "Add evidence to your library",
+            "submit_label": "Save and continue",
+            "back_url": reverse("providers:application-detail", args=[pk]),
+        },
+        status=_status(form),
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    if (guard := _draft_guard(request, application)) is not None:
+        return guard
+    cells = [
+        (s, lot) for s in application.settings.order_by("name") for lot in application.lots.all()
+    ]
+    initial = {(p.setting_id, p.lot_id): p.weekly_price for p in application.prices.all()}
+    form = PricesForm(request.POST or None, cells=cells, initial_prices=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_set_prices(actor=actor, application=application, prices=form.prices())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("providers:application-detail", pk=application.pk)
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Weekly prices",
+            "caption": str(application),
+            "intro": "The indicative weekly price of the core offer, in pounds and pence. Leave a box empty where "
+            "the setting does not offer that lot.",
+            "submit_label": "Save and continue",
+            "back_url": reverse("providers:application-detail", args=[pk]),
+        },
+        status=_status(form),
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    if (guard := _draft_guard(request, application)) is not None:
+        return guard
+    if request.method == "POST" and request.POST.get("remove"):
+        line = get_scoped_or_404(
+            ApplicationServicePrice, actor, pk=request.POST["remove"], application=application
+        )
+        application_remove_service_price(actor=actor, line=line)
+        return redirect("providers:application-services", pk=pk)
+    form = ServicePriceForm(request.POST or None, settings_qs=application.settings.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_add_service_price(actor=actor, application=application, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, "The service was added to the price list.")
+            return redirect("providers:application-services", pk=pk)
+    return render(
+        request,
+        "providers/onboarding/services.html",
+        {
+            "form": form,
+            "application": application,
+            "lines": application.service_prices.select_related("setting"),
+        },
+        status=_status(form),
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def application_declarations(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    if (guard := _draft_guard(request, application)) is not None:
+        return guard
+    form = DeclarationsForm(
+        request.POST or None,
+        initial={
+            "accurate": application.declared_accurate,
+            "no_exclusion_grounds": application.declared_no_exclusion_grounds,
+            "safeguarding": application.declared_safeguarding,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_declare(actor=actor, application=application, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return redirect("providers:application-detail", pk=application.pk)
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Declarations",
+            "caption": str(application),
+            "submit_label": "Save and continue",
+            "back_url": reverse("providers:application-detail", args=[pk]),
+        },
+        status=_status(form),
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def application_submit_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    error_message = ""
+    if request.method == "POST":
+        try:
+            application_submit(actor=actor, application=application)
+        except DomainError as error:
+            error_message = error.message
+        else:
+            messages.success(request, "Your application has been submitted.")
+            return redirect("providers:application-detail", pk=pk)
+    return render(
+        request,
+        "providers/onboarding/submit.html",
+        {
+            "application": application,
+            "problems": application_problems(application),
+            "error_message": error_message,
+            "prices": application.prices.select_related("setting", "lot"),
+            "lines": application.service_prices.select_related("setting"),
+            "evidence": application.evidence.select_related("setting"),
+        },
+        status=409
+        if error_message and application.state != ApplicationState.DRAFT
+        else (400 if error_message else 200),
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def application_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_withdraw(
+                actor=actor, application=application, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, "Your application has been withdrawn.")
+            return redirect("providers:application-list")
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Withdraw your application",
+            "caption": str(application),
+            "submit_label": "Withdraw application",
+            "submit_class": "govuk-button--warning",
+            "back_url": reverse("providers:application-detail", args=[pk]),
+        },
+        status=409 if form.errors else 200,
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    clarification = get_scoped_or_404(ClarificationQuestion, actor, pk=pk)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clarification_answer(
+                actor=actor, clarification=clarification, answer=form.cleaned_data["answer"]
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, "Your answer has been sent to the evaluators.")
+            return redirect("providers:application-detail", pk=clarification.application_id)
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Answer a clarification question",
+            "caption": str(clarification.application),
+            "quote": clarification.question,
+            "answered": clarification.answer,
+            "submit_label": "Send answer",
+            "hide_form": clarification.is_answered,
+            "back_url": reverse(
+                "providers:application-detail", args=[clarification.application_id]
+            ),
+        },
+        status=_status(form),
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    if application.state != ApplicationState.PASSED:
+        messages.error(request, "Only a provider whose application passed can sign the agreement.")
+        return redirect("providers:application-detail", pk=pk)
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement_sign(
+                actor=actor,
+                application=application,
+                signatory_name=form.cleaned_data["signatory_name"],
+                signatory_role=form.cleaned_data["signatory_role"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, "The FPS agreement is signed. You are now an active member.")
+            return redirect("providers:membership-status")
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Sign the FPS agreement",
+            "caption": str(application),
+            "intro": f"By signing, your organisation agrees to the overarching agreement of {application.purchasing_system}. "
+            "Your name, role and the time are recorded.",
+            "submit_label": "Sign the agreement",
+            "back_url": reverse("providers:application-detail", args=[pk]),
+        },
+        status=_status(form),
+    )
+
+
+@provider_only
+def membership_status(request: HttpRequest, actor: Actor) -> HttpResponse:
+    memberships = scoped(FpsMembership, actor).select_related(
+        "purchasing_system", "agreement_signed_by"
+    )
+    return render(
+        request, "providers/onboarding/membership_status.html", {"memberships": memberships}
+    )

@@ -1,0 +1,242 @@
+"""Lead evaluator pages: an application's requirements, evaluation, moderation, clarifications
+and the membership list."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from fps_portal.actors import Actor
+from fps_portal.errors import DomainError
+from fps_portal.scoping import get_scoped_or_404, scoped
+from providers.models import (
+    Application,
+    ApplicationState,
+    ClarificationQuestion,
+    EvaluatorDecision,
+    FpsMembership,
+    Moderation,
+    RequirementResult,
+)
+from providers.services.evaluation import (
+    MINIMUM_EVALUATORS,
+    application_moderate,
+    clarification_ask,
+    complete_evaluators,
+    disagreements,
+    evaluation_record,
+)
+from providers.services.membership import membership_change
+from providers.views.onboarding._access import evaluator_only
+from providers.views.onboarding.forms import (
+    ClarificationForm,
+    EvaluationForm,
+    MembershipChangeForm,
+    ModerationForm,
+    apply_domain_error,
+)
+
+FORM = "providers/onboarding/form.html"
+
+
+def _results(actor: Actor, application: Application) -> list[RequirementResult]:
+    return list(
+        scoped(RequirementResult, actor)
+        .filter(application=application)
+        .select_related("setting")
+        .order_by("setting__name", "id")
+    )
+
+
+@evaluator_only
+def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = get_scoped_or_404(Application, actor, pk=pk)
+    results = _results(actor, application)
+    decisions: dict[int, list[EvaluatorDecision]] = defaultdict(list)
+    for decision in (
+        scoped(EvaluatorDecision, actor)
+        .filter(result__application=application)
+        .select_related("evaluator")
+    ):
+        decisions[decision.result_id].append(decision)
+    rows = [{"result": r, "decisions": decisions.get(r.pk, [])} for r in results]
+    moderation = (
+        scoped(Moderation, actor)
+        .filter(application=application)
+        .select_related("moderator")
+        .first()
+    )
+    evaluators = complete_evaluators(application)
+    return render(
+        request,
+        "providers/onboarding/evaluation_detail.html",
+        {
+            "application": application,
+            "rows": rows,
+            "moderation": moderation,
+            "evaluator_count": len(evaluators),
+            "minimum": MINIMUM_EVALUATORS,
+            "can_moderate": application.state == ApplicationState.UNDER_EVALUATION
+            and len(evaluators) >= MINIMUM_EVALUATORS,
+            "clarifications": scoped(ClarificationQuestion, actor)
+            .filter(application=application)
+            .select_related("asked_by"),
+            "prices": application.prices.select_related("setting", "lot"),
+            "lines": application.service_prices.select_related("setting"),
+            "evidence": application.evidence.select_related("setting"),
+            "i_evaluated": actor.user.pk in evaluators,
+        },
+    )
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def evaluation_record_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = get_scoped_or_404(Application, actor, pk=pk)
+    results = _results(actor, application)
+    mine = {
+        d.result_id: (d.verdict, d.reason)
+        for d in EvaluatorDecision.objects.filter(
+            result__application=application, evaluator=actor.user
+        )
+    }
+    form = EvaluationForm(request.POST or None, results=results, initial_decisions=mine)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation_record(actor=actor, application=application, decisions=form.decisions())
+        except DomainError as error:
+            apply_domain_error(form, error)
+            status = error.http_status
+        else:
+            messages.success(request, "Your evaluation is recorded.")
+            return redirect("providers:evaluation-detail", pk=pk)
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Evaluate the application",
+            "caption": str(application),
+            "intro": "Record pass or fail for every requirement. Give a reason for each fail, for each requirement the "
+            "checks could not decide, and wherever you disagree with the automatic check.",
+            "submit_label": "Save evaluation",
+            "back_url": reverse("providers:evaluation-detail", args=[pk]),
+        },
+        status=status,
+    )
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def moderation_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = get_scoped_or_404(Application, actor, pk=pk)
+    disputed_ids = set(disagreements(application))
+    disputed = [r for r in _results(actor, application) if r.pk in disputed_ids]
+    form = ModerationForm(request.POST or None, disputed=disputed)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation = application_moderate(
+                actor=actor,
+                application=application,
+                reason=form.cleaned_data["reason"],
+                resolutions=form.resolutions(),
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+            status = error.http_status
+        else:
+            messages.success(
+                request, f"The outcome is recorded: {moderation.get_outcome_display().lower()}."
+            )
+            return redirect("providers:evaluation-detail", pk=pk)
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Moderate the outcome",
+            "caption": str(application),
+            "intro": "Each requirement's final result is the evaluators' agreed result. Where they disagree, choose the "
+            "final result. Any failed organisation requirement, or every setting failing, fails the application.",
+            "submit_label": "Record the outcome",
+            "back_url": reverse("providers:evaluation-detail", args=[pk]),
+        },
+        status=status,
+    )
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def clarification_ask_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = get_scoped_or_404(Application, actor, pk=pk)
+    form = ClarificationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            clarification_ask(actor=actor, application=application, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+            status = error.http_status
+        else:
+            messages.success(request, "Your question was sent to the provider.")
+            return redirect("providers:evaluation-detail", pk=pk)
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Ask a clarification question",
+            "caption": str(application),
+            "submit_label": "Send question",
+            "back_url": reverse("providers:evaluation-detail", args=[pk]),
+        },
+        status=400 if form.errors and status == 200 else status,
+    )
+
+
+@evaluator_only
+def membership_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    memberships = (
+        scoped(FpsMembership, actor)
+        .select_related("provider", "purchasing_system")
+        .order_by("provider__name")
+    )
+    return render(
+        request, "providers/onboarding/membership_list.html", {"memberships": memberships}
+    )
+
+
+@evaluator_only
+@require_http_methods(["GET", "POST"])
+def membership_change_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    membership = get_scoped_or_404(FpsMembership, actor, pk=pk)
+    form = MembershipChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_change(actor=actor, membership=membership, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+            status = error.http_status
+        else:
+            messages.success(request, f"{membership.provider}'s membership is updated.")
+            return redirect("providers:membership-list")
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": f"Change {membership.provider}'s membership",
+            "caption": membership.get_state_display(),
+            "submit_label": "Save",
+            "back_url": reverse("providers:membership-list"),
+        },
+        status=400 if form.errors and status == 200 else status,
+    )
