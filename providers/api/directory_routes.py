@@ -1,5 +1,8 @@
 from rest_framework.routers import DefaultRouter
 
+from providers.api.directory import SettingViewSet
+
 
 def register(router: DefaultRouter) -> None:
     """Adds this module's viewsets to the providers router."""
+    router.register("settings", SettingViewSet, basename="setting")

@@ -1,5 +1,29 @@
-from providers.models.fps import FpsMembership, Lot, MembershipState, PurchasingSystem, PurchasingSystemKind
+from providers.models.application import (
+    APPLICATION_TRANSITIONS,
+    Application,
+    ApplicationPrice,
+    ApplicationServicePrice,
+    ApplicationState,
+)
+from providers.models.evaluation import (
+    CheckResult,
+    ClarificationQuestion,
+    EvaluatorDecision,
+    Moderation,
+    Requirement,
+    RequirementResult,
+    Verdict,
+)
+from providers.models.evidence import Evidence, EvidenceKind, InsuranceType, SettingOverview
+from providers.models.fps import (
+    FpsMembership,
+    Lot,
+    MembershipState,
+    PurchasingSystem,
+    PurchasingSystemKind,
+)
 from providers.models.inspection import InspectionJudgement, JudgementSource
+from providers.models.reference import AuthorityLocation, GiasEstablishment, PostcodeDistrict
 from providers.models.setting import (
     AdditionalService,
     Gender,
@@ -8,19 +32,42 @@ from providers.models.setting import (
     SettingLot,
     Specialism,
 )
+from providers.models.windows import WINDOW_TRANSITIONS, EvaluationWindow, WindowState
 
 __all__ = [
+    "APPLICATION_TRANSITIONS",
+    "WINDOW_TRANSITIONS",
     "AdditionalService",
+    "Application",
+    "ApplicationPrice",
+    "ApplicationServicePrice",
+    "ApplicationState",
+    "AuthorityLocation",
+    "CheckResult",
+    "ClarificationQuestion",
+    "EvaluationWindow",
+    "EvaluatorDecision",
+    "Evidence",
+    "EvidenceKind",
     "FpsMembership",
     "Gender",
+    "GiasEstablishment",
     "InspectionJudgement",
+    "InsuranceType",
     "JudgementSource",
     "Lot",
     "MembershipState",
+    "Moderation",
+    "PostcodeDistrict",
     "PrimaryNeed",
     "PurchasingSystem",
     "PurchasingSystemKind",
+    "Requirement",
+    "RequirementResult",
     "Setting",
     "SettingLot",
+    "SettingOverview",
     "Specialism",
+    "Verdict",
+    "WindowState",
 ]

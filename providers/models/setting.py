@@ -29,7 +29,9 @@ class PrimaryNeed(models.Model):
 
     code = models.CharField(max_length=10, unique=True)
     name = models.CharField(max_length=120)
-    specialism = models.ForeignKey(Specialism, on_delete=models.PROTECT, related_name="primary_needs")
+    specialism = models.ForeignKey(
+        Specialism, on_delete=models.PROTECT, related_name="primary_needs"
+    )
 
     class Meta:
         ordering = ["specialism__display_order", "code"]
@@ -52,12 +54,16 @@ class Setting(models.Model):
     """
 
     provider = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="settings",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="settings",
         limit_choices_to={"kind": "provider"},
     )
     name = models.CharField(max_length=200)
     urn = models.CharField("URN", max_length=10, null=True, blank=True, unique=True)
-    dfe_number = models.CharField("DfE number", max_length=8, blank=True, help_text="LAESTAB, e.g. 8956001")
+    dfe_number = models.CharField(
+        "DfE number", max_length=8, blank=True, help_text="LAESTAB, e.g. 8956001"
+    )
     address = models.TextField(blank=True)
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10)
@@ -65,7 +71,11 @@ class Setting(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     host_authority = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="hosted_settings",
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_settings",
         limit_choices_to={"kind": "authority"},
     )
     age_from = models.PositiveSmallIntegerField(validators=[MaxValueValidator(25)])
@@ -83,7 +93,9 @@ class Setting(models.Model):
     public_summary = models.TextField(
         blank=True, help_text="Plain-language description shown to families and forums."
     )
-    current_band = models.CharField(max_length=8, choices=Band.choices, default=Band.UNKNOWN, db_index=True)
+    current_band = models.CharField(
+        max_length=8, choices=Band.choices, default=Band.UNKNOWN, db_index=True
+    )
     current_band_summary = models.CharField(max_length=200, blank=True)
     current_band_as_at = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -92,9 +104,21 @@ class Setting(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(age_to__gte=F("age_from")), name="setting_age_range_in_order"),
-            models.CheckConstraint(condition=Q(vacancies__lte=F("capacity")), name="setting_vacancies_within_capacity"),
-            models.CheckConstraint(condition=Q(offers_day=True) | Q(offers_residential=True), name="setting_offers_day_or_residential"),
+            models.CheckConstraint(
+                condition=Q(age_to__gte=F("age_from")), name="setting_age_range_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(vacancies__lte=F("capacity")), name="setting_vacancies_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=Q(offers_day=True) | Q(offers_residential=True),
+                name="setting_offers_day_or_residential",
+            ),
+        ]
+        # Search: the bounding-box prefilter of a distance search, and the age-range filter.
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="setting_lat_lon_idx"),
+            models.Index(fields=["age_from", "age_to"], name="setting_age_range_idx"),
         ]
 
     def __str__(self) -> str:
@@ -113,18 +137,32 @@ class SettingLot(models.Model):
     """
 
     setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="lot_offers")
-    lot = models.ForeignKey("providers.Lot", on_delete=models.PROTECT, related_name="setting_offers")
-    weekly_price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    lot = models.ForeignKey(
+        "providers.Lot", on_delete=models.PROTECT, related_name="setting_offers"
+    )
+    weekly_price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     price_effective_from = models.DateField(default=timezone.localdate)
     approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["lot__display_order", "lot__code"]
         constraints = [
-            models.UniqueConstraint(fields=["setting", "lot"], name="one_offer_per_setting_and_lot"),
+            models.UniqueConstraint(
+                fields=["setting", "lot"], name="one_offer_per_setting_and_lot"
+            ),
             models.CheckConstraint(condition=Q(weekly_price__gt=0), name="weekly_price_positive"),
         ]
-        indexes = [models.Index(fields=["lot", "weekly_price"])]
+        indexes = [
+            models.Index(fields=["lot", "weekly_price"]),
+            # Search reads a setting's approved offers (its price on a lot, or its cheapest).
+            models.Index(
+                fields=["setting", "lot", "weekly_price"],
+                condition=Q(approved_at__isnull=False),
+                name="settinglot_approved_price_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.setting} on {self.lot.code}: £{self.weekly_price}/week"
@@ -133,14 +171,18 @@ class SettingLot(models.Model):
 class AdditionalService(models.Model):
     """A service priced outside the core offer, e.g. 1:1 support at an hourly rate."""
 
-    setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="additional_services")
+    setting = models.ForeignKey(
+        Setting, on_delete=models.CASCADE, related_name="additional_services"
+    )
     name = models.CharField(max_length=200)
     unit = models.CharField(max_length=40, help_text="e.g. hour, session, week")
     rate = models.DecimalField(max_digits=10, decimal_places=2)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(rate__gt=0), name="additional_service_rate_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gt=0), name="additional_service_rate_positive")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}: £{self.rate} per {self.unit}"

@@ -137,7 +137,7 @@ def _needs_from_sen(sen: list[str], needs: dict[str, PrimaryNeed]) -> list[Prima
 
 
 def gias_prefill(urn: str) -> dict[str, object]:
-    """Initial values for a new setting from the GIAS row with this URN; InvalidInput naming `urn`."""
+    """Initial values for a new setting from the GIAS row with this URN; else InvalidInput."""
     urn = (urn or "").strip()
     if not urn.isdigit():
         raise InvalidInput(
@@ -145,7 +145,10 @@ def gias_prefill(urn: str) -> dict[str, object]:
         )
     record = GiasEstablishment.objects.filter(urn=urn).first()
     if record is None:
-        message = f"There is no establishment with URN {urn} in the Get Information about Schools data we hold."
+        message = (
+            f"There is no establishment with URN {urn} in the Get Information about Schools "
+            "data we hold. Check the URN, or leave it blank and fill in the details yourself."
+        )
         raise InvalidInput(message, fields={"urn": [message]})
     try:
         postcode = normalise_postcode(record.postcode)

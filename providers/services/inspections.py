@@ -215,7 +215,7 @@ def current_judgements(judgements: list[InspectionJudgement]) -> list[Inspection
 
 
 def band_summary(judgement: InspectionJudgement) -> str:
-    """The deciding grade in the inspectorate's own words, e.g. "Ofsted: Overall effectiveness: 2 (Good)"."""
+    """The deciding grade in the inspectorate's words: "Ofsted: Overall effectiveness: 2 (Good)"."""
     label = SHORT_FRAMEWORK.get(Framework(judgement.framework), judgement.get_framework_display())
     reasons = [str(r) for r in judgement.band_reasons][:2]
     text = f"{label}: {'; '.join(reasons)}" if reasons else label

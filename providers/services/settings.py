@@ -309,7 +309,8 @@ def setting_withdraw_lot(*, actor: Actor, setting: Setting, lot: Lot) -> None:
         return
     if offer.approved_at is not None:
         raise WrongState(
-            f"{lot.code} {lot.name} is approved on the FPS; ask the lead authority to take the setting off it."
+            f"{lot.code} {lot.name} is approved on the FPS; "
+            "ask the lead authority to take the setting off it."
         )
     audit_record(
         actor=actor,

@@ -1,0 +1,323 @@
+"""/api/v1/settings/: the search (the same form and query as the page), a setting, and a provider's
+own settings, prices and judgements.
+
+Authority staff search the settings on the FPS; a provider lists and edits its own; a forum
+member gets the public shape, with no price (and `max_weekly_price` is not a parameter for it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from fps_portal.accounts.models import Organisation, OrganisationKind
+from fps_portal.api.base import ScopedGenericViewSet
+from fps_portal.errors import InvalidInput, NotAllowed
+from fps_portal.scoping import scoped
+from providers.api.directory_serializers import (
+    JudgementInputSerializer,
+    PriceInputSerializer,
+    SettingInputSerializer,
+    judgement_out,
+    public_setting,
+    search_result,
+    setting_detail,
+)
+from providers.models import (
+    AdditionalService,
+    InspectionJudgement,
+    JudgementSource,
+    Lot,
+    PrimaryNeed,
+    Setting,
+    SettingLot,
+    Specialism,
+)
+from providers.selectors.search.query import Facets
+from providers.selectors.search.run import run_search, unknown_parameters
+from providers.services.inspections import JudgementData, judgement_record
+from providers.services.settings import (
+    SettingData,
+    setting_create,
+    setting_set_price,
+    setting_update,
+)
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter(name, OpenApiTypes.STR, description=text)
+    for name, text in [
+        ("lot", "Lot code, e.g. A1."),
+        ("specialism", "Area of need code, e.g. semh."),
+        ("need", "Primary need code, e.g. ASD."),
+        ("postcode", "Full postcode or outward code; results carry distance_miles."),
+        ("authority", "ONS code of the authority to measure from (its reference district)."),
+        ("radius_miles", "Only settings within this distance of postcode or authority."),
+        ("host_authority", "ONS code of the authority the setting is in."),
+        ("age", "The child's age: within the setting's range."),
+        ("gender", "boys (boys-only or mixed), girls (girls-only or mixed) or mixed."),
+        (
+            "max_weekly_price",
+            "On the chosen lot, or the cheapest lot if none chosen. Not for forums.",
+        ),
+        ("band", "pass, concern, fail or unknown."),
+        ("has_vacancies", "true or false."),
+        ("residential", "true (residential) or false (day)."),
+        ("ordering", "distance, price, -price, band or name."),
+        ("cursor", "From next/previous."),
+        ("page_size", "1 to 200, default 50."),
+    ]
+]
+
+
+def _facets_out(facets: Facets | None, public: bool) -> dict[str, Any] | None:
+    if facets is None:
+        return None
+    lots = dict(Lot.objects.filter(pk__in=facets.lots).values_list("pk", "code"))
+    specialisms = dict(Specialism.objects.values_list("pk", "code"))
+    needs = dict(PrimaryNeed.objects.values_list("pk", "code"))
+    authorities = dict(
+        Organisation.objects.filter(pk__in=facets.host_authorities).values_list("pk", "ons_code")
+    )
+    return {
+        "total": facets.total,
+        "lot": {lots[k]: v for k, v in facets.lots.items() if k in lots},
+        "specialism": {
+            specialisms[k]: v for k, v in facets.specialisms.items() if k in specialisms
+        },
+        "need": {needs[k]: v for k, v in facets.needs.items() if k in needs},
+        "host_authority": {
+            authorities[k]: v for k, v in facets.host_authorities.items() if k in authorities
+        },
+        "band": facets.bands,
+        "gender": facets.genders,
+        "has_vacancies": {
+            "true": facets.with_vacancies,
+            "false": facets.total - facets.with_vacancies,
+        },
+        "residential": {"true": facets.residential, "false": facets.day},
+    }
+
+
+class SettingViewSet(ScopedGenericViewSet[Setting]):
+    """Find a setting, read one, and (providers) add and edit their own."""
+
+    model = Setting
+    serializer_class = SettingInputSerializer
+
+    def _public(self) -> bool:
+        return self.actor.is_forum
+
+    def _may_search(self) -> None:
+        actor = self.actor
+        if not (actor.is_authority or actor.is_provider or actor.is_forum):
+            raise NotAllowed("Only authority staff, providers and forum members can use this list.")
+
+    @extend_schema(parameters=SEARCH_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    def list(self, request: Request) -> Response:
+        self._may_search()
+        public = self._public()
+        outcome_form_params = request.query_params
+        outcome = run_search(self.actor, outcome_form_params, public=public, with_price=not public)
+        unknown = unknown_parameters(outcome.form, request.query_params, extra=("format",))
+        if unknown:
+            raise ValidationError(
+                {name: ["This is not a parameter of this list."] for name in unknown}
+            )
+        if not outcome.form.is_valid() or outcome.page is None:
+            raise ValidationError(
+                {name: [str(e) for e in errors] for name, errors in outcome.form.errors.items()}
+            )
+        shape = public_setting if public else search_result
+        url = request.build_absolute_uri()
+        page = outcome.page
+        return Response(
+            {
+                "count": outcome.facets.total if outcome.facets else None,
+                "next": replace_query_param(url, "cursor", page.next_cursor)
+                if page.next_cursor
+                else None,
+                "previous": replace_query_param(url, "cursor", page.previous_cursor)
+                if page.previous_cursor
+                else None,
+                "results": [shape(s) for s in page.rows],
+                "facets": _facets_out(outcome.facets, public),
+            }
+        )
+
+    def _setting(self, pk: str) -> Setting:
+        qs = scoped(Setting, self.actor)
+        if self.actor.is_forum:
+            from providers.selectors.search.query import on_the_fps
+
+            qs = on_the_fps(qs)
+        setting = (
+            qs.select_related("provider", "host_authority")
+            .prefetch_related("specialisms", "primary_needs")
+            .filter(pk=pk)
+            .first()
+            if str(pk).isdigit()
+            else None
+        )
+        if setting is None:
+            raise Http404
+        return setting
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        self._may_search()
+        setting = self._setting(pk)
+        actor = self.actor
+        judgements = list(scoped(InspectionJudgement, actor).filter(setting=setting))
+        if self._public():
+            data = public_setting(setting)
+            data["judgements"] = [
+                judgement_out(j, public=True) for j in judgements if j.publication_date
+            ]
+            return Response(data)
+        offers = list(scoped(SettingLot, actor).filter(setting=setting).select_related("lot"))
+        if not (actor.is_provider or actor.is_lead_evaluator):
+            offers = [o for o in offers if o.approved_at is not None]
+        services = list(scoped(AdditionalService, actor).filter(setting=setting))
+        return Response(
+            setting_detail(setting, offers=offers, services=services, judgements=judgements)
+        )
+
+    def _data(self, payload: dict[str, Any], *, base: dict[str, Any] | None = None) -> SettingData:
+        values = {**(base or {}), **payload}
+        host_code = values.get("host_authority") or ""
+        host = None
+        if host_code:
+            host = Organisation.objects.filter(
+                kind=OrganisationKind.AUTHORITY, ons_code=host_code
+            ).first()
+            if host is None:
+                raise InvalidInput(
+                    "Unknown authority.",
+                    fields={"host_authority": [f"No authority has ONS code {host_code}."]},
+                )
+        specialisms = list(Specialism.objects.filter(code__in=values.get("specialisms") or []))
+        needs = list(
+            PrimaryNeed.objects.select_related("specialism").filter(
+                code__in=values.get("primary_needs") or []
+            )
+        )
+        for name, given, found in (
+            ("specialisms", values.get("specialisms") or [], specialisms),
+            ("primary_needs", values.get("primary_needs") or [], needs),
+        ):
+            missing = sorted(set(given) - {o.code for o in found})
+            if missing:
+                raise InvalidInput(
+                    "Unknown code.", fields={name: [f"Unknown code: {', '.join(missing)}."]}
+                )
+        fields = {
+            k: v
+            for k, v in values.items()
+            if k not in ("host_authority", "specialisms", "primary_needs")
+        }
+        return SettingData(
+            **fields, host_authority=host, specialisms=specialisms, primary_needs=needs
+        )
+
+    @extend_schema(request=SettingInputSerializer, responses=OpenApiTypes.OBJECT)
+    def create(self, request: Request) -> Response:
+        if not self.actor.is_provider:
+            raise NotAllowed("Only a provider's own users can add its settings.")
+        serializer = SettingInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        setting = setting_create(actor=self.actor, data=self._data(dict(serializer.validated_data)))
+        return Response(self._detail(setting), status=status.HTTP_201_CREATED)
+
+    def _detail(self, setting: Setting) -> dict[str, Any]:
+        fresh = self._setting(str(setting.pk))
+        offers = list(scoped(SettingLot, self.actor).filter(setting=fresh).select_related("lot"))
+        services = list(scoped(AdditionalService, self.actor).filter(setting=fresh))
+        judgements = list(scoped(InspectionJudgement, self.actor).filter(setting=fresh))
+        return setting_detail(fresh, offers=offers, services=services, judgements=judgements)
+
+    def _own(self, pk: str) -> Setting:
+        setting = self._setting(pk)
+        if not (self.actor.is_provider and setting.provider_id == self.actor.organisation_id):
+            raise NotAllowed("Only the provider's own users can change its settings.")
+        return setting
+
+    @extend_schema(request=SettingInputSerializer, responses=OpenApiTypes.OBJECT)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        setting = self._own(pk)
+        serializer = SettingInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        base = {
+            "name": setting.name,
+            "postcode": setting.postcode,
+            "age_from": setting.age_from,
+            "age_to": setting.age_to,
+            "urn": setting.urn or "",
+            "dfe_number": setting.dfe_number,
+            "address": setting.address,
+            "town": setting.town,
+            "host_authority": setting.host_authority.ons_code if setting.host_authority else None,
+            "gender": setting.gender,
+            "offers_day": setting.offers_day,
+            "offers_residential": setting.offers_residential,
+            "capacity": setting.capacity,
+            "vacancies": setting.vacancies,
+            "phone": setting.phone,
+            "email": setting.email,
+            "website": setting.website,
+            "public_summary": setting.public_summary,
+            "specialisms": [s.code for s in setting.specialisms.all()],
+            "primary_needs": [n.code for n in setting.primary_needs.all()],
+        }
+        given = {k: v for k, v in serializer.validated_data.items() if k in request.data}
+        setting_update(actor=self.actor, setting=setting, data=self._data(given, base=base))
+        return Response(self._detail(setting))
+
+    @extend_schema(request=PriceInputSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def prices(self, request: Request, pk: str) -> Response:
+        """Sets the indicative weekly price of one lot."""
+        setting = self._own(pk)
+        serializer = PriceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lot = Lot.objects.filter(code=serializer.validated_data["lot"]).first()
+        if lot is None:
+            raise InvalidInput(
+                "Unknown lot.",
+                fields={"lot": [f"No lot has code {serializer.validated_data['lot']}."]},
+            )
+        try:
+            setting_set_price(
+                actor=self.actor,
+                setting=setting,
+                lot=lot,
+                weekly_price=serializer.validated_data["weekly_price"],
+            )
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, fields={"weekly_price": [exc.message]}) from exc
+        return Response(self._detail(setting))
+
+    @extend_schema(request=JudgementInputSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def judgements(self, request: Request, pk: str) -> Response:
+        """Records an inspection judgement (lead evaluators; the setting's own provider)."""
+        setting = self._setting(pk)
+        serializer = JudgementInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        judgement, changed = judgement_record(
+            actor=self.actor,
+            setting=setting,
+            data=JudgementData(**serializer.validated_data, source=JudgementSource.API),
+        )
+        setting.refresh_from_db()
+        body = judgement_out(judgement)
+        body["setting_band"] = setting.current_band
+        return Response(body, status=status.HTTP_201_CREATED if changed else status.HTTP_200_OK)

@@ -1,0 +1,175 @@
+"""Output and input shapes of the settings API. The public shape has no price and no contact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from providers.models import Gender, Setting
+from providers.services.inspections import grade_rows
+
+
+def _band(setting: Setting) -> dict[str, Any]:
+    return {
+        "band": setting.current_band,
+        "label": setting.get_current_band_display(),
+        "grade": setting.current_band_summary,
+        "as_at": setting.current_band_as_at.isoformat() if setting.current_band_as_at else None,
+    }
+
+
+def _specialisms(setting: Setting) -> list[dict[str, str]]:
+    return [{"code": s.code, "name": s.name} for s in setting.specialisms.all()]
+
+
+def public_setting(setting: Setting) -> dict[str, Any]:
+    """What anyone may see of a setting on the FPS."""
+    distance = getattr(setting, "distance", None)
+    data: dict[str, Any] = {
+        "id": setting.pk,
+        "name": setting.name,
+        "provider": setting.provider.name,
+        "town": setting.town,
+        "postcode_district": setting.postcode_district,
+        "host_authority": setting.host_authority.name if setting.host_authority else None,
+        "age_from": setting.age_from,
+        "age_to": setting.age_to,
+        "gender": setting.gender,
+        "offers_day": setting.offers_day,
+        "offers_residential": setting.offers_residential,
+        "specialisms": _specialisms(setting),
+        "has_vacancies": setting.vacancies > 0,
+        "inspection": _band(setting),
+        "public_summary": setting.public_summary,
+    }
+    if hasattr(setting, "distance"):
+        data["distance_miles"] = round(distance, 1) if distance is not None else None
+    return data
+
+
+def search_result(setting: Setting) -> dict[str, Any]:
+    """A result for authority staff and providers: the facts a commissioner compares."""
+    data = public_setting(setting)
+    price = getattr(setting, "lot_price", None)
+    data.update(
+        {
+            "urn": setting.urn,
+            "postcode": setting.postcode,
+            "lot": getattr(setting, "lot_code", None),
+            "weekly_price": f"{price:.2f}" if price is not None else None,
+            "vacancies": setting.vacancies,
+            "capacity": setting.capacity,
+        }
+    )
+    return data
+
+
+def setting_detail(
+    setting: Setting, *, offers: list[Any], services: list[Any], judgements: list[Any]
+) -> dict[str, Any]:
+    data = search_result(setting)
+    data.pop("lot", None)
+    data.pop("weekly_price", None)
+    data.update(
+        {
+            "dfe_number": setting.dfe_number,
+            "address": setting.address,
+            "phone": setting.phone,
+            "email": setting.email,
+            "website": setting.website,
+            "primary_needs": [n.code for n in setting.primary_needs.all()],
+            "lots": [
+                {
+                    "lot": o.lot.code,
+                    "name": o.lot.name,
+                    "weekly_price": f"{o.weekly_price:.2f}",
+                    "price_effective_from": o.price_effective_from.isoformat(),
+                    "approved": o.approved_at is not None,
+                }
+                for o in offers
+            ],
+            "additional_services": [
+                {"name": s.name, "unit": s.unit, "rate": f"{s.rate:.2f}"} for s in services
+            ],
+            "judgements": [judgement_out(j) for j in judgements],
+        }
+    )
+    return data
+
+
+def judgement_out(j: Any, *, public: bool = False) -> dict[str, Any]:
+    data = {
+        "id": j.pk,
+        "framework": j.framework,
+        "remit": j.remit,
+        "inspection_number": j.inspection_number,
+        "inspection_start_date": j.inspection_start_date.isoformat(),
+        "publication_date": j.publication_date.isoformat() if j.publication_date else None,
+        "grades": [{"area": label, "grade": grade} for label, grade in grade_rows(j)],
+        "category_of_concern": j.category_of_concern,
+        "band": j.band,
+        "band_reasons": j.band_reasons,
+        "rule_version": j.rule_version,
+    }
+    if not public:
+        data.update(
+            {
+                "relates_to_current_urn": j.relates_to_current_urn,
+                "source": j.source,
+                "source_reference": j.source_reference,
+            }
+        )
+    return data
+
+
+class SettingInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField(max_length=200)
+    postcode = serializers.CharField(max_length=10)
+    age_from = serializers.IntegerField()
+    age_to = serializers.IntegerField()
+    urn = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    dfe_number = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    town = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    host_authority = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        help_text="The authority's ONS code, e.g. E06000049.",
+    )
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, default=Gender.MIXED)
+    offers_day = serializers.BooleanField(required=False, default=True)
+    offers_residential = serializers.BooleanField(required=False, default=False)
+    capacity = serializers.IntegerField(required=False, default=0)
+    vacancies = serializers.IntegerField(required=False, default=0)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    website = serializers.URLField(required=False, allow_blank=True, default="")
+    public_summary = serializers.CharField(required=False, allow_blank=True, default="")
+    specialisms = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    primary_needs = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list
+    )
+
+
+class PriceInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    lot = serializers.CharField(help_text="The lot's code, e.g. A1.")
+    weekly_price = serializers.CharField(help_text="Pounds and pence, e.g. 3250.00.")
+
+
+class JudgementInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    framework = serializers.CharField()
+    remit = serializers.CharField(required=False, allow_blank=True, default="")
+    inspection_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=30
+    )
+    inspection_start_date = serializers.DateField()
+    publication_date = serializers.DateField(required=False, allow_null=True, default=None)
+    grades = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    category_of_concern = serializers.CharField(required=False, allow_blank=True, default="")
+    relates_to_current_urn = serializers.BooleanField(required=False, default=True)
+    source_reference = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )

@@ -1,0 +1,215 @@
+"""The search parameters, validated once for the page, the export and the API.
+
+The same form reads the page's query string and the API's query parameters, so both give the same
+answers and the same messages; each error is keyed by the parameter's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from fps_portal.accounts.models import Organisation, OrganisationKind
+from fps_portal.errors import InvalidInput
+from providers.models import Lot, PrimaryNeed, Specialism
+from providers.postcodes import Location, locate
+from providers.ratings import Band
+from providers.services.settings import parse_money
+
+ORDERING_CHOICES = [
+    ("distance", "Distance, nearest first"),
+    ("price", "Weekly price, lowest first"),
+    ("-price", "Weekly price, highest first"),
+    ("band", "Inspection band, best first"),
+    ("name", "Name, A to Z"),
+]
+GENDER_CHOICES = [
+    ("", "Any"),
+    ("boys", "Takes boys (boys-only or mixed)"),
+    ("girls", "Takes girls (girls-only or mixed)"),
+    ("mixed", "Mixed settings only"),
+]
+BOOLEAN_CHOICES = [("", "Any"), ("true", "Yes"), ("false", "No")]
+RESIDENTIAL_CHOICES = [("", "Day or residential"), ("true", "Residential"), ("false", "Day")]
+MAX_RADIUS_MILES = 300
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    """Validated search: a location (with the label it was given as) and each filter's value."""
+
+    lot: Lot | None = None
+    specialism: Specialism | None = None
+    need: PrimaryNeed | None = None
+    location: Location | None = None
+    location_label: str = ""
+    radius_miles: Decimal | None = None
+    host_authority: Organisation | None = None
+    age: int | None = None
+    gender: str = ""
+    max_weekly_price: Decimal | None = None
+    band: str = ""
+    has_vacancies: bool | None = None
+    residential: bool | None = None
+    ordering: str = "name"
+
+    @property
+    def has_location(self) -> bool:
+        return self.location is not None
+
+
+def _boolean(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
+
+
+class SettingSearchForm(forms.Form):
+    """The filters of Find a setting. `with_price=False` is the forum's form: no price at all."""
+
+    lot = forms.ChoiceField(label="Lot (type of placement)", required=False)
+    specialism = forms.ChoiceField(label="Area of need", required=False)
+    need = forms.ChoiceField(label="Primary need", required=False)
+    postcode = forms.CharField(
+        label="Distance from postcode",
+        required=False,
+        max_length=10,
+        help_text="A full postcode, like CW1 2AB, or its first part, like CW1.",
+    )
+    authority = forms.ChoiceField(label="Or distance from an authority", required=False)
+    radius_miles = forms.DecimalField(
+        label="Within (miles)",
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=MAX_RADIUS_MILES,
+        decimal_places=1,
+    )
+    host_authority = forms.ChoiceField(label="Setting is in", required=False)
+    age = forms.IntegerField(label="Child's age", required=False, min_value=0, max_value=25)
+    gender = forms.ChoiceField(label="Gender", required=False, choices=GENDER_CHOICES)
+    max_weekly_price = forms.CharField(
+        label="Maximum weekly price (£)",
+        required=False,
+        max_length=12,
+        help_text="On the chosen lot, or on the setting's cheapest lot if none is chosen.",
+    )
+    band = forms.ChoiceField(label="Inspection band", required=False)
+    has_vacancies = forms.ChoiceField(
+        label="Has vacancies", required=False, choices=BOOLEAN_CHOICES
+    )
+    residential = forms.ChoiceField(
+        label="Day or residential", required=False, choices=RESIDENTIAL_CHOICES
+    )
+    ordering = forms.ChoiceField(label="Sort by", required=False, choices=ORDERING_CHOICES)
+
+    def __init__(self, data: Any = None, *, with_price: bool = True, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.with_price = with_price
+        self.lots = {
+            lot.code: lot
+            for lot in Lot.objects.select_related(None).order_by("display_order", "code")
+        }
+        self.specialisms = {s.code: s for s in Specialism.objects.all()}
+        self.needs = {n.code: n for n in PrimaryNeed.objects.all()}
+        self.authorities = {
+            a.ons_code: a
+            for a in Organisation.objects.filter(kind=OrganisationKind.AUTHORITY).select_related(
+                "location"
+            )
+        }
+        any_choice = [("", "Any")]
+        self.fields["lot"].choices = any_choice + [
+            (c, f"{c} – {lot.name}") for c, lot in self.lots.items()
+        ]
+        self.fields["specialism"].choices = any_choice + [
+            (c, s.name) for c, s in self.specialisms.items()
+        ]
+        self.fields["need"].choices = any_choice + [
+            (c, f"{c} – {n.name}") for c, n in self.needs.items()
+        ]
+        authority_choices = [
+            (c, a.name) for c, a in sorted(self.authorities.items(), key=lambda i: i[1].name)
+        ]
+        self.fields["authority"].choices = [("", "None"), *authority_choices]
+        self.fields["host_authority"].choices = [("", "Anywhere"), *authority_choices]
+        self.fields["band"].choices = [("", "Any"), *Band.choices]
+        if not with_price:
+            del self.fields["max_weekly_price"]
+            self.fields["ordering"].choices = [c for c in ORDERING_CHOICES if "price" not in c[0]]
+
+    def clean_max_weekly_price(self) -> Decimal | None:
+        raw = self.cleaned_data.get("max_weekly_price") or ""
+        if not raw.strip():
+            return None
+        try:
+            return parse_money(raw, field_name="max_weekly_price")
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        postcode = (data.get("postcode") or "").strip()
+        authority_code = data.get("authority") or ""
+        if postcode and authority_code:
+            self.add_error("authority", "Search from a postcode or from an authority, not both.")
+        elif postcode:
+            try:
+                data["location"] = locate(postcode)
+                data["location_label"] = postcode.upper()
+            except InvalidInput as exc:
+                self.add_error("postcode", exc.message)
+        elif authority_code:
+            authority = self.authorities[authority_code]
+            place = getattr(authority, "location", None)
+            if place is None:
+                self.add_error("authority", f"{authority.name} has no reference location yet.")
+            else:
+                data["location"] = Location(
+                    place.reference_district, place.latitude, place.longitude
+                )
+                data["location_label"] = f"{authority.name} ({place.reference_district})"
+        has_location = bool(postcode or authority_code)
+        if data.get("radius_miles") is not None and not has_location:
+            self.add_error(
+                "radius_miles",
+                "Enter a postcode or choose an authority to search within a distance.",
+            )
+        if data.get("ordering") == "distance" and not has_location:
+            self.add_error(
+                "ordering", "Enter a postcode or choose an authority to sort by distance."
+            )
+        need_code = data.get("need")
+        specialism_code = data.get("specialism")
+        if (
+            need_code
+            and specialism_code
+            and self.needs[need_code].specialism_id != self.specialisms[specialism_code].pk
+        ):
+            self.add_error(
+                "need",
+                f"{need_code} is not a need within {self.specialisms[specialism_code].name}.",
+            )
+        return data
+
+    def criteria(self) -> SearchCriteria:
+        """The validated search; call only after is_valid()."""
+        d = self.cleaned_data
+        location = d.get("location")
+        ordering = d.get("ordering") or ("distance" if location else "name")
+        return SearchCriteria(
+            lot=self.lots.get(d.get("lot") or ""),
+            specialism=self.specialisms.get(d.get("specialism") or ""),
+            need=self.needs.get(d.get("need") or ""),
+            location=location,
+            location_label=d.get("location_label", ""),
+            radius_miles=d.get("radius_miles"),
+            host_authority=self.authorities.get(d.get("host_authority") or ""),
+            age=d.get("age"),
+            gender=d.get("gender") or "",
+            max_weekly_price=d.get("max_weekly_price") if self.with_price else None,
+            band=d.get("band") or "",
+            has_vacancies=_boolean(d.get("has_vacancies") or ""),
+            residential=_boolean(d.get("residential") or ""),
+            ordering=ordering,
+        )

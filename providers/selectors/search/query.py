@@ -1,0 +1,214 @@
+"""The search queryset and its facet counts.
+
+Distance is computed in SQL with the haversine formula (Django's math functions exist on SQLite
+and PostgreSQL alike), behind a bounding-box prefilter on the indexed latitude/longitude, so a
+radius search reads only the settings near the point. The query count of a search does not depend
+on how many settings match: one query for the page, one for specialisms, five for the facets.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
+
+from fps_portal.actors import Actor
+from fps_portal.scoping import dangerously_unscoped, scoped
+from providers.models import FpsMembership, MembershipState, Setting, SettingLot
+from providers.postcodes import EARTH_RADIUS_MILES, bounding_box
+from providers.ratings import Band
+from providers.selectors.search.criteria import SearchCriteria
+
+BAND_RANK = {Band.PASS: 0, Band.UNKNOWN: 1, Band.CONCERN: 2, Band.FAIL: 3}
+NO_PRICE = Decimal("99999999.99")  # sorts settings without a price on the lot last
+NO_DISTANCE = 1e9
+
+
+def on_the_fps(qs: QuerySet[Setting]) -> QuerySet[Setting]:
+    """Settings of providers with an active membership, with at least one approved lot."""
+    active = FpsMembership.objects.filter(state=MembershipState.ACTIVE).values("provider_id")
+    approved = SettingLot.objects.filter(setting=OuterRef("pk"), approved_at__isnull=False)
+    return qs.filter(provider_id__in=active).filter(Exists(approved))
+
+
+def base_queryset(actor: Actor | None, *, public: bool = False) -> QuerySet[Setting]:
+    """What this actor searches: authorities and forums the settings on the FPS, a provider its own.
+
+    `public` is the forum directory for anyone, signed in or not: settings on the FPS only, and
+    the caller never shows a price from it.
+    """
+    if public or actor is None:
+        return on_the_fps(dangerously_unscoped(Setting))
+    qs = scoped(Setting, actor)
+    if actor.is_provider:
+        return qs
+    return on_the_fps(qs)
+
+
+def _distance_expression(lat: float, lon: float) -> FloatField:
+    lat_r = math.radians(lat)
+    dlat = Radians(F("latitude")) - Value(lat_r)
+    dlon = Radians(F("longitude")) - Value(math.radians(lon))
+    a = Power(Sin(dlat / 2), 2) + Value(math.cos(lat_r)) * Cos(Radians(F("latitude"))) * Power(
+        Sin(dlon / 2), 2
+    )
+    return Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(a))  # type: ignore[return-value]
+
+
+def search_settings(
+    actor: Actor | None, criteria: SearchCriteria, *, public: bool = False, with_price: bool = True
+) -> QuerySet[Setting]:
+    """The filtered, annotated (distance, lot_price, band_rank and sort keys), unordered results."""
+    qs = base_queryset(actor, public=public)
+    c = criteria
+    if c.specialism is not None:
+        qs = qs.filter(specialisms=c.specialism)
+    if c.need is not None:
+        qs = qs.filter(primary_needs=c.need)
+    if c.host_authority is not None:
+        qs = qs.filter(host_authority=c.host_authority)
+    if c.age is not None:
+        qs = qs.filter(age_from__lte=c.age, age_to__gte=c.age)
+    if c.gender == "boys":
+        qs = qs.filter(gender__in=["mixed", "boys"])
+    elif c.gender == "girls":
+        qs = qs.filter(gender__in=["mixed", "girls"])
+    elif c.gender == "mixed":
+        qs = qs.filter(gender="mixed")
+    if c.band:
+        qs = qs.filter(current_band=c.band)
+    if c.has_vacancies is True:
+        qs = qs.filter(vacancies__gt=0)
+    elif c.has_vacancies is False:
+        qs = qs.filter(vacancies=0)
+    if c.residential is True:
+        qs = qs.filter(offers_residential=True)
+    elif c.residential is False:
+        qs = qs.filter(offers_day=True)
+
+    offers = SettingLot.objects.filter(setting=OuterRef("pk"), approved_at__isnull=False)
+    if c.lot is not None:
+        # A provider sees its own offers awaiting approval too.
+        offers = SettingLot.objects.filter(setting=OuterRef("pk"), lot=c.lot)
+        if not (actor is not None and actor.is_provider and not public):
+            offers = offers.filter(approved_at__isnull=False)
+        qs = qs.filter(Exists(offers))
+    cheapest = offers.order_by("weekly_price", "lot__display_order")
+    if with_price and not public:
+        qs = qs.annotate(
+            lot_price=Subquery(cheapest.values("weekly_price")[:1]),
+            lot_code=Subquery(cheapest.values("lot__code")[:1]),
+        ).annotate(price_sort=Coalesce(F("lot_price"), Value(NO_PRICE)))
+        if c.max_weekly_price is not None:
+            qs = qs.filter(lot_price__lte=c.max_weekly_price)
+
+    if c.location is not None:
+        lat, lon = c.location.latitude, c.location.longitude
+        qs = qs.annotate(distance=_distance_expression(lat, lon))
+        if c.radius_miles is not None:
+            radius = float(c.radius_miles)
+            min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius)
+            qs = qs.filter(
+                latitude__range=(min_lat, max_lat),
+                longitude__range=(min_lon, max_lon),
+                distance__lte=radius,
+            )
+        qs = qs.annotate(distance_sort=Coalesce(F("distance"), Value(NO_DISTANCE)))
+    qs = qs.annotate(
+        band_rank=Case(
+            *(When(current_band=band, then=Value(rank)) for band, rank in BAND_RANK.items()),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
+    return qs.select_related("host_authority", "provider").prefetch_related("specialisms")
+
+
+def ordering_keys(criteria: SearchCriteria) -> list[str]:
+    """The keyset order: each ends in pk, so the order is total and the cursor never skips a row."""
+    by_distance = ["distance_sort"] if criteria.has_location else []
+    return {
+        "distance": ["distance_sort", "name", "pk"],
+        "price": ["price_sort", *by_distance, "pk"],
+        "-price": ["-price_sort", *by_distance, "pk"],
+        "band": ["band_rank", *by_distance, "name", "pk"],
+        "name": ["name", "pk"],
+    }[criteria.ordering]
+
+
+@dataclass
+class Facets:
+    """How many of the current results have each filter value."""
+
+    total: int = 0
+    lots: dict[int, int] = field(default_factory=dict)
+    specialisms: dict[int, int] = field(default_factory=dict)
+    needs: dict[int, int] = field(default_factory=dict)
+    host_authorities: dict[int, int] = field(default_factory=dict)
+    bands: dict[str, int] = field(default_factory=dict)
+    genders: dict[str, int] = field(default_factory=dict)
+    with_vacancies: int = 0
+    residential: int = 0
+    day: int = 0
+
+
+def search_facets(results: QuerySet[Setting], *, approved_only: bool = True) -> Facets:
+    """Counts per filter value over the results; five queries however many settings match."""
+    ids = results.order_by().values("pk")
+    summary = (
+        dangerously_unscoped(Setting)
+        .filter(pk__in=ids)
+        .aggregate(
+            total=Count("pk"),
+            with_vacancies=Count("pk", filter=Q(vacancies__gt=0)),
+            residential=Count("pk", filter=Q(offers_residential=True)),
+            day=Count("pk", filter=Q(offers_day=True)),
+            mixed=Count("pk", filter=Q(gender="mixed")),
+            boys=Count("pk", filter=Q(gender="boys")),
+            girls=Count("pk", filter=Q(gender="girls")),
+            **{f"band_{b}": Count("pk", filter=Q(current_band=b)) for b in Band.values},
+        )
+    )
+    facets = Facets(
+        total=summary["total"],
+        with_vacancies=summary["with_vacancies"],
+        residential=summary["residential"],
+        day=summary["day"],
+        bands={b: summary[f"band_{b}"] for b in Band.values},
+        genders={
+            "boys": summary["mixed"] + summary["boys"],
+            "girls": summary["mixed"] + summary["girls"],
+            "mixed": summary["mixed"],
+        },
+    )
+    offers = dangerously_unscoped(SettingLot).filter(setting_id__in=ids)
+    if approved_only:
+        offers = offers.filter(approved_at__isnull=False)
+    facets.lots = dict(offers.order_by().values_list("lot_id").annotate(n=Count("pk")))
+    through_s = Setting.specialisms.through.objects.filter(setting_id__in=ids)
+    facets.specialisms = dict(
+        through_s.order_by().values_list("specialism_id").annotate(n=Count("pk"))
+    )
+    through_n = Setting.primary_needs.through.objects.filter(setting_id__in=ids)
+    facets.needs = dict(through_n.order_by().values_list("primaryneed_id").annotate(n=Count("pk")))
+    hosts = dangerously_unscoped(Setting).filter(pk__in=ids, host_authority__isnull=False)
+    facets.host_authorities = dict(
+        hosts.order_by().values_list("host_authority_id").annotate(n=Count("pk"))
+    )
+    return facets

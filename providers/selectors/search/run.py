@@ -1,0 +1,75 @@
+"""One search, start to finish, shared by the page, the export and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from fps_portal.actors import Actor
+from fps_portal.errors import InvalidInput
+from providers.models import Setting
+from providers.selectors.search.criteria import SearchCriteria, SettingSearchForm
+from providers.selectors.search.keyset import KeysetPage, keyset_page
+from providers.selectors.search.query import Facets, ordering_keys, search_facets, search_settings
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+PAGING_PARAMETERS = ("cursor", "page_size")
+
+
+@dataclass
+class SearchOutcome:
+    form: SettingSearchForm
+    criteria: SearchCriteria | None = None
+    results: QuerySet[Setting] | None = None
+    page: KeysetPage[Setting] | None = None
+    facets: Facets | None = None
+
+
+def _page_size(params: Mapping[str, Any]) -> int:
+    raw = str(params.get("page_size") or PAGE_SIZE)
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        message = f"Enter a page size from 1 to {MAX_PAGE_SIZE}."
+        raise InvalidInput(message, fields={"page_size": [message]})
+    return int(raw)
+
+
+def unknown_parameters(
+    form: SettingSearchForm, params: Mapping[str, Any], *, extra: tuple[str, ...] = ()
+) -> list[str]:
+    known = set(form.fields) | set(PAGING_PARAMETERS) | set(extra)
+    return sorted(set(params) - known)
+
+
+def run_search(
+    actor: Actor | None,
+    params: Mapping[str, Any],
+    *,
+    public: bool = False,
+    with_price: bool = True,
+    paginate: bool = True,
+    facets: bool = True,
+) -> SearchOutcome:
+    """Validates `params`; when valid, the results (a page of them) and their facet counts.
+
+    Paging errors (a tampered cursor, a page size out of range) raise InvalidInput naming the
+    parameter; filter errors stay on the returned form, so the page can show them at the field.
+    """
+    form = SettingSearchForm(params, with_price=with_price)
+    outcome = SearchOutcome(form=form)
+    if not form.is_valid():
+        return outcome
+    criteria = form.criteria()
+    results = search_settings(actor, criteria, public=public, with_price=with_price and not public)
+    outcome.criteria, outcome.results = criteria, results
+    if paginate:
+        size = _page_size(params)
+        cursor = str(params.get("cursor") or "") or None
+        outcome.page = keyset_page(results, ordering_keys(criteria), cursor=cursor, size=size)
+    if facets:
+        provider_view = actor is not None and actor.is_provider and not public
+        outcome.facets = search_facets(results, approved_only=not provider_view)
+    return outcome

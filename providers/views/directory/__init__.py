@@ -1,0 +1,1 @@
+"""Pages of the directory: Find a setting, providers' own settings, judgements, forum views."""

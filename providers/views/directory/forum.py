@@ -1,0 +1,130 @@
+"""The parent-carer forum's read-only pages; the directory and explanations are public.
+
+Nothing here reads a price, a child or an unpublished document: the search runs with
+`public=True, with_price=False`, so no price is even selected, and the templates have no price.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from fps_portal.accounts.models import Organisation, OrganisationKind
+from fps_portal.errors import InvalidInput
+from providers.models import InspectionJudgement, Lot, Setting, Specialism
+from providers.postcodes import POSTCODE_ATTRIBUTION
+from providers.ratings import Band
+from providers.selectors.search.query import base_queryset, on_the_fps
+from providers.selectors.search.run import run_search
+from providers.services.inspections import current_judgements, grade_rows
+from providers.views.directory.common import query_without
+from providers.views.directory.jargon import HOW_THE_FPS_WORKS, JARGON
+from providers.views.directory.search import label_with_counts
+
+SMALL_NUMBER = 5
+
+
+def suppress(count: int) -> str:
+    """Counts under 5 could point to a few children or one family's choice: say "fewer than 5"."""
+    return "fewer than 5" if 0 < count < SMALL_NUMBER else str(count)
+
+
+def forum_directory(request: HttpRequest) -> HttpResponse:
+    try:
+        outcome = run_search(None, request.GET, public=True, with_price=False)
+    except InvalidInput as exc:
+        return render(
+            request,
+            "providers/forum/directory.html",
+            {"error": exc.message, "form": None},
+            status=400,
+        )
+    label_with_counts(outcome)
+    return render(
+        request,
+        "providers/forum/directory.html",
+        {
+            "form": outcome.form,
+            "page": outcome.page,
+            "facets": outcome.facets,
+            "criteria": outcome.criteria,
+            "query": query_without(request.GET, "cursor"),
+            "attribution": POSTCODE_ATTRIBUTION,
+        },
+        status=200 if outcome.form.is_valid() else 400,
+    )
+
+
+def forum_setting(request: HttpRequest, pk: int) -> HttpResponse:
+    setting = (
+        base_queryset(None, public=True)
+        .select_related("host_authority", "provider")
+        .prefetch_related("specialisms", "primary_needs")
+        .filter(pk=pk)
+        .first()
+    )
+    if setting is None:
+        raise Http404("No setting matches the given query.")
+    # Published inspections only: every judgement holds a published outcome; unpublished drafts
+    # (no publication date) are left out.
+    judgements = list(
+        InspectionJudgement.objects.filter(setting=setting, publication_date__isnull=False)
+    )
+    latest = sorted(current_judgements(judgements), key=lambda j: j.remit)
+    for judgement in latest:
+        judgement.grade_rows = grade_rows(judgement)  # type: ignore[attr-defined]
+    lots = Lot.objects.filter(
+        setting_offers__setting=setting, setting_offers__approved_at__isnull=False
+    ).order_by("display_order", "code")
+    return render(
+        request,
+        "providers/forum/setting.html",
+        {"setting": setting, "latest": latest, "lots": lots},
+    )
+
+
+def about_the_fps(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "providers/forum/about.html", {"sections": HOW_THE_FPS_WORKS, "jargon": JARGON}
+    )
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    count: str
+
+
+def forum_figures(request: HttpRequest) -> HttpResponse:
+    on_fps = on_the_fps(Setting.objects.all())
+    ids = on_fps.values("pk")
+    total = on_fps.count()
+    per_lot = Lot.objects.annotate(
+        n=Count(
+            "setting_offers__setting",
+            filter=Q(setting_offers__approved_at__isnull=False, setting_offers__setting__in=ids),
+            distinct=True,
+        )
+    ).order_by("display_order", "code")
+    per_specialism = Specialism.objects.annotate(
+        n=Count("settings", filter=Q(settings__in=ids), distinct=True)
+    )
+    per_area = (
+        Organisation.objects.filter(kind=OrganisationKind.AUTHORITY)
+        .annotate(n=Count("hosted_settings", filter=Q(hosted_settings__in=ids), distinct=True))
+        .order_by("name")
+    )
+    bands = dict(on_fps.order_by().values_list("current_band").annotate(n=Count("pk")))
+    context = {
+        "total": suppress(total),
+        "per_lot": [Figure(f"{lot.code} {lot.name}", suppress(lot.n)) for lot in per_lot],  # type: ignore[attr-defined]
+        "per_specialism": [Figure(s.name, suppress(s.n)) for s in per_specialism],  # type: ignore[attr-defined]
+        "per_area": [Figure(a.name, suppress(a.n)) for a in per_area],  # type: ignore[attr-defined]
+        "per_band": [
+            Figure(str(label), suppress(bands.get(value, 0))) for value, label in Band.choices
+        ],
+    }
+    return render(request, "providers/forum/figures.html", context)

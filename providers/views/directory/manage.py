@@ -1,0 +1,250 @@
+"""A provider's own settings: list, add (pre-filled from GIAS by URN), edit, prices, services;
+and recording inspection judgements (the lead authority's evaluators and the setting's provider)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fps_portal.actors import Actor
+from fps_portal.errors import DomainError
+from fps_portal.scoping import scoped
+from providers.models import AdditionalService, JudgementSource, Lot, Setting, SettingLot
+from providers.services.gias import gias_prefill
+from providers.services.inspections import can_record_judgement, judgement_record
+from providers.services.settings import (
+    additional_service_add,
+    additional_service_remove,
+    setting_create,
+    setting_set_price,
+    setting_update,
+    setting_withdraw_lot,
+)
+from providers.views.directory.common import actor_required, put_on_form
+from providers.views.directory.forms import (
+    AdditionalServiceForm,
+    JudgementForm,
+    PricesForm,
+    SettingForm,
+    UrnLookupForm,
+)
+
+
+def _provider(actor: Actor) -> bool:
+    return actor.is_provider
+
+
+def _own_setting(actor: Actor, pk: int) -> Setting:
+    """The actor's own setting; another provider's answers 404, like a missing one."""
+    setting = scoped(Setting, actor).filter(pk=pk, provider_id=actor.organisation_id).first()
+    if setting is None:
+        raise Http404("No setting matches the given query.")
+    return setting
+
+
+@actor_required(_provider)
+def setting_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    settings = (
+        scoped(Setting, actor)
+        .select_related("host_authority")
+        .annotate(
+            lots_priced=Count("lot_offers", distinct=True),
+            lots_approved=Count(
+                "lot_offers", filter=Q(lot_offers__approved_at__isnull=False), distinct=True
+            ),
+            judgement_count=Count("judgements", distinct=True),
+        )
+        .order_by("name")
+    )
+    return render(request, "providers/directory/setting_list.html", {"settings": settings})
+
+
+@actor_required(_provider)
+@require_http_methods(["GET", "POST"])
+def setting_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
+    lookup = UrnLookupForm(request.GET or None)
+    initial: dict[str, object] = {"gender": "mixed", "offers_day": True}
+    if (
+        request.method == "GET"
+        and lookup.is_bound
+        and lookup.is_valid()
+        and lookup.cleaned_data["urn"]
+    ):
+        try:
+            initial.update(gias_prefill(lookup.cleaned_data["urn"]))
+        except DomainError as exc:
+            put_on_form(lookup, exc)
+    form = SettingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            setting = setting_create(actor=actor, data=form.to_data())
+        except DomainError as exc:
+            put_on_form(form, exc)
+        else:
+            messages.success(
+                request, f"{setting.name} added. Now set its weekly price for each lot."
+            )
+            return redirect("providers:setting-prices", pk=setting.pk)
+    status = 400 if (form.errors or lookup.errors) else 200
+    return render(
+        request,
+        "providers/directory/setting_form.html",
+        {"form": form, "lookup": lookup, "creating": True, "prefilled": bool(initial.get("urn"))},
+        status=status,
+    )
+
+
+@actor_required(_provider)
+@require_http_methods(["GET", "POST"])
+def setting_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    setting = _own_setting(actor, pk)
+    initial = {
+        "name": setting.name,
+        "urn": setting.urn or "",
+        "dfe_number": setting.dfe_number,
+        "address": setting.address,
+        "town": setting.town,
+        "postcode": setting.postcode,
+        "host_authority": setting.host_authority_id,
+        "age_from": setting.age_from,
+        "age_to": setting.age_to,
+        "gender": setting.gender,
+        "offers_day": setting.offers_day,
+        "offers_residential": setting.offers_residential,
+        "specialisms": list(setting.specialisms.values_list("pk", flat=True)),
+        "primary_needs": list(setting.primary_needs.values_list("pk", flat=True)),
+        "capacity": setting.capacity,
+        "vacancies": setting.vacancies,
+        "phone": setting.phone,
+        "email": setting.email,
+        "website": setting.website,
+        "public_summary": setting.public_summary,
+    }
+    form = SettingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            setting_update(actor=actor, setting=setting, data=form.to_data())
+        except DomainError as exc:
+            put_on_form(form, exc)
+        else:
+            messages.success(request, f"{setting.name} updated.")
+            return redirect("providers:setting-detail", pk=setting.pk)
+    return render(
+        request,
+        "providers/directory/setting_form.html",
+        {"form": form, "setting": setting, "creating": False},
+        status=400 if form.errors else 200,
+    )
+
+
+@actor_required(_provider)
+@require_http_methods(["GET", "POST"])
+def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    setting = _own_setting(actor, pk)
+    lots = list(Lot.objects.select_related("purchasing_system").order_by("display_order", "code"))
+    offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
+    form = PricesForm(
+        request.POST or None, lots=lots, current={k: o.weekly_price for k, o in offers.items()}
+    )
+    service_form = AdditionalServiceForm(prefix="service")
+    if request.method == "POST" and form.is_valid():
+        try:
+            for lot in lots:
+                raw = (form.cleaned_data.get(f"price_{lot.pk}") or "").strip()
+                if raw:
+                    setting_set_price(actor=actor, setting=setting, lot=lot, weekly_price=raw)
+                elif lot.pk in offers:
+                    setting_withdraw_lot(actor=actor, setting=setting, lot=lot)
+        except DomainError as exc:
+            put_on_form(form, exc)
+        else:
+            messages.success(request, "Prices saved.")
+            return redirect("providers:setting-prices", pk=setting.pk)
+    return render(
+        request,
+        "providers/directory/setting_prices.html",
+        {
+            "setting": setting,
+            "form": form,
+            "offers": offers,
+            "service_form": service_form,
+            "services": scoped(AdditionalService, actor).filter(setting=setting),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@actor_required(_provider)
+@require_POST
+def service_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    setting = _own_setting(actor, pk)
+    form = AdditionalServiceForm(request.POST, prefix="service")
+    if form.is_valid():
+        try:
+            additional_service_add(actor=actor, setting=setting, **form.cleaned_data)
+        except DomainError as exc:
+            put_on_form(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} added.")
+            return redirect("providers:setting-prices", pk=setting.pk)
+    lots = list(Lot.objects.order_by("display_order", "code"))
+    offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
+    return render(
+        request,
+        "providers/directory/setting_prices.html",
+        {
+            "setting": setting,
+            "form": PricesForm(lots=lots, current={k: o.weekly_price for k, o in offers.items()}),
+            "offers": offers,
+            "service_form": form,
+            "services": scoped(AdditionalService, actor).filter(setting=setting),
+        },
+        status=400,
+    )
+
+
+@actor_required(_provider)
+@require_POST
+def service_remove(request: HttpRequest, actor: Actor, pk: int, service_pk: int) -> HttpResponse:
+    setting = _own_setting(actor, pk)
+    service = scoped(AdditionalService, actor).filter(pk=service_pk, setting=setting).first()
+    if service is None:
+        raise Http404("No service matches the given query.")
+    additional_service_remove(actor=actor, service=service)
+    messages.success(request, f"{service.name} removed.")
+    return redirect("providers:setting-prices", pk=setting.pk)
+
+
+@actor_required(lambda a: a.is_lead_evaluator or a.is_provider)
+@require_http_methods(["GET", "POST"])
+def judgement_create(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    setting = scoped(Setting, actor).filter(pk=pk).first()
+    if setting is None:
+        raise Http404("No setting matches the given query.")
+    if not can_record_judgement(actor, setting):
+        return render(request, "403.html", status=403)
+    form = JudgementForm(request.POST or None, initial={"relates_to_current_urn": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            judgement_record(
+                actor=actor, setting=setting, data=form.to_data(source=JudgementSource.MANUAL)
+            )
+        except DomainError as exc:
+            form.add_domain_errors(exc.fields, exc.message)
+        else:
+            setting.refresh_from_db()
+            messages.success(
+                request,
+                "Judgement recorded. The setting's band is now "
+                f"{setting.get_current_band_display().lower()}.",
+            )
+            return redirect("providers:setting-detail", pk=setting.pk)
+    return render(
+        request,
+        "providers/directory/judgement_form.html",
+        {"form": form, "setting": setting},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,163 @@
+"""Find a setting (commissioners and other authority staff), its export, and a setting's page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from fps_portal.actors import Actor
+from fps_portal.errors import InvalidInput
+from fps_portal.scoping import scoped
+from providers.models import (
+    AdditionalService,
+    FpsMembership,
+    InspectionJudgement,
+    Setting,
+    SettingLot,
+)
+from providers.postcodes import POSTCODE_ATTRIBUTION
+from providers.selectors.search.export import EXPORT_LIMIT, export_rows, to_csv, to_xlsx
+from providers.selectors.search.query import ordering_keys
+from providers.selectors.search.run import SearchOutcome, run_search
+from providers.services.inspections import can_record_judgement, current_judgements, grade_rows
+from providers.views.directory.common import actor_required, query_without
+
+
+def _searcher(actor: Actor) -> bool:
+    return actor.is_authority
+
+
+def label_with_counts(outcome: SearchOutcome) -> None:
+    """Adds "(n)" to each filter choice: how many of the current results have that value."""
+    facets, form = outcome.facets, outcome.form
+    if facets is None:
+        return
+    by_code = {
+        "lot": {code: facets.lots.get(lot.pk, 0) for code, lot in form.lots.items()},
+        "specialism": {
+            code: facets.specialisms.get(s.pk, 0) for code, s in form.specialisms.items()
+        },
+        "need": {code: facets.needs.get(n.pk, 0) for code, n in form.needs.items()},
+        "host_authority": {
+            code: facets.host_authorities.get(a.pk, 0) for code, a in form.authorities.items()
+        },
+        "band": facets.bands,
+        "gender": facets.genders,
+        "has_vacancies": {
+            "true": facets.with_vacancies,
+            "false": facets.total - facets.with_vacancies,
+        },
+        "residential": {"true": facets.residential, "false": facets.day},
+    }
+    for name, counts in by_code.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        field.choices = [  # type: ignore[attr-defined]
+            (value, f"{label} ({counts.get(value, 0)})" if value else label)
+            for value, label in field.choices  # type: ignore[attr-defined]
+        ]
+
+
+@actor_required(_searcher)
+def find_a_setting(request: HttpRequest, actor: Actor) -> HttpResponse:
+    try:
+        outcome = run_search(actor, request.GET)
+    except InvalidInput as exc:  # a stale or edited cursor: start again from the first page
+        return render(
+            request,
+            "providers/directory/search.html",
+            {"error": exc.message, "form": None},
+            status=400,
+        )
+    label_with_counts(outcome)
+    status = 200 if outcome.form.is_valid() else 400
+    return render(
+        request,
+        "providers/directory/search.html",
+        {
+            "form": outcome.form,
+            "outcome": outcome,
+            "criteria": outcome.criteria,
+            "page": outcome.page,
+            "facets": outcome.facets,
+            "query": query_without(request.GET, "cursor"),
+            "attribution": POSTCODE_ATTRIBUTION,
+        },
+        status=status,
+    )
+
+
+def _export(request: HttpRequest, actor: Actor, kind: str) -> HttpResponse:
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    outcome = run_search(actor, params, paginate=False, facets=False)
+    if not outcome.form.is_valid() or outcome.results is None or outcome.criteria is None:
+        return redirect(f"{request.path.rsplit('/', 1)[0]}/?{params.urlencode()}")
+    settings = outcome.results.order_by(*ordering_keys(outcome.criteria))[:EXPORT_LIMIT]
+    rows = export_rows(settings, outcome.criteria)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "csv":
+        response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="settings-{stamp}.{kind}"'
+    return response
+
+
+@actor_required(_searcher)
+def export_csv(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return _export(request, actor, "csv")
+
+
+@actor_required(_searcher)
+def export_xlsx(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return _export(request, actor, "xlsx")
+
+
+def setting_page_context(actor: Actor, setting: Setting) -> dict[str, object]:
+    judgements = list(
+        scoped(InspectionJudgement, actor).filter(setting=setting).select_related("recorded_by")
+    )
+    for judgement in judgements:
+        judgement.grade_rows = grade_rows(judgement)  # type: ignore[attr-defined]
+    offers = list(
+        scoped(SettingLot, actor)
+        .filter(setting=setting)
+        .select_related("lot")
+        .order_by("lot__display_order", "lot__code")
+    )
+    if not (actor.is_provider or actor.is_lead_evaluator):
+        offers = [o for o in offers if o.approved_at is not None]
+    return {
+        "setting": setting,
+        "judgements": judgements,
+        "current": {j.pk for j in current_judgements(judgements)},
+        "offers": offers,
+        "services": list(scoped(AdditionalService, actor).filter(setting=setting)),
+        "membership": scoped(FpsMembership, actor)
+        .filter(provider_id=setting.provider_id)
+        .select_related("purchasing_system")
+        .first(),
+        "can_edit": actor.is_provider and actor.organisation_id == setting.provider_id,
+        "can_record_judgement": can_record_judgement(actor, setting),
+        "documents_note": True,
+    }
+
+
+@actor_required(lambda a: a.is_authority or a.is_provider or a.is_forum)
+def setting_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    if actor.is_forum:
+        return redirect("providers:forum-setting", pk=pk)
+    setting = (
+        scoped(Setting, actor).select_related("provider", "host_authority").filter(pk=pk).first()
+    )
+    if setting is None:
+        raise Http404("No setting matches the given query.")
+    return render(
+        request, "providers/directory/setting_detail.html", setting_page_context(actor, setting)
+    )
