@@ -1,0 +1,141 @@
+"""The beat schedule names real tasks; /healthz tells the truth about the database, the broker
+and the worker."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from fps_portal.celery import app as celery_app
+from fps_portal.models import WorkerHeartbeat
+from fps_portal.schedule import BEAT_SCHEDULE
+from fps_portal.tasks import worker_heartbeat
+
+
+def _registered_task_names() -> set[str]:
+    celery_app.loader.import_default_modules()
+    celery_app.autodiscover_tasks(force=True)
+    return set(celery_app.tasks.keys())
+
+
+def test_every_schedule_entry_names_a_registered_task() -> None:
+    registered = _registered_task_names()
+    missing = {
+        name: entry["task"]
+        for name, entry in BEAT_SCHEDULE.items()
+        if entry["task"] not in registered
+    }
+    assert missing == {}
+    assert {"portal.worker_heartbeat", "notifications.resend_unsent"} <= {
+        str(entry["task"]) for entry in BEAT_SCHEDULE.values()
+    }
+
+
+def test_every_schedule_entry_has_a_schedule() -> None:
+    for name, entry in BEAT_SCHEDULE.items():
+        assert "schedule" in entry, name
+        assert set(entry) <= {"task", "schedule", "args", "kwargs", "options"}, name
+
+
+def test_the_celery_app_uses_that_schedule() -> None:
+    celery_app.finalize()
+    assert celery_app.conf.beat_schedule is BEAT_SCHEDULE
+
+
+@pytest.mark.django_db
+def test_the_heartbeat_task_records_this_host() -> None:
+    hostname = worker_heartbeat.delay().get()
+    first = WorkerHeartbeat.objects.get(hostname=hostname).beat_at
+    worker_heartbeat.delay()
+    assert WorkerHeartbeat.objects.count() == 1
+    assert WorkerHeartbeat.objects.get().beat_at >= first
+
+
+def _heartbeat(age_seconds: int) -> None:
+    WorkerHeartbeat.objects.create(
+        hostname="worker-1", beat_at=timezone.now() - datetime.timedelta(seconds=age_seconds)
+    )
+
+
+@pytest.mark.django_db
+def test_healthz_is_ok_with_a_fresh_heartbeat(client: Client, reachable_broker: str) -> None:
+    _heartbeat(5)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    body = response.json()
+    assert set(body) == {"status", "database", "broker", "worker"}
+    assert body["status"] == "ok"
+    assert body["database"]["status"] == "ok"
+    assert body["database"]["vendor"] in {"sqlite", "postgresql"}
+    assert body["broker"] == {
+        "status": "ok",
+        "transport": "redis" if reachable_broker.startswith("redis") else "filesystem",
+    }
+    assert body["worker"]["status"] == "ok"
+    assert 4 <= body["worker"]["age_seconds"] <= 60
+    assert datetime.datetime.fromisoformat(body["worker"]["last_heartbeat_at"])
+
+
+@pytest.mark.django_db
+def test_healthz_reports_an_old_heartbeat_as_down(
+    client: Client, reachable_broker: str, settings
+) -> None:
+    _heartbeat(settings.WORKER_HEARTBEAT_MAX_AGE_SECONDS + 60)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "down"
+    assert body["worker"]["status"] == "down"
+    assert body["database"]["status"] == body["broker"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_no_heartbeat_as_down(client: Client, reachable_broker: str) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["worker"] == {"status": "down", "detail": "no heartbeat yet"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_an_unreachable_broker_as_down(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _heartbeat(5)
+    # Nothing listens on port 1; the check gives up after one retry.
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "down"
+    assert body["broker"]["status"] == "down"
+    assert body["broker"]["detail"]
+    assert body["worker"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_missing_filesystem_queue_folder_as_down(
+    client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    _heartbeat(5)
+    monkeypatch.setitem(celery_app.conf, "broker_url", "filesystem://")
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    missing = str(tmp_path / "not-created")
+    monkeypatch.setitem(
+        celery_app.conf,
+        "broker_transport_options",
+        {"data_folder_in": missing, "data_folder_out": missing},
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"]["status"] == "down"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_get_only(client: Client) -> None:
+    assert client.post("/healthz").status_code == 405
