@@ -20,7 +20,9 @@ class OrganisationRefSerializer(serializers.ModelSerializer[Organisation]):
         fields = ["id", "kind", "name"]
 
 
-class MembershipSerializer(serializers.ModelSerializer[Membership]):
+class ActorMembershipSerializer(serializers.ModelSerializer[Membership]):
+    """One membership of the signed-in user (the providers app has FPS memberships)."""
+
     organisation = OrganisationRefSerializer()
     role_label = serializers.CharField(source="get_role_display")
 
@@ -34,7 +36,7 @@ class MeSerializer(serializers.Serializer[object]):
     full_name = serializers.CharField()
     role = serializers.CharField(allow_null=True)
     organisation = OrganisationRefSerializer(allow_null=True)
-    memberships = MembershipSerializer(many=True)
+    memberships = ActorMembershipSerializer(many=True)
 
 
 class MeView(APIView):

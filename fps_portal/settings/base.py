@@ -191,6 +191,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that several serializers share get one stable name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "fps_portal.accounts.models.OrganisationKind",
+        "RoleEnum": "fps_portal.accounts.models.Role",
+        "SeniorPositionEnum": "fps_portal.accounts.models.SeniorPosition",
+    },
 }
 
 # --- Security headers that hold in every environment -------------------------------------------

@@ -1,0 +1,82 @@
+"""`load_demo_data`: idempotent, skipped when asked and the database has users, never in
+production, and every demo sign-in works and lands on its own dashboard."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from fps_portal.accounts.models import Role, User
+from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount
+
+pytestmark = pytest.mark.django_db
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label not in {"sessions", "admin"}
+    }
+
+
+def _load(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo_data", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_loading_twice_duplicates_nothing() -> None:
+    assert "Demo data loaded." in _load()
+    first = _row_counts()
+    assert first["accounts.User"] == len(DEMO_ACCOUNTS)
+    _load()
+    assert _row_counts() == first
+
+
+def test_if_empty_skips_a_database_that_has_users() -> None:
+    User.objects.create_user("someone@example.org", "a-long-password", full_name="Some One")
+    assert "already loaded" in _load("--if-empty")
+    assert User.objects.count() == 1
+
+
+def test_if_empty_loads_an_empty_database() -> None:
+    assert "Demo data loaded." in _load("--if-empty")
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+
+
+def test_demo_data_is_refused_with_production_settings(settings) -> None:
+    settings.SETTINGS_MODULE = "fps_portal.settings.production"
+    with pytest.raises(CommandError, match="never loaded with production settings"):
+        _load()
+    assert not User.objects.exists()
+
+
+def test_there_is_a_demo_user_for_every_role() -> None:
+    assert {account.role for account in DEMO_ACCOUNTS if account.role} == set(Role.values)
+    assert any(not account.role for account in DEMO_ACCOUNTS), "a platform administrator"
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda account: account.email)
+def test_every_demo_user_signs_in_and_reaches_their_dashboard(
+    client: Client, account: DemoAccount
+) -> None:
+    _load()
+    response = client.post(
+        "/account/sign-in/", {"username": account.email, "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    final_url = response.redirect_chain[-1][0]
+    html = response.content.decode()
+    if account.role:
+        assert final_url == "/dashboard/"
+        assert Role(account.role).label.lower() in html
+        assert account.organisation in html
+    else:
+        assert final_url == "/back-office/"
+        assert "back office" in html

@@ -1,0 +1,113 @@
+"""Production settings refuse to start half-configured and pass Django's deployment checks;
+the models and migrations agree. Each runs in a fresh interpreter, as a deployment would."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = "fps_portal.settings.production"
+HOST = "placements.example.gov.uk"
+LOAD_SETTINGS = "import django; django.setup(); from django.conf import settings; settings.DEBUG"
+
+
+def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "FPS_SITE")) and key != "PYTEST_CURRENT_TEST"
+    }
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _secret() -> str:
+    return secrets.token_urlsafe(50)
+
+
+@pytest.mark.skipif((ROOT / ".env").exists(), reason=".env in the checkout would supply the values")
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = _run(
+        ["-c", LOAD_SETTINGS], DJANGO_SETTINGS_MODULE=PRODUCTION, DJANGO_ALLOWED_HOSTS=HOST
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("weak", ["short", "insecure-" + "x" * 60])
+def test_production_refuses_a_weak_secret_key(weak: str) -> None:
+    result = _run(
+        ["-c", LOAD_SETTINGS],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DJANGO_SECRET_KEY=weak,
+        DJANGO_ALLOWED_HOSTS=HOST,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.skipif((ROOT / ".env").exists(), reason=".env in the checkout would supply the values")
+def test_production_refuses_to_start_without_allowed_hosts() -> None:
+    result = _run(
+        ["-c", LOAD_SETTINGS], DJANGO_SETTINGS_MODULE=PRODUCTION, DJANGO_SECRET_KEY=_secret()
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must name the host(s)" in result.stderr
+
+
+def test_production_passes_the_deployment_checks() -> None:
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DJANGO_SECRET_KEY=_secret(),
+        DJANGO_ALLOWED_HOSTS=HOST,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_are_strict() -> None:
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.ALLOWED_HOSTS)"
+    )
+    result = _run(
+        ["-c", script],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DJANGO_SECRET_KEY=_secret(),
+        DJANGO_ALLOWED_HOSTS=f"{HOST},admin.{HOST}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "True",
+        f"['{HOST}',",
+        f"'admin.{HOST}']",
+    ]
+
+
+def test_the_migrations_match_the_models() -> None:
+    result = _run(
+        ["manage.py", "makemigrations", "--check", "--dry-run"],
+        DJANGO_SETTINGS_MODULE="fps_portal.settings.test",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
