@@ -1,0 +1,375 @@
+"""Onboarding endpoints under /api/v1/: purchasing systems, windows, evidence, applications and
+their evaluation, clarifications and memberships. Thin shells: parse, call one service, answer.
+Wrong state answers 409, another organisation's object 404, bad input 400 naming the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from fps_portal.accounts.models import Role
+from fps_portal.api.base import ScopedReadOnlyViewSet
+from fps_portal.api.pagination import StableCursorPagination
+from fps_portal.errors import InvalidInput
+from fps_portal.scoping import get_scoped_or_404, scoped
+from providers.api.onboarding import serializers as s
+from providers.models import (
+    Application,
+    ClarificationQuestion,
+    EvaluationWindow,
+    Evidence,
+    FpsMembership,
+    Lot,
+    PurchasingSystem,
+    RequirementResult,
+    Setting,
+)
+from providers.services import applications as app_services
+from providers.services import evaluation as eval_services
+from providers.services.evidence import evidence_add
+from providers.services.membership import agreement_sign, membership_change
+from providers.services.purchasing import (
+    lot_create,
+    purchasing_system_create,
+    purchasing_system_update,
+)
+from providers.services.windows import window_complete, window_schedule
+
+EVALUATOR = (Role.LEAD_EVALUATOR,)
+
+
+def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class PurchasingSystemViewSet(
+    ScopedReadOnlyViewSet[PurchasingSystem], mixins.CreateModelMixin, mixins.UpdateModelMixin
+):
+    """The purchasing system's rules (FPS or DPS). Everyone signed in reads; the lead authority writes."""
+
+    model = PurchasingSystem
+    serializer_class = s.PurchasingSystemSerializer
+    filterset_fields = ["kind"]
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def _require_evaluator(self) -> None:
+        from providers.services._common import require_lead_evaluator
+
+        require_lead_evaluator(self.actor)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _valid(s.PurchasingSystemSerializer, request)
+        system = purchasing_system_create(actor=self.actor, **data)
+        return Response(s.PurchasingSystemSerializer(system).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        system = self.get_object()
+        data = _valid(s.PurchasingSystemSerializer, request)
+        system = purchasing_system_update(actor=self.actor, system=system, **data)
+        return Response(s.PurchasingSystemSerializer(system).data)
+
+    @extend_schema(request=s.LotInputSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def lots(self, request: Request, pk: str | None = None) -> Response:
+        """Add a lot during the term."""
+        system = self.get_object()
+        lot: Lot = lot_create(
+            actor=self.actor, system=system, **_valid(s.LotInputSerializer, request)
+        )
+        return Response(
+            {"id": lot.pk, "code": lot.code, "name": lot.name, "starts_on": lot.starts_on},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class WindowViewSet(ScopedReadOnlyViewSet[EvaluationWindow], mixins.CreateModelMixin):
+    """Evaluation windows. Everyone signed in reads the timetable; the lead authority schedules."""
+
+    model = EvaluationWindow
+    serializer_class = s.WindowSerializer
+    filterset_fields = ["state", "purchasing_system"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = _valid(s.WindowSerializer, request)
+        window = window_schedule(actor=self.actor, system=data.pop("purchasing_system"), **data)
+        return Response(s.WindowSerializer(window).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.WindowSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        window = window_complete(actor=self.actor, window=self.get_object())
+        return Response(s.WindowSerializer(window).data)
+
+
+class EvidenceViewSet(ScopedReadOnlyViewSet[Evidence], mixins.CreateModelMixin):
+    """Evidence the caller may see; a provider uploads its own (multipart)."""
+
+    model = Evidence
+    serializer_class = s.EvidenceSerializer
+    filterset_fields = ["kind", "setting"]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=s.EvidenceInputSerializer, responses={201: s.EvidenceSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        actor = self.actor
+        if not actor.is_provider:
+            from fps_portal.errors import NotAllowed
+
+            raise NotAllowed("Only providers upload evidence.")
+        data = _valid(s.EvidenceInputSerializer, request)
+        setting_id = data.pop("setting", None)
+        setting = get_scoped_or_404(Setting, actor, pk=setting_id) if setting_id else None
+        evidence = evidence_add(
+            actor=actor,
+            provider=actor.organisation,
+            setting=setting,  # type: ignore[arg-type]
+            upload=data.pop("file"),
+            **data,
+        )
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicationPagination(StableCursorPagination):
+    ordering = "-id"
+
+
+class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
+    """Applications: a provider's own; every submitted one for the lead authority's evaluators."""
+
+    model = Application
+    serializer_class = s.ApplicationSerializer
+    allowed_roles = (Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
+    filterset_fields = ["state", "window"]
+    pagination_class = ApplicationPagination
+
+    def optimise(self, queryset: QuerySet[Application]) -> QuerySet[Application]:
+        return queryset.select_related("provider").prefetch_related(
+            "lots", "settings", "evidence", "prices", "service_prices"
+        )
+
+    def _respond(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
+        return Response(
+            s.ApplicationSerializer(
+                self.optimise(Application.objects.filter(pk=application.pk)).get()
+            ).data,
+            status=code,
+        )
+
+    @extend_schema(request=s.ApplicationStartSerializer, responses={201: s.ApplicationSerializer})
+    def create(self, request: Request) -> Response:
+        data = _valid(s.ApplicationStartSerializer, request)
+        system = get_scoped_or_404(PurchasingSystem, self.actor, pk=data["purchasing_system"])
+        window = (
+            get_scoped_or_404(
+                EvaluationWindow, self.actor, pk=data["window"], purchasing_system=system
+            )
+            if data.get("window")
+            else None
+        )
+        return self._respond(
+            app_services.application_start(actor=self.actor, system=system, window=window),
+            status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=s.ScopeInputSerializer, responses=s.ApplicationSerializer)
+    @action(detail=True, methods=["put"])
+    def scope(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        data = _valid(s.ScopeInputSerializer, request)
+        lots = list(scoped(Lot, self.actor).filter(pk__in=data["lots"]))
+        settings = list(scoped(Setting, self.actor).filter(pk__in=data["settings"]))
+        if len(lots) != len(set(data["lots"])) or len(settings) != len(set(data["settings"])):
+            raise InvalidInput(
+                "Some lots or settings were not found.", fields={"lots": "Unknown lot or setting."}
+            )
+        return self._respond(
+            app_services.application_set_scope(
+                actor=self.actor, application=application, lots=lots, settings=settings
+            )
+        )
+
+    @extend_schema(request=s.EvidenceIdsSerializer, responses=s.ApplicationSerializer)
+    @action(detail=True, methods=["put"])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        ids = _valid(s.EvidenceIdsSerializer, request)["evidence"]
+        chosen = list(scoped(Evidence, self.actor).filter(pk__in=ids))
+        if len(chosen) != len(set(ids)):
+            raise InvalidInput(
+                "Some evidence was not found.", fields={"evidence": "Unknown evidence."}
+            )
+        return self._respond(
+            app_services.application_set_evidence(
+                actor=self.actor, application=application, evidence=chosen
+            )
+        )
+
+    @extend_schema(request=s.PriceInputSerializer, responses=s.ApplicationSerializer)
+    @action(detail=True, methods=["put"])
+    def prices(self, request: Request, pk: str | None = None) -> Response:
+        """Body: {"prices": [{"setting": "1", "lot": "2", "weekly_price": "3250.00"}, ...]}."""
+        application = self.get_object()
+        rows = _valid(s.PriceInputSerializer, request)["prices"]
+        try:
+            prices = {(int(r["setting"]), int(r["lot"])): r.get("weekly_price", "") for r in rows}
+        except (KeyError, ValueError) as exc:
+            raise InvalidInput(
+                "Each price needs a setting and a lot.",
+                fields={"prices": "Give setting and lot ids."},
+            ) from exc
+        return self._respond(
+            app_services.application_set_prices(
+                actor=self.actor, application=application, prices=prices
+            )
+        )
+
+    @extend_schema(request=s.ServicePriceInputSerializer, responses=s.ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="service-prices")
+    def service_prices(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        data = _valid(s.ServicePriceInputSerializer, request)
+        setting = get_scoped_or_404(Setting, self.actor, pk=data.pop("setting"))
+        app_services.application_add_service_price(
+            actor=self.actor, application=application, setting=setting, **data
+        )
+        return self._respond(application, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DeclarationsSerializer, responses=s.ApplicationSerializer)
+    @action(detail=True, methods=["put"])
+    def declarations(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        return self._respond(
+            app_services.application_declare(
+                actor=self.actor,
+                application=application,
+                **_valid(s.DeclarationsSerializer, request),
+            )
+        )
+
+    @extend_schema(request=None, responses=s.ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        return self._respond(
+            app_services.application_submit(actor=self.actor, application=self.get_object())
+        )
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        reason = _valid(s.ReasonSerializer, request)["reason"]
+        return self._respond(
+            app_services.application_withdraw(
+                actor=self.actor, application=self.get_object(), reason=reason
+            )
+        )
+
+    @extend_schema(responses=s.ResultSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        """Requirement results as the caller may see them (the provider: final results after the outcome)."""
+        application = self.get_object()
+        results = (
+            scoped(RequirementResult, self.actor)
+            .filter(application=application)
+            .prefetch_related("decisions")
+            .order_by("id")
+        )
+        return Response(s.ResultSerializer(results, many=True, context={"request": request}).data)
+
+    @extend_schema(request=s.EvaluationInputSerializer, responses={200: None})
+    @action(detail=True, methods=["post"], url_path="evaluation")
+    def evaluation(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        data = _valid(s.EvaluationInputSerializer, request)
+        decisions = {d["result"]: (d["verdict"], d["reason"]) for d in data["decisions"]}
+        saved = eval_services.evaluation_record(
+            actor=self.actor, application=application, decisions=decisions
+        )
+        return Response({"recorded": len(saved)})
+
+    @extend_schema(request=s.ModerationInputSerializer, responses=s.ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def moderation(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        data = _valid(s.ModerationInputSerializer, request)
+        resolutions = {d["result"]: (d["verdict"], d["reason"]) for d in data["resolutions"]}
+        eval_services.application_moderate(
+            actor=self.actor,
+            application=application,
+            reason=data["reason"],
+            resolutions=resolutions,
+        )
+        return self._respond(application)
+
+    @extend_schema(
+        request=s.ClarificationInputSerializer, responses={201: s.ClarificationSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def clarifications(self, request: Request, pk: str | None = None) -> Response:
+        application = self.get_object()
+        data = _valid(s.ClarificationInputSerializer, request)
+        result_id = data.pop("result", None)
+        result = (
+            get_scoped_or_404(RequirementResult, self.actor, pk=result_id, application=application)
+            if result_id
+            else None
+        )
+        question = eval_services.clarification_ask(
+            actor=self.actor, application=application, result=result, **data
+        )
+        return Response(s.ClarificationSerializer(question).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SignInputSerializer, responses={201: s.MembershipSerializer})
+    @action(detail=True, methods=["post"])
+    def agreement(self, request: Request, pk: str | None = None) -> Response:
+        membership = agreement_sign(
+            actor=self.actor,
+            application=self.get_object(),
+            **_valid(s.SignInputSerializer, request),
+        )
+        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class ClarificationViewSet(ScopedReadOnlyViewSet[ClarificationQuestion]):
+    model = ClarificationQuestion
+    serializer_class = s.ClarificationSerializer
+    allowed_roles = (Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
+    filterset_fields = ["application"]
+
+    @extend_schema(request=s.AnswerInputSerializer, responses=s.ClarificationSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str | None = None) -> Response:
+        answered = eval_services.clarification_answer(
+            actor=self.actor,
+            clarification=self.get_object(),
+            answer=_valid(s.AnswerInputSerializer, request)["answer"],
+        )
+        return Response(s.ClarificationSerializer(answered).data)
+
+
+class MembershipViewSet(ScopedReadOnlyViewSet[FpsMembership]):
+    """Memberships of the purchasing system, with state changes for the lead authority (and a
+    provider's own withdrawal)."""
+
+    model = FpsMembership
+    serializer_class = s.MembershipSerializer
+    filterset_fields = ["state", "purchasing_system"]
+
+    def optimise(self, queryset: QuerySet[FpsMembership]) -> QuerySet[FpsMembership]:
+        return queryset.select_related("provider")
+
+    @extend_schema(request=s.MembershipChangeSerializer, responses=s.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def change(self, request: Request, pk: str | None = None) -> Response:
+        data = _valid(s.MembershipChangeSerializer, request)
+        membership = membership_change(actor=self.actor, membership=self.get_object(), **data)
+        return Response(s.MembershipSerializer(membership).data)

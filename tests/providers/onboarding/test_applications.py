@@ -1,0 +1,254 @@
+"""Application: draft, scope, prices, declarations, submit inside the window only, once, withdraw."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from fps_portal.accounts.models import Role
+from fps_portal.audit.models import AuditEvent, AuditVerb
+from fps_portal.errors import InvalidInput, NotAllowed, WrongState
+from providers.models import (
+    Application,
+    ApplicationPrice,
+    ApplicationState,
+    EvaluationWindow,
+    EvidenceKind,
+    PurchasingSystemKind,
+    WindowState,
+)
+from providers.services.applications import (
+    application_add_service_price,
+    application_set_prices,
+    application_set_scope,
+    application_start,
+    application_submit,
+    application_withdraw,
+    parse_money,
+)
+from tests.factories import person
+from tests.providers.factories import LotFactory, PurchasingSystemFactory, SettingFactory
+from tests.providers.onboarding.factories import (
+    EvaluationWindowFactory,
+    ScheduledWindowFactory,
+    actor,
+    draft_application,
+    ready_provider,
+    submitted_application,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_draft_offers_the_evidence_already_held_and_valid() -> None:
+    ready = ready_provider()
+    window = EvaluationWindowFactory()
+    application = draft_application(ready, window)
+    kinds = set(application.evidence.values_list("kind", flat=True))
+    assert EvidenceKind.INSURANCE in kinds and EvidenceKind.STATEMENT_OF_PURPOSE in kinds
+    assert (
+        application.evidence.count() == 10
+    )  # 6 organisation + 4 setting items, nothing uploaded twice
+
+
+def test_starting_twice_returns_the_same_draft() -> None:
+    ready = ready_provider()
+    window = EvaluationWindowFactory()
+    first = application_start(actor=ready.actor, system=window.purchasing_system, window=window)
+    second = application_start(actor=ready.actor, system=window.purchasing_system, window=window)
+    assert first.pk == second.pk
+    assert Application.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "raw,expected", [("3250", "3250.00"), ("£3,250.5", "3250.50"), (" 99.99 ", "99.99")]
+)
+def test_money_in_pounds_and_pence(raw: str, expected: str) -> None:
+    assert parse_money(raw, field="price") == Decimal(expected)
+
+
+@pytest.mark.parametrize("raw", ["0", "-5", "12.345", "abc", "1e3", "", "3250.00.1"])
+def test_a_price_that_is_not_a_positive_amount_is_refused_and_nothing_is_written(raw: str) -> None:
+    ready = ready_provider()
+    window = EvaluationWindowFactory()
+    application = draft_application(ready, window)
+    lot = application.lots.get()
+    key = (ready.setting.pk, lot.pk)
+    if raw == "":
+        with pytest.raises(InvalidInput, match="at least one"):
+            application_set_prices(actor=ready.actor, application=application, prices={key: raw})
+    else:
+        with pytest.raises(InvalidInput) as error:
+            application_set_prices(actor=ready.actor, application=application, prices={key: raw})
+        assert f"price_{ready.setting.pk}_{lot.pk}" in error.value.fields
+    assert ApplicationPrice.objects.get(application=application).weekly_price == Decimal("3250.00")
+
+
+def test_an_additional_service_rate_must_be_money() -> None:
+    ready = ready_provider()
+    application = draft_application(ready, EvaluationWindowFactory())
+    with pytest.raises(InvalidInput) as error:
+        application_add_service_price(
+            actor=ready.actor,
+            application=application,
+            setting=ready.setting,
+            name="1:1 support",
+            unit="hour",
+            rate="-3",
+        )
+    assert "rate" in error.value.fields
+    line = application_add_service_price(
+        actor=ready.actor,
+        application=application,
+        setting=ready.setting,
+        name="1:1 support",
+        unit="hour",
+        rate="25.50",
+    )
+    assert line.rate == Decimal("25.50")
+
+
+def test_another_providers_setting_or_lot_of_another_system_is_refused() -> None:
+    ready = ready_provider()
+    window = EvaluationWindowFactory()
+    application = application_start(
+        actor=ready.actor, system=window.purchasing_system, window=window
+    )
+    with pytest.raises(InvalidInput) as error:
+        application_set_scope(
+            actor=ready.actor,
+            application=application,
+            lots=[LotFactory()],
+            settings=[SettingFactory()],
+        )
+    assert {"lots", "settings"} <= set(error.value.fields)
+
+
+def test_submit_inside_the_open_window_notifies_and_audits() -> None:
+    ready = ready_provider()
+    application = submitted_application(ready, EvaluationWindowFactory())
+    assert application.state == ApplicationState.SUBMITTED
+    assert application.submitted_by == ready.user and application.submitted_at is not None
+    assert AuditEvent.objects.filter(
+        verb=AuditVerb.STATE_CHANGED, object_id=str(application.pk)
+    ).exists()
+    assert ready.user.notifications.filter(
+        event_key=f"application-submitted:{application.pk}"
+    ).exists()
+
+
+def test_submitting_twice_is_a_wrong_state() -> None:
+    ready = ready_provider()
+    application = submitted_application(ready, EvaluationWindowFactory())
+    with pytest.raises(WrongState, match="already been submitted"):
+        application_submit(actor=ready.actor, application=application)
+
+
+def test_submit_before_the_window_opens_says_when_it_opens() -> None:
+    ready = ready_provider()
+    window = ScheduledWindowFactory()
+    application = draft_application(ready, window)
+    with pytest.raises(WrongState, match="has not opened yet. It opens on"):
+        application_submit(actor=ready.actor, application=application)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.DRAFT
+
+
+def test_submit_after_the_window_closes_says_when_the_next_one_opens() -> None:
+    ready = ready_provider()
+    window = EvaluationWindowFactory()
+    application = draft_application(ready, window)
+    EvaluationWindow.objects.filter(pk=window.pk).update(state=WindowState.EVALUATING)
+    ScheduledWindowFactory(
+        purchasing_system=window.purchasing_system,
+        name="Round next",
+        opens_at=timezone.now() + datetime.timedelta(days=30),
+        closes_at=timezone.now() + datetime.timedelta(days=60),
+    )
+    with pytest.raises(WrongState, match="is closed.*The next window, Round next, opens on"):
+        application_submit(actor=ready.actor, application=application)
+
+
+def test_submit_after_closing_time_even_before_beat_runs_is_refused() -> None:
+    ready = ready_provider()
+    window = EvaluationWindowFactory()
+    application = draft_application(ready, window)
+    with pytest.raises(WrongState, match="is closed"):
+        application_submit(
+            actor=ready.actor,
+            application=application,
+            now=window.closes_at + datetime.timedelta(minutes=1),
+        )
+
+
+def test_an_incomplete_application_cannot_be_submitted() -> None:
+    ready = ready_provider()
+    window = EvaluationWindowFactory()
+    application = application_start(
+        actor=ready.actor, system=window.purchasing_system, window=window
+    )
+    with pytest.raises(InvalidInput) as error:
+        application_submit(actor=ready.actor, application=application)
+    assert {"scope", "declarations"} <= set(error.value.fields)
+
+
+def test_a_dps_admits_on_a_rolling_basis_straight_into_evaluation() -> None:
+    ready = ready_provider()
+    system = PurchasingSystemFactory(
+        kind=PurchasingSystemKind.DPS, direct_award_allowed=False, admits_by_windows=False
+    )
+    lot = LotFactory(purchasing_system=system)
+    application = application_start(actor=ready.actor, system=system)
+    assert application.window is None
+    application_set_scope(
+        actor=ready.actor, application=application, lots=[lot], settings=[ready.setting]
+    )
+    application_set_prices(
+        actor=ready.actor, application=application, prices={(ready.setting.pk, lot.pk): "100"}
+    )
+    from providers.services.applications import application_declare
+
+    application_declare(
+        actor=ready.actor,
+        application=application,
+        accurate=True,
+        no_exclusion_grounds=True,
+        safeguarding=True,
+    )
+    application = application_submit(actor=ready.actor, application=application)
+    assert application.state == ApplicationState.UNDER_EVALUATION
+    assert application.results.exists()
+
+
+def test_withdraw_a_submitted_application_then_not_again() -> None:
+    ready = ready_provider()
+    application = submitted_application(ready, EvaluationWindowFactory())
+    application_withdraw(actor=ready.actor, application=application, reason="Not ready this round")
+    application.refresh_from_db()
+    assert (
+        application.state == ApplicationState.WITHDRAWN and application.withdrawn_by == ready.user
+    )
+    with pytest.raises(WrongState):
+        application_withdraw(actor=ready.actor, application=application)
+
+
+def test_a_submitted_application_cannot_be_edited() -> None:
+    ready = ready_provider()
+    application = submitted_application(ready, EvaluationWindowFactory())
+    with pytest.raises(WrongState, match="can no longer be changed"):
+        application_set_prices(
+            actor=ready.actor,
+            application=application,
+            prices={(ready.setting.pk, application.lots.get().pk): "1"},
+        )
+
+
+def test_another_provider_cannot_act_on_an_application() -> None:
+    ready = ready_provider()
+    application = draft_application(ready, EvaluationWindowFactory())
+    stranger = actor(person(Role.PROVIDER_USER))
+    with pytest.raises(NotAllowed):
+        application_submit(actor=stranger, application=application)
