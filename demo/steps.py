@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
+from demo.directory import load_directory
 from demo.fps import load_fps
+from demo.onboarding import load_onboarding
 from demo.people import load_people
 
-DEMO_STEPS: list[Callable[[], object]] = [load_people, load_fps]
+DEMO_STEPS: list[Callable[[], object]] = [load_people, load_fps, load_directory, load_onboarding]
