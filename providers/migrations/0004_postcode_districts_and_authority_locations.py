@@ -5,11 +5,15 @@ the migration needs no network and gives every environment the same locations.
 """
 
 import csv
+import re
 from pathlib import Path
 
 from django.db import migrations
 
 DATA = Path(__file__).resolve().parent.parent / "data"
+# A district is an outward code (letters, a digit, ...); the file also holds a few legacy
+# pseudo-districts such as "NPT" that no postcode can be typed as, so they are left out.
+OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 
 
 def load(apps, schema_editor):
@@ -30,13 +34,16 @@ def load(apps, schema_editor):
             )
             for row in rows
             if row["postcode_district"].strip().upper() not in existing
+            and OUTWARD.match(row["postcode_district"].strip().upper())
         ],
         batch_size=1000,
     )
     centroids = {d.district: d for d in PostcodeDistrict.objects.all()}
     with (DATA / "authority_reference_districts.csv").open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            authority = Organisation.objects.filter(kind="authority", ons_code=row["ons_code"]).first()
+            authority = Organisation.objects.filter(
+                kind="authority", ons_code=row["ons_code"]
+            ).first()
             centroid = centroids.get(row["reference_district"])
             if authority is None or centroid is None:
                 continue

@@ -20,7 +20,6 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -169,34 +168,41 @@ class Facets:
 
 
 def search_facets(results: QuerySet[Setting], *, approved_only: bool = True) -> Facets:
-    """Counts per filter value over the results; five queries however many settings match."""
-    ids = results.order_by().values("pk")
-    summary = (
-        dangerously_unscoped(Setting)
-        .filter(pk__in=ids)
-        .aggregate(
-            total=Count("pk"),
-            with_vacancies=Count("pk", filter=Q(vacancies__gt=0)),
-            residential=Count("pk", filter=Q(offers_residential=True)),
-            day=Count("pk", filter=Q(offers_day=True)),
-            mixed=Count("pk", filter=Q(gender="mixed")),
-            boys=Count("pk", filter=Q(gender="boys")),
-            girls=Count("pk", filter=Q(gender="girls")),
-            **{f"band_{b}": Count("pk", filter=Q(current_band=b)) for b in Band.values},
+    """Counts per filter value over the results, in four queries however many settings match.
+
+    The filtered query runs once, for the few columns the counts need; the link tables are then
+    counted by plain index lookups on those ids, rather than re-running the filters per facet.
+    """
+    rows = list(
+        results.order_by().values_list(
+            "pk",
+            "current_band",
+            "gender",
+            "vacancies",
+            "offers_residential",
+            "offers_day",
+            "host_authority_id",
         )
     )
-    facets = Facets(
-        total=summary["total"],
-        with_vacancies=summary["with_vacancies"],
-        residential=summary["residential"],
-        day=summary["day"],
-        bands={b: summary[f"band_{b}"] for b in Band.values},
-        genders={
-            "boys": summary["mixed"] + summary["boys"],
-            "girls": summary["mixed"] + summary["girls"],
-            "mixed": summary["mixed"],
-        },
-    )
+    ids = [row[0] for row in rows]
+    facets = Facets(total=len(rows))
+    facets.bands = {b: 0 for b in Band.values}
+    genders = {"mixed": 0, "boys": 0, "girls": 0}
+    for _, band, gender, vacancies, residential, day, host in rows:
+        facets.bands[band] = facets.bands.get(band, 0) + 1
+        genders[gender] = genders.get(gender, 0) + 1
+        facets.with_vacancies += vacancies > 0
+        facets.residential += residential
+        facets.day += day
+        if host is not None:
+            facets.host_authorities[host] = facets.host_authorities.get(host, 0) + 1
+    facets.genders = {
+        "boys": genders["mixed"] + genders["boys"],
+        "girls": genders["mixed"] + genders["girls"],
+        "mixed": genders["mixed"],
+    }
+    if not ids:
+        return facets
     offers = dangerously_unscoped(SettingLot).filter(setting_id__in=ids)
     if approved_only:
         offers = offers.filter(approved_at__isnull=False)
@@ -207,8 +213,4 @@ def search_facets(results: QuerySet[Setting], *, approved_only: bool = True) -> 
     )
     through_n = Setting.primary_needs.through.objects.filter(setting_id__in=ids)
     facets.needs = dict(through_n.order_by().values_list("primaryneed_id").annotate(n=Count("pk")))
-    hosts = dangerously_unscoped(Setting).filter(pk__in=ids, host_authority__isnull=False)
-    facets.host_authorities = dict(
-        hosts.order_by().values_list("host_authority_id").annotate(n=Count("pk"))
-    )
     return facets

@@ -1,0 +1,248 @@
+"""Find a setting at regional scale: p50/p95 server time and query counts on PostgreSQL.
+
+Run with `make bench` (DATABASE_URL points at a PostgreSQL database, `fps_bench` by default, that
+this script creates if missing, migrates, and fills with `build_large_demo`). Each search goes
+through the real URL, middleware and view with Django's test client, in-process, many times; a
+bare view running one trivial query is measured the same way, so the ratio shows what the search
+itself costs over the framework. Targets: every search p95 < 50 ms; the same query count at 1
+result and at 50; a deep page no slower than 1.5 times the first.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fps_portal.settings.test")
+
+ITERATIONS = int(os.environ.get("BENCH_ITERATIONS", "60"))
+WARMUP = 5
+P95_TARGET_MS = 50.0
+DEEP_PAGE_RATIO = 1.5
+
+
+def ensure_database() -> None:
+    """Creates the benchmark database on the server named by DATABASE_URL if it is missing."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://.../fps_bench")
+    import psycopg2
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/") or "fps_bench"
+    admin = psycopg2.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def bare(request):  # type: ignore[no-untyped-def]
+    """The floor: one trivial query through the same middleware."""
+    from django.db import connection
+    from django.http import HttpResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok")
+
+
+def _urlpatterns() -> list[object]:
+    from django.urls import include, path
+
+    return [path("bench/bare/", bare), path("", include("fps_portal.urls"))]
+
+
+urlpatterns: list[object] = []
+
+
+def measure(get: Callable[[], object]) -> tuple[float, float]:
+    for _ in range(WARMUP):
+        get()
+    times = []
+    for _ in range(ITERATIONS):
+        started = time.perf_counter()
+        get()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+
+
+def main() -> int:
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    global urlpatterns
+    urlpatterns = _urlpatterns()
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from demo.large import build_large_demo, large_demo_exists
+    from demo.people import load_people
+
+    if not large_demo_exists():
+        started = time.monotonic()
+        load_people()
+        made = build_large_demo()
+        print(f"Built the large data set {made} in {time.monotonic() - started:.1f}s")
+    from fps_portal.accounts.models import Membership, Organisation, Role, User
+    from providers.models import Setting
+
+    user, _ = User.objects.get_or_create(
+        email="bench@sefton.example", defaults={"full_name": "Bench Commissioner"}
+    )
+    Membership.objects.get_or_create(
+        user=user,
+        organisation=Organisation.objects.get(kind="authority", name="Sefton"),
+        role=Role.COMMISSIONER,
+    )
+    print(
+        f"Settings: {Setting.objects.count()}; "
+        f"database: {connection.vendor} {connection.settings_dict['NAME']}"
+    )
+
+    with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"], DEBUG=False):
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        client = Client()
+        client.force_login(user)
+
+        def get(url: str, params: dict[str, str] | None = None) -> Callable[[], object]:
+            def call() -> object:
+                response = client.get(url, params or {})
+                assert response.status_code == 200, (url, params, response.status_code)
+                return response
+
+            return call
+
+        def queries(call: Callable[[], object]) -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                call()
+            return len(ctx.captured_queries)
+
+        page, api = "/find-a-setting/", "/api/v1/settings/"
+        first = client.get(api, {"page_size": "50"}).json()
+        cursor_url, deep_pages = first["next"], 1
+        last_cursor = None
+        while cursor_url:
+            deep_pages += 1
+            last_cursor = cursor_url.split("cursor=")[1].split("&")[0]
+            cursor_url = client.get(api, {"page_size": "50", "cursor": last_cursor}).json()["next"]
+        one = {"postcode": "M2 5DB", "radius_miles": "40", "ordering": "distance"}
+        combined = {
+            "lot": "A1",
+            "specialism": "communication-and-interaction",
+            "age": "11",
+            "has_vacancies": "true",
+            "postcode": "M2 5DB",
+            "radius_miles": "30",
+        }
+        cases: list[tuple[str, Callable[[], object]]] = [
+            ("bare view, one trivial query", get("/bench/bare/")),
+            ("page: no filter", get(page)),
+            ("page: lot", get(page, {"lot": "A1"})),
+            ("page: specialism", get(page, {"specialism": "semh"})),
+            ("page: need", get(page, {"need": "ASD"})),
+            ("page: host authority", get(page, {"host_authority": "E08000014"})),
+            ("page: age", get(page, {"age": "12"})),
+            ("page: gender", get(page, {"gender": "girls"})),
+            ("page: max weekly price", get(page, {"max_weekly_price": "3000"})),
+            ("page: band", get(page, {"band": "pass"})),
+            ("page: has vacancies", get(page, {"has_vacancies": "true"})),
+            ("page: residential", get(page, {"residential": "true"})),
+            ("page: sort by price", get(page, {"ordering": "price"})),
+            ("page: sort by band", get(page, {"ordering": "band"})),
+            (
+                "page: distance from postcode, 25 miles",
+                get(page, {"postcode": "L20 3AB", "radius_miles": "25"}),
+            ),
+            (
+                "page: distance from authority, 20 miles",
+                get(page, {"authority": "E06000049", "radius_miles": "20"}),
+            ),
+            ("page: five filters combined", get(page, {k: v for k, v in combined.items()})),
+            ("api: no filter", get(api)),
+            ("api: five filters combined", get(api, combined)),
+            (
+                "api: distance, 25 miles, by price",
+                get(api, {"postcode": "L20 3AB", "radius_miles": "25", "ordering": "price"}),
+            ),
+            ("api: first page (50)", get(api, {"page_size": "50"})),
+            (
+                f"api: deep page ({deep_pages} of {deep_pages})",
+                get(api, {"page_size": "50", "cursor": last_cursor or ""}),
+            ),
+            ("page: deep page", get(page, {"cursor": last_cursor or ""})),
+        ]
+        rows = []
+        bare_p50 = bare_p95 = 1.0
+        for label, call in cases:
+            n = queries(call)
+            p50, p95 = measure(call)
+            if label.startswith("bare"):
+                bare_p50, bare_p95 = p50, p95
+            rows.append((label, p50, p95, n))
+
+        print()
+        print(f"{'search':48} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'x bare p50':>11}")
+        print("-" * 87)
+        failures = []
+        for label, p50, p95, n in rows:
+            print(f"{label:48} {p50:8.1f} {p95:8.1f} {n:8d} {p50 / bare_p50:11.1f}")
+            if not label.startswith("bare") and p95 >= P95_TARGET_MS:
+                failures.append(f"{label}: p95 {p95:.1f} ms >= {P95_TARGET_MS} ms")
+        print(
+            f"(bare view p95 {bare_p95:.1f} ms; {ITERATIONS} runs each after {WARMUP} warm-up runs)"
+        )
+
+        # The same search showing 1 result and 50: the count must not depend on the rows shown.
+        q1 = queries(get(page, {**one, "page_size": "1"}))
+        q50 = queries(get(page, {**one, "page_size": "50"}))
+        api1 = queries(get(api, {**one, "page_size": "1"}))
+        api50 = queries(get(api, {**one, "page_size": "50"}))
+        qa1 = queries(get(page, {"page_size": "1"}))
+        qa50 = queries(get(page, {"page_size": "50"}))
+        print(
+            f"\nQuery count, page: {q1} at 1 result, {q50} at 50 (distance search), "
+            f"{qa1} at 1, {qa50} at 50 "
+            f"(no filter); API: {api1} at 1, {api50} at 50"
+        )
+        if q1 != q50 or api1 != api50 or qa1 != qa50:
+            failures.append("the query count grows with the number of results")
+        first_p95 = next(r[2] for r in rows if r[0] == "api: first page (50)")
+        deep_p95 = next(r[2] for r in rows if r[0].startswith("api: deep page"))
+        print(
+            f"Deep page / first page (p95): {deep_p95 / first_p95:.2f} "
+            f"(target <= {DEEP_PAGE_RATIO})"
+        )
+        if deep_p95 > DEEP_PAGE_RATIO * first_p95:
+            failures.append("the deep page is more than 1.5 times slower than the first")
+    if failures:
+        print("\nMISSED TARGETS:\n  " + "\n  ".join(failures))
+        return 1
+    print("\nAll targets met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
