@@ -3,8 +3,9 @@
 - Round 1 (2021), completed: Oakfield Learning Trust passed and signed the agreement (if the
   directory step gave it settings); Northshore Care and Education was refused, with reasons
   (its employer's liability insurance had expired).
-- Round 5 (2026), evaluating: Northshore's new application and Harbour Lights Education's, checked
-  automatically; one evaluator has started, and a clarification question awaits Northshore.
+- Round 5 (2026), evaluating: Northshore's new application, and Oakfield's to add its settings to
+  the 2025 lots, checked automatically; one evaluator has started on Northshore's, and a
+  clarification question awaits its answer.
 - Round 6 (2026), open now and closing in three weeks.
 
 Idempotent: each round is made only if no window of that name exists. Every change goes through
@@ -20,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from fps_portal.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from fps_portal.accounts.models import Organisation, OrganisationKind, User
 from fps_portal.actors import Actor, actor_for_user
 from providers.models import (
     Application,
@@ -47,9 +48,9 @@ from providers.services.applications import (
     application_submit,
 )
 from providers.services.evaluation import application_moderate, clarification_ask, evaluation_record
+from providers.services.inspections import JudgementData, judgement_record
 from providers.services.membership import agreement_sign
 from providers.services.windows import window_close
-from providers.services.inspections import JudgementData, judgement_record
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Count 0 /Kids [] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 UTC = datetime.UTC
@@ -242,55 +243,6 @@ def _northshore_setting(
     return setting
 
 
-def _harbour_lights() -> tuple[Organisation, Actor, Setting]:
-    provider, _ = Organisation.objects.get_or_create(
-        kind=OrganisationKind.PROVIDER,
-        name="Harbour Lights Education",
-        defaults={
-            "legal_name": "Harbour Lights Education CIC",
-            "companies_house_number": "11223344",
-            "address": "4 Dock Road, Birkenhead",
-            "postcode": "CH41 1AA",
-            "contact_email": "office@harbourlights.example",
-        },
-    )
-    user = User.objects.filter(
-        email="bids@harbourlights.example"
-    ).first() or User.objects.create_user(
-        "bids@harbourlights.example", None, full_name="Robin Kaye"
-    )
-    Membership.objects.get_or_create(user=user, organisation=provider, role=Role.PROVIDER_USER)
-    setting, created = Setting.objects.get_or_create(
-        urn="149942",
-        defaults={
-            "provider": provider,
-            "name": "Harbour Lights School",
-            "postcode": "CH41 5AB",
-            "postcode_district": "CH41",
-            "town": "Birkenhead",
-            "age_from": 11,
-            "age_to": 16,
-            "capacity": 30,
-            "vacancies": 5,
-        },
-    )
-    if created:
-        judgement_record(
-            actor=None,
-            setting=setting,
-            data=JudgementData(
-                framework="ofsted_4point",
-                inspection_start_date=datetime.date(2025, 3, 4),
-                grades={"overall_effectiveness": "9"},
-                inspection_number="2149942",
-                source_reference="Demo data",
-            ),
-        )
-    found = actor_for_user(user)
-    assert found is not None
-    return provider, found, setting
-
-
 def _completed_round(system: PurchasingSystem, lots: dict[str, Lot]) -> None:
     opens = datetime.datetime(2021, 5, 4, 9, 0, tzinfo=UTC)
     window = EvaluationWindow.objects.create(
@@ -435,20 +387,34 @@ def _evaluating_round(system: PurchasingSystem, lots: dict[str, Lot]) -> None:
         },
         submitted,
     )
-    harbour, harbour_actor, harbour_setting = _harbour_lights()
-    _evidence_set(
-        harbour,
-        [harbour_setting],
-        insurance_until=now.date() + datetime.timedelta(days=120),
-        uploaded_at=now - datetime.timedelta(days=20),
+    # Oakfield, already a member, applies to add its settings to the 2025 lots.
+    oak_settings = list(
+        Setting.objects.filter(provider__name="Oakfield Learning Trust").order_by("name")
     )
-    _apply(
-        harbour_actor,
-        window,
-        [harbour_setting],
-        {(harbour_setting.pk, lots["A1"].pk): Decimal("3300.00")},
-        submitted,
-    )
+    new_lots = [lots[code] for code in ("A1", "A3", "B1") if code in lots]
+    if oak_settings and new_lots:
+        _evidence_set(
+            oak_settings[0].provider,
+            oak_settings,
+            insurance_until=now.date() + datetime.timedelta(days=200),
+            uploaded_at=now - datetime.timedelta(days=20),
+        )
+        offered = {
+            (s.pk, lot.pk): Decimal("3150.00") for s in oak_settings[:1] for lot in new_lots[:1]
+        }
+        offered.update(
+            {(s.pk, lot.pk): Decimal("2600.00") for s in oak_settings[-1:] for lot in new_lots[-1:]}
+        )
+        _apply(
+            _actor("bids@oakfield.example"),
+            window,
+            sorted(
+                {s for s in oak_settings if any(k[0] == s.pk for k in offered)},
+                key=lambda s: s.name,
+            ),
+            offered,
+            submitted,
+        )
     window_close(window_id=window.pk, now=window.closes_at)
     application.refresh_from_db()
     _evaluate(application, "evaluator@cheshireeast.example")

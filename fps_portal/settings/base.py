@@ -196,6 +196,9 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "fps_portal.accounts.models.OrganisationKind",
         "RoleEnum": "fps_portal.accounts.models.Role",
         "SeniorPositionEnum": "fps_portal.accounts.models.SeniorPosition",
+        "PurchasingSystemKindEnum": "providers.models.fps.PurchasingSystemKind",
+        "EvidenceKindEnum": "providers.models.evidence.EvidenceKind",
+        "VerdictEnum": "providers.models.evaluation.Verdict",
     },
 }
 

@@ -37,7 +37,7 @@ class PurchasingSystemSerializer(serializers.ModelSerializer[PurchasingSystem]):
         ]
 
 
-class LotInputSerializer(serializers.Serializer[Any]):
+class LotCreateInputSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(max_length=20)
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -63,21 +63,21 @@ class WindowSerializer(serializers.ModelSerializer[EvaluationWindow]):
         read_only_fields = ["state", "opened_at", "closed_at", "completed_at"]
 
 
-class PriceSerializer(serializers.ModelSerializer[ApplicationPrice]):
+class ApplicationPriceSerializer(serializers.ModelSerializer[ApplicationPrice]):
     class Meta:
         model = ApplicationPrice
         fields = ["setting", "lot", "weekly_price"]
 
 
-class ServicePriceSerializer(serializers.ModelSerializer[ApplicationServicePrice]):
+class ApplicationServicePriceSerializer(serializers.ModelSerializer[ApplicationServicePrice]):
     class Meta:
         model = ApplicationServicePrice
         fields = ["id", "setting", "name", "unit", "rate"]
 
 
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
-    prices = PriceSerializer(many=True, read_only=True)
-    service_prices = ServicePriceSerializer(many=True, read_only=True)
+    prices = ApplicationPriceSerializer(many=True, read_only=True)
+    service_prices = ApplicationServicePriceSerializer(many=True, read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True)
 
     class Meta:
@@ -112,7 +112,7 @@ class ApplicationStartSerializer(serializers.Serializer[Any]):
     window = serializers.IntegerField(required=False, allow_null=True)
 
 
-class ScopeInputSerializer(serializers.Serializer[Any]):
+class ApplicationScopeInputSerializer(serializers.Serializer[Any]):
     lots = serializers.ListField(child=serializers.IntegerField())
     settings = serializers.ListField(child=serializers.IntegerField())
 
@@ -121,14 +121,14 @@ class EvidenceIdsSerializer(serializers.Serializer[Any]):
     evidence = serializers.ListField(child=serializers.IntegerField())
 
 
-class PriceInputSerializer(serializers.Serializer[Any]):
+class ApplicationPricesInputSerializer(serializers.Serializer[Any]):
     # Kept as text so the service's money rule gives the message (pounds and pence, positive).
     prices = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField(allow_blank=True))
     )
 
 
-class ServicePriceInputSerializer(serializers.Serializer[Any]):
+class ApplicationServiceInputSerializer(serializers.Serializer[Any]):
     setting = serializers.IntegerField()
     name = serializers.CharField(max_length=200, allow_blank=True)
     unit = serializers.CharField(max_length=40, allow_blank=True)
@@ -141,23 +141,23 @@ class DeclarationsSerializer(serializers.Serializer[Any]):
     safeguarding = serializers.BooleanField()
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class WithdrawalInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DecisionInputSerializer(serializers.Serializer[Any]):
+class EvaluatorDecisionInputSerializer(serializers.Serializer[Any]):
     result = serializers.IntegerField()
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class EvaluationInputSerializer(serializers.Serializer[Any]):
-    decisions = DecisionInputSerializer(many=True)
+    decisions = EvaluatorDecisionInputSerializer(many=True)
 
 
 class ModerationInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True)
-    resolutions = DecisionInputSerializer(many=True, required=False, default=list)
+    resolutions = EvaluatorDecisionInputSerializer(many=True, required=False, default=list)
 
 
 class ClarificationInputSerializer(serializers.Serializer[Any]):
@@ -166,16 +166,16 @@ class ClarificationInputSerializer(serializers.Serializer[Any]):
     result = serializers.IntegerField(required=False, allow_null=True)
 
 
-class AnswerInputSerializer(serializers.Serializer[Any]):
+class ClarificationAnswerInputSerializer(serializers.Serializer[Any]):
     answer = serializers.CharField(allow_blank=True)
 
 
-class SignInputSerializer(serializers.Serializer[Any]):
+class AgreementSignInputSerializer(serializers.Serializer[Any]):
     signatory_name = serializers.CharField(allow_blank=True)
     signatory_role = serializers.CharField(allow_blank=True)
 
 
-class ResultSerializer(serializers.ModelSerializer[RequirementResult]):
+class RequirementResultSerializer(serializers.ModelSerializer[RequirementResult]):
     """What the caller may see: evaluators get the automatic check and each decision; the provider
     only the final result and reason, once there is an outcome."""
 

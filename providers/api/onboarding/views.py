@@ -77,13 +77,13 @@ class PurchasingSystemViewSet(
         system = purchasing_system_update(actor=self.actor, system=system, **data)
         return Response(s.PurchasingSystemSerializer(system).data)
 
-    @extend_schema(request=s.LotInputSerializer, responses={201: None})
+    @extend_schema(request=s.LotCreateInputSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def lots(self, request: Request, pk: str | None = None) -> Response:
         """Add a lot during the term."""
         system = self.get_object()
         lot: Lot = lot_create(
-            actor=self.actor, system=system, **_valid(s.LotInputSerializer, request)
+            actor=self.actor, system=system, **_valid(s.LotCreateInputSerializer, request)
         )
         return Response(
             {"id": lot.pk, "code": lot.code, "name": lot.name, "starts_on": lot.starts_on},
@@ -180,11 +180,11 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=s.ScopeInputSerializer, responses=s.ApplicationSerializer)
+    @extend_schema(request=s.ApplicationScopeInputSerializer, responses=s.ApplicationSerializer)
     @action(detail=True, methods=["put"])
     def scope(self, request: Request, pk: str | None = None) -> Response:
         application = self.get_object()
-        data = _valid(s.ScopeInputSerializer, request)
+        data = _valid(s.ApplicationScopeInputSerializer, request)
         lots = list(scoped(Lot, self.actor).filter(pk__in=data["lots"]))
         settings = list(scoped(Setting, self.actor).filter(pk__in=data["settings"]))
         if len(lots) != len(set(data["lots"])) or len(settings) != len(set(data["settings"])):
@@ -213,12 +213,12 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             )
         )
 
-    @extend_schema(request=s.PriceInputSerializer, responses=s.ApplicationSerializer)
+    @extend_schema(request=s.ApplicationPricesInputSerializer, responses=s.ApplicationSerializer)
     @action(detail=True, methods=["put"])
     def prices(self, request: Request, pk: str | None = None) -> Response:
         """Body: {"prices": [{"setting": "1", "lot": "2", "weekly_price": "3250.00"}, ...]}."""
         application = self.get_object()
-        rows = _valid(s.PriceInputSerializer, request)["prices"]
+        rows = _valid(s.ApplicationPricesInputSerializer, request)["prices"]
         try:
             prices = {(int(r["setting"]), int(r["lot"])): r.get("weekly_price", "") for r in rows}
         except (KeyError, ValueError) as exc:
@@ -232,11 +232,11 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             )
         )
 
-    @extend_schema(request=s.ServicePriceInputSerializer, responses=s.ApplicationSerializer)
+    @extend_schema(request=s.ApplicationServiceInputSerializer, responses=s.ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="service-prices")
     def service_prices(self, request: Request, pk: str | None = None) -> Response:
         application = self.get_object()
-        data = _valid(s.ServicePriceInputSerializer, request)
+        data = _valid(s.ApplicationServiceInputSerializer, request)
         setting = get_scoped_or_404(Setting, self.actor, pk=data.pop("setting"))
         app_services.application_add_service_price(
             actor=self.actor, application=application, setting=setting, **data
@@ -262,17 +262,17 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             app_services.application_submit(actor=self.actor, application=self.get_object())
         )
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ApplicationSerializer)
+    @extend_schema(request=s.WithdrawalInputSerializer, responses=s.ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
-        reason = _valid(s.ReasonSerializer, request)["reason"]
+        reason = _valid(s.WithdrawalInputSerializer, request)["reason"]
         return self._respond(
             app_services.application_withdraw(
                 actor=self.actor, application=self.get_object(), reason=reason
             )
         )
 
-    @extend_schema(responses=s.ResultSerializer(many=True))
+    @extend_schema(responses=s.RequirementResultSerializer(many=True))
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str | None = None) -> Response:
         """Requirement results as the caller may see them (the provider: final results after the outcome)."""
@@ -283,7 +283,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             .prefetch_related("decisions")
             .order_by("id")
         )
-        return Response(s.ResultSerializer(results, many=True, context={"request": request}).data)
+        return Response(s.RequirementResultSerializer(results, many=True, context={"request": request}).data)
 
     @extend_schema(request=s.EvaluationInputSerializer, responses={200: None})
     @action(detail=True, methods=["post"], url_path="evaluation")
@@ -328,13 +328,13 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         )
         return Response(s.ClarificationSerializer(question).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.SignInputSerializer, responses={201: s.MembershipSerializer})
+    @extend_schema(request=s.AgreementSignInputSerializer, responses={201: s.MembershipSerializer})
     @action(detail=True, methods=["post"])
     def agreement(self, request: Request, pk: str | None = None) -> Response:
         membership = agreement_sign(
             actor=self.actor,
             application=self.get_object(),
-            **_valid(s.SignInputSerializer, request),
+            **_valid(s.AgreementSignInputSerializer, request),
         )
         return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
@@ -345,13 +345,13 @@ class ClarificationViewSet(ScopedReadOnlyViewSet[ClarificationQuestion]):
     allowed_roles = (Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
     filterset_fields = ["application"]
 
-    @extend_schema(request=s.AnswerInputSerializer, responses=s.ClarificationSerializer)
+    @extend_schema(request=s.ClarificationAnswerInputSerializer, responses=s.ClarificationSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         answered = eval_services.clarification_answer(
             actor=self.actor,
             clarification=self.get_object(),
-            answer=_valid(s.AnswerInputSerializer, request)["answer"],
+            answer=_valid(s.ClarificationAnswerInputSerializer, request)["answer"],
         )
         return Response(s.ClarificationSerializer(answered).data)
 
