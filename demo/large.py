@@ -194,6 +194,7 @@ def build_large_demo(
         age_to = min(25, age_from + rng.choice([5, 8, 11, 12, 14]))
         capacity = rng.randint(12, 120)
         residential = rng.random() < 0.3
+        inward = "".join(rng.choices(INWARD, k=2))
         rows.append(
             Setting(
                 provider=orgs[i % providers],
@@ -202,7 +203,7 @@ def build_large_demo(
                 dfe_number=f"{800 + i % 100}{7000 + i % 1000:04d}"[:7],
                 address=f"{rng.randint(1, 200)} {rng.choice(TOWNS)} Road",
                 town=rng.choice(TOWNS),
-                postcode=f"{district.district} {rng.randint(1, 9)}{''.join(rng.choices(INWARD, k=2))}",
+                postcode=f"{district.district} {rng.randint(1, 9)}{inward}",
                 postcode_district=district.district,
                 latitude=lat,
                 longitude=lon,

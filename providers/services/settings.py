@@ -8,8 +8,9 @@ so a commissioner can see when an indicative price moved.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -56,6 +57,7 @@ SETTING_FIELDS = [
     "public_summary",
 ]
 MAX_AGE = 25
+MONEY = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
 
 
 @dataclass
@@ -229,19 +231,17 @@ def setting_update(*, actor: Actor, setting: Setting, data: SettingData) -> Sett
 
 
 def parse_money(raw: object, *, field_name: str) -> Decimal:
-    """A positive amount in pounds and pence; InvalidInput naming `field_name` otherwise."""
+    """A positive amount in pounds and pence; InvalidInput naming `field_name` otherwise.
+
+    Only digits with an optional point and at most two decimals ("3250" or "3250.00"; a pound
+    sign and thousands commas are allowed): "1e3" is not how anyone writes a price.
+    """
     message = "Enter a price in pounds and pence, more than £0, like 3250.00."
     text = str(raw if raw is not None else "").strip().replace(",", "").removeprefix("£")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(message, fields={field_name: [message]}) from None
-    if (
-        not value.is_finite()
-        or value <= 0
-        or value.as_tuple().exponent < -2
-        or value >= Decimal("100000000")
-    ):  # type: ignore[operator]
+    if not MONEY.fullmatch(text):
+        raise InvalidInput(message, fields={field_name: [message]})
+    value = Decimal(text)
+    if value <= 0 or value >= Decimal("100000000"):
         raise InvalidInput(message, fields={field_name: [message]})
     return value.quantize(Decimal("0.01"))
 

@@ -97,6 +97,9 @@ def to_xlsx(rows: Iterable[list[Any]]) -> bytes:
     widths: dict[int, int] = {}
     for row in rows:
         sheet.append([_safe(v) for v in row])
+        for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+            if isinstance(value, Decimal):
+                cell.number_format = "0.00"  # money keeps its pence in the spreadsheet
         for i, value in enumerate(row, start=1):
             widths[i] = max(widths.get(i, 0), min(len(str(value)), 50))
     for i, width in widths.items():

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from fps_portal.accounts.models import Role
+from providers.selectors.search.export import COLUMNS
+from tests.factories import person
+
+
+def test_csv_and_xlsx_hold_the_same_rows_as_the_search(world, client):
+    client.force_login(person(Role.COMMISSIONER))
+    params = {"postcode": "L20 3AB", "radius_miles": "60", "ordering": "distance"}
+    response = client.get("/find-a-setting/export.csv", params)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == COLUMNS
+    assert [r[0] for r in rows[1:]] == ["Bootle College", "Crewe School"]
+    bootle = dict(zip(COLUMNS, rows[1], strict=True))
+    assert (
+        bootle["Weekly price (£)"] == "2800.00"
+        and bootle["Lot"] == "A1"
+        and bootle["Band"] == "Concern"
+    )
+    assert float(bootle["Distance (miles)"]) < 2 and bootle["Ages"] == "11-18"
+
+    response = client.get("/find-a-setting/export.xlsx", params)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [
+        [("" if c is None else str(c)) for c in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert values[0] == COLUMNS
+    assert [v[0] for v in values[1:]] == ["Bootle College", "Crewe School"]
+    price = sheet.cell(row=2, column=COLUMNS.index("Weekly price (£)") + 1)
+    assert float(price.value) == 2800.0 and price.number_format == "0.00"
+
+
+def test_export_with_a_bad_filter_goes_back_to_the_search(world, client):
+    client.force_login(person(Role.COMMISSIONER))
+    response = client.get("/find-a-setting/export.csv", {"postcode": "nonsense"})
+    assert response.status_code == 302 and response["Location"].startswith("/find-a-setting/?")
