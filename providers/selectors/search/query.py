@@ -112,8 +112,12 @@ def search_settings(
     if with_price and not public:
         qs = qs.annotate(
             lot_price=Subquery(cheapest.values("weekly_price")[:1]),
-            lot_code=Subquery(cheapest.values("lot__code")[:1]),
-        ).annotate(price_sort=Coalesce(F("lot_price"), Value(NO_PRICE)))
+            lot_code=Value(c.lot.code) if c.lot else Subquery(cheapest.values("lot__code")[:1]),
+        )
+        if actor is not None and actor.is_provider and not public:
+            # Only a provider's own list can hold settings without a price; elsewhere every
+            # result has one, and sorting on the bare subquery keeps it evaluated once per row.
+            qs = qs.annotate(price_sort=Coalesce(F("lot_price"), Value(NO_PRICE)))
         if c.max_weekly_price is not None:
             qs = qs.filter(lot_price__lte=c.max_weekly_price)
 
@@ -139,13 +143,14 @@ def search_settings(
     return qs.select_related("host_authority", "provider").prefetch_related("specialisms")
 
 
-def ordering_keys(criteria: SearchCriteria) -> list[str]:
+def ordering_keys(criteria: SearchCriteria, results: QuerySet[Setting]) -> list[str]:
     """The keyset order: each ends in pk, so the order is total and the cursor never skips a row."""
+    price = "price_sort" if "price_sort" in results.query.annotations else "lot_price"
     by_distance = ["distance_sort"] if criteria.has_location else []
     return {
         "distance": ["distance_sort", "name", "pk"],
-        "price": ["price_sort", *by_distance, "pk"],
-        "-price": ["-price_sort", *by_distance, "pk"],
+        "price": [price, *by_distance, "pk"],
+        "-price": [f"-{price}", *by_distance, "pk"],
         "band": ["band_rank", *by_distance, "name", "pk"],
         "name": ["name", "pk"],
     }[criteria.ordering]

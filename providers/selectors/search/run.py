@@ -68,7 +68,9 @@ def run_search(
     if paginate:
         size = _page_size(params)
         cursor = str(params.get("cursor") or "") or None
-        outcome.page = keyset_page(results, ordering_keys(criteria), cursor=cursor, size=size)
+        outcome.page = keyset_page(
+            results, ordering_keys(criteria, results), cursor=cursor, size=size
+        )
     if facets:
         provider_view = actor is not None and actor.is_provider and not public
         outcome.facets = search_facets(results, approved_only=not provider_view)

@@ -95,7 +95,9 @@ def _export(request: HttpRequest, actor: Actor, kind: str) -> HttpResponse:
     outcome = run_search(actor, params, paginate=False, facets=False)
     if not outcome.form.is_valid() or outcome.results is None or outcome.criteria is None:
         return redirect(f"{request.path.rsplit('/', 1)[0]}/?{params.urlencode()}")
-    settings = outcome.results.order_by(*ordering_keys(outcome.criteria))[:EXPORT_LIMIT]
+    settings = outcome.results.order_by(*ordering_keys(outcome.criteria, outcome.results))[
+        :EXPORT_LIMIT
+    ]
     rows = export_rows(settings, outcome.criteria)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if kind == "csv":
