@@ -11,6 +11,7 @@ from fps_portal.errors import InvalidInput
 from fps_portal.scoping import scoped
 from providers.models import (
     AdditionalService,
+    Evidence,
     FpsMembership,
     InspectionJudgement,
     Setting,
@@ -147,7 +148,13 @@ def setting_page_context(actor: Actor, setting: Setting) -> dict[str, object]:
         .first(),
         "can_edit": actor.is_provider and actor.organisation_id == setting.provider_id,
         "can_record_judgement": can_record_judgement(actor, setting),
-        "documents_note": True,
+        # The onboarding scope rule decides which documents each viewer may see (authorities:
+        # current setting-level evidence of active members; the provider: its own).
+        "documents": list(
+            scoped(Evidence, actor)
+            .filter(setting=setting, superseded_at__isnull=True)
+            .order_by("kind", "title")
+        ),
     }
 
 
