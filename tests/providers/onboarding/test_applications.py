@@ -151,7 +151,7 @@ def test_submit_before_the_window_opens_says_when_it_opens() -> None:
     ready = ready_provider()
     window = ScheduledWindowFactory()
     application = draft_application(ready, window)
-    with pytest.raises(WrongState, match="has not opened yet. It opens on"):
+    with pytest.raises(WrongState, match=r"has not opened yet\. It opens on"):
         application_submit(actor=ready.actor, application=application)
     application.refresh_from_db()
     assert application.state == ApplicationState.DRAFT
@@ -168,7 +168,7 @@ def test_submit_after_the_window_closes_says_when_the_next_one_opens() -> None:
         opens_at=timezone.now() + datetime.timedelta(days=30),
         closes_at=timezone.now() + datetime.timedelta(days=60),
     )
-    with pytest.raises(WrongState, match="is closed.*The next window, Round next, opens on"):
+    with pytest.raises(WrongState, match=r"is closed.*The next window, Round next, opens on"):
         application_submit(actor=ready.actor, application=application)
 
 

@@ -252,8 +252,8 @@ def test_clarification_reminders_are_sent_once() -> None:
         question="Q?",
         due_at=timezone.now() + datetime.timedelta(hours=20),
     )
-    assert tasks.remind_clarifications_due.delay().get() == 1
-    assert tasks.remind_clarifications_due.delay().get() == 0
+    assert tasks.remind_clarifications_due.apply().get() == 1
+    assert tasks.remind_clarifications_due.apply().get() == 0
     assert (
         ready.user.notifications.filter(event_key=f"clarification-reminder:{question.pk}").count()
         == 1

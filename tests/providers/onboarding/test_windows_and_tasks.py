@@ -111,8 +111,8 @@ def test_open_task_opens_due_windows_and_tells_providers_once_when_run_twice() -
         opens_at=timezone.now() + datetime.timedelta(days=40),
         closes_at=timezone.now() + datetime.timedelta(days=50),
     )
-    assert tasks.open_due_windows.delay().get() == 1
-    assert tasks.open_due_windows.delay().get() == 0
+    assert tasks.open_due_windows.apply().get() == 1
+    assert tasks.open_due_windows.apply().get() == 0
     window.refresh_from_db()
     later.refresh_from_db()
     assert window.state == WindowState.OPEN and window.opened_at is not None
@@ -132,8 +132,8 @@ def test_close_task_moves_submitted_applications_to_evaluation_with_checks_once(
     EvaluationWindow.objects.filter(pk=window.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    assert tasks.close_due_windows.delay().get() == 1
-    assert tasks.close_due_windows.delay().get() == 0
+    assert tasks.close_due_windows.apply().get() == 1
+    assert tasks.close_due_windows.apply().get() == 0
     window.refresh_from_db()
     application.refresh_from_db()
     assert window.state == WindowState.EVALUATING
@@ -151,8 +151,8 @@ def test_closing_reminder_goes_a_week_before_and_only_once() -> None:
         closes_at=timezone.now() + datetime.timedelta(days=130),
         evaluation_deadline=timezone.now() + datetime.timedelta(days=160),
     )
-    assert tasks.remind_windows_closing.delay().get() == 1
-    assert tasks.remind_windows_closing.delay().get() == 0
+    assert tasks.remind_windows_closing.apply().get() == 1
+    assert tasks.remind_windows_closing.apply().get() == 0
     assert (
         Notification.objects.filter(
             recipient=provider_user, event_key=f"window-closing:{window.pk}"
@@ -169,7 +169,7 @@ def test_a_window_completes_only_when_every_application_has_an_outcome() -> None
     EvaluationWindow.objects.filter(pk=window.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    tasks.close_due_windows.delay()
+    tasks.close_due_windows.apply()
     window.refresh_from_db()
     with pytest.raises(WrongState, match="still have no outcome"):
         window_complete(actor=actor(person(Role.LEAD_EVALUATOR)), window=window)
