@@ -15,13 +15,14 @@ from providers.models import Application, EvaluationWindow, Lot, PurchasingSyste
 from providers.services.evaluation import application_moderate
 from tests.conftest import ALL_ROLES
 from tests.factories import api_client_for, person
-from tests.providers.factories import FpsMembershipFactory, PurchasingSystemFactory
 from tests.providers.onboarding.factories import (
-    EvaluationWindowFactory,
     actor,
     draft_application,
     evaluate,
     evaluator,
+    make_membership,
+    make_system,
+    open_window,
     ready_provider,
     submitted_application,
     under_evaluation,
@@ -59,7 +60,7 @@ def test_role_matrix_for_lists(role: str, path: str) -> None:
 def test_a_provider_lists_only_its_own_applications_and_another_is_404() -> None:
     mine = ready_provider()
     theirs = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     own = draft_application(mine, window)
     other = draft_application(theirs, window)
     client = api_client_for(mine.user)
@@ -69,7 +70,7 @@ def test_a_provider_lists_only_its_own_applications_and_another_is_404() -> None
 
 
 def test_evaluators_list_submitted_applications_only_without_growing_queries() -> None:
-    window = EvaluationWindowFactory()
+    window = open_window()
     draft_application(ready_provider(), window)
     submitted_application(ready_provider(), window)
     client = api_client_for(person(Role.LEAD_EVALUATOR))
@@ -85,7 +86,7 @@ def test_evaluators_list_submitted_applications_only_without_growing_queries() -
 
 def test_a_provider_applies_through_the_api_and_a_double_submit_is_409() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     lot = Lot.objects.create(
         purchasing_system=window.purchasing_system,
         code="X1",
@@ -148,7 +149,7 @@ def test_a_provider_applies_through_the_api_and_a_double_submit_is_409() -> None
 
 def test_submit_outside_a_window_is_409_with_the_next_window() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = draft_application(ready, window)
     EvaluationWindow.objects.filter(pk=window.pk).update(
         closes_at=timezone.now() - datetime.timedelta(minutes=1)
@@ -266,7 +267,7 @@ def test_the_lead_authority_configures_the_system_and_adds_lots_with_dps_rules()
 
 @pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.PROVIDER_USER, Role.FORUM_MEMBER])
 def test_only_the_lead_authority_schedules_windows_or_adds_lots(role: str) -> None:
-    system = PurchasingSystemFactory()
+    system = make_system()
     client = api_client_for(person(role))
     now = timezone.now()
     response = client.post(
@@ -293,7 +294,7 @@ def test_only_the_lead_authority_schedules_windows_or_adds_lots(role: str) -> No
 
 
 def test_membership_change_through_the_api_is_409_for_a_wrong_state() -> None:
-    membership = FpsMembershipFactory(state="removed")
+    membership = make_membership(state="removed")
     client = api_client_for(person(Role.LEAD_EVALUATOR))
     response = client.post(
         f"/api/v1/memberships/{membership.pk}/change/",
@@ -304,8 +305,8 @@ def test_membership_change_through_the_api_is_409_for_a_wrong_state() -> None:
 
 
 def test_forum_sees_only_active_memberships() -> None:
-    FpsMembershipFactory(state="active")
-    FpsMembershipFactory(state="suspended")
+    make_membership(state="active")
+    make_membership(state="suspended")
     body = api_client_for(person(Role.FORUM_MEMBER)).get("/api/v1/memberships/").json()
     assert [m["state"] for m in body["results"]] == ["active"]
 

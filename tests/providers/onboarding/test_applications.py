@@ -30,13 +30,15 @@ from providers.services.applications import (
     parse_money,
 )
 from tests.factories import person
-from tests.providers.factories import LotFactory, PurchasingSystemFactory, SettingFactory
 from tests.providers.onboarding.factories import (
-    EvaluationWindowFactory,
-    ScheduledWindowFactory,
     actor,
     draft_application,
+    make_lot,
+    make_setting,
+    make_system,
+    open_window,
     ready_provider,
+    scheduled_window,
     submitted_application,
 )
 
@@ -45,7 +47,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_draft_offers_the_evidence_already_held_and_valid() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = draft_application(ready, window)
     kinds = set(application.evidence.values_list("kind", flat=True))
     assert EvidenceKind.INSURANCE in kinds and EvidenceKind.STATEMENT_OF_PURPOSE in kinds
@@ -56,7 +58,7 @@ def test_a_draft_offers_the_evidence_already_held_and_valid() -> None:
 
 def test_starting_twice_returns_the_same_draft() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     first = application_start(actor=ready.actor, system=window.purchasing_system, window=window)
     second = application_start(actor=ready.actor, system=window.purchasing_system, window=window)
     assert first.pk == second.pk
@@ -73,7 +75,7 @@ def test_money_in_pounds_and_pence(raw: str, expected: str) -> None:
 @pytest.mark.parametrize("raw", ["0", "-5", "12.345", "abc", "1e3", "", "3250.00.1"])
 def test_a_price_that_is_not_a_positive_amount_is_refused_and_nothing_is_written(raw: str) -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = draft_application(ready, window)
     lot = application.lots.get()
     key = (ready.setting.pk, lot.pk)
@@ -89,7 +91,7 @@ def test_a_price_that_is_not_a_positive_amount_is_refused_and_nothing_is_written
 
 def test_an_additional_service_rate_must_be_money() -> None:
     ready = ready_provider()
-    application = draft_application(ready, EvaluationWindowFactory())
+    application = draft_application(ready, open_window())
     with pytest.raises(InvalidInput) as error:
         application_add_service_price(
             actor=ready.actor,
@@ -113,7 +115,7 @@ def test_an_additional_service_rate_must_be_money() -> None:
 
 def test_another_providers_setting_or_lot_of_another_system_is_refused() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = application_start(
         actor=ready.actor, system=window.purchasing_system, window=window
     )
@@ -121,15 +123,15 @@ def test_another_providers_setting_or_lot_of_another_system_is_refused() -> None
         application_set_scope(
             actor=ready.actor,
             application=application,
-            lots=[LotFactory()],
-            settings=[SettingFactory()],
+            lots=[make_lot()],
+            settings=[make_setting()],
         )
     assert {"lots", "settings"} <= set(error.value.fields)
 
 
 def test_submit_inside_the_open_window_notifies_and_audits() -> None:
     ready = ready_provider()
-    application = submitted_application(ready, EvaluationWindowFactory())
+    application = submitted_application(ready, open_window())
     assert application.state == ApplicationState.SUBMITTED
     assert application.submitted_by == ready.user and application.submitted_at is not None
     assert AuditEvent.objects.filter(
@@ -142,14 +144,14 @@ def test_submit_inside_the_open_window_notifies_and_audits() -> None:
 
 def test_submitting_twice_is_a_wrong_state() -> None:
     ready = ready_provider()
-    application = submitted_application(ready, EvaluationWindowFactory())
+    application = submitted_application(ready, open_window())
     with pytest.raises(WrongState, match="already been submitted"):
         application_submit(actor=ready.actor, application=application)
 
 
 def test_submit_before_the_window_opens_says_when_it_opens() -> None:
     ready = ready_provider()
-    window = ScheduledWindowFactory()
+    window = scheduled_window()
     application = draft_application(ready, window)
     with pytest.raises(WrongState, match=r"has not opened yet\. It opens on"):
         application_submit(actor=ready.actor, application=application)
@@ -159,10 +161,10 @@ def test_submit_before_the_window_opens_says_when_it_opens() -> None:
 
 def test_submit_after_the_window_closes_says_when_the_next_one_opens() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = draft_application(ready, window)
     EvaluationWindow.objects.filter(pk=window.pk).update(state=WindowState.EVALUATING)
-    ScheduledWindowFactory(
+    scheduled_window(
         purchasing_system=window.purchasing_system,
         name="Round next",
         opens_at=timezone.now() + datetime.timedelta(days=30),
@@ -174,7 +176,7 @@ def test_submit_after_the_window_closes_says_when_the_next_one_opens() -> None:
 
 def test_submit_after_closing_time_even_before_beat_runs_is_refused() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = draft_application(ready, window)
     with pytest.raises(WrongState, match="is closed"):
         application_submit(
@@ -186,7 +188,7 @@ def test_submit_after_closing_time_even_before_beat_runs_is_refused() -> None:
 
 def test_an_incomplete_application_cannot_be_submitted() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = application_start(
         actor=ready.actor, system=window.purchasing_system, window=window
     )
@@ -197,10 +199,10 @@ def test_an_incomplete_application_cannot_be_submitted() -> None:
 
 def test_a_dps_admits_on_a_rolling_basis_straight_into_evaluation() -> None:
     ready = ready_provider()
-    system = PurchasingSystemFactory(
+    system = make_system(
         kind=PurchasingSystemKind.DPS, direct_award_allowed=False, admits_by_windows=False
     )
-    lot = LotFactory(purchasing_system=system)
+    lot = make_lot(purchasing_system=system)
     application = application_start(actor=ready.actor, system=system)
     assert application.window is None
     application_set_scope(
@@ -225,7 +227,7 @@ def test_a_dps_admits_on_a_rolling_basis_straight_into_evaluation() -> None:
 
 def test_withdraw_a_submitted_application_then_not_again() -> None:
     ready = ready_provider()
-    application = submitted_application(ready, EvaluationWindowFactory())
+    application = submitted_application(ready, open_window())
     application_withdraw(actor=ready.actor, application=application, reason="Not ready this round")
     application.refresh_from_db()
     assert (
@@ -237,7 +239,7 @@ def test_withdraw_a_submitted_application_then_not_again() -> None:
 
 def test_a_submitted_application_cannot_be_edited() -> None:
     ready = ready_provider()
-    application = submitted_application(ready, EvaluationWindowFactory())
+    application = submitted_application(ready, open_window())
     with pytest.raises(WrongState, match="can no longer be changed"):
         application_set_prices(
             actor=ready.actor,
@@ -248,7 +250,7 @@ def test_a_submitted_application_cannot_be_edited() -> None:
 
 def test_another_provider_cannot_act_on_an_application() -> None:
     ready = ready_provider()
-    application = draft_application(ready, EvaluationWindowFactory())
+    application = draft_application(ready, open_window())
     stranger = actor(person(Role.PROVIDER_USER))
     with pytest.raises(NotAllowed):
         application_submit(actor=stranger, application=application)

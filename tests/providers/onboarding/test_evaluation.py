@@ -18,6 +18,7 @@ from providers.models import (
     ApplicationState,
     CheckResult,
     ClarificationQuestion,
+    EvaluationWindow,
     Evidence,
     EvidenceKind,
     Moderation,
@@ -34,11 +35,11 @@ from providers.services.evaluation import (
 )
 from tests.factories import person
 from tests.providers.onboarding.factories import (
-    EvaluationWindowFactory,
     actor,
     close,
     evaluate,
     evaluator,
+    open_window,
     ready_provider,
     submitted_application,
     under_evaluation,
@@ -47,13 +48,13 @@ from tests.providers.onboarding.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _result(application, requirement: str) -> RequirementResult:  # type: ignore[no-untyped-def]
+def _result(application, requirement: str) -> RequirementResult:
     return application.results.get(requirement=requirement)
 
 
 def test_expired_insurance_fails_automatically_with_the_date() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = submitted_application(ready, window)
     expired = timezone.localdate() - datetime.timedelta(days=3)
     Evidence.objects.filter(provider=ready.provider, insurance_type="employers_liability").update(
@@ -67,7 +68,7 @@ def test_expired_insurance_fails_automatically_with_the_date() -> None:
 
 def test_missing_evidence_fails_and_low_cover_needs_an_evaluator() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = submitted_application(ready, window)
     application.evidence.remove(*Evidence.objects.filter(kind=EvidenceKind.FINANCIAL_CHECK))
     Evidence.objects.filter(provider=ready.provider, insurance_type="public_liability").update(
@@ -137,7 +138,7 @@ def test_a_pass_approves_the_settings_on_the_lots_and_tells_the_provider() -> No
 
 def test_disagreements_need_the_moderators_resolution_and_a_fail_lists_the_reasons() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = under_evaluation(ready, window)
     first, second = evaluator(), evaluator()
     evaluate(application, first)
@@ -182,7 +183,7 @@ def test_two_evaluators_moderating_at_once_leave_one_outcome() -> None:
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def moderate(user) -> None:  # type: ignore[no-untyped-def]
+    def moderate(user) -> None:
         try:
             barrier.wait()
             application_moderate(
@@ -212,7 +213,8 @@ def test_clarification_asked_answered_within_the_evaluation_period() -> None:
             actor=lead,
             application=application,
             question="Send the SoP?",
-            due_at=application.window.evaluation_deadline + datetime.timedelta(days=1),
+            due_at=EvaluationWindow.objects.get(applications=application).evaluation_deadline
+            + datetime.timedelta(days=1),
         )
     question = clarification_ask(
         actor=lead,
@@ -264,7 +266,7 @@ def test_asking_a_question_of_a_draft_is_a_wrong_state() -> None:
     ready = ready_provider()
     from tests.providers.onboarding.factories import draft_application
 
-    application = draft_application(ready, EvaluationWindowFactory())
+    application = draft_application(ready, open_window())
     with pytest.raises(WrongState):
         clarification_ask(
             actor=actor(person(Role.LEAD_EVALUATOR)),

@@ -6,25 +6,27 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from fps_portal.accounts.models import Role
+from fps_portal.accounts.models import Organisation, Role
+from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditEvent, AuditVerb
 from fps_portal.errors import InvalidInput
 from providers.models import Evidence, EvidenceKind, MembershipState
 from providers.services.evidence import evidence_add
 from tests.conftest import ALL_ROLES
 from tests.factories import person
-from tests.providers.factories import FpsMembershipFactory
 from tests.providers.onboarding.factories import (
     EXE_BYTES,
     JPEG_BYTES,
     PNG_BYTES,
     actor,
     docx_bytes,
+    make_membership,
     ready_provider,
     upload,
 )
@@ -32,10 +34,15 @@ from tests.providers.onboarding.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _add(me, name: str, content: bytes, **extra):  # type: ignore[no-untyped-def]
+def _org(me: Actor) -> Organisation:
+    assert me.organisation is not None
+    return me.organisation
+
+
+def _add(me: Actor, name: str, content: bytes, **extra: Any) -> Evidence:
     return evidence_add(
         actor=me,
-        provider=me.organisation,
+        provider=_org(me),
         kind=EvidenceKind.POLICY,
         title="Safeguarding policy",
         upload=upload(name, content),
@@ -88,7 +95,7 @@ def test_a_wrong_type_is_refused_at_the_file_field_and_nothing_is_written(
     )
 
 
-def test_an_oversized_file_is_refused(settings) -> None:  # type: ignore[no-untyped-def]
+def test_an_oversized_file_is_refused(settings) -> None:
     settings.MAX_UPLOAD_BYTES = 1024
     me = actor(person(Role.PROVIDER_USER))
     with pytest.raises(InvalidInput) as error:
@@ -102,7 +109,7 @@ def test_insurance_needs_type_insurer_cover_and_expiry() -> None:
     with pytest.raises(InvalidInput) as error:
         evidence_add(
             actor=me,
-            provider=me.organisation,
+            provider=_org(me),
             kind=EvidenceKind.INSURANCE,
             title="Insurance",
             upload=upload(),
@@ -115,7 +122,7 @@ def test_expired_evidence_cannot_be_uploaded_as_new() -> None:
     with pytest.raises(InvalidInput, match="already expired"):
         evidence_add(
             actor=me,
-            provider=me.organisation,
+            provider=_org(me),
             kind=EvidenceKind.INSURANCE,
             title="Old",
             upload=upload(),
@@ -132,7 +139,7 @@ def test_setting_evidence_needs_one_of_your_own_settings() -> None:
     with pytest.raises(InvalidInput) as error:
         evidence_add(
             actor=me,
-            provider=me.organisation,
+            provider=_org(me),
             kind=EvidenceKind.STATEMENT_OF_PURPOSE,
             title="SoP",
             upload=upload(),
@@ -141,13 +148,13 @@ def test_setting_evidence_needs_one_of_your_own_settings() -> None:
     assert "setting" in error.value.fields
 
 
-def _download(client, evidence: Evidence):  # type: ignore[no-untyped-def]
+def _download(client, evidence: Evidence):
     return client.get(f"/onboarding/evidence/{evidence.pk}/download/")
 
 
-def test_the_provider_downloads_its_own_evidence_as_an_attachment_and_it_is_audited(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_provider_downloads_its_own_evidence_as_an_attachment_and_it_is_audited(client) -> None:
     ready = ready_provider()
-    evidence = Evidence.objects.filter(provider=ready.provider).first()
+    evidence = Evidence.objects.filter(provider=ready.provider).earliest("pk")
     client.force_login(ready.user)
     response = _download(client, evidence)
     assert response.status_code == 200
@@ -162,9 +169,9 @@ def test_the_provider_downloads_its_own_evidence_as_an_attachment_and_it_is_audi
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
-def test_who_may_download_which_evidence(client, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_who_may_download_which_evidence(client, role: str) -> None:
     ready = ready_provider()
-    FpsMembershipFactory(provider=ready.provider, state=MembershipState.ACTIVE)
+    make_membership(provider=ready.provider, state=MembershipState.ACTIVE)
     insurance = Evidence.objects.get(
         provider=ready.provider, kind=EvidenceKind.INSURANCE, insurance_type="public_liability"
     )
@@ -187,7 +194,7 @@ def test_who_may_download_which_evidence(client, role: str) -> None:  # type: ig
     ) == expected
 
 
-def test_authorities_do_not_see_setting_evidence_of_providers_not_on_the_fps(client) -> None:  # type: ignore[no-untyped-def]
+def test_authorities_do_not_see_setting_evidence_of_providers_not_on_the_fps(client) -> None:
     ready = ready_provider()
     statement = Evidence.objects.get(
         provider=ready.provider, kind=EvidenceKind.STATEMENT_OF_PURPOSE
@@ -196,14 +203,14 @@ def test_authorities_do_not_see_setting_evidence_of_providers_not_on_the_fps(cli
     assert _download(client, statement).status_code == 404
 
 
-def test_anonymous_download_goes_to_sign_in(client) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_download_goes_to_sign_in(client) -> None:
     ready = ready_provider()
-    evidence = Evidence.objects.filter(provider=ready.provider).first()
+    evidence = Evidence.objects.filter(provider=ready.provider).earliest("pk")
     response = _download(client, evidence)
     assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
 
 
-def test_uploading_through_the_page_shows_the_error_at_the_field(client) -> None:  # type: ignore[no-untyped-def]
+def test_uploading_through_the_page_shows_the_error_at_the_field(client) -> None:
     user = person(Role.PROVIDER_USER)
     client.force_login(user)
     response = client.post(

@@ -24,13 +24,18 @@ from providers.models import (
     SettingLot,
 )
 from tests.factories import PASSWORD, person
-from tests.providers.factories import InspectionJudgementFactory, LotFactory, SettingFactory
-from tests.providers.onboarding.factories import EvaluationWindowFactory, upload
+from tests.providers.onboarding.factories import (
+    make_judgement,
+    make_lot,
+    make_setting,
+    open_window,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _ok(response, status: int = 302):  # type: ignore[no-untyped-def]
+def _ok(response, status: int = 302):
     assert response.status_code == status, response.content.decode()[:3000]
     return response
 
@@ -162,8 +167,8 @@ def _evaluate_through_pages(
 def test_a_provider_goes_from_registration_to_an_active_fps_membership_through_the_browser() -> (
     None
 ):
-    window = EvaluationWindowFactory(name="Round 6 (2026)")
-    lot = LotFactory(
+    window = open_window(name="Round 6 (2026)")
+    lot = make_lot(
         purchasing_system=window.purchasing_system, code="A1", name="0-16 day placements"
     )
     provider_browser = Client()
@@ -179,8 +184,8 @@ def test_a_provider_goes_from_registration_to_an_active_fps_membership_through_t
     assert re.match(r"^/account/password-reset/[^/]+/[^/]+/$", invitation.url)
     assert invitation.send_email
     # Settings are added on the directory's pages; here the row is made directly.
-    setting = SettingFactory(provider=organisation, name="Brightpath Wigan")
-    InspectionJudgementFactory(setting=setting)
+    setting = make_setting(provider=organisation, name="Brightpath Wigan")
+    make_judgement(setting=setting)
     _upload_everything(provider_browser, setting.pk)
     application = _apply(provider_browser, window, setting.pk, lot.pk)
 
@@ -239,12 +244,12 @@ def test_a_provider_goes_from_registration_to_an_active_fps_membership_through_t
 
 
 def test_a_refused_provider_sees_which_requirements_failed_and_why() -> None:
-    window = EvaluationWindowFactory()
-    lot = LotFactory(purchasing_system=window.purchasing_system)
+    window = open_window()
+    lot = make_lot(purchasing_system=window.purchasing_system)
     provider_browser = Client()
     organisation = _register(provider_browser)
-    setting = SettingFactory(provider=organisation)
-    InspectionJudgementFactory(setting=setting, grades={"overall_effectiveness": "4"})
+    setting = make_setting(provider=organisation)
+    make_judgement(setting=setting, grades={"overall_effectiveness": "4"})
     _upload_everything(provider_browser, setting.pk)
     application = _apply(provider_browser, window, setting.pk, lot.pk)
     EvaluationWindow.objects.filter(pk=window.pk).update(

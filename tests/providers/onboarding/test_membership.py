@@ -14,11 +14,11 @@ from providers.models import FpsMembership, MembershipState
 from providers.services.evaluation import application_moderate
 from providers.services.membership import agreement_sign, membership_change
 from tests.factories import person
-from tests.providers.factories import FpsMembershipFactory
 from tests.providers.onboarding.factories import (
     actor,
     evaluate,
     evaluator,
+    make_membership,
     ready_provider,
     under_evaluation,
 )
@@ -26,7 +26,7 @@ from tests.providers.onboarding.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _passed():  # type: ignore[no-untyped-def]
+def _passed():
     ready = ready_provider()
     application = under_evaluation(ready)
     first, second = evaluator(), evaluator()
@@ -73,7 +73,7 @@ def test_a_failed_or_pending_application_cannot_sign() -> None:
 
 
 def test_suspend_needs_a_reason_and_a_future_review_date() -> None:
-    membership = FpsMembershipFactory()
+    membership = make_membership()
     lead = actor(person(Role.LEAD_EVALUATOR))
     with pytest.raises(InvalidInput) as error:
         membership_change(actor=lead, membership=membership, action="suspend", reason="")
@@ -90,7 +90,7 @@ def test_suspend_needs_a_reason_and_a_future_review_date() -> None:
 
 def test_each_transition_is_audited_and_notified() -> None:
     provider_user = person(Role.PROVIDER_USER)
-    membership = FpsMembershipFactory(provider=provider_user.memberships.get().organisation)
+    membership = make_membership(provider=provider_user.memberships.get().organisation)
     lead = actor(person(Role.LEAD_EVALUATOR))
     review = timezone.localdate() + datetime.timedelta(days=30)
     membership_change(
@@ -124,7 +124,7 @@ def test_each_transition_is_audited_and_notified() -> None:
 def test_a_provider_may_withdraw_but_not_suspend_itself() -> None:
     provider_user = person(Role.PROVIDER_USER)
     me = actor(provider_user)
-    membership = FpsMembershipFactory(provider=me.organisation)
+    membership = make_membership(provider=me.organisation)
     with pytest.raises(NotAllowed):
         membership_change(
             actor=me,
@@ -148,7 +148,7 @@ def test_a_provider_may_withdraw_but_not_suspend_itself() -> None:
 
 
 def test_another_provider_cannot_withdraw_a_membership() -> None:
-    membership = FpsMembershipFactory()
+    membership = make_membership()
     with pytest.raises(NotAllowed):
         membership_change(
             actor=actor(person(Role.PROVIDER_USER)),

@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from fps_portal.accounts.models import Role
 from tests.conftest import ALL_ROLES
 from tests.factories import person
-from tests.providers.factories import FpsMembershipFactory, PurchasingSystemFactory
 from tests.providers.onboarding.factories import (
-    EvaluationWindowFactory,
     draft_application,
+    make_membership,
+    make_system,
+    open_window,
     ready_provider,
     submitted_application,
     under_evaluation,
@@ -43,7 +44,7 @@ def test_anonymous_is_sent_to_sign_in(client: Client, path: str) -> None:
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize("path", PROVIDER_PAGES + EVALUATOR_PAGES)
 def test_each_role_sees_only_its_own_pages(client: Client, role: str, path: str) -> None:
-    PurchasingSystemFactory()
+    make_system()
     client.force_login(person(role))
     allowed = (role == Role.PROVIDER_USER and path in PROVIDER_PAGES) or (
         role == Role.LEAD_EVALUATOR and path in EVALUATOR_PAGES
@@ -58,7 +59,7 @@ def test_registration_is_public_and_signed_in_people_go_to_their_dashboard(clien
 
 
 def test_another_providers_application_is_404_like_a_missing_one(client: Client) -> None:
-    application = draft_application(ready_provider(), EvaluationWindowFactory())
+    application = draft_application(ready_provider(), open_window())
     client.force_login(person(Role.PROVIDER_USER))
     for suffix in [
         "",
@@ -82,7 +83,7 @@ def test_another_providers_application_is_404_like_a_missing_one(client: Client)
 
 def test_evaluators_do_not_see_drafts_but_see_submitted_applications(client: Client) -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = draft_application(ready, window)
     client.force_login(person(Role.LEAD_EVALUATOR))
     assert client.get(f"/fps/applications/{application.pk}/").status_code == 404
@@ -104,7 +105,7 @@ def test_only_evaluators_open_the_evaluation_pages(client: Client, role: str) ->
 
 def test_a_draft_page_for_a_submitted_application_says_it_cannot_change(client: Client) -> None:
     ready = ready_provider()
-    application = submitted_application(ready, EvaluationWindowFactory())
+    application = submitted_application(ready, open_window())
     client.force_login(ready.user)
     response = client.post(f"/onboarding/applications/{application.pk}/prices/", {}, follow=True)
     assert "can no longer be changed" in response.content.decode()
@@ -112,7 +113,7 @@ def test_a_draft_page_for_a_submitted_application_says_it_cannot_change(client: 
 
 def test_submitting_twice_through_the_page_answers_409(client: Client) -> None:
     ready = ready_provider()
-    application = submitted_application(ready, EvaluationWindowFactory())
+    application = submitted_application(ready, open_window())
     client.force_login(ready.user)
     response = client.post(f"/onboarding/applications/{application.pk}/submit/")
     assert response.status_code == 409 and "already been submitted" in response.content.decode()
@@ -127,18 +128,18 @@ def _queries(client: Client, path: str) -> int:
 def test_window_and_membership_lists_do_not_grow_queries_with_rows(client: Client) -> None:
     lead = person(Role.LEAD_EVALUATOR)
     client.force_login(lead)
-    window = EvaluationWindowFactory()
+    window = open_window()
     submitted_application(ready_provider(), window)
-    FpsMembershipFactory()
+    make_membership()
     counts = [
         _queries(client, p)
         for p in ("/fps/windows/", f"/fps/windows/{window.pk}/", "/fps/memberships/")
     ]
     for years_back in range(1, 4):
         submitted_application(ready_provider(), window)
-        FpsMembershipFactory()
+        make_membership()
         shift = datetime.timedelta(days=365 * years_back)
-        EvaluationWindowFactory(
+        open_window(
             opens_at=window.opens_at - shift,
             closes_at=window.closes_at - shift,
             evaluation_deadline=window.evaluation_deadline - shift,

@@ -21,12 +21,12 @@ from providers.models import (
 )
 from providers.services.windows import window_complete, window_schedule
 from tests.factories import person
-from tests.providers.factories import PurchasingSystemFactory
 from tests.providers.onboarding.factories import (
-    EvaluationWindowFactory,
-    ScheduledWindowFactory,
     actor,
+    make_system,
+    open_window,
     ready_provider,
+    scheduled_window,
     submitted_application,
 )
 
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_lead_authority_schedules_a_window() -> None:
     lead = actor(person(Role.LEAD_EVALUATOR))
-    system = PurchasingSystemFactory()
+    system = make_system()
     now = timezone.now()
     window = window_schedule(
         actor=lead,
@@ -63,7 +63,7 @@ def test_a_window_out_of_order_is_refused_at_the_field(
     with pytest.raises(InvalidInput) as error:
         window_schedule(
             actor=lead,
-            system=PurchasingSystemFactory(),
+            system=make_system(),
             name="Round",
             opens_at=now + datetime.timedelta(days=opens),
             closes_at=now + datetime.timedelta(days=closes),
@@ -75,7 +75,7 @@ def test_a_window_out_of_order_is_refused_at_the_field(
 
 def test_a_dps_has_no_windows() -> None:
     lead = actor(person(Role.LEAD_EVALUATOR))
-    system = PurchasingSystemFactory(
+    system = make_system(
         kind=PurchasingSystemKind.DPS, direct_award_allowed=False, admits_by_windows=False
     )
     now = timezone.now()
@@ -91,7 +91,7 @@ def test_a_dps_has_no_windows() -> None:
 
 
 def test_overlapping_windows_are_refused() -> None:
-    existing = EvaluationWindowFactory()
+    existing = open_window()
     lead = actor(person(Role.LEAD_EVALUATOR))
     with pytest.raises(InvalidInput, match="overlaps"):
         window_schedule(
@@ -106,8 +106,8 @@ def test_overlapping_windows_are_refused() -> None:
 
 def test_open_task_opens_due_windows_and_tells_providers_once_when_run_twice() -> None:
     provider_user = person(Role.PROVIDER_USER)
-    window = ScheduledWindowFactory(opens_at=timezone.now() - datetime.timedelta(minutes=1))
-    later = ScheduledWindowFactory(
+    window = scheduled_window(opens_at=timezone.now() - datetime.timedelta(minutes=1))
+    later = scheduled_window(
         opens_at=timezone.now() + datetime.timedelta(days=40),
         closes_at=timezone.now() + datetime.timedelta(days=50),
     )
@@ -127,7 +127,7 @@ def test_open_task_opens_due_windows_and_tells_providers_once_when_run_twice() -
 
 def test_close_task_moves_submitted_applications_to_evaluation_with_checks_once() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     application = submitted_application(ready, window)
     EvaluationWindow.objects.filter(pk=window.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
@@ -145,8 +145,8 @@ def test_close_task_moves_submitted_applications_to_evaluation_with_checks_once(
 
 def test_closing_reminder_goes_a_week_before_and_only_once() -> None:
     provider_user = person(Role.PROVIDER_USER)
-    window = EvaluationWindowFactory(closes_at=timezone.now() + datetime.timedelta(days=3))
-    far = EvaluationWindowFactory(
+    window = open_window(closes_at=timezone.now() + datetime.timedelta(days=3))
+    far = open_window(
         opens_at=timezone.now() + datetime.timedelta(days=100),
         closes_at=timezone.now() + datetime.timedelta(days=130),
         evaluation_deadline=timezone.now() + datetime.timedelta(days=160),
@@ -164,7 +164,7 @@ def test_closing_reminder_goes_a_week_before_and_only_once() -> None:
 
 def test_a_window_completes_only_when_every_application_has_an_outcome() -> None:
     ready = ready_provider()
-    window = EvaluationWindowFactory()
+    window = open_window()
     submitted_application(ready, window)
     EvaluationWindow.objects.filter(pk=window.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
@@ -177,7 +177,7 @@ def test_a_window_completes_only_when_every_application_has_an_outcome() -> None
 
 def test_completing_an_open_window_is_a_wrong_state() -> None:
     with pytest.raises(WrongState):
-        window_complete(actor=actor(person(Role.LEAD_EVALUATOR)), window=EvaluationWindowFactory())
+        window_complete(actor=actor(person(Role.LEAD_EVALUATOR)), window=open_window())
 
 
 def test_every_onboarding_task_is_on_the_beat_schedule() -> None:
