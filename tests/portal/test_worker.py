@@ -21,7 +21,7 @@ from tests.portal.conftest import filesystem_broker_options, reset_broker_pools
 
 pytestmark = [
     pytest.mark.worker,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
