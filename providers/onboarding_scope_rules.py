@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from fps_portal.actors import Actor
@@ -54,7 +56,7 @@ def _windows(qs: QuerySet[EvaluationWindow], actor: Actor) -> QuerySet[Evaluatio
     return qs
 
 
-def _active_member_ids() -> QuerySet[FpsMembership]:
+def _active_member_ids() -> QuerySet[FpsMembership, Any]:
     return FpsMembership.objects.filter(state=MembershipState.ACTIVE).values("provider_id")
 
 
@@ -93,7 +95,7 @@ def _applications_filter(prefix: str, actor: Actor) -> dict[str, object] | None:
     return None
 
 
-def _scope_applications(qs: QuerySet, prefix: str, actor: Actor) -> QuerySet:  # type: ignore[type-arg]
+def _scope_applications(qs: QuerySet, prefix: str, actor: Actor) -> QuerySet:
     lookup = _applications_filter(prefix, actor)
     return qs.none() if lookup is None else qs.filter(**lookup)
 

@@ -26,14 +26,14 @@ class PrivateStorage(FileSystemStorage):
     """
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
-    def url(self, name: str | None) -> str:  # type: ignore[override]
+    def url(self, name: str | None) -> str:
         raise ValueError("Private files have no public URL; use the evidence download view.")
 
 

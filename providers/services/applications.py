@@ -370,7 +370,7 @@ def application_submit(
         )
         system = locked.purchasing_system
         if system.admits_by_windows:
-            window = EvaluationWindow.objects.select_for_update().get(pk=locked.window_id)
+            window = EvaluationWindow.objects.select_for_update().get(applications=locked)
             if window.state != WindowState.OPEN or not (window.opens_at <= now < window.closes_at):
                 if window.state == WindowState.SCHEDULED or now < window.opens_at:
                     opens = timezone.localtime(window.opens_at)

@@ -41,6 +41,7 @@ from providers.services.purchasing import (
     purchasing_system_update,
 )
 from providers.services.windows import window_complete, window_schedule
+from providers.views.onboarding._access import organisation_of
 
 EVALUATOR = (Role.LEAD_EVALUATOR,)
 
@@ -130,8 +131,8 @@ class EvidenceViewSet(ScopedReadOnlyViewSet[Evidence], mixins.CreateModelMixin):
         setting = get_scoped_or_404(Setting, actor, pk=setting_id) if setting_id else None
         evidence = evidence_add(
             actor=actor,
-            provider=actor.organisation,
-            setting=setting,  # type: ignore[arg-type]
+            provider=organisation_of(actor),
+            setting=setting,
             upload=data.pop("file"),
             **data,
         )
@@ -283,7 +284,9 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             .prefetch_related("decisions")
             .order_by("id")
         )
-        return Response(s.RequirementResultSerializer(results, many=True, context={"request": request}).data)
+        return Response(
+            s.RequirementResultSerializer(results, many=True, context={"request": request}).data
+        )
 
     @extend_schema(request=s.EvaluationInputSerializer, responses={200: None})
     @action(detail=True, methods=["post"], url_path="evaluation")
@@ -345,7 +348,9 @@ class ClarificationViewSet(ScopedReadOnlyViewSet[ClarificationQuestion]):
     allowed_roles = (Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
     filterset_fields = ["application"]
 
-    @extend_schema(request=s.ClarificationAnswerInputSerializer, responses=s.ClarificationSerializer)
+    @extend_schema(
+        request=s.ClarificationAnswerInputSerializer, responses=s.ClarificationSerializer
+    )
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         answered = eval_services.clarification_answer(

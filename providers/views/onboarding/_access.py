@@ -9,18 +9,20 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
+from fps_portal.accounts.models import Organisation
 from fps_portal.actors import Actor, actor_of
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _require(check: Callable[[Actor], bool]) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             actor = actor_of(request)
             if actor is None or not check(actor):
                 raise PermissionDenied
@@ -34,3 +36,9 @@ def _require(check: Callable[[Actor], bool]) -> Callable[[View], View]:
 provider_only = _require(lambda actor: actor.is_provider)
 evaluator_only = _require(lambda actor: actor.is_lead_evaluator)
 any_actor = _require(lambda actor: True)
+
+
+def organisation_of(actor: Actor) -> Organisation:
+    """The actor's organisation; every onboarding page's actor has one (checked by the decorators)."""
+    assert actor.organisation is not None
+    return actor.organisation

@@ -20,7 +20,7 @@ from providers.services.evidence import (
     setting_overview_save,
 )
 from providers.services.registration import colleague_invite, provider_register
-from providers.views.onboarding._access import any_actor, provider_only
+from providers.views.onboarding._access import any_actor, organisation_of, provider_only
 from providers.views.onboarding.forms import (
     EvidenceForm,
     InviteForm,
@@ -80,7 +80,7 @@ def colleagues(request: HttpRequest, actor: Actor) -> HttpResponse:
             return redirect("providers:colleagues")
     people = (
         Membership.objects.filter(
-            organisation_id=actor.organisation_id, role=Role.PROVIDER_USER, is_active=True
+            organisation=actor.organisation, role=Role.PROVIDER_USER, is_active=True
         )
         .select_related("user")
         .order_by("user__email")
@@ -144,9 +144,9 @@ def evidence_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
         try:
             evidence_add(
                 actor=actor,
-                provider=actor.organisation,
+                provider=organisation_of(actor),
                 kind=data["kind"],
-                title=data["title"],  # type: ignore[arg-type]
+                title=data["title"],
                 upload=data.get("file"),
                 setting=data.get("setting"),
                 reference=data.get("reference") or "",
@@ -177,7 +177,7 @@ def evidence_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 @any_actor
-def evidence_download(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, actor: Actor, pk: int) -> FileResponse:
     evidence = get_scoped_or_404(Evidence, actor, pk=pk)
     evidence_record_download(actor=actor, evidence=evidence)
     response = FileResponse(

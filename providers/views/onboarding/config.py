@@ -142,10 +142,10 @@ def window_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 def window_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     systems = scoped(PurchasingSystem, actor).filter(admits_by_windows=True)
     form = WindowForm(request.POST or None)
+    chosen = request.POST.get("system") or request.GET.get("system") or ""
     system = (
-        systems.filter(pk=request.POST.get("system") or request.GET.get("system")).first()
-        or systems.first()
-    )
+        systems.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    ) or systems.first()
     if request.method == "POST" and form.is_valid():
         if system is None:
             form.add_error(None, "There is no purchasing system that admits by windows.")

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 
 from fps_portal.errors import DomainError
-from providers.models import EvidenceKind, InsuranceType, PurchasingSystemKind, Verdict
+from providers.models import (
+    Evidence,
+    EvidenceKind,
+    InsuranceType,
+    Lot,
+    PurchasingSystemKind,
+    RequirementResult,
+    Setting,
+    Verdict,
+)
+
+
+def set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
 
 
 def apply_domain_error(form: forms.BaseForm, error: DomainError) -> None:
@@ -75,8 +95,8 @@ class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label="What is this evidence?", choices=EvidenceKind.choices)
     setting = forms.ModelChoiceField(
         label="Setting",
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+        queryset=Setting.objects.none(),
+        required=False,
         help_text="For registration certificates, DfE registration, inspection reports and Statements of Purpose.",
     )
     title = forms.CharField(label="Title", max_length=200)
@@ -105,9 +125,9 @@ class EvidenceForm(forms.Form):
         label="Upload a file", help_text="PDF, DOCX, PNG or JPEG.", required=False
     )
 
-    def __init__(self, *args: object, settings_qs: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["setting"].queryset = settings_qs  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, settings_qs: QuerySet[Setting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "setting", settings_qs)
 
 
 class OverviewForm(forms.Form):
@@ -126,42 +146,44 @@ class OverviewForm(forms.Form):
 class ScopeForm(forms.Form):
     lots = forms.ModelMultipleChoiceField(
         label="Which lots are you applying for?",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Setting.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     settings = forms.ModelMultipleChoiceField(
         label="Which settings are included?",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Setting.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
     def __init__(
-        self, *args: object, lots_qs: object, settings_qs: object, **kwargs: object
+        self, *args: Any, lots_qs: QuerySet[Lot], settings_qs: QuerySet[Setting], **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["lots"].queryset = lots_qs  # type: ignore[attr-defined]
-        self.fields["settings"].queryset = settings_qs  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "lots", lots_qs)
+        set_queryset(self, "settings", settings_qs)
+
+
+class EvidenceChoiceField(forms.ModelMultipleChoiceField[Evidence]):
+    def label_from_instance(self, obj: Evidence) -> str:
+        where = f" ({obj.setting.name})" if obj.setting is not None else ""
+        until = f", valid until {obj.valid_until:%-d %B %Y}" if obj.valid_until else ""
+        return f"{obj.get_kind_display()}: {obj.title}{where}{until}"
 
 
 class ApplicationEvidenceForm(forms.Form):
-    evidence = forms.ModelMultipleChoiceField(
+    evidence = EvidenceChoiceField(
         label="Evidence to include",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Evidence.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Evidence you already hold and that is still valid.",
     )
 
-    def __init__(self, *args: object, evidence_qs: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["evidence"].queryset = evidence_qs  # type: ignore[attr-defined]
-        self.fields["evidence"].label_from_instance = lambda e: (  # type: ignore[attr-defined]
-            f"{e.get_kind_display()}: {e.title}"
-            + (f" ({e.setting.name})" if e.setting_id else "")
-            + (f", valid until {e.valid_until:%-d %B %Y}" if e.valid_until else "")
-        )
+    def __init__(self, *args: Any, evidence_qs: QuerySet[Evidence], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "evidence", evidence_qs)
 
 
 class PricesForm(forms.Form):
@@ -169,31 +191,31 @@ class PricesForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
-        cells: list[tuple[object, object]],
-        initial_prices: dict[tuple[int, int], object],
-        **kwargs: object,
+        *args: Any,
+        cells: Sequence[tuple[Setting, Lot]],
+        initial_prices: Mapping[tuple[int, int], Decimal],
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.cells = cells
         for setting, lot in cells:
-            name = f"price_{setting.pk}_{lot.pk}"  # type: ignore[attr-defined]
+            name = f"price_{setting.pk}_{lot.pk}"
             self.fields[name] = forms.CharField(
-                label=f"{setting} – lot {lot.code} {lot.name}, weekly price in pounds",  # type: ignore[attr-defined]
+                label=f"{setting} – lot {lot.code} {lot.name}, weekly price in pounds",
                 required=False,
-                initial=initial_prices.get((setting.pk, lot.pk), ""),  # type: ignore[attr-defined]
+                initial=initial_prices.get((setting.pk, lot.pk), ""),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
             )
 
     def prices(self) -> dict[tuple[int, int], object]:
         return {
-            (s.pk, lot.pk): self.cleaned_data.get(f"price_{s.pk}_{lot.pk}", "")  # type: ignore[attr-defined]
+            (s.pk, lot.pk): self.cleaned_data.get(f"price_{s.pk}_{lot.pk}", "")
             for s, lot in self.cells
         }
 
 
 class ServicePriceForm(forms.Form):
-    setting = forms.ModelChoiceField(label="Setting", queryset=None)  # type: ignore[arg-type]
+    setting = forms.ModelChoiceField(label="Setting", queryset=Setting.objects.none())
     name = forms.CharField(
         label="Additional service",
         max_length=200,
@@ -208,9 +230,9 @@ class ServicePriceForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
 
-    def __init__(self, *args: object, settings_qs: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["setting"].queryset = settings_qs  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, settings_qs: QuerySet[Setting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "setting", settings_qs)
 
 
 class DeclarationsForm(forms.Form):
@@ -290,24 +312,24 @@ class EvaluationForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
-        results: list[object],
-        initial_decisions: dict[int, tuple[str, str]],
-        **kwargs: object,
+        *args: Any,
+        results: Sequence[RequirementResult],
+        initial_decisions: Mapping[int, tuple[str, str]],
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.results = results
         for result in results:
-            pk = result.pk  # type: ignore[attr-defined]
+            pk = result.pk
             verdict, reason = initial_decisions.get(pk, ("", ""))
-            where = f" – {result.setting.name}" if result.setting_id else ""  # type: ignore[attr-defined]
+            where = f" – {result.setting.name}" if result.setting is not None else ""
             self.fields[f"result_{pk}"] = forms.ChoiceField(
                 label=f"{result.get_requirement_display()}{where}",
-                choices=Verdict.choices,  # type: ignore[attr-defined]
+                choices=Verdict.choices,
                 widget=forms.RadioSelect,
                 required=False,
                 initial=verdict,
-                help_text=f"Automatic check: {result.get_automatic_result_display()}. {result.automatic_reason}",  # type: ignore[attr-defined]
+                help_text=f"Automatic check: {result.get_automatic_result_display()}. {result.automatic_reason}",
             )
             self.fields[f"result_{pk}_reason"] = forms.CharField(
                 label="Reason",
@@ -319,11 +341,11 @@ class EvaluationForm(forms.Form):
     def decisions(self) -> dict[int, tuple[str, str]]:
         return {
             r.pk: (
-                self.cleaned_data.get(f"result_{r.pk}") or "",  # type: ignore[attr-defined]
+                self.cleaned_data.get(f"result_{r.pk}") or "",
                 self.cleaned_data.get(f"result_{r.pk}_reason") or "",
             )
             for r in self.results
-        }  # type: ignore[attr-defined]
+        }
 
 
 class ModerationForm(forms.Form):
@@ -334,14 +356,14 @@ class ModerationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, disputed: list[object], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, disputed: Sequence[RequirementResult], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.disputed = disputed
         for result in disputed:
-            pk = result.pk  # type: ignore[attr-defined]
+            pk = result.pk
             self.fields[f"resolve_{pk}"] = forms.ChoiceField(
                 label=f"Final result: {result.get_requirement_display()}",
-                choices=Verdict.choices,  # type: ignore[attr-defined]
+                choices=Verdict.choices,
                 widget=forms.RadioSelect,
                 required=False,
             )
@@ -354,11 +376,11 @@ class ModerationForm(forms.Form):
     def resolutions(self) -> dict[int, tuple[str, str]]:
         return {
             r.pk: (
-                self.cleaned_data.get(f"resolve_{r.pk}") or "",  # type: ignore[attr-defined]
+                self.cleaned_data.get(f"resolve_{r.pk}") or "",
                 self.cleaned_data.get(f"resolve_{r.pk}_reason") or "",
             )
             for r in self.disputed
-        }  # type: ignore[attr-defined]
+        }
 
 
 class ClarificationForm(forms.Form):
