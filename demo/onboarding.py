@@ -52,7 +52,10 @@ from providers.services.inspections import JudgementData, judgement_record
 from providers.services.membership import agreement_sign
 from providers.services.windows import window_close
 
-DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Count 0 /Kids [] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Count 0 /Kids [] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+)
 UTC = datetime.UTC
 
 
@@ -152,9 +155,12 @@ def _evidence_set(
         SettingOverview.objects.get_or_create(
             setting=setting,
             defaults={
-                "services_overview": f"{setting.name} offers small classes, therapies on site and a personalised curriculum.",
-                "working_with_parents": "Weekly contact with every family, termly reviews and a parents' forum.",
-                "learner_voice": "A school council, one-page profiles and pupil-led annual reviews.",
+                "services_overview": f"{setting.name} offers small classes, therapies on site "
+                "and a personalised curriculum.",
+                "working_with_parents": "Weekly contact with every family, termly reviews and a "
+                "parents' forum.",
+                "learner_voice": "A school council, one-page profiles and pupil-led annual "
+                "reviews.",
             },
         )
 
@@ -225,7 +231,8 @@ def _northshore_setting(
             "vacancies": 3,
             "offers_day": True,
             "offers_residential": True,
-            "public_summary": f"{name} is a small residential school for young people with SEMH needs.",
+            "public_summary": f"{name} is a small residential school for young people with SEMH "
+            "needs.",
         },
     )
     if created:
@@ -327,7 +334,8 @@ def _completed_round(system: PurchasingSystem, lots: dict[str, Lot]) -> None:
         application_moderate(
             actor=_actor("lead@cheshireeast.example"),
             application=oak_application,
-            reason="Every requirement is met. Oakfield House's education judgement is flagged for QA.",
+            reason="Every requirement is met. Oakfield House's education judgement is flagged "
+            "for QA.",
         )
         membership = FpsMembership.objects.filter(
             purchasing_system=system, provider=oakfield

@@ -63,7 +63,10 @@ def check_upload(upload: UploadedFile | None, *, field: str = "file") -> Checked
     name = os.path.basename(upload.name or "")
     ext = os.path.splitext(name)[1].lower()
     if ext not in extensions:
-        message = f"The selected file is a {label} but its name ends in '{ext or 'nothing'}'. Rename it to end in {extensions[0]}."
+        message = (
+            f"The selected file is a {label} but its name ends in '{ext or 'nothing'}'. "
+            f"Rename it to end in {extensions[0]}."
+        )
         raise InvalidInput(message, fields={field: message})
     return CheckedUpload(
         content_type=kind.mime, label=label, size=size, original_filename=name[:255]

@@ -51,7 +51,8 @@ OUTCOME_STATES = (ApplicationState.PASSED, ApplicationState.FAILED)
 
 
 class Application(models.Model):
-    """One provider's application in one window (or, on a DPS, on a rolling basis; see ApplicationState).
+    """One provider's application in one window (or, on a DPS, on a rolling basis; see
+    ApplicationState).
 
     A provider has at most one live application per window: the unique constraint is what stops
     a double click from creating two.

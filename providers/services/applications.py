@@ -42,7 +42,8 @@ _MONEY = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
 
 
 def parse_money(raw: object, *, field: str, what: str = "price") -> Decimal:
-    """A positive amount in pounds and pence ('3250', '3,250.50', '£3250.5'); else InvalidInput at `field`."""
+    """A positive amount in pounds and pence ('3250', '3,250.50', '£3250.5'); else InvalidInput
+    at `field`."""
     text = str(raw if raw is not None else "").strip().replace(",", "").removeprefix("£").strip()
     message = f"Enter the {what} in pounds and pence, like 3250.00."
     if not text or not _MONEY.match(text):
@@ -67,7 +68,8 @@ def _editable(actor: Actor, application: Application) -> Application:
     locked = _lock(application)
     if locked.state != ApplicationState.DRAFT:
         raise WrongState(
-            f"This application is {locked.get_state_display().lower()}, so it can no longer be changed."
+            f"This application is {locked.get_state_display().lower()}, so it can no longer be "
+            "changed."
         )
     return locked
 
@@ -130,7 +132,8 @@ def application_start(
 def application_set_scope(
     *, actor: Actor, application: Application, lots: Iterable[Lot], settings: Iterable[Setting]
 ) -> Application:
-    """The lots applied for and the settings included. Valid evidence of new settings is attached."""
+    """The lots applied for and the settings included. Valid evidence of new settings is
+    attached."""
     lots, settings = list(lots), list(settings)
     fields: dict[str, str] = {}
     if not lots:
@@ -456,7 +459,8 @@ def application_withdraw(
 def application_start_evaluation(
     *, application_id: int, actor: Actor | None = None, now: datetime.datetime | None = None
 ) -> bool:
-    """Move one submitted application to evaluation (when its window closes). False if already moved."""
+    """Move one submitted application to evaluation (when its window closes). False if already
+    moved."""
     from providers.services.evaluation import application_start_evaluation_locked
 
     with transaction.atomic():

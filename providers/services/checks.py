@@ -69,7 +69,8 @@ def _insurance(items: list[Evidence], insurance_type: str, on: datetime.date) ->
     expiry = f", valid until {best.valid_until:%-d %B %Y}" if best.valid_until else ""
     if cover < minimum:
         return CheckResult.NEEDS_EVALUATOR, (
-            f"Cover of {_money(cover)} with {best.insurer} is below the usual minimum of {_money(minimum)}."
+            f"Cover of {_money(cover)} with {best.insurer} is below the usual minimum of "
+            f"{_money(minimum)}."
         )
     return CheckResult.PASS, f"{_money(cover)} cover with {best.insurer}{expiry}."
 
@@ -112,7 +113,8 @@ def _inspection(judgements: list[InspectionJudgement], reports: list[Evidence]) 
         return CheckResult.NEEDS_EVALUATOR, "No inspection judgement is recorded for this setting."
     band = worst_band(j.band for j in judgements)
     described = "; ".join(
-        f"{j.get_framework_display()} ({j.get_remit_display().lower()}) of {j.inspection_start_date:%-d %B %Y}: "
+        f"{j.get_framework_display()} ({j.get_remit_display().lower()}) of "
+        f"{j.inspection_start_date:%-d %B %Y}: "
         f"{Band(j.band).label.lower()}"
         for j in judgements
     )

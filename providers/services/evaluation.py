@@ -39,7 +39,8 @@ MINIMUM_EVALUATORS = 2
 def application_start_evaluation_locked(
     *, application: Application, actor: Actor | None, now: datetime.datetime
 ) -> None:
-    """Within the caller's transaction and row lock: submitted -> under evaluation, checks stored."""
+    """Within the caller's transaction and row lock: submitted -> under evaluation, checks
+    stored."""
     application.state = ApplicationState.UNDER_EVALUATION
     application.evaluation_started_at = application.checks_run_at = now
     application.save(update_fields=["state", "evaluation_started_at", "checks_run_at"])
@@ -56,7 +57,8 @@ def application_start_evaluation_locked(
         recipients=lead_evaluators(),
         event_key=f"application-to-evaluate:{application.pk}",
         subject=f"{application.provider}'s application is ready to evaluate",
-        body="The automatic checks have run. Each application needs two evaluators and then moderation.",
+        body="The automatic checks have run. Each application needs two evaluators and then "
+        "moderation.",
         url=reverse("providers:evaluation-detail", args=[application.pk]),
         send_email=False,
     )
@@ -152,7 +154,8 @@ def application_moderate(
     reason: str,
     resolutions: Mapping[int, tuple[str, str]] | None = None,
 ) -> Moderation:
-    """The moderated outcome. Each requirement's final result is the evaluators' agreed verdict, or the
+    """The moderated outcome. Each requirement's final result is the evaluators' agreed
+    verdict, or the
     moderator's resolution where they disagree; any failed organisation requirement, or every
     setting failing, fails the application. Two moderators at once: the row lock lets one through,
     the other is told it is already moderated (409)."""
@@ -255,7 +258,8 @@ def clarification_ask(
         fields["due_at"] = "The answer must be due in the future."
     elif deadline is not None and due_at > deadline:
         fields["due_at"] = (
-            f"The answer must be due within the evaluation period, by {timezone.localtime(deadline):%-d %B %Y}."
+            "The answer must be due within the evaluation period, by "
+            f"{timezone.localtime(deadline):%-d %B %Y}."
         )
     if result is not None and result.application_id != application.pk:
         fields["result"] = "Choose a requirement of this application."
@@ -280,7 +284,8 @@ def clarification_ask(
             recipients=provider_users(locked.provider_id),
             event_key=f"clarification-asked:{clarification.pk}",
             subject="The evaluators have a clarification question",
-            body=f"Please answer by {timezone.localtime(due_at):%-d %B %Y %H:%M}: {clarification.question}",
+            body=f"Please answer by {timezone.localtime(due_at):%-d %B %Y %H:%M}: "
+            f"{clarification.question}",
             url=reverse("providers:clarification-answer", args=[clarification.pk]),
         )
     return clarification
@@ -321,7 +326,8 @@ CLARIFICATION_REMINDER_BEFORE = datetime.timedelta(days=2)
 
 
 def clarifications_remind(*, now: datetime.datetime | None = None) -> int:
-    """Remind providers of questions due within two days. The event key makes it once per question."""
+    """Remind providers of questions due within two days. The event key makes it once per
+    question."""
     now = now or timezone.now()
     due = ClarificationQuestion.objects.filter(
         answered_at__isnull=True,
@@ -336,7 +342,8 @@ def clarifications_remind(*, now: datetime.datetime | None = None) -> int:
                 recipients=provider_users(question.application.provider_id),
                 event_key=f"clarification-reminder:{question.pk}",
                 subject="A clarification question is due soon",
-                body=f"Please answer by {timezone.localtime(question.due_at):%-d %B %Y %H:%M}: {question.question}",
+                body=f"Please answer by {timezone.localtime(question.due_at):%-d %B %Y %H:%M}: "
+                f"{question.question}",
                 url=reverse("providers:clarification-answer", args=[question.pk]),
             )
         )

@@ -49,7 +49,8 @@ def evidence_add(
     valid_until: datetime.date | None = None,
     replaces: Evidence | None = None,
 ) -> Evidence:
-    """Store one evidence item. Every rule is checked before anything is written or saved to disk."""
+    """Store one evidence item. Every rule is checked before anything is written or saved to
+    disk."""
     require_provider(actor, provider.pk)
     fields: dict[str, str] = {}
     if kind not in EvidenceKind.values:

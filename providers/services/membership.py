@@ -82,7 +82,8 @@ def agreement_sign(
         else:
             if membership.state == MembershipState.REMOVED:
                 raise WrongState(
-                    "This provider was removed from the purchasing system; contact the lead authority."
+                    "This provider was removed from the purchasing system; contact the lead "
+                    "authority."
                 )
             if membership.state == MembershipState.SUSPENDED:
                 raise WrongState(
@@ -117,7 +118,8 @@ def agreement_sign(
             recipients=lead_evaluators(),
             event_key=f"agreement-signed:{locked.pk}",
             subject=f"{locked.provider} signed the FPS agreement",
-            body=f"Signed by {signatory_name.strip()} ({signatory_role.strip()}). The membership is active.",
+            body=f"Signed by {signatory_name.strip()} ({signatory_role.strip()}). The "
+            "membership is active.",
             url=reverse("providers:membership-list"),
             send_email=False,
         )
@@ -147,7 +149,8 @@ def membership_change(
     reason: str,
     review_on: datetime.date | None = None,
 ) -> FpsMembership:
-    """Suspend (reason and review date), reinstate, remove (lead authority) or withdraw (either side)."""
+    """Suspend (reason and review date), reinstate, remove (lead authority) or withdraw (either
+    side)."""
     target = MEMBERSHIP_ACTIONS.get(action)
     if target is None:
         raise InvalidInput(

@@ -85,7 +85,8 @@ def application_pass(
         event_key=f"application-outcome:{application.pk}",
         subject="Your application has passed",
         body=(
-            f"Your application to join {application.purchasing_system} has passed. Sign the FPS agreement "
+            f"Your application to join {application.purchasing_system} has passed. Sign the FPS "
+            "agreement "
             "to become a member; your settings appear to every authority once it is signed."
         ),
         url=reverse("providers:agreement-sign", args=[application.pk]),
@@ -96,7 +97,8 @@ def application_fail(*, application: Application, actor: Actor, reason: str) -> 
     _set_outcome(application, state=ApplicationState.FAILED, actor=actor, reason=reason)
     failed = application.results.filter(final_result=Verdict.FAIL).select_related("setting")
     lines = [
-        f"- {r.get_requirement_display()}{f' ({r.setting.name})' if r.setting else ''}: {r.final_reason}"
+        f"- {r.get_requirement_display()}{f' ({r.setting.name})' if r.setting else ''}: "
+        f"{r.final_reason}"
         for r in failed
     ]
     notify(

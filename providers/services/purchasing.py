@@ -145,7 +145,8 @@ def lot_create(
         fields["name"] = "Enter the lot's name."
     if not (system.term_start <= starts_on <= system.term_end):
         fields["starts_on"] = (
-            f"The lot must start within the term, {system.term_start:%-d %B %Y} to {system.term_end:%-d %B %Y}."
+            f"The lot must start within the term, {system.term_start:%-d %B %Y} to "
+            f"{system.term_end:%-d %B %Y}."
         )
     if fields:
         raise InvalidInput(next(iter(fields.values())), fields=fields)

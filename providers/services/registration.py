@@ -49,7 +49,8 @@ def provider_register(
     contact_email: str,
     contact_phone: str = "",
 ) -> tuple[User, Organisation]:
-    """Public sign-up: a user, their provider organisation, and their membership of it, or nothing."""
+    """Public sign-up: a user, their provider organisation, and their membership of it, or
+    nothing."""
     companies_house_number = companies_house_number.strip().upper()
     charity_number = charity_number.strip()
     fields: dict[str, str] = {}
@@ -85,7 +86,8 @@ def provider_register(
         kind=OrganisationKind.PROVIDER, name__iexact=name.strip()
     ).exists():
         fields["name"] = (
-            "An organisation with this name is already registered. Ask a colleague there to invite you."
+            "An organisation with this name is already registered. Ask a colleague there to "
+            "invite you."
         )
     if fields:
         raise InvalidInput(next(iter(fields.values())), fields=fields)

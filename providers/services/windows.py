@@ -120,8 +120,10 @@ def window_open(
             event_key=f"window-opened:{window.pk}",
             subject=f"{window.name} is open for applications",
             body=(
-                f"{window.purchasing_system} is open to new applications until {_when(window.closes_at)}. "
-                "Evidence you already hold and that is still valid is offered again, so you only add what is new."
+                f"{window.purchasing_system} is open to new applications until "
+                f"{_when(window.closes_at)}. "
+                "Evidence you already hold and that is still valid is offered again, so you "
+                "only add what is new."
             ),
             url=reverse("providers:application-list"),
         )
@@ -207,7 +209,8 @@ def window_remind_closing(*, window_id: int, now: datetime.datetime | None = Non
             event_key=f"window-closing:{window.pk}",
             subject=f"{window.name} closes on {_when(window.closes_at)}",
             body=(
-                "Applications must be submitted before the window closes. Drafts that are not submitted "
+                "Applications must be submitted before the window closes. Drafts that are not "
+                "submitted "
                 "by then are not evaluated in this round."
             ),
             url=reverse("providers:application-list"),
@@ -236,7 +239,10 @@ def next_window_message(*, system: PurchasingSystem) -> str:
         )
     upcoming = window_next_opening(system=system)
     if upcoming is None:
-        return "No window is open and the next one has not been scheduled yet. We will tell you when it is."
+        return (
+            "No window is open and the next one has not been scheduled yet. We will tell you "
+            "when it is."
+        )
     return f"The next window, {upcoming.name}, opens on {_when(upcoming.opens_at)}."
 
 

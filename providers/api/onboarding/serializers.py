@@ -1,4 +1,5 @@
-"""Serializers for the onboarding API: output shapes, and input shapes parsed before a service call."""
+"""Serializers for the onboarding API: output shapes, and input shapes parsed before a service
+call."""
 
 from __future__ import annotations
 

@@ -55,7 +55,8 @@ def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
 class PurchasingSystemViewSet(
     ScopedReadOnlyViewSet[PurchasingSystem], mixins.CreateModelMixin, mixins.UpdateModelMixin
 ):
-    """The purchasing system's rules (FPS or DPS). Everyone signed in reads; the lead authority writes."""
+    """The purchasing system's rules (FPS or DPS). Everyone signed in reads; the lead authority
+    writes."""
 
     model = PurchasingSystem
     serializer_class = s.PurchasingSystemSerializer
@@ -276,7 +277,8 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
     @extend_schema(responses=s.RequirementResultSerializer(many=True))
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str | None = None) -> Response:
-        """Requirement results as the caller may see them (the provider: final results after the outcome)."""
+        """Requirement results as the caller may see them (the provider: final results after
+        the outcome)."""
         application = self.get_object()
         results = (
             scoped(RequirementResult, self.actor)

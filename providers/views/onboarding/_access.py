@@ -39,6 +39,7 @@ any_actor = _require(lambda actor: True)
 
 
 def organisation_of(actor: Actor) -> Organisation:
-    """The actor's organisation; every onboarding page's actor has one (checked by the decorators)."""
+    """The actor's organisation; every onboarding page's actor has one (checked by the
+    decorators)."""
     assert actor.organisation is not None
     return actor.organisation

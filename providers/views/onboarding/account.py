@@ -1,4 +1,5 @@
-"""Provider pages: register, invite colleagues, the evidence library, setting overviews, downloads."""
+"""Provider pages: register, invite colleagues, the evidence library, setting overviews,
+downloads."""
 
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": "Register your organisation",
             "caption": "Providers",
-            "intro": "Register to apply to join the North West SEND Flexible Purchasing System. You can invite "
+            "intro": "Register to apply to join the North West SEND Flexible Purchasing System. "
+            "You can invite "
             "colleagues once you are registered.",
             "submit_label": "Register",
         },
@@ -168,7 +170,8 @@ def evidence_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
             "form": form,
             "title": "Replace evidence" if replaces else "Add evidence",
             "caption": "Evidence library",
-            "intro": "Upload it once: evidence that is still valid is offered to every application and every lot.",
+            "intro": "Upload it once: evidence that is still valid is offered to every "
+            "application and every lot.",
             "submit_label": "Upload",
             "multipart": True,
         },

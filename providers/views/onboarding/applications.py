@@ -186,7 +186,8 @@ def _draft_guard(request: HttpRequest, application: Application) -> HttpResponse
     if application.state != ApplicationState.DRAFT:
         messages.error(
             request,
-            f"This application is {application.get_state_display().lower()}, so it can no longer be changed.",
+            f"This application is {application.get_state_display().lower()}, so it can no "
+            "longer be changed.",
         )
         return redirect("providers:application-detail", pk=application.pk)
     return None
@@ -270,7 +271,8 @@ def application_evidence(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             "form": form,
             "title": "Evidence",
             "caption": str(application),
-            "intro": "Your evidence that is still valid is ticked already. Upload anything new to your evidence library.",
+            "intro": "Your evidence that is still valid is ticked already. Upload anything new "
+            "to your evidence library.",
             "intro_link": reverse("providers:evidence-upload"),
             "intro_link_text": "Add evidence to your library",
             "submit_label": "Save and continue",
@@ -305,7 +307,8 @@ def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
             "form": form,
             "title": "Weekly prices",
             "caption": str(application),
-            "intro": "The indicative weekly price of the core offer, in pounds and pence. Leave a box empty where "
+            "intro": "The indicative weekly price of the core offer, in pounds and pence. Leave "
+            "a box empty where "
             "the setting does not offer that lot.",
             "submit_label": "Save and continue",
             "back_url": reverse("providers:application-detail", args=[pk]),
@@ -504,7 +507,8 @@ def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
             "form": form,
             "title": "Sign the FPS agreement",
             "caption": str(application),
-            "intro": f"By signing, your organisation agrees to the overarching agreement of {application.purchasing_system}. "
+            "intro": "By signing, your organisation agrees to the overarching agreement of "
+            f"{application.purchasing_system}. "
             "Your name, role and the time are recorded.",
             "submit_label": "Sign the agreement",
             "back_url": reverse("providers:application-detail", args=[pk]),

@@ -84,7 +84,8 @@ def fps_edit(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpR
             "form": form,
             "title": f"Edit {system}" if system else "Set up a purchasing system",
             "caption": "The FPS",
-            "intro": "A Dynamic Purchasing System admits providers on a rolling basis and never allows direct award.",
+            "intro": "A Dynamic Purchasing System admits providers on a rolling basis and never "
+            "allows direct award.",
             "submit_label": "Save",
             "back_url": reverse("providers:fps-manage"),
         },

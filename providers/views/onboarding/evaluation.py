@@ -123,7 +123,8 @@ def evaluation_record_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
             "form": form,
             "title": "Evaluate the application",
             "caption": str(application),
-            "intro": "Record pass or fail for every requirement. Give a reason for each fail, for each requirement the "
+            "intro": "Record pass or fail for every requirement. Give a reason for each fail, "
+            "for each requirement the "
             "checks could not decide, and wherever you disagree with the automatic check.",
             "submit_label": "Save evaluation",
             "back_url": reverse("providers:evaluation-detail", args=[pk]),
@@ -163,8 +164,10 @@ def moderation_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
             "form": form,
             "title": "Moderate the outcome",
             "caption": str(application),
-            "intro": "Each requirement's final result is the evaluators' agreed result. Where they disagree, choose the "
-            "final result. Any failed organisation requirement, or every setting failing, fails the application.",
+            "intro": "Each requirement's final result is the evaluators' agreed result. Where "
+            "they disagree, choose the "
+            "final result. Any failed organisation requirement, or every setting failing, fails "
+            "the application.",
             "submit_label": "Record the outcome",
             "back_url": reverse("providers:evaluation-detail", args=[pk]),
         },

@@ -29,7 +29,8 @@ def set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> No
 
 
 def apply_domain_error(form: forms.BaseForm, error: DomainError) -> None:
-    """Put a service's message on the fields it names (or the form), so the error summary shows it."""
+    """Put a service's message on the fields it names (or the form), so the error summary shows
+    it."""
     placed = False
     for name, message in error.fields.items():
         if name in form.fields:
@@ -97,7 +98,8 @@ class EvidenceForm(forms.Form):
         label="Setting",
         queryset=Setting.objects.none(),
         required=False,
-        help_text="For registration certificates, DfE registration, inspection reports and Statements of Purpose.",
+        help_text="For registration certificates, DfE registration, inspection reports and "
+        "Statements of Purpose.",
     )
     title = forms.CharField(label="Title", max_length=200)
     reference = forms.CharField(label="Reference or policy number", max_length=100, required=False)
@@ -329,7 +331,8 @@ class EvaluationForm(forms.Form):
                 widget=forms.RadioSelect,
                 required=False,
                 initial=verdict,
-                help_text=f"Automatic check: {result.get_automatic_result_display()}. {result.automatic_reason}",
+                help_text=f"Automatic check: {result.get_automatic_result_display()}. "
+                f"{result.automatic_reason}",
             )
             self.fields[f"result_{pk}_reason"] = forms.CharField(
                 label="Reason",

@@ -1,4 +1,5 @@
-"""Application: draft, scope, prices, declarations, submit inside the window only, once, withdraw."""
+"""Application: draft, scope, prices, declarations, submit inside the window only, once,
+withdraw."""
 
 from __future__ import annotations
 
