@@ -4,14 +4,16 @@ eagerly), the worker writes its heartbeat, and /healthz then reports the worker 
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connections
+from celery.signals import task_failure, task_postrun
 from django.test import Client
 
 from fps_portal.celery import app as celery_app
@@ -67,20 +69,36 @@ def real_broker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str
     reset_broker_pools(celery_app)
 
 
-def _wait_for_heartbeat(timeout: float) -> WorkerHeartbeat | None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        beat = WorkerHeartbeat.objects.first()
-        if beat is not None:
-            return beat
-        time.sleep(0.1)
-    return None
+@pytest.fixture
+def heartbeat_done() -> Iterator[threading.Event]:
+    """Set by the worker thread once it has run portal.worker_heartbeat (the outcome is kept).
+
+    Waiting on this instead of polling the table keeps the test thread off the database while
+    the worker writes to it (SQLite's shared in-memory test database locks whole tables)."""
+    done = threading.Event()
+    outcomes: list[str] = []
+
+    def finished(sender: Any = None, state: str = "", **kwargs: Any) -> None:
+        if getattr(sender, "name", "") == "portal.worker_heartbeat":
+            outcomes.append(state)
+            done.set()
+
+    def failed(sender: Any = None, exception: BaseException | None = None, **kwargs: Any) -> None:
+        if getattr(sender, "name", "") == "portal.worker_heartbeat":
+            outcomes.append(f"FAILURE: {exception!r}")
+
+    task_postrun.connect(finished, weak=False)
+    task_failure.connect(failed, weak=False)
+    done.outcomes = outcomes  # type: ignore[attr-defined]
+    yield done
+    task_postrun.disconnect(finished)
+    task_failure.disconnect(failed)
 
 
 def test_a_real_worker_runs_the_heartbeat_and_healthz_reports_it(
-    client: Client, real_broker: str
+    client: Client, real_broker: str, heartbeat_done: threading.Event
 ) -> None:
-    assert _wait_for_heartbeat(0) is None
+    assert not WorkerHeartbeat.objects.exists()
     assert client.get("/healthz").json()["worker"]["status"] == "down"
     started = time.monotonic()
     with start_worker(
@@ -92,11 +110,11 @@ def test_a_real_worker_runs_the_heartbeat_and_healthz_reports_it(
     ):
         result = worker_heartbeat.apply_async(queue=real_broker)
         assert result.id  # sent through the broker, not run here
-        beat = _wait_for_heartbeat(timeout=10)
-    # The worker thread's database connection is closed by Celery's Django fix-up after each task.
-    connections.close_all()
-    assert beat is not None, "the worker did not run portal.worker_heartbeat within 10 s"
+        ran = heartbeat_done.wait(timeout=10)
+    assert ran, "the worker did not run portal.worker_heartbeat within 10 s"
+    assert heartbeat_done.outcomes == ["SUCCESS"], heartbeat_done.outcomes  # type: ignore[attr-defined]
     assert time.monotonic() - started < 20
+    beat = WorkerHeartbeat.objects.get()
 
     response = client.get("/healthz")
     body = response.json()
