@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from fps_portal.health import healthz
 from fps_portal.web import views
@@ -55,7 +55,10 @@ urlpatterns = [
     path("api/v1/", include("fps_portal.api.urls")),
     path("api/v1/", include("providers.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script from this URL rather than inline (strict CSP).
+    path(
+        "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
+    ),
     path("back-office/", admin.site.urls),
     path("", include("providers.urls")),
 ]

@@ -117,3 +117,11 @@ def test_the_schema_and_docs_are_public_but_the_data_is_not() -> None:
     assert anonymous.get("/api/v1/schema/").status_code == 200
     assert anonymous.get("/api/v1/docs/").status_code == 200
     assert anonymous.get("/api/v1/authorities/").status_code == 401
+
+
+def test_the_docs_start_up_script_is_served_by_the_portal_not_inline() -> None:
+    html = Client().get("/api/v1/docs/").content.decode()
+    assert '<script src="/api/v1/docs/?script=' in html
+    script = Client().get("/api/v1/docs/?script=")
+    assert script.status_code == 200
+    assert "SwaggerUIBundle" in script.content.decode()
