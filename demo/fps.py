@@ -1,4 +1,4 @@
-"""The North West FPS with the lots of the 2020 report and, added as a later round, the 2025 lots."""
+"""The North West FPS with the lots of the 2020 report and, added later, the 2025 lots."""
 
 from __future__ import annotations
 
@@ -36,14 +36,24 @@ def load_fps() -> PurchasingSystem:
     )
     for order, (code, name, residential) in enumerate(LOTS_2020, start=1):
         Lot.objects.get_or_create(
-            purchasing_system=system, code=code,
-            defaults={"name": name, "starts_on": datetime.date(2021, 4, 1),
-                      "is_residential": residential, "display_order": order},
+            purchasing_system=system,
+            code=code,
+            defaults={
+                "name": name,
+                "starts_on": datetime.date(2021, 4, 1),
+                "is_residential": residential,
+                "display_order": order,
+            },
         )
     for order, (code, name, residential) in enumerate(LOTS_2025, start=10):
         Lot.objects.get_or_create(
-            purchasing_system=system, code=code,
-            defaults={"name": name, "starts_on": datetime.date(2025, 9, 1),
-                      "is_residential": residential, "display_order": order},
+            purchasing_system=system,
+            code=code,
+            defaults={
+                "name": name,
+                "starts_on": datetime.date(2025, 9, 1),
+                "is_residential": residential,
+                "display_order": order,
+            },
         )
     return system

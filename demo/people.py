@@ -7,38 +7,51 @@ from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 DEMO_PROVIDERS = {
     "Oakfield Learning Trust": {
-        "legal_name": "Oakfield Learning Trust Limited", "companies_house_number": "08123456",
-        "charity_number": "1154321", "address": "1 Oak Lane, Crewe", "postcode": "CW1 2AB",
+        "legal_name": "Oakfield Learning Trust Limited",
+        "companies_house_number": "08123456",
+        "charity_number": "1154321",
+        "address": "1 Oak Lane, Crewe",
+        "postcode": "CW1 2AB",
         "contact_email": "office@oakfield.example",
     },
     "Northshore Care and Education": {
-        "legal_name": "Northshore Care and Education Ltd", "companies_house_number": "09876543",
-        "address": "22 Marine Parade, Southport", "postcode": "PR8 1RY",
+        "legal_name": "Northshore Care and Education Ltd",
+        "companies_house_number": "09876543",
+        "address": "22 Marine Parade, Southport",
+        "postcode": "PR8 1RY",
         "contact_email": "hello@northshore.example",
     },
 }
 
 
 def load_people() -> dict[str, Organisation]:
-    organisations = {o.name: o for o in Organisation.objects.filter(kind=OrganisationKind.AUTHORITY)}
+    organisations = {
+        o.name: o for o in Organisation.objects.filter(kind=OrganisationKind.AUTHORITY)
+    }
     for name, fields in DEMO_PROVIDERS.items():
         organisations[name], _ = Organisation.objects.get_or_create(
             kind=OrganisationKind.PROVIDER, name=name, defaults=fields
         )
     organisations["Sefton Parent Carer Forum"], _ = Organisation.objects.get_or_create(
-        kind=OrganisationKind.FORUM, name="Sefton Parent Carer Forum",
+        kind=OrganisationKind.FORUM,
+        name="Sefton Parent Carer Forum",
         defaults={"forum_authority": organisations["Sefton"]},
     )
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(email=account.email).first()
         if user is None:
             user = User.objects.create_user(
-                account.email, DEMO_PASSWORD, full_name=account.full_name,
-                is_staff=not account.role, is_superuser=not account.role,
+                account.email,
+                DEMO_PASSWORD,
+                full_name=account.full_name,
+                is_staff=not account.role,
+                is_superuser=not account.role,
             )
         if account.role:
             Membership.objects.get_or_create(
-                user=user, organisation=organisations[account.organisation], role=account.role,
+                user=user,
+                organisation=organisations[account.organisation],
+                role=account.role,
                 defaults={"senior_position": account.senior_position},
             )
     return organisations

@@ -75,7 +75,9 @@ def _setting_lots(qs: QuerySet[SettingLot], actor: Actor) -> QuerySet[SettingLot
 
 
 @register_scope(AdditionalService)
-def _additional_services(qs: QuerySet[AdditionalService], actor: Actor) -> QuerySet[AdditionalService]:
+def _additional_services(
+    qs: QuerySet[AdditionalService], actor: Actor
+) -> QuerySet[AdditionalService]:
     if actor.is_forum:
         return qs.none()
     return _apply(qs, "setting__", actor)

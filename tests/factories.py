@@ -77,7 +77,9 @@ def person(role: str, organisation: Organisation | None = None, **user_fields: o
         }[Role(role)]()
     user = UserFactory(**user_fields)
     MembershipFactory(
-        user=user, organisation=organisation, role=role,
+        user=user,
+        organisation=organisation,
+        role=role,
         senior_position="dcs" if role == Role.SENIOR_MANAGER else "",
     )
     return user

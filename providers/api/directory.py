@@ -121,7 +121,9 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         if not (actor.is_authority or actor.is_provider or actor.is_forum):
             raise NotAllowed("Only authority staff, providers and forum members can use this list.")
 
-    @extend_schema(parameters=SEARCH_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="settings_search", parameters=SEARCH_PARAMETERS, responses=OpenApiTypes.OBJECT
+    )
     def list(self, request: Request) -> Response:
         self._may_search()
         public = self._public()

@@ -12,7 +12,16 @@ class LotSerializer(serializers.ModelSerializer[Lot]):
 
     class Meta:
         model = Lot
-        fields = ["id", "code", "name", "description", "starts_on", "ends_on", "is_residential", "purchasing_system"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "starts_on",
+            "ends_on",
+            "is_residential",
+            "purchasing_system",
+        ]
 
 
 class LotViewSet(ScopedReadOnlyViewSet[Lot]):

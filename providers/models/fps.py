@@ -21,7 +21,9 @@ class PurchasingSystem(models.Model):
     """
 
     name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=8, choices=PurchasingSystemKind.choices, default=PurchasingSystemKind.FPS)
+    kind = models.CharField(
+        max_length=8, choices=PurchasingSystemKind.choices, default=PurchasingSystemKind.FPS
+    )
     term_start = models.DateField()
     term_end = models.DateField()
     direct_award_allowed = models.BooleanField(default=True)
@@ -29,7 +31,9 @@ class PurchasingSystem(models.Model):
         default=True, help_text="Admission in evaluation windows (FPS) rather than rolling (DPS)."
     )
     lead_authority = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
         limit_choices_to={"kind": "authority"},
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -37,7 +41,9 @@ class PurchasingSystem(models.Model):
     class Meta:
         ordering = ["-term_start"]
         constraints = [
-            models.CheckConstraint(condition=Q(term_end__gt=models.F("term_start")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(term_end__gt=models.F("term_start")), name="term_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(kind="fps") | Q(direct_award_allowed=False, admits_by_windows=False),
                 name="dps_rolling_without_direct_award",
@@ -54,7 +60,9 @@ class Lot(models.Model):
     Lots can be added during the term; nothing in the portal assumes how many there are.
     """
 
-    purchasing_system = models.ForeignKey(PurchasingSystem, on_delete=models.PROTECT, related_name="lots")
+    purchasing_system = models.ForeignKey(
+        PurchasingSystem, on_delete=models.PROTECT, related_name="lots"
+    )
     code = models.CharField(max_length=20)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -70,7 +78,9 @@ class Lot(models.Model):
     class Meta:
         ordering = ["purchasing_system", "display_order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["purchasing_system", "code"], name="unique_lot_code_per_system"),
+            models.UniqueConstraint(
+                fields=["purchasing_system", "code"], name="unique_lot_code_per_system"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,8 +103,12 @@ class MembershipState(models.TextChoices):
 
 
 MEMBERSHIP_TRANSITIONS: dict[str, frozenset[str]] = {
-    MembershipState.ACTIVE: frozenset({MembershipState.SUSPENDED, MembershipState.REMOVED, MembershipState.WITHDRAWN}),
-    MembershipState.SUSPENDED: frozenset({MembershipState.ACTIVE, MembershipState.REMOVED, MembershipState.WITHDRAWN}),
+    MembershipState.ACTIVE: frozenset(
+        {MembershipState.SUSPENDED, MembershipState.REMOVED, MembershipState.WITHDRAWN}
+    ),
+    MembershipState.SUSPENDED: frozenset(
+        {MembershipState.ACTIVE, MembershipState.REMOVED, MembershipState.WITHDRAWN}
+    ),
     MembershipState.REMOVED: frozenset(),
     MembershipState.WITHDRAWN: frozenset({MembershipState.ACTIVE}),
 }
@@ -103,12 +117,18 @@ MEMBERSHIP_TRANSITIONS: dict[str, frozenset[str]] = {
 class FpsMembership(models.Model):
     """A provider organisation's place on the purchasing system (see MembershipState)."""
 
-    purchasing_system = models.ForeignKey(PurchasingSystem, on_delete=models.PROTECT, related_name="memberships")
+    purchasing_system = models.ForeignKey(
+        PurchasingSystem, on_delete=models.PROTECT, related_name="memberships"
+    )
     provider = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="fps_memberships",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="fps_memberships",
         limit_choices_to={"kind": "provider"},
     )
-    state = models.CharField(max_length=16, choices=MembershipState.choices, default=MembershipState.ACTIVE)
+    state = models.CharField(
+        max_length=16, choices=MembershipState.choices, default=MembershipState.ACTIVE
+    )
     state_reason = models.TextField(blank=True)
     review_on = models.DateField(null=True, blank=True, help_text="When a suspension is reviewed.")
     joined_at = models.DateTimeField(default=timezone.now)
@@ -125,7 +145,9 @@ class FpsMembership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["purchasing_system", "provider"], name="one_membership_per_provider"),
+            models.UniqueConstraint(
+                fields=["purchasing_system", "provider"], name="one_membership_per_provider"
+            ),
         ]
         indexes = [models.Index(fields=["state", "provider"])]
 

@@ -24,7 +24,9 @@ class InspectionJudgement(models.Model):
     `inspection_number` plus the setting makes a re-import of the same file a no-op.
     """
 
-    setting = models.ForeignKey("providers.Setting", on_delete=models.CASCADE, related_name="judgements")
+    setting = models.ForeignKey(
+        "providers.Setting", on_delete=models.CASCADE, related_name="judgements"
+    )
     framework = models.CharField(max_length=32, choices=Framework.choices)
     remit = models.CharField(max_length=16, choices=Remit.choices)
     inspection_number = models.CharField(max_length=30, blank=True)
@@ -33,8 +35,12 @@ class InspectionJudgement(models.Model):
     grades = models.JSONField(default=dict)
     category_of_concern = models.CharField(max_length=10, blank=True)
     relates_to_current_urn = models.BooleanField(default=True)
-    source = models.CharField(max_length=16, choices=JudgementSource.choices, default=JudgementSource.MANUAL)
-    source_reference = models.CharField(max_length=200, blank=True, help_text="File name or report link.")
+    source = models.CharField(
+        max_length=16, choices=JudgementSource.choices, default=JudgementSource.MANUAL
+    )
+    source_reference = models.CharField(
+        max_length=200, blank=True, help_text="File name or report link."
+    )
     band = models.CharField(max_length=8, choices=Band.choices)
     band_reasons = models.JSONField(default=list)
     rule_version = models.CharField(max_length=40)

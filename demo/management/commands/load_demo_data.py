@@ -4,15 +4,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from fps_portal.accounts.models import User
 from demo.steps import DEMO_STEPS
+from fps_portal.accounts.models import User
 
 
 class Command(BaseCommand):
     help = "Load the small demo data set: a user for every role, providers, settings, rounds."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing when users exist already.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when users exist already."
+        )
 
     def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
         if "production" in settings.SETTINGS_MODULE:
