@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.http import Http404
 from django.utils import timezone
@@ -26,6 +28,14 @@ from tests.factories import ForumFactory, ProviderOrganisationFactory, authority
 pytestmark = pytest.mark.django_db
 
 
+def _provider() -> Organisation:
+    return cast(Organisation, ProviderOrganisationFactory())
+
+
+def _forum() -> Organisation:
+    return cast(Organisation, ForumFactory())
+
+
 def _actor(user: User) -> Actor:
     actor = actor_for_user(user)
     assert actor is not None
@@ -48,7 +58,7 @@ def test_no_actor_sees_nothing() -> None:
 
 def test_another_organisations_object_is_404_exactly_like_a_missing_one() -> None:
     provider_user = person(Role.PROVIDER_USER)
-    other_provider = ProviderOrganisationFactory()
+    other_provider = _provider()
     actor = _actor(provider_user)
     with pytest.raises(Http404) as other:
         get_scoped_or_404(Organisation, actor, pk=other_provider.pk)
@@ -67,9 +77,9 @@ def test_a_malformed_lookup_is_404_not_a_crash(bad: object) -> None:
 
 def test_organisations_authorities_are_public_providers_and_forums_are_not() -> None:
     provider, other_provider, forum = (
-        ProviderOrganisationFactory(),
-        ProviderOrganisationFactory(),
-        ForumFactory(),
+        _provider(),
+        _provider(),
+        _forum(),
     )
     commissioner = _actor(person(Role.COMMISSIONER))
     provider_user = _actor(person(Role.PROVIDER_USER, organisation=provider))
@@ -116,7 +126,7 @@ def test_a_provider_or_forum_role_cannot_be_held_in_an_authority(role: str) -> N
 
 @pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.QA_OFFICER, Role.LEAD_EVALUATOR])
 def test_authority_roles_cannot_be_held_in_a_provider(role: str) -> None:
-    problems = membership_problems(organisation=ProviderOrganisationFactory(), role=role)
+    problems = membership_problems(organisation=_provider(), role=role)
     assert "must belong to a local authority" in problems["role"]
 
 
