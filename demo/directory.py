@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -344,7 +345,7 @@ def _setting(
             "email": f"admissions@{str(spec['name']).lower().replace(' ', '')[:20]}.example",
         },
     )
-    needs = list(PrimaryNeed.objects.filter(code__in=spec["needs"]))  # type: ignore[misc]
+    needs = list(PrimaryNeed.objects.filter(code__in=spec["needs"]))
     setting.primary_needs.set(needs)
     setting.specialisms.set({n.specialism_id for n in needs})
     return setting
@@ -355,9 +356,9 @@ def load_directory() -> None:
     gias_import_file(GIAS_SAMPLE)
     system = PurchasingSystem.objects.get(name="North West SEND Flexible Purchasing System")
     authorities = {o.name: o for o in Organisation.objects.filter(kind=OrganisationKind.AUTHORITY)}
-    specs = list(SETTINGS)
+    specs: list[dict[str, Any]] = list(SETTINGS)
     for (
-        provider,
+        provider_name,
         name,
         urn,
         postcode,
@@ -373,7 +374,7 @@ def load_directory() -> None:
     ) in OTHERS:
         specs.append(
             {
-                "provider": provider,
+                "provider": provider_name,
                 "name": name,
                 "urn": urn,
                 "postcode": postcode,
@@ -414,7 +415,7 @@ def load_directory() -> None:
                 state_changed_at=APPROVED_AT,
             )
         setting = _setting(provider, spec, authorities)
-        for code, price in dict(spec["lots"]).items():  # type: ignore[call-overload]
+        for code, price in dict(spec["lots"]).items():
             SettingLot.objects.get_or_create(
                 setting=setting,
                 lot=_lot(system, code),
@@ -424,11 +425,11 @@ def load_directory() -> None:
                     "price_effective_from": datetime.date(2025, 9, 1),
                 },
             )
-        for service_name, unit, rate in spec["services"]:  # type: ignore[attr-defined]
+        for service_name, unit, rate in spec["services"]:
             AdditionalService.objects.get_or_create(
                 setting=setting, name=service_name, defaults={"unit": unit, "rate": Decimal(rate)}
             )
-        for index, (framework, start, grades) in enumerate(spec["judgements"]):  # type: ignore[attr-defined]
+        for index, (framework, start, grades) in enumerate(spec["judgements"]):
             started = datetime.date.fromisoformat(start)
             judgement_record(
                 actor=None,

@@ -8,6 +8,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Onboarding: windows open and close on time (checked every minute), reminders hourly.
     "providers-open-due-windows": {"task": "providers.open_due_windows", "schedule": 60.0},
     "providers-close-due-windows": {"task": "providers.close_due_windows", "schedule": 60.0},
-    "providers-remind-windows-closing": {"task": "providers.remind_windows_closing", "schedule": 3600.0},
-    "providers-remind-clarifications-due": {"task": "providers.remind_clarifications_due", "schedule": 3600.0},
+    "providers-remind-windows-closing": {
+        "task": "providers.remind_windows_closing",
+        "schedule": 3600.0,
+    },
+    "providers-remind-clarifications-due": {
+        "task": "providers.remind_clarifications_due",
+        "schedule": 3600.0,
+    },
 }

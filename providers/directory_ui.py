@@ -92,5 +92,5 @@ def forum_directory_panel(actor: Actor) -> Panel:
 @register_scope(PostcodeDistrict)
 @register_scope(AuthorityLocation)
 @register_scope(GiasEstablishment)
-def _reference(qs: QuerySet, actor: Actor) -> QuerySet:  # type: ignore[type-arg]
+def _reference(qs: QuerySet, actor: Actor) -> QuerySet:
     return qs

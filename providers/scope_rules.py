@@ -52,7 +52,7 @@ def _settings_filter(prefix: str, actor: Actor) -> dict[str, object] | None:
     return {f"{prefix}pk__in": []}
 
 
-def _apply(qs: QuerySet, prefix: str, actor: Actor) -> QuerySet:  # type: ignore[type-arg]
+def _apply(qs: QuerySet, prefix: str, actor: Actor) -> QuerySet:
     lookup = _settings_filter(prefix, actor)
     return qs if lookup is None else qs.filter(**lookup)
 

@@ -123,7 +123,7 @@ def judgement_out(j: Any, *, public: bool = False) -> dict[str, Any]:
     return data
 
 
-class SettingInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class SettingInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     postcode = serializers.CharField(max_length=10)
     age_from = serializers.IntegerField()
@@ -154,12 +154,12 @@ class SettingInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class PriceInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PriceInputSerializer(serializers.Serializer):
     lot = serializers.CharField(help_text="The lot's code, e.g. A1.")
     weekly_price = serializers.CharField(help_text="Pounds and pence, e.g. 3250.00.")
 
 
-class JudgementInputSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class JudgementInputSerializer(serializers.Serializer):
     framework = serializers.CharField()
     remit = serializers.CharField(required=False, allow_blank=True, default="")
     inspection_number = serializers.CharField(

@@ -193,7 +193,7 @@ def judgement_record(
 
 
 def _jsonable(values: Mapping[str, object]) -> dict[str, object]:
-    probe = InspectionJudgement(**values)  # type: ignore[arg-type]
+    probe = InspectionJudgement(**values)
     return snapshot(probe, list(values))
 
 

@@ -120,9 +120,9 @@ def forum_figures(request: HttpRequest) -> HttpResponse:
     bands = dict(on_fps.order_by().values_list("current_band").annotate(n=Count("pk")))
     context = {
         "total": suppress(total),
-        "per_lot": [Figure(f"{lot.code} {lot.name}", suppress(lot.n)) for lot in per_lot],  # type: ignore[attr-defined]
-        "per_specialism": [Figure(s.name, suppress(s.n)) for s in per_specialism],  # type: ignore[attr-defined]
-        "per_area": [Figure(a.name, suppress(a.n)) for a in per_area],  # type: ignore[attr-defined]
+        "per_lot": [Figure(f"{lot.code} {lot.name}", suppress(lot.n)) for lot in per_lot],
+        "per_specialism": [Figure(s.name, suppress(s.n)) for s in per_specialism],
+        "per_area": [Figure(a.name, suppress(a.n)) for a in per_area],
         "per_band": [
             Figure(str(label), suppress(bands.get(value, 0))) for value, label in Band.choices
         ],
