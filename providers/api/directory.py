@@ -42,7 +42,8 @@ from providers.models import (
     SettingLot,
     Specialism,
 )
-from providers.selectors.search.query import Facets
+from providers.selectors.search.criteria import SettingSearchForm
+from providers.selectors.search.facets import Facets
 from providers.selectors.search.run import run_search, unknown_parameters
 from providers.services.inspections import JudgementData, judgement_record
 from providers.services.settings import (
@@ -78,15 +79,16 @@ SEARCH_PARAMETERS = [
 ]
 
 
-def _facets_out(facets: Facets | None, public: bool) -> dict[str, Any] | None:
+def _facets_out(
+    facets: Facets | None, form: SettingSearchForm, public: bool
+) -> dict[str, Any] | None:
     if facets is None:
         return None
-    lots = dict(Lot.objects.filter(pk__in=facets.lots).values_list("pk", "code"))
-    specialisms = dict(Specialism.objects.values_list("pk", "code"))
-    needs = dict(PrimaryNeed.objects.values_list("pk", "code"))
-    authorities = dict(
-        Organisation.objects.filter(pk__in=facets.host_authorities).values_list("pk", "ons_code")
-    )
+    # The form has already read the lots, areas of need, needs and authorities: no more queries.
+    lots = {lot.pk: code for code, lot in form.lots.items()}
+    specialisms = {s.pk: code for code, s in form.specialisms.items()}
+    needs = {n.pk: code for code, n in form.needs.items()}
+    authorities = {a.pk: code for code, a in form.authorities.items()}
     return {
         "total": facets.total,
         "lot": {lots[k]: v for k, v in facets.lots.items() if k in lots},
@@ -151,7 +153,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
                 if page.previous_cursor
                 else None,
                 "results": [shape(s) for s in page.rows],
-                "facets": _facets_out(outcome.facets, public),
+                "facets": _facets_out(outcome.facets, outcome.form, public),
             }
         )
 

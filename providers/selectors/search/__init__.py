@@ -7,8 +7,9 @@
 """
 
 from providers.selectors.search.criteria import SearchCriteria, SettingSearchForm
+from providers.selectors.search.facets import Facets, search_facets
 from providers.selectors.search.keyset import KeysetPage, keyset_page
-from providers.selectors.search.query import Facets, search_facets, search_settings
+from providers.selectors.search.query import search_settings
 
 __all__ = [
     "Facets",

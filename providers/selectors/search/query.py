@@ -3,18 +3,17 @@
 Distance is computed in SQL with the haversine formula (Django's math functions exist on SQLite
 and PostgreSQL alike), behind a bounding-box prefilter on the indexed latitude/longitude, so a
 radius search reads only the settings near the point. The query count of a search does not depend
-on how many settings match: one query for the page, one for specialisms, five for the facets.
+on how many settings match: one query for the page, one for specialisms, one for the facets
+(`facets`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     FloatField,
@@ -154,68 +153,3 @@ def ordering_keys(criteria: SearchCriteria, results: QuerySet[Setting]) -> list[
         "band": ["band_rank", *by_distance, "name", "pk"],
         "name": ["name", "pk"],
     }[criteria.ordering]
-
-
-@dataclass
-class Facets:
-    """How many of the current results have each filter value."""
-
-    total: int = 0
-    lots: dict[int, int] = field(default_factory=dict)
-    specialisms: dict[int, int] = field(default_factory=dict)
-    needs: dict[int, int] = field(default_factory=dict)
-    host_authorities: dict[int, int] = field(default_factory=dict)
-    bands: dict[str, int] = field(default_factory=dict)
-    genders: dict[str, int] = field(default_factory=dict)
-    with_vacancies: int = 0
-    residential: int = 0
-    day: int = 0
-
-
-def search_facets(results: QuerySet[Setting], *, approved_only: bool = True) -> Facets:
-    """Counts per filter value over the results, in four queries however many settings match.
-
-    The filtered query runs once, for the few columns the counts need; the link tables are then
-    counted by plain index lookups on those ids, rather than re-running the filters per facet.
-    """
-    rows = list(
-        results.order_by().values_list(
-            "pk",
-            "current_band",
-            "gender",
-            "vacancies",
-            "offers_residential",
-            "offers_day",
-            "host_authority_id",
-        )
-    )
-    ids = [row[0] for row in rows]
-    facets = Facets(total=len(rows))
-    facets.bands = {b: 0 for b in Band.values}
-    genders = {"mixed": 0, "boys": 0, "girls": 0}
-    for _, band, gender, vacancies, residential, day, host in rows:
-        facets.bands[band] = facets.bands.get(band, 0) + 1
-        genders[gender] = genders.get(gender, 0) + 1
-        facets.with_vacancies += vacancies > 0
-        facets.residential += residential
-        facets.day += day
-        if host is not None:
-            facets.host_authorities[host] = facets.host_authorities.get(host, 0) + 1
-    facets.genders = {
-        "boys": genders["mixed"] + genders["boys"],
-        "girls": genders["mixed"] + genders["girls"],
-        "mixed": genders["mixed"],
-    }
-    if not ids:
-        return facets
-    offers = dangerously_unscoped(SettingLot).filter(setting_id__in=ids)
-    if approved_only:
-        offers = offers.filter(approved_at__isnull=False)
-    facets.lots = dict(offers.order_by().values_list("lot_id").annotate(n=Count("pk")))
-    through_s = Setting.specialisms.through.objects.filter(setting_id__in=ids)
-    facets.specialisms = dict(
-        through_s.order_by().values_list("specialism_id").annotate(n=Count("pk"))
-    )
-    through_n = Setting.primary_needs.through.objects.filter(setting_id__in=ids)
-    facets.needs = dict(through_n.order_by().values_list("primaryneed_id").annotate(n=Count("pk")))
-    return facets

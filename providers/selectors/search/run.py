@@ -12,8 +12,9 @@ from fps_portal.actors import Actor
 from fps_portal.errors import InvalidInput
 from providers.models import Setting
 from providers.selectors.search.criteria import SearchCriteria, SettingSearchForm
+from providers.selectors.search.facets import Facets, search_facets
 from providers.selectors.search.keyset import KeysetPage, keyset_page
-from providers.selectors.search.query import Facets, ordering_keys, search_facets, search_settings
+from providers.selectors.search.query import ordering_keys, search_settings
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
