@@ -35,7 +35,10 @@ browser:
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi; }
 
 run: install
-	mkdir -p "$${FPS_VAR_DIR:-var}"
+	# The demo's SQLite file and filesystem broker live here; the broker needs its folders before
+	# the demo data queues its first e-mail.
+	mkdir -p "$${FPS_VAR_DIR:-var}"/broker/queue "$${FPS_VAR_DIR:-var}"/broker/processed \
+	  "$${FPS_VAR_DIR:-var}"/broker/control "$${FPS_VAR_DIR:-var}"/private
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo_data --if-empty
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py collectstatic --no-input -v 0

@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -56,8 +57,13 @@ urlpatterns = [
     path("api/v1/", include("providers.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from this URL rather than inline (strict CSP).
+    # Swagger UI sets style attributes from its own script; only this page allows inline styles.
     path(
-        "api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
+        "api/v1/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
     ),
     path("back-office/", admin.site.urls),
     path("", include("providers.urls")),

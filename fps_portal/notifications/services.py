@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from fps_portal.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from fps_portal.accounts.models import User
@@ -30,7 +33,6 @@ def notify(
     Safe to call twice for the same event: the second call creates nothing and sends nothing.
     E-mails are queued only once the surrounding transaction commits.
     """
-    from fps_portal.notifications.tasks import send_notification_email
 
     created: list[Notification] = []
     for user in {u.pk: u for u in recipients if u.is_active}.values():
@@ -50,9 +52,24 @@ def notify(
             if send_email:
                 notification_id = notification.pk
                 transaction.on_commit(
-                    lambda nid=notification_id: send_notification_email.delay(nid)  # type: ignore[misc]
+                    lambda nid=notification_id: _queue_email(nid)  # type: ignore[misc]
                 )
     return created
+
+
+def _queue_email(notification_id: int) -> None:
+    """Hand the e-mail to a worker. The notification row is the outbox: if the broker cannot take
+    the task now, the change that caused it still stands and the resend sweep sends it later."""
+    from fps_portal.notifications.tasks import send_notification_email
+
+    try:
+        send_notification_email.delay(notification_id)
+    except Exception:
+        logger.warning(
+            "Could not queue e-mail for notification %s; the sweep will retry.",
+            notification_id,
+            exc_info=True,
+        )
 
 
 def notification_deliver_email(*, notification_id: int) -> bool:

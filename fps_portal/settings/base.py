@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     "fps_portal.accounts",
     "fps_portal.audit",
@@ -191,6 +192,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from the installed sidecar package, never a CDN: the CSP allows
+    # only 'self', and the service must not depend on a third party being up.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Choice sets that several serializers share get one stable name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "fps_portal.accounts.models.OrganisationKind",

@@ -1,3 +1,4 @@
+import os
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
-        if "production" in settings.SETTINGS_MODULE:
+        if "production" in (
+            settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+        ):
             raise CommandError("Demo data is never loaded with production settings.")
         if if_empty and User.objects.exists():
             self.stdout.write("Demo data already loaded; leaving the database as it is.")
