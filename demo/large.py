@@ -27,6 +27,7 @@ from providers.models import (
 )
 from providers.ratings import Framework, Remit, derive_band, worst_band
 from providers.services.inspections import band_summary
+from providers.services.search_fields import settings_refresh_search_fields
 
 PREFIX = (
     "Regional Provider"  # every provider of the large set is named "Regional Provider NNNN ..."
@@ -294,6 +295,8 @@ def build_large_demo(
     Setting.objects.bulk_update(
         created, ["current_band", "current_band_summary", "current_band_as_at"], batch_size=1000
     )
+    # bulk_create sends no signals: derive "on the FPS" and the cheapest lot in one pass.
+    settings_refresh_search_fields([s.pk for s in created])
     if connection.vendor == "postgresql":
         # Fresh planner statistics: without them PostgreSQL guesses one row per table and plans
         # the search's joins badly until autovacuum gets round to it.

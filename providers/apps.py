@@ -12,3 +12,4 @@ class ProvidersConfig(AppConfig):
             onboarding_web,
             scope_rules,
         )
+        from providers.services import search_fields  # noqa: F401  (signal receivers)

@@ -98,6 +98,22 @@ class Setting(models.Model):
     )
     current_band_summary = models.CharField(max_length=200, blank=True)
     current_band_as_at = models.DateField(null=True, blank=True)
+    # What every search reads, kept by providers.services.search_fields whenever an offer, a
+    # membership or the setting itself is saved (in the same transaction): "on the FPS" (the
+    # provider's membership is active and the setting has an approved lot), and its cheapest
+    # approved weekly price with that lot. Searching then needs no per-row subqueries.
+    listed = models.BooleanField("on the FPS", default=False, editable=False)
+    cheapest_price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, editable=False
+    )
+    cheapest_lot = models.ForeignKey(
+        "providers.Lot",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -119,6 +135,10 @@ class Setting(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="setting_lat_lon_idx"),
             models.Index(fields=["age_from", "age_to"], name="setting_age_range_idx"),
+            # The default order of the results (name, then id) over the settings on the FPS.
+            models.Index(
+                fields=["name", "id"], condition=Q(listed=True), name="setting_listed_name_idx"
+            ),
         ]
 
     def __str__(self) -> str:

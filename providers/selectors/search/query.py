@@ -14,13 +14,12 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
-    Exists,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
-    OuterRef,
+    Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -28,7 +27,7 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 
 from fps_portal.actors import Actor
 from fps_portal.scoping import dangerously_unscoped, scoped
-from providers.models import FpsMembership, MembershipState, Setting, SettingLot
+from providers.models import Setting
 from providers.postcodes import EARTH_RADIUS_MILES, bounding_box
 from providers.ratings import Band
 from providers.selectors.search.criteria import SearchCriteria
@@ -39,10 +38,11 @@ NO_DISTANCE = 1e9
 
 
 def on_the_fps(qs: QuerySet[Setting]) -> QuerySet[Setting]:
-    """Settings of providers with an active membership, with at least one approved lot."""
-    active = FpsMembership.objects.filter(state=MembershipState.ACTIVE).values("provider_id")
-    approved = SettingLot.objects.filter(setting=OuterRef("pk"), approved_at__isnull=False)
-    return qs.filter(provider_id__in=active).filter(Exists(approved))
+    """Settings of providers with an active membership, with at least one approved lot.
+
+    `Setting.listed` holds exactly that, kept by providers.services.search_fields.
+    """
+    return qs.filter(listed=True)
 
 
 def base_queryset(actor: Actor | None, *, public: bool = False) -> QuerySet[Setting]:
@@ -100,22 +100,23 @@ def search_settings(
     elif c.residential is False:
         qs = qs.filter(offers_day=True)
 
-    offers = SettingLot.objects.filter(setting=OuterRef("pk"), approved_at__isnull=False)
     if c.lot is not None:
-        # A provider sees its own offers awaiting approval too.
-        offers = SettingLot.objects.filter(setting=OuterRef("pk"), lot=c.lot)
+        # The setting's offer on the chosen lot, joined (one row at most: one offer per setting
+        # and lot). A provider sees its own offers awaiting approval too.
+        chosen = Q(lot_offers__lot=c.lot)
         if not (actor is not None and actor.is_provider and not public):
-            offers = offers.filter(approved_at__isnull=False)
-        qs = qs.filter(Exists(offers))
-    cheapest = offers.order_by("weekly_price", "lot__display_order")
-    if with_price and not public:
-        qs = qs.annotate(
-            lot_price=Subquery(cheapest.values("weekly_price")[:1]),
-            lot_code=Value(c.lot.code) if c.lot else Subquery(cheapest.values("lot__code")[:1]),
+            chosen &= Q(lot_offers__approved_at__isnull=False)
+        qs = qs.annotate(chosen_offer=FilteredRelation("lot_offers", condition=chosen)).filter(
+            chosen_offer__isnull=False
         )
+    if with_price and not public:
+        if c.lot is not None:
+            qs = qs.annotate(lot_price=F("chosen_offer__weekly_price"), lot_code=Value(c.lot.code))
+        else:
+            # The cheapest approved lot, stored on the setting (providers.services.search_fields).
+            qs = qs.annotate(lot_price=F("cheapest_price"), lot_code=F("cheapest_lot__code"))
         if actor is not None and actor.is_provider and not public:
-            # Only a provider's own list can hold settings without a price; elsewhere every
-            # result has one, and sorting on the bare subquery keeps it evaluated once per row.
+            # Only a provider's own list can hold settings without a price.
             qs = qs.annotate(price_sort=Coalesce(F("lot_price"), Value(NO_PRICE)))
         if c.max_weekly_price is not None:
             qs = qs.filter(lot_price__lte=c.max_weekly_price)
