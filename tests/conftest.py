@@ -25,3 +25,17 @@ def signed_in(client: Client, db: None) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests start from migrated reference data even after another one flushed it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        from tests.reference_data import restore_reference_data
+
+        request.getfixturevalue("transactional_db")
+        restore_reference_data()

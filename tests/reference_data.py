@@ -1,0 +1,27 @@
+"""Reference data that data migrations load (authorities, areas of need, postcode districts).
+
+A transactional test empties every table when it ends, taking this data with it; the next test
+gets it back from the migrations' own loaders, so there is one definition of it.
+(serialized_rollback would restore it too, but re-reads every table for every test.)
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps
+
+from fps_portal.accounts.models import Organisation, OrganisationKind
+
+LOADERS = (
+    "fps_portal.accounts.migrations.0002_north_west_authorities",
+    "providers.migrations.0002_specialisms_and_primary_needs",
+    "providers.migrations.0004_postcode_districts_and_authority_locations",
+)
+
+
+def restore_reference_data() -> None:
+    if Organisation.objects.filter(kind=OrganisationKind.AUTHORITY).exists():
+        return
+    for module in LOADERS:
+        importlib.import_module(module).load(apps, None)
