@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from providers.models import Gender, Setting
+from providers.selectors.search.query import prefetched_specialisms
 from providers.services.inspections import grade_rows
 
 
@@ -20,7 +21,7 @@ def _band(setting: Setting) -> dict[str, Any]:
 
 
 def _specialisms(setting: Setting) -> list[dict[str, str]]:
-    return [{"code": s.code, "name": s.name} for s in setting.specialisms.all()]
+    return [{"code": s.code, "name": s.name} for s in prefetched_specialisms(setting)]
 
 
 def public_setting(setting: Setting) -> dict[str, Any]:

@@ -1,0 +1,149 @@
+"""The search page's heaviest markup, built in one pass in Python.
+
+- `{% search_select form.field %}`: a filter's drop-down, exactly the markup `{% govuk_field %}`
+  gives a select (form group, label, hint, error message, aria-describedby, error classes), but
+  the options are joined here instead of going through Django's widget templates one at a time;
+- `{% search_rows page.rows criteria %}`: the results table's rows.
+
+The page shows several hundred options with their counts and fifty rows of a dozen facts on every
+request; through the template engine they were most of its time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from fps_portal.templatetags.govuk import govuk_tag_class
+from providers.models import Gender, Setting
+from providers.ratings import Band
+from providers.selectors.search.query import prefetched_specialisms
+
+register = template.Library()
+
+
+@register.simple_tag
+def search_select(field: BoundField) -> SafeString:
+    base_id = str(field.auto_id or field.html_name)
+    hint = field.help_text
+    hint_id = f"{base_id}-hint" if hint else ""
+    errors = [str(e) for e in field.errors]
+    error_id = f"{base_id}-error" if errors else ""
+    described_by = " ".join(i for i in (hint_id, error_id) if i)
+    value = field.value()
+    current = "" if value is None else str(value)
+    options = []
+    found = False
+    for option_value, option_label in field.field.choices:  # type: ignore[attr-defined]
+        option_value = str(option_value)
+        selected = not found and option_value == current
+        found = found or selected
+        options.append(  # html.escape: django.utils.html.escape without its lazy-string check
+            f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+            f"{escape(str(option_label))}</option>"
+        )
+    optional = "" if field.field.required else " (optional)"
+    parts = [
+        format_html(
+            '<div class="govuk-form-group{}">',
+            " govuk-form-group--error" if errors else "",
+        ),
+        format_html(
+            '<label class="govuk-label" for="{}">{}{}</label>', base_id, field.label, optional
+        ),
+    ]
+    if hint:
+        parts.append(format_html('<div id="{}" class="govuk-hint">{}</div>', hint_id, hint))
+    if errors:
+        parts.append(
+            format_html(
+                '<p id="{}" class="govuk-error-message">'
+                '<span class="govuk-visually-hidden">Error:</span> {}</p>',
+                error_id,
+                mark_safe("<br>".join(conditional_escape(e) for e in errors)),
+            )
+        )
+    parts.append(
+        format_html(
+            '<select name="{}" class="govuk-select{}"{}{} id="{}">',
+            field.html_name,
+            " govuk-select--error" if errors else "",
+            format_html(' aria-describedby="{}"', described_by) if described_by else "",
+            mark_safe(' aria-invalid="true"') if errors else "",
+            base_id,
+        )
+    )
+    parts.append(mark_safe("".join(options)))
+    parts.append(mark_safe("</select></div>"))
+    return mark_safe("".join(parts))
+
+
+NUMERIC = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+BAND_LABELS = dict(Band.choices)
+GENDER_LABELS = dict(Gender.choices)
+
+
+def _one_place(value: float) -> str:
+    """As `floatformat:1` shows a float (round half up on its shortest repr)."""
+    return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _row(s: Setting, with_distance: bool, detail_url: str) -> str:
+    # Plain f-strings with html.escape (what django.utils.html.escape does) on every value that
+    # comes from the database; format_html's lazy-string checks cost more than the row itself.
+    host = s.host_authority
+    where = f"{s.provider.name}; {s.town or s.postcode_district}"
+    if host is not None:
+        where += f" ({host.name})"
+    cells = [
+        f'<td class="govuk-table__cell"><a class="govuk-link" href="{detail_url}{s.pk}/">'
+        f'{escape(s.name)}</a><br><span class="govuk-body-s">{escape(where)}</span></td>'
+    ]
+    if with_distance:
+        distance = getattr(s, "distance", None)
+        shown = f"{_one_place(distance)} miles" if distance is not None else "unknown"
+        cells.append(f"{NUMERIC}{shown}</td>")
+    price = getattr(s, "lot_price", None)
+    if price is not None:
+        code = escape(str(getattr(s, "lot_code", None)))
+        cells.append(f'{NUMERIC}£{price:.2f}<br><span class="govuk-body-s">lot {code}</span></td>')
+    else:
+        cells.append(f"{NUMERIC}no price</td>")
+    as_at = s.current_band_as_at
+    band = s.current_band
+    cells.append(
+        f'<td class="govuk-table__cell"><strong class="govuk-tag {govuk_tag_class(band)}">'
+        f"{escape(str(BAND_LABELS.get(band, band)))}</strong><br>"
+        f'<span class="govuk-body-s">{escape(s.current_band_summary or "No judgement recorded")}'
+        f"{', ' + date_filter(as_at, 'j M Y') if as_at else ''}</span></td>"
+    )
+    offers = " and ".join(
+        kind for kind, on in (("day", s.offers_day), ("residential", s.offers_residential)) if on
+    )
+    gender = escape(str(GENDER_LABELS.get(s.gender, s.gender)).lower())
+    cells.append(
+        f'<td class="govuk-table__cell">{s.age_range}, {gender}<br>'
+        f'<span class="govuk-body-s">{offers}</span></td>'
+    )
+    areas = "; ".join(escape(sp.name) for sp in prefetched_specialisms(s)) or "None given"
+    cells.append(f'<td class="govuk-table__cell">{areas}</td>')
+    cells.append(f"{NUMERIC}{s.vacancies} of {s.capacity}</td>")
+    return f'<tr class="govuk-table__row">{"".join(cells)}</tr>'
+
+
+@register.simple_tag
+def search_rows(rows: Iterable[Setting], criteria: Any) -> SafeString:
+    """The results table's rows; the distance column only when the search has a location."""
+    with_distance = bool(criteria is not None and criteria.location)
+    # The detail URL's prefix, reversed once: "/settings/<pk>/".
+    detail_url = reverse("providers:setting-detail", args=[0])[: -len("0/")]
+    return mark_safe("".join(_row(s, with_distance, detail_url) for s in rows))
