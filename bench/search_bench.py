@@ -10,6 +10,7 @@ result and at 50; a deep page no slower than 1.5 times the first.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import statistics
@@ -79,6 +80,9 @@ urlpatterns: list[object] = []
 def measure(get: Callable[[], object]) -> tuple[float, float]:
     for _ in range(WARMUP):
         get()
+    # Start each case from a clean heap, so one case's garbage is not collected in the next
+    # case's timings; collections caused by the case itself still count.
+    gc.collect()
     times = []
     for _ in range(ITERATIONS):
         started = time.perf_counter()
