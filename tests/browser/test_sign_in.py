@@ -64,7 +64,7 @@ def test_keyboard_only_sign_in_reaches_the_dashboard(
     _sign_in_by_keyboard(page, live_server.url, COMMISSIONER.email, DEMO_PASSWORD)
     page.wait_for_url(_dashboard(live_server.url))
     assert page.locator("h1").inner_text() == "Your work"
-    assert "commissioner / placements officer" in page.locator("main").inner_text()
+    assert "Commissioner / placements officer" in page.locator("main").inner_text()
     assert page.console_errors == []
 
 
@@ -99,7 +99,7 @@ def test_each_demo_user_lands_on_their_dashboard_and_can_sign_out(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(_dashboard(live_server.url))
     main = page.locator("main").inner_text()
-    assert Role(account.role).label.lower() in main
+    assert Role(account.role).label in main
     assert account.organisation in page.locator(".govuk-caption-l").inner_text()
     assert page.get_by_role("heading", name="Messages").is_visible()
     header = page.locator("header").inner_text()
