@@ -57,7 +57,7 @@ def ensure_database() -> None:
     admin.close()
 
 
-def bare(request):  # type: ignore[no-untyped-def]
+def bare(request):
     """The floor: one trivial query through the same middleware."""
     from django.db import connection
     from django.http import HttpResponse

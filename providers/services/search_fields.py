@@ -45,12 +45,14 @@ def settings_refresh_search_fields(setting_ids: Iterable[int] | None = None) -> 
     )
     cheapest: dict[int, tuple[Decimal, int]] = {}
     # The same order the search used to pick a setting's cheapest lot: price, then lot order.
-    for setting_id, price, lot_id in offers.order_by(
+    for setting_id, offer_price, offer_lot_id in offers.order_by(
         "setting_id", "weekly_price", "lot__display_order", "lot__code"
     ).values_list("setting_id", "weekly_price", "lot_id"):
-        cheapest.setdefault(setting_id, (price, lot_id))
+        cheapest.setdefault(setting_id, (offer_price, offer_lot_id))
     changed = []
     for pk, provider_id, listed, price, lot_id in rows:
+        new_price: Decimal | None
+        new_lot: int | None
         new_price, new_lot = cheapest.get(pk, (None, None))
         new_listed = provider_id in active and pk in cheapest
         if (listed, price, lot_id) != (new_listed, new_price, new_lot):

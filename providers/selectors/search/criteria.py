@@ -119,24 +119,26 @@ class SettingSearchForm(forms.Form):
             )
         }
         any_choice = [("", "Any")]
-        self.fields["lot"].choices = any_choice + [
+        self._choice_field("lot").choices = any_choice + [
             (c, f"{c} – {lot.name}") for c, lot in self.lots.items()
         ]
-        self.fields["specialism"].choices = any_choice + [
+        self._choice_field("specialism").choices = any_choice + [
             (c, s.name) for c, s in self.specialisms.items()
         ]
-        self.fields["need"].choices = any_choice + [
+        self._choice_field("need").choices = any_choice + [
             (c, f"{c} – {n.name}") for c, n in self.needs.items()
         ]
         authority_choices = [
             (c, a.name) for c, a in sorted(self.authorities.items(), key=lambda i: i[1].name)
         ]
-        self.fields["authority"].choices = [("", "None"), *authority_choices]
-        self.fields["host_authority"].choices = [("", "Anywhere"), *authority_choices]
-        self.fields["band"].choices = [("", "Any"), *Band.choices]
+        self._choice_field("authority").choices = [("", "None"), *authority_choices]
+        self._choice_field("host_authority").choices = [("", "Anywhere"), *authority_choices]
+        self._choice_field("band").choices = [("", "Any"), *Band.choices]
         if not with_price:
             del self.fields["max_weekly_price"]
-            self.fields["ordering"].choices = [c for c in ORDERING_CHOICES if "price" not in c[0]]
+            self._choice_field("ordering").choices = [
+                c for c in ORDERING_CHOICES if "price" not in c[0]
+            ]
 
     def clean_max_weekly_price(self) -> Decimal | None:
         raw = self.cleaned_data.get("max_weekly_price") or ""
@@ -147,8 +149,14 @@ class SettingSearchForm(forms.Form):
         except InvalidInput as exc:
             raise forms.ValidationError(exc.message) from exc
 
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+        return field
+
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         postcode = (data.get("postcode") or "").strip()
         authority_code = data.get("authority") or ""
         if postcode and authority_code:

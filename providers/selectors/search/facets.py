@@ -83,7 +83,7 @@ def search_facets(results: QuerySet[Setting], *, approved_only: bool = True) -> 
     """
     sql, params = _facet_sql(results, approved_only=approved_only)
     with connections[results.db].cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, list(params))  # type: ignore[arg-type]
         rows = cursor.fetchall()
     facets = Facets()
     facets.bands = {b: 0 for b in Band.values}
