@@ -193,6 +193,22 @@ def _draft_guard(request: HttpRequest, application: Application) -> HttpResponse
     return None
 
 
+def _step_page(
+    request: HttpRequest, application: Application, form: object, *, title: str, **extra: object
+) -> HttpResponse:
+    """One page of the application task list: the shared form template, captioned with the
+    application and leading back to its task list; 400 when the form has errors."""
+    context = {
+        "form": form,
+        "title": title,
+        "caption": str(application),
+        "submit_label": "Save and continue",
+        **extra,
+        "back_url": reverse("providers:application-detail", args=[application.pk]),
+    }
+    return render(request, FORM, context, status=_status(form))
+
+
 @provider_only
 @require_http_methods(["GET", "POST"])
 def application_scope(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
@@ -222,22 +238,14 @@ def application_scope(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             apply_domain_error(form, error)
         else:
             return redirect("providers:application-detail", pk=application.pk)
-    return render(
+    return _step_page(
         request,
-        FORM,
-        {
-            "form": form,
-            "title": "Lots and settings",
-            "caption": str(application),
-            "intro": ""
-            if settings_qs.exists()
-            else "You have no settings yet. Add your settings first.",
-            "intro_link": "/settings/mine/",
-            "intro_link_text": "Your settings",
-            "submit_label": "Save and continue",
-            "back_url": reverse("providers:application-detail", args=[pk]),
-        },
-        status=_status(form),
+        application,
+        form,
+        title="Lots and settings",
+        intro="" if settings_qs.exists() else "You have no settings yet. Add your settings first.",
+        intro_link="/settings/mine/",
+        intro_link_text="Your settings",
     )
 
 
@@ -264,21 +272,15 @@ def application_evidence(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             apply_domain_error(form, error)
         else:
             return redirect("providers:application-detail", pk=application.pk)
-    return render(
+    return _step_page(
         request,
-        FORM,
-        {
-            "form": form,
-            "title": "Evidence",
-            "caption": str(application),
-            "intro": "Your evidence that is still valid is ticked already. Upload anything new "
-            "to your evidence library.",
-            "intro_link": reverse("providers:evidence-upload"),
-            "intro_link_text": "Add evidence to your library",
-            "submit_label": "Save and continue",
-            "back_url": reverse("providers:application-detail", args=[pk]),
-        },
-        status=_status(form),
+        application,
+        form,
+        title="Evidence",
+        intro="Your evidence that is still valid is ticked already. Upload anything new "
+        "to your evidence library.",
+        intro_link=reverse("providers:evidence-upload"),
+        intro_link_text="Add evidence to your library",
     )
 
 
@@ -300,20 +302,14 @@ def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
             apply_domain_error(form, error)
         else:
             return redirect("providers:application-detail", pk=application.pk)
-    return render(
+    return _step_page(
         request,
-        FORM,
-        {
-            "form": form,
-            "title": "Weekly prices",
-            "caption": str(application),
-            "intro": "The indicative weekly price of the core offer, in pounds and pence. Leave "
-            "a box empty where "
-            "the setting does not offer that lot.",
-            "submit_label": "Save and continue",
-            "back_url": reverse("providers:application-detail", args=[pk]),
-        },
-        status=_status(form),
+        application,
+        form,
+        title="Weekly prices",
+        intro="The indicative weekly price of the core offer, in pounds and pence. Leave "
+        "a box empty where "
+        "the setting does not offer that lot.",
     )
 
 
@@ -371,17 +367,11 @@ def application_declarations(request: HttpRequest, actor: Actor, pk: int) -> Htt
             apply_domain_error(form, error)
         else:
             return redirect("providers:application-detail", pk=application.pk)
-    return render(
+    return _step_page(
         request,
-        FORM,
-        {
-            "form": form,
-            "title": "Declarations",
-            "caption": str(application),
-            "submit_label": "Save and continue",
-            "back_url": reverse("providers:application-detail", args=[pk]),
-        },
-        status=_status(form),
+        application,
+        form,
+        title="Declarations",
     )
 
 
@@ -500,20 +490,15 @@ def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
         else:
             messages.success(request, "The FPS agreement is signed. You are now an active member.")
             return redirect("providers:membership-status")
-    return render(
+    return _step_page(
         request,
-        FORM,
-        {
-            "form": form,
-            "title": "Sign the FPS agreement",
-            "caption": str(application),
-            "intro": "By signing, your organisation agrees to the overarching agreement of "
-            f"{application.purchasing_system}. "
-            "Your name, role and the time are recorded.",
-            "submit_label": "Sign the agreement",
-            "back_url": reverse("providers:application-detail", args=[pk]),
-        },
-        status=_status(form),
+        application,
+        form,
+        title="Sign the FPS agreement",
+        intro="By signing, your organisation agrees to the overarching agreement of "
+        f"{application.purchasing_system}. "
+        "Your name, role and the time are recorded.",
+        submit_label="Sign the agreement",
     )
 
 
