@@ -31,6 +31,7 @@ All text is escaped by the templates under ``templates/govuk/fields/``.
 from __future__ import annotations
 
 import copy
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict
 
 from django import forms, template
@@ -358,3 +359,14 @@ def govuk_tag_class(band: object) -> str:
     """Map an inspection band (pass/concern/fail/unknown) to a govuk-tag colour class."""
     key = str(band).strip().lower() if band not in (None, "") else "unknown"
     return BAND_TAG_CLASSES.get(key, BAND_TAG_CLASSES["unknown"])
+
+
+@register.filter
+def money(amount: object) -> str:
+    """Pounds and pence as GOV.UK writes money: "£2,850.00". Blank for no amount."""
+    if amount in (None, ""):
+        return ""
+    try:
+        return f"£{Decimal(str(amount)):,.2f}"
+    except InvalidOperation:
+        return str(amount)

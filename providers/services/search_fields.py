@@ -6,6 +6,12 @@ a membership is saved or deleted, and whenever a setting is saved (so a stale Se
 saved later cannot write old values back); the receivers run inside the writer's transaction,
 so the search never sees a half-applied change. Bulk writes (the large demo data set) call
 `settings_refresh_search_fields` themselves.
+
+Two writers changing offers of the same setting at once (say two lots approved in two requests)
+would each see only their own uncommitted offer, and the later commit would write a cheapest price
+that ignores the other. So the recompute first locks the settings' rows, in primary-key order (no
+deadlock between a membership change and an offer change): the second writer waits for the first
+to commit, and under READ COMMITTED its next statements read the committed offers.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -23,9 +30,15 @@ from providers.models import FpsMembership, MembershipState, Setting, SettingLot
 def settings_refresh_search_fields(setting_ids: Iterable[int] | None = None) -> int:
     """Recomputes the search fields of these settings (every setting when None).
 
-    Returns how many settings changed. Three queries, whatever the number of settings.
+    Returns how many settings changed. Three queries, whatever the number of settings, plus the
+    savepoint when called inside a transaction.
     """
-    settings = Setting.objects.order_by()
+    with transaction.atomic():
+        return _refresh(setting_ids)
+
+
+def _refresh(setting_ids: Iterable[int] | None) -> int:
+    settings = Setting.objects.order_by("pk").select_for_update()
     offers = SettingLot.objects.filter(approved_at__isnull=False)
     if setting_ids is not None:
         ids = set(setting_ids)

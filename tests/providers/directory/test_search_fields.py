@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 
-from providers.models import MembershipState, Setting
+from providers.models import MembershipState, Setting, SettingLot
 from providers.services.search_fields import settings_refresh_search_fields
 from tests.factories import ProviderOrganisationFactory
 from tests.providers.factories import (
@@ -93,3 +96,48 @@ def test_bulk_refresh_repairs_rows_written_without_signals(fps) -> None:  # type
     assert settings_refresh_search_fields() == 1
     assert _fields(setting) == (True, Decimal("650.00"), "D1")
     assert settings_refresh_search_fields() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_offers_approved_at_once_leave_the_true_cheapest(fps) -> None:  # type: ignore[no-untyped-def]
+    """Each writer sees only its own uncommitted offer; the row lock makes the second wait and
+    read the first's committed offer, so the cheaper lot wins whichever commits last."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs row locks (PostgreSQL); SQLite serialises writes differently")
+    _, day, res, provider, _ = fps
+    setting = SettingFactory(provider=provider)
+    cheap = SettingLotFactory(
+        setting=setting, lot=day, weekly_price=Decimal("500.00"), approved_at=None
+    )
+    dear = SettingLotFactory(
+        setting=setting, lot=res, weekly_price=Decimal("900.00"), approved_at=None
+    )
+    first_saved = threading.Event()
+    errors: list[BaseException] = []
+
+    def approve(offer_pk: int, *, hold: bool) -> None:
+        try:
+            if not hold:
+                first_saved.wait(5)
+            with transaction.atomic():
+                offer = SettingLot.objects.get(pk=offer_pk)
+                offer.approved_at = APPROVED
+                offer.save()
+                if hold:  # keep the transaction open while the other writer recomputes
+                    first_saved.set()
+                    time.sleep(0.5)
+        except BaseException as error:  # reported in the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=approve, args=(cheap.pk,), kwargs={"hold": True}),
+        threading.Thread(target=approve, args=(dear.pk,), kwargs={"hold": False}),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _fields(setting) == (True, Decimal("500.00"), "D1")
