@@ -11,7 +11,7 @@ PORT ?= 8000
 DEMO_SETTINGS := fps_portal.settings.dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint typecheck check bench bench-data browser install clean
+.PHONY: run test lint typecheck check bench demo-data demo-large browser install clean
 
 $(STAMP_PY): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,13 +34,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi; }
 
-run: install
-	# The demo's SQLite file and filesystem broker live here; the broker needs its folders before
-	# the demo data queues its first e-mail.
+# The demo's SQLite file and filesystem broker live here; the broker needs its folders before
+# the demo data queues its first e-mail.
+demo-data: install
 	mkdir -p "$${FPS_VAR_DIR:-var}"/broker/queue "$${FPS_VAR_DIR:-var}"/broker/processed \
 	  "$${FPS_VAR_DIR:-var}"/broker/control "$${FPS_VAR_DIR:-var}"/private
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo_data --if-empty
+
+run: demo-data
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py collectstatic --no-input -v 0
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) PORT=$(PORT) $(PY) -m fps_portal.devserver
 
@@ -58,6 +60,11 @@ check: $(STAMP_PY)
 	DJANGO_SETTINGS_MODULE=fps_portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=fps_portal.settings.production DJANGO_SECRET_KEY=$$(printf 'x%.0s' {1..64})-check-only \
 	  DJANGO_ALLOWED_HOSTS=placements.example.gov.uk $(PY) manage.py check --deploy --fail-level WARNING
+
+# The regional-scale data set (600 providers, 2,000 settings) added to the demo's database, for
+# trying the search at the size the region will have; `make run` afterwards shows it.
+demo-large: demo-data
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py build_large_demo
 
 # The search benchmark runs on PostgreSQL with the large data set (built on first use).
 BENCH_DATABASE_URL ?= postgres://postgres@localhost:5432/fps_bench
