@@ -19,7 +19,10 @@ from providers.postcodes import Location, locate
 from providers.ratings import Band
 from providers.services.settings import parse_money
 
+# The blank choice comes first, so a form sent as it loads (no location) never asks for a
+# distance order it cannot give; criteria() turns it into distance or name.
 ORDERING_CHOICES = [
+    ("", "Nearest first with a location, otherwise A to Z"),
     ("distance", "Distance, nearest first"),
     ("price", "Weekly price, lowest first"),
     ("-price", "Weekly price, highest first"),

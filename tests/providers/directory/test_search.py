@@ -38,6 +38,8 @@ FILTER_CASES = [
     ({}, {"Bootle College", "Carlisle House", "Crewe School"}),
     ({"lot": "A3"}, {"Carlisle House", "Crewe School"}),
     ({"specialism": "semh"}, {"Bootle College"}),
+    # the form as it loads sends an empty Sort by: nearest first with a location, else by name
+    ({"specialism": "semh", "ordering": ""}, {"Bootle College"}),
     ({"need": "ASD"}, {"Crewe School"}),
     ({"host_authority": "E08000014"}, {"Bootle College"}),
     ({"age": "17"}, {"Bootle College", "Carlisle House"}),
