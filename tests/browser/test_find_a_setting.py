@@ -4,24 +4,18 @@ the scrolling results region, the CSV export, and no price on the public pages."
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import providers
 from fps_portal.accounts.models import Role
 from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from providers.models import PostcodeDistrict, PrimaryNeed, Setting, Specialism
-from tests.factories import ProviderOrganisationFactory, authority
-from tests.providers.directory.conftest import on_fps_setting
-from tests.providers.factories import FpsMembershipFactory, LotFactory, PurchasingSystemFactory
+from tests.providers.directory.conftest import World, build_world
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,7 +23,6 @@ pytestmark = [
 ]
 
 COMMISSIONER = next(a for a in DEMO_ACCOUNTS if a.role == Role.COMMISSIONER)
-CENTROIDS = Path(providers.__file__).resolve().parent / "data" / "postcode_district_centroids.csv"
 RESULTS_REGION = "Matching settings, scrolls sideways"
 # Whatever the money format ("£3000.00" or "£3,000.00"), a pound sign then a digit is a price.
 ANY_PRICE = re.compile(r"£\s?\d")
@@ -37,111 +30,13 @@ ANY_PRICE = re.compile(r"£\s?\d")
 # reports on the console; nothing else may appear there (a CSP violation would).
 BAD_REQUEST = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
 
-# The reference rows migrations load, which an earlier transactional test may have flushed.
-SPECIALISMS = {
-    "cognition-and-learning": ("Cognition and learning", {"SLD": "Severe learning difficulty"}),
-    "communication-and-interaction": (
-        "Communication and interaction",
-        {"ASD": "Autistic spectrum disorder"},
-    ),
-    "semh": (
-        "Social, emotional and mental health",
-        {"SEMH": "Social, emotional and mental health difficulties"},
-    ),
-}
-DISTRICTS = ("CW1", "L20", "CA3")
-
-
-@dataclass
-class Directory:
-    crewe: Setting  # CW1, day lot, communication and interaction (ASD), pass
-    bootle: Setting  # L20, day lot, SEMH, concern, no vacancies
-    carlisle: Setting  # CA3, residential lot, cognition and learning (SLD), fail
-
-
-def _reference_rows() -> None:
-    for order, (code, (name, needs)) in enumerate(SPECIALISMS.items(), start=1):
-        specialism, _ = Specialism.objects.update_or_create(
-            code=code, defaults={"name": name, "display_order": order}
-        )
-        for need_code, need_name in needs.items():
-            PrimaryNeed.objects.update_or_create(
-                code=need_code, defaults={"name": need_name, "specialism": specialism}
-            )
-    with CENTROIDS.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["postcode_district"] in DISTRICTS:
-                PostcodeDistrict.objects.update_or_create(
-                    district=row["postcode_district"],
-                    defaults={
-                        "area": row["postcode_area"],
-                        "latitude": float(row["latitude"]),
-                        "longitude": float(row["longitude"]),
-                    },
-                )
-
 
 @pytest.fixture
-def directory(demo_people: None) -> Directory:
-    """Three settings on the FPS, with different lots, areas of need, bands and places."""
-    _reference_rows()
-    system = PurchasingSystemFactory()
-    day = LotFactory(purchasing_system=system, code="A1", name="Day", display_order=1)
-    residential = LotFactory(
-        purchasing_system=system,
-        code="A3",
-        name="52-week residential",
-        is_residential=True,
-        display_order=2,
-    )
-    oak, elm = (
-        ProviderOrganisationFactory(name="Oak Trust"),
-        ProviderOrganisationFactory(name="Elm Care"),
-    )
-    for provider in (oak, elm):
-        FpsMembershipFactory(purchasing_system=system, provider=provider)
-    crewe = on_fps_setting(
-        provider=oak,
-        lots={day: "3000.00"},
-        postcode="CW1 2AB",
-        name="Crewe School",
-        specialisms=("communication-and-interaction",),
-        needs=("ASD",),
-        current_band="pass",
-        current_band_summary="Ofsted: Overall effectiveness: 2 (Good)",
-        current_band_as_at=datetime.date(2024, 4, 2),
-        host_authority=authority("Cheshire East"),
-        vacancies=3,
-    )
-    bootle = on_fps_setting(
-        provider=elm,
-        lots={day: "2800.00"},
-        postcode="L20 3AB",
-        name="Bootle College",
-        specialisms=("semh",),
-        needs=("SEMH",),
-        age_from=11,
-        age_to=18,
-        gender="boys",
-        current_band="concern",
-        host_authority=authority("Sefton"),
-        vacancies=0,
-    )
-    carlisle = on_fps_setting(
-        provider=elm,
-        lots={residential: "6100.00"},
-        postcode="CA3 8QG",
-        name="Carlisle House",
-        specialisms=("cognition-and-learning",),
-        needs=("SLD",),
-        gender="girls",
-        offers_day=False,
-        offers_residential=True,
-        current_band="fail",
-        host_authority=authority("Cumberland"),
-        vacancies=2,
-    )
-    return Directory(crewe, bootle, carlisle)
+def directory(demo_people: None) -> World:
+    """The directory tests' settings: three on the FPS (different lots, areas of need, bands and
+    places) and two that never appear (no approved lot; provider suspended). The reference data
+    (areas of need, postcode districts) is back by then: tests/conftest.py restores it."""
+    return build_world()
 
 
 def _active(page: Any) -> dict[str, str]:
@@ -192,7 +87,7 @@ def _result_names(page: Any) -> list[str]:
 
 
 def test_keyboard_only_filter_by_area_of_need_shows_only_matching_settings(
-    browser_page: Any, live_server: Any, directory: Directory
+    browser_page: Any, live_server: Any, directory: World
 ) -> None:
     page = browser_page
     _sign_in_by_keyboard(page, live_server.url)
@@ -228,7 +123,7 @@ def test_keyboard_only_filter_by_area_of_need_shows_only_matching_settings(
     ],
 )
 def test_a_bad_postcode_focuses_the_error_summary_which_links_to_the_field(
-    browser_page: Any, live_server: Any, directory: Directory, postcode: str, message: str
+    browser_page: Any, live_server: Any, directory: World, postcode: str, message: str
 ) -> None:
     page = browser_page
     _sign_in(page, live_server.url)
@@ -262,7 +157,7 @@ def test_a_bad_postcode_focuses_the_error_summary_which_links_to_the_field(
 
 
 def test_the_results_region_takes_keyboard_focus_and_a_setting_opens_with_its_prices(
-    browser_page: Any, live_server: Any, directory: Directory
+    browser_page: Any, live_server: Any, directory: World
 ) -> None:
     page = browser_page
     _sign_in(page, live_server.url)
@@ -302,7 +197,7 @@ def test_the_results_region_takes_keyboard_focus_and_a_setting_opens_with_its_pr
 
 
 def test_the_csv_export_holds_the_settings_shown(
-    browser_page: Any, live_server: Any, directory: Directory, tmp_path: Path
+    browser_page: Any, live_server: Any, directory: World, tmp_path: Path
 ) -> None:
     page = browser_page
     _sign_in(page, live_server.url)
@@ -329,7 +224,7 @@ def test_the_csv_export_holds_the_settings_shown(
 
 @pytest.mark.parametrize("url", ["/find-a-setting/", "/forum/settings/"])
 def test_applying_a_filter_without_a_location_shows_results(
-    browser_page: Any, live_server: Any, directory: Directory, url: str
+    browser_page: Any, live_server: Any, directory: World, url: str
 ) -> None:
     """The form as it loads (Sort by untouched) must not ask for a distance order it cannot give."""
     page = browser_page
@@ -345,7 +240,7 @@ def test_applying_a_filter_without_a_location_shows_results(
 
 
 def test_the_forum_directory_filters_for_anyone_and_never_shows_a_price(
-    browser_page: Any, live_server: Any, directory: Directory
+    browser_page: Any, live_server: Any, directory: World
 ) -> None:
     page = browser_page
     page.goto(f"{live_server.url}/forum/settings/")

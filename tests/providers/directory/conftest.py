@@ -67,6 +67,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The settings the directory tests search (the browser tests build them too)."""
     system = PurchasingSystemFactory()
     day = LotFactory(purchasing_system=system, code="A1", name="Day", display_order=1)
     residential = LotFactory(
