@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 
@@ -79,7 +80,9 @@ def keyset_page(
         direction, values = _decode(cursor, len(keys))
         try:
             qs = qs.filter(_after(keys, values, reverse=direction == "p"))
-        except (ValueError, TypeError, ArithmeticError) as exc:  # a cursor edited by hand
+        # A cursor edited by hand: a model field refuses a value of the wrong kind (text or NaN
+        # for a price) with Django's ValidationError, annotations with Python's own errors.
+        except (ValueError, TypeError, ArithmeticError, ValidationError) as exc:
             raise InvalidInput(BAD_CURSOR, fields={"cursor": [BAD_CURSOR]}) from exc
     if direction == "p":
         flipped = [k[1:] if k.startswith("-") else f"-{k}" for k in keys]

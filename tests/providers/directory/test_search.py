@@ -166,6 +166,11 @@ def test_facets_count_the_current_results(world, commissioner):
         ({"need": "ASD", "specialism": "semh"}, "need"),
         ({"colour": "blue"}, "colour"),
         ({"cursor": "garbage!"}, "cursor"),
+        # well-formed cursors holding values of the wrong kind: text or NaN for a price, text
+        # for the primary key
+        ({"ordering": "price", "cursor": "WyJuIiwgWyJhYmMiLCAxXV0"}, "cursor"),
+        ({"ordering": "price", "cursor": "WyJuIiwgWyJOYU4iLCAxXV0"}, "cursor"),
+        ({"ordering": "price", "cursor": "WyJuIiwgWzEuNSwgIngiXV0"}, "cursor"),
         ({"page_size": "1000"}, "page_size"),
     ],
 )
