@@ -44,7 +44,7 @@ from providers.models import (
 )
 from providers.selectors.search.criteria import SettingSearchForm
 from providers.selectors.search.facets import Facets
-from providers.selectors.search.run import run_search, unknown_parameters
+from providers.selectors.search.run import counts_by_parameter, run_search, unknown_parameters
 from providers.services.inspections import JudgementData, judgement_record
 from providers.services.settings import (
     SettingData,
@@ -71,42 +71,29 @@ SEARCH_PARAMETERS = [
         ),
         ("band", "pass, concern, fail or unknown."),
         ("has_vacancies", "true or false."),
-        ("residential", "true (residential) or false (day)."),
-        ("ordering", "distance, price, -price, band or name."),
+        (
+            "residential",
+            "true: settings offering residential places; false: settings offering day places "
+            "(a setting may offer both).",
+        ),
+        (
+            "ordering",
+            "distance, price, -price, band or name. Default: distance with a location, else name.",
+        ),
         ("cursor", "From next/previous."),
         ("page_size", "1 to 200, default 50."),
     ]
 ]
 
 
-def _facets_out(
-    facets: Facets | None, form: SettingSearchForm, public: bool
-) -> dict[str, Any] | None:
+def _facets_out(facets: Facets | None, form: SettingSearchForm) -> dict[str, Any] | None:
+    """Every value of each filter with its count (zeros included, so the keys never vary).
+
+    The form has already read the lots, areas of need, needs and authorities: no more queries.
+    """
     if facets is None:
         return None
-    # The form has already read the lots, areas of need, needs and authorities: no more queries.
-    lots = {lot.pk: code for code, lot in form.lots.items()}
-    specialisms = {s.pk: code for code, s in form.specialisms.items()}
-    needs = {n.pk: code for code, n in form.needs.items()}
-    authorities = {a.pk: code for code, a in form.authorities.items()}
-    return {
-        "total": facets.total,
-        "lot": {lots[k]: v for k, v in facets.lots.items() if k in lots},
-        "specialism": {
-            specialisms[k]: v for k, v in facets.specialisms.items() if k in specialisms
-        },
-        "need": {needs[k]: v for k, v in facets.needs.items() if k in needs},
-        "host_authority": {
-            authorities[k]: v for k, v in facets.host_authorities.items() if k in authorities
-        },
-        "band": facets.bands,
-        "gender": facets.genders,
-        "has_vacancies": {
-            "true": facets.with_vacancies,
-            "false": facets.total - facets.with_vacancies,
-        },
-        "residential": {"true": facets.residential, "false": facets.day},
-    }
+    return {"total": facets.total, **counts_by_parameter(facets, form)}
 
 
 class SettingViewSet(ScopedGenericViewSet[Setting]):
@@ -153,7 +140,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
                 if page.previous_cursor
                 else None,
                 "results": [shape(s) for s in page.rows],
-                "facets": _facets_out(outcome.facets, outcome.form, public),
+                "facets": _facets_out(outcome.facets, outcome.form),
             }
         )
 

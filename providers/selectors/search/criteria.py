@@ -22,7 +22,7 @@ from providers.services.settings import parse_money
 # The blank choice comes first, so a form sent as it loads (no location) never asks for a
 # distance order it cannot give; criteria() turns it into distance or name.
 ORDERING_CHOICES = [
-    ("", "Nearest first with a location, otherwise A to Z"),
+    ("", "Nearest first, or A to Z"),
     ("distance", "Distance, nearest first"),
     ("price", "Weekly price, lowest first"),
     ("-price", "Weekly price, highest first"),
@@ -36,8 +36,16 @@ GENDER_CHOICES = [
     ("mixed", "Mixed settings only"),
 ]
 BOOLEAN_CHOICES = [("", "Any"), ("true", "Yes"), ("false", "No")]
-RESIDENTIAL_CHOICES = [("", "Day or residential"), ("true", "Residential"), ("false", "Day")]
+# A setting may offer both: each choice keeps the settings that offer that kind of place.
+RESIDENTIAL_CHOICES = [
+    ("", "Day or residential"),
+    ("true", "Offers residential places"),
+    ("false", "Offers day places"),
+]
 MAX_RADIUS_MILES = 300
+RADIUS_MESSAGE = f"Enter a distance in miles from 0.1 to {MAX_RADIUS_MILES}, like 25 or 12.5."
+NOT_AN_AUTHORITY = "Choose a North West authority from the list."
+YES_OR_NO = "Choose true or false, or leave it empty for either."
 
 
 @dataclass(frozen=True)
@@ -71,40 +79,95 @@ def _boolean(value: str) -> bool | None:
 class SettingSearchForm(forms.Form):
     """The filters of Find a setting. `with_price=False` is the forum's form: no price at all."""
 
-    lot = forms.ChoiceField(label="Lot (type of placement)", required=False)
-    specialism = forms.ChoiceField(label="Area of need", required=False)
-    need = forms.ChoiceField(label="Primary need", required=False)
+    lot = forms.ChoiceField(
+        label="Lot (type of placement)",
+        required=False,
+        error_messages={"invalid_choice": "There is no lot %(value)s: choose one from the list."},
+    )
+    specialism = forms.ChoiceField(
+        label="Area of need",
+        required=False,
+        error_messages={
+            "invalid_choice": "There is no area of need %(value)s: choose one from the list."
+        },
+    )
+    need = forms.ChoiceField(
+        label="Primary need",
+        required=False,
+        error_messages={
+            "invalid_choice": "There is no primary need %(value)s: choose one from the list."
+        },
+    )
     postcode = forms.CharField(
         label="Distance from postcode",
         required=False,
         max_length=10,
         help_text="A full postcode, like CW1 2AB, or its first part, like CW1.",
     )
-    authority = forms.ChoiceField(label="Or distance from an authority", required=False)
+    authority = forms.ChoiceField(
+        label="Or distance from an authority",
+        required=False,
+        error_messages={"invalid_choice": NOT_AN_AUTHORITY},
+    )
     radius_miles = forms.DecimalField(
         label="Within (miles)",
         required=False,
         min_value=Decimal("0.1"),
         max_value=MAX_RADIUS_MILES,
         decimal_places=1,
+        error_messages={
+            key: RADIUS_MESSAGE
+            for key in ("invalid", "min_value", "max_value", "max_decimal_places", "max_digits")
+        },
     )
-    host_authority = forms.ChoiceField(label="Setting is in", required=False)
-    age = forms.IntegerField(label="Child's age", required=False, min_value=0, max_value=25)
-    gender = forms.ChoiceField(label="Gender", required=False, choices=GENDER_CHOICES)
+    host_authority = forms.ChoiceField(
+        label="Setting is in", required=False, error_messages={"invalid_choice": NOT_AN_AUTHORITY}
+    )
+    age = forms.IntegerField(
+        label="Child's age",
+        required=False,
+        min_value=0,
+        max_value=25,
+        error_messages={
+            key: "Enter the child's age in whole years, from 0 to 25."
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    gender = forms.ChoiceField(
+        label="Gender",
+        required=False,
+        choices=GENDER_CHOICES,
+        error_messages={"invalid_choice": "Choose boys, girls or mixed."},
+    )
     max_weekly_price = forms.CharField(
         label="Maximum weekly price (£)",
         required=False,
         max_length=12,
         help_text="On the chosen lot, or on the setting's cheapest lot if none is chosen.",
     )
-    band = forms.ChoiceField(label="Inspection band", required=False)
+    band = forms.ChoiceField(
+        label="Inspection band",
+        required=False,
+        error_messages={"invalid_choice": "Choose pass, concern, fail or unknown."},
+    )
     has_vacancies = forms.ChoiceField(
-        label="Has vacancies", required=False, choices=BOOLEAN_CHOICES
+        label="Has vacancies",
+        required=False,
+        choices=BOOLEAN_CHOICES,
+        error_messages={"invalid_choice": YES_OR_NO},
     )
     residential = forms.ChoiceField(
-        label="Day or residential", required=False, choices=RESIDENTIAL_CHOICES
+        label="Day or residential",
+        required=False,
+        choices=RESIDENTIAL_CHOICES,
+        error_messages={"invalid_choice": YES_OR_NO},
     )
-    ordering = forms.ChoiceField(label="Sort by", required=False, choices=ORDERING_CHOICES)
+    ordering = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=ORDERING_CHOICES,
+        error_messages={"invalid_choice": "Choose an order from the list."},
+    )
 
     def __init__(self, data: Any = None, *, with_price: bool = True, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)

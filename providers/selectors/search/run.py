@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -74,5 +74,65 @@ def run_search(
         )
     if facets:
         provider_view = actor is not None and actor.is_provider and not public
-        outcome.facets = search_facets(results, approved_only=not provider_view)
+        priced = with_price and not public
+        without = {
+            facet: search_settings(
+                actor, replace(criteria, **cleared), public=public, with_price=priced
+            )
+            for facet, cleared in _clearing(criteria, priced=priced).items()
+        }
+        outcome.facets = search_facets(
+            results,
+            without=without,
+            approved_only=not provider_view,
+            lot_price_at_most=criteria.max_weekly_price if priced else None,
+        )
     return outcome
+
+
+def _clearing(criteria: SearchCriteria, *, priced: bool) -> dict[str, dict[str, Any]]:
+    """For each facet whose filter is in use, the criteria values that leave that filter out.
+
+    The lot's counts leave out the maximum price too: it applies to the chosen lot's price, so
+    the facet query checks it against each lot's own price instead.
+    """
+    c = criteria
+    in_use = {
+        "lot": c.lot is not None or (priced and c.max_weekly_price is not None),
+        "specialism": c.specialism is not None,
+        "need": c.need is not None,
+        "host": c.host_authority is not None,
+        "band": bool(c.band),
+        "gender": bool(c.gender),
+        "vacancies": c.has_vacancies is not None,
+        "residential": c.residential is not None,
+    }
+    cleared: dict[str, dict[str, Any]] = {
+        "lot": {"lot": None, "max_weekly_price": None},
+        "specialism": {"specialism": None},
+        "need": {"need": None},
+        "host": {"host_authority": None},
+        "band": {"band": ""},
+        "gender": {"gender": ""},
+        "vacancies": {"has_vacancies": None},
+        "residential": {"residential": None},
+    }
+    return {facet: cleared[facet] for facet, used in in_use.items() if used}
+
+
+def counts_by_parameter(facets: Facets, form: SettingSearchForm) -> dict[str, dict[str, int]]:
+    """Each filter's counts keyed by the values its parameter takes (page and API alike)."""
+    return {
+        "lot": {code: facets.lots.get(lot.pk, 0) for code, lot in form.lots.items()},
+        "specialism": {
+            code: facets.specialisms.get(s.pk, 0) for code, s in form.specialisms.items()
+        },
+        "need": {code: facets.needs.get(n.pk, 0) for code, n in form.needs.items()},
+        "host_authority": {
+            code: facets.host_authorities.get(a.pk, 0) for code, a in form.authorities.items()
+        },
+        "band": facets.bands,
+        "gender": facets.genders,
+        "has_vacancies": {"true": facets.with_vacancies, "false": facets.without_vacancies},
+        "residential": {"true": facets.residential, "false": facets.day},
+    }

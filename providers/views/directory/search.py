@@ -20,7 +20,7 @@ from providers.models import (
 from providers.postcodes import POSTCODE_ATTRIBUTION
 from providers.selectors.search.export import EXPORT_LIMIT, export_rows, to_csv, to_xlsx
 from providers.selectors.search.query import ordering_keys
-from providers.selectors.search.run import SearchOutcome, run_search
+from providers.selectors.search.run import SearchOutcome, counts_by_parameter, run_search
 from providers.services.inspections import can_record_judgement, current_judgements, grade_rows
 from providers.views.directory.common import actor_required, query_without
 
@@ -34,23 +34,7 @@ def label_with_counts(outcome: SearchOutcome) -> None:
     facets, form = outcome.facets, outcome.form
     if facets is None:
         return
-    by_code = {
-        "lot": {code: facets.lots.get(lot.pk, 0) for code, lot in form.lots.items()},
-        "specialism": {
-            code: facets.specialisms.get(s.pk, 0) for code, s in form.specialisms.items()
-        },
-        "need": {code: facets.needs.get(n.pk, 0) for code, n in form.needs.items()},
-        "host_authority": {
-            code: facets.host_authorities.get(a.pk, 0) for code, a in form.authorities.items()
-        },
-        "band": facets.bands,
-        "gender": facets.genders,
-        "has_vacancies": {
-            "true": facets.with_vacancies,
-            "false": facets.total - facets.with_vacancies,
-        },
-        "residential": {"true": facets.residential, "false": facets.day},
-    }
+    by_code = counts_by_parameter(facets, form)
     for name, counts in by_code.items():
         field = form.fields.get(name)
         if field is None:

@@ -142,6 +142,45 @@ def test_facets_count_the_current_results(world, commissioner):
     assert facets["has_vacancies"] == {"true": 2, "false": 0}
 
 
+def test_each_filters_counts_leave_that_filter_out(world, commissioner):
+    """The numbers at a drop-down answer "if I chose this instead": the filter itself is left out
+    of its own counts, every other filter stays."""
+    api = api_client_for(commissioner)
+    facets = api.get(API, {"lot": "A3"}).json()["facets"]
+    assert facets["total"] == 2  # Carlisle House and Crewe School offer A3
+    assert facets["lot"] == {"A1": 2, "A3": 2}  # choosing A1 instead: Crewe and Bootle
+    assert facets["band"] == {"pass": 1, "concern": 0, "fail": 1, "unknown": 0}  # within A3
+
+    both = api.get(API, {"lot": "A3", "band": "pass"}).json()["facets"]
+    assert both["total"] == 1
+    assert both["lot"] == {"A1": 1, "A3": 1}  # A1 with band pass: Crewe only
+    assert both["band"] == {"pass": 1, "concern": 0, "fail": 1, "unknown": 0}  # A3, any band
+
+    vacancies = api.get(API, {"has_vacancies": "true"}).json()["facets"]
+    assert vacancies["has_vacancies"] == {"true": 2, "false": 1}
+    nothing = api.get(API, {"band": "fail", "residential": "false"}).json()
+    assert nothing["results"] == []  # yet the counts show where the choices are
+    assert nothing["facets"]["band"] == {"pass": 1, "concern": 1, "fail": 0, "unknown": 0}
+    assert nothing["facets"]["residential"] == {"true": 1, "false": 0}
+
+
+def test_lot_counts_check_the_maximum_price_against_each_lots_own_price(world, commissioner):
+    # Crewe: A1 3000, A3 5200; Bootle: A1 2800; Carlisle: A3 6100.
+    api = api_client_for(commissioner)
+    facets = api.get(API, {"max_weekly_price": "5500"}).json()["facets"]
+    assert facets["lot"] == {"A1": 2, "A3": 1}  # Crewe's A3 is within 5500, Carlisle's is not
+    chosen = api.get(API, {"lot": "A1", "max_weekly_price": "2900"}).json()
+    assert [r["name"] for r in chosen["results"]] == ["Bootle College"]
+    assert chosen["facets"]["lot"] == {"A1": 1, "A3": 0}
+
+
+def test_page_shows_the_counts_beside_each_choice(world, commissioner, client):
+    client.force_login(commissioner)
+    html = client.get(PAGE, {"lot": "A3"}).content.decode()
+    assert '<option value="A1">A1 – Day (2)</option>' in html
+    assert '<option value="A3" selected>A3 – 52-week residential (2)</option>' in html
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -178,6 +217,21 @@ def test_bad_parameters_answer_400_naming_the_parameter(world, commissioner, par
     response = api_client_for(commissioner).get(API, params)
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"age": "40"}, "Enter the child's age in whole years, from 0 to 25."),
+        ({"postcode": "L20", "radius_miles": "2.25"}, "Enter a distance in miles from 0.1 to 300"),
+        ({"lot": "Z9"}, "There is no lot Z9: choose one from the list."),
+        ({"host_authority": "E99"}, "Choose a North West authority from the list."),
+    ],
+)
+def test_bad_parameters_say_what_to_do(world, commissioner, params, message):
+    response = api_client_for(commissioner).get(API, params)
+    (field,) = params.keys() - {"postcode"}
+    assert response.json()["error"]["fields"][field][0].startswith(message)
 
 
 @pytest.mark.parametrize("postcode", ["ZZ9 9ZZ", "12345", "L20 3AB extra"])
