@@ -89,8 +89,17 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'demo.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The demo's web server, worker and beat share one file; wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # The demo's web server, worker and beat share one file. Wait for the lock instead of failing;
+    # take the write lock when a transaction begins (IMMEDIATE), because SQLite refuses at once,
+    # whatever the timeout, a read transaction that later tries to write while another writes;
+    # and let readers go on while one writes (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -131,7 +140,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="North West SEND Placements <no-reply@nwsend.example>"
 )
-SITE_URL = env.str("FPS_SITE_URL", default="http://localhost:8000")
+# Links in e-mails; the demo's default follows the port `make run` serves on.
+SITE_URL = env.str("FPS_SITE_URL", default=f"http://localhost:{env.str('PORT', default='8000')}")
 
 # --- Celery -------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 from django.forms import BoundField
@@ -97,7 +98,7 @@ def _one_place(value: float) -> str:
     return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _row(s: Setting, with_distance: bool, detail_url: str) -> str:
+def _row(s: Setting, with_distance: bool, detail_url: str, back: str) -> str:
     # Plain f-strings with html.escape (what django.utils.html.escape does) on every value that
     # comes from the database; format_html's lazy-string checks cost more than the row itself.
     host = s.host_authority
@@ -105,7 +106,7 @@ def _row(s: Setting, with_distance: bool, detail_url: str) -> str:
     if host is not None:
         where += f" ({host.name})"
     cells = [
-        f'<td class="govuk-table__cell"><a class="govuk-link" href="{detail_url}{s.pk}/">'
+        f'<td class="govuk-table__cell"><a class="govuk-link" href="{detail_url}{s.pk}/{back}">'
         f'{escape(s.name)}</a><br><span class="govuk-body-s">{escape(where)}</span></td>'
     ]
     if with_distance:
@@ -141,9 +142,14 @@ def _row(s: Setting, with_distance: bool, detail_url: str) -> str:
 
 
 @register.simple_tag
-def search_rows(rows: Iterable[Setting], criteria: Any) -> SafeString:
-    """The results table's rows; the distance column only when the search has a location."""
+def search_rows(rows: Iterable[Setting], criteria: Any, search_query: str = "") -> SafeString:
+    """The results table's rows; the distance column only when the search has a location.
+
+    Each setting's link carries the search (`search_query`, the page's own query string) so the
+    setting's back link returns to these results, on this page of them.
+    """
     with_distance = bool(criteria is not None and criteria.location)
     # The detail URL's prefix, reversed once: "/settings/<pk>/".
     detail_url = reverse("providers:setting-detail", args=[0])[: -len("0/")]
-    return mark_safe("".join(_row(s, with_distance, detail_url) for s in rows))
+    back = escape(f"?{urlencode({'from': search_query})}") if search_query else ""
+    return mark_safe("".join(_row(s, with_distance, detail_url, back) for s in rows))

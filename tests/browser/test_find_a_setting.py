@@ -184,7 +184,7 @@ def test_the_results_region_takes_keyboard_focus_and_a_setting_opens_with_its_pr
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
-    assert page.url == f"{live_server.url}/settings/{directory.bootle.pk}/"
+    assert page.url.split("?")[0] == f"{live_server.url}/settings/{directory.bootle.pk}/"
     assert page.get_by_role("heading", level=1).inner_text() == "Bootle College"
     assert page.title().startswith("Bootle College")
     prices = page.get_by_role("heading", name="Indicative weekly prices")
@@ -193,6 +193,12 @@ def test_the_results_region_takes_keyboard_focus_and_a_setting_opens_with_its_pr
     row = price_table.get_by_role("row", name=re.compile(r"A1 Day"))
     assert re.search(r"£2,?800(\.00)?", row.inner_text())
     assert "Approved" in row.inner_text()
+
+    # The back link returns to the same search, not an empty one.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Back to your search").click()
+    assert page.url == f"{live_server.url}/find-a-setting/?lot=A1"
+    assert page.locator("#result-count").inner_text() == "2 settings on the FPS match."
     assert page.console_errors == []
 
 
@@ -263,7 +269,7 @@ def test_the_forum_directory_filters_for_anyone_and_never_shows_a_price(
 
     with page.expect_navigation():
         cards.first.click()
-    assert page.url == f"{live_server.url}/forum/settings/{directory.carlisle.pk}/"
+    assert page.url.split("?")[0] == f"{live_server.url}/forum/settings/{directory.carlisle.pk}/"
     assert page.get_by_role("heading", level=1).inner_text() == "Carlisle House"
     assert "52-week residential" in page.locator("main").inner_text()
     assert "£" not in page.content()

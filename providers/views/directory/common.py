@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from fps_portal.actors import Actor, actor_of
@@ -52,3 +52,13 @@ def query_without(params: Any, *names: str) -> str:
     for name in names:
         copy.pop(name, None)
     return str(copy.urlencode())
+
+
+def search_to_return_to(request: HttpRequest) -> str:
+    """The search a setting's page was opened from (`?from=`), as a clean query string.
+
+    Re-encoded from its parsed form, so whatever was put in the parameter can only ever become
+    a query string on the search's own path, never another address.
+    """
+    raw = request.GET.get("from", "")
+    return QueryDict(raw).urlencode() if raw else ""

@@ -20,7 +20,7 @@ from providers.ratings import Band
 from providers.selectors.search.query import base_queryset, on_the_fps
 from providers.selectors.search.run import run_search
 from providers.services.inspections import current_judgements, grade_rows
-from providers.views.directory.common import query_without
+from providers.views.directory.common import query_without, search_to_return_to
 from providers.views.directory.jargon import HOW_THE_FPS_WORKS, JARGON
 from providers.views.directory.search import label_with_counts
 
@@ -82,7 +82,12 @@ def forum_setting(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "providers/forum/setting.html",
-        {"setting": setting, "latest": latest, "lots": lots},
+        {
+            "setting": setting,
+            "latest": latest,
+            "lots": lots,
+            "back_to_search": search_to_return_to(request),
+        },
     )
 
 

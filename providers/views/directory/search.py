@@ -22,7 +22,7 @@ from providers.selectors.search.export import EXPORT_LIMIT, export_rows, to_csv,
 from providers.selectors.search.query import ordering_keys
 from providers.selectors.search.run import SearchOutcome, counts_by_parameter, run_search
 from providers.services.inspections import can_record_judgement, current_judgements, grade_rows
-from providers.views.directory.common import actor_required, query_without
+from providers.views.directory.common import actor_required, query_without, search_to_return_to
 
 
 def _searcher(actor: Actor) -> bool:
@@ -122,6 +122,12 @@ def setting_page_context(actor: Actor, setting: Setting) -> dict[str, object]:
         offers = [o for o in offers if o.approved_at is not None]
     return {
         "setting": setting,
+        "address_lines": [
+            line
+            for line in [*setting.address.splitlines(), setting.town, setting.postcode]
+            if line.strip()
+        ],
+        "contact_lines": [line for line in (setting.phone, setting.email) if line],
         "judgements": judgements,
         "current": {j.pk for j in current_judgements(judgements)},
         "offers": offers,
@@ -151,6 +157,6 @@ def setting_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
     if setting is None:
         raise Http404("No setting matches the given query.")
-    return render(
-        request, "providers/directory/setting_detail.html", setting_page_context(actor, setting)
-    )
+    context = setting_page_context(actor, setting)
+    context["back_to_search"] = search_to_return_to(request)
+    return render(request, "providers/directory/setting_detail.html", context)

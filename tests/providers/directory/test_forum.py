@@ -95,3 +95,11 @@ def test_forum_member_is_sent_from_the_commissioners_setting_page_to_the_public_
     assert (
         response.status_code == 302 and response["Location"] == f"/forum/settings/{world.crewe.pk}/"
     )
+
+
+def test_a_forum_result_links_back_to_the_same_search(world, client):
+    html = client.get("/forum/settings/", {"specialism": "semh"}).content.decode()
+    link = re.search(r'href="(/forum/settings/\d+/\?from=[^"]+)"', html)
+    assert link is not None
+    detail = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert '<a href="/forum/settings/?specialism=semh" class="govuk-back-link">' in detail

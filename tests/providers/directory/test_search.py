@@ -26,7 +26,7 @@ def page_names(client, params):  # type: ignore[no-untyped-def]
     response = client.get(PAGE, params)
     assert response.status_code == 200
     html = response.content.decode()
-    return re.findall(r'href="/settings/\d+/">([^<]+)</a>', html)
+    return re.findall(r'href="/settings/\d+/[^"]*">([^<]+)</a>', html)
 
 
 @pytest.fixture
@@ -300,7 +300,7 @@ def test_search_query_count_does_not_grow_with_results(world, commissioner, clie
         assert (
             len(
                 re.findall(
-                    r'<a class="govuk-link[^"]*" href="/(?:forum/)?settings/\d+/"',
+                    r'<a class="govuk-link[^"]*" href="/(?:forum/)?settings/\d+/[^"]*"',
                     shown.content.decode(),
                 )
             )
@@ -355,3 +355,37 @@ def test_setting_page_shows_profile_prices_services_history_and_membership(
     other = person(Role.PROVIDER_USER)
     client.force_login(other)
     assert client.get(f"/settings/{world.crewe.pk}/").status_code == 404
+
+
+def test_a_result_opens_its_setting_with_a_way_back_to_the_same_search(world, commissioner, client):
+    client.force_login(commissioner)
+    search = {"lot": "A1", "ordering": "price", "page_size": "1"}
+    html = client.get(PAGE, search).content.decode()
+    link = re.search(r'href="(/settings/\d+/\?from=[^"]+)"', html)
+    assert link is not None
+    detail = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    back = re.search(r'<a href="([^"]+)" class="govuk-back-link">Back to your search</a>', detail)
+    assert back is not None
+    returned = client.get(back.group(1).replace("&amp;", "&"))
+    assert page_names(client, search) == ["Bootle College"]
+    assert re.findall(r'href="/settings/\d+/[^"]*">([^<]+)</a>', returned.content.decode()) == [
+        "Bootle College"
+    ]
+
+
+def test_the_way_back_can_only_lead_to_the_search(world, commissioner, client):
+    client.force_login(commissioner)
+    for trick in ("//evil.example/", "https://evil.example", '"><script>x</script>'):
+        html = client.get(f"/settings/{world.crewe.pk}/", {"from": trick}).content.decode()
+        href = re.search(r'<a href="([^"]+)" class="govuk-back-link">', html).group(1)
+        assert href.startswith("/find-a-setting/?") and "<script>" not in html
+
+
+def test_setting_page_says_whether_the_setting_is_listed(world, client):
+    client.force_login(person(Role.LEAD_EVALUATOR))
+    listed = client.get(f"/settings/{world.crewe.pk}/").content.decode()
+    assert "Yes: every authority can find it" in listed
+    unpriced = client.get(f"/settings/{world.unpriced.pk}/").content.decode()
+    assert "No: none of its lots is approved yet" in unpriced
+    suspended = client.get(f"/settings/{world.suspended.pk}/").content.decode()
+    assert "No: its provider is not an active member" in suspended
