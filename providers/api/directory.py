@@ -123,6 +123,15 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
             raise ValidationError(
                 {name: ["This is not a parameter of this list."] for name in unknown}
             )
+        # Each filter takes one value: `lot=A1&lot=A3` would otherwise quietly mean A3.
+        repeated = sorted(k for k, v in request.query_params.lists() if len(v) > 1)
+        if repeated:
+            raise ValidationError(
+                {
+                    name: ["Give this parameter once: each filter takes one value."]
+                    for name in repeated
+                }
+            )
         if not outcome.form.is_valid() or outcome.page is None:
             raise ValidationError(
                 {name: [str(e) for e in errors] for name, errors in outcome.form.errors.items()}

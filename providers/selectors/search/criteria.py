@@ -15,7 +15,7 @@ from django import forms
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.errors import InvalidInput
 from providers.models import Lot, PrimaryNeed, Specialism
-from providers.postcodes import Location, locate
+from providers.postcodes import Location, locate, normalise_postcode
 from providers.ratings import Band
 from providers.services.settings import parse_money
 
@@ -70,6 +70,14 @@ class SearchCriteria:
     @property
     def has_location(self) -> bool:
         return self.location is not None
+
+
+def _postcode_label(raw: str) -> str:
+    """The postcode as it is usually written ("l206dj" → "L20 6DJ"); an outward code as given."""
+    try:
+        return normalise_postcode(raw)
+    except InvalidInput:
+        return " ".join(raw.upper().split())
 
 
 def _boolean(value: str) -> bool | None:
@@ -230,7 +238,7 @@ class SettingSearchForm(forms.Form):
         elif postcode:
             try:
                 data["location"] = locate(postcode)
-                data["location_label"] = postcode.upper()
+                data["location_label"] = _postcode_label(postcode)
             except InvalidInput as exc:
                 self.add_error("postcode", exc.message)
         elif authority_code:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -38,9 +39,10 @@ COLUMNS = [
 ]
 
 
-def _distance(setting: Setting) -> str:
+def _distance(setting: Setting) -> Decimal | str:
     value = getattr(setting, "distance", None)
-    return f"{value:.1f}" if value is not None else ""
+    # A number, so a spreadsheet can sort and filter on it; one decimal place, as the page shows.
+    return Decimal(str(value)).quantize(Decimal("0.1")) if value is not None else ""
 
 
 def export_row(setting: Setting, criteria: SearchCriteria) -> list[Any]:
@@ -57,7 +59,7 @@ def export_row(setting: Setting, criteria: SearchCriteria) -> list[Any]:
         Decimal(price).quantize(Decimal("0.01")) if price is not None else "",
         setting.get_current_band_display(),
         setting.current_band_summary,
-        setting.current_band_as_at.isoformat() if setting.current_band_as_at else "",
+        setting.current_band_as_at or "",
         setting.age_range.replace("–", "-"),
         setting.get_gender_display(),
         "; ".join(s.name for s in setting.specialisms.all()),
@@ -98,8 +100,11 @@ def to_xlsx(rows: Iterable[list[Any]]) -> bytes:
     for row in rows:
         sheet.append([_safe(v) for v in row])
         for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+            # Numbers and dates as such, so the sheet sorts and filters them properly.
             if isinstance(value, Decimal):
-                cell.number_format = "0.00"  # money keeps its pence in the spreadsheet
+                cell.number_format = "0.00" if value.as_tuple().exponent == -2 else "0.0"
+            elif isinstance(value, datetime.date):
+                cell.number_format = "d mmm yyyy"
         for i, value in enumerate(row, start=1):
             widths[i] = max(widths.get(i, 0), min(len(str(value)), 50))
     for i, width in widths.items():

@@ -33,7 +33,8 @@ from providers.ratings import Band
 from providers.selectors.search.criteria import SearchCriteria
 
 BAND_RANK = {Band.PASS: 0, Band.UNKNOWN: 1, Band.CONCERN: 2, Band.FAIL: 3}
-NO_PRICE = Decimal("99999999.99")  # sorts settings without a price on the lot last
+NO_PRICE = Decimal("99999999.99")  # sorts settings without a price on the lot last...
+NO_PRICE_DESCENDING = Decimal("-1")  # ...and last from the dearest down
 NO_DISTANCE = 1e9
 RESULT_FIELDS = (
     "name",
@@ -136,8 +137,12 @@ def search_settings(
             # The cheapest approved lot, stored on the setting (providers.services.search_fields).
             qs = qs.annotate(lot_price=F("cheapest_price"), lot_code=F("cheapest_lot__code"))
         if actor is not None and actor.is_provider and not public:
-            # Only a provider's own list can hold settings without a price.
-            qs = qs.annotate(price_sort=Coalesce(F("lot_price"), Value(NO_PRICE)))
+            # Only a provider's own list can hold settings without a price: they come last in
+            # either direction.
+            qs = qs.annotate(
+                price_sort=Coalesce(F("lot_price"), Value(NO_PRICE)),
+                price_sort_descending=Coalesce(F("lot_price"), Value(NO_PRICE_DESCENDING)),
+            )
         if c.max_weekly_price is not None:
             qs = qs.filter(lot_price__lte=c.max_weekly_price)
 
@@ -183,12 +188,14 @@ def prefetched_specialisms(setting: Setting) -> list[Specialism]:
 
 def ordering_keys(criteria: SearchCriteria, results: QuerySet[Setting]) -> list[str]:
     """The keyset order: each ends in pk, so the order is total and the cursor never skips a row."""
-    price = "price_sort" if "price_sort" in results.query.annotations else "lot_price"
+    with_unpriced = "price_sort" in results.query.annotations
+    price = "price_sort" if with_unpriced else "lot_price"
+    descending = "price_sort_descending" if with_unpriced else "lot_price"
     by_distance = ["distance_sort"] if criteria.has_location else []
     return {
         "distance": ["distance_sort", "name", "pk"],
         "price": [price, *by_distance, "pk"],
-        "-price": [f"-{price}", *by_distance, "pk"],
+        "-price": [f"-{descending}", *by_distance, "pk"],
         "band": ["band_rank", *by_distance, "name", "pk"],
         "name": ["name", "pk"],
     }[criteria.ordering]

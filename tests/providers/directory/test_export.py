@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 from openpyxl import load_workbook
@@ -35,6 +36,11 @@ def test_csv_and_xlsx_hold_the_same_rows_as_the_search(world, client):
     assert [v[0] for v in values[1:]] == ["Bootle College", "Crewe School"]
     price = sheet.cell(row=2, column=COLUMNS.index("Weekly price (£)") + 1)
     assert float(price.value) == 2800.0 and price.number_format == "0.00"
+    # Distances and dates are numbers and dates in the sheet, so it sorts and filters on them.
+    distance = sheet.cell(row=2, column=COLUMNS.index("Distance (miles)") + 1)
+    assert isinstance(distance.value, int | float) and distance.value < 2
+    crewe_as_at = sheet.cell(row=3, column=COLUMNS.index("Grade as at") + 1)
+    assert crewe_as_at.is_date and crewe_as_at.value.date() == datetime.date(2024, 4, 2)
 
 
 def test_export_with_a_bad_filter_goes_back_to_the_search(world, client):

@@ -335,6 +335,24 @@ def test_provider_lists_only_its_own_settings_through_the_same_endpoint(world):
     assert set(api_names(user, {})) == {"Bootle College", "Carlisle House"}
 
 
+@pytest.mark.parametrize("ordering", ["price", "-price"])
+def test_a_providers_settings_without_a_price_come_last_either_way(world, ordering):
+    user = person(Role.PROVIDER_USER, organisation=world.provider)
+    assert api_names(user, {"ordering": ordering}) == ["Crewe School", "Unpriced School"]
+
+
+def test_a_repeated_filter_answers_400_naming_it(world, commissioner):
+    response = api_client_for(commissioner).get(API, {"lot": ["A1", "A3"]})
+    assert response.status_code == 400
+    assert "lot" in response.json()["error"]["fields"]
+
+
+def test_the_postcode_is_shown_as_usually_written(world, commissioner, client):
+    client.force_login(commissioner)
+    html = client.get(PAGE, {"postcode": " l203ab "}).content.decode()
+    assert "measured from L20 3AB." in html
+
+
 def test_setting_page_shows_profile_prices_services_history_and_membership(
     world, commissioner, client
 ):
