@@ -19,6 +19,7 @@ from providers.models import (
     FpsMembership,
     InspectionJudgement,
     JudgementSource,
+    Lot,
     MembershipState,
     PostcodeDistrict,
     PrimaryNeed,
@@ -90,6 +91,18 @@ def _nearest(lat: float, lon: float, places: list[AuthorityLocation]) -> Organis
             (p.latitude - lat) ** 2 + ((p.longitude - lon) * math.cos(math.radians(lat))) ** 2
         ),
     ).authority
+
+
+def _lot_fits(lot: Lot, setting: Setting) -> bool:
+    """Only lots the setting could really offer: residential lots for residential settings, day
+    lots for day settings, the 0-16 lots (A) below 16 and the 16+ lots (B) from 16."""
+    if lot.is_residential and not setting.offers_residential:
+        return False
+    if not lot.is_residential and not setting.offers_day:
+        return False
+    if lot.code.startswith("A") and setting.age_from >= 16:
+        return False
+    return not (lot.code.startswith("B") and setting.age_to < 16)
 
 
 def _judgement(
@@ -229,7 +242,8 @@ def build_large_demo(
     n = 0
     for setting in created:
         base = Decimal(rng.randint(2200, 4200))
-        for lot in rng.sample(lots, rng.randint(1, 4)):
+        fitting = [lot for lot in lots if _lot_fits(lot, setting)]
+        for lot in rng.sample(fitting, min(len(fitting), rng.randint(1, 4))):
             premium = Decimal("1.8") if lot.is_residential else Decimal(1)
             offers.append(
                 SettingLot(
