@@ -127,6 +127,47 @@ JARGON: list[tuple[str, str]] = [
     ),
     ("Lot", "A type of place on the FPS, for example day places or 52-week residential places."),
     (
+        "Education, Health and Care Plan (EHCP)",
+        "A legal document from the council that describes a child or young person's special "
+        "educational needs, the support they must get, and the outcomes it is meant to achieve. "
+        "The places on the FPS are for children and young people who have one.",
+    ),
+    (
+        "Area of need",
+        "One of the four groups of special educational needs that schools and councils use: "
+        "cognition and learning; communication and interaction; social, emotional and mental "
+        "health; and sensory and/or physical needs.",
+    ),
+    (
+        "Primary need",
+        "A child's main need, within an area of need. The short names are: ASD, autistic "
+        "spectrum disorder; SLCN, speech, language and communication needs; MLD, SLD and PMLD, "
+        "moderate, severe and profound and multiple learning difficulties; SpLD, a specific "
+        "learning difficulty such as dyslexia; SEMH, social, emotional and mental health; HI, "
+        "VI and MSI, hearing, vision and multi-sensory impairment; PD, a physical disability.",
+    ),
+    (
+        "Independent and non-maintained special schools",
+        "Special schools that the council does not run. Independent schools are run by a "
+        "company or charity; non-maintained special schools are charities approved by the "
+        "Department for Education.",
+    ),
+    (
+        "Individual Placement Agreement",
+        "The contract for one child's place: what the school will provide, from when, who to "
+        "contact and what it costs.",
+    ),
+    (
+        "Mini-competition",
+        "When a council asks several schools on the FPS whether they can meet a child's needs, "
+        "and what it would cost, then chooses the best answer for that child.",
+    ),
+    (
+        "Direct award",
+        "When a council offers a place to one school without asking others first. It is allowed "
+        "only in urgent cases, must be written down with the reasons, and is reviewed later.",
+    ),
+    (
         "Inspection band",
         "A simple summary this service works out from a school's latest "
         "inspections: pass, concern, fail or unknown. The inspectorate's own grade and its date are "

@@ -85,8 +85,13 @@ def test_jargon_buster_in_plain_words(world, client):
         "Decommissioning",
         "Service specification",
         "Quality assurance",
+        "Education, Health and Care Plan (EHCP)",
+        "Primary need",
+        "Individual Placement Agreement",
     ):
         assert term in html
+    terms = re.findall(r'<dt class="govuk-summary-list__key">([^<]+)</dt>', html)
+    assert terms and terms == sorted(terms, key=str.lower)  # A to Z
 
 
 def test_forum_member_is_sent_from_the_commissioners_setting_page_to_the_public_one(world, client):
