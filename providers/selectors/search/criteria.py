@@ -71,6 +71,12 @@ class SearchCriteria:
     def has_location(self) -> bool:
         return self.location is not None
 
+    @property
+    def ordering_label(self) -> str:
+        """How the results are sorted, for a sentence: "weekly price, lowest first"."""
+        label = dict(ORDERING_CHOICES).get(self.ordering, self.ordering)
+        return label[:1].lower() + label[1:]
+
 
 def _postcode_label(raw: str) -> str:
     """The postcode as it is usually written ("l206dj" → "L20 6DJ"); an outward code as given."""
