@@ -5,20 +5,26 @@ of Ofsted's files: that import matches a setting by URN and calls it with the fi
 number, so running the same file twice changes nothing (idempotent on setting, framework and
 inspection number). The setting's band is recomputed in the same transaction, under a row lock
 on the setting, so two judgements recorded at once leave the band of both.
+
+A provider only adds judgements. An inspection already recorded (same setting, framework and
+inspection number) is corrected only by the lead authority's evaluators, a platform administrator
+or the import: otherwise a provider could re-enter its own inspection with better grades, and
+councils would see the better band. Sending the same judgement again is still a no-op for anyone.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
-from fps_portal.errors import InvalidInput, NotAllowed
+from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.scoping import dangerously_unscoped
 from providers.models import InspectionJudgement, JudgementSource, Setting
 from providers.ratings import (
@@ -75,6 +81,10 @@ class JudgementData:
     source_reference: str = ""
 
 
+FRAMEWORK_MISSING = "Select the inspection framework."
+REMIT_MISSING = "Select what the inspection covered."
+
+
 def can_record_judgement(actor: Actor | None, setting: Setting) -> bool:
     """The lead authority's evaluators, who check judgements, and the setting's own provider."""
     if actor is None:
@@ -84,56 +94,84 @@ def can_record_judgement(actor: Actor | None, setting: Setting) -> bool:
     )
 
 
-def _validated(data: JudgementData) -> tuple[str, dict[str, str], str]:
+def can_correct_judgement(actor: Actor | None) -> bool:
+    """Who may change an inspection already recorded: the import (None), the lead authority's
+    evaluators and platform administrators, but nobody acting for a provider."""
+    if actor is None:
+        return True
+    if actor.is_provider:
+        return False
+    return actor.is_lead_evaluator or actor.is_platform_admin
+
+
+def already_recorded_message(number: str) -> str:
+    return (
+        f"Inspection {number} is already recorded. "
+        "If it is wrong, ask the lead authority to correct it."
+    )
+
+
+@dataclass(frozen=True)
+class _Assessment:
+    """What recording some data would do. `errors` are the rules it breaks, by field
+    ("grades.<area>" for a grade); `refusal` is set when it would change an inspection already
+    recorded that the actor may not correct; `values` are the row's fields once nothing is wrong."""
+
+    errors: dict[str, list[str]]
+    refusal: str
+    existing: InspectionJudgement | None
+    values: dict[str, Any] | None
+
+    def all_errors(self) -> dict[str, list[str]]:
+        errors = {name: list(messages) for name, messages in self.errors.items()}
+        if self.refusal:
+            errors.setdefault("inspection_number", []).append(self.refusal)
+        return errors
+
+
+def _would_change(existing: InspectionJudgement, values: dict[str, Any] | None) -> bool:
+    if values is None:  # input with errors cannot be the judgement already on file
+        return True
+    before = snapshot(existing, JUDGEMENT_FIELDS)
+    return any(before[k] != v for k, v in _jsonable(values).items())
+
+
+def _rule_errors(data: JudgementData, *, unreadable: Collection[str]) -> dict[str, list[str]]:
+    # A rule that needs a field in `unreadable` is skipped: the form already says that field is
+    # wrong, and a second message built on a placeholder value would mislead.
     errors: dict[str, list[str]] = {}
-    if data.framework not in Framework.values:
-        raise InvalidInput(
-            "Select the inspection framework.",
-            fields={"framework": ["Select the inspection framework."]},
-        )
-    remit = data.remit or FRAMEWORK_REMIT[data.framework]
-    if remit not in Remit.values:
-        errors["remit"] = ["Select what the inspection covered."]
-    for key, message in validate_grades(data.framework, data.grades).items():
-        errors.setdefault(f"grades.{key}", []).append(message)
-    try:
-        category = normalise_category(data.category_of_concern)
-    except ValueError as exc:
-        errors["category_of_concern"] = [str(exc)]
-        category = ""
-    if data.publication_date and data.publication_date < data.inspection_start_date:
-        errors["publication_date"] = [
-            "The report cannot be published before the inspection started."
-        ]
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    framework_known = "framework" not in unreadable
+    if framework_known and data.framework not in Framework.values:
+        add("framework", FRAMEWORK_MISSING)
+    if framework_known and data.framework in Framework.values:
+        remit = data.remit or FRAMEWORK_REMIT[data.framework]
+        if "remit" not in unreadable and remit not in Remit.values:
+            add("remit", REMIT_MISSING)
+        for key, message in validate_grades(data.framework, data.grades).items():
+            add(f"grades.{key}", message)
+    if "category_of_concern" not in unreadable:
+        try:
+            normalise_category(data.category_of_concern)
+        except ValueError as exc:
+            add("category_of_concern", str(exc))
+    dates_known = not {"inspection_start_date", "publication_date"} & set(unreadable)
+    if dates_known and data.publication_date and data.publication_date < data.inspection_start_date:
+        add("publication_date", "The report cannot be published before the inspection started.")
     if data.source not in JudgementSource.values:
-        errors["source"] = ["Select where the judgement comes from."]
-    if errors:
-        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
-    return remit, normalise_grades(data.framework, data.grades), category
+        add("source", "Select where the judgement comes from.")
+    return errors
 
 
-@transaction.atomic
-def judgement_record(
-    *, actor: Actor | None, setting: Setting, data: JudgementData
-) -> tuple[InspectionJudgement, bool]:
-    """Stores one judgement as published and refreshes the setting's band; (judgement, changed).
-
-    `actor` None is the system (a scheduled import). The same inspection number again with the
-    same grades is a no-op; with different grades it is a correction, audited with both.
-    """
-    if (
-        actor is not None
-        and not actor.is_platform_admin
-        and not can_record_judgement(actor, setting)
-    ):
-        raise NotAllowed(
-            "Only the lead authority or the setting's provider can record its judgements."
-        )
-    remit, grades, category = _validated(data)
+def _row_values(data: JudgementData) -> dict[str, Any]:
+    grades = normalise_grades(data.framework, data.grades)
+    category = normalise_category(data.category_of_concern)
     result = derive_band(data.framework, grades, category_of_concern=category)
-    locked = dangerously_unscoped(Setting).select_for_update().get(pk=setting.pk)
-    values = {
-        "remit": remit,
+    return {
+        "remit": data.remit or FRAMEWORK_REMIT[data.framework],
         "inspection_start_date": data.inspection_start_date,
         "publication_date": data.publication_date,
         "grades": grades,
@@ -145,22 +183,77 @@ def judgement_record(
         "band_reasons": list(result.reasons),
         "rule_version": result.rule_version,
     }
+
+
+def _assess(
+    *, actor: Actor | None, setting: Setting, data: JudgementData, unreadable: Collection[str] = ()
+) -> _Assessment:
+    errors = _rule_errors(data, unreadable=unreadable)
     number = data.inspection_number.strip()
     existing = (
         dangerously_unscoped(InspectionJudgement)
-        .filter(setting=locked, framework=data.framework, inspection_number=number)
+        .filter(setting=setting, framework=data.framework, inspection_number=number)
         .first()
-        if number
+        if number and not {"framework", "inspection_number"} & set(unreadable)
         else None
     )
+    values = _row_values(data) if not (errors or unreadable) else None
+    refusal = ""
+    if (
+        existing is not None
+        and not can_correct_judgement(actor)
+        and _would_change(existing, values)
+    ):
+        refusal = already_recorded_message(number)
+    return _Assessment(errors=errors, refusal=refusal, existing=existing, values=values)
+
+
+def judgement_problems(
+    *, actor: Actor | None, setting: Setting, data: JudgementData, unreadable: Collection[str] = ()
+) -> dict[str, list[str]]:
+    """Every reason `judgement_record` would refuse `data`, by field, without writing anything.
+
+    The page's form calls it so one submission shows every error. `unreadable` names the fields
+    the form could not read (they carry their own error); the rules that need them are skipped.
+    """
+    return _assess(actor=actor, setting=setting, data=data, unreadable=unreadable).all_errors()
+
+
+@transaction.atomic
+def judgement_record(
+    *, actor: Actor | None, setting: Setting, data: JudgementData
+) -> tuple[InspectionJudgement, bool]:
+    """Stores one judgement as published and refreshes the setting's band; (judgement, changed).
+
+    `actor` None is the system (a scheduled import). The same inspection number again with the
+    same grades is a no-op; with different grades it is a correction, audited with both, which
+    only `can_correct_judgement` actors may make (WrongState at `inspection_number` otherwise).
+    """
+    if (
+        actor is not None
+        and not actor.is_platform_admin
+        and not can_record_judgement(actor, setting)
+    ):
+        raise NotAllowed(
+            "Only the lead authority or the setting's provider can record its judgements."
+        )
+    # Under the setting's lock, so the judgement found (or not) is still the one on file when
+    # this one is written.
+    locked = dangerously_unscoped(Setting).select_for_update().get(pk=setting.pk)
+    assessed = _assess(actor=actor, setting=locked, data=data)
+    if assessed.errors:
+        errors = assessed.all_errors()
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+    if assessed.refusal:
+        raise WrongState(assessed.refusal, fields={"inspection_number": [assessed.refusal]})
+    values = assessed.values
+    assert values is not None  # no errors, so the row's values were worked out
+    existing = assessed.existing
     user = actor.user if actor is not None and actor.user.pk else None
     if existing is not None:
-        before = snapshot(existing, JUDGEMENT_FIELDS)
-        unchanged = all(
-            before[k] == snapshot_value for k, snapshot_value in _jsonable(values).items()
-        )
-        if unchanged:
+        if not _would_change(existing, values):
             return existing, False
+        before = snapshot(existing, JUDGEMENT_FIELDS)
         for name, value in values.items():
             setattr(existing, name, value)
         existing.recorded_by = user
@@ -178,7 +271,7 @@ def judgement_record(
         judgement = InspectionJudgement.objects.create(
             setting=locked,
             framework=data.framework,
-            inspection_number=number,
+            inspection_number=data.inspection_number.strip(),
             recorded_by=user,
             **values,
         )

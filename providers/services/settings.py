@@ -3,12 +3,16 @@
 Only the provider's own users change them. Every change is atomic and audited with before and
 after; a price change on a lot the lead authority has already approved is recorded the same way,
 so a commissioner can see when an indicative price moved.
+
+Each kind of change has a `*_problems` function that lists every rule the input breaks without
+writing anything. The service refuses with that list, and the page's form calls the same function
+in its `clean`, so a person sees every error in one go and the rules live in one place.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -32,6 +36,7 @@ from providers.models import (
     Specialism,
 )
 from providers.postcodes import locate, normalise_postcode
+from providers.services.money import MoneyWording, parse_money
 
 SETTING_FIELDS = [
     "name",
@@ -57,12 +62,18 @@ SETTING_FIELDS = [
     "public_summary",
 ]
 MAX_AGE = 25
-MONEY = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
+# Messages a form shows for a blank or unreadable answer, where the service checks the same thing.
+NAME_MISSING = "Enter the setting's name."
+GENDER_MISSING = "Select who the setting takes: mixed, boys or girls."
+HOST_AUTHORITY_UNKNOWN = "Select the authority the setting is in."
+DFE_NUMBER_FORMAT = "A DfE number is 7 digits, like 8956001."
+SERVICE_NAME_MISSING = "Enter the service's name, like 1:1 support."
+SERVICE_UNIT_MISSING = "Enter what the service is charged per, like hour or session."
 
 
 @dataclass
 class SettingData:
-    """What a provider says about one setting; validated by `_validate`, never half-saved."""
+    """What a provider says about one setting; checked by `setting_problems`, never half-saved."""
 
     name: str
     postcode: str
@@ -91,45 +102,79 @@ def _require_owner(actor: Actor, provider_id: int | None) -> None:
         raise NotAllowed("Only the provider's own users can change its settings.")
 
 
-def _validate(data: SettingData, *, instance: Setting | None) -> dict[str, list[str]]:
+def _rule_errors(
+    data: SettingData, *, instance: Setting | None, unreadable: Collection[str]
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    if not data.name.strip():
-        add("name", "Enter the setting's name.")
-    if not 0 <= data.age_from <= MAX_AGE:
+    def known(*names: str) -> bool:
+        # A rule needing a field the form could not read is skipped: that field has its own
+        # error, and a second one worked out from a placeholder value would mislead.
+        return not set(names) & set(unreadable)
+
+    if known("name") and not data.name.strip():
+        add("name", NAME_MISSING)
+    if known("age_from") and not 0 <= data.age_from <= MAX_AGE:
         add("age_from", f"Enter a youngest age from 0 to {MAX_AGE}.")
-    if not 0 <= data.age_to <= MAX_AGE:
+    if known("age_to") and not 0 <= data.age_to <= MAX_AGE:
         add("age_to", f"Enter an oldest age from 0 to {MAX_AGE}.")
-    elif data.age_to < data.age_from:
+    elif known("age_from", "age_to") and data.age_to < data.age_from:
         add("age_to", "The oldest age must be the same as or more than the youngest age.")
-    if data.gender not in Gender.values:
-        add("gender", "Select who the setting takes: mixed, boys or girls.")
+    if known("gender") and data.gender not in Gender.values:
+        add("gender", GENDER_MISSING)
     if not (data.offers_day or data.offers_residential):
         add("offers_day", "Select day, residential or both.")
-    if data.capacity < 0:
+    if known("capacity") and data.capacity < 0:
         add("capacity", "Capacity cannot be negative.")
-    if data.vacancies < 0:
+    if known("vacancies") and data.vacancies < 0:
         add("vacancies", "Vacancies cannot be negative.")
-    elif data.vacancies > data.capacity:
+    elif known("capacity", "vacancies") and data.vacancies > data.capacity:
         add("vacancies", "Vacancies cannot be more than the capacity.")
-    if data.host_authority is not None and data.host_authority.kind != OrganisationKind.AUTHORITY:
-        add("host_authority", "Select the authority the setting is in.")
+    host = data.host_authority
+    if known("host_authority") and host is not None and host.kind != OrganisationKind.AUTHORITY:
+        add("host_authority", HOST_AUTHORITY_UNKNOWN)
     urn = data.urn.strip()
-    if urn and not urn.isdigit():
+    if known("urn") and urn and not urn.isdigit():
         add("urn", "A URN is a number, like 101173.")
-    elif urn:
+    elif known("urn") and urn:
         clash = dangerously_unscoped(Setting).filter(urn=urn)
         if instance is not None:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
             add("urn", f"Another setting already has URN {urn}.")
     dfe = data.dfe_number.strip().replace("/", "")
-    if dfe and not (dfe.isdigit() and len(dfe) == 7):
-        add("dfe_number", "A DfE number is 7 digits, like 8956001.")
+    if known("dfe_number") and dfe and not (dfe.isdigit() and len(dfe) == 7):
+        add("dfe_number", DFE_NUMBER_FORMAT)
     return errors
+
+
+def _checked(
+    data: SettingData, *, instance: Setting | None, unreadable: Collection[str] = ()
+) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """(every rule broken, by field; where the postcode is, when it could be found)."""
+    errors = _rule_errors(data, instance=instance, unreadable=unreadable)
+    located: dict[str, Any] = {}
+    if "postcode" not in unreadable:
+        try:
+            located = _located(data)
+        except InvalidInput as exc:
+            for name, messages in exc.fields.items():
+                errors.setdefault(name, []).extend(messages)
+    return errors, located
+
+
+def setting_problems(
+    data: SettingData, *, instance: Setting | None, unreadable: Collection[str] = ()
+) -> dict[str, list[str]]:
+    """Every rule `data` breaks, by field, as `setting_create` / `setting_update` would refuse it.
+
+    `instance` is the setting being edited (its own URN is no clash). `unreadable` names fields
+    the caller could not read into `data` (placeholders stand in); their rules are skipped.
+    """
+    return _checked(data, instance=instance, unreadable=unreadable)[0]
 
 
 def _located(data: SettingData) -> dict[str, Any]:
@@ -181,13 +226,7 @@ def _full_snapshot(setting: Setting) -> dict[str, Any]:
 
 
 def _save(setting: Setting, data: SettingData, *, instance: Setting | None) -> None:
-    errors = _validate(data, instance=instance)
-    try:
-        located = _located(data)
-    except InvalidInput as exc:
-        for name, messages in exc.fields.items():
-            errors.setdefault(name, []).extend(messages)
-        located = {}
+    errors, located = _checked(data, instance=instance)
     if errors:
         first = next(iter(errors.values()))[0]
         raise InvalidInput(first, fields=errors)
@@ -230,20 +269,68 @@ def setting_update(*, actor: Actor, setting: Setting, data: SettingData) -> Sett
     return locked
 
 
-def parse_money(raw: object, *, field_name: str) -> Decimal:
-    """A positive amount in pounds and pence; InvalidInput naming `field_name` otherwise.
+def lot_price_field(lot: Lot) -> str:
+    """The name a lot's price goes by in field errors (and in the prices form)."""
+    return f"price_{lot.pk}"
 
-    Only digits with an optional point and at most two decimals ("3250" or "3250.00"; a pound
-    sign and thousands commas are allowed): "1e3" is not how anyone writes a price.
+
+def lot_price_wording(lot: Lot) -> MoneyWording:
+    return MoneyWording(what=f"the price for lot {lot.code}", example="2950.00")
+
+
+def _approved_lot_message(lot: Lot) -> str:
+    return (
+        f"Lot {lot.code} ({lot.name}) is approved on the FPS, so it needs a price. "
+        "To take the setting off it, ask the lead authority."
+    )
+
+
+def setting_prices_problems(
+    *, setting: Setting, prices: Mapping[Lot, Decimal | str | None]
+) -> dict[str, list[str]]:
+    """Every lot whose new price `setting_set_prices` would refuse, by `lot_price_field`.
+
+    A price must be pounds and pence; a blank price withdraws the lot, which the provider may do
+    only while the lead authority has not approved it.
     """
-    message = "Enter a price in pounds and pence, more than £0, like 3250.00."
-    text = str(raw if raw is not None else "").strip().replace(",", "").removeprefix("£")
-    if not MONEY.fullmatch(text):
-        raise InvalidInput(message, fields={field_name: [message]})
-    value = Decimal(text)
-    if value <= 0 or value >= Decimal("100000000"):
-        raise InvalidInput(message, fields={field_name: [message]})
-    return value.quantize(Decimal("0.01"))
+    approved = set(
+        dangerously_unscoped(SettingLot)
+        .filter(setting=setting, approved_at__isnull=False)
+        .values_list("lot_id", flat=True)
+    )
+    errors: dict[str, list[str]] = {}
+    for lot, raw in prices.items():
+        if raw is None or not str(raw).strip():
+            if lot.pk in approved:
+                errors[lot_price_field(lot)] = [_approved_lot_message(lot)]
+            continue
+        try:
+            parse_money(raw, field_name=lot_price_field(lot), wording=lot_price_wording(lot))
+        except InvalidInput as exc:
+            errors.update(exc.fields)
+    return errors
+
+
+@transaction.atomic
+def setting_set_prices(
+    *, actor: Actor, setting: Setting, prices: Mapping[Lot, Decimal | str | None]
+) -> None:
+    """Sets the weekly price of each lot given, a blank one withdrawing the lot: all or none.
+
+    Every price is checked before anything is written (InvalidInput naming each bad lot), and
+    the writes share one transaction, so a failure partway leaves every lot as it was.
+    """
+    _require_owner(actor, setting.provider_id)
+    # Locked first, so the approvals checked are the ones the writes below meet.
+    dangerously_unscoped(Setting).select_for_update().filter(pk=setting.pk).first()
+    errors = setting_prices_problems(setting=setting, prices=prices)
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+    for lot, raw in prices.items():
+        if raw is None or not str(raw).strip():
+            setting_withdraw_lot(actor=actor, setting=setting, lot=lot)
+        else:
+            setting_set_price(actor=actor, setting=setting, lot=lot, weekly_price=raw)
 
 
 @transaction.atomic
@@ -261,7 +348,9 @@ def setting_set_price(
     of an approved offer keeps it approved but is audited with the old and new price.
     """
     _require_owner(actor, setting.provider_id)
-    price = parse_money(weekly_price, field_name=f"price_{lot.pk}")
+    price = parse_money(
+        weekly_price, field_name=lot_price_field(lot), wording=lot_price_wording(lot)
+    )
     dangerously_unscoped(Setting).select_for_update().filter(pk=setting.pk).first()
     offer = dangerously_unscoped(SettingLot).filter(setting=setting, lot=lot).first()
     today = effective_from or timezone.localdate()
@@ -308,10 +397,8 @@ def setting_withdraw_lot(*, actor: Actor, setting: Setting, lot: Lot) -> None:
     if offer is None:
         return
     if offer.approved_at is not None:
-        raise WrongState(
-            f"{lot.code} {lot.name} is approved on the FPS; "
-            "ask the lead authority to take the setting off it."
-        )
+        message = _approved_lot_message(lot)
+        raise WrongState(message, fields={lot_price_field(lot): [message]})
     audit_record(
         actor=actor,
         verb=AuditVerb.STATE_CHANGED,
@@ -323,20 +410,29 @@ def setting_withdraw_lot(*, actor: Actor, setting: Setting, lot: Lot) -> None:
     offer.delete()
 
 
-def _service_fields(name: str, unit: str, rate: object) -> tuple[str, str, Decimal]:
+SERVICE_RATE_WORDING = MoneyWording(what="the rate", example="24.50")
+
+
+def additional_service_problems(*, name: str, unit: str, rate: object) -> dict[str, list[str]]:
+    """Every rule an additional service breaks, by field, as `additional_service_add` refuses it."""
     errors: dict[str, list[str]] = {}
     if not name.strip():
-        errors["name"] = ["Enter the service's name, like 1:1 support."]
+        errors["name"] = [SERVICE_NAME_MISSING]
     if not unit.strip():
-        errors["unit"] = ["Enter the unit it is charged by, like hour or session."]
+        errors["unit"] = [SERVICE_UNIT_MISSING]
     try:
-        value = parse_money(rate, field_name="rate")
+        parse_money(rate, field_name="rate", wording=SERVICE_RATE_WORDING)
     except InvalidInput as exc:
         errors.update(exc.fields)
-        value = Decimal(0)
+    return errors
+
+
+def _service_fields(name: str, unit: str, rate: object) -> tuple[str, str, Decimal]:
+    errors = additional_service_problems(name=name, unit=unit, rate=rate)
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
-    return name.strip(), unit.strip(), value
+    # Already checked: parsing again cannot fail.
+    return name.strip(), unit.strip(), parse_money(rate, field_name="rate")
 
 
 @transaction.atomic

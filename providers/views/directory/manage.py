@@ -19,9 +19,8 @@ from providers.services.settings import (
     additional_service_add,
     additional_service_remove,
     setting_create,
-    setting_set_price,
+    setting_set_prices,
     setting_update,
-    setting_withdraw_lot,
 )
 from providers.views.directory.common import actor_required, put_on_form
 from providers.views.directory.forms import (
@@ -77,7 +76,7 @@ def setting_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
             initial.update(gias_prefill(lookup.cleaned_data["urn"]))
         except DomainError as exc:
             put_on_form(lookup, exc)
-    form = SettingForm(request.POST or None, initial=initial)
+    form = SettingForm(request.POST or None, initial=initial, setting=None)
     if request.method == "POST" and form.is_valid():
         try:
             setting = setting_create(actor=actor, data=form.to_data())
@@ -123,7 +122,7 @@ def setting_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "website": setting.website,
         "public_summary": setting.public_summary,
     }
-    form = SettingForm(request.POST or None, initial=initial)
+    form = SettingForm(request.POST or None, initial=initial, setting=setting)
     if request.method == "POST" and form.is_valid():
         try:
             setting_update(actor=actor, setting=setting, data=form.to_data())
@@ -147,17 +146,17 @@ def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     lots = list(Lot.objects.select_related("purchasing_system").order_by("display_order", "code"))
     offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
     form = PricesForm(
-        request.POST or None, lots=lots, current={k: o.weekly_price for k, o in offers.items()}
+        request.POST or None,
+        setting=setting,
+        lots=lots,
+        current={k: o.weekly_price for k, o in offers.items()},
     )
     service_form = AdditionalServiceForm(prefix="service")
+    # The form has checked every lot already; the service checks again under the setting's lock
+    # and writes every lot in one transaction, so a refusal leaves all of them as they were.
     if request.method == "POST" and form.is_valid():
         try:
-            for lot in lots:
-                raw = (form.cleaned_data.get(f"price_{lot.pk}") or "").strip()
-                if raw:
-                    setting_set_price(actor=actor, setting=setting, lot=lot, weekly_price=raw)
-                elif lot.pk in offers:
-                    setting_withdraw_lot(actor=actor, setting=setting, lot=lot)
+            setting_set_prices(actor=actor, setting=setting, prices=form.prices())
         except DomainError as exc:
             put_on_form(form, exc)
         else:
@@ -197,7 +196,11 @@ def service_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "providers/directory/setting_prices.html",
         {
             "setting": setting,
-            "form": PricesForm(lots=lots, current={k: o.weekly_price for k, o in offers.items()}),
+            "form": PricesForm(
+                setting=setting,
+                lots=lots,
+                current={k: o.weekly_price for k, o in offers.items()},
+            ),
             "offers": offers,
             "service_form": form,
             "services": scoped(AdditionalService, actor).filter(setting=setting),
@@ -226,14 +229,18 @@ def judgement_create(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
         raise Http404("No setting matches the given query.")
     if not can_record_judgement(actor, setting):
         return render(request, "403.html", status=403)
-    form = JudgementForm(request.POST or None, initial={"relates_to_current_urn": True})
+    form = JudgementForm(
+        request.POST or None,
+        initial={"relates_to_current_urn": True},
+        actor=actor,
+        setting=setting,
+        source=JudgementSource.MANUAL,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            judgement_record(
-                actor=actor, setting=setting, data=form.to_data(source=JudgementSource.MANUAL)
-            )
+            judgement_record(actor=actor, setting=setting, data=form.to_data())
         except DomainError as exc:
-            form.add_domain_errors(exc.fields, exc.message)
+            form.add_service_error(exc)
         else:
             setting.refresh_from_db()
             messages.success(
