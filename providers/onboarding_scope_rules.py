@@ -11,7 +11,11 @@
 - Requirement results: lead evaluators; the provider only once there is an outcome (the final
   results and reasons, never evaluators' working notes).
 - Evaluators' decisions and moderation: lead evaluators only.
-- Clarification questions: the provider they were asked of, and lead evaluators.
+- Clarification questions: the provider they were asked of (until withdrawn), and lead
+  evaluators.
+
+"Lead evaluators" means a membership of the lead authority in that role. A platform
+administrator (staff, usually with no membership) sees none of this through the portal.
 """
 
 from __future__ import annotations
@@ -48,7 +52,10 @@ AUTHORITY_VISIBLE_EVIDENCE = (
 
 
 def _evaluator(actor: Actor) -> bool:
-    return actor.is_lead_evaluator or actor.is_platform_admin
+    # Only the lead authority's evaluators. A platform administrator is not one by being staff:
+    # they work in the back office and see no organisation's data through the portal (a
+    # platform administrator who is also a lead evaluator sees it through that membership).
+    return actor.is_lead_evaluator
 
 
 @register_scope(EvaluationWindow)
@@ -121,7 +128,12 @@ def _service_prices(
 def _clarifications(
     qs: QuerySet[ClarificationQuestion], actor: Actor
 ) -> QuerySet[ClarificationQuestion]:
-    return _scope_applications(qs, "application__", actor)
+    qs = _scope_applications(qs, "application__", actor)
+    if actor.is_provider:
+        # A withdrawn question is no longer asked of the provider (they are told so); the lead
+        # evaluators keep it on record.
+        qs = qs.filter(withdrawn_at__isnull=True)
+    return qs
 
 
 @register_scope(RequirementResult)

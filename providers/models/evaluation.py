@@ -3,9 +3,13 @@ clarification questions."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from providers.models.application import ApplicationState
 
 
 class Requirement(models.TextChoices):
@@ -123,8 +127,33 @@ class Moderation(models.Model):
         return f"{self.application_id}: {self.outcome}"
 
 
+def open_clarification_q(*, now: datetime.datetime, prefix: str = "") -> models.Q:
+    """Questions still waiting for the provider's answer, reached through `prefix`: not
+    answered, not withdrawn, not past their due time, on an application still under evaluation.
+
+    The one meaning of "open" for moderation, counts and reminders alike.
+    """
+    return models.Q(
+        **{
+            f"{prefix}answered_at__isnull": True,
+            f"{prefix}withdrawn_at__isnull": True,
+            f"{prefix}due_at__gt": now,
+            f"{prefix}application__state": ApplicationState.UNDER_EVALUATION,
+        }
+    )
+
+
+class ClarificationQuestionQuerySet(models.QuerySet["ClarificationQuestion"]):
+    def open(self, now: datetime.datetime | None = None) -> ClarificationQuestionQuerySet:
+        return self.filter(open_clarification_q(now=now or timezone.now()))
+
+
 class ClarificationQuestion(models.Model):
-    """A question from the evaluators to the provider, answered within the evaluation period."""
+    """A question from the evaluators to the provider, answered within the evaluation period.
+
+    Open until the provider answers it, its due time passes or an evaluator withdraws it
+    (`withdrawn_at`); while one is open the application cannot be moderated.
+    """
 
     application = models.ForeignKey(
         "providers.Application", on_delete=models.CASCADE, related_name="clarifications"
@@ -147,10 +176,22 @@ class ClarificationQuestion(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ClarificationQuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["asked_at", "id"]
         indexes = [models.Index(fields=["answered_at", "due_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | models.Q(withdrawn_at__isnull=True),
+                name="clarification_answered_or_withdrawn_not_both",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.question[:60]
@@ -158,3 +199,7 @@ class ClarificationQuestion(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

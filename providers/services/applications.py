@@ -35,6 +35,7 @@ from providers.services._common import (
     provider_users,
     require_provider,
 )
+from providers.services.checks import SERVICES_OVERVIEW_WHAT, missing_evidence
 from providers.services.evidence import evidence_current
 from providers.services.windows import next_window_message
 
@@ -338,6 +339,8 @@ def application_problems(application: Application) -> dict[str, str]:
     setting_ids = set(application.settings.values_list("pk", flat=True))
     if not lot_ids or not setting_ids:
         problems["scope"] = "Choose the lots you are applying for and the settings included."
+    if missing := missing_evidence(application):
+        problems["evidence"] = _missing_evidence_message(missing)
     priced = list(application.prices.values_list("setting_id", "lot_id"))
     if setting_ids and {s for s, _ in priced} != setting_ids:
         problems["prices"] = "Enter at least one weekly price for every setting included."
@@ -350,6 +353,16 @@ def application_problems(application: Application) -> dict[str, str]:
     ):
         problems["declarations"] = "Confirm all the declarations."
     return problems
+
+
+def _missing_evidence_message(missing: list[str]) -> str:
+    how = (
+        "Tick each document on the Evidence page, uploading it to your evidence library first "
+        "if it is not there yet"
+    )
+    if any(item.startswith(SERVICES_OVERVIEW_WHAT) for item in missing):
+        how += ", and write each setting's overview from your evidence library page"
+    return f"Required evidence is missing: {'; '.join(missing)}. {how}."
 
 
 def application_submit(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from providers.models import (
@@ -32,11 +33,84 @@ MINIMUM_COVER: dict[str, Decimal] = {
     InsuranceType.PUBLIC_LIABILITY: Decimal("5000000"),
     InsuranceType.PROFESSIONAL_INDEMNITY: Decimal("1000000"),
 }
-INSURANCE_REQUIREMENTS = {
-    Requirement.EMPLOYERS_LIABILITY: InsuranceType.EMPLOYERS_LIABILITY,
-    Requirement.PUBLIC_LIABILITY: InsuranceType.PUBLIC_LIABILITY,
-    Requirement.PROFESSIONAL_INDEMNITY: InsuranceType.PROFESSIONAL_INDEMNITY,
-}
+
+
+@dataclass(frozen=True)
+class RequiredEvidence:
+    """One piece of evidence the tender asks for and the evidence that meets it.
+
+    ORGANISATION_EVIDENCE and SETTING_EVIDENCE are the one list of what is required: the
+    automatic checks judge each entry when evaluation starts, and `missing_evidence` uses the
+    same entries to stop an application being submitted without them.
+    """
+
+    requirement: str
+    kind: str
+    what: str  # as a person names it, fitting "No {what} was provided."
+    insurance_type: str = ""
+    # Present and current is not enough to pass: an evaluator reads it.
+    judged: bool = False
+
+    def met_by(self, item: Evidence) -> bool:
+        return item.kind == self.kind and (
+            not self.insurance_type or item.insurance_type == self.insurance_type
+        )
+
+
+def _insurance_rule(requirement: str, insurance_type: str) -> RequiredEvidence:
+    label = InsuranceType(insurance_type).label.lower()
+    return RequiredEvidence(
+        requirement, EvidenceKind.INSURANCE, f"{label} insurance certificate", insurance_type
+    )
+
+
+ORGANISATION_EVIDENCE: tuple[RequiredEvidence, ...] = (
+    _insurance_rule(Requirement.EMPLOYERS_LIABILITY, InsuranceType.EMPLOYERS_LIABILITY),
+    _insurance_rule(Requirement.PUBLIC_LIABILITY, InsuranceType.PUBLIC_LIABILITY),
+    _insurance_rule(Requirement.PROFESSIONAL_INDEMNITY, InsuranceType.PROFESSIONAL_INDEMNITY),
+    RequiredEvidence(Requirement.POLICIES, EvidenceKind.POLICY, "policy or procedure", judged=True),
+    RequiredEvidence(
+        Requirement.REGISTRATION, EvidenceKind.REGISTRATION, "organisation registration"
+    ),
+    RequiredEvidence(
+        Requirement.FINANCIAL_CHECK,
+        EvidenceKind.FINANCIAL_CHECK,
+        "financial check evidence",
+        judged=True,
+    ),
+)
+SETTING_EVIDENCE: tuple[RequiredEvidence, ...] = (
+    RequiredEvidence(
+        Requirement.REGISTRATION_CERTIFICATE,
+        EvidenceKind.REGISTRATION_CERTIFICATE,
+        "registration certificate",
+    ),
+    RequiredEvidence(
+        Requirement.DFE_REGISTRATION, EvidenceKind.DFE_REGISTRATION, "DfE registration"
+    ),
+    # Only for a setting with a recorded judgement (see `_required_for`).
+    RequiredEvidence(
+        Requirement.INSPECTION, EvidenceKind.INSPECTION_REPORT, "last full inspection report"
+    ),
+    RequiredEvidence(
+        Requirement.STATEMENT_OF_PURPOSE,
+        EvidenceKind.STATEMENT_OF_PURPOSE,
+        "Statement of Purpose",
+        judged=True,
+    ),
+)
+SERVICES_OVERVIEW_WHAT = "overview of services, work with parents and the learner's voice"
+
+
+def _required_for(rule: RequiredEvidence, judgements: list[InspectionJudgement]) -> bool:
+    # A setting not inspected yet has no report to give: its inspection requirement goes to an
+    # evaluator instead (see `_inspection`).
+    return rule.requirement != Requirement.INSPECTION or bool(judgements)
+
+
+def _overview_given(overview: SettingOverview | None) -> bool:
+    return overview is not None and overview.is_complete()
+
 
 Outcome = tuple[str, str]
 
@@ -45,11 +119,10 @@ def _money(amount: Decimal) -> str:
     return f"£{amount:,.0f}"
 
 
-def _insurance(items: list[Evidence], insurance_type: str, on: datetime.date) -> Outcome:
+def _insurance(items: list[Evidence], rule: RequiredEvidence, on: datetime.date) -> Outcome:
+    insurance_type = rule.insurance_type
     label = InsuranceType(insurance_type).label.lower()
-    of_type = [
-        e for e in items if e.kind == EvidenceKind.INSURANCE and e.insurance_type == insurance_type
-    ]
+    of_type = [e for e in items if rule.met_by(e)]
     if not of_type:
         return CheckResult.FAIL, f"No {label} insurance certificate was provided."
     valid = [e for e in of_type if e.is_valid_on(on)]
@@ -75,18 +148,16 @@ def _insurance(items: list[Evidence], insurance_type: str, on: datetime.date) ->
     return CheckResult.PASS, f"{_money(cover)} cover with {best.insurer}{expiry}."
 
 
-def _present(
-    items: list[Evidence], kind: str, on: datetime.date, *, judged: bool, what: str
-) -> Outcome:
+def _present(items: list[Evidence], rule: RequiredEvidence, on: datetime.date) -> Outcome:
     """Presence of current evidence; `judged` ones still need an evaluator to read them."""
-    of_kind = [e for e in items if e.kind == kind]
+    of_kind = [e for e in items if rule.met_by(e)]
     if not of_kind:
-        return CheckResult.FAIL, f"No {what} was provided."
+        return CheckResult.FAIL, f"No {rule.what} was provided."
     valid = [e for e in of_kind if e.is_valid_on(on)]
     if not valid:
-        return CheckResult.FAIL, f"The {what} provided has expired."
+        return CheckResult.FAIL, f"The {rule.what} provided has expired."
     names = ", ".join(f"'{e.title}'" for e in valid)
-    if judged:
+    if rule.judged:
         return (
             CheckResult.NEEDS_EVALUATOR,
             f"Provided: {names}. An evaluator judges whether it is appropriate.",
@@ -136,48 +207,20 @@ def _inspection(judgements: list[InspectionJudgement], reports: list[Evidence]) 
     return CheckResult.PASS, f"{described}.{flag}"
 
 
+def _check(items: list[Evidence], rule: RequiredEvidence, on: datetime.date) -> Outcome:
+    return _insurance(items, rule, on) if rule.insurance_type else _present(items, rule, on)
+
+
 def run_checks(
     *, application: Application, on: datetime.date
 ) -> list[tuple[Requirement, Setting | None, Outcome]]:
     """Every requirement of the application with its automatic result and reason."""
     items = list(application.evidence.all())
     org_items = [e for e in items if e.setting_id is None]
-    results: list[tuple[Requirement, Setting | None, Outcome]] = []
-    for requirement, insurance_type in INSURANCE_REQUIREMENTS.items():
-        results.append((requirement, None, _insurance(org_items, insurance_type, on)))
-    results.append(
-        (
-            Requirement.POLICIES,
-            None,
-            _present(org_items, EvidenceKind.POLICY, on, judged=True, what="policy or procedure"),
-        )
-    )
-    results.append(
-        (
-            Requirement.REGISTRATION,
-            None,
-            _present(
-                org_items,
-                EvidenceKind.REGISTRATION,
-                on,
-                judged=False,
-                what="organisation registration",
-            ),
-        )
-    )
-    results.append(
-        (
-            Requirement.FINANCIAL_CHECK,
-            None,
-            _present(
-                org_items,
-                EvidenceKind.FINANCIAL_CHECK,
-                on,
-                judged=True,
-                what="financial check evidence",
-            ),
-        )
-    )
+    results: list[tuple[Requirement, Setting | None, Outcome]] = [
+        (Requirement(rule.requirement), None, _check(org_items, rule, on))
+        for rule in ORGANISATION_EVIDENCE
+    ]
     declared = (
         application.declared_accurate
         and application.declared_no_exclusion_grounds
@@ -198,56 +241,26 @@ def run_checks(
     prices = list(application.prices.select_related("lot"))
     for setting in settings:
         mine = [e for e in items if e.setting_id == setting.pk]
-        results.append(
-            (
-                Requirement.REGISTRATION_CERTIFICATE,
-                setting,
-                _present(
-                    mine,
-                    EvidenceKind.REGISTRATION_CERTIFICATE,
-                    on,
-                    judged=False,
-                    what="registration certificate",
-                ),
-            )
-        )
-        dfe = _present(
-            mine, EvidenceKind.DFE_REGISTRATION, on, judged=False, what="DfE registration"
-        )
-        if dfe[0] == CheckResult.PASS and setting.dfe_number:
-            dfe = (CheckResult.PASS, f"DfE number {setting.dfe_number}. {dfe[1]}")
-        results.append((Requirement.DFE_REGISTRATION, setting, dfe))
-        reports = [
-            e for e in mine if e.kind == EvidenceKind.INSPECTION_REPORT and e.is_valid_on(on)
-        ]
-        results.append(
-            (Requirement.INSPECTION, setting, _inspection(judgements.get(setting.pk, []), reports))
-        )
-        results.append(
-            (
-                Requirement.STATEMENT_OF_PURPOSE,
-                setting,
-                _present(
-                    mine,
-                    EvidenceKind.STATEMENT_OF_PURPOSE,
-                    on,
-                    judged=True,
-                    what="Statement of Purpose",
-                ),
-            )
-        )
-        overview = overviews.get(setting.pk)
+        for rule in SETTING_EVIDENCE:
+            if rule.requirement == Requirement.INSPECTION:
+                reports = [e for e in mine if rule.met_by(e) and e.is_valid_on(on)]
+                outcome = _inspection(judgements.get(setting.pk, []), reports)
+            else:
+                outcome = _check(mine, rule, on)
+            if (
+                rule.requirement == Requirement.DFE_REGISTRATION
+                and outcome[0] == CheckResult.PASS
+                and setting.dfe_number
+            ):
+                outcome = (CheckResult.PASS, f"DfE number {setting.dfe_number}. {outcome[1]}")
+            results.append((Requirement(rule.requirement), setting, outcome))
         results.append(
             (
                 Requirement.SERVICES_OVERVIEW,
                 setting,
                 (CheckResult.NEEDS_EVALUATOR, "Overview provided; an evaluator reads it.")
-                if overview is not None and overview.is_complete()
-                else (
-                    CheckResult.FAIL,
-                    "The overview of services, work with parents and the learner's "
-                    "voice was not provided.",
-                ),
+                if _overview_given(overviews.get(setting.pk))
+                else (CheckResult.FAIL, f"The {SERVICES_OVERVIEW_WHAT} was not provided."),
             )
         )
         setting_prices = [p for p in prices if p.setting_id == setting.pk]
@@ -267,6 +280,36 @@ def run_checks(
             )
         )
     return results
+
+
+def missing_evidence(application: Application) -> list[str]:
+    """Each piece of required evidence the application has not attached, as a person names it
+    (setting-level ones name the setting: "Statement of Purpose for Oakfield House"), including
+    each setting's overview of services; empty when nothing is missing.
+
+    This asks only whether something is attached. Whether it is still current is for the checks
+    on the day evaluation starts, which is when the tender judges it.
+    """
+    items = list(application.evidence.all())
+    missing = [
+        rule.what
+        for rule in ORGANISATION_EVIDENCE
+        if not any(rule.met_by(e) for e in items if e.setting_id is None)
+    ]
+    settings = list(application.settings.order_by("name"))
+    judgements = current_judgements(settings)
+    overviews = {o.setting_id: o for o in SettingOverview.objects.filter(setting__in=settings)}
+    for setting in settings:
+        mine = [e for e in items if e.setting_id == setting.pk]
+        missing.extend(
+            f"{rule.what} for {setting.name}"
+            for rule in SETTING_EVIDENCE
+            if _required_for(rule, judgements.get(setting.pk, []))
+            and not any(rule.met_by(e) for e in mine)
+        )
+        if not _overview_given(overviews.get(setting.pk)):
+            missing.append(f"{SERVICES_OVERVIEW_WHAT} for {setting.name}")
+    return missing
 
 
 def store_checks(*, application: Application, on: datetime.date) -> list[RequirementResult]:

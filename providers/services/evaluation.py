@@ -147,6 +147,27 @@ def disagreements(application: Application) -> dict[int, list[EvaluatorDecision]
     return {rid: ds for rid, ds in by_result.items() if len({d.verdict for d in ds}) > 1}
 
 
+def _open_questions_message(application: Application) -> str:
+    """Why the application cannot have an outcome yet because of its open questions; empty when
+    none is open. The provider could still answer one, and an answer after the outcome would be
+    refused."""
+    open_questions = list(
+        ClarificationQuestion.objects.filter(application=application).open().order_by("due_at")
+    )
+    if not open_questions:
+        return ""
+    due = f"{timezone.localtime(open_questions[0].due_at):%-d %B %Y}"
+    if len(open_questions) == 1:
+        return (
+            f"Application {application.pk} has an open clarification question, due {due}. Wait "
+            "for the answer or withdraw the question first."
+        )
+    return (
+        f"Application {application.pk} has {len(open_questions)} open clarification questions, "
+        f"the first due {due}. Wait for the answers or withdraw the questions first."
+    )
+
+
 def application_moderate(
     *,
     actor: Actor,
@@ -176,6 +197,10 @@ def application_moderate(
             raise WrongState(
                 f"This application is {locked.get_state_display().lower()}, not under evaluation."
             )
+        # Asking takes the same row lock, so no question can appear between this check and the
+        # outcome.
+        if message := _open_questions_message(locked):
+            raise WrongState(message)
         evaluators = complete_evaluators(locked)
         if len(evaluators) < MINIMUM_EVALUATORS:
             raise WrongState(
@@ -298,12 +323,20 @@ def clarification_answer(
     if not answer.strip():
         raise InvalidInput("Enter your answer.", fields={"answer": "Enter your answer."})
     with transaction.atomic():
-        _lock_under_evaluation(clarification.application)
+        # Application first, then the question: the same order as withdrawing and moderating.
+        application = Application.objects.select_for_update().get(pk=clarification.application_id)
         locked = ClarificationQuestion.objects.select_for_update().get(pk=clarification.pk)
+        if locked.withdrawn_at is not None:
+            raise WrongState("The evaluators withdrew this question, so it needs no answer.")
         if locked.answered_at is not None:
             raise WrongState("This question has already been answered.")
         if timezone.now() > locked.due_at:
             raise WrongState("The time to answer this question has passed.")
+        if application.state != ApplicationState.UNDER_EVALUATION:
+            raise WrongState(
+                "The evaluation of this application has finished, so the question can no "
+                "longer be answered."
+            )
         locked.answer, locked.answered_at, locked.answered_by = (
             answer.strip(),
             timezone.now(),
@@ -314,10 +347,44 @@ def clarification_answer(
         notify(
             recipients=[locked.asked_by],
             event_key=f"clarification-answered:{locked.pk}",
-            subject=f"{locked.application.provider} answered your clarification question",
+            subject=f"{application.provider} answered your clarification question",
             body=locked.answer,
             url=reverse("providers:evaluation-detail", args=[locked.application_id]),
             send_email=False,
+        )
+    return locked
+
+
+def clarification_withdraw(
+    *, actor: Actor, clarification: ClarificationQuestion
+) -> ClarificationQuestion:
+    """A lead evaluator takes back a question the provider has not answered. It stops holding up
+    moderation, and the provider is told they need not answer it. The question is kept, marked
+    withdrawn, with who withdrew it and when."""
+    require_lead_evaluator(actor)
+    with transaction.atomic():
+        application = _lock_under_evaluation(clarification.application)
+        locked = ClarificationQuestion.objects.select_for_update().get(pk=clarification.pk)
+        if locked.withdrawn_at is not None:
+            raise WrongState("This question has already been withdrawn.")
+        if locked.answered_at is not None:
+            raise WrongState("The provider has already answered this question, so it stays.")
+        locked.withdrawn_at, locked.withdrawn_by = timezone.now(), actor.user
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.STATE_CHANGED,
+            obj=locked,
+            before={"withdrawn_at": None},
+            after={"withdrawn_at": locked.withdrawn_at},
+            reason="Clarification question withdrawn",
+        )
+        notify(
+            recipients=provider_users(application.provider_id),
+            event_key=f"clarification-withdrawn:{locked.pk}",
+            subject="The evaluators withdrew a clarification question",
+            body=f"You do not need to answer this question any more: {locked.question}",
+            url=reverse("providers:application-detail", args=[application.pk]),
         )
     return locked
 
@@ -329,11 +396,8 @@ def clarifications_remind(*, now: datetime.datetime | None = None) -> int:
     """Remind providers of questions due within two days. The event key makes it once per
     question."""
     now = now or timezone.now()
-    due = ClarificationQuestion.objects.filter(
-        answered_at__isnull=True,
-        due_at__gt=now,
-        due_at__lte=now + CLARIFICATION_REMINDER_BEFORE,
-        application__state=ApplicationState.UNDER_EVALUATION,
+    due = ClarificationQuestion.objects.open(now).filter(
+        due_at__lte=now + CLARIFICATION_REMINDER_BEFORE
     )
     sent = 0
     for question in due:

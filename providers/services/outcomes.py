@@ -1,9 +1,16 @@
 """Outcomes of moderation: a pass approves the settings on the lots applied for; a fail tells the
-provider which requirements failed and why, and when it may apply again."""
+provider which requirements failed and why, and when it may apply again.
+
+A pass can be partial: a setting that failed one of its own requirements is not admitted while
+the others are, and a setting is admitted only on the lots it gave a weekly price for. The
+provider is told exactly that, on the page and in the e-mail, from one `OutcomeSummary`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +23,148 @@ from providers.models import (
     AdditionalService,
     Application,
     ApplicationState,
+    Lot,
+    Setting,
     SettingLot,
     Verdict,
 )
 from providers.services._common import provider_users
 from providers.services.windows import next_window_message
+
+
+@dataclass(frozen=True)
+class NotMet:
+    """A requirement whose final result is fail, with the reason the provider is given."""
+
+    requirement: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SettingOutcome:
+    """One setting of a moderated application.
+
+    `admitted` is true when the application passed and none of the setting's own requirements
+    failed; it is then on `lots` (those it gave a weekly price for) and not on `unpriced_lots`.
+    """
+
+    setting: Setting
+    admitted: bool
+    lots: list[Lot]
+    unpriced_lots: list[Lot]
+    not_met: list[NotMet]
+
+    @property
+    def lots_in_words(self) -> str:
+        return lots_in_words(self.lots)
+
+    @property
+    def unpriced_lots_in_words(self) -> str:
+        return lots_in_words(self.unpriced_lots)
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    """Which settings were admitted on which lots, which were not, and why."""
+
+    passed: bool
+    settings: list[SettingOutcome]
+    organisation_not_met: list[NotMet]
+    lots_without_setting: list[Lot]
+
+    @property
+    def admitted(self) -> list[SettingOutcome]:
+        return [s for s in self.settings if s.admitted]
+
+    @property
+    def not_admitted(self) -> list[SettingOutcome]:
+        return [s for s in self.settings if not s.admitted]
+
+    @property
+    def lots_without_setting_in_words(self) -> str:
+        return lots_in_words(self.lots_without_setting)
+
+
+def lots_in_words(lots: Sequence[Lot]) -> str:
+    """The lots as a phrase: "lot 1 (52-week placements) and lot 3 (Day placements)"."""
+    names = [f"lot {lot.code} ({lot.name})" for lot in lots]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def outcome_summary(application: Application) -> OutcomeSummary:
+    """The outcome of a moderated application, setting by setting (four queries).
+
+    A setting is admitted by the rule moderation applies: the application passed and none of
+    the setting's own requirements failed.
+    """
+    failures = application.results.filter(final_result=Verdict.FAIL).select_related("setting")
+    organisation_not_met: list[NotMet] = []
+    not_met_by_setting: dict[int, list[NotMet]] = defaultdict(list)
+    for result in failures.order_by("id"):
+        item = NotMet(requirement=result.get_requirement_display(), reason=result.final_reason)
+        if result.setting_id is None:
+            organisation_not_met.append(item)
+        else:
+            not_met_by_setting[result.setting_id].append(item)
+    lots = list(application.lots.order_by("display_order", "code"))
+    priced: dict[int, set[int]] = defaultdict(set)
+    for setting_id, lot_id in application.prices.values_list("setting_id", "lot_id"):
+        priced[setting_id].add(lot_id)
+    passed = application.state == ApplicationState.PASSED
+    settings = [
+        SettingOutcome(
+            setting=setting,
+            admitted=passed and not not_met_by_setting.get(setting.pk),
+            lots=[lot for lot in lots if lot.pk in priced[setting.pk]],
+            unpriced_lots=[lot for lot in lots if lot.pk not in priced[setting.pk]],
+            not_met=not_met_by_setting.get(setting.pk, []),
+        )
+        for setting in application.settings.order_by("name", "pk")
+    ]
+    on_some_lot = {lot.pk for s in settings if s.admitted for lot in s.lots}
+    return OutcomeSummary(
+        passed=passed,
+        settings=settings,
+        organisation_not_met=organisation_not_met,
+        lots_without_setting=[lot for lot in lots if passed and lot.pk not in on_some_lot],
+    )
+
+
+def _pass_message(summary: OutcomeSummary, application: Application) -> tuple[str, str]:
+    """The subject and body of the e-mail telling a provider its application passed."""
+    admitted, not_admitted = summary.admitted, summary.not_admitted
+    subject = "Your application has passed"
+    if not_admitted:
+        subject += f" for {len(admitted)} of your {len(summary.settings)} settings"
+    lines = [f"Your application to join {application.purchasing_system} has passed.", ""]
+    lines.append("Settings admitted:")
+    for item in admitted:
+        lines.append(f"- {item.setting.name}, on {item.lots_in_words or 'no lot'}.")
+        if item.unpriced_lots:
+            lines.append(
+                f"  Not on {item.unpriced_lots_in_words}: you gave no weekly price for "
+                f"{'it' if len(item.unpriced_lots) == 1 else 'them'}."
+            )
+    if not_admitted:
+        lines += ["", "Settings not admitted, with the requirements they did not meet:"]
+        for item in not_admitted:
+            lines.append(f"- {item.setting.name}:")
+            lines += [f"  - {n.requirement}: {n.reason}" for n in item.not_met]
+    if summary.lots_without_setting:
+        lines += ["", f"No setting was admitted on {summary.lots_without_setting_in_words}."]
+    lines += [
+        "",
+        "Sign the FPS agreement to become a member. Once it is signed, the settings admitted "
+        "appear to every authority on the lots they were admitted on.",
+    ]
+    if not_admitted:
+        lines.append(
+            "You may apply again for the settings not admitted. "
+            + next_window_message(system=application.purchasing_system)
+        )
+    return subject, "\n".join(lines)
 
 
 def _set_outcome(application: Application, *, state: str, actor: Actor, reason: str) -> None:
@@ -80,15 +224,12 @@ def application_pass(
         after={"approved_settings": sorted(passed)},
         reason="Settings approved on the lots applied for",
     )
+    subject, body = _pass_message(outcome_summary(application), application)
     notify(
         recipients=provider_users(application.provider_id),
         event_key=f"application-outcome:{application.pk}",
-        subject="Your application has passed",
-        body=(
-            f"Your application to join {application.purchasing_system} has passed. Sign the FPS "
-            "agreement "
-            "to become a member; your settings appear to every authority once it is signed."
-        ),
+        subject=subject,
+        body=body,
         url=reverse("providers:agreement-sign", args=[application.pk]),
     )
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -119,51 +121,108 @@ def provider_register(
 
 
 def set_password_path(user: User) -> str:
+    """The portal's set-password page for this user, with Django's password-reset token.
+
+    The token is tied to the user's current password hash and last sign-in, so it stops working
+    once used, and it expires after PASSWORD_RESET_TIMEOUT.
+    """
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     return reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
 
 
+def _awaiting_first_sign_in(user: User) -> bool:
+    return not user.has_usable_password() and user.last_login is None
+
+
+def _invite_refusal(*, email: str, organisation: Organisation) -> str:
+    """Why this e-mail address cannot be invited to `organisation`; empty when it can.
+
+    An invitation only ever creates a new account (or sends a fresh link to a colleague invited
+    earlier who has not set a password yet). Any other existing account is refused, whatever it
+    belongs to: adding a membership to someone else's account (another provider's, an
+    authority's, the platform administrator's) would let this provider's users hand it the right
+    to act for them without its owner or their organisation agreeing.
+    """
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        return ""
+    own = Membership.objects.filter(
+        user=existing, organisation=organisation, role=Role.PROVIDER_USER
+    ).first()
+    if own is not None and own.is_active:
+        if existing.is_active and _awaiting_first_sign_in(existing):
+            return ""
+        return f"{email} is already a member of {organisation.name}."
+    if own is not None:
+        return (
+            f"{email} used to act for {organisation.name} and their access was switched off. "
+            "Ask the portal administrator to switch it back on."
+        )
+    if Membership.objects.filter(user=existing).exclude(organisation=organisation).exists():
+        return (
+            "This e-mail address already has an account with another organisation. Ask them to "
+            f"use a different address for {organisation.name}."
+        )
+    return (
+        "This e-mail address already has an account on the portal. Ask them to use a different "
+        f"address for {organisation.name}."
+    )
+
+
 def colleague_invite(*, actor: Actor, email: str, full_name: str) -> Membership:
-    """Adds a colleague to the actor's provider and e-mails them a link to set their password."""
+    """Creates an account for a colleague, adds it to the actor's provider and e-mails them a
+    link to set their password; nothing is written when the address is refused (see
+    `_invite_refusal`).
+
+    Inviting a colleague who was invited before and has not set a password yet sends a fresh
+    link and changes nothing else: it is the only way back in once the first link expires, since
+    the forgotten-password form only writes to accounts that have a password.
+    """
     organisation = actor.organisation
     assert organisation is not None
     require_provider(actor, organisation.pk)
     email = email.strip().lower()
-    fields: dict[str, str] = {}
-    if not email or "@" not in email:
-        fields["email"] = "Enter an email address in the correct format, like name@example.com."
-    if not full_name.strip():
-        fields["full_name"] = "Enter your colleague's full name."
-    existing = User.objects.filter(email=email).first()
-    if (
-        existing is not None
-        and Membership.objects.filter(
-            user=existing, organisation=organisation, role=Role.PROVIDER_USER
-        ).exists()
-    ):
-        fields["email"] = "This person is already a member of your organisation."
-    if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
     with transaction.atomic():
-        user = existing or user_create(
-            actor=actor, email=email, full_name=full_name.strip(), password=None
-        )
-        membership = membership_create(
-            actor=actor, user=user, organisation=organisation, role=Role.PROVIDER_USER
-        )
-        url = (
-            reverse("login")
-            if existing is not None and existing.has_usable_password()
-            else set_password_path(user)
-        )
+        fields: dict[str, str] = {}
+        if not email or "@" not in email:
+            fields["email"] = "Enter an email address in the correct format, like name@example.com."
+        elif refusal := _invite_refusal(email=email, organisation=organisation):
+            fields["email"] = refusal
+        if not full_name.strip():
+            fields["full_name"] = "Enter your colleague's full name."
+        if fields:
+            raise InvalidInput(next(iter(fields.values())), fields=fields)
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            user = user_create(actor=actor, email=email, full_name=full_name.strip())
+            membership = membership_create(
+                actor=actor, user=user, organisation=organisation, role=Role.PROVIDER_USER
+            )
+            event_key = f"invited:{membership.pk}"
+        else:
+            # `_invite_refusal` let an existing account through only as this provider's own
+            # colleague still waiting to set a password: send them a fresh link.
+            user = existing
+            membership = Membership.objects.get(
+                user=user, organisation=organisation, role=Role.PROVIDER_USER
+            )
+            # A new key per resend: the notification outbox sends each key once.
+            event_key = f"invited:{membership.pk}:{timezone.now():%Y%m%dT%H%M%S.%f}"
         notify(
             recipients=[user],
-            event_key=f"invited:{membership.pk}",
+            event_key=event_key,
             subject=f"{actor.user} invited you to act for {organisation.name}",
             body=(
                 "You have been added to North West SEND Placements as a user of "
-                f"{organisation.name}. Use the link to set your password and sign in."
+                f"{organisation.name}. Use the link to set your password, then sign in with "
+                f"this e-mail address. The link works once and expires in {_link_lifetime()}; "
+                f"after that, ask a colleague at {organisation.name} to invite you again."
             ),
-            url=url,
+            url=set_password_path(user),
         )
     return membership
+
+
+def _link_lifetime() -> str:
+    days = settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)
+    return f"{days} day{'s' if days != 1 else ''}" if days else "a few hours"

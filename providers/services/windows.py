@@ -28,6 +28,9 @@ from providers.services._common import (
 )
 
 CLOSING_REMINDER_BEFORE = datetime.timedelta(days=7)
+# How far in the past a new window may open: "open it now" typed into the form is a few minutes
+# old when it arrives, but never old enough for beat to open, announce and close a stale round.
+OPENING_TOLERANCE = datetime.timedelta(minutes=5)
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -47,34 +50,35 @@ def window_schedule(
     opens_at: datetime.datetime,
     closes_at: datetime.datetime,
     evaluation_deadline: datetime.datetime,
+    now: datetime.datetime | None = None,
 ) -> EvaluationWindow:
+    """A new window, announced to nobody until beat opens it at `opens_at`.
+
+    Refused, with a message on each field at fault and nothing written, unless it opens now or
+    later (beat would otherwise open, announce and close a window dated in the past at once),
+    closes after it opens, is evaluated after it closes, falls within the system's term, overlaps
+    no other window and has a name no other window of the system has (in any case).
+    """
     require_lead_evaluator(actor)
-    fields: dict[str, str] = {}
-    if not system.admits_by_windows:
-        fields["name"] = (
-            "This purchasing system admits providers on a rolling basis; it has no windows."
-        )
-    if not name.strip():
-        fields["name"] = "Enter a name for the window, like 'Round 5 (2026)'."
-    if closes_at <= opens_at:
-        fields["closes_at"] = "The window must close after it opens."
-    if evaluation_deadline <= closes_at:
-        fields["evaluation_deadline"] = "The evaluation deadline must be after the window closes."
-    if opens_at.date() > system.term_end or closes_at.date() < system.term_start:
-        fields["opens_at"] = "The window must fall within the purchasing system's term."
-    overlapping = EvaluationWindow.objects.filter(
-        purchasing_system=system, opens_at__lt=closes_at, closes_at__gt=opens_at
-    ).exclude(state=WindowState.COMPLETED)
-    if "closes_at" not in fields and overlapping.exists():
-        fields["opens_at"] = (
-            f"This overlaps the window '{overlapping.first()}'. Windows cannot overlap."
-        )
-    if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+    now = now or timezone.now()
+    name = name.strip()
     with transaction.atomic():
+        # Lock the system so two windows scheduled at once cannot both pass the overlap and name
+        # checks.
+        PurchasingSystem.objects.select_for_update().filter(pk=system.pk).first()
+        fields = _window_problems(
+            system=system,
+            name=name,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            evaluation_deadline=evaluation_deadline,
+            now=now,
+        )
+        if fields:
+            raise InvalidInput(next(iter(fields.values())), fields=fields)
         window = EvaluationWindow.objects.create(
             purchasing_system=system,
-            name=name.strip(),
+            name=name,
             opens_at=opens_at,
             closes_at=closes_at,
             evaluation_deadline=evaluation_deadline,
@@ -85,12 +89,60 @@ def window_schedule(
             verb=AuditVerb.CREATED,
             obj=window,
             after={
+                "name": name,
                 "opens_at": opens_at,
                 "closes_at": closes_at,
                 "evaluation_deadline": evaluation_deadline,
             },
         )
     return window
+
+
+def _window_problems(
+    *,
+    system: PurchasingSystem,
+    name: str,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    evaluation_deadline: datetime.datetime,
+    now: datetime.datetime,
+) -> dict[str, str]:
+    """What is wrong with a new window, by field; empty when it can be scheduled."""
+    fields: dict[str, str] = {}
+    if not system.admits_by_windows:
+        fields["name"] = (
+            "This purchasing system admits providers on a rolling basis; it has no windows."
+        )
+    elif not name:
+        fields["name"] = "Enter a name for the window, like 'Round 5 (2026)'."
+    elif same_name := EvaluationWindow.objects.filter(
+        purchasing_system=system, name__iexact=name
+    ).first():
+        fields["name"] = (
+            f"{system} already has a window called '{same_name.name}'. Give this one a "
+            "different name."
+        )
+    if opens_at < now - OPENING_TOLERANCE:
+        fields["opens_at"] = (
+            f"The opening time must be in the future: it is now {_when(now)}. A window dated "
+            "in the past would open and close at once."
+        )
+    if closes_at <= opens_at:
+        fields["closes_at"] = "The window must close after it opens."
+    if evaluation_deadline <= closes_at:
+        fields["evaluation_deadline"] = "The evaluation deadline must be after the window closes."
+    if "opens_at" not in fields and (
+        opens_at.date() > system.term_end or closes_at.date() < system.term_start
+    ):
+        fields["opens_at"] = "The window must fall within the purchasing system's term."
+    overlapping = EvaluationWindow.objects.filter(
+        purchasing_system=system, opens_at__lt=closes_at, closes_at__gt=opens_at
+    ).exclude(state=WindowState.COMPLETED)
+    if not fields.keys() & {"opens_at", "closes_at"} and overlapping.exists():
+        fields["opens_at"] = (
+            f"This overlaps the window '{overlapping.first()}'. Windows cannot overlap."
+        )
+    return fields
 
 
 def _lock(window_id: int) -> EvaluationWindow:
@@ -221,28 +273,36 @@ def window_remind_closing(*, window_id: int, now: datetime.datetime | None = Non
 def window_next_opening(
     *, system: PurchasingSystem, now: datetime.datetime | None = None
 ) -> EvaluationWindow | None:
-    """The next window that will open (or is open) for this system."""
+    """The window open for applications now, else the next scheduled one; None when neither.
+
+    A scheduled window whose opening time has passed counts: beat opens it within the minute.
+    """
     now = now or timezone.now()
     return (
         EvaluationWindow.objects.filter(
-            purchasing_system=system, state=WindowState.SCHEDULED, opens_at__gt=now
+            purchasing_system=system,
+            state__in=[WindowState.OPEN, WindowState.SCHEDULED],
+            closes_at__gt=now,
         )
-        .order_by("opens_at")
+        .order_by("opens_at", "pk")
         .first()
     )
 
 
-def next_window_message(*, system: PurchasingSystem) -> str:
+def next_window_message(*, system: PurchasingSystem, now: datetime.datetime | None = None) -> str:
     if not system.admits_by_windows:
         return (
             "This purchasing system admits providers on a rolling basis: you can apply at any time."
         )
-    upcoming = window_next_opening(system=system)
+    now = now or timezone.now()
+    upcoming = window_next_opening(system=system, now=now)
     if upcoming is None:
         return (
             "No window is open and the next one has not been scheduled yet. We will tell you "
             "when it is."
         )
+    if upcoming.state == WindowState.OPEN or upcoming.opens_at <= now:
+        return f"{upcoming.name} is open for applications until {_when(upcoming.closes_at)}."
     return f"The next window, {upcoming.name}, opens on {_when(upcoming.opens_at)}."
 
 

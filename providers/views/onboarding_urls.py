@@ -91,6 +91,11 @@ urlpatterns = [
         evaluation.clarification_ask_view,
         name="clarification-ask",
     ),
+    path(
+        "fps/clarifications/<int:pk>/withdraw/",
+        evaluation.clarification_withdraw_view,
+        name="clarification-withdraw",
+    ),
     path("fps/memberships/", evaluation.membership_list, name="membership-list"),
     path(
         "fps/memberships/<int:pk>/change/",

@@ -120,8 +120,9 @@ def _tasks(application: Application) -> list[dict[str, object]]:
         {
             "name": "Evidence",
             "url": "providers:application-evidence",
-            "done": evidence > 0,
-            "hint": f"{evidence} item(s) from your evidence library",
+            # Settings' evidence cannot be complete before the settings are chosen.
+            "done": "evidence" not in problems and "scope" not in problems,
+            "hint": problems.get("evidence", f"{evidence} item(s) from your evidence library"),
         },
         {
             "name": "Weekly prices",

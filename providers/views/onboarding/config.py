@@ -7,12 +7,14 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.models import Application, ApplicationState, EvaluationWindow, Lot, PurchasingSystem
+from providers.models.evaluation import open_clarification_q
 from providers.services.purchasing import (
     lot_create,
     purchasing_system_create,
@@ -185,7 +187,9 @@ def window_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         .annotate(
             evaluators=Count("results__decisions__evaluator", distinct=True),
             open_questions=Count(
-                "clarifications", distinct=True, filter=Q(clarifications__answered_at__isnull=True)
+                "clarifications",
+                distinct=True,
+                filter=open_clarification_q(now=timezone.now(), prefix="clarifications__"),
             ),
         )
         .order_by("provider__name")

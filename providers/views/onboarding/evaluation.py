@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
@@ -27,6 +27,7 @@ from providers.services.evaluation import (
     MINIMUM_EVALUATORS,
     application_moderate,
     clarification_ask,
+    clarification_withdraw,
     complete_evaluators,
     disagreements,
     evaluation_record,
@@ -83,8 +84,10 @@ def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             "minimum": MINIMUM_EVALUATORS,
             "can_moderate": application.state == ApplicationState.UNDER_EVALUATION
             and len(evaluators) >= MINIMUM_EVALUATORS,
+            # A withdrawn question is no longer asked; the audit log keeps it, and the page has
+            # no way to show it other than as still awaiting an answer.
             "clarifications": scoped(ClarificationQuestion, actor)
-            .filter(application=application)
+            .filter(application=application, withdrawn_at__isnull=True)
             .select_related("asked_by"),
             "prices": application.prices.select_related("setting", "lot"),
             "lines": application.service_prices.select_related("setting"),
@@ -202,6 +205,21 @@ def clarification_ask_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
         },
         status=400 if form.errors and status == 200 else status,
     )
+
+
+@evaluator_only
+@require_POST
+def clarification_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    clarification = get_scoped_or_404(ClarificationQuestion, actor, pk=pk)
+    try:
+        clarification_withdraw(actor=actor, clarification=clarification)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "The question is withdrawn. The provider is told they need not answer it."
+        )
+    return redirect("providers:evaluation-detail", pk=clarification.application_id)
 
 
 @evaluator_only

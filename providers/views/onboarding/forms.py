@@ -1,4 +1,10 @@
-"""Forms for onboarding pages: they parse and label; the services hold the rules."""
+"""Forms for onboarding pages: they parse and label; the services hold the rules.
+
+Labels follow the GOV.UK Design System: a field that must be answered has no "(optional)"; a
+field needed only in some cases says when in its hint. Error messages say what to do and name
+what is at fault (the setting, the lot, the requirement), because one page can hold many fields
+that look alike.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +16,33 @@ from django import forms
 from django.db.models import QuerySet
 
 from fps_portal.errors import DomainError
-from providers.models import (
-    Evidence,
-    EvidenceKind,
-    InsuranceType,
-    Lot,
-    PurchasingSystemKind,
-    RequirementResult,
-    Setting,
-    Verdict,
+from providers.models import Evidence, EvidenceKind, InsuranceType, Lot, Setting
+from providers.postcodes import PostcodeError, locate, normalise_postcode
+from providers.services.outcomes import lots_in_words
+from providers.views.onboarding.form_fields import (
+    OnboardingForm,
+    ServiceCheckedCharField,
+    ServiceCheckedChoiceField,
+    ServiceCheckedDateField,
+    ServiceCheckedDecimalField,
+    ServiceCheckedFileField,
+    ServiceCheckedModelChoiceField,
+    too_long,
 )
+
+# The lead authority's forms live in their own module; the views import every form from here.
+from providers.views.onboarding.lead_authority_forms import (  # noqa: F401
+    ClarificationForm,
+    EvaluationForm,
+    LotForm,
+    MembershipChangeForm,
+    ModerationForm,
+    PurchasingSystemForm,
+    WindowForm,
+)
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com."
+INSURANCE_ONLY = "Needed for an insurance certificate."
 
 
 def set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
@@ -30,102 +53,170 @@ def set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> No
 
 def apply_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Put a service's message on the fields it names (or the form), so the error summary shows
-    it."""
+    it. An OnboardingForm may reword a field's message with what only the page knows."""
     placed = False
-    for name, message in error.fields.items():
-        if name in form.fields:
-            form.add_error(name, str(message))
-            placed = True
+    for name, messages in error.fields.items():
+        if name not in form.fields:
+            continue
+        for message in messages if isinstance(messages, list | tuple) else [messages]:
+            text = str(message)
+            if isinstance(form, OnboardingForm):
+                text = form.service_message(name, text)
+            form.add_error(name, text)
+        placed = True
     if not placed:
         form.add_error(None, error.message)
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-    format = "%Y-%m-%dT%H:%M"
-
-    def __init__(self, attrs: dict[str, object] | None = None) -> None:
-        super().__init__(attrs=attrs, format=self.format)
-
-
-def _datetime_field(label: str, hint: str = "") -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        help_text=hint,
-        widget=DateTimeLocalInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as a real date and time",
-        },
-    )
-
-
 class RegisterForm(forms.Form):
-    full_name = forms.CharField(label="Your full name", max_length=200)
-    email = forms.EmailField(label="Your email address", help_text="You will use this to sign in.")
+    full_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name.", **too_long("Your full name", 200)},
+    )
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="You will use this to sign in.",
+        error_messages={"required": "Enter your email address.", "invalid": EMAIL_FORMAT},
+    )
     password = forms.CharField(
         label="Create a password",
         widget=forms.PasswordInput,
         help_text="At least 12 characters. Avoid common words.",
+        error_messages={"required": "Enter a password of at least 12 characters."},
     )
-    name = forms.CharField(label="Organisation name", max_length=200)
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        error_messages={
+            "required": "Enter the organisation's name.",
+            **too_long("The organisation's name", 200),
+        },
+    )
     legal_name = forms.CharField(
         label="Legal name",
         max_length=200,
         help_text="As registered, like 'Oakfield Learning Trust Limited'.",
+        error_messages={
+            "required": "Enter the organisation's legal name.",
+            **too_long("The legal name", 200),
+        },
     )
-    companies_house_number = forms.CharField(
-        label="Companies House number", max_length=8, required=False
+    # One of the two numbers is needed; the service decides, and the hints say so.
+    companies_house_number = ServiceCheckedCharField(
+        label="Companies House number",
+        max_length=8,
+        help_text="Enter this, a charity number, or both. 8 characters, like 08123456 or SC123456.",
+        error_messages={"max_length": "Enter a Companies House number of 8 characters."},
     )
-    charity_number = forms.CharField(label="Charity number", max_length=8, required=False)
-    address = forms.CharField(label="Registered address", widget=forms.Textarea(attrs={"rows": 3}))
-    postcode = forms.CharField(label="Postcode", max_length=10)
-    contact_email = forms.EmailField(label="Organisation contact email")
+    charity_number = ServiceCheckedCharField(
+        label="Charity number",
+        max_length=8,
+        help_text="Enter this, a Companies House number, or both. 6 to 8 digits, like 1154321.",
+        error_messages={"max_length": "Enter a charity number of 6 to 8 digits, like 1154321."},
+    )
+    address = forms.CharField(
+        label="Registered address",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the organisation's registered address."},
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        error_messages={
+            "required": "Enter the postcode of the registered address.",
+            "max_length": "Enter a real postcode, like CW1 2AB.",
+        },
+    )
+    contact_email = forms.EmailField(
+        label="Organisation contact email",
+        error_messages={
+            "required": "Enter the organisation's contact email address.",
+            "invalid": EMAIL_FORMAT,
+        },
+    )
     contact_phone = forms.CharField(
         label="Organisation contact phone", max_length=30, required=False
     )
 
+    # Without this, each number would be announced as required, yet either one may be left out.
+    use_required_attribute = False
+
+    def clean_postcode(self) -> str:
+        """The postcode as usually written, checked the way a setting's postcode is: a real
+        format and a known district."""
+        try:
+            postcode = normalise_postcode(self.cleaned_data["postcode"])
+            locate(postcode, allow_outward_only=False)
+        except PostcodeError as error:
+            raise forms.ValidationError(error.message) from error
+        return postcode
+
 
 class InviteForm(forms.Form):
-    full_name = forms.CharField(label="Colleague's full name", max_length=200)
-    email = forms.EmailField(label="Colleague's email address")
+    full_name = forms.CharField(
+        label="Colleague's full name",
+        max_length=200,
+        error_messages={
+            "required": "Enter your colleague's full name.",
+            **too_long("Your colleague's full name", 200),
+        },
+    )
+    email = forms.EmailField(
+        label="Colleague's email address",
+        error_messages={
+            "required": "Enter your colleague's email address.",
+            "invalid": EMAIL_FORMAT,
+        },
+    )
 
 
 class EvidenceForm(forms.Form):
-    kind = forms.ChoiceField(label="What is this evidence?", choices=EvidenceKind.choices)
-    setting = forms.ModelChoiceField(
+    """Every field the service checks is left to it, so one attempt shows every problem."""
+
+    use_required_attribute = False  # several fields are needed only for some kinds of evidence
+
+    kind = forms.ChoiceField(
+        label="What is this evidence?",
+        choices=EvidenceKind.choices,
+        error_messages={"required": "Select what kind of evidence this is."},
+    )
+    setting = ServiceCheckedModelChoiceField(
         label="Setting",
         queryset=Setting.objects.none(),
-        required=False,
-        help_text="For registration certificates, DfE registration, inspection reports and "
-        "Statements of Purpose.",
+        empty_label="Whole organisation",
+        help_text="Needed for a registration certificate, DfE registration, inspection report "
+        "or Statement of Purpose. Choose 'Whole organisation' for insurance, policies, "
+        "registrations and the financial check.",
+        error_messages={"invalid_choice": "Select one of your own settings."},
     )
-    title = forms.CharField(label="Title", max_length=200)
+    title = ServiceCheckedCharField(
+        label="Title",
+        max_length=200,
+        error_messages=too_long("The title", 200),
+    )
     reference = forms.CharField(label="Reference or policy number", max_length=100, required=False)
-    insurance_type = forms.ChoiceField(
+    insurance_type = ServiceCheckedChoiceField(
         label="Type of insurance",
         choices=[("", "Not insurance"), *InsuranceType.choices],
-        required=False,
+        help_text=INSURANCE_ONLY,
     )
-    insurer = forms.CharField(label="Insurer", max_length=200, required=False)
-    cover_amount = forms.DecimalField(
+    insurer = ServiceCheckedCharField(label="Insurer", max_length=200, help_text=INSURANCE_ONLY)
+    cover_amount = ServiceCheckedDecimalField(
         label="Cover in pounds",
         max_digits=14,
         decimal_places=2,
-        required=False,
-        error_messages={"invalid": "Enter the cover as a number of pounds, like 5000000"},
+        help_text=f"{INSURANCE_ONLY} For example, 5000000.",
+        error_messages={"invalid": "Enter the cover as a number of pounds, like 5000000."},
     )
-    valid_until = forms.DateField(
+    valid_until = ServiceCheckedDateField(
         label="Valid until",
-        required=False,
         widget=forms.DateInput,
-        help_text="The expiry date, if the evidence has one.",
-        error_messages={"invalid": "Enter a real date"},
+        help_text="The expiry date. Needed for an insurance certificate, and for any other "
+        "evidence that expires.",
+        error_messages={"invalid": "Enter the expiry date as a real date."},
     )
-    file = forms.FileField(
-        label="Upload a file", help_text="PDF, DOCX, PNG or JPEG.", required=False
-    )
+    file = ServiceCheckedFileField(label="Upload a file", help_text="PDF, DOCX, PNG or JPEG.")
 
     def __init__(self, *args: Any, settings_qs: QuerySet[Setting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,29 +225,40 @@ class EvidenceForm(forms.Form):
 
 class OverviewForm(forms.Form):
     services_overview = forms.CharField(
-        label="Overview of services", widget=forms.Textarea(attrs={"rows": 5})
+        label="Overview of services",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Describe the services the setting offers."},
     )
     working_with_parents = forms.CharField(
         label="How the setting works with parents and carers",
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe how the setting works with parents and carers."},
     )
     learner_voice = forms.CharField(
-        label="How the setting hears the learner's voice", widget=forms.Textarea(attrs={"rows": 4})
+        label="How the setting hears the learner's voice",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe how the setting hears the learner's voice."},
     )
 
 
 class ScopeForm(forms.Form):
     lots = forms.ModelMultipleChoiceField(
         label="Which lots are you applying for?",
-        queryset=Setting.objects.none(),
+        queryset=Lot.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        error_messages={
+            "required": "Select at least one lot.",
+            "invalid_choice": "Select lots of this purchasing system.",
+        },
     )
     settings = forms.ModelMultipleChoiceField(
         label="Which settings are included?",
         queryset=Setting.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        required=False,
+        error_messages={
+            "required": "Select at least one setting. Add your settings first if you have none.",
+            "invalid_choice": "Select your own settings.",
+        },
     )
 
     def __init__(
@@ -188,8 +290,15 @@ class ApplicationEvidenceForm(forms.Form):
         set_queryset(self, "evidence", evidence_qs)
 
 
-class PricesForm(forms.Form):
-    """One text field per (setting, lot): kept as text so the service gives the money message."""
+class PricesForm(OnboardingForm):
+    """One text field per (setting, lot): kept as text so the service gives the money message.
+
+    A box may be left empty where the setting does not offer the lot, but every setting and
+    every lot needs a price somewhere, so no box is "(optional)": each hint says when to leave
+    it empty.
+    """
+
+    use_required_attribute = False  # a box may be left empty (see above)
 
     def __init__(
         self,
@@ -200,14 +309,26 @@ class PricesForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.cells = cells
+        self._cell_names: dict[str, str] = {}
         for setting, lot in cells:
             name = f"price_{setting.pk}_{lot.pk}"
-            self.fields[name] = forms.CharField(
-                label=f"{setting} – lot {lot.code} {lot.name}, weekly price in pounds",
-                required=False,
+            self._cell_names[name] = f"{setting.name}'s weekly price for lot {lot.code}"
+            self.fields[name] = ServiceCheckedCharField(
+                label=f"{setting.name} – {lots_in_words([lot])}, weekly price in pounds",
+                help_text=f"Leave empty if {setting.name} does not offer lot {lot.code}.",
                 initial=initial_prices.get((setting.pk, lot.pk), ""),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
             )
+
+    def service_message(self, name: str, message: str) -> str:
+        """The service says "the weekly price" for every box; say which box."""
+        cell = self._cell_names.get(name)
+        if cell is None:
+            return message
+        for generic, specific in (("the weekly price", cell), ("The weekly price", cell)):
+            if generic in message:
+                return message.replace(generic, specific)
+        return f"{cell}: {message}"
 
     def prices(self) -> dict[tuple[int, int], object]:
         return {
@@ -217,19 +338,40 @@ class PricesForm(forms.Form):
 
 
 class ServicePriceForm(forms.Form):
-    setting = forms.ModelChoiceField(label="Setting", queryset=Setting.objects.none())
+    setting = forms.ModelChoiceField(
+        label="Setting",
+        queryset=Setting.objects.none(),
+        error_messages={
+            "required": "Select the setting that offers this service.",
+            "invalid_choice": "Select a setting included in this application.",
+        },
+    )
     name = forms.CharField(
         label="Additional service",
         max_length=200,
         help_text="For example, 1:1 support or speech and language therapy.",
+        error_messages={
+            "required": "Enter the service, like '1:1 support'.",
+            **too_long("The service", 200),
+        },
     )
     unit = forms.CharField(
-        label="Charged per", max_length=40, help_text="For example, hour, session or week."
+        label="Charged per",
+        max_length=40,
+        help_text="For example, hour, session or week.",
+        error_messages={
+            "required": "Enter what the service is charged per, like 'hour'.",
+            **too_long("What the service is charged per", 40),
+        },
     )
     rate = forms.CharField(
         label="Rate in pounds",
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter the rate in pounds and pence, like 25.00.",
+            "max_length": "Enter the rate in pounds and pence, like 25.00.",
+        },
     )
 
     def __init__(self, *args: Any, settings_qs: QuerySet[Setting], **kwargs: Any) -> None:
@@ -257,160 +399,35 @@ class WithdrawForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 6}))
+    answer = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter your answer to the question."},
+    )
 
 
 class SignForm(forms.Form):
-    signatory_name = forms.CharField(label="Full name of the person signing", max_length=200)
-    signatory_role = forms.CharField(label="Their role in the organisation", max_length=200)
+    signatory_name = forms.CharField(
+        label="Full name of the person signing",
+        max_length=200,
+        error_messages={
+            "required": "Enter the full name of the person signing.",
+            **too_long("The full name of the person signing", 200),
+        },
+    )
+    signatory_role = forms.CharField(
+        label="Their role in the organisation",
+        max_length=200,
+        help_text="For example, Director or Chief Executive.",
+        error_messages={
+            "required": "Enter the role of the person signing, like 'Director'.",
+            **too_long("The role of the person signing", 200),
+        },
+    )
     confirm = forms.BooleanField(
         label="I am authorised to sign the FPS agreement for the organisation",
-        error_messages={"required": "Confirm that you are authorised to sign"},
-    )
-
-
-class PurchasingSystemForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
-    kind = forms.ChoiceField(
-        label="Kind of purchasing system",
-        choices=PurchasingSystemKind.choices,
-        widget=forms.RadioSelect,
-    )
-    term_start = forms.DateField(label="Term starts", widget=forms.DateInput)
-    term_end = forms.DateField(label="Term ends", widget=forms.DateInput)
-    direct_award_allowed = forms.BooleanField(
-        label="Direct award is allowed in exceptional urgency", required=False
-    )
-    admits_by_windows = forms.BooleanField(
-        label="Admits providers in evaluation windows",
-        required=False,
-        help_text="A Dynamic Purchasing System admits on a rolling basis instead.",
-    )
-
-
-class LotForm(forms.Form):
-    code = forms.CharField(label="Lot code", max_length=20)
-    name = forms.CharField(label="Lot name", max_length=200)
-    description = forms.CharField(
-        label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    starts_on = forms.DateField(label="Starts on", widget=forms.DateInput)
-    is_residential = forms.BooleanField(label="Residential placements", required=False)
-
-
-class WindowForm(forms.Form):
-    name = forms.CharField(
-        label="Window name", max_length=200, help_text="For example, Round 6 (2027)."
-    )
-    opens_at = _datetime_field("Opens at")
-    closes_at = _datetime_field("Closes at")
-    evaluation_deadline = _datetime_field(
-        "Evaluation deadline", "Clarifications and outcomes are due by then."
-    )
-
-
-class EvaluationForm(forms.Form):
-    """A pass/fail and reason per requirement result."""
-
-    def __init__(
-        self,
-        *args: Any,
-        results: Sequence[RequirementResult],
-        initial_decisions: Mapping[int, tuple[str, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.results = results
-        for result in results:
-            pk = result.pk
-            verdict, reason = initial_decisions.get(pk, ("", ""))
-            where = f" – {result.setting.name}" if result.setting is not None else ""
-            self.fields[f"result_{pk}"] = forms.ChoiceField(
-                label=f"{result.get_requirement_display()}{where}",
-                choices=Verdict.choices,
-                widget=forms.RadioSelect,
-                required=False,
-                initial=verdict,
-                help_text=f"Automatic check: {result.get_automatic_result_display()}. "
-                f"{result.automatic_reason}",
-            )
-            self.fields[f"result_{pk}_reason"] = forms.CharField(
-                label="Reason",
-                widget=forms.Textarea(attrs={"rows": 2}),
-                required=False,
-                initial=reason,
-            )
-
-    def decisions(self) -> dict[int, tuple[str, str]]:
-        return {
-            r.pk: (
-                self.cleaned_data.get(f"result_{r.pk}") or "",
-                self.cleaned_data.get(f"result_{r.pk}_reason") or "",
-            )
-            for r in self.results
-        }
-
-
-class ModerationForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason for the outcome",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="This is shown to the provider with the outcome.",
-        required=False,
-    )
-
-    def __init__(self, *args: Any, disputed: Sequence[RequirementResult], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.disputed = disputed
-        for result in disputed:
-            pk = result.pk
-            self.fields[f"resolve_{pk}"] = forms.ChoiceField(
-                label=f"Final result: {result.get_requirement_display()}",
-                choices=Verdict.choices,
-                widget=forms.RadioSelect,
-                required=False,
-            )
-            self.fields[f"resolve_{pk}_reason"] = forms.CharField(
-                label="Reason for the final result",
-                widget=forms.Textarea(attrs={"rows": 2}),
-                required=False,
-            )
-
-    def resolutions(self) -> dict[int, tuple[str, str]]:
-        return {
-            r.pk: (
-                self.cleaned_data.get(f"resolve_{r.pk}") or "",
-                self.cleaned_data.get(f"resolve_{r.pk}_reason") or "",
-            )
-            for r in self.disputed
-        }
-
-
-class ClarificationForm(forms.Form):
-    question = forms.CharField(
-        label="Question for the provider", widget=forms.Textarea(attrs={"rows": 4})
-    )
-    due_at = _datetime_field("Answer due by")
-
-
-class MembershipChangeForm(forms.Form):
-    action = forms.ChoiceField(
-        label="What do you want to do?",
-        widget=forms.RadioSelect,
-        choices=[
-            ("suspend", "Suspend"),
-            ("reinstate", "Reinstate"),
-            ("remove", "Remove from the FPS"),
-            ("withdraw", "Record the provider's withdrawal"),
-        ],
-    )
-    reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    review_on = forms.DateField(
-        label="Review date",
-        required=False,
-        widget=forms.DateInput,
-        help_text="Needed for a suspension.",
-        error_messages={"invalid": "Enter a real date"},
+        error_messages={
+            "required": "Confirm that you are authorised to sign the FPS agreement for the "
+            "organisation."
+        },
     )

@@ -91,7 +91,8 @@ def test_a_dps_has_no_windows() -> None:
 
 
 def test_overlapping_windows_are_refused() -> None:
-    existing = open_window()
+    # A scheduled one: a window opening in the past is refused for that before any overlap.
+    existing = scheduled_window()
     lead = actor(person(Role.LEAD_EVALUATOR))
     with pytest.raises(InvalidInput, match="overlaps"):
         window_schedule(

@@ -1,0 +1,310 @@
+"""Forms for the lead authority's onboarding pages: the purchasing system, its lots and windows,
+evaluation, moderation, clarification questions and membership changes.
+
+They parse and label; the services hold the rules. Error messages name the setting and the
+requirement, because an evaluation page holds one question per requirement per setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from providers.models import (
+    Application,
+    CheckResult,
+    EvaluatorDecision,
+    PurchasingSystemKind,
+    RequirementResult,
+    Verdict,
+)
+from providers.views.onboarding.form_fields import (
+    OnboardingForm,
+    ServiceCheckedCharField,
+    ServiceCheckedChoiceField,
+    ServiceCheckedDateField,
+    datetime_field,
+    requirement_in_sentence,
+    too_long,
+)
+
+
+class PurchasingSystemForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of the purchasing system.",
+            **too_long("The name", 200),
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Kind of purchasing system",
+        choices=PurchasingSystemKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of purchasing system."},
+    )
+    term_start = forms.DateField(
+        label="Term starts",
+        widget=forms.DateInput,
+        error_messages={
+            "required": "Enter the date the term starts.",
+            "invalid": "The date the term starts must be a real date.",
+        },
+    )
+    term_end = forms.DateField(
+        label="Term ends",
+        widget=forms.DateInput,
+        error_messages={
+            "required": "Enter the date the term ends.",
+            "invalid": "The date the term ends must be a real date.",
+        },
+    )
+    direct_award_allowed = forms.BooleanField(
+        label="Direct award is allowed in exceptional urgency", required=False
+    )
+    admits_by_windows = forms.BooleanField(
+        label="Admits providers in evaluation windows",
+        required=False,
+        help_text="A Dynamic Purchasing System admits on a rolling basis instead.",
+    )
+
+
+class LotForm(forms.Form):
+    code = forms.CharField(
+        label="Lot code",
+        max_length=20,
+        error_messages={"required": "Enter the lot code, like 5.", **too_long("The lot code", 20)},
+    )
+    name = forms.CharField(
+        label="Lot name",
+        max_length=200,
+        error_messages={"required": "Enter the lot name.", **too_long("The lot name", 200)},
+    )
+    description = forms.CharField(
+        label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    starts_on = forms.DateField(
+        label="Starts on",
+        widget=forms.DateInput,
+        error_messages={
+            "required": "Enter the date the lot starts.",
+            "invalid": "The date the lot starts must be a real date.",
+        },
+    )
+    is_residential = forms.BooleanField(label="Residential placements", required=False)
+
+
+class WindowForm(forms.Form):
+    name = forms.CharField(
+        label="Window name",
+        max_length=200,
+        help_text="For example, Round 6 (2027).",
+        error_messages={
+            "required": "Enter the window name, like Round 6 (2027).",
+            **too_long("The window name", 200),
+        },
+    )
+    opens_at = datetime_field("Opens at", when="the window opens")
+    closes_at = datetime_field("Closes at", when="the window closes")
+    evaluation_deadline = datetime_field(
+        "Evaluation deadline",
+        when="of the evaluation deadline",
+        hint="Clarifications and outcomes are due by then.",
+    )
+
+
+class EvaluationForm(OnboardingForm):
+    """A pass/fail and reason per requirement result.
+
+    The service checks every answer at once (a verdict for each requirement; a reason where one
+    is needed) and its messages name only the requirement, so this form leaves the checking to
+    it and names the setting in each message. Above the fields, the page shows what the
+    provider sent (`context_template`).
+    """
+
+    use_required_attribute = False  # a reason is needed only in some cases
+    context_template = "providers/onboarding/_evaluation_material.html"
+
+    def __init__(
+        self,
+        *args: Any,
+        results: Sequence[RequirementResult],
+        initial_decisions: Mapping[int, tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.results = results
+        self._messages: dict[str, str] = {}
+        for result in results:
+            key = f"result_{result.pk}"
+            verdict, reason = initial_decisions.get(result.pk, ("", ""))
+            where = f" – {result.setting.name}" if result.setting is not None else ""
+            thing = requirement_in_sentence(result)
+            self._messages[key] = f"Select pass or fail for {thing}."
+            self._messages[f"{key}_reason"] = f"Give the reason for your decision on {thing}."
+            self.fields[key] = ServiceCheckedChoiceField(
+                label=f"{result.get_requirement_display()}{where}",
+                choices=Verdict.choices,
+                widget=forms.RadioSelect,
+                initial=verdict,
+                help_text=f"Automatic check: {result.get_automatic_result_display()}. "
+                f"{result.automatic_reason}",
+            )
+            self.fields[f"{key}_reason"] = ServiceCheckedCharField(
+                label="Reason",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=reason,
+                help_text=_reason_hint(result),
+            )
+
+    @property
+    def application(self) -> Application | None:
+        """The application evaluated, for the page's account of what the provider sent."""
+        return self.results[0].application if self.results else None
+
+    def service_message(self, name: str, message: str) -> str:
+        """The service's "select pass or fail" and "give your reason" messages name only the
+        requirement, so two settings' fields would read the same; say which setting."""
+        specific = self._messages.get(name)
+        generic = message.lower().startswith(("select pass or fail", "give your reason"))
+        return specific if specific is not None and generic else message
+
+    def decisions(self) -> dict[int, tuple[str, str]]:
+        return {
+            r.pk: (
+                self.cleaned_data.get(f"result_{r.pk}") or "",
+                self.cleaned_data.get(f"result_{r.pk}_reason") or "",
+            )
+            for r in self.results
+        }
+
+
+def _reason_hint(result: RequirementResult) -> str:
+    # The service wants a reason for a fail, for a check it could not decide, and for
+    # disagreeing with the check; the hint says which of those can apply here.
+    if result.automatic_result == CheckResult.PASS:
+        return "Needed if you choose fail."
+    if result.automatic_result == CheckResult.FAIL:
+        return "Needed whichever you choose, because the automatic check failed it."
+    return "Needed whichever you choose, because the automatic check could not decide."
+
+
+class ModerationForm(forms.Form):
+    """The outcome's reason and, where the evaluators disagree, each final result and why.
+
+    Every field is needed, so the form asks for them all at once. Each disputed result's hint
+    shows the evaluators' decisions, so the moderator need not open another page.
+    """
+
+    reason = forms.CharField(
+        label="Reason for the outcome",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="This is shown to the provider with the outcome.",
+        error_messages={"required": "Give the reason for the outcome."},
+    )
+
+    def __init__(self, *args: Any, disputed: Sequence[RequirementResult], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.disputed = disputed
+        prefetch_related_objects(
+            list(disputed),
+            Prefetch(
+                "decisions",
+                queryset=EvaluatorDecision.objects.select_related("evaluator").order_by(
+                    "decided_at", "pk"
+                ),
+            ),
+        )
+        for result in disputed:
+            pk = result.pk
+            where = f" – {result.setting.name}" if result.setting is not None else ""
+            thing = requirement_in_sentence(result)
+            self.fields[f"resolve_{pk}"] = forms.ChoiceField(
+                label=f"Final result: {result.get_requirement_display()}{where}",
+                choices=Verdict.choices,
+                widget=forms.RadioSelect,
+                help_text=_decisions_hint(result),
+                error_messages={"required": f"Select pass or fail for {thing}."},
+            )
+            self.fields[f"resolve_{pk}_reason"] = forms.CharField(
+                label="Reason for the final result",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"required": f"Give the reason for the final result on {thing}."},
+            )
+
+    def resolutions(self) -> dict[int, tuple[str, str]]:
+        return {
+            r.pk: (
+                self.cleaned_data.get(f"resolve_{r.pk}") or "",
+                self.cleaned_data.get(f"resolve_{r.pk}_reason") or "",
+            )
+            for r in self.disputed
+        }
+
+
+def _decisions_hint(result: RequirementResult) -> SafeString:
+    """The automatic check and each evaluator's verdict and reason, escaped, as a list."""
+    decisions = format_html_join(
+        "",
+        "<li>{}: {}{}</li>",
+        (
+            (d.evaluator, d.get_verdict_display(), f" – {d.reason}" if d.reason else "")
+            for d in result.decisions.all()
+        ),
+    )
+    return format_html(
+        "Automatic check: {}. {}"
+        '<span class="govuk-!-display-block govuk-!-margin-top-2">The evaluators decided:</span>'
+        '<ul class="govuk-list govuk-list--bullet govuk-hint govuk-!-margin-bottom-0">{}</ul>',
+        result.get_automatic_result_display(),
+        result.automatic_reason,
+        decisions,
+    )
+
+
+class ClarificationForm(forms.Form):
+    question = forms.CharField(
+        label="Question for the provider",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the question for the provider."},
+    )
+    due_at = datetime_field("Answer due by", when="the answer is due")
+
+
+class MembershipChangeForm(OnboardingForm):
+    use_required_attribute = False  # the review date is needed only for a suspension
+
+    action = forms.ChoiceField(
+        label="What do you want to do?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("suspend", "Suspend"),
+            ("reinstate", "Reinstate"),
+            ("remove", "Remove from the FPS"),
+            ("withdraw", "Record the provider's withdrawal"),
+        ],
+        error_messages={"required": "Select what you want to do."},
+    )
+    # Left to the service with the review date, so one attempt shows both problems.
+    reason = ServiceCheckedCharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The provider is told this reason.",
+    )
+    review_on = ServiceCheckedDateField(
+        label="Review date",
+        widget=forms.DateInput,
+        help_text="Needed for a suspension.",
+        error_messages={"invalid": "The review date must be a real date."},
+    )
+
+    def service_message(self, name: str, message: str) -> str:
+        if name == "reason" and message == "Give the reason.":
+            return "Give the reason for the change."
+        return message
