@@ -352,9 +352,19 @@ def setting_refresh_band(*, setting: Setting, actor: Actor | None) -> Setting:
 
 
 def grade_rows(judgement: InspectionJudgement) -> list[tuple[str, str]]:
-    """(area label, grade as published) in the report's order, for display."""
+    """(area label, grade as published) in the report's order, for display.
+
+    A grade published as a number carries its meaning, "3 (Requires improvement)": a parent or
+    a commissioner should not need to know Ofsted's scale to read it.
+    """
     from providers.ratings import FRAMEWORK_SPEC
 
-    labels = {a.key: a.label for a in FRAMEWORK_SPEC.get(judgement.framework, ())}
-    rows = [(labels[k], str(judgement.grades[k])) for k in labels if k in judgement.grades]
-    return rows + [(k, str(v)) for k, v in judgement.grades.items() if k not in labels]
+    areas = {a.key: a for a in FRAMEWORK_SPEC.get(judgement.framework, ())}
+
+    def shown(key: str) -> str:
+        grade = str(judgement.grades[key])
+        meaning = areas[key].scale.meanings.get(grade) if key in areas else None
+        return f"{grade} ({meaning})" if meaning and meaning != grade else grade
+
+    rows = [(areas[k].label, shown(k)) for k in areas if k in judgement.grades]
+    return rows + [(k, str(v)) for k, v in judgement.grades.items() if k not in areas]

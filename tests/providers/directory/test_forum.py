@@ -45,7 +45,7 @@ def test_forum_directory_filters_like_the_search_but_without_price(world, client
 def test_forum_setting_shows_latest_published_inspection_with_its_date(world, client):
     InspectionJudgementFactory(setting=world.crewe, grades={"overall_effectiveness": "3"})
     html = client.get(f"/forum/settings/{world.crewe.pk}/").content.decode()
-    assert "2 April 2024" in html and "Overall effectiveness: 3" in html
+    assert "2 April 2024" in html and "Overall effectiveness: 3 (Requires improvement)" in html
 
 
 def test_a_setting_not_on_the_fps_is_not_found(world, client):

@@ -365,7 +365,7 @@ def test_setting_page_shows_profile_prices_services_history_and_membership(
         "Crewe School",
         "£3,000.00",
         "£5,200.00",
-        "Overall effectiveness: 2",
+        "Overall effectiveness: 2 (Good)",
         "Active",
         "Cheshire East",
     ):
