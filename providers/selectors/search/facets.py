@@ -4,16 +4,16 @@ Each filter's counts leave that filter itself out (but keep every other one), so
 question the user has at that drop-down: "if I chose this instead, how many would I get?". With
 lot A1 chosen, the other lots still show their numbers rather than a row of zeros.
 
-The filtered results become a common table expression that the database evaluates once; a filter
-that is in use gets one more, the results without it. The counts per lot, area of need and primary
-need join their link tables to the right one; the counts per host authority, band, gender,
-vacancies and day/residential group it directly. Nothing per setting travels to Python: at most a
-few hundred group rows come back, however many settings match.
+The settings the non-facet filters leave (age, distance) become a common table expression that the
+database evaluates once, with a true/false flag per facet filter in use
+(`query.facet_conditions`, the same conditions the search applies). Each facet's counts read the
+rows whose other flags are all true; the counts per lot, area of need and primary need join their
+link tables to them. Nothing per setting travels to Python: at most a few hundred group rows come
+back, however many settings match.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,8 +23,7 @@ from django.db.models import QuerySet
 from providers.models import Setting, SettingLot
 from providers.ratings import Band
 
-# Each facet, and the columns its counts read from its results (see COLUMNS).
-FACETS = ("lot", "specialism", "need", "host", "band", "gender", "vacancies", "residential")
+# The columns of each setting the counts read, before its facet flags.
 COLUMNS = ("id", "band", "gender", "vacancies", "residential", "day", "host")
 
 
@@ -45,9 +44,9 @@ class Facets:
     day: int = 0
 
 
-def _compiled(results: QuerySet[Setting]) -> tuple[str, tuple[object, ...]]:
+def _compiled(base: QuerySet[Setting], flags: list[str]) -> tuple[str, tuple[object, ...]]:
     return (
-        results.order_by()
+        base.order_by()
         .values_list(
             "pk",
             "current_band",
@@ -56,89 +55,86 @@ def _compiled(results: QuerySet[Setting]) -> tuple[str, tuple[object, ...]]:
             "offers_residential",
             "offers_day",
             "host_authority_id",
+            *(f"m_{facet}" for facet in flags),
         )
         .query.sql_with_params()
     )
 
 
 def _facet_sql(
-    results: QuerySet[Setting],
-    without: Mapping[str, QuerySet[Setting]],
+    base: QuerySet[Setting],
+    flags: list[str],
     *,
     approved_only: bool,
     lot_price_at_most: Decimal | None,
 ) -> tuple[str, list[object]]:
-    q = connections[results.db].ops.quote_name
-    params: list[object] = []
-    ctes = []
-    source = {}
-    # The CTEs' columns are named here, so the compiled inner queries' aliases do not matter.
-    for name, qs in [("r", results), *((f"r_{f}", without[f]) for f in FACETS if f in without)]:
-        inner, inner_params = _compiled(qs)
-        ctes.append(f"{name} ({', '.join(COLUMNS)}) AS ({inner})")
-        params.extend(inner_params)
-        source[name.removeprefix("r_")] = name
-    of = {f: source.get(f, "r") for f in FACETS}
+    q = connections[base.db].ops.quote_name
+    inner, inner_params = _compiled(base, flags)
+    params: list[object] = list(inner_params)
+    columns = [*COLUMNS, *(f"m_{facet}" for facet in flags)]
+
+    def kept(leaving_out: str = "") -> str:
+        """The rows every facet filter in use keeps, but the one left out."""
+        others = [f"b.m_{facet}" for facet in flags if facet != leaving_out]
+        return " AND ".join(others) if others else "1 = 1"
 
     offers = q(SettingLot._meta.db_table)
     specialisms = q(Setting.specialisms.through._meta.db_table)
     needs = q(Setting.primary_needs.through._meta.db_table)
-    lot_conditions = []
+    lot_conditions = [kept("lot")]
     if approved_only:
         lot_conditions.append(f"o.{q('approved_at')} IS NOT NULL")
     if lot_price_at_most is not None:
         # "If I chose this lot": its own price must be within the maximum.
         lot_conditions.append(f"o.{q('weekly_price')} <= %s")
-    lot_where = f" WHERE {' AND '.join(lot_conditions)}" if lot_conditions else ""
     # Columns: kind, numeric key, text key, two counts.
     branches = [
-        "SELECT 'total', NULL, NULL, COUNT(*), 0 FROM r",
-        f"SELECT 'host', host, NULL, COUNT(*), 0 FROM {of['host']} GROUP BY host",
-        f"SELECT 'band', NULL, band, COUNT(*), 0 FROM {of['band']} GROUP BY band",
-        f"SELECT 'gender', NULL, gender, COUNT(*), 0 FROM {of['gender']} GROUP BY gender",
+        f"SELECT 'total', NULL, NULL, COUNT(*), 0 FROM b WHERE {kept()}",
+        f"SELECT 'host', host, NULL, COUNT(*), 0 FROM b WHERE {kept('host')} GROUP BY host",
+        f"SELECT 'band', NULL, band, COUNT(*), 0 FROM b WHERE {kept('band')} GROUP BY band",
+        f"SELECT 'gender', NULL, gender, COUNT(*), 0 FROM b WHERE {kept('gender')} GROUP BY gender",
         "SELECT 'vacancies', NULL, NULL, "
         "COALESCE(SUM(CASE WHEN vacancies > 0 THEN 1 ELSE 0 END), 0), "
-        f"COALESCE(SUM(CASE WHEN vacancies > 0 THEN 0 ELSE 1 END), 0) FROM {of['vacancies']}",
+        "COALESCE(SUM(CASE WHEN vacancies > 0 THEN 0 ELSE 1 END), 0) "
+        f"FROM b WHERE {kept('vacancies')}",
         "SELECT 'residential', NULL, NULL, "
         "COALESCE(SUM(CASE WHEN residential THEN 1 ELSE 0 END), 0), "
-        f"COALESCE(SUM(CASE WHEN day THEN 1 ELSE 0 END), 0) FROM {of['residential']}",
+        "COALESCE(SUM(CASE WHEN day THEN 1 ELSE 0 END), 0) "
+        f"FROM b WHERE {kept('residential')}",
         f"SELECT 'lot', o.{q('lot_id')}, NULL, COUNT(*), 0 FROM {offers} o "
-        f"INNER JOIN {of['lot']} ON o.{q('setting_id')} = {of['lot']}.id{lot_where} "
+        f"INNER JOIN b ON o.{q('setting_id')} = b.id WHERE {' AND '.join(lot_conditions)} "
         f"GROUP BY o.{q('lot_id')}",
         f"SELECT 'specialism', t.{q('specialism_id')}, NULL, COUNT(*), 0 FROM {specialisms} t "
-        f"INNER JOIN {of['specialism']} ON t.{q('setting_id')} = {of['specialism']}.id "
+        f"INNER JOIN b ON t.{q('setting_id')} = b.id WHERE {kept('specialism')} "
         f"GROUP BY t.{q('specialism_id')}",
         f"SELECT 'need', t.{q('primaryneed_id')}, NULL, COUNT(*), 0 FROM {needs} t "
-        f"INNER JOIN {of['need']} ON t.{q('setting_id')} = {of['need']}.id "
+        f"INNER JOIN b ON t.{q('setting_id')} = b.id WHERE {kept('need')} "
         f"GROUP BY t.{q('primaryneed_id')}",
     ]
     if lot_price_at_most is not None:
         params.append(lot_price_at_most)
-    sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(branches)
+    # The CTE's columns are named here, so the compiled inner query's aliases do not matter.
+    sql = f"WITH b ({', '.join(columns)}) AS ({inner}) " + " UNION ALL ".join(branches)
     return sql, params
 
 
 def search_facets(
-    results: QuerySet[Setting],
+    base: QuerySet[Setting],
+    flags: list[str],
     *,
-    without: Mapping[str, QuerySet[Setting]] | None = None,
     approved_only: bool = True,
     lot_price_at_most: Decimal | None = None,
 ) -> Facets:
     """Counts per filter value, exact for the current filters, in one query.
 
-    `without` holds, for each facet whose filter is in use, the results without that filter (the
-    lot's without the maximum price too, which `lot_price_at_most` then applies to each lot's own
-    price). `approved_only` counts only approved offers per lot (everyone but a provider on its
-    own list).
+    `base` and `flags` come from `query.facet_base`. `lot_price_at_most` is the maximum weekly
+    price, which the lot counts check against each lot's own price. `approved_only` counts only
+    approved offers per lot (everyone but a provider on its own list).
     """
     sql, params = _facet_sql(
-        results,
-        without or {},
-        approved_only=approved_only,
-        lot_price_at_most=lot_price_at_most,
+        base, flags, approved_only=approved_only, lot_price_at_most=lot_price_at_most
     )
-    with connections[results.db].cursor() as cursor:
+    with connections[base.db].cursor() as cursor:
         cursor.execute(sql, params)  # type: ignore[arg-type]
         rows = cursor.fetchall()
     facets = Facets()

@@ -13,11 +13,15 @@ import math
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Case,
+    Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -27,7 +31,7 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 
 from fps_portal.actors import Actor
 from fps_portal.scoping import dangerously_unscoped, scoped
-from providers.models import Setting, Specialism
+from providers.models import Setting, SettingLot, Specialism
 from providers.postcodes import EARTH_RADIUS_MILES, bounding_box
 from providers.ratings import Band
 from providers.selectors.search.criteria import SearchCriteria
@@ -90,62 +94,64 @@ def _distance_expression(lat: float, lon: float) -> FloatField:
     return Value(2 * EARTH_RADIUS_MILES) * ASin(Sqrt(a))  # type: ignore[return-value]
 
 
-def search_settings(
-    actor: Actor | None, criteria: SearchCriteria, *, public: bool = False, with_price: bool = True
-) -> QuerySet[Setting]:
-    """The filtered, annotated (distance, lot_price, band_rank and sort keys), unordered results."""
-    qs = base_queryset(actor, public=public)
+def _gender_condition(gender: str) -> Q:
+    # The filter is about the child: boys may go to boys-only or mixed settings.
+    return Q(gender__in=["mixed", gender]) if gender in ("boys", "girls") else Q(gender=gender)
+
+
+def facet_conditions(
+    actor: Actor | None, criteria: SearchCriteria, *, public: bool = False, priced: bool = True
+) -> dict[str, Q | Exists]:
+    """Each facet filter in use, as one condition on a setting, keyed by facet.
+
+    The one definition of these filters: the search applies every condition, and the facet
+    counts read each one as a flag, so that a filter's own counts can leave it out.
+    `priced` is whether the maximum price applies (never for forums): it belongs to the lot's
+    condition, because it is checked against the chosen lot's price.
+    """
     c = criteria
+    conditions: dict[str, Q | Exists] = {}
+    if c.lot is not None:
+        # A provider sees its own offers awaiting approval too.
+        offer = SettingLot.objects.filter(setting_id=OuterRef("pk"), lot=c.lot)
+        if not (actor is not None and actor.is_provider and not public):
+            offer = offer.filter(approved_at__isnull=False)
+        if priced and c.max_weekly_price is not None:
+            offer = offer.filter(weekly_price__lte=c.max_weekly_price)
+        conditions["lot"] = Exists(offer)
+    elif priced and c.max_weekly_price is not None:
+        # The cheapest approved lot, stored on the setting (providers.services.search_fields).
+        conditions["lot"] = Q(cheapest_price__lte=c.max_weekly_price)
     if c.specialism is not None:
-        qs = qs.filter(specialisms=c.specialism)
+        link = Setting.specialisms.through.objects.filter(
+            setting_id=OuterRef("pk"), specialism_id=c.specialism.pk
+        )
+        conditions["specialism"] = Exists(link)
     if c.need is not None:
-        qs = qs.filter(primary_needs=c.need)
+        need_link = Setting.primary_needs.through.objects.filter(
+            setting_id=OuterRef("pk"), primaryneed_id=c.need.pk
+        )
+        conditions["need"] = Exists(need_link)
     if c.host_authority is not None:
-        qs = qs.filter(host_authority=c.host_authority)
+        conditions["host"] = Q(host_authority=c.host_authority)
+    if c.band:
+        conditions["band"] = Q(current_band=c.band)
+    if c.gender:
+        conditions["gender"] = _gender_condition(c.gender)
+    if c.has_vacancies is not None:
+        conditions["vacancies"] = Q(vacancies__gt=0) if c.has_vacancies else Q(vacancies=0)
+    if c.residential is not None:
+        conditions["residential"] = (
+            Q(offers_residential=True) if c.residential else Q(offers_day=True)
+        )
+    return conditions
+
+
+def located(qs: QuerySet[Setting], criteria: SearchCriteria) -> QuerySet[Setting]:
+    """The filters that are not facets: the child's age, and the distance within a radius."""
+    c = criteria
     if c.age is not None:
         qs = qs.filter(age_from__lte=c.age, age_to__gte=c.age)
-    if c.gender == "boys":
-        qs = qs.filter(gender__in=["mixed", "boys"])
-    elif c.gender == "girls":
-        qs = qs.filter(gender__in=["mixed", "girls"])
-    elif c.gender == "mixed":
-        qs = qs.filter(gender="mixed")
-    if c.band:
-        qs = qs.filter(current_band=c.band)
-    if c.has_vacancies is True:
-        qs = qs.filter(vacancies__gt=0)
-    elif c.has_vacancies is False:
-        qs = qs.filter(vacancies=0)
-    if c.residential is True:
-        qs = qs.filter(offers_residential=True)
-    elif c.residential is False:
-        qs = qs.filter(offers_day=True)
-
-    if c.lot is not None:
-        # The setting's offer on the chosen lot, joined (one row at most: one offer per setting
-        # and lot). A provider sees its own offers awaiting approval too.
-        chosen = Q(lot_offers__lot=c.lot)
-        if not (actor is not None and actor.is_provider and not public):
-            chosen &= Q(lot_offers__approved_at__isnull=False)
-        qs = qs.annotate(chosen_offer=FilteredRelation("lot_offers", condition=chosen)).filter(
-            chosen_offer__isnull=False
-        )
-    if with_price and not public:
-        if c.lot is not None:
-            qs = qs.annotate(lot_price=F("chosen_offer__weekly_price"), lot_code=Value(c.lot.code))
-        else:
-            # The cheapest approved lot, stored on the setting (providers.services.search_fields).
-            qs = qs.annotate(lot_price=F("cheapest_price"), lot_code=F("cheapest_lot__code"))
-        if actor is not None and actor.is_provider and not public:
-            # Only a provider's own list can hold settings without a price: they come last in
-            # either direction.
-            qs = qs.annotate(
-                price_sort=Coalesce(F("lot_price"), Value(NO_PRICE)),
-                price_sort_descending=Coalesce(F("lot_price"), Value(NO_PRICE_DESCENDING)),
-            )
-        if c.max_weekly_price is not None:
-            qs = qs.filter(lot_price__lte=c.max_weekly_price)
-
     if c.location is not None:
         lat, lon = c.location.latitude, c.location.longitude
         qs = qs.annotate(distance=_distance_expression(lat, lon))
@@ -157,6 +163,52 @@ def search_settings(
                 longitude__range=(min_lon, max_lon),
                 distance__lte=radius,
             )
+    return qs
+
+
+def facet_base(
+    actor: Actor | None, criteria: SearchCriteria, *, public: bool = False, priced: bool = True
+) -> tuple[QuerySet[Setting], list[str]]:
+    """The settings the other filters leave, with a flag per facet filter in use (`m_<facet>`)."""
+    conditions = facet_conditions(actor, criteria, public=public, priced=priced)
+    flags = {
+        f"m_{facet}": condition
+        if isinstance(condition, Exists)
+        else ExpressionWrapper(condition, output_field=BooleanField())
+        for facet, condition in conditions.items()
+    }
+    qs = located(base_queryset(actor, public=public), criteria).annotate(**flags)
+    return qs, list(conditions)
+
+
+def search_settings(
+    actor: Actor | None, criteria: SearchCriteria, *, public: bool = False, with_price: bool = True
+) -> QuerySet[Setting]:
+    """The filtered, annotated (distance, lot_price, band_rank and sort keys), unordered results."""
+    c = criteria
+    priced = with_price and not public
+    qs = located(base_queryset(actor, public=public), c)
+    for condition in facet_conditions(actor, c, public=public, priced=priced).values():
+        qs = qs.filter(condition)
+    if priced:
+        if c.lot is not None:
+            # The chosen lot's offer, for its price (one row at most: one offer per setting and
+            # lot; the lot's condition above has already kept only settings that have it).
+            qs = qs.annotate(
+                chosen_offer=FilteredRelation("lot_offers", condition=Q(lot_offers__lot=c.lot)),
+                lot_price=F("chosen_offer__weekly_price"),
+                lot_code=Value(c.lot.code),
+            )
+        else:
+            qs = qs.annotate(lot_price=F("cheapest_price"), lot_code=F("cheapest_lot__code"))
+        if actor is not None and actor.is_provider and not public:
+            # Only a provider's own list can hold settings without a price: they come last in
+            # either direction.
+            qs = qs.annotate(
+                price_sort=Coalesce(F("lot_price"), Value(NO_PRICE)),
+                price_sort_descending=Coalesce(F("lot_price"), Value(NO_PRICE_DESCENDING)),
+            )
+    if c.location is not None:
         qs = qs.annotate(distance_sort=Coalesce(F("distance"), Value(NO_DISTANCE)))
     qs = qs.annotate(
         band_rank=Case(

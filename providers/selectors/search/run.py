@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,7 +14,7 @@ from providers.models import Setting
 from providers.selectors.search.criteria import SearchCriteria, SettingSearchForm
 from providers.selectors.search.facets import Facets, search_facets
 from providers.selectors.search.keyset import KeysetPage, keyset_page
-from providers.selectors.search.query import ordering_keys, search_settings
+from providers.selectors.search.query import facet_base, ordering_keys, search_settings
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -75,49 +75,14 @@ def run_search(
     if facets:
         provider_view = actor is not None and actor.is_provider and not public
         priced = with_price and not public
-        without = {
-            facet: search_settings(
-                actor, replace(criteria, **cleared), public=public, with_price=priced
-            )
-            for facet, cleared in _clearing(criteria, priced=priced).items()
-        }
+        base, flags = facet_base(actor, criteria, public=public, priced=priced)
         outcome.facets = search_facets(
-            results,
-            without=without,
+            base,
+            flags,
             approved_only=not provider_view,
             lot_price_at_most=criteria.max_weekly_price if priced else None,
         )
     return outcome
-
-
-def _clearing(criteria: SearchCriteria, *, priced: bool) -> dict[str, dict[str, Any]]:
-    """For each facet whose filter is in use, the criteria values that leave that filter out.
-
-    The lot's counts leave out the maximum price too: it applies to the chosen lot's price, so
-    the facet query checks it against each lot's own price instead.
-    """
-    c = criteria
-    in_use = {
-        "lot": c.lot is not None or (priced and c.max_weekly_price is not None),
-        "specialism": c.specialism is not None,
-        "need": c.need is not None,
-        "host": c.host_authority is not None,
-        "band": bool(c.band),
-        "gender": bool(c.gender),
-        "vacancies": c.has_vacancies is not None,
-        "residential": c.residential is not None,
-    }
-    cleared: dict[str, dict[str, Any]] = {
-        "lot": {"lot": None, "max_weekly_price": None},
-        "specialism": {"specialism": None},
-        "need": {"need": None},
-        "host": {"host_authority": None},
-        "band": {"band": ""},
-        "gender": {"gender": ""},
-        "vacancies": {"has_vacancies": None},
-        "residential": {"residential": None},
-    }
-    return {facet: cleared[facet] for facet, used in in_use.items() if used}
 
 
 def counts_by_parameter(facets: Facets, form: SettingSearchForm) -> dict[str, dict[str, int]]:
