@@ -16,6 +16,7 @@ from fps_portal.accounts.models import Organisation, OrganisationKind
 from providers.models import (
     AdditionalService,
     AuthorityLocation,
+    CheckStatus,
     FpsMembership,
     InspectionJudgement,
     JudgementSource,
@@ -151,6 +152,8 @@ def _judgement(
         grades=grades,
         source=JudgementSource.OFSTED_FILE,
         source_reference="Large demo data set",
+        # Written in bulk as the import would write it, so it counts at once, as the import's does.
+        check_status=CheckStatus.CONFIRMED,
         band=result.band,
         band_reasons=list(result.reasons),
         rule_version=result.rule_version,

@@ -21,6 +21,7 @@ from providers.models import (
     WindowState,
 )
 from providers.services.evaluation import MINIMUM_EVALUATORS
+from providers.services.judgement_checks import judgements_awaiting_check
 
 register_nav(
     "Applications",
@@ -110,6 +111,12 @@ def evaluator_onboarding_panel(actor: Actor) -> Panel | None:
             ),
             QueueItem(
                 label="Windows open", count=windows_open, url=reverse("providers:window-list")
+            ),
+            # Checking a provider's reported inspection is evaluation work for the same people.
+            QueueItem(
+                label="Inspection judgements awaiting check",
+                count=judgements_awaiting_check(actor).count(),
+                url=reverse("providers:judgement-check-list"),
             ),
         ],
     )

@@ -13,6 +13,7 @@ from fps_portal.actors import Actor
 from fps_portal.scoping import register_scope
 from providers.models import (
     AdditionalService,
+    CheckStatus,
     FpsMembership,
     InspectionJudgement,
     Lot,
@@ -64,7 +65,19 @@ def _settings(qs: QuerySet[Setting], actor: Actor) -> QuerySet[Setting]:
 
 @register_scope(InspectionJudgement)
 def _judgements(qs: QuerySet[InspectionJudgement], actor: Actor) -> QuerySet[InspectionJudgement]:
-    return _apply(qs, "setting__", actor)
+    """The lead authority and the setting's provider see every judgement, whatever its check.
+
+    Other authorities also see a provider's report awaiting check (marked as such, never as the
+    band): a provider reporting a worse inspection is a warning a commissioner should have now,
+    not after the check. A rejected report is known not to match a published inspection, so it
+    would only mislead them. Forums see confirmed judgements only: they show published facts.
+    """
+    qs = _apply(qs, "setting__", actor)
+    if _sees_everything(actor) or actor.is_provider:
+        return qs
+    if actor.is_authority:
+        return qs.exclude(check_status=CheckStatus.REJECTED)
+    return qs.filter(check_status=CheckStatus.CONFIRMED)
 
 
 @register_scope(SettingLot)

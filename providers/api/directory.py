@@ -24,6 +24,7 @@ from fps_portal.api.base import ScopedGenericViewSet
 from fps_portal.errors import InvalidInput, NotAllowed
 from fps_portal.scoping import scoped
 from providers.api.directory_serializers import (
+    JudgementCheckInputSerializer,
     JudgementInputSerializer,
     PriceInputSerializer,
     SettingInputSerializer,
@@ -46,6 +47,7 @@ from providers.selectors.search.criteria import SettingSearchForm
 from providers.selectors.search.facets import Facets
 from providers.selectors.search.run import counts_by_parameter, run_search, unknown_parameters
 from providers.services.inspections import JudgementData, judgement_record
+from providers.services.judgement_checks import judgement_check
 from providers.services.settings import (
     SettingData,
     setting_create,
@@ -321,3 +323,32 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         body = judgement_out(judgement)
         body["setting_band"] = setting.current_band
         return Response(body, status=status.HTTP_201_CREATED if changed else status.HTTP_200_OK)
+
+    @extend_schema(request=JudgementCheckInputSerializer, responses=OpenApiTypes.OBJECT)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"judgements/(?P<judgement_pk>[0-9]+)/check",
+        url_name="judgement-check",
+    )
+    def check_judgement(self, request: Request, pk: str, judgement_pk: str) -> Response:
+        """Confirms or rejects a judgement the provider reported (the lead authority's
+        evaluators); 409 when it is not awaiting check."""
+        setting = self._setting(pk)
+        judgement = (
+            scoped(InspectionJudgement, self.actor).filter(setting=setting, pk=judgement_pk).first()
+        )
+        if judgement is None:
+            raise Http404
+        serializer = JudgementCheckInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        checked = judgement_check(
+            judgement=judgement,
+            actor=self.actor,
+            outcome=serializer.validated_data["outcome"],
+            reason=serializer.validated_data["reason"],
+        )
+        setting.refresh_from_db()
+        body = judgement_out(checked)
+        body["setting_band"] = setting.current_band
+        return Response(body)

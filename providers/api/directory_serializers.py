@@ -119,9 +119,18 @@ def judgement_out(j: Any, *, public: bool = False) -> dict[str, Any]:
                 "relates_to_current_urn": j.relates_to_current_urn,
                 "source": j.source,
                 "source_reference": j.source_reference,
+                # Only "confirmed" counts towards the setting's band.
+                "check_status": j.check_status,
+                "checked_at": j.checked_at.isoformat() if j.checked_at else None,
+                "check_reason": j.check_reason,
             }
         )
     return data
+
+
+class JudgementCheckInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["confirmed", "rejected"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class SettingInputSerializer(serializers.Serializer):

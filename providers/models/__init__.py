@@ -22,7 +22,12 @@ from providers.models.fps import (
     PurchasingSystem,
     PurchasingSystemKind,
 )
-from providers.models.inspection import InspectionJudgement, JudgementSource
+from providers.models.inspection import (
+    CHECK_TRANSITIONS,
+    CheckStatus,
+    InspectionJudgement,
+    JudgementSource,
+)
 from providers.models.reference import AuthorityLocation, GiasEstablishment, PostcodeDistrict
 from providers.models.setting import (
     AdditionalService,
@@ -36,6 +41,7 @@ from providers.models.windows import WINDOW_TRANSITIONS, EvaluationWindow, Windo
 
 __all__ = [
     "APPLICATION_TRANSITIONS",
+    "CHECK_TRANSITIONS",
     "WINDOW_TRANSITIONS",
     "AdditionalService",
     "Application",
@@ -44,6 +50,7 @@ __all__ = [
     "ApplicationState",
     "AuthorityLocation",
     "CheckResult",
+    "CheckStatus",
     "ClarificationQuestion",
     "EvaluationWindow",
     "EvaluatorDecision",

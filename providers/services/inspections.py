@@ -10,6 +10,13 @@ A provider only adds judgements. An inspection already recorded (same setting, f
 inspection number) is corrected only by the lead authority's evaluators, a platform administrator
 or the import: otherwise a provider could re-enter its own inspection with better grades, and
 councils would see the better band. Sending the same judgement again is still a no-op for anyone.
+
+Nor does a judgement a provider adds count at once: it is recorded as reported by the provider,
+awaiting check (CheckStatus), and the lead authority's evaluators confirm or reject it against the
+published report (`providers.services.judgement_checks`). Otherwise a provider could invent a
+later inspection with better grades and move its band. What the import, the lead authority's
+evaluators and platform administrators record (or correct) is confirmed on entry: those are the
+sources the check itself trusts. Only confirmed judgements count towards the band.
 """
 
 from __future__ import annotations
@@ -20,13 +27,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
+from fps_portal.notifications.services import notify
 from fps_portal.scoping import dangerously_unscoped
-from providers.models import InspectionJudgement, JudgementSource, Setting
+from providers.models import CheckStatus, InspectionJudgement, JudgementSource, Setting
 from providers.ratings import (
     BAND_SEVERITY,
     FRAMEWORK_REMIT,
@@ -38,6 +48,7 @@ from providers.ratings import (
     normalise_grades,
     validate_grades,
 )
+from providers.services._common import lead_evaluators
 
 JUDGEMENT_FIELDS = [
     "framework",
@@ -53,6 +64,7 @@ JUDGEMENT_FIELDS = [
     "band",
     "band_reasons",
     "rule_version",
+    "check_status",
 ]
 SHORT_FRAMEWORK = {
     Framework.OFSTED_4POINT: "Ofsted",
@@ -102,6 +114,13 @@ def can_correct_judgement(actor: Actor | None) -> bool:
     if actor.is_provider:
         return False
     return actor.is_lead_evaluator or actor.is_platform_admin
+
+
+def confirmed_on_entry(actor: Actor | None) -> bool:
+    """Whether what `actor` records counts at once: the same trusted sources that may correct a
+    judgement (the import, the lead authority's evaluators, platform administrators). A provider's
+    own report waits for the lead authority's check."""
+    return can_correct_judgement(actor)
 
 
 def already_recorded_message(number: str) -> str:
@@ -250,11 +269,20 @@ def judgement_record(
     assert values is not None  # no errors, so the row's values were worked out
     existing = assessed.existing
     user = actor.user if actor is not None and actor.user.pk else None
+    trusted = confirmed_on_entry(actor)
+    check = (
+        {"check_status": CheckStatus.CONFIRMED, "checked_at": timezone.now(), "checked_by": user}
+        if trusted
+        else {"check_status": CheckStatus.AWAITING_CHECK}
+    )
     if existing is not None:
-        if not _would_change(existing, values):
+        # A trusted source entering exactly what a provider reported vouches for it, so that
+        # counts as a change (the report becomes confirmed); otherwise the same data is a no-op.
+        vouches = trusted and existing.check_status != CheckStatus.CONFIRMED
+        if not _would_change(existing, values) and not vouches:
             return existing, False
         before = snapshot(existing, JUDGEMENT_FIELDS)
-        for name, value in values.items():
+        for name, value in {**values, **check}.items():
             setattr(existing, name, value)
         existing.recorded_by = user
         existing.save()
@@ -274,6 +302,7 @@ def judgement_record(
             inspection_number=data.inspection_number.strip(),
             recorded_by=user,
             **values,
+            **check,
         )
         audit_record(
             actor=actor,
@@ -281,8 +310,27 @@ def judgement_record(
             obj=judgement,
             after=snapshot(judgement, JUDGEMENT_FIELDS),
         )
+    if judgement.check_status == CheckStatus.AWAITING_CHECK:
+        # Nothing that counts has changed, so the band is left exactly as it was.
+        _tell_lead_evaluators(judgement)
+        return judgement, True
     setting_refresh_band(setting=locked, actor=actor)
     return judgement, True
+
+
+def _tell_lead_evaluators(judgement: InspectionJudgement) -> None:
+    notify(
+        recipients=lead_evaluators(),
+        event_key=f"judgement-reported:{judgement.pk}",
+        subject=f"{judgement.setting.name}: an inspection to check",
+        body=(
+            f"{judgement.setting.provider} reported a {judgement.get_framework_display()} "
+            f"judgement of {judgement.inspection_start_date:%-d %B %Y}. It does not count towards "
+            "the setting's band until you confirm it against the published report."
+        ),
+        url=reverse("providers:judgement-check", args=[judgement.pk]),
+        send_email=False,  # the dashboard's queue already lists it
+    )
 
 
 def _jsonable(values: Mapping[str, object]) -> dict[str, object]:
@@ -291,10 +339,12 @@ def _jsonable(values: Mapping[str, object]) -> dict[str, object]:
 
 
 def current_judgements(judgements: list[InspectionJudgement]) -> list[InspectionJudgement]:
-    """The latest judgement per remit; one about the current URN beats a predecessor school's."""
+    """The latest confirmed judgement per remit; one about the current URN beats a predecessor
+    school's. A provider's report awaiting check (or rejected) is never current, whatever its
+    date: that is what stops an invented later inspection from moving the band."""
     latest: dict[str, InspectionJudgement] = {}
     for j in sorted(
-        judgements,
+        (j for j in judgements if j.check_status == CheckStatus.CONFIRMED),
         key=lambda j: (
             j.relates_to_current_urn,
             j.inspection_start_date,
@@ -320,7 +370,11 @@ def setting_refresh_band(*, setting: Setting, actor: Actor | None) -> Setting:
     """Sets the setting's band to the worst band among its current judgements (latest per remit)."""
     locked = dangerously_unscoped(Setting).select_for_update().get(pk=setting.pk)
     current = current_judgements(
-        list(dangerously_unscoped(InspectionJudgement).filter(setting=locked))
+        list(
+            dangerously_unscoped(InspectionJudgement).filter(
+                setting=locked, check_status=CheckStatus.CONFIRMED
+            )
+        )
     )
     before = snapshot(locked, ["current_band", "current_band_summary", "current_band_as_at"])
     if current:

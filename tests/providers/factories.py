@@ -8,6 +8,7 @@ from decimal import Decimal
 import factory
 
 from providers.models import (
+    CheckStatus,
     FpsMembership,
     InspectionJudgement,
     Lot,
@@ -92,3 +93,18 @@ class InspectionJudgementFactory(factory.django.DjangoModelFactory):
     band = factory.LazyAttribute(lambda j: derive_band(j.framework, j.grades).band)
     band_reasons = factory.LazyAttribute(lambda j: list(derive_band(j.framework, j.grades).reasons))
     rule_version = factory.LazyAttribute(lambda j: derive_band(j.framework, j.grades).rule_version)
+    # What the import or the lead authority records: it counts towards the band at once.
+    check_status = CheckStatus.CONFIRMED
+
+
+class ReportedJudgementFactory(InspectionJudgementFactory):
+    """Reported by the setting's provider, awaiting the lead authority's check."""
+
+    check_status = CheckStatus.AWAITING_CHECK
+
+
+class RejectedJudgementFactory(InspectionJudgementFactory):
+    """A provider's report the lead authority could not match to a published inspection."""
+
+    check_status = CheckStatus.REJECTED
+    check_reason = "No such inspection is published by Ofsted."

@@ -14,7 +14,7 @@ from django.shortcuts import render
 
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.errors import InvalidInput
-from providers.models import InspectionJudgement, Lot, Setting, Specialism
+from providers.models import CheckStatus, InspectionJudgement, Lot, Setting, Specialism
 from providers.postcodes import POSTCODE_ATTRIBUTION
 from providers.ratings import Band
 from providers.selectors.search.query import base_queryset, on_the_fps
@@ -68,10 +68,12 @@ def forum_setting(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if setting is None:
         raise Http404("No setting matches the given query.")
-    # Published inspections only: every judgement holds a published outcome; unpublished drafts
-    # (no publication date) are left out.
+    # Published and confirmed inspections only: unpublished drafts (no publication date) are left
+    # out, and so is a provider's report the lead authority has not confirmed.
     judgements = list(
-        InspectionJudgement.objects.filter(setting=setting, publication_date__isnull=False)
+        InspectionJudgement.objects.filter(
+            setting=setting, publication_date__isnull=False, check_status=CheckStatus.CONFIRMED
+        )
     )
     latest = sorted(current_judgements(judgements), key=lambda j: j.remit)
     for judgement in latest:

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import scoped
-from providers.models import AdditionalService, JudgementSource, Lot, Setting, SettingLot
+from providers.models import (
+    AdditionalService,
+    CheckStatus,
+    JudgementSource,
+    Lot,
+    Setting,
+    SettingLot,
+)
 from providers.services.gias import gias_prefill
 from providers.services.inspections import can_record_judgement, judgement_record
 from providers.services.settings import (
@@ -238,16 +245,21 @@ def judgement_create(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
     )
     if request.method == "POST" and form.is_valid():
         try:
-            judgement_record(actor=actor, setting=setting, data=form.to_data())
+            judgement, _ = judgement_record(actor=actor, setting=setting, data=form.to_data())
         except DomainError as exc:
             form.add_service_error(exc)
         else:
             setting.refresh_from_db()
-            messages.success(
-                request,
-                "Judgement recorded. The setting's band is now "
-                f"{setting.get_current_band_display().lower()}.",
-            )
+            band = setting.get_current_band_display().lower()
+            if judgement.check_status == CheckStatus.AWAITING_CHECK:
+                messages.success(
+                    request,
+                    "Judgement recorded as reported by the provider. It counts towards the "
+                    "setting's band once the lead authority has checked it against the published "
+                    f"report; until then the band stays {band}.",
+                )
+            else:
+                messages.success(request, f"Judgement recorded. The setting's band is now {band}.")
             return redirect("providers:setting-detail", pk=setting.pk)
     return render(
         request,

@@ -22,6 +22,7 @@ from providers.selectors.search.export import EXPORT_LIMIT, export_rows, to_csv,
 from providers.selectors.search.query import ordering_keys
 from providers.selectors.search.run import SearchOutcome, counts_by_parameter, run_search
 from providers.services.inspections import can_record_judgement, current_judgements, grade_rows
+from providers.services.judgement_checks import can_check_judgement
 from providers.views.directory.common import actor_required, query_without, search_to_return_to
 
 
@@ -138,6 +139,7 @@ def setting_page_context(actor: Actor, setting: Setting) -> dict[str, object]:
         .first(),
         "can_edit": actor.is_provider and actor.organisation_id == setting.provider_id,
         "can_record_judgement": can_record_judgement(actor, setting),
+        "can_check_judgement": can_check_judgement(actor),
         # The onboarding scope rule decides which documents each viewer may see (authorities:
         # current setting-level evidence of active members; the provider: its own).
         "documents": list(

@@ -1,0 +1,132 @@
+"""The lead authority's check of inspection judgements a provider reported for its own setting.
+
+A provider's report waits (CheckStatus.AWAITING_CHECK) and never counts towards the band, so an
+invented later inspection cannot lift a setting that councils should avoid. An evaluator looks it
+up in the published report and confirms it (it counts from then on and the band is refreshed in
+the same transaction) or rejects it with a reason (kept, shown to the provider with the reason,
+never counts). Each decision is audited and the provider's users are told through the outbox.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from fps_portal.actors import Actor
+from fps_portal.audit.models import AuditVerb
+from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.errors import InvalidInput, NotAllowed, WrongState
+from fps_portal.notifications.services import notify
+from fps_portal.scoping import dangerously_unscoped, scoped
+from providers.models import CHECK_TRANSITIONS, CheckStatus, InspectionJudgement, Setting
+from providers.services._common import provider_users
+from providers.services.inspections import setting_refresh_band
+
+CHECK_FIELDS = ["check_status", "checked_at", "checked_by", "check_reason"]
+OUTCOMES = (CheckStatus.CONFIRMED, CheckStatus.REJECTED)
+OUTCOME_MISSING = "Select whether the judgement matches the published report."
+REASON_MISSING = "Enter why the judgement is rejected, so the provider can put it right."
+
+
+def can_check_judgement(actor: Actor | None) -> bool:
+    """The lead authority's evaluators (and platform administrators), never a provider: a provider
+    checking its own report would make the check pointless."""
+    if actor is None or actor.is_provider:
+        return False
+    return actor.is_lead_evaluator or actor.is_platform_admin
+
+
+def judgements_awaiting_check(actor: Actor) -> QuerySet[InspectionJudgement]:
+    """Provider reports the actor may check, oldest first (none for anyone who may not check)."""
+    if not can_check_judgement(actor):
+        return InspectionJudgement.objects.none()
+    return (
+        scoped(InspectionJudgement, actor)
+        .filter(check_status=CheckStatus.AWAITING_CHECK)
+        .select_related("setting", "setting__provider", "recorded_by")
+        .order_by("recorded_at", "id")
+    )
+
+
+def _wrong_state_message(judgement: InspectionJudgement) -> str:
+    when = timezone.localtime(judgement.checked_at) if judgement.checked_at else None
+    on = f" on {when:%-d %B %Y}" if when else ""
+    return (
+        f"This judgement was already {judgement.get_check_status_display().lower()}{on}. "
+        "A decision stands: if it was wrong, record the inspection again as published."
+    )
+
+
+@transaction.atomic
+def judgement_check(
+    *, judgement: InspectionJudgement, actor: Actor, outcome: str, reason: str
+) -> InspectionJudgement:
+    """Confirms or rejects a provider's report (`outcome` is CheckStatus.CONFIRMED or REJECTED).
+
+    Raises NotAllowed for anyone but the lead authority's evaluators, InvalidInput for an unknown
+    outcome or a rejection without a reason, WrongState when it is not awaiting check (checked
+    already, or confirmed on entry).
+    """
+    if not can_check_judgement(actor):
+        raise NotAllowed("Only the lead authority's evaluators can check a judgement.")
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if outcome not in OUTCOMES:
+        errors["outcome"] = [OUTCOME_MISSING]
+    if outcome == CheckStatus.REJECTED and not reason:
+        errors["reason"] = [REASON_MISSING]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+    # The setting first, then the judgement: the order `judgement_record` takes them in, so a
+    # check and a new judgement for the same setting queue rather than deadlock.
+    setting = dangerously_unscoped(Setting).select_for_update().get(pk=judgement.setting_id)
+    locked = dangerously_unscoped(InspectionJudgement).select_for_update().get(pk=judgement.pk)
+    if outcome not in CHECK_TRANSITIONS.get(locked.check_status, frozenset()):
+        raise WrongState(_wrong_state_message(locked))
+    before = snapshot(locked, CHECK_FIELDS)
+    locked.check_status = outcome
+    locked.checked_at = timezone.now()
+    locked.checked_by = actor.user if actor.user.pk else None
+    locked.check_reason = reason
+    locked.save(update_fields=CHECK_FIELDS)
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.STATE_CHANGED,
+        obj=locked,
+        before=before,
+        after=snapshot(locked, CHECK_FIELDS),
+        reason=reason
+        or ("Confirmed against the published report." if outcome == CheckStatus.CONFIRMED else ""),
+    )
+    if outcome == CheckStatus.CONFIRMED:
+        setting_refresh_band(setting=setting, actor=actor)
+    _tell_provider(locked, setting)
+    judgement.check_status, judgement.checked_at = locked.check_status, locked.checked_at
+    judgement.checked_by, judgement.check_reason = locked.checked_by, locked.check_reason
+    return locked
+
+
+def _tell_provider(judgement: InspectionJudgement, setting: Setting) -> None:
+    started = f"{judgement.inspection_start_date:%-d %B %Y}"
+    what = f"the {judgement.get_framework_display()} judgement of {started}"
+    if judgement.check_status == CheckStatus.CONFIRMED:
+        subject = f"{setting.name}: inspection confirmed"
+        body = (
+            f"The lead authority confirmed {what}. It now counts towards the setting's band, "
+            f"which is {setting.get_current_band_display().lower()}."
+        )
+    else:
+        subject = f"{setting.name}: inspection not confirmed"
+        body = (
+            f"The lead authority could not confirm {what}, so it does not count towards the "
+            f"setting's band. Reason: {judgement.check_reason}"
+        )
+    notify(
+        recipients=provider_users(setting.provider_id),
+        event_key=f"judgement-checked:{judgement.pk}",
+        subject=subject,
+        body=body,
+        url=reverse("providers:setting-detail", args=[setting.pk]),
+    )

@@ -1,0 +1,94 @@
+"""The lead authority's evaluators check inspection judgements that providers reported: the queue
+of reports awaiting check, and one page per report to confirm or reject it with a reason."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from fps_portal.actors import Actor
+from fps_portal.errors import DomainError
+from fps_portal.scoping import scoped
+from providers.models import CheckStatus, InspectionJudgement
+from providers.services.inspections import grade_rows
+from providers.services.judgement_checks import (
+    OUTCOME_MISSING,
+    can_check_judgement,
+    judgement_check,
+    judgements_awaiting_check,
+)
+from providers.views.directory.common import actor_required, put_on_form
+
+
+class JudgementCheckForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Does it match the published report?",
+        choices=[
+            (CheckStatus.CONFIRMED, "Yes, confirm it: it counts towards the setting's band"),
+            (CheckStatus.REJECTED, "No, reject it: it never counts"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": OUTCOME_MISSING, "invalid_choice": OUTCOME_MISSING},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Required to reject: the provider is told it. For example, no inspection with "
+        "this number is published.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+@actor_required(can_check_judgement)
+def judgement_check_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render(
+        request,
+        "providers/directory/judgement_check_list.html",
+        {"judgements": list(judgements_awaiting_check(actor))},
+    )
+
+
+@actor_required(can_check_judgement)
+@require_http_methods(["GET", "POST"])
+def judgement_check_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    judgement = (
+        scoped(InspectionJudgement, actor)
+        .select_related("setting", "setting__provider", "recorded_by", "checked_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if judgement is None:
+        raise Http404("No judgement matches the given query.")
+    form = JudgementCheckForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            judgement_check(
+                judgement=judgement,
+                actor=actor,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            put_on_form(form, exc)
+            status = exc.http_status  # 409 when it was checked meanwhile, as in the API
+        else:
+            done = "confirmed" if judgement.check_status == CheckStatus.CONFIRMED else "rejected"
+            messages.success(request, f"Judgement {done}. The provider has been told.")
+            return redirect("providers:judgement-check-list")
+    judgement.grade_rows = grade_rows(judgement)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "providers/directory/judgement_check.html",
+        {
+            "form": form,
+            "judgement": judgement,
+            "setting": judgement.setting,
+            "awaiting": judgement.check_status == CheckStatus.AWAITING_CHECK,
+        },
+        status=status if status != 200 else (400 if form.errors else 200),
+    )
