@@ -89,9 +89,11 @@ def measure(cases: list[tuple[str, Callable[[], object]]]) -> dict[str, tuple[fl
     for _ in range(WARMUP):
         for _, call in cases:
             call()
-    # Start from a clean heap, so the warm-up's garbage is not collected in the timings;
-    # collections caused by the cases themselves still count.
+    # Start from a clean heap, so the warm-up's garbage is not collected in the timings, and
+    # freeze what start-up made, as fps_portal/wsgi.py does in the real server; collections
+    # caused by the cases themselves still count.
     gc.collect()
+    gc.freeze()
     order = random.Random(2026)
     times: dict[str, list[float]] = {label: [] for label, _ in cases}
     for _ in range(ITERATIONS):

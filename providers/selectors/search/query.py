@@ -99,6 +99,27 @@ def _gender_condition(gender: str) -> Q:
     return Q(gender__in=["mixed", gender]) if gender in ("boys", "girls") else Q(gender=gender)
 
 
+def chosen_offer(
+    actor: Actor | None,
+    criteria: SearchCriteria,
+    *,
+    public: bool,
+    priced: bool,
+    through: str = "",
+) -> Q:
+    """The condition on a setting's offer of the chosen lot (fields reached through `through`).
+
+    A provider sees its own offers awaiting approval too; a maximum price is checked against the
+    offer's own price.
+    """
+    condition = Q(**{f"{through}lot": criteria.lot})
+    if not (actor is not None and actor.is_provider and not public):
+        condition &= Q(**{f"{through}approved_at__isnull": False})
+    if priced and criteria.max_weekly_price is not None:
+        condition &= Q(**{f"{through}weekly_price__lte": criteria.max_weekly_price})
+    return condition
+
+
 def facet_conditions(
     actor: Actor | None, criteria: SearchCriteria, *, public: bool = False, priced: bool = True
 ) -> dict[str, Q | Exists]:
@@ -112,13 +133,10 @@ def facet_conditions(
     c = criteria
     conditions: dict[str, Q | Exists] = {}
     if c.lot is not None:
-        # A provider sees its own offers awaiting approval too.
-        offer = SettingLot.objects.filter(setting_id=OuterRef("pk"), lot=c.lot)
-        if not (actor is not None and actor.is_provider and not public):
-            offer = offer.filter(approved_at__isnull=False)
-        if priced and c.max_weekly_price is not None:
-            offer = offer.filter(weekly_price__lte=c.max_weekly_price)
-        conditions["lot"] = Exists(offer)
+        offer = SettingLot.objects.filter(setting_id=OuterRef("pk"))
+        conditions["lot"] = Exists(
+            offer.filter(chosen_offer(actor, c, public=public, priced=priced))
+        )
     elif priced and c.max_weekly_price is not None:
         # The cheapest approved lot, stored on the setting (providers.services.search_fields).
         conditions["lot"] = Q(cheapest_price__lte=c.max_weekly_price)
@@ -188,17 +206,22 @@ def search_settings(
     c = criteria
     priced = with_price and not public
     qs = located(base_queryset(actor, public=public), c)
-    for condition in facet_conditions(actor, c, public=public, priced=priced).values():
+    conditions = facet_conditions(actor, c, public=public, priced=priced)
+    if c.lot is not None:
+        # The chosen lot's offer, joined (one row at most: one offer per setting and lot), gives
+        # the price and applies the lot's condition itself: PostgreSQL plans this join in about
+        # half the time it takes with the same condition as an EXISTS beside the join (measured
+        # on the large data set: 2.4 ms against 5.1 ms for the five-filter search).
+        offer = chosen_offer(actor, c, public=public, priced=priced, through="lot_offers__")
+        qs = qs.annotate(chosen=FilteredRelation("lot_offers", condition=offer)).filter(
+            chosen__isnull=False
+        )
+        del conditions["lot"]
+    for condition in conditions.values():
         qs = qs.filter(condition)
     if priced:
         if c.lot is not None:
-            # The chosen lot's offer, for its price (one row at most: one offer per setting and
-            # lot; the lot's condition above has already kept only settings that have it).
-            qs = qs.annotate(
-                chosen_offer=FilteredRelation("lot_offers", condition=Q(lot_offers__lot=c.lot)),
-                lot_price=F("chosen_offer__weekly_price"),
-                lot_code=Value(c.lot.code),
-            )
+            qs = qs.annotate(lot_price=F("chosen__weekly_price"), lot_code=Value(c.lot.code))
         else:
             qs = qs.annotate(lot_price=F("cheapest_price"), lot_code=F("cheapest_lot__code"))
         if actor is not None and actor.is_provider and not public:
