@@ -12,7 +12,8 @@ from typing import Any
 
 from django.db import transaction
 
-from fps_portal.accounts.models import Organisation, OrganisationKind
+from fps_portal.accounts.models import Organisation, OrganisationKind, User
+from fps_portal.actors import actor_for_user
 from providers.models import (
     AdditionalService,
     FpsMembership,
@@ -443,3 +444,24 @@ def load_directory() -> None:
                     source_reference="Demo data",
                 ),
             )
+    _provider_reported_judgement()
+
+
+def _provider_reported_judgement() -> None:
+    """Oakfield House's provider reports a newer, better inspection: it waits in the lead
+    authority's queue and does not change the band until checked."""
+    user = User.objects.get(email="bids@oakfield.example")
+    setting = Setting.objects.get(name="Oakfield House")
+    judgement_record(
+        actor=actor_for_user(user),
+        setting=setting,
+        data=JudgementData(
+            framework="ofsted_4point",
+            remit="education",
+            inspection_start_date=datetime.date(2026, 10, 6),
+            publication_date=datetime.date(2026, 11, 3),
+            grades={"overall_effectiveness": "2"},
+            inspection_number="11499888",
+            source_reference="Reported by the provider",
+        ),
+    )

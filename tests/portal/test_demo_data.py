@@ -39,6 +39,15 @@ def test_loading_twice_duplicates_nothing() -> None:
     assert _row_counts() == first
 
 
+def test_the_demo_has_a_provider_report_waiting_for_the_lead_authoritys_check() -> None:
+    from providers.models import CheckStatus, InspectionJudgement, Setting
+
+    _load()
+    waiting = InspectionJudgement.objects.get(check_status=CheckStatus.AWAITING_CHECK)
+    assert waiting.setting.name == "Oakfield House"
+    assert Setting.objects.get(name="Oakfield House").current_band == "concern"  # not yet counted
+
+
 def test_if_empty_skips_a_database_that_has_users() -> None:
     User.objects.create_user("someone@example.org", "a-long-password", full_name="Some One")
     assert "already loaded" in _load("--if-empty")

@@ -415,3 +415,10 @@ def test_the_page_says_how_many_are_shown_and_in_what_order(world, commissioner,
     assert "Showing 2 of 3, sorted by weekly price, lowest first." in html
     html = client.get(PAGE, {"postcode": "L20 3AB"}).content.decode()
     assert "Showing 3 of 3, sorted by distance, nearest first." in html
+
+
+def test_no_download_is_offered_for_no_results(world, commissioner, client):
+    client.force_login(commissioner)
+    assert "Download these results" in client.get(PAGE).content.decode()
+    empty = client.get(PAGE, {"specialism": "semh", "band": "pass"}).content.decode()
+    assert "0 settings on the FPS match." in empty and "Download these results" not in empty
