@@ -15,6 +15,7 @@ from decimal import Decimal
 from providers.models import (
     Application,
     CheckResult,
+    CheckStatus,
     Evidence,
     EvidenceKind,
     InspectionJudgement,
@@ -166,11 +167,18 @@ def _present(items: list[Evidence], rule: RequiredEvidence, on: datetime.date) -
 
 
 def current_judgements(settings: Iterable[Setting]) -> dict[int, list[InspectionJudgement]]:
-    """The latest judgement per remit for each setting (predecessor schools' judgements ignored)."""
+    """The latest judgement per remit for each setting (predecessor schools' judgements ignored).
+
+    Unlike the band, the tender's check reads what the applicant reports before the lead
+    authority has confirmed it (the evaluators check it against the report as they evaluate),
+    but never a report the lead authority has rejected.
+    """
     latest: dict[tuple[int, str], InspectionJudgement] = {}
-    judgements = InspectionJudgement.objects.filter(
-        setting__in=list(settings), relates_to_current_urn=True
-    ).order_by("setting_id", "remit", "-inspection_start_date", "-id")
+    judgements = (
+        InspectionJudgement.objects.filter(setting__in=list(settings), relates_to_current_urn=True)
+        .exclude(check_status=CheckStatus.REJECTED)
+        .order_by("setting_id", "remit", "-inspection_start_date", "-id")
+    )
     for judgement in judgements:
         latest.setdefault((judgement.setting_id, judgement.remit), judgement)
     by_setting: dict[int, list[InspectionJudgement]] = defaultdict(list)
@@ -187,6 +195,11 @@ def _inspection(judgements: list[InspectionJudgement], reports: list[Evidence]) 
         f"{j.get_framework_display()} ({j.get_remit_display().lower()}) of "
         f"{j.inspection_start_date:%-d %B %Y}: "
         f"{Band(j.band).label.lower()}"
+        + (
+            " (reported by the provider, awaiting check)"
+            if j.check_status == CheckStatus.AWAITING_CHECK
+            else ""
+        )
         for j in judgements
     )
     outcome = tender_outcome(band)

@@ -1,0 +1,39 @@
+"""The tender's automatic inspection check reads what the applicant reported before the lead
+authority confirms it, says so, and never reads a report the lead authority rejected."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from providers.services.checks import _inspection, current_judgements
+from tests.providers.factories import (
+    InspectionJudgementFactory,
+    RejectedJudgementFactory,
+    ReportedJudgementFactory,
+    SettingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_rejected_report_is_never_the_current_judgement() -> None:
+    setting = SettingFactory()
+    confirmed = InspectionJudgementFactory(
+        setting=setting, inspection_start_date=datetime.date(2023, 5, 1)
+    )
+    RejectedJudgementFactory(setting=setting, inspection_start_date=datetime.date(2025, 5, 1))
+    assert current_judgements([setting])[setting.pk] == [confirmed]
+
+
+def test_a_report_awaiting_check_is_read_and_described_as_such() -> None:
+    setting = SettingFactory()
+    InspectionJudgementFactory(setting=setting, inspection_start_date=datetime.date(2023, 5, 1))
+    reported = ReportedJudgementFactory(
+        setting=setting, inspection_start_date=datetime.date(2025, 5, 1)
+    )
+    (current,) = current_judgements([setting])[setting.pk]
+    assert current == reported
+    _result, text = _inspection([current], reports=[])
+    assert "reported by the provider, awaiting check" in text
