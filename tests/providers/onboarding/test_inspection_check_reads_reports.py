@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from providers.models import Setting
 from providers.services.checks import _inspection, current_judgements
 from tests.providers.factories import (
     InspectionJudgementFactory,
@@ -18,8 +19,13 @@ from tests.providers.factories import (
 pytestmark = pytest.mark.django_db
 
 
+def _setting() -> Setting:
+    setting: Setting = SettingFactory()
+    return setting
+
+
 def test_a_rejected_report_is_never_the_current_judgement() -> None:
-    setting = SettingFactory()
+    setting = _setting()
     confirmed = InspectionJudgementFactory(
         setting=setting, inspection_start_date=datetime.date(2023, 5, 1)
     )
@@ -28,7 +34,7 @@ def test_a_rejected_report_is_never_the_current_judgement() -> None:
 
 
 def test_a_report_awaiting_check_is_read_and_described_as_such() -> None:
-    setting = SettingFactory()
+    setting = _setting()
     InspectionJudgementFactory(setting=setting, inspection_start_date=datetime.date(2023, 5, 1))
     reported = ReportedJudgementFactory(
         setting=setting, inspection_start_date=datetime.date(2025, 5, 1)
