@@ -408,12 +408,18 @@ def load_directory() -> None:
             },
         )
         if not FpsMembership.objects.filter(purchasing_system=system, provider=provider).exists():
+            # An active member has always signed the agreement (`agreement_sign` creates the
+            # row at that moment), so the demo's members carry a signature too; nobody signs in
+            # for these providers, hence no `agreement_signed_by`.
             FpsMembership.objects.create(
                 purchasing_system=system,
                 provider=provider,
                 state=MembershipState.ACTIVE,
                 joined_at=APPROVED_AT,
                 state_changed_at=APPROVED_AT,
+                agreement_signed_at=APPROVED_AT,
+                agreement_signatory_name="Demo Signatory",
+                agreement_signatory_role="Director",
             )
         setting = _setting(provider, spec, authorities)
         for code, price in dict(spec["lots"]).items():

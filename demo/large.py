@@ -196,6 +196,10 @@ def build_large_demo(
                 state=MembershipState.ACTIVE if rng.random() < 0.95 else MembershipState.SUSPENDED,
                 joined_at=APPROVED_AT,
                 state_changed_at=APPROVED_AT,
+                # Every member signed the agreement to join (a suspended one too).
+                agreement_signed_at=APPROVED_AT,
+                agreement_signatory_name="Demo Signatory",
+                agreement_signatory_role="Director",
             )
             for o in orgs
         ],

@@ -341,7 +341,8 @@ def _completed_round(system: PurchasingSystem, lots: dict[str, Lot]) -> None:
             purchasing_system=system, provider=oakfield
         ).first()
         if membership is not None:
-            # The directory step made Oakfield a member; record the agreement it signed then.
+            # The directory step made Oakfield a member with a stand-in signature; clear it so
+            # the agreement is signed here through the service, as a real provider signs it.
             FpsMembership.objects.filter(pk=membership.pk).update(agreement_signed_at=None)
         agreement_sign(
             actor=_actor("bids@oakfield.example"),

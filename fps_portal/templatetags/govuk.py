@@ -42,6 +42,8 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from fps_portal.text import possessive
+
 register = template.Library()
 
 #: Inspection band -> GOV.UK tag colour. Colour is never the only signal: the
@@ -352,6 +354,12 @@ def govuk_button(
         }
     )
     return format_html("<button{}>{}</button>", attrs, text)
+
+
+@register.filter(name="possessive")
+def possessive_filter(name: object) -> str:
+    """{{ provider.name|possessive }}: "Oak Trust's", "Mersey Vale Schools'"."""
+    return possessive(name)
 
 
 @register.filter

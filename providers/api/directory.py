@@ -48,12 +48,8 @@ from providers.selectors.search.facets import Facets
 from providers.selectors.search.run import counts_by_parameter, run_search, unknown_parameters
 from providers.services.inspections import JudgementData, judgement_record
 from providers.services.judgement_checks import judgement_check
-from providers.services.settings import (
-    SettingData,
-    setting_create,
-    setting_set_price,
-    setting_update,
-)
+from providers.services.setting_prices import setting_set_price
+from providers.services.settings import SettingData, setting_create, setting_update
 
 SEARCH_PARAMETERS = [
     OpenApiParameter(name, OpenApiTypes.STR, description=text)

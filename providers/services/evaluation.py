@@ -15,6 +15,7 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
+from fps_portal.text import possessive
 from providers.models import (
     Application,
     ApplicationState,
@@ -56,7 +57,7 @@ def application_start_evaluation_locked(
     notify(
         recipients=lead_evaluators(),
         event_key=f"application-to-evaluate:{application.pk}",
-        subject=f"{application.provider}'s application is ready to evaluate",
+        subject=f"{possessive(application.provider)} application is ready to evaluate",
         body="The automatic checks have run. Each application needs two evaluators and then "
         "moderation.",
         url=reverse("providers:evaluation-detail", args=[application.pk]),

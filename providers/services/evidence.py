@@ -20,6 +20,13 @@ from providers.models.evidence import ORGANISATION_KINDS, SETTING_KINDS
 from providers.services._common import require_provider
 from providers.uploads import check_upload
 
+# Far above any policy a special-school provider holds (employer's liability is usually £5m to
+# £10m), so an extra zero or two is refused with a message; the column itself stops at £10^12.
+MAX_COVER = Decimal("1000000000")
+COVER_MISSING = "Enter the cover in pounds, like 5000000."
+COVER_TOO_LARGE = "The cover must be £1,000,000,000 or less. Check for extra zeros."
+COVER_PENCE = "Enter the cover in pounds, or pounds and pence, like 5000000 or 5000000.50."
+
 EVIDENCE_FIELDS = [
     "kind",
     "title",
@@ -68,8 +75,10 @@ def evidence_add(
             fields["insurance_type"] = "Select the type of insurance."
         if not insurer.strip():
             fields["insurer"] = "Enter the insurer's name."
-        if cover_amount is None or cover_amount <= 0:
-            fields["cover_amount"] = "Enter the cover in pounds, like 5000000."
+        if cover_amount is None or not cover_amount.is_finite() or cover_amount <= 0:
+            fields["cover_amount"] = COVER_MISSING
+        elif cover_amount > MAX_COVER:
+            fields["cover_amount"] = COVER_TOO_LARGE
         if valid_until is None:
             fields["valid_until"] = "Enter the date the insurance expires."
     if valid_until is not None and valid_until < timezone.localdate() and replaces is None:

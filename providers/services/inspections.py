@@ -95,6 +95,9 @@ class JudgementData:
 
 FRAMEWORK_MISSING = "Select the inspection framework."
 REMIT_MISSING = "Select what the inspection covered."
+START_IN_FUTURE = "The inspection start date must be today or in the past."
+PUBLICATION_IN_FUTURE = "The publication date must be today or in the past."
+PUBLISHED_BEFORE_START = "The report cannot be published before the inspection started."
 
 
 def can_record_judgement(actor: Actor | None, setting: Setting) -> bool:
@@ -177,9 +180,22 @@ def _rule_errors(data: JudgementData, *, unreadable: Collection[str]) -> dict[st
             normalise_category(data.category_of_concern)
         except ValueError as exc:
             add("category_of_concern", str(exc))
-    dates_known = not {"inspection_start_date", "publication_date"} & set(unreadable)
-    if dates_known and data.publication_date and data.publication_date < data.inspection_start_date:
-        add("publication_date", "The report cannot be published before the inspection started.")
+    # Dates after today cannot be an inspection that happened: they are typing slips (2062 for
+    # 2026), and a future start would also sort as the latest inspection and decide the band.
+    today = timezone.localdate()
+    start_known = "inspection_start_date" not in unreadable
+    publication_known = "publication_date" not in unreadable
+    if start_known and data.inspection_start_date > today:
+        add("inspection_start_date", START_IN_FUTURE)
+    if publication_known and data.publication_date and data.publication_date > today:
+        add("publication_date", PUBLICATION_IN_FUTURE)
+    elif (
+        start_known
+        and publication_known
+        and data.publication_date
+        and data.publication_date < data.inspection_start_date
+    ):
+        add("publication_date", PUBLISHED_BEFORE_START)
     if data.source not in JudgementSource.values:
         add("source", "Select where the judgement comes from.")
     return errors

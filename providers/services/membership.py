@@ -18,6 +18,7 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
+from fps_portal.text import possessive
 from providers.models import Application, ApplicationState, FpsMembership, MembershipState
 from providers.models.fps import MEMBERSHIP_TRANSITIONS
 from providers.services._common import (
@@ -139,6 +140,27 @@ MEMBERSHIP_ACTIONS: dict[str, str] = {
     "remove": MembershipState.REMOVED,
     "withdraw": MembershipState.WITHDRAWN,
 }
+# Removal cannot be undone (REMOVED has no way out in MEMBERSHIP_TRANSITIONS), so pages ask for a
+# confirmation before offering it.
+FINAL_ACTIONS = frozenset({"remove"})
+WITHDRAWN_REJOINS = (
+    "A withdrawn provider rejoins by applying in a window and signing the agreement."
+)
+
+
+def membership_actions_allowed(state: str) -> list[str]:
+    """The `membership_change` actions the transition table allows from `state`, in the order of
+    MEMBERSHIP_ACTIONS, so a page offers only what would succeed.
+
+    Withdrawn → active is in the table for the agreement signed after a new application
+    (`agreement_sign`), not for a lead authority's "reinstate", so it is left out here.
+    """
+    allowed = MEMBERSHIP_TRANSITIONS.get(state, frozenset())
+    return [
+        action
+        for action, target in MEMBERSHIP_ACTIONS.items()
+        if target in allowed and not (action == "reinstate" and state == MembershipState.WITHDRAWN)
+    ]
 
 
 def membership_change(
@@ -173,6 +195,7 @@ def membership_change(
         raise InvalidInput(next(iter(fields.values())), fields=fields)
     with transaction.atomic():
         locked = FpsMembership.objects.select_for_update().get(pk=membership.pk)
+        # The same two checks as `membership_actions_allowed`, which pages offer from.
         check_transition(
             current=locked.state,
             target=target,
@@ -181,9 +204,7 @@ def membership_change(
             label=locked.get_state_display(),
         )
         if action == "reinstate" and locked.state == MembershipState.WITHDRAWN:
-            raise WrongState(
-                "A withdrawn provider rejoins by applying in a window and signing the agreement."
-            )
+            raise WrongState(WITHDRAWN_REJOINS)
         before = snapshot(locked, ["state", "state_reason", "review_on"])
         locked.state, locked.state_reason = target, reason.strip()
         locked.review_on = review_on if target == MembershipState.SUSPENDED else None
@@ -204,7 +225,7 @@ def membership_change(
             else ""
         )
         event_key = f"membership-{locked.pk}-{target}-{locked.state_changed_at:%Y%m%d%H%M%S%f}"
-        subject = f"{locked.provider}'s FPS membership is now {label}"
+        subject = f"{possessive(locked.provider)} FPS membership is now {label}"
         body = f"Reason: {reason.strip()}.{review}"
         notify(
             recipients=provider_users(locked.provider_id),

@@ -95,3 +95,16 @@ def test_every_demo_user_signs_in_and_reaches_their_dashboard() -> None:
         if response.status_code != 200 or not reached or missing:
             problems.append((account.email, response.status_code, final_url, missing))
     assert problems == []
+
+
+def test_every_demo_member_has_signed_the_agreement() -> None:
+    """`agreement_sign` is the only way a real provider becomes a member, so the demo's members
+    carry a signature too: the membership list should never show "Active" and "Not signed"."""
+    from providers.models import FpsMembership, MembershipState
+
+    _load()
+    members = FpsMembership.objects.filter(
+        state__in=[MembershipState.ACTIVE, MembershipState.SUSPENDED]
+    )
+    assert members.exists()
+    assert not members.filter(agreement_signed_at__isnull=True).exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from demo.large import build_large_demo, large_demo_exists
-from providers.models import Setting, SettingLot
+from providers.models import FpsMembership, Setting, SettingLot
 
 pytestmark = pytest.mark.django_db
 
@@ -24,4 +24,6 @@ def test_a_small_build_is_coherent_and_not_repeated() -> None:
         assert not (lot.code.startswith("B") and setting.age_to < 16)
     assert settings.filter(listed=True).exists()
     assert all(s.host_authority_id for s in settings)
+    members = FpsMembership.objects.filter(provider__name__startswith="Regional Provider")
+    assert members.count() == 6 and not members.filter(agreement_signed_at__isnull=True).exists()
     assert build_large_demo(providers=6, settings=40, seed=7) == {"providers": 0, "settings": 0}

@@ -22,6 +22,7 @@ from providers.models import (
     Verdict,
 )
 from providers.models.evidence import EvidenceKind
+from providers.services.evidence import COVER_PENCE, COVER_TOO_LARGE
 
 
 class PurchasingSystemSerializer(serializers.ModelSerializer[PurchasingSystem]):
@@ -293,6 +294,14 @@ class EvidenceInputSerializer(serializers.Serializer[Any]):
     )
     insurer = serializers.CharField(required=False, allow_blank=True, default="")
     cover_amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        error_messages={
+            "max_digits": COVER_TOO_LARGE,
+            "max_whole_digits": COVER_TOO_LARGE,
+            "max_decimal_places": COVER_PENCE,
+        },
     )
     valid_until = serializers.DateField(required=False, allow_null=True)

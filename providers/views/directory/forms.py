@@ -25,19 +25,21 @@ from providers.services.inspections import (
     JudgementData,
     judgement_problems,
 )
+from providers.services.setting_prices import (
+    SERVICE_NAME_MISSING,
+    SERVICE_RATE_WORDING,
+    SERVICE_UNIT_MISSING,
+    additional_service_problems,
+    lot_price_field,
+    lot_price_wording,
+    setting_prices_problems,
+)
 from providers.services.settings import (
     DFE_NUMBER_FORMAT,
     GENDER_MISSING,
     HOST_AUTHORITY_UNKNOWN,
     NAME_MISSING,
-    SERVICE_NAME_MISSING,
-    SERVICE_RATE_WORDING,
-    SERVICE_UNIT_MISSING,
     SettingData,
-    additional_service_problems,
-    lot_price_field,
-    lot_price_wording,
-    setting_prices_problems,
     setting_problems,
 )
 
@@ -410,12 +412,6 @@ class JudgementForm(forms.Form):
                     max_length=40,
                     error_messages=_too_long(f"The {area.label.lower()} grade", 40),
                 )
-
-    def clean_inspection_start_date(self) -> datetime.date:
-        value: datetime.date = self.cleaned_data["inspection_start_date"]
-        if value > datetime.date.today():
-            raise forms.ValidationError("The inspection start date must be today or in the past.")
-        return value
 
     def clean(self) -> dict[str, Any]:
         super().clean()

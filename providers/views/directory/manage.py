@@ -22,13 +22,12 @@ from providers.models import (
 )
 from providers.services.gias import gias_prefill
 from providers.services.inspections import can_record_judgement, judgement_record
-from providers.services.settings import (
+from providers.services.setting_prices import (
     additional_service_add,
     additional_service_remove,
-    setting_create,
     setting_set_prices,
-    setting_update,
 )
+from providers.services.settings import setting_create, setting_update
 from providers.views.directory.common import actor_required, put_on_form
 from providers.views.directory.forms import (
     AdditionalServiceForm,

@@ -14,12 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
+from fps_portal.text import possessive
 from providers.models import (
     Application,
     ApplicationState,
     ClarificationQuestion,
     EvaluatorDecision,
     FpsMembership,
+    MembershipState,
     Moderation,
     RequirementResult,
 )
@@ -32,7 +34,11 @@ from providers.services.evaluation import (
     disagreements,
     evaluation_record,
 )
-from providers.services.membership import membership_change
+from providers.services.membership import (
+    WITHDRAWN_REJOINS,
+    membership_actions_allowed,
+    membership_change,
+)
 from providers.views.onboarding._access import evaluator_only
 from providers.views.onboarding.forms import (
     ClarificationForm,
@@ -224,21 +230,30 @@ def clarification_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> 
 
 @evaluator_only
 def membership_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    memberships = (
+    memberships = list(
         scoped(FpsMembership, actor)
         .select_related("provider", "purchasing_system")
         .order_by("provider__name")
     )
-    return render(
-        request, "providers/onboarding/membership_list.html", {"memberships": memberships}
-    )
+    # Only a membership with something left to change gets a "Change" link.
+    rows = [(m, bool(membership_actions_allowed(m.state))) for m in memberships]
+    return render(request, "providers/onboarding/membership_list.html", {"rows": rows})
+
+
+# What the page says instead of a form when the transition table leaves nothing to do.
+NOTHING_TO_CHANGE: dict[str, str] = {
+    MembershipState.REMOVED: "The provider was removed from the FPS. Removal is final, so the "
+    "membership cannot be changed.",
+    MembershipState.WITHDRAWN: WITHDRAWN_REJOINS,
+}
 
 
 @evaluator_only
 @require_http_methods(["GET", "POST"])
 def membership_change_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     membership = get_scoped_or_404(FpsMembership, actor, pk=pk)
-    form = MembershipChangeForm(request.POST or None)
+    allowed = membership_actions_allowed(membership.state)
+    form = MembershipChangeForm(request.POST or None, allowed=allowed)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,15 +262,17 @@ def membership_change_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
             apply_domain_error(form, error)
             status = error.http_status
         else:
-            messages.success(request, f"{membership.provider}'s membership is updated.")
+            messages.success(request, f"{possessive(membership.provider)} membership is updated.")
             return redirect("providers:membership-list")
     return render(
         request,
         FORM,
         {
             "form": form,
-            "title": f"Change {membership.provider}'s membership",
+            "title": f"Change {possessive(membership.provider)} membership",
             "caption": membership.get_state_display(),
+            "intro": "" if allowed else NOTHING_TO_CHANGE.get(membership.state, ""),
+            "hide_form": not allowed,
             "submit_label": "Save",
             "back_url": reverse("providers:membership-list"),
         },

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from fps_portal.text import possessive
 from providers.models import Requirement, RequirementResult, Setting
 
 
@@ -107,5 +108,5 @@ def requirement_in_sentence(result: RequirementResult) -> str:
     if result.requirement not in _TITLES and first_word[1:] == first_word[1:].lower():
         name = name[0].lower() + name[1:]
     if result.setting is not None:
-        return f"{result.setting.name}'s {name}"
+        return f"{possessive(result.setting.name)} {name}"
     return name

@@ -16,8 +16,10 @@ from django import forms
 from django.db.models import QuerySet
 
 from fps_portal.errors import DomainError
+from fps_portal.text import possessive
 from providers.models import Evidence, EvidenceKind, InsuranceType, Lot, Setting
 from providers.postcodes import PostcodeError, locate, normalise_postcode
+from providers.services.evidence import COVER_PENCE, COVER_TOO_LARGE
 from providers.services.outcomes import lots_in_words
 from providers.views.onboarding.form_fields import (
     OnboardingForm,
@@ -207,7 +209,14 @@ class EvidenceForm(forms.Form):
         max_digits=14,
         decimal_places=2,
         help_text=f"{INSURANCE_ONLY} For example, 5000000.",
-        error_messages={"invalid": "Enter the cover as a number of pounds, like 5000000."},
+        # The column's own digit limits say what the service says of a cover too large, so a
+        # person sees one message whichever check meets it first.
+        error_messages={
+            "invalid": "Enter the cover as a number of pounds, like 5000000.",
+            "max_digits": COVER_TOO_LARGE,
+            "max_whole_digits": COVER_TOO_LARGE,
+            "max_decimal_places": COVER_PENCE,
+        },
     )
     valid_until = ServiceCheckedDateField(
         label="Valid until",
@@ -312,7 +321,7 @@ class PricesForm(OnboardingForm):
         self._cell_names: dict[str, str] = {}
         for setting, lot in cells:
             name = f"price_{setting.pk}_{lot.pk}"
-            self._cell_names[name] = f"{setting.name}'s weekly price for lot {lot.code}"
+            self._cell_names[name] = f"{possessive(setting.name)} weekly price for lot {lot.code}"
             self.fields[name] = ServiceCheckedCharField(
                 label=f"{setting.name} – {lots_in_words([lot])}, weekly price in pounds",
                 help_text=f"Leave empty if {setting.name} does not offer lot {lot.code}.",

@@ -277,18 +277,30 @@ class ClarificationForm(forms.Form):
     due_at = datetime_field("Answer due by", when="the answer is due")
 
 
+MEMBERSHIP_ACTION_LABELS = {
+    "suspend": "Suspend",
+    "reinstate": "Reinstate",
+    "remove": "Remove from the FPS",
+    "withdraw": "Record the provider's withdrawal",
+}
+REMOVAL_NOT_CONFIRMED = "Confirm that you want to remove the provider from the FPS."
+
+
 class MembershipChangeForm(OnboardingForm):
+    """The changes `allowed` from the membership's state (`membership_actions_allowed`).
+
+    Only those are drawn, but every action is accepted as input: one not allowed goes on to the
+    service, whose refusal (409, with its reason) is what the page shows, the same as when the
+    state changed between loading the page and sending it.
+    """
+
     use_required_attribute = False  # the review date is needed only for a suspension
+    context_template = "providers/onboarding/_membership_change_warning.html"
 
     action = forms.ChoiceField(
         label="What do you want to do?",
         widget=forms.RadioSelect,
-        choices=[
-            ("suspend", "Suspend"),
-            ("reinstate", "Reinstate"),
-            ("remove", "Remove from the FPS"),
-            ("withdraw", "Record the provider's withdrawal"),
-        ],
+        choices=list(MEMBERSHIP_ACTION_LABELS.items()),
         error_messages={"required": "Select what you want to do."},
     )
     # Left to the service with the review date, so one attempt shows both problems.
@@ -303,6 +315,34 @@ class MembershipChangeForm(OnboardingForm):
         help_text="Needed for a suspension.",
         error_messages={"invalid": "The review date must be a real date."},
     )
+    confirm_removal = forms.BooleanField(
+        label="Yes, remove the provider from the FPS. I understand this cannot be undone",
+        required=False,
+        help_text="Needed to remove the provider.",
+    )
+
+    def __init__(self, *args: Any, allowed: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed = list(allowed)
+        self.offers_removal = "remove" in self.allowed
+        action = self.fields["action"]
+        assert isinstance(action.widget, forms.RadioSelect)
+        # The widget's choices, not the field's: see the class docstring.
+        action.widget.choices = [(name, MEMBERSHIP_ACTION_LABELS[name]) for name in self.allowed]
+        if not self.offers_removal:
+            del self.fields["confirm_removal"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            self.offers_removal
+            and cleaned.get("action") == "remove"
+            and not cleaned.get("confirm_removal")
+        ):
+            self.add_error("confirm_removal", REMOVAL_NOT_CONFIRMED)
+        # A service argument only, not one `membership_change` takes.
+        cleaned.pop("confirm_removal", None)
+        return cleaned
 
     def service_message(self, name: str, message: str) -> str:
         if name == "reason" and message == "Give the reason.":

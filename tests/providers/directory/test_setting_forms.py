@@ -13,7 +13,7 @@ from fps_portal.actors import actor_for_user
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import DomainError, InvalidInput, WrongState
 from providers.models import AdditionalService, InspectionJudgement, Setting, SettingLot
-from providers.services import settings as setting_services
+from providers.services import setting_prices as setting_services
 from tests.factories import person
 
 DJANGO_REQUIRED = "This field is required."

@@ -11,14 +11,12 @@ from fps_portal.actors import actor_for_user
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from providers.models import AdditionalService, PrimaryNeed, Setting, SettingLot
-from providers.services.settings import (
-    SettingData,
+from providers.services.setting_prices import (
     additional_service_add,
-    setting_create,
     setting_set_price,
-    setting_update,
     setting_withdraw_lot,
 )
+from providers.services.settings import SettingData, setting_create, setting_update
 from tests.conftest import ALL_ROLES
 from tests.factories import api_client_for, authority, person
 
