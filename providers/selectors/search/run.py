@@ -32,7 +32,7 @@ class SearchOutcome:
 
 def _page_size(params: Mapping[str, Any]) -> int:
     raw = str(params.get("page_size") or PAGE_SIZE)
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         message = f"Enter a page size from 1 to {MAX_PAGE_SIZE}."
         raise InvalidInput(message, fields={"page_size": [message]})
     return int(raw)
@@ -86,13 +86,29 @@ def run_search(
 
 
 def counts_by_parameter(facets: Facets, form: SettingSearchForm) -> dict[str, dict[str, int]]:
-    """Each filter's counts keyed by the values its parameter takes (page and API alike)."""
+    """Each filter's counts keyed by the values its parameter takes (page and API alike).
+
+    A primary need belongs to one area of need, and the form refuses a need outside the chosen
+    area; so with an area chosen, needs outside it count 0, and with a need chosen, every other
+    area counts 0: a number beside a choice is always what choosing it gives.
+    """
+    data = form.cleaned_data if form.is_valid() else {}
+    chosen_area = form.specialisms.get(data.get("specialism") or "")
+    chosen_need = form.needs.get(data.get("need") or "")
     return {
         "lot": {code: facets.lots.get(lot.pk, 0) for code, lot in form.lots.items()},
         "specialism": {
-            code: facets.specialisms.get(s.pk, 0) for code, s in form.specialisms.items()
+            code: facets.specialisms.get(s.pk, 0)
+            if chosen_need is None or chosen_need.specialism_id == s.pk
+            else 0
+            for code, s in form.specialisms.items()
         },
-        "need": {code: facets.needs.get(n.pk, 0) for code, n in form.needs.items()},
+        "need": {
+            code: facets.needs.get(n.pk, 0)
+            if chosen_area is None or n.specialism_id == chosen_area.pk
+            else 0
+            for code, n in form.needs.items()
+        },
         "host_authority": {
             code: facets.host_authorities.get(a.pk, 0) for code, a in form.authorities.items()
         },

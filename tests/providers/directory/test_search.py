@@ -422,3 +422,18 @@ def test_no_download_is_offered_for_no_results(world, commissioner, client):
     assert "Download these results" in client.get(PAGE).content.decode()
     empty = client.get(PAGE, {"specialism": "semh", "band": "pass"}).content.decode()
     assert "0 settings on the FPS match." in empty and "Download these results" not in empty
+
+
+def test_a_count_beside_an_area_or_need_is_what_choosing_it_gives(world, commissioner):
+    """A need belongs to one area, and the form refuses a need outside the chosen area."""
+    api = api_client_for(commissioner)
+    by_need = api.get(API, {"need": "ASD"}).json()["facets"]
+    assert by_need["specialism"]["communication-and-interaction"] == 1
+    assert by_need["specialism"]["semh"] == 0  # choosing it with ASD would be refused
+    by_area = api.get(API, {"specialism": "semh"}).json()["facets"]
+    assert by_area["need"]["SEMH"] == 1 and by_area["need"]["ASD"] == 0
+    for code, shown in by_area["need"].items():
+        response = api.get(API, {"specialism": "semh", "need": code})
+        if shown:
+            assert response.status_code == 200
+            assert response.json()["facets"]["total"] == shown
