@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 
 from fps_portal.accounts.models import Role
 from fps_portal.actors import Actor
@@ -14,13 +12,15 @@ from fps_portal.web.dashboard import Panel, QueueItem, register_panel
 from providers.models import (
     Application,
     ApplicationState,
-    ClarificationQuestion,
     EvaluationWindow,
-    EvaluatorDecision,
     FpsMembership,
     WindowState,
 )
-from providers.services.evaluation import MINIMUM_EVALUATORS
+from providers.selectors.onboarding_queues import (
+    applications_awaiting_evaluation,
+    applications_awaiting_moderation,
+    clarifications_to_answer,
+)
 from providers.services.judgement_checks import judgements_awaiting_check
 
 register_nav(
@@ -48,15 +48,7 @@ register_nav(
 def provider_onboarding_panel(actor: Actor) -> Panel:
     applications = scoped(Application, actor)
     drafts = applications.filter(state=ApplicationState.DRAFT).count()
-    questions = (
-        scoped(ClarificationQuestion, actor)
-        .filter(
-            answered_at__isnull=True,
-            due_at__gt=timezone.now(),
-            application__state=ApplicationState.UNDER_EVALUATION,
-        )
-        .count()
-    )
+    questions = clarifications_to_answer(actor).count()
     signed = FpsMembership.objects.filter(
         provider_id=actor.organisation_id, agreement_signed_at__isnull=False
     )
@@ -76,7 +68,11 @@ def provider_onboarding_panel(actor: Actor) -> Panel:
         title="Joining the FPS",
         items=[
             QueueItem(label="Application drafts", count=drafts, url=url),
-            QueueItem(label="Clarification questions to answer", count=questions, url=url),
+            QueueItem(
+                label="Clarification questions to answer",
+                count=questions,
+                url=reverse("providers:clarification-list"),
+            ),
             QueueItem(label="Agreements to sign", count=to_sign_count, url=url),
         ],
     )
@@ -86,15 +82,9 @@ def provider_onboarding_panel(actor: Actor) -> Panel:
 def evaluator_onboarding_panel(actor: Actor) -> Panel | None:
     if not actor.is_lead_evaluator:
         return None
-    under = scoped(Application, actor).filter(state=ApplicationState.UNDER_EVALUATION)
-    mine = EvaluatorDecision.objects.filter(evaluator=actor.user).values("result__application_id")
-    awaiting_me = under.exclude(pk__in=mine).count()
+    awaiting_me = applications_awaiting_evaluation(actor).count()
     # Ready for moderation: enough evaluators have recorded decisions and no outcome yet.
-    ready = (
-        under.annotate(n=Count("results__decisions__evaluator", distinct=True))
-        .filter(n__gte=MINIMUM_EVALUATORS, moderation__isnull=True)
-        .count()
-    )
+    ready = applications_awaiting_moderation(actor).count()
     windows_open = scoped(EvaluationWindow, actor).filter(state=WindowState.OPEN).count()
     return Panel(
         title="Evaluation",
@@ -102,12 +92,12 @@ def evaluator_onboarding_panel(actor: Actor) -> Panel | None:
             QueueItem(
                 label="Applications awaiting your evaluation",
                 count=awaiting_me,
-                url=reverse("providers:window-list"),
+                url=reverse("providers:application-queue") + "?awaiting=evaluation",
             ),
             QueueItem(
                 label="Applications awaiting moderation",
                 count=ready,
-                url=reverse("providers:window-list"),
+                url=reverse("providers:application-queue") + "?awaiting=moderation",
             ),
             QueueItem(
                 label="Windows open", count=windows_open, url=reverse("providers:window-list")

@@ -365,6 +365,21 @@ def _missing_evidence_message(missing: list[str]) -> str:
     return f"Required evidence is missing: {'; '.join(missing)}. {how}."
 
 
+def submitted_notice(application: Application) -> str:
+    """The "submitted" notice and e-mail subject, naming the window (or rolling admission) and the
+    day, so notices for different windows can be told apart."""
+    where = (
+        application.window.name
+        if application.window_id and application.window
+        else "rolling admission"
+    )
+    day = timezone.localtime(application.submitted_at or timezone.now())
+    return (
+        f"Your application for {application.purchasing_system} ({where}) was submitted on "
+        f"{day:%-d %B %Y}"
+    )
+
+
 def application_submit(
     *, actor: Actor, application: Application, now: datetime.datetime | None = None
 ) -> Application:
@@ -417,7 +432,7 @@ def application_submit(
         notify(
             recipients=provider_users(locked.provider_id),
             event_key=f"application-submitted:{locked.pk}",
-            subject="Your application has been submitted",
+            subject=submitted_notice(locked),
             body=f"We received your application to join {system}. We will tell you the outcome.",
             url=url,
         )

@@ -65,13 +65,62 @@ def application_start_evaluation_locked(
     )
 
 
+def _not_under_evaluation(application: Application) -> str | None:
+    if application.state != ApplicationState.UNDER_EVALUATION:
+        return (
+            f"This application is {application.get_state_display().lower()}, not under evaluation."
+        )
+    return None
+
+
 def _lock_under_evaluation(application: Application) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.state != ApplicationState.UNDER_EVALUATION:
-        raise WrongState(
-            f"This application is {locked.get_state_display().lower()}, not under evaluation."
-        )
+    if message := _not_under_evaluation(locked):
+        raise WrongState(message)
     return locked
+
+
+# The state rules of evaluating, moderating and answering, each as a predicate that returns why the
+# action is no longer possible (or None). The services raise WrongState (409) with the message under
+# their row lock; the pages call the same predicate on GET to show a notice instead of a form.
+
+
+def evaluation_blocker(application: Application) -> str | None:
+    """Why evaluators can no longer record decisions on this application, or None."""
+    if message := _not_under_evaluation(application):
+        return message
+    if Moderation.objects.filter(application=application).exists():
+        return "This application has already been moderated."
+    return None
+
+
+def moderation_blocker(application: Application) -> str | None:
+    """Why this application can no longer be moderated, or None. (Open questions and too few
+    evaluators are prerequisites still to be met, not a state that has moved on.)"""
+    if Moderation.objects.filter(application=application).exists():
+        return "This application has already been moderated."
+    return _not_under_evaluation(application)
+
+
+def clarification_answer_blocker(
+    clarification: ClarificationQuestion,
+    application: Application,
+    *,
+    now: datetime.datetime | None = None,
+) -> str | None:
+    """Why the provider can no longer answer this question, or None."""
+    if clarification.withdrawn_at is not None:
+        return "The evaluators withdrew this question, so it needs no answer."
+    if clarification.answered_at is not None:
+        return "This question has already been answered."
+    if (now or timezone.now()) > clarification.due_at:
+        return "The time to answer this question has passed."
+    if application.state != ApplicationState.UNDER_EVALUATION:
+        return (
+            "The evaluation of this application has finished, so the question can no longer be "
+            "answered."
+        )
+    return None
 
 
 def evaluation_record(
@@ -102,9 +151,9 @@ def evaluation_record(
         raise InvalidInput(next(iter(fields.values())), fields=fields)
     saved: list[EvaluatorDecision] = []
     with transaction.atomic():
-        _lock_under_evaluation(application)
-        if Moderation.objects.filter(application=application).exists():
-            raise WrongState("This application has already been moderated.")
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if message := evaluation_blocker(locked):
+            raise WrongState(message)
         for result in results:
             verdict, reason = decisions[result.pk]
             decision, _ = EvaluatorDecision.objects.update_or_create(
@@ -192,12 +241,8 @@ def application_moderate(
         )
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if Moderation.objects.filter(application=locked).exists():
-            raise WrongState("This application has already been moderated.")
-        if locked.state != ApplicationState.UNDER_EVALUATION:
-            raise WrongState(
-                f"This application is {locked.get_state_display().lower()}, not under evaluation."
-            )
+        if message := moderation_blocker(locked):
+            raise WrongState(message)
         # Asking takes the same row lock, so no question can appear between this check and the
         # outcome.
         if message := _open_questions_message(locked):
@@ -327,17 +372,8 @@ def clarification_answer(
         # Application first, then the question: the same order as withdrawing and moderating.
         application = Application.objects.select_for_update().get(pk=clarification.application_id)
         locked = ClarificationQuestion.objects.select_for_update().get(pk=clarification.pk)
-        if locked.withdrawn_at is not None:
-            raise WrongState("The evaluators withdrew this question, so it needs no answer.")
-        if locked.answered_at is not None:
-            raise WrongState("This question has already been answered.")
-        if timezone.now() > locked.due_at:
-            raise WrongState("The time to answer this question has passed.")
-        if application.state != ApplicationState.UNDER_EVALUATION:
-            raise WrongState(
-                "The evaluation of this application has finished, so the question can no "
-                "longer be answered."
-            )
+        if message := clarification_answer_blocker(locked, application):
+            raise WrongState(message)
         locked.answer, locked.answered_at, locked.answered_by = (
             answer.strip(),
             timezone.now(),

@@ -36,6 +36,39 @@ SIGNATURE_FIELDS = [
 ]
 
 
+def agreement_membership(application: Application) -> FpsMembership | None:
+    """The provider's membership of the application's purchasing system, if it has one."""
+    return FpsMembership.objects.filter(
+        purchasing_system_id=application.purchasing_system_id,
+        provider_id=application.provider_id,
+    ).first()
+
+
+def agreement_sign_blocker(
+    application: Application,
+    membership: FpsMembership | None,
+    *,
+    now: datetime.datetime | None = None,
+) -> str | None:
+    """Why the agreement cannot be signed for this application, or None. The service raises
+    WrongState (409) with it under its row locks; the page shows it instead of the form."""
+    if application.state != ApplicationState.PASSED:
+        return "Only a provider whose application passed can sign the agreement."
+    if membership is None:
+        return None
+    if membership.state == MembershipState.REMOVED:
+        return "This provider was removed from the purchasing system; contact the lead authority."
+    if membership.state == MembershipState.SUSPENDED:
+        return "The membership is suspended; the lead authority must reinstate it first."
+    if (
+        membership.state == MembershipState.ACTIVE
+        and membership.agreement_signed_at is not None
+        and membership.agreement_signed_at >= (application.outcome_at or now or timezone.now())
+    ):
+        return "The agreement has already been signed."
+    return None
+
+
 def agreement_sign(
     *, actor: Actor, application: Application, signatory_name: str, signatory_role: str
 ) -> FpsMembership:
@@ -50,8 +83,6 @@ def agreement_sign(
     now = timezone.now()
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.state != ApplicationState.PASSED:
-            raise WrongState("Only a provider whose application passed can sign the agreement.")
         membership = (
             FpsMembership.objects.select_for_update()
             .filter(
@@ -59,6 +90,8 @@ def agreement_sign(
             )
             .first()
         )
+        if message := agreement_sign_blocker(locked, membership, now=now):
+            raise WrongState(message)
         signature = {
             "agreement_signed_at": now,
             "agreement_signed_by": actor.user,
@@ -81,21 +114,6 @@ def agreement_sign(
                 raise WrongState("The agreement has just been signed by someone else.") from exc
             before = None
         else:
-            if membership.state == MembershipState.REMOVED:
-                raise WrongState(
-                    "This provider was removed from the purchasing system; contact the lead "
-                    "authority."
-                )
-            if membership.state == MembershipState.SUSPENDED:
-                raise WrongState(
-                    "The membership is suspended; the lead authority must reinstate it first."
-                )
-            if (
-                membership.state == MembershipState.ACTIVE
-                and membership.agreement_signed_at is not None
-                and membership.agreement_signed_at >= (locked.outcome_at or now)
-            ):
-                raise WrongState("The agreement has already been signed.")
             before = snapshot(membership, SIGNATURE_FIELDS)
             for name, value in signature.items():
                 setattr(membership, name, value)

@@ -65,6 +65,11 @@ urlpatterns = [
         name="agreement-sign",
     ),
     path(
+        "onboarding/clarifications/",
+        applications.clarification_list,
+        name="clarification-list",
+    ),
+    path(
         "onboarding/clarifications/<int:pk>/",
         applications.clarification_answer_view,
         name="clarification-answer",
@@ -79,6 +84,7 @@ urlpatterns = [
     path("fps/windows/new/", config.window_create, name="window-create"),
     path("fps/windows/<int:pk>/", config.window_detail, name="window-detail"),
     path("fps/windows/<int:pk>/complete/", config.window_complete_view, name="window-complete"),
+    path("fps/applications/", evaluation.application_queue, name="application-queue"),
     path("fps/applications/<int:pk>/", evaluation.evaluation_detail, name="evaluation-detail"),
     path(
         "fps/applications/<int:pk>/evaluate/",

@@ -26,6 +26,7 @@ from providers.models import (
     Verdict,
     WindowState,
 )
+from providers.selectors.onboarding_queues import clarifications_to_answer
 from providers.services.applications import (
     application_add_service_price,
     application_declare,
@@ -37,12 +38,18 @@ from providers.services.applications import (
     application_start,
     application_submit,
     application_withdraw,
+    submitted_notice,
 )
-from providers.services.evaluation import clarification_answer
+from providers.services.evaluation import clarification_answer, clarification_answer_blocker
 from providers.services.evidence import evidence_current
-from providers.services.membership import agreement_sign
+from providers.services.membership import (
+    agreement_membership,
+    agreement_sign,
+    agreement_sign_blocker,
+)
 from providers.services.windows import next_window_message
 from providers.views.onboarding._access import provider_only
+from providers.views.onboarding._notice import agreement_notice, clarification_notice
 from providers.views.onboarding.forms import (
     AnswerForm,
     ApplicationEvidenceForm,
@@ -195,10 +202,17 @@ def _draft_guard(request: HttpRequest, application: Application) -> HttpResponse
 
 
 def _step_page(
-    request: HttpRequest, application: Application, form: object, *, title: str, **extra: object
+    request: HttpRequest,
+    application: Application,
+    form: object,
+    *,
+    title: str,
+    status: int = 200,
+    **extra: object,
 ) -> HttpResponse:
     """One page of the application task list: the shared form template, captioned with the
-    application and leading back to its task list; 400 when the form has errors."""
+    application and leading back to its task list; 400 when the form has errors (or `status`,
+    like 409, when the caller knows better)."""
     context = {
         "form": form,
         "title": title,
@@ -207,7 +221,7 @@ def _step_page(
         **extra,
         "back_url": reverse("providers:application-detail", args=[application.pk]),
     }
-    return render(request, FORM, context, status=_status(form))
+    return render(request, FORM, context, status=status if status != 200 else _status(form))
 
 
 @provider_only
@@ -383,11 +397,11 @@ def application_submit_view(request: HttpRequest, actor: Actor, pk: int) -> Http
     error_message = ""
     if request.method == "POST":
         try:
-            application_submit(actor=actor, application=application)
+            submitted = application_submit(actor=actor, application=application)
         except DomainError as error:
             error_message = error.message
         else:
-            messages.success(request, "Your application has been submitted.")
+            messages.success(request, f"{submitted_notice(submitted)}.")
             return redirect("providers:application-detail", pk=pk)
     return render(
         request,
@@ -437,17 +451,33 @@ def application_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> Ht
 
 
 @provider_only
+def clarification_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Exactly the questions the dashboard counts as waiting for an answer."""
+    return render(
+        request,
+        "providers/onboarding/clarification_list.html",
+        {"clarifications": clarifications_to_answer(actor)},
+    )
+
+
+@provider_only
 @require_http_methods(["GET", "POST"])
 def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     clarification = get_scoped_or_404(ClarificationQuestion, actor, pk=pk)
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    blocker = clarification_answer_blocker(clarification, clarification.application)
+    data = request.POST if request.method == "POST" and not blocker else None
+    form = AnswerForm(data)
+    status = 200
+    if blocker and request.method == "POST":
+        status = 409
+    elif request.method == "POST" and form.is_valid():
         try:
             clarification_answer(
                 actor=actor, clarification=clarification, answer=form.cleaned_data["answer"]
             )
         except DomainError as error:
             apply_domain_error(form, error)
+            status = error.http_status
         else:
             messages.success(request, "Your answer has been sent to the evaluators.")
             return redirect("providers:application-detail", pk=clarification.application_id)
@@ -461,12 +491,13 @@ def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> Ht
             "quote": clarification.question,
             "answered": clarification.answer,
             "submit_label": "Send answer",
-            "hide_form": clarification.is_answered,
+            "notice": clarification_notice(clarification, blocker) if blocker else None,
+            "refused": blocker if status == 409 else "",
             "back_url": reverse(
                 "providers:application-detail", args=[clarification.application_id]
             ),
         },
-        status=_status(form),
+        status=status if status != 200 else _status(form),
     )
 
 
@@ -474,11 +505,14 @@ def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = _application(actor, pk)
-    if application.state != ApplicationState.PASSED:
-        messages.error(request, "Only a provider whose application passed can sign the agreement.")
-        return redirect("providers:application-detail", pk=pk)
-    form = SignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    membership = agreement_membership(application)
+    blocker = agreement_sign_blocker(application, membership)
+    data = request.POST if request.method == "POST" and not blocker else None
+    form = SignForm(data)
+    status = 200
+    if blocker and request.method == "POST":
+        status = 409
+    elif request.method == "POST" and form.is_valid():
         try:
             agreement_sign(
                 actor=actor,
@@ -488,6 +522,7 @@ def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
             )
         except DomainError as error:
             apply_domain_error(form, error)
+            status = error.http_status
         else:
             messages.success(request, "The FPS agreement is signed. You are now an active member.")
             return redirect("providers:membership-status")
@@ -500,6 +535,9 @@ def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
         f"{application.purchasing_system}. "
         "Your name, role and the time are recorded.",
         submit_label="Sign the agreement",
+        notice=agreement_notice(application, membership, blocker) if blocker else None,
+        refused=blocker if status == 409 else "",
+        status=status,
     )
 
 

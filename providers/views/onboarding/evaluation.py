@@ -25,6 +25,10 @@ from providers.models import (
     Moderation,
     RequirementResult,
 )
+from providers.selectors.onboarding_queues import (
+    applications_awaiting_evaluation,
+    applications_awaiting_moderation,
+)
 from providers.services.evaluation import (
     MINIMUM_EVALUATORS,
     application_moderate,
@@ -32,7 +36,9 @@ from providers.services.evaluation import (
     clarification_withdraw,
     complete_evaluators,
     disagreements,
+    evaluation_blocker,
     evaluation_record,
+    moderation_blocker,
 )
 from providers.services.membership import (
     WITHDRAWN_REJOINS,
@@ -40,6 +46,7 @@ from providers.services.membership import (
     membership_change,
 )
 from providers.views.onboarding._access import evaluator_only
+from providers.views.onboarding._notice import evaluation_notice
 from providers.views.onboarding.forms import (
     ClarificationForm,
     EvaluationForm,
@@ -57,6 +64,27 @@ def _results(actor: Actor, application: Application) -> list[RequirementResult]:
         .filter(application=application)
         .select_related("setting")
         .order_by("setting__name", "id")
+    )
+
+
+# The dashboard's evaluator queues, by the `awaiting` query parameter: (selector, heading).
+QUEUES = {
+    "evaluation": (applications_awaiting_evaluation, "Applications awaiting your evaluation"),
+    "moderation": (applications_awaiting_moderation, "Applications awaiting moderation"),
+}
+
+
+@evaluator_only
+def application_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Exactly the applications a dashboard queue counts."""
+    queue = QUEUES.get(request.GET.get("awaiting", ""))
+    if queue is None:
+        return redirect("providers:window-list")
+    select, title = queue
+    return render(
+        request,
+        "providers/onboarding/application_queue.html",
+        {"title": title, "applications": select(actor)},
     )
 
 
@@ -114,9 +142,13 @@ def evaluation_record_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
             result__application=application, evaluator=actor.user
         )
     }
-    form = EvaluationForm(request.POST or None, results=results, initial_decisions=mine)
+    blocker = evaluation_blocker(application)
+    data = request.POST if request.method == "POST" and not blocker else None
+    form = EvaluationForm(data, results=results, initial_decisions=mine)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if blocker and request.method == "POST":
+        status = 409
+    elif request.method == "POST" and form.is_valid():
         try:
             evaluation_record(actor=actor, application=application, decisions=form.decisions())
         except DomainError as error:
@@ -137,6 +169,8 @@ def evaluation_record_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
             "checks could not decide, and wherever you disagree with the automatic check.",
             "submit_label": "Save evaluation",
             "back_url": reverse("providers:evaluation-detail", args=[pk]),
+            "notice": evaluation_notice(application, blocker) if blocker else None,
+            "refused": blocker if status == 409 else "",
         },
         status=status,
     )
@@ -148,9 +182,13 @@ def moderation_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
     application = get_scoped_or_404(Application, actor, pk=pk)
     disputed_ids = set(disagreements(application))
     disputed = [r for r in _results(actor, application) if r.pk in disputed_ids]
-    form = ModerationForm(request.POST or None, disputed=disputed)
+    blocker = moderation_blocker(application)
+    data = request.POST if request.method == "POST" and not blocker else None
+    form = ModerationForm(data, disputed=disputed)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if blocker and request.method == "POST":
+        status = 409
+    elif request.method == "POST" and form.is_valid():
         try:
             moderation = application_moderate(
                 actor=actor,
@@ -179,6 +217,8 @@ def moderation_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
             "the application.",
             "submit_label": "Record the outcome",
             "back_url": reverse("providers:evaluation-detail", args=[pk]),
+            "notice": evaluation_notice(application, blocker) if blocker else None,
+            "refused": blocker if status == 409 else "",
         },
         status=status,
     )
