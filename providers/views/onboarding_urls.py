@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from providers.views.onboarding import account, applications, config, evaluation
+from providers.views.onboarding import (
+    account,
+    after_submission,
+    applications,
+    config,
+    evaluation,
+)
 
 urlpatterns = [
     # Providers
@@ -61,20 +67,20 @@ urlpatterns = [
     ),
     path(
         "onboarding/applications/<int:pk>/agreement/",
-        applications.agreement_sign_view,
+        after_submission.agreement_sign_view,
         name="agreement-sign",
     ),
     path(
         "onboarding/clarifications/",
-        applications.clarification_list,
+        after_submission.clarification_list,
         name="clarification-list",
     ),
     path(
         "onboarding/clarifications/<int:pk>/",
-        applications.clarification_answer_view,
+        after_submission.clarification_answer_view,
         name="clarification-answer",
     ),
-    path("onboarding/membership/", applications.membership_status, name="membership-status"),
+    path("onboarding/membership/", after_submission.membership_status, name="membership-status"),
     # Lead authority
     path("fps/", config.fps_manage, name="fps-manage"),
     path("fps/new/", config.fps_edit, name="fps-create"),

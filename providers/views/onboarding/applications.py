@@ -1,5 +1,7 @@
-"""Provider pages for an application: start, the task list, each task, submit, withdraw,
-clarifications, the agreement and membership status."""
+"""Provider pages for an application: start, the task list, each task, submit and withdraw.
+
+What follows a submission (clarification questions, the agreement, membership status) is in
+`after_submission`."""
 
 from __future__ import annotations
 
@@ -26,7 +28,6 @@ from providers.models import (
     Verdict,
     WindowState,
 )
-from providers.selectors.onboarding_queues import clarifications_to_answer
 from providers.services.applications import (
     application_add_service_price,
     application_declare,
@@ -40,24 +41,15 @@ from providers.services.applications import (
     application_withdraw,
     submitted_notice,
 )
-from providers.services.evaluation import clarification_answer, clarification_answer_blocker
 from providers.services.evidence import evidence_current
-from providers.services.membership import (
-    agreement_membership,
-    agreement_sign,
-    agreement_sign_blocker,
-)
 from providers.services.windows import next_window_message
 from providers.views.onboarding._access import provider_only
-from providers.views.onboarding._notice import agreement_notice, clarification_notice
 from providers.views.onboarding.forms import (
-    AnswerForm,
     ApplicationEvidenceForm,
     DeclarationsForm,
     PricesForm,
     ScopeForm,
     ServicePriceForm,
-    SignForm,
     WithdrawForm,
     apply_domain_error,
 )
@@ -201,7 +193,7 @@ def _draft_guard(request: HttpRequest, application: Application) -> HttpResponse
     return None
 
 
-def _step_page(
+def application_step_page(
     request: HttpRequest,
     application: Application,
     form: object,
@@ -253,7 +245,7 @@ def application_scope(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             apply_domain_error(form, error)
         else:
             return redirect("providers:application-detail", pk=application.pk)
-    return _step_page(
+    return application_step_page(
         request,
         application,
         form,
@@ -287,7 +279,7 @@ def application_evidence(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             apply_domain_error(form, error)
         else:
             return redirect("providers:application-detail", pk=application.pk)
-    return _step_page(
+    return application_step_page(
         request,
         application,
         form,
@@ -317,7 +309,7 @@ def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
             apply_domain_error(form, error)
         else:
             return redirect("providers:application-detail", pk=application.pk)
-    return _step_page(
+    return application_step_page(
         request,
         application,
         form,
@@ -382,7 +374,7 @@ def application_declarations(request: HttpRequest, actor: Actor, pk: int) -> Htt
             apply_domain_error(form, error)
         else:
             return redirect("providers:application-detail", pk=application.pk)
-    return _step_page(
+    return application_step_page(
         request,
         application,
         form,
@@ -447,105 +439,4 @@ def application_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> Ht
             "back_url": reverse("providers:application-detail", args=[pk]),
         },
         status=409 if form.errors else 200,
-    )
-
-
-@provider_only
-def clarification_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Exactly the questions the dashboard counts as waiting for an answer."""
-    return render(
-        request,
-        "providers/onboarding/clarification_list.html",
-        {"clarifications": clarifications_to_answer(actor)},
-    )
-
-
-@provider_only
-@require_http_methods(["GET", "POST"])
-def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    clarification = get_scoped_or_404(ClarificationQuestion, actor, pk=pk)
-    blocker = clarification_answer_blocker(clarification, clarification.application)
-    data = request.POST if request.method == "POST" and not blocker else None
-    form = AnswerForm(data)
-    status = 200
-    if blocker and request.method == "POST":
-        status = 409
-    elif request.method == "POST" and form.is_valid():
-        try:
-            clarification_answer(
-                actor=actor, clarification=clarification, answer=form.cleaned_data["answer"]
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-            status = error.http_status
-        else:
-            messages.success(request, "Your answer has been sent to the evaluators.")
-            return redirect("providers:application-detail", pk=clarification.application_id)
-    return render(
-        request,
-        FORM,
-        {
-            "form": form,
-            "title": "Answer a clarification question",
-            "caption": str(clarification.application),
-            "quote": clarification.question,
-            "answered": clarification.answer,
-            "submit_label": "Send answer",
-            "notice": clarification_notice(clarification, blocker) if blocker else None,
-            "refused": blocker if status == 409 else "",
-            "back_url": reverse(
-                "providers:application-detail", args=[clarification.application_id]
-            ),
-        },
-        status=status if status != 200 else _status(form),
-    )
-
-
-@provider_only
-@require_http_methods(["GET", "POST"])
-def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    application = _application(actor, pk)
-    membership = agreement_membership(application)
-    blocker = agreement_sign_blocker(application, membership)
-    data = request.POST if request.method == "POST" and not blocker else None
-    form = SignForm(data)
-    status = 200
-    if blocker and request.method == "POST":
-        status = 409
-    elif request.method == "POST" and form.is_valid():
-        try:
-            agreement_sign(
-                actor=actor,
-                application=application,
-                signatory_name=form.cleaned_data["signatory_name"],
-                signatory_role=form.cleaned_data["signatory_role"],
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-            status = error.http_status
-        else:
-            messages.success(request, "The FPS agreement is signed. You are now an active member.")
-            return redirect("providers:membership-status")
-    return _step_page(
-        request,
-        application,
-        form,
-        title="Sign the FPS agreement",
-        intro="By signing, your organisation agrees to the overarching agreement of "
-        f"{application.purchasing_system}. "
-        "Your name, role and the time are recorded.",
-        submit_label="Sign the agreement",
-        notice=agreement_notice(application, membership, blocker) if blocker else None,
-        refused=blocker if status == 409 else "",
-        status=status,
-    )
-
-
-@provider_only
-def membership_status(request: HttpRequest, actor: Actor) -> HttpResponse:
-    memberships = scoped(FpsMembership, actor).select_related(
-        "purchasing_system", "agreement_signed_by"
-    )
-    return render(
-        request, "providers/onboarding/membership_status.html", {"memberships": memberships}
     )

@@ -1,0 +1,145 @@
+"""Provider pages after a submission: clarification questions to answer, signing the FPS
+agreement after a pass, and the membership's status."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from fps_portal.actors import Actor
+from fps_portal.errors import DomainError
+from fps_portal.scoping import get_scoped_or_404, scoped
+from providers.models import (
+    Application,
+    ClarificationQuestion,
+    FpsMembership,
+)
+from providers.selectors.onboarding_queues import clarifications_to_answer
+from providers.services.evaluation import clarification_answer, clarification_answer_blocker
+from providers.services.membership import (
+    agreement_membership,
+    agreement_sign,
+    agreement_sign_blocker,
+)
+from providers.views.onboarding._access import provider_only
+from providers.views.onboarding._notice import agreement_notice, clarification_notice
+from providers.views.onboarding.applications import application_step_page
+from providers.views.onboarding.forms import (
+    AnswerForm,
+    SignForm,
+    apply_domain_error,
+)
+
+FORM = "providers/onboarding/form.html"
+
+
+def _application(actor: Actor, pk: int) -> Application:
+    return get_scoped_or_404(Application, actor, pk=pk)
+
+
+def _status(form: object) -> int:
+    return 400 if getattr(form, "errors", None) else 200
+
+
+@provider_only
+def clarification_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Exactly the questions the dashboard counts as waiting for an answer."""
+    return render(
+        request,
+        "providers/onboarding/clarification_list.html",
+        {"clarifications": clarifications_to_answer(actor)},
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    clarification = get_scoped_or_404(ClarificationQuestion, actor, pk=pk)
+    blocker = clarification_answer_blocker(clarification, clarification.application)
+    data = request.POST if request.method == "POST" and not blocker else None
+    form = AnswerForm(data)
+    status = 200
+    if blocker and request.method == "POST":
+        status = 409
+    elif request.method == "POST" and form.is_valid():
+        try:
+            clarification_answer(
+                actor=actor, clarification=clarification, answer=form.cleaned_data["answer"]
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+            status = error.http_status
+        else:
+            messages.success(request, "Your answer has been sent to the evaluators.")
+            return redirect("providers:application-detail", pk=clarification.application_id)
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": "Answer a clarification question",
+            "caption": str(clarification.application),
+            "quote": clarification.question,
+            "answered": clarification.answer,
+            "submit_label": "Send answer",
+            "notice": clarification_notice(clarification, blocker) if blocker else None,
+            "refused": blocker if status == 409 else "",
+            "back_url": reverse(
+                "providers:application-detail", args=[clarification.application_id]
+            ),
+        },
+        status=status if status != 200 else _status(form),
+    )
+
+
+@provider_only
+@require_http_methods(["GET", "POST"])
+def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    application = _application(actor, pk)
+    membership = agreement_membership(application)
+    blocker = agreement_sign_blocker(application, membership)
+    data = request.POST if request.method == "POST" and not blocker else None
+    form = SignForm(data)
+    status = 200
+    if blocker and request.method == "POST":
+        status = 409
+    elif request.method == "POST" and form.is_valid():
+        try:
+            agreement_sign(
+                actor=actor,
+                application=application,
+                signatory_name=form.cleaned_data["signatory_name"],
+                signatory_role=form.cleaned_data["signatory_role"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+            status = error.http_status
+        else:
+            messages.success(request, "The FPS agreement is signed. You are now an active member.")
+            return redirect("providers:membership-status")
+    return application_step_page(
+        request,
+        application,
+        form,
+        title="Sign the FPS agreement",
+        intro="By signing, your organisation agrees to the overarching agreement of "
+        f"{application.purchasing_system}. "
+        "Your name, role and the time are recorded.",
+        submit_label="Sign the agreement",
+        notice=agreement_notice(application, membership, blocker) if blocker else None,
+        refused=blocker if status == 409 else "",
+        status=status,
+    )
+
+
+@provider_only
+def membership_status(request: HttpRequest, actor: Actor) -> HttpResponse:
+    memberships = scoped(FpsMembership, actor).select_related(
+        "purchasing_system", "agreement_signed_by"
+    )
+    return render(
+        request, "providers/onboarding/membership_status.html", {"memberships": memberships}
+    )
