@@ -11,3 +11,8 @@ def possessive(name: object) -> str:
     """
     text = str(name)
     return f"{text}'" if text.endswith(("s", "S")) else f"{text}'s"
+
+
+def too_long(what: str, limit: int) -> dict[str, str]:
+    """The GOV.UK wording for a value over `limit` characters, as a form field's error message."""
+    return {"max_length": f"{what} must be {limit} characters or fewer."}

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -16,6 +15,7 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
+from fps_portal.text import possessive
 from providers.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -37,26 +37,16 @@ from providers.services._common import (
 )
 from providers.services.checks import SERVICES_OVERVIEW_WHAT, missing_evidence
 from providers.services.evidence import evidence_current
+from providers.services.money import MoneyWording, parse_money
 from providers.services.windows import next_window_message
 
-_MONEY = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
+# How the application's amounts are named in their messages: each price box says whose price for
+# which lot, so a page of them never repeats one message.
+RATE_WORDING = MoneyWording(what="the rate")
 
 
-def parse_money(raw: object, *, field: str, what: str = "price") -> Decimal:
-    """A positive amount in pounds and pence ('3250', '3,250.50', '£3250.5'); else InvalidInput
-    at `field`."""
-    text = str(raw if raw is not None else "").strip().replace(",", "").removeprefix("£").strip()
-    message = f"Enter the {what} in pounds and pence, like 3250.00."
-    if not text or not _MONEY.match(text):
-        raise InvalidInput(message, fields={field: message})
-    try:
-        amount = Decimal(text).quantize(Decimal("0.01"))
-    except InvalidOperation as exc:
-        raise InvalidInput(message, fields={field: message}) from exc
-    if amount <= 0:
-        positive = f"The {what} must be more than £0."
-        raise InvalidInput(positive, fields={field: positive})
-    return amount
+def price_wording(setting_name: str, lot_code: str) -> MoneyWording:
+    return MoneyWording(what=f"{possessive(setting_name)} weekly price for lot {lot_code}")
 
 
 def _lock(application: Application | int) -> Application:
@@ -217,20 +207,21 @@ def application_set_prices(
 
     Every value is checked before any is written, so a bad one leaves the old prices in place.
     """
-    lot_ids = set(application.lots.values_list("pk", flat=True))
-    setting_ids = set(application.settings.values_list("pk", flat=True))
+    lot_codes = dict(application.lots.values_list("pk", "code"))
+    setting_names = dict(application.settings.values_list("pk", "name"))
     parsed: dict[tuple[int, int], Decimal] = {}
     fields: dict[str, str] = {}
     for (setting_id, lot_id), raw in prices.items():
-        if setting_id not in setting_ids or lot_id not in lot_ids:
+        if setting_id not in setting_names or lot_id not in lot_codes:
             continue
         if raw is None or str(raw).strip() == "":
             continue
         field = f"price_{setting_id}_{lot_id}"
+        wording = price_wording(setting_names[setting_id], lot_codes[lot_id])
         try:
-            parsed[(setting_id, lot_id)] = parse_money(raw, field=field, what="weekly price")
+            parsed[(setting_id, lot_id)] = parse_money(raw, field_name=field, wording=wording)
         except InvalidInput as exc:
-            fields.update(exc.fields)
+            fields[field] = exc.message
     if not parsed and not fields:
         fields["prices"] = "Enter a weekly price for at least one setting and lot."
     if fields:
@@ -265,9 +256,9 @@ def application_add_service_price(
     if not unit.strip():
         fields["unit"] = "Enter the unit it is charged by, like 'hour'."
     try:
-        amount = parse_money(rate, field="rate", what="rate")
+        amount = parse_money(rate, field_name="rate", wording=RATE_WORDING)
     except InvalidInput as exc:
-        fields.update(exc.fields)
+        fields["rate"] = exc.message
     if fields:
         raise InvalidInput(next(iter(fields.values())), fields=fields)
     with transaction.atomic():

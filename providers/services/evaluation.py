@@ -23,6 +23,7 @@ from providers.models import (
     ClarificationQuestion,
     EvaluatorDecision,
     Moderation,
+    Requirement,
     RequirementResult,
     Verdict,
 )
@@ -123,6 +124,24 @@ def clarification_answer_blocker(
     return None
 
 
+# Requirement names that are a document's title, so keep their capitals mid-sentence.
+_TITLES = frozenset({Requirement.STATEMENT_OF_PURPOSE})
+
+
+def requirement_in_sentence(result: RequirementResult) -> str:
+    """The requirement as it reads mid-sentence, with its setting when it has one:
+    "Northshore Lodge's Statement of Purpose", "Northshore Lodge's DfE registration",
+    "employer's liability insurance"."""
+    name = result.get_requirement_display()
+    first_word = name.split()[0]
+    # An acronym ("DfE") has capitals after its first letter and keeps them.
+    if result.requirement not in _TITLES and first_word[1:] == first_word[1:].lower():
+        name = name[0].lower() + name[1:]
+    if result.setting is not None:
+        return f"{possessive(result.setting.name)} {name}"
+    return name
+
+
 def evaluation_record(
     *, actor: Actor, application: Application, decisions: Mapping[int, tuple[str, str]]
 ) -> list[EvaluatorDecision]:
@@ -132,20 +151,24 @@ def evaluation_record(
     disagreeing with an automatic result. An evaluator may revise their decisions until moderation.
     """
     require_lead_evaluator(actor)
-    results = list(RequirementResult.objects.filter(application=application))
+    results = list(
+        RequirementResult.objects.filter(application=application).select_related("setting")
+    )
     fields: dict[str, str] = {}
     for result in results:
         verdict, reason = decisions.get(result.pk, ("", ""))
         key = f"result_{result.pk}"
+        # Each message names the setting too: a page of several settings' requirements would
+        # otherwise repeat one message.
         if verdict not in Verdict.values:
-            fields[key] = f"Select pass or fail for {result.get_requirement_display().lower()}."
+            fields[key] = f"Select pass or fail for {requirement_in_sentence(result)}."
         elif not reason.strip() and (
             verdict == Verdict.FAIL
             or result.automatic_result == CheckResult.NEEDS_EVALUATOR
             or verdict != result.automatic_result
         ):
             fields[f"{key}_reason"] = (
-                f"Give your reason for {result.get_requirement_display().lower()}."
+                f"Give the reason for your decision on {requirement_in_sentence(result)}."
             )
     if fields:
         raise InvalidInput(next(iter(fields.values())), fields=fields)

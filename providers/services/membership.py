@@ -203,7 +203,7 @@ def membership_change(
         raise NotAllowed("Only the lead authority can suspend, reinstate or remove a provider.")
     fields: dict[str, str] = {}
     if not reason.strip():
-        fields["reason"] = "Give the reason."
+        fields["reason"] = "Give the reason for the change."
     if target == MembershipState.SUSPENDED:
         if review_on is None:
             fields["review_on"] = "Enter the date the suspension will be reviewed."

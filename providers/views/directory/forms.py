@@ -17,6 +17,7 @@ from django import forms
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
+from fps_portal.text import too_long
 from providers.models import Gender, JudgementSource, Lot, PrimaryNeed, Setting, Specialism
 from providers.ratings import FRAMEWORK_SPEC, Framework, Remit
 from providers.services.inspections import (
@@ -92,15 +93,11 @@ def _whole_number(label: str, *, missing: str, what: str, example: int) -> forms
     )
 
 
-def _too_long(what: str, limit: int) -> dict[str, str]:
-    return {"max_length": f"{what} must be {limit} characters or fewer."}
-
-
 class SettingForm(forms.Form):
     name = forms.CharField(
         label="Setting name",
         max_length=200,
-        error_messages={"required": NAME_MISSING, **_too_long("The setting's name", 200)},
+        error_messages={"required": NAME_MISSING, **too_long("The setting's name", 200)},
     )
     urn = forms.CharField(
         label="URN",
@@ -122,7 +119,7 @@ class SettingForm(forms.Form):
         label="Town or city",
         required=False,
         max_length=100,
-        error_messages=_too_long("The town or city", 100),
+        error_messages=too_long("The town or city", 100),
     )
     # No max_length: a postcode too long is not a real one, which the service says.
     postcode = forms.CharField(
@@ -194,7 +191,7 @@ class SettingForm(forms.Form):
         label="Phone",
         required=False,
         max_length=30,
-        error_messages=_too_long("The phone number", 30),
+        error_messages=too_long("The phone number", 30),
     )
     email = forms.EmailField(
         label="Email",
@@ -309,7 +306,7 @@ class AdditionalServiceForm(forms.Form):
         label="Service",
         max_length=200,
         help_text="For example, 1:1 support or speech and language therapy.",
-        error_messages={"required": SERVICE_NAME_MISSING, **_too_long("The service's name", 200)},
+        error_messages={"required": SERVICE_NAME_MISSING, **too_long("The service's name", 200)},
     )
     unit = forms.CharField(
         label="Charged per",
@@ -317,7 +314,7 @@ class AdditionalServiceForm(forms.Form):
         help_text="For example, hour, session or week.",
         error_messages={
             "required": SERVICE_UNIT_MISSING,
-            **_too_long("What the service is charged per", 40),
+            **too_long("What the service is charged per", 40),
         },
     )
     rate = forms.CharField(
@@ -357,7 +354,7 @@ class JudgementForm(forms.Form):
         label="Inspection number",
         required=False,
         max_length=30,
-        error_messages=_too_long("The inspection number", 30),
+        error_messages=too_long("The inspection number", 30),
     )
     inspection_start_date = forms.DateField(
         label="Inspection start date",
@@ -387,7 +384,7 @@ class JudgementForm(forms.Form):
         label="Report link or file name",
         required=False,
         max_length=200,
-        error_messages=_too_long("The report link or file name", 200),
+        error_messages=too_long("The report link or file name", 200),
     )
 
     def __init__(
@@ -410,7 +407,7 @@ class JudgementForm(forms.Form):
                     label=area.label,
                     required=False,
                     max_length=40,
-                    error_messages=_too_long(f"The {area.label.lower()} grade", 40),
+                    error_messages=too_long(f"The {area.label.lower()} grade", 40),
                 )
 
     def clean(self) -> dict[str, Any]:

@@ -26,22 +26,12 @@ from providers.services.membership import (
 )
 from providers.views.onboarding._access import provider_only
 from providers.views.onboarding._notice import agreement_notice, clarification_notice
-from providers.views.onboarding.applications import application_step_page
+from providers.views.onboarding.applications import FORM, application_step_page, form_status
 from providers.views.onboarding.forms import (
     AnswerForm,
     SignForm,
     apply_domain_error,
 )
-
-FORM = "providers/onboarding/form.html"
-
-
-def _application(actor: Actor, pk: int) -> Application:
-    return get_scoped_or_404(Application, actor, pk=pk)
-
-
-def _status(form: object) -> int:
-    return 400 if getattr(form, "errors", None) else 200
 
 
 @provider_only
@@ -91,14 +81,14 @@ def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> Ht
                 "providers:application-detail", args=[clarification.application_id]
             ),
         },
-        status=status if status != 200 else _status(form),
+        status=status if status != 200 else form_status(form),
     )
 
 
 @provider_only
 @require_http_methods(["GET", "POST"])
 def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    application = _application(actor, pk)
+    application = get_scoped_or_404(Application, actor, pk=pk)
     membership = agreement_membership(application)
     blocker = agreement_sign_blocker(application, membership)
     data = request.POST if request.method == "POST" and not blocker else None

@@ -42,6 +42,7 @@ from providers.services.applications import (
     submitted_notice,
 )
 from providers.services.evidence import evidence_current
+from providers.services.outcomes import outcome_summary
 from providers.services.windows import next_window_message
 from providers.views.onboarding._access import provider_only
 from providers.views.onboarding.forms import (
@@ -61,7 +62,8 @@ def _application(actor: Actor, pk: int) -> Application:
     return get_scoped_or_404(Application, actor, pk=pk)
 
 
-def _status(form: object) -> int:
+def form_status(form: object) -> int:
+    """400 when the form holds errors, so a failed submission is not a success to a client."""
     return 400 if getattr(form, "errors", None) else 200
 
 
@@ -178,6 +180,10 @@ def application_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
             "needs_signature": needs_signature,
             "next_window": next_window_message(system=application.purchasing_system),
             "membership": membership,
+            # Only a pass shows the summary (admitted, not admitted and why).
+            "outcome": outcome_summary(application)
+            if application.state == ApplicationState.PASSED
+            else None,
         },
     )
 
@@ -213,7 +219,7 @@ def application_step_page(
         **extra,
         "back_url": reverse("providers:application-detail", args=[application.pk]),
     }
-    return render(request, FORM, context, status=status if status != 200 else _status(form))
+    return render(request, FORM, context, status=status if status != 200 else form_status(form))
 
 
 @provider_only
@@ -349,7 +355,7 @@ def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             "application": application,
             "lines": application.service_prices.select_related("setting"),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 

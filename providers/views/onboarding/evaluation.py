@@ -29,6 +29,7 @@ from providers.selectors.onboarding_queues import (
     applications_awaiting_evaluation,
     applications_awaiting_moderation,
 )
+from providers.selectors.onboarding_review import application_material
 from providers.services.evaluation import (
     MINIMUM_EVALUATORS,
     application_moderate,
@@ -125,7 +126,7 @@ def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             .select_related("asked_by"),
             "prices": application.prices.select_related("setting", "lot"),
             "lines": application.service_prices.select_related("setting"),
-            "evidence": application.evidence.select_related("setting"),
+            "material": application_material(application),
             "i_evaluated": actor.user.pk in evaluators,
         },
     )
@@ -168,6 +169,7 @@ def evaluation_record_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
             "for each requirement the "
             "checks could not decide, and wherever you disagree with the automatic check.",
             "submit_label": "Save evaluation",
+            "material": application_material(application),
             "back_url": reverse("providers:evaluation-detail", args=[pk]),
             "notice": evaluation_notice(application, blocker) if blocker else None,
             "refused": blocker if status == 409 else "",

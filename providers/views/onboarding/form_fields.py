@@ -7,19 +7,7 @@ from typing import Any
 
 from django import forms
 
-from fps_portal.text import possessive
-from providers.models import Requirement, RequirementResult, Setting
-
-
-class OnboardingForm(forms.Form):
-    """A form that may reword a service's message for one of its fields.
-
-    Services know the rule but not the page: "Enter the weekly price" is right for every price
-    box, and so repeats on a page of them. `service_message` lets the form say which box.
-    """
-
-    def service_message(self, name: str, message: str) -> str:
-        return message
+from providers.models import Setting
 
 
 class EmptinessCheckedByService(forms.Field):
@@ -66,11 +54,6 @@ class ServiceCheckedModelChoiceField(EmptinessCheckedByService, forms.ModelChoic
     """A choice of one of the provider's settings (evidence names one only for some kinds)."""
 
 
-def too_long(what: str, limit: int) -> dict[str, str]:
-    """The GOV.UK wording for a value over `limit` characters, as a Django error message."""
-    return {"max_length": f"{what} must be {limit} characters or fewer."}
-
-
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
     format = "%Y-%m-%dT%H:%M"
@@ -92,21 +75,3 @@ def datetime_field(label: str, *, when: str, hint: str = "") -> forms.DateTimeFi
             "invalid": f"The date and time {when} must be a real date and time.",
         },
     )
-
-
-# Requirement names that are a document's title, so keep their capitals mid-sentence.
-_TITLES = frozenset({Requirement.STATEMENT_OF_PURPOSE})
-
-
-def requirement_in_sentence(result: RequirementResult) -> str:
-    """The requirement as it reads mid-sentence, with its setting when it has one:
-    "Northshore Lodge's Statement of Purpose", "Northshore Lodge's DfE registration",
-    "employer's liability insurance"."""
-    name = result.get_requirement_display()
-    first_word = name.split()[0]
-    # An acronym ("DfE") has capitals after its first letter and keeps them.
-    if result.requirement not in _TITLES and first_word[1:] == first_word[1:].lower():
-        name = name[0].lower() + name[1:]
-    if result.setting is not None:
-        return f"{possessive(result.setting.name)} {name}"
-    return name

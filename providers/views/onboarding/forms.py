@@ -16,20 +16,18 @@ from django import forms
 from django.db.models import QuerySet
 
 from fps_portal.errors import DomainError
-from fps_portal.text import possessive
+from fps_portal.text import too_long
 from providers.models import Evidence, EvidenceKind, InsuranceType, Lot, Setting
 from providers.postcodes import PostcodeError, locate, normalise_postcode
 from providers.services.evidence import COVER_PENCE, COVER_TOO_LARGE
 from providers.services.outcomes import lots_in_words
 from providers.views.onboarding.form_fields import (
-    OnboardingForm,
     ServiceCheckedCharField,
     ServiceCheckedChoiceField,
     ServiceCheckedDateField,
     ServiceCheckedDecimalField,
     ServiceCheckedFileField,
     ServiceCheckedModelChoiceField,
-    too_long,
 )
 
 # The lead authority's forms live in their own module; the views import every form from here.
@@ -55,16 +53,13 @@ def set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> No
 
 def apply_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Put a service's message on the fields it names (or the form), so the error summary shows
-    it. An OnboardingForm may reword a field's message with what only the page knows."""
+    it."""
     placed = False
     for name, messages in error.fields.items():
         if name not in form.fields:
             continue
         for message in messages if isinstance(messages, list | tuple) else [messages]:
-            text = str(message)
-            if isinstance(form, OnboardingForm):
-                text = form.service_message(name, text)
-            form.add_error(name, text)
+            form.add_error(name, str(message))
         placed = True
     if not placed:
         form.add_error(None, error.message)
@@ -299,7 +294,7 @@ class ApplicationEvidenceForm(forms.Form):
         set_queryset(self, "evidence", evidence_qs)
 
 
-class PricesForm(OnboardingForm):
+class PricesForm(forms.Form):
     """One text field per (setting, lot): kept as text so the service gives the money message.
 
     A box may be left empty where the setting does not offer the lot, but every setting and
@@ -318,26 +313,14 @@ class PricesForm(OnboardingForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.cells = cells
-        self._cell_names: dict[str, str] = {}
         for setting, lot in cells:
             name = f"price_{setting.pk}_{lot.pk}"
-            self._cell_names[name] = f"{possessive(setting.name)} weekly price for lot {lot.code}"
             self.fields[name] = ServiceCheckedCharField(
                 label=f"{setting.name} – {lots_in_words([lot])}, weekly price in pounds",
                 help_text=f"Leave empty if {setting.name} does not offer lot {lot.code}.",
                 initial=initial_prices.get((setting.pk, lot.pk), ""),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
             )
-
-    def service_message(self, name: str, message: str) -> str:
-        """The service says "the weekly price" for every box; say which box."""
-        cell = self._cell_names.get(name)
-        if cell is None:
-            return message
-        for generic, specific in (("the weekly price", cell), ("The weekly price", cell)):
-            if generic in message:
-                return message.replace(generic, specific)
-        return f"{cell}: {message}"
 
     def prices(self) -> dict[tuple[int, int], object]:
         return {

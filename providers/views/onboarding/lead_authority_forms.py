@@ -15,22 +15,20 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from fps_portal.text import too_long
 from providers.models import (
-    Application,
     CheckResult,
     EvaluatorDecision,
     PurchasingSystemKind,
     RequirementResult,
     Verdict,
 )
+from providers.services.evaluation import requirement_in_sentence
 from providers.views.onboarding.form_fields import (
-    OnboardingForm,
     ServiceCheckedCharField,
     ServiceCheckedChoiceField,
     ServiceCheckedDateField,
     datetime_field,
-    requirement_in_sentence,
-    too_long,
 )
 
 
@@ -119,7 +117,7 @@ class WindowForm(forms.Form):
     )
 
 
-class EvaluationForm(OnboardingForm):
+class EvaluationForm(forms.Form):
     """A pass/fail and reason per requirement result.
 
     The service checks every answer at once (a verdict for each requirement; a reason where one
@@ -129,7 +127,7 @@ class EvaluationForm(OnboardingForm):
     """
 
     use_required_attribute = False  # a reason is needed only in some cases
-    context_template = "providers/onboarding/_evaluation_material.html"
+    context_template = "providers/onboarding/_application_material.html"
 
     def __init__(
         self,
@@ -140,14 +138,10 @@ class EvaluationForm(OnboardingForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.results = results
-        self._messages: dict[str, str] = {}
         for result in results:
             key = f"result_{result.pk}"
             verdict, reason = initial_decisions.get(result.pk, ("", ""))
             where = f" – {result.setting.name}" if result.setting is not None else ""
-            thing = requirement_in_sentence(result)
-            self._messages[key] = f"Select pass or fail for {thing}."
-            self._messages[f"{key}_reason"] = f"Give the reason for your decision on {thing}."
             self.fields[key] = ServiceCheckedChoiceField(
                 label=f"{result.get_requirement_display()}{where}",
                 choices=Verdict.choices,
@@ -162,18 +156,6 @@ class EvaluationForm(OnboardingForm):
                 initial=reason,
                 help_text=_reason_hint(result),
             )
-
-    @property
-    def application(self) -> Application | None:
-        """The application evaluated, for the page's account of what the provider sent."""
-        return self.results[0].application if self.results else None
-
-    def service_message(self, name: str, message: str) -> str:
-        """The service's "select pass or fail" and "give your reason" messages name only the
-        requirement, so two settings' fields would read the same; say which setting."""
-        specific = self._messages.get(name)
-        generic = message.lower().startswith(("select pass or fail", "give your reason"))
-        return specific if specific is not None and generic else message
 
     def decisions(self) -> dict[int, tuple[str, str]]:
         return {
@@ -286,7 +268,7 @@ MEMBERSHIP_ACTION_LABELS = {
 REMOVAL_NOT_CONFIRMED = "Confirm that you want to remove the provider from the FPS."
 
 
-class MembershipChangeForm(OnboardingForm):
+class MembershipChangeForm(forms.Form):
     """The changes `allowed` from the membership's state (`membership_actions_allowed`).
 
     Only those are drawn, but every action is accepted as input: one not allowed goes on to the
@@ -343,8 +325,3 @@ class MembershipChangeForm(OnboardingForm):
         # A service argument only, not one `membership_change` takes.
         cleaned.pop("confirm_removal", None)
         return cleaned
-
-    def service_message(self, name: str, message: str) -> str:
-        if name == "reason" and message == "Give the reason.":
-            return "Give the reason for the change."
-        return message

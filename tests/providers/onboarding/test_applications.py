@@ -28,8 +28,8 @@ from providers.services.applications import (
     application_start,
     application_submit,
     application_withdraw,
-    parse_money,
 )
+from providers.services.money import parse_money
 from tests.factories import person
 from tests.providers.onboarding.factories import (
     actor,
@@ -70,7 +70,7 @@ def test_starting_twice_returns_the_same_draft() -> None:
     "raw,expected", [("3250", "3250.00"), ("£3,250.5", "3250.50"), (" 99.99 ", "99.99")]
 )
 def test_money_in_pounds_and_pence(raw: str, expected: str) -> None:
-    assert parse_money(raw, field="price") == Decimal(expected)
+    assert parse_money(raw, field_name="price") == Decimal(expected)
 
 
 @pytest.mark.parametrize("raw", ["0", "-5", "12.345", "abc", "1e3", "", "3250.00.1"])
