@@ -47,7 +47,6 @@ COPY quality/ quality/
 RUN pip install .
 
 COPY manage.py ./
-COPY demo/ demo/
 COPY templates/ templates/
 COPY static/ static/
 COPY --from=frontend /build/static/vendor/ static/vendor/

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from demo.fps import load_fps
+from demo.guard import require_demo_data_allowed
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from providers.models import (
     AdditionalService,
@@ -165,6 +166,7 @@ def build_large_demo(
     *, providers: int = 600, settings: int = 2000, seed: int = 2026
 ) -> dict[str, int]:
     """Builds the data set unless it is there already; returns what it created."""
+    require_demo_data_allowed()
     if large_demo_exists():
         return {"providers": 0, "settings": 0}
     rng = random.Random(seed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from demo.guard import require_demo_data_allowed
 from fps_portal.accounts.models import Membership, Organisation, OrganisationKind, User
 from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -25,6 +26,7 @@ DEMO_PROVIDERS = {
 
 
 def load_people() -> dict[str, Organisation]:
+    require_demo_data_allowed()
     organisations = {
         o.name: o for o in Organisation.objects.filter(kind=OrganisationKind.AUTHORITY)
     }

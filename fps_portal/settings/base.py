@@ -49,8 +49,10 @@ INSTALLED_APPS = [
     "referrals",
     "contracts",
     "quality",
-    "demo",
 ]
+# The `demo` app (its loaders and their accounts with a published password) is installed by the
+# development and test settings only, and its loaders run only where this is True there too.
+FPS_DEMO_DATA_ALLOWED = False
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

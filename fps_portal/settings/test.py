@@ -1,7 +1,7 @@
 """The test suite: the database and broker come from DATABASE_URL / REDIS_URL when set."""
 
 from fps_portal.settings.base import *  # noqa: F403
-from fps_portal.settings.base import env
+from fps_portal.settings.base import INSTALLED_APPS, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,3 +14,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Demo data: installed and allowed here, never in base or production settings.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+FPS_DEMO_DATA_ALLOWED = True

@@ -1,5 +1,6 @@
-"""`load_demo_data`: idempotent, skipped when asked and the database has users, never in
-production, and every demo sign-in works and lands on its own dashboard."""
+"""`load_demo_data`: idempotent, skipped when asked and the database has users, refused unless
+the settings allow demo data (FPS_DEMO_DATA_ALLOWED, on in development and test only), and
+every demo sign-in works and lands on its own dashboard."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from fps_portal.accounts.models import Role, User
+from demo.guard import DemoDataNotAllowed
+from demo.large import build_large_demo
+from demo.people import load_people
+from fps_portal.accounts.models import Organisation, OrganisationKind, Role, User
 from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -59,11 +63,30 @@ def test_if_empty_loads_an_empty_database() -> None:
     assert User.objects.count() == len(DEMO_ACCOUNTS)
 
 
-def test_demo_data_is_refused_with_production_settings(settings) -> None:
-    settings.SETTINGS_MODULE = "fps_portal.settings.production"
-    with pytest.raises(CommandError, match="never loaded with production settings"):
-        _load()
+@pytest.mark.parametrize("command", ["load_demo_data", "build_large_demo"])
+def test_the_demo_commands_refuse_when_the_setting_is_off(settings, command: str) -> None:
+    settings.FPS_DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="FPS_DEMO_DATA_ALLOWED is off"):
+        call_command(command, stdout=StringIO())
     assert not User.objects.exists()
+    assert not Organisation.objects.filter(kind=OrganisationKind.PROVIDER).exists()
+
+
+def test_the_loaders_that_make_demo_accounts_refuse_when_the_setting_is_off(settings) -> None:
+    """Called directly, as the browser tests and the benchmark do, the loaders check too."""
+    settings.FPS_DEMO_DATA_ALLOWED = False
+    with pytest.raises(DemoDataNotAllowed):
+        load_people()
+    with pytest.raises(DemoDataNotAllowed):
+        build_large_demo(providers=1, settings=1)
+    assert not User.objects.exists()
+
+
+def test_the_setting_is_off_unless_a_settings_module_turns_it_on() -> None:
+    from fps_portal.settings import base
+
+    assert base.FPS_DEMO_DATA_ALLOWED is False
+    assert "demo" not in base.INSTALLED_APPS
 
 
 def test_there_is_a_demo_user_for_every_role() -> None:

@@ -111,3 +111,39 @@ def test_the_migrations_match_the_models() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
+
+
+def test_production_installs_no_demo_app_and_no_demo_command() -> None:
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.core.management import get_commands; "
+        "print('demo' in s.INSTALLED_APPS, s.FPS_DEMO_DATA_ALLOWED, "
+        "sorted({'load_demo_data', 'build_large_demo'} & set(get_commands())))"
+    )
+    result = _run(
+        ["-c", script],
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DJANGO_SECRET_KEY=_secret(),
+        DJANGO_ALLOWED_HOSTS=HOST,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "[]"]
+
+
+def test_the_production_image_leaves_the_demo_code_out() -> None:
+    """The Docker build context has no demo app, demo accounts or development server runner,
+    so the image cannot load demo data whatever its settings say."""
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {"demo", "fps_portal/demo_accounts.py", "fps_portal/devserver.py"} <= set(ignored)
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "demo/" not in dockerfile
+    # Nothing the image does run imports them.
+    for package in ("fps_portal", "providers", "referrals", "contracts", "quality"):
+        for path in (ROOT / package).rglob("*.py"):
+            if path.name in {"devserver.py", "demo_accounts.py"}:
+                continue
+            source = path.read_text()
+            assert "demo_accounts" not in source and "devserver" not in source, path
+            assert not any(
+                line.startswith(("import demo", "from demo")) for line in source.splitlines()
+            ), path

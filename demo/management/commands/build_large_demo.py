@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from demo.guard import DemoDataNotAllowed, require_demo_data_allowed
 from demo.large import build_large_demo, large_demo_exists
 from demo.people import load_people
 
@@ -20,6 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            require_demo_data_allowed()
+        except DemoDataNotAllowed as refused:
+            raise CommandError(str(refused)) from refused
         if large_demo_exists():
             self.stdout.write("The large demo data set is already there.")
             return

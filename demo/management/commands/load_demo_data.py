@@ -1,10 +1,9 @@
-import os
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from demo.guard import DemoDataNotAllowed, require_demo_data_allowed
 from demo.steps import DEMO_STEPS
 from fps_portal.accounts.models import User
 
@@ -18,10 +17,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
-        if "production" in (
-            settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
-        ):
-            raise CommandError("Demo data is never loaded with production settings.")
+        try:
+            require_demo_data_allowed()
+        except DemoDataNotAllowed as refused:
+            raise CommandError(str(refused)) from refused
         if if_empty and User.objects.exists():
             self.stdout.write("Demo data already loaded; leaving the database as it is.")
             return
