@@ -20,7 +20,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     # The code runs from /app (templates, static and manage.py live beside the packages), so /app
-    # comes first on the path; `pip install .` below brings the pinned dependencies.
+    # is on the path; the dependencies come from the hashed lock, the project is not pip-installed.
     PYTHONPATH=/app \
     DJANGO_SETTINGS_MODULE=fps_portal.settings.production \
     FPS_VAR_DIR=/var/lib/placements \
@@ -38,15 +38,18 @@ RUN groupadd --system placements \
  && useradd --system --gid placements --home-dir /app --shell /usr/sbin/nologin placements
 
 WORKDIR /app
-COPY pyproject.toml ./
+# Every dependency, direct and transitive, at its locked version and checked against its hash
+# (`make lock` writes the file). Installed before the code is copied, so a code change reuses
+# this layer and only a changed lock reinstalls.
+COPY requirements/lock.txt requirements/lock.txt
+RUN pip install --require-hashes -r requirements/lock.txt
+
 COPY fps_portal/ fps_portal/
 COPY providers/ providers/
 COPY referrals/ referrals/
 COPY contracts/ contracts/
 COPY quality/ quality/
-RUN pip install .
-
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY templates/ templates/
 COPY static/ static/
 COPY --from=frontend /build/static/vendor/ static/vendor/
@@ -65,5 +68,5 @@ RUN mkdir -p /var/lib/placements/private /var/lib/placements/beat \
 
 USER placements
 EXPOSE 8000
-CMD ["gunicorn", "fps_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--timeout", "60"]
+# gunicorn.conf.py holds every gunicorn setting (bind, workers, timeouts, logs); so does compose.
+CMD ["gunicorn", "--config=gunicorn.conf.py", "fps_portal.wsgi:application"]

@@ -11,13 +11,30 @@ PORT ?= 8000
 DEMO_SETTINGS := fps_portal.settings.dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint typecheck check bench demo-data demo-large browser install clean
+.PHONY: run test lint typecheck check bench demo-data demo-large browser install lock clean
 
-$(STAMP_PY): pyproject.toml
+# Every Python package comes from the lock files, each checked against its hash; the project
+# itself is then installed editable without dependencies, built by the locked setuptools.
+LOCK := requirements/lock.txt
+DEV_LOCK := requirements/dev-lock.txt
+PIP_QUIET := --quiet --disable-pip-version-check
+
+$(STAMP_PY): $(DEV_LOCK) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
-	$(PIP) install --quiet --disable-pip-version-check -e ".[dev]"
+	$(PIP) install $(PIP_QUIET) --require-hashes -r $(DEV_LOCK)
+	$(PIP) install $(PIP_QUIET) --no-deps --no-build-isolation -e .
 	touch $@
+
+# `make lock` after changing a pin in pyproject.toml: uv resolves for Python 3.11 on any platform
+# (the image's Python), keeps every pin it need not change, and writes the dev lock (runtime + dev
+# tools + build backend) and then the runtime lock (the Dockerfile's) held to the same versions.
+# `make lock LOCK_FLAGS=--upgrade` moves every unpinned transitive dependency to its newest release.
+LOCK_FLAGS ?=
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
+  --generate-hashes --custom-compile-command "make lock" $(LOCK_FLAGS)
+lock: $(STAMP_PY)
+	$(UV_COMPILE) pyproject.toml requirements/build.in --extra dev -o $(DEV_LOCK)
+	$(UV_COMPILE) pyproject.toml --constraint $(DEV_LOCK) -o $(LOCK)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

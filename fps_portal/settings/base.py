@@ -14,13 +14,13 @@ import environ
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(environ.Env().str("FPS_VAR_DIR", default=str(BASE_DIR / "var")))
-SHARED_DATA_DIR = Path(
-    environ.Env().str("FPS_SHARED_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data"))
-)
 
+# `.env` first, before any setting reads the environment, so every value it sets is seen (the
+# process's own environment still wins: overwrite=False).
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+VAR_DIR = Path(env.str("FPS_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-demo-key-only-for-local-use")

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from fps_portal.settings.base import *  # noqa: F403
-from fps_portal.settings.base import env
+from fps_portal.settings.base import DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -26,3 +26,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Persistent database connections: each gunicorn worker and Celery process keeps its connection
+# for up to ten minutes instead of opening one per request, and Django checks a kept connection
+# still works before reusing it, so a database restart costs a reconnect, not failed requests.
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+    _database["CONN_HEALTH_CHECKS"] = True

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import re
+import runpy
 import shlex
+import types
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import gunicorn.config
 import pytest
 import yaml
 
@@ -68,6 +72,40 @@ def test_web_runs_gunicorn_with_the_projects_wsgi_application(compose: dict[str,
     assert importlib.util.find_spec(module_name) is not None
     source = (ROOT / "fps_portal" / "wsgi.py").read_text()
     assert re.search(rf"^{attribute or 'application'} = ", source, re.MULTILINE)
+
+
+def _gunicorn_settings() -> dict[str, Any]:
+    namespace = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return {
+        name: value
+        for name, value in namespace.items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+
+
+def test_gunicorn_takes_every_setting_from_its_one_file(compose: dict[str, Any]) -> None:
+    compose_command = _command(compose["services"]["web"])
+    cmd = re.search(r"^CMD (\[.*\])$", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
+    assert cmd is not None
+    image_command = json.loads(cmd.group(1))
+    for command in (compose_command, image_command):
+        assert command == ["gunicorn", "--config=gunicorn.conf.py", "fps_portal.wsgi:application"]
+    assert "gunicorn.conf.py" in (ROOT / "Dockerfile").read_text().split("CMD")[0]
+
+
+def test_the_gunicorn_file_names_only_real_settings_with_sound_values(monkeypatch) -> None:
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    values = _gunicorn_settings()
+    known = {setting.name for setting in gunicorn.config.KNOWN_SETTINGS}
+    assert set(values) - known == set(), "gunicorn ignores names it does not know"
+    config = gunicorn.config.Config()
+    for name, value in values.items():
+        config.set(name, value)  # gunicorn's own validation of each value
+    assert config.bind == ["0.0.0.0:8000"]
+    assert config.workers == 3 and config.timeout == 60
+    assert config.accesslog == "-"
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    assert _gunicorn_settings()["workers"] == 5
 
 
 @pytest.mark.parametrize(("service", "verb"), [("worker", "worker"), ("beat", "beat")])
@@ -138,7 +176,7 @@ def test_the_dockerfile_builds_what_compose_runs() -> None:
     assert re.search(r"^FROM node:\S+ AS frontend", dockerfile, re.MULTILINE)
     assert "npm ci" in dockerfile and "npm run build" in dockerfile
     assert "libpango-1.0-0" in dockerfile and "libpangoft2-1.0-0" in dockerfile
-    assert "pip install ." in dockerfile
+    assert "pip install --require-hashes -r requirements/lock.txt" in dockerfile
     assert "collectstatic" in dockerfile
     assert "DJANGO_SETTINGS_MODULE=fps_portal.settings.production" in dockerfile
     assert re.search(r"^USER \w+", dockerfile, re.MULTILINE), "the service must not run as root"

@@ -147,3 +147,54 @@ def test_the_production_image_leaves_the_demo_code_out() -> None:
             assert not any(
                 line.startswith(("import demo", "from demo")) for line in source.splitlines()
             ), path
+
+
+def test_production_keeps_database_connections_and_checks_them() -> None:
+    script = (
+        "import django; django.setup(); from django.conf import settings as s\n"
+        "for d in s.DATABASES.values(): print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    common = {
+        "DJANGO_SETTINGS_MODULE": PRODUCTION,
+        "DJANGO_SECRET_KEY": _secret(),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+    }
+    kept = _run(["-c", script], **common)
+    assert kept.returncode == 0, kept.stderr
+    assert set(kept.stdout.splitlines()) == {"600 True"}
+    tuned = _run(["-c", script], **common, DATABASE_CONN_MAX_AGE="60")
+    assert set(tuned.stdout.splitlines()) == {"60 True"}
+
+
+def test_the_dotenv_file_is_read_before_any_setting_reads_the_environment(tmp_path) -> None:
+    """The base settings run from a copy beside a .env of its own: the value .env gives is the
+    one the settings use, for the first setting read (FPS_VAR_DIR) as for the rest."""
+    settings_dir = tmp_path / "fps_portal" / "settings"
+    settings_dir.mkdir(parents=True)
+    (settings_dir / "base.py").write_text((ROOT / "fps_portal/settings/base.py").read_text())
+    var_dir = tmp_path / "from-dotenv"
+    (tmp_path / ".env").write_text(f"FPS_VAR_DIR={var_dir}\nDJANGO_DEBUG=true\n")
+    script = (
+        "import runpy, sys; s = runpy.run_path(sys.argv[1]); "
+        "print(s['VAR_DIR'], s['DATABASES']['default']['NAME'], s['DEBUG'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FPS_"))}
+    clean.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(settings_dir / "base.py")],
+        cwd=tmp_path,
+        env={**clean, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(var_dir), str(var_dir / "demo.sqlite3"), "True"]
+
+
+def test_the_base_settings_have_no_dead_shared_data_dir() -> None:
+    from fps_portal.settings import base
+
+    assert not hasattr(base, "SHARED_DATA_DIR")
+    assert "FPS_SHARED_DATA_DIR" not in (ROOT / ".env.example").read_text()
