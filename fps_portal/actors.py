@@ -51,19 +51,12 @@ class Actor:
         return self.role == Role.LEAD_EVALUATOR and org is not None and org.is_lead
 
     @property
-    def is_commissioner(self) -> bool:
-        return self.role == Role.COMMISSIONER
-
-    @property
     def is_provider(self) -> bool:
         return self.role == Role.PROVIDER_USER
 
     @property
     def is_forum(self) -> bool:
         return self.role == Role.FORUM_MEMBER
-
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
 
 
 def active_memberships(user: User) -> list[Membership]:

@@ -42,6 +42,8 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     ApplicationState.FAILED: frozenset(),
     ApplicationState.WITHDRAWN: frozenset(),
 }
+# A live application is one not yet decided or withdrawn: a provider has at most one per window
+# (the constraints below) and starting again returns it (`application_start`).
 LIVE_STATES = (
     ApplicationState.DRAFT,
     ApplicationState.SUBMITTED,
@@ -126,14 +128,12 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "window"],
-                condition=Q(state__in=["draft", "submitted", "under_evaluation"])
-                & Q(window__isnull=False),
+                condition=Q(state__in=list(LIVE_STATES)) & Q(window__isnull=False),
                 name="one_live_application_per_window",
             ),
             models.UniqueConstraint(
                 fields=["provider", "purchasing_system"],
-                condition=Q(state__in=["draft", "submitted", "under_evaluation"])
-                & Q(window__isnull=True),
+                condition=Q(state__in=list(LIVE_STATES)) & Q(window__isnull=True),
                 name="one_live_rolling_application",
             ),
         ]

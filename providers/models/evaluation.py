@@ -195,11 +195,3 @@ class ClarificationQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.question[:60]
-
-    @property
-    def is_answered(self) -> bool:
-        return self.answered_at is not None
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None

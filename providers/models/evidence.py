@@ -140,10 +140,6 @@ class Evidence(models.Model):
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.superseded_at is None and (self.valid_until is None or self.valid_until >= day)
 
-    @property
-    def is_setting_level(self) -> bool:
-        return self.setting_id is not None
-
 
 class SettingOverview(models.Model):
     """A setting's overview of services, kept once and offered to every application."""

@@ -29,6 +29,7 @@ from providers.models import (
     Setting,
     WindowState,
 )
+from providers.models.application import LIVE_STATES
 from providers.services._common import (
     check_transition,
     lead_evaluators,
@@ -90,11 +91,7 @@ def application_start(
         provider=provider,
         purchasing_system=system,
         window=window,
-        state__in=[
-            ApplicationState.DRAFT,
-            ApplicationState.SUBMITTED,
-            ApplicationState.UNDER_EVALUATION,
-        ],
+        state__in=LIVE_STATES,
     ).first()
     if existing is not None:
         return existing

@@ -166,7 +166,9 @@ def _present(items: list[Evidence], rule: RequiredEvidence, on: datetime.date) -
     return CheckResult.PASS, f"Provided: {names}."
 
 
-def current_judgements(settings: Iterable[Setting]) -> dict[int, list[InspectionJudgement]]:
+def latest_unrejected_judgements_by_setting(
+    settings: Iterable[Setting],
+) -> dict[int, list[InspectionJudgement]]:
     """The latest judgement per remit for each setting (predecessor schools' judgements ignored).
 
     Unlike the band, the tender's check reads what the applicant reports before the lead
@@ -249,7 +251,7 @@ def run_checks(
         )
     )
     settings = list(application.settings.all())
-    judgements = current_judgements(settings)
+    judgements = latest_unrejected_judgements_by_setting(settings)
     overviews = {o.setting_id: o for o in SettingOverview.objects.filter(setting__in=settings)}
     prices = list(application.prices.select_related("lot"))
     for setting in settings:
@@ -310,7 +312,7 @@ def missing_evidence(application: Application) -> list[str]:
         if not any(rule.met_by(e) for e in items if e.setting_id is None)
     ]
     settings = list(application.settings.order_by("name"))
-    judgements = current_judgements(settings)
+    judgements = latest_unrejected_judgements_by_setting(settings)
     overviews = {o.setting_id: o for o in SettingOverview.objects.filter(setting__in=settings)}
     for setting in settings:
         mine = [e for e in items if e.setting_id == setting.pk]

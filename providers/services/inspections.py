@@ -354,7 +354,7 @@ def _jsonable(values: Mapping[str, object]) -> dict[str, object]:
     return snapshot(probe, list(values))
 
 
-def current_judgements(judgements: list[InspectionJudgement]) -> list[InspectionJudgement]:
+def latest_confirmed_judgements(judgements: list[InspectionJudgement]) -> list[InspectionJudgement]:
     """The latest confirmed judgement per remit; one about the current URN beats a predecessor
     school's. A provider's report awaiting check (or rejected) is never current, whatever its
     date: that is what stops an invented later inspection from moving the band."""
@@ -385,7 +385,7 @@ def band_summary(judgement: InspectionJudgement) -> str:
 def setting_refresh_band(*, setting: Setting, actor: Actor | None) -> Setting:
     """Sets the setting's band to the worst band among its current judgements (latest per remit)."""
     locked = dangerously_unscoped(Setting).select_for_update().get(pk=setting.pk)
-    current = current_judgements(
+    current = latest_confirmed_judgements(
         list(
             dangerously_unscoped(InspectionJudgement).filter(
                 setting=locked, check_status=CheckStatus.CONFIRMED

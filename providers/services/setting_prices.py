@@ -211,31 +211,6 @@ def additional_service_add(
 
 
 @transaction.atomic
-def additional_service_update(
-    *, actor: Actor, service: AdditionalService, name: str, unit: str, rate: object
-) -> AdditionalService:
-    locked = (
-        dangerously_unscoped(AdditionalService)
-        .select_for_update()
-        .select_related("setting")
-        .get(pk=service.pk)
-    )
-    require_setting_owner(actor, locked.setting.provider_id)
-    name, unit, value = _service_fields(name, unit, rate)
-    before = snapshot(locked, ["name", "unit", "rate"])
-    locked.name, locked.unit, locked.rate = name, unit, value
-    locked.save(update_fields=["name", "unit", "rate"])
-    audit_record(
-        actor=actor,
-        verb=AuditVerb.UPDATED,
-        obj=locked,
-        before=before,
-        after=snapshot(locked, ["name", "unit", "rate"]),
-    )
-    return locked
-
-
-@transaction.atomic
 def additional_service_remove(*, actor: Actor, service: AdditionalService) -> None:
     locked = (
         dangerously_unscoped(AdditionalService)

@@ -19,7 +19,7 @@ from providers.postcodes import POSTCODE_ATTRIBUTION
 from providers.ratings import Band
 from providers.selectors.search.query import base_queryset, on_the_fps
 from providers.selectors.search.run import run_search
-from providers.services.inspections import current_judgements, grade_rows
+from providers.services.inspections import grade_rows, latest_confirmed_judgements
 from providers.views.directory.common import query_without, search_to_return_to
 from providers.views.directory.jargon import HOW_THE_FPS_WORKS, JARGON
 from providers.views.directory.search import label_with_counts
@@ -75,7 +75,7 @@ def forum_setting(request: HttpRequest, pk: int) -> HttpResponse:
             setting=setting, publication_date__isnull=False, check_status=CheckStatus.CONFIRMED
         )
     )
-    latest = sorted(current_judgements(judgements), key=lambda j: j.remit)
+    latest = sorted(latest_confirmed_judgements(judgements), key=lambda j: j.remit)
     for judgement in latest:
         judgement.grade_rows = grade_rows(judgement)  # type: ignore[attr-defined]
     lots = Lot.objects.filter(

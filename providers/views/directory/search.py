@@ -21,7 +21,11 @@ from providers.postcodes import POSTCODE_ATTRIBUTION
 from providers.selectors.search.export import EXPORT_LIMIT, export_rows, to_csv, to_xlsx
 from providers.selectors.search.query import ordering_keys
 from providers.selectors.search.run import SearchOutcome, counts_by_parameter, run_search
-from providers.services.inspections import can_record_judgement, current_judgements, grade_rows
+from providers.services.inspections import (
+    can_record_judgement,
+    grade_rows,
+    latest_confirmed_judgements,
+)
 from providers.services.judgement_checks import can_check_judgement
 from providers.views.directory.common import actor_required, query_without, search_to_return_to
 
@@ -130,7 +134,7 @@ def setting_page_context(actor: Actor, setting: Setting) -> dict[str, object]:
         ],
         "contact_lines": [line for line in (setting.phone, setting.email) if line],
         "judgements": judgements,
-        "current": {j.pk for j in current_judgements(judgements)},
+        "current": {j.pk for j in latest_confirmed_judgements(judgements)},
         "offers": offers,
         "services": list(scoped(AdditionalService, actor).filter(setting=setting)),
         "membership": scoped(FpsMembership, actor)

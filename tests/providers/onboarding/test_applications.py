@@ -21,6 +21,7 @@ from providers.models import (
     PurchasingSystemKind,
     WindowState,
 )
+from providers.models.application import LIVE_STATES
 from providers.services.applications import (
     application_add_service_price,
     application_set_prices,
@@ -64,6 +65,26 @@ def test_starting_twice_returns_the_same_draft() -> None:
     second = application_start(actor=ready.actor, system=window.purchasing_system, window=window)
     assert first.pk == second.pk
     assert Application.objects.count() == 1
+
+
+def test_live_is_one_definition_for_the_constraints_and_for_starting_again() -> None:
+    """The unique constraints and `application_start` both read LIVE_STATES: a submitted
+    application is returned, not duplicated; a withdrawn one no longer counts."""
+    conditions = [
+        constraint.condition.children
+        for constraint in Application._meta.constraints
+        if constraint.name.startswith("one_live_")
+    ]
+    assert len(conditions) == 2
+    assert all(("state__in", list(LIVE_STATES)) in children for children in conditions)
+    ready = ready_provider()
+    window = open_window()
+    submitted = submitted_application(ready, window)
+    system = window.purchasing_system
+    assert application_start(actor=ready.actor, system=system, window=window).pk == submitted.pk
+    application_withdraw(actor=ready.actor, application=submitted, reason="Not ready this round")
+    fresh = application_start(actor=ready.actor, system=system, window=window)
+    assert fresh.pk != submitted.pk and fresh.state == ApplicationState.DRAFT
 
 
 @pytest.mark.parametrize(

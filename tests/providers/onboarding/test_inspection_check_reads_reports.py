@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from providers.models import Setting
-from providers.services.checks import _inspection, current_judgements
+from providers.services.checks import _inspection, latest_unrejected_judgements_by_setting
 from tests.providers.factories import (
     InspectionJudgementFactory,
     RejectedJudgementFactory,
@@ -30,7 +30,7 @@ def test_a_rejected_report_is_never_the_current_judgement() -> None:
         setting=setting, inspection_start_date=datetime.date(2023, 5, 1)
     )
     RejectedJudgementFactory(setting=setting, inspection_start_date=datetime.date(2025, 5, 1))
-    assert current_judgements([setting])[setting.pk] == [confirmed]
+    assert latest_unrejected_judgements_by_setting([setting])[setting.pk] == [confirmed]
 
 
 def test_a_report_awaiting_check_is_read_and_described_as_such() -> None:
@@ -39,7 +39,7 @@ def test_a_report_awaiting_check_is_read_and_described_as_such() -> None:
     reported = ReportedJudgementFactory(
         setting=setting, inspection_start_date=datetime.date(2025, 5, 1)
     )
-    (current,) = current_judgements([setting])[setting.pk]
+    (current,) = latest_unrejected_judgements_by_setting([setting])[setting.pk]
     assert current == reported
     _result, text = _inspection([current], reports=[])
     assert "reported by the provider, awaiting check" in text
