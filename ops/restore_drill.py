@@ -131,7 +131,7 @@ def snapshot(connection: Any) -> Snapshot:
         protections={
             row[0]: (row[1], list(row[2]), list(row[3])) for row in query(connection, PROTECTIONS)
         },
-        sequences=dict(query(connection, SEQUENCES)),  # type: ignore[arg-type]
+        sequences=dict(query(connection, SEQUENCES)),
     )
 
 

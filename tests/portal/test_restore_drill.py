@@ -8,6 +8,7 @@ import sys
 from copy import deepcopy
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ def drill() -> ModuleType:
 
 
 @pytest.fixture
-def source(drill: ModuleType):  # type: ignore[no-untyped-def]
+def source(drill: ModuleType) -> Any:
     return drill.Snapshot(
         rows={"public.audit_auditevent": 107, "public.accounts_user": 10},
         protections={
@@ -42,13 +43,11 @@ def source(drill: ModuleType):  # type: ignore[no-untyped-def]
     )
 
 
-def test_an_identical_copy_passes(drill: ModuleType, source) -> None:  # type: ignore[no-untyped-def]
+def test_an_identical_copy_passes(drill: ModuleType, source: Any) -> None:
     assert drill.differences(source, deepcopy(source)) == []
 
 
-def test_a_lost_row_a_lost_table_and_an_extra_table_fail(  # type: ignore[no-untyped-def]
-    drill: ModuleType, source
-) -> None:
+def test_a_lost_row_a_lost_table_and_an_extra_table_fail(drill: ModuleType, source: Any) -> None:
     restored = deepcopy(source)
     restored.rows["public.audit_auditevent"] = 106
     del restored.rows["public.accounts_user"]
@@ -60,8 +59,8 @@ def test_a_lost_row_a_lost_table_and_an_extra_table_fail(  # type: ignore[no-unt
     ]
 
 
-def test_lost_privileges_owner_triggers_and_sequence_positions_fail(  # type: ignore[no-untyped-def]
-    drill: ModuleType, source
+def test_lost_privileges_owner_triggers_and_sequence_positions_fail(
+    drill: ModuleType, source: Any
 ) -> None:
     restored = deepcopy(source)
     restored.protections["public.audit_auditevent"] = (
