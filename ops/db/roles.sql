@@ -40,6 +40,10 @@ SELECT set_config('fps.owner_role', :'owner_role', false) AS fps_owner_role,
 \gset
 
 BEGIN;
+-- Roles belong to the whole server: two runs at once (two databases being set up) would change the
+-- same pg_authid rows and one would fail with "tuple concurrently updated"; they take turns.
+-- The lock conflicts only with itself, so logins and other role changes go on.
+LOCK TABLE pg_catalog.pg_authid IN SHARE UPDATE EXCLUSIVE MODE;
 
 DO $roles$
 DECLARE

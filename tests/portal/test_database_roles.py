@@ -300,3 +300,32 @@ def test_a_table_a_later_migration_creates_is_granted_to_the_app_role(
     finally:
         with _connect(roles_database.owner_url) as connection, connection.cursor() as cursor:
             cursor.execute("DROP TABLE later_migration")
+
+
+def test_the_roles_script_may_run_for_several_databases_at_once(
+    roles_database: RolesDatabase,
+) -> None:
+    """Roles belong to the whole server; without its lock, runs at the same moment (two databases
+    set up at once, or two CI jobs) failed with "tuple concurrently updated"."""
+    server = settings.DATABASES["default"]
+    admin_url = _url(server["USER"], server["PASSWORD"] or "", "postgres")
+    names = [f"{roles_database.name}_at_once_{n}" for n in range(4)]
+    with _connect(admin_url) as admin, admin.cursor() as cursor:
+        for name in names:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        runs = [
+            subprocess.Popen(
+                [str(SETUP_ROLES), _url(server["USER"], server["PASSWORD"] or "", name)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name in names
+        ]
+        outcomes = [(run.wait(timeout=60), run.communicate()[1]) for run in runs]
+        assert outcomes == [(0, "")] * len(names)
+    finally:
+        with _connect(admin_url) as admin, admin.cursor() as cursor:
+            for name in names:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
