@@ -88,5 +88,13 @@ BENCH_DATABASE_URL ?= postgres://postgres@localhost:5432/fps_bench
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=fps_portal.settings.test $(PY) bench/search_bench.py
 
+# The restore drill (ops/restore_drill.py): pg_dump the database, pg_restore it into a fresh one,
+# compare every table's rows, owners, privileges and triggers, and check the portal answers on
+# the copy. An empty (or missing) database is first migrated and given the demo data.
+RESTORE_DRILL_DATABASE_URL ?= postgres://postgres@localhost:5432/fps_drill
+.PHONY: restore-drill
+restore-drill: $(STAMP_PY)
+	RESTORE_DRILL_DATABASE_URL=$(RESTORE_DRILL_DATABASE_URL) $(PY) ops/restore_drill.py
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var

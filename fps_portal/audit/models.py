@@ -36,8 +36,9 @@ class AuditVerb(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """One thing that happened. Rows are only ever inserted; PostgreSQL refuses UPDATE and DELETE
-    with a trigger (migration 0002) and the model refuses them in Python."""
+    """One thing that happened. Rows are only ever inserted; PostgreSQL refuses UPDATE, DELETE
+    (migration 0002) and TRUNCATE (0003) with triggers, the model refuses them in Python, and in
+    production the portal's database role may only SELECT and INSERT here (docs/deployment.md)."""
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

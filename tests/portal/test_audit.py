@@ -89,10 +89,13 @@ def test_the_queryset_refuses_update_delete_and_bulk_update() -> None:
     assert AuditEvent.objects.get(pk=event.pk).reason == "a test change"
 
 
-@pytest.mark.skipif(
+postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="The append-only trigger exists only on PostgreSQL (set DATABASE_URL to run this)",
 )
+
+
+@postgresql_only
 @pytest.mark.parametrize(
     "sql",
     [
@@ -109,6 +112,30 @@ def test_postgresql_refuses_raw_update_and_delete(sql: str) -> None:
     ):
         cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).reason == "a test change"
+
+
+@postgresql_only
+def test_postgresql_refuses_truncate_by_trigger() -> None:
+    """The suite's throwaway database has this trigger off (tests/conftest.py explains why);
+    switched on as migrated, it refuses TRUNCATE even from the table's owner.
+    tests/portal/test_database_roles.py tries it on a database set up as in production."""
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE ALWAYS TRIGGER audit_event_no_truncate")
+        cursor.execute("TRUNCATE audit_auditevent")
+
+
+@postgresql_only
+def test_the_row_trigger_fires_in_replica_mode_too() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgenabled FROM pg_trigger WHERE tgname = 'audit_event_append_only'"
+            " AND tgrelid = 'audit_auditevent'::regclass"
+        )
+        assert cursor.fetchone() == ("A",)  # ALWAYS: session_replication_role cannot skip it
 
 
 def test_sign_in_and_sign_out_are_audited_with_the_request_id(client: Client) -> None:

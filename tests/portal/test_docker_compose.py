@@ -21,6 +21,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = ("web", "worker", "beat")
+# A .env with a different password for each database role, to see which goes where.
+DOTENV = {
+    "POSTGRES_PASSWORD": "the-superusers-password",
+    "FPS_OWNER_DB_PASSWORD": "the-owners-password",
+    "FPS_APP_DB_PASSWORD": "the-apps-password",
+}
+ROLES_SQL = ROOT / "ops" / "db" / "roles.sql"
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +58,7 @@ def _environment(service: dict[str, Any]) -> dict[str, str]:
     environment = service.get("environment", {})
     if isinstance(environment, list):
         environment = dict(item.split("=", 1) for item in environment)
-    dotenv = {"POSTGRES_PASSWORD": "a-url-safe-password"}
-    return {key: _interpolate(str(value), dotenv) for key, value in environment.items()}
+    return {key: _interpolate(str(value), DOTENV) for key, value in environment.items()}
 
 
 def test_every_service_exists(compose: dict[str, Any]) -> None:
@@ -137,11 +143,74 @@ def test_app_services_use_production_settings_and_the_compose_services(
     assert importlib.util.find_spec(environment["DJANGO_SETTINGS_MODULE"]) is not None
     database = urlsplit(environment["DATABASE_URL"])
     assert (database.scheme, database.hostname, database.port) == ("postgres", "db", 5432)
-    assert database.password == "a-url-safe-password"
+    assert (database.username, database.password) == (_role("app_role"), "the-apps-password")
     assert database.path == "/placements"
     assert urlsplit(environment["REDIS_URL"]).scheme == "redis"
     assert urlsplit(environment["REDIS_URL"]).hostname == "redis"
     assert compose["services"][service]["env_file"] == ".env"
+
+
+def _role(variable: str) -> str:
+    """The role name ops/db/roles.sql creates by default (`\\set owner_role fps_owner`)."""
+    match = re.search(rf"^\s*\\set {variable} (\w+)$", ROLES_SQL.read_text(), re.MULTILINE)
+    assert match, f"roles.sql sets no default {variable}"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("service", [*APP_SERVICES, "migrate"])
+def test_no_app_container_holds_another_roles_password(
+    compose: dict[str, Any], service: str
+) -> None:
+    """env_file passes all of .env into the container; `environment` blanks what it must not see:
+    the superuser's password everywhere, the owner's outside `migrate`, the app's inside it."""
+    service_config = compose["services"][service]
+    assert service_config["env_file"] == ".env"
+    environment = _environment(service_config)
+    url = environment["DATABASE_URL"]
+    for variable, password in DOTENV.items():
+        if password not in url:
+            assert environment.get(variable) == "", f"{service} would see {variable}"
+            assert password not in " ".join(environment.values())
+
+
+def test_migrations_run_as_the_owner_after_the_roles_exist(compose: dict[str, Any]) -> None:
+    migrate = compose["services"]["migrate"]
+    database = urlsplit(_environment(migrate)["DATABASE_URL"])
+    assert (database.username, database.password) == (_role("owner_role"), "the-owners-password")
+    assert (database.hostname, database.path) == ("db", "/placements")
+    assert migrate["depends_on"]["db-roles"]["condition"] == "service_completed_successfully"
+    assert migrate["restart"] == "no"
+
+
+def test_the_roles_service_runs_the_roles_script_as_the_superuser(compose: dict[str, Any]) -> None:
+    roles = compose["services"]["db-roles"]
+    assert roles["image"] == compose["services"]["db"]["image"]  # the same psql as the server
+    assert roles["depends_on"]["db"]["condition"] == "service_healthy"
+    assert roles["restart"] == "no"
+    command = _command(roles)
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in roles["volumes"]}
+    script = Path(command[-1])
+    host_dir = mounts[str(script.parent)]
+    assert (ROOT / host_dir / script.name).is_file()
+    assert (ROOT / host_dir / "roles.sql").is_file()
+    environment = _environment(roles)
+    assert environment["PGHOST"] == "db"
+    assert environment["PGDATABASE"] == "placements"
+    db_environment = compose["services"]["db"]["environment"]
+    assert environment["PGUSER"] == _interpolate(db_environment["POSTGRES_USER"], DOTENV)
+    assert environment["PGPASSWORD"] == "the-superusers-password"
+    # setup-roles.sh hands these to roles.sql as the roles' passwords.
+    assert environment["FPS_OWNER_DB_PASSWORD"] == "the-owners-password"
+    assert environment["FPS_APP_DB_PASSWORD"] == "the-apps-password"
+    setup = (ROOT / host_dir / script.name).read_text()
+    assert "FPS_OWNER_DB_PASSWORD" in setup and "FPS_APP_DB_PASSWORD" in setup
+
+
+@pytest.mark.parametrize("variable", ["FPS_OWNER_DB_PASSWORD", "FPS_APP_DB_PASSWORD"])
+def test_the_roles_passwords_are_required(compose: dict[str, Any], variable: str) -> None:
+    values = {name: value for name, value in DOTENV.items() if name != variable}
+    with pytest.raises(AssertionError, match=f"{variable} is required"):
+        _interpolate(compose["services"]["db-roles"]["environment"][variable], values)
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)

@@ -1,7 +1,6 @@
 """On PostgreSQL the database itself refuses to change or delete an audit row.
 
-TRUNCATE stays possible for the owner (the test runner empties tables that way); the application
-never issues it.
+TRUNCATE fires no row trigger; migration 0003 refuses it with a statement trigger.
 """
 
 from django.db import migrations
