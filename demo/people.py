@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from demo.guard import require_demo_data_allowed
+from fps_portal.accounts.mfa import second_factor_required
 from fps_portal.accounts.models import Membership, Organisation, OrganisationKind, User
-from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_key_hex
+
+DEMO_APP_NAME = "Demo authenticator (shared demo key)"
 
 DEMO_PROVIDERS = {
     "Oakfield Learning Trust": {
@@ -56,4 +61,18 @@ def load_people() -> dict[str, Organisation]:
                 role=account.role,
                 defaults={"senior_position": account.senior_position},
             )
+        enrol_demo_app(user)
     return organisations
+
+
+def enrol_demo_app(user: User) -> TOTPDevice | None:
+    """Sets up the demo key as the authenticator app of a demo account that must use one (and
+    has none), so the demo can be signed in to with `manage.py demo_otp EMAIL`'s code."""
+    if not second_factor_required(user):
+        return None
+    existing = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if existing is not None:
+        return existing
+    return TOTPDevice.objects.create(
+        user=user, name=DEMO_APP_NAME, key=demo_totp_key_hex(), confirmed=True
+    )

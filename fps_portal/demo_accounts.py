@@ -4,6 +4,17 @@ from dataclasses import dataclass
 
 # Demo only: `load_demo_data` refuses to run with production settings.
 DEMO_PASSWORD = "placements-demo-2026"
+# Every demo account that must use a second factor (the authorities' and the platform
+# administrator's) has an authenticator app set up with this one key, so a person can add it to
+# their own app once, or ask `manage.py demo_otp EMAIL` for the current code. Demo only.
+DEMO_TOTP_SECRET = "NWSENDDEMOCODESTWOFACTORAPPKEYXY"  # base32, 20 bytes
+
+
+def demo_totp_key_hex() -> str:
+    """The demo key as django-otp stores it (hex)."""
+    import base64
+
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,17 @@ import sys
 import time
 from pathlib import Path
 
-from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 def _prepare_broker_dirs() -> None:
     var = Path(os.environ.get("FPS_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
     for sub in ("broker/queue", "broker/processed", "broker/control", "private"):
         (var / sub).mkdir(parents=True, exist_ok=True)
+
+
+# Roles that sign in with a password alone (see fps_portal.accounts.mfa); the rest need a code.
+_PASSWORD_ONLY = frozenset({"provider_user", "forum_member"})
 
 
 def _banner(port: str) -> str:
@@ -31,7 +35,15 @@ def _banner(port: str) -> str:
         f"  health: http://localhost:{port}/healthz",
         "",
         f"Demo sign-ins (password for all: {DEMO_PASSWORD}):",
-        *[f"  {a.email.ljust(width)}  {a.description}" for a in DEMO_ACCOUNTS],
+        *[
+            f"  {a.email.ljust(width)}  {a.description}{'' if a.role in _PASSWORD_ONLY else ' *'}"
+            for a in DEMO_ACCOUNTS
+        ],
+        "",
+        "* then asks for a code from an authenticator app. Get the current one with",
+        "    .venv/bin/python manage.py demo_otp EMAIL",
+        "  or add this demo setup key (the same for every demo account) to your own app:",
+        f"    {' '.join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(DEMO_TOTP_SECRET), 4))}",
         "",
         "API token for a user: .venv/bin/python manage.py issue_api_token EMAIL",
         "Press Ctrl+C to stop.",

@@ -5,15 +5,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from fps_portal.health import healthz
-from fps_portal.web import views
-from fps_portal.web.forms import (
-    EmailAuthenticationForm,
-    GovukPasswordResetForm,
-    GovukSetPasswordForm,
-)
+from fps_portal.web import second_factor, views
+from fps_portal.web.forms import GovukSetPasswordForm
+from fps_portal.web.sign_in import LimitedPasswordResetView, SignInView
 
-admin.site.site_header = "North West SEND Placements – back office"
-admin.site.site_title = "NW SEND Placements back office"
+# The back office is fps_portal.accounts.admin_site.BackOfficeSite (django-otp's OTPAdminSite).
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,17 +19,15 @@ urlpatterns = [
     path("account/organisation/", views.switch_membership, name="switch-membership"),
     path("accessibility/", views.static_page("pages/accessibility.html"), name="accessibility"),
     path("privacy/", views.static_page("pages/privacy.html"), name="privacy"),
-    path(
-        "account/sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("account/sign-in/", SignInView.as_view(), name="login"),
+    path("account/sign-in/code/", second_factor.verify, name="mfa-verify"),
+    path("account/sign-in/recovery-code/", second_factor.recovery, name="mfa-recovery"),
+    path("account/set-up-authenticator/", second_factor.enrol, name="mfa-enrol"),
+    path("account/recovery-codes/", second_factor.recovery_codes, name="mfa-recovery-codes"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=GovukPasswordResetForm),
+        LimitedPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -4,8 +4,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fps_portal.accounts.models import Role, User
 from tests.factories import person
@@ -43,6 +46,47 @@ def signed_in(client: Client, db: None) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+#: Django's own force_login, which signs in with no factor at all (not even a password).
+password_only_force_login = Client.force_login
+
+
+def _force_login_past_the_second_factor(
+    self: Client, user: User, backend: str | None = None
+) -> None:
+    """Client.force_login, and the second factor passed as well.
+
+    Most of the suite tests what a signed-in person may see and do, not how they signed in, and
+    calls `client.force_login` (directly, through `signed_in`, or in browser fixtures) for that.
+    Since a password-only session of an authority user or administrator now reaches nothing but
+    the sign-in steps, force_login here also does what a correct code would do: the user gets a
+    confirmed authenticator app (if they have none) and the session records it as verified, which
+    is exactly what django_otp.login stores. How people really get there (password, then code,
+    recovery code or enrolment) is tested through the real pages in
+    tests/portal/test_second_factor.py and tests/browser/test_sign_in.py; tests that need a
+    password-only session call `password_only_force_login(client, user)` or post the sign-in
+    form.
+    """
+    password_only_force_login(self, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test suite's app", confirmed=True)
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Client, "force_login", _force_login_past_the_second_factor)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Sign-in lockouts (django-axes), rate limits and API throttles count in the cache: each
+    test starts with none, so no test inherits another's failures."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

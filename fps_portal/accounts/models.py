@@ -225,3 +225,26 @@ def membership_problems(
     if role == Role.SENIOR_MANAGER and not senior_position:
         problems["senior_position"] = "Select the senior manager's position."
     return problems
+
+
+class PendingRegistration(models.Model):
+    """A self-registration waiting for its owner to confirm the e-mail address.
+
+    Nothing else is created until the link sent to the address is followed and the password
+    chosen at registration is entered again: so the registration page answers the same whether
+    or not an address has an account, and no one can register someone else's address with a
+    password of their own. Only a hash of the link's token is kept.
+    """
+
+    email = models.EmailField(db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    password_hash = models.CharField(max_length=128)
+    details = models.JSONField(help_text="What was entered, apart from the password.")
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Registration waiting for {self.email}"

@@ -33,6 +33,13 @@ class AuditVerb(models.TextChoices):
     SIGNED_IN_FAILED = "signed_in_failed", "Failed to sign in"
     SIGNED_OUT = "signed_out", "Signed out"
     DOWNLOADED = "downloaded", "Downloaded a document"
+    LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+    RATE_LIMITED = "rate_limited", "Refused: too many requests"
+    MFA_ENROLLED = "mfa_enrolled", "Set up an authenticator app"
+    MFA_VERIFIED = "mfa_verified", "Entered a correct code"
+    MFA_FAILED = "mfa_failed", "Entered a wrong code"
+    RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
+    RECOVERY_CODES_ISSUED = "recovery_codes_issued", "Got new recovery codes"
 
 
 class AuditEvent(models.Model):

@@ -5,6 +5,7 @@ filesystem, so `make run` needs no database or broker server. With DATABASE_URL 
 the same code runs on PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -28,7 +29,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The back office's default site is django-otp's OTPAdminSite (see accounts.apps).
+    "fps_portal.accounts.apps.OTPAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,6 +43,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "fps_portal.accounts",
     "fps_portal.audit",
     "fps_portal.notifications",
@@ -62,10 +68,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A password-only session of anyone who must use a second factor reaches only the sign-in
+    # pages: every other page redirects to the code (or enrolment) step.
+    "fps_portal.accounts.mfa.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "fps_portal.middleware.NoStoreForAuthenticatedMiddleware",
+    # Last, as django-axes asks: turns a lockout found during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fps_portal.urls"
@@ -107,7 +119,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in attempt while its e-mail and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -181,8 +197,8 @@ CACHES = {
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "fps_portal.accounts.api_auth.ThrottledTokenAuthentication",
+        "fps_portal.accounts.api_auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["fps_portal.api.permissions.HasActor"],
     "DEFAULT_PAGINATION_CLASS": "fps_portal.api.pagination.StableCursorPagination",
@@ -219,6 +235,53 @@ SPECTACULAR_SETTINGS = {
         "VerdictEnum": "providers.models.evaluation.Verdict",
     },
 }
+
+# --- Sign-in security: password guessing, rate limits, the second factor -----------------------
+# The address a request came from: REMOTE_ADDR, or with N trusted proxies in front, the N-th
+# X-Forwarded-For entry from the right (anything further left is the client's to invent).
+TRUSTED_PROXY_COUNT = env.int("FPS_TRUSTED_PROXY_COUNT", default=0)
+# django-axes counts failed sign-ins per e-mail AND address together, so a council's shared
+# address cannot lock out its colleagues. NCSC advises about 10 attempts. The counts live in the
+# cache (Redis) when there is one every process shares; the embedded demo, whose cache is each
+# process's own memory, keeps them in the database instead.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("FPS_SIGN_IN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("FPS_SIGN_IN_COOL_OFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+# A locked-out attempt does not restart the cool-off, so the page can say when to try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "fps_portal.accounts.sign_in_limits.username_of_attempt"
+AXES_CLIENT_IP_CALLABLE = "fps_portal.accounts.sign_in_limits.client_ip"
+AXES_LOCKOUT_CALLABLE = "fps_portal.accounts.sign_in_limits.lockout_response"
+AXES_ENABLE_ADMIN = False  # the cache handler keeps no rows for the admin to list
+AXES_VERBOSE = False
+# Every sign-in attempt on one account, from any address: ASVS 2.2.1's ceiling.
+SIGN_IN_ACCOUNT_RATE = env.str("FPS_SIGN_IN_ACCOUNT_RATE", default="100/h")
+# Registration and password reset, per address and per e-mail (django-ratelimit, in the cache).
+REGISTRATION_RATE_PER_ADDRESS = env.str("FPS_REGISTRATION_RATE_PER_ADDRESS", default="10/h")
+REGISTRATION_RATE_PER_EMAIL = env.str("FPS_REGISTRATION_RATE_PER_EMAIL", default="3/h")
+PASSWORD_RESET_RATE_PER_ADDRESS = env.str("FPS_PASSWORD_RESET_RATE_PER_ADDRESS", default="10/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env.str("FPS_PASSWORD_RESET_RATE_PER_EMAIL", default="3/h")
+# The API: every caller, anonymous or not, and a strict budget for wrong tokens per address.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle",
+    "rest_framework.throttling.UserRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env.str("FPS_API_ANON_RATE", default="60/min"),
+    "user": env.str("FPS_API_USER_RATE", default="600/min"),
+    "bad_token": env.str("FPS_API_BAD_TOKEN_RATE", default="20/h"),
+}
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# django-otp: TOTP (RFC 6238) with recovery codes; wrong codes slow down exponentially.
+OTP_TOTP_ISSUER = "North West SEND Placements"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Security headers that hold in every environment -------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

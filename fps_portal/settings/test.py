@@ -18,3 +18,12 @@ STORAGES = {
 # Demo data: installed and allowed here, never in base or production settings.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 FPS_DEMO_DATA_ALLOWED = True
+
+# One process runs the suite, so the cache is its own memory whatever REDIS_URL says: sign-in
+# lockouts and rate limits are counted there (django-axes' cache handler, as in production), and
+# tests/conftest.py empties it before each test so no test inherits another's counts.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# axes.W001 warns that a per-process cache is not shared between processes: true, and harmless
+# for a single test process.
+SILENCED_SYSTEM_CHECKS = ["axes.W001"]

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import re
+import secrets
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from fps_portal.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from fps_portal.accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationKind,
+    PendingRegistration,
+    Role,
+    User,
+)
 from fps_portal.accounts.services import membership_create, user_create
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
@@ -37,29 +50,29 @@ ORGANISATION_FIELDS = [
 ]
 
 
-def provider_register(
+#: How long a registration link works, and how many wrong passwords it takes.
+REGISTRATION_LINK_HOURS = 24
+REGISTRATION_CONFIRM_ATTEMPTS = 5
+
+
+def _registration_problems(
     *,
     email: str,
     full_name: str,
     password: str,
     name: str,
     legal_name: str,
-    companies_house_number: str = "",
-    charity_number: str = "",
+    companies_house_number: str,
+    charity_number: str,
     address: str,
     postcode: str,
     contact_email: str,
-    contact_phone: str = "",
-) -> tuple[User, Organisation]:
-    """Public sign-up: a user, their provider organisation, and their membership of it, or
-    nothing."""
-    companies_house_number = companies_house_number.strip().upper()
-    charity_number = charity_number.strip()
+) -> dict[str, str]:
+    """What is wrong with a registration, by field. Whether the e-mail has an account is not
+    asked: the answer must not depend on it."""
     fields: dict[str, str] = {}
     if not full_name.strip():
         fields["full_name"] = "Enter your full name."
-    if User.objects.filter(email__iexact=email.strip()).exists():
-        fields["email"] = "An account with this email address already exists. Sign in instead."
     if not name.strip():
         fields["name"] = "Enter the organisation's name."
     if not legal_name.strip():
@@ -91,24 +104,143 @@ def provider_register(
             "An organisation with this name is already registered. Ask a colleague there to "
             "invite you."
         )
+    return fields
+
+
+def provider_registration_request(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    name: str,
+    legal_name: str,
+    companies_house_number: str = "",
+    charity_number: str = "",
+    address: str,
+    postcode: str,
+    contact_email: str,
+    contact_phone: str = "",
+) -> None:
+    """Public sign-up, step one: e-mails the address and changes nothing else it could show.
+
+    A new address gets a link to confirm the registration (kept as a PendingRegistration); an
+    address that has an account gets an e-mail saying so. The caller shows the same "check your
+    email" page either way, and both ways take about as long (a password is hashed in each).
+    """
+    email = email.strip().lower()
+    companies_house_number = companies_house_number.strip().upper()
+    charity_number = charity_number.strip()
+    fields = _registration_problems(
+        email=email,
+        full_name=full_name,
+        password=password,
+        name=name,
+        legal_name=legal_name,
+        companies_house_number=companies_house_number,
+        charity_number=charity_number,
+        address=address,
+        postcode=postcode,
+        contact_email=contact_email,
+    )
     if fields:
         raise InvalidInput(next(iter(fields.values())), fields=fields)
-    with transaction.atomic():
-        user = user_create(actor=None, email=email, full_name=full_name.strip(), password=password)
-        organisation = Organisation.objects.create(
-            kind=OrganisationKind.PROVIDER,
-            name=name.strip(),
-            legal_name=legal_name.strip(),
-            companies_house_number=companies_house_number,
-            charity_number=charity_number,
-            address=address.strip(),
-            postcode=postcode.strip().upper(),
-            contact_email=contact_email.strip(),
-            contact_phone=contact_phone.strip(),
+    password_hash = make_password(password)
+    if User.objects.filter(email__iexact=email).exists():
+        _send(
+            email,
+            "You already have a North West SEND Placements account",
+            "Someone, probably you, tried to register an organisation on North West SEND "
+            "Placements with this email address. It already has an account, so nothing was "
+            f"registered.\n\nSign in: {settings.SITE_URL}{reverse('login')}\n"
+            "Forgotten your password? Reset it: "
+            f"{settings.SITE_URL}{reverse('password_reset')}\n\n"
+            "To add another organisation, ask a colleague there to invite you. If it was not "
+            "you, you do not need to do anything.",
         )
+        return
+    token = secrets.token_urlsafe(32)
+    details = {
+        "full_name": full_name.strip(),
+        "name": name.strip(),
+        "legal_name": legal_name.strip(),
+        "companies_house_number": companies_house_number,
+        "charity_number": charity_number,
+        "address": address.strip(),
+        "postcode": postcode.strip().upper(),
+        "contact_email": contact_email.strip(),
+        "contact_phone": contact_phone.strip(),
+    }
+    with transaction.atomic():
+        pending = PendingRegistration.objects.create(
+            email=email, token_hash=_token_hash(token), password_hash=password_hash, details=details
+        )
+        audit_record(
+            actor=None,
+            verb=AuditVerb.CREATED,
+            obj=pending,
+            after={"email": email, **details},
+            reason="Provider registration waiting for its e-mail to be confirmed",
+        )
+    # Sent once the registration is saved (the page is not one transaction: this block is).
+    link = settings.SITE_URL + reverse("providers:register-confirm", args=[token])
+    _send(
+        email,
+        "Confirm your registration on North West SEND Placements",
+        f"You asked to register {details['name']} on North West SEND Placements. To finish, "
+        f"follow this link and enter the password you chose:\n\n{link}\n\n"
+        f"The link works once and expires in {REGISTRATION_LINK_HOURS} hours. If you did not "
+        "ask to register, you do not need to do anything: nothing is created without the "
+        "password.",
+    )
+
+
+def pending_registration(token: str) -> PendingRegistration | None:
+    """The registration waiting behind this link, if the link still works."""
+    cutoff = timezone.now() - datetime.timedelta(hours=REGISTRATION_LINK_HOURS)
+    return PendingRegistration.objects.filter(
+        token_hash=_token_hash(token), created_at__gte=cutoff
+    ).first()
+
+
+def provider_registration_confirm(*, token: str, password: str) -> tuple[User, Organisation]:
+    """Public sign-up, step two: the link's owner enters the registration's password, and the
+    user, their provider organisation and their membership of it are created, or nothing."""
+    pending = pending_registration(token)
+    if pending is None:
+        raise InvalidInput("This link does not work. Register again to get a new one.")
+    if not check_password(password, pending.password_hash):
+        # Counted outside the transaction below, which a refusal rolls back.
+        with transaction.atomic():
+            waiting = PendingRegistration.objects.filter(pk=pending.pk)
+            waiting.update(failed_attempts=F("failed_attempts") + 1)
+            waiting.filter(failed_attempts__gte=REGISTRATION_CONFIRM_ATTEMPTS).delete()
+        raise _WrongPassword()
+    with transaction.atomic():
+        pending = PendingRegistration.objects.select_for_update().filter(pk=pending.pk).first()
+        if pending is None:  # confirmed or given up by another request just now
+            raise InvalidInput("This link does not work. Register again to get a new one.")
+        details = dict(pending.details)
+        if User.objects.filter(email__iexact=pending.email).exists():
+            pending.delete()
+            raise InvalidInput(
+                "This email address already has an account. Sign in instead.",
+                fields={"password": "This email address already has an account. Sign in."},
+            )
+        if Organisation.objects.filter(
+            kind=OrganisationKind.PROVIDER, name__iexact=details["name"]
+        ).exists():
+            raise InvalidInput(
+                "An organisation with this name was registered since. Ask a colleague there to "
+                "invite you."
+            )
+        user = user_create(
+            actor=None, email=pending.email, full_name=details.pop("full_name"), password=password
+        )
+        organisation = Organisation.objects.create(kind=OrganisationKind.PROVIDER, **details)
         membership = membership_create(
             actor=None, user=user, organisation=organisation, role=Role.PROVIDER_USER
         )
+        pending.delete()
         actor = Actor(user=user, membership=membership)
         audit_record(
             actor=actor,
@@ -118,6 +250,20 @@ def provider_register(
             reason="Provider registered itself",
         )
     return user, organisation
+
+
+class _WrongPassword(InvalidInput):
+    def __init__(self) -> None:
+        message = "Enter the password you chose when you registered"
+        super().__init__(message, fields={"password": message})
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _send(to: str, subject: str, body: str) -> None:
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
 
 
 def set_password_path(user: User) -> str:

@@ -13,6 +13,12 @@ from providers.views.onboarding import (
 urlpatterns = [
     # Providers
     path("onboarding/register/", account.register, name="register"),
+    path("onboarding/register/sent/", account.register_sent, name="register-sent"),
+    path(
+        "onboarding/register/confirm/<str:token>/",
+        account.register_confirm,
+        name="register-confirm",
+    ),
     path("onboarding/colleagues/", account.colleagues, name="colleagues"),
     path("onboarding/evidence/", account.evidence_list, name="evidence-list"),
     path("onboarding/evidence/new/", account.evidence_upload, name="evidence-upload"),

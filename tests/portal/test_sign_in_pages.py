@@ -74,7 +74,9 @@ def test_an_inactive_user_cannot_sign_in_and_is_told_nothing_more(client: Client
 
 
 def test_sign_in_with_any_case_of_the_email_then_sign_out(client: Client) -> None:
-    user = person(Role.COMMISSIONER)
+    # A provider user signs in with a password alone; authority users' second step is tested in
+    # test_second_factor.py.
+    user = person(Role.PROVIDER_USER)
     response = client.post(SIGN_IN, {"username": user.email.upper(), "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/dashboard/"
@@ -90,7 +92,7 @@ def test_sign_in_with_any_case_of_the_email_then_sign_out(client: Client) -> Non
 
 
 def test_sign_in_goes_back_to_a_safe_next_page_only(client: Client) -> None:
-    user = person(Role.COMMISSIONER)
+    user = person(Role.PROVIDER_USER)
     response = client.get("/notifications/")
     assert response["Location"] == f"{SIGN_IN}?next=/notifications/"
     form = client.get(response["Location"]).content.decode()

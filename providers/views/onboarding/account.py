@@ -3,6 +3,7 @@ downloads."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -11,16 +12,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fps_portal.accounts.models import Membership, Role
+from fps_portal.accounts.sign_in_limits import client_ip, normalised_email, over_limit
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
+from fps_portal.web.forms import ConfirmRegistrationForm
+from fps_portal.web.sign_in import too_many_requests
 from providers.models import Evidence, Setting, SettingOverview
 from providers.services.evidence import (
     evidence_add,
     evidence_record_download,
     setting_overview_save,
 )
-from providers.services.registration import colleague_invite, provider_register
+from providers.services.registration import (
+    colleague_invite,
+    pending_registration,
+    provider_registration_confirm,
+    provider_registration_request,
+)
 from providers.views.onboarding._access import any_actor, organisation_of, provider_only
 from providers.views.onboarding.forms import (
     EvidenceForm,
@@ -31,25 +40,37 @@ from providers.views.onboarding.forms import (
 )
 
 FORM = "providers/onboarding/form.html"
+_REGISTERED_EMAIL_KEY = "fps_registered_email"
 
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """Registration answers every valid form with the same "check your email" page, so it never
+    says whether an address has an account (see provider_registration_request)."""
     if request.user.is_authenticated:
         return redirect("dashboard")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        email = normalised_email(form.cleaned_data["email"])
+        if over_limit(
+            request,
+            group="registration-address",
+            key=client_ip(request),
+            rate=settings.REGISTRATION_RATE_PER_ADDRESS,
+        ) | over_limit(
+            request,
+            group="registration-email",
+            key=email,
+            rate=settings.REGISTRATION_RATE_PER_EMAIL,
+        ):
+            return too_many_requests(request, what="Registering", typed_email=email)
         try:
-            user, organisation = provider_register(**form.cleaned_data)
+            provider_registration_request(**form.cleaned_data)
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                f"{organisation.name} is registered. Add your settings and evidence, then apply.",
-            )
-            return redirect("providers:application-list")
+            request.session[_REGISTERED_EMAIL_KEY] = email
+            return redirect("providers:register-sent")
     return render(
         request,
         FORM,
@@ -61,6 +82,47 @@ def register(request: HttpRequest) -> HttpResponse:
             "You can invite "
             "colleagues once you are registered.",
             "submit_label": "Register",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET"])
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registration/register_check_email.html",
+        {"email": request.session.get(_REGISTERED_EMAIL_KEY, "")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    pending = pending_registration(token)
+    if pending is None:
+        return render(request, "registration/register_link_expired.html", status=404)
+    form = ConfirmRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, organisation = provider_registration_confirm(
+                token=token, password=form.cleaned_data["password"]
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                f"{organisation.name} is registered. Add your settings and evidence, then apply.",
+            )
+            return redirect("providers:application-list")
+    return render(
+        request,
+        "registration/register_confirm.html",
+        {
+            "form": form,
+            "organisation_name": pending.details.get("name", ""),
+            "email": pending.email,
         },
         status=400 if form.errors else 200,
     )

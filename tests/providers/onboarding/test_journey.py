@@ -7,6 +7,8 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -60,6 +62,11 @@ def _register(browser: Client) -> Organisation:
             },
         )
     )
+    # Nothing is created until the e-mailed link is followed and the password entered again.
+    assert not Organisation.objects.filter(name="Brightpath Schools").exists()
+    link = re.search(r"https?://[^/\s]+(/onboarding/register/confirm/\S+/)", mail.outbox[-1].body)
+    assert link is not None, mail.outbox[-1].body
+    _ok(browser.post(link.group(1), {"password": "a-long-unusual-passphrase-42"}))
     return Organisation.objects.get(name="Brightpath Schools")
 
 
@@ -304,5 +311,10 @@ def test_the_signed_in_provider_can_log_in_with_the_registered_password() -> Non
     browser = Client()
     _register(browser)
     browser.logout()
-    assert browser.login(username="kim@brightpath.example", password="a-long-unusual-passphrase-42")
+    # django-axes checks every authenticate() against its lockouts, so it needs the request.
+    assert browser.login(
+        request=HttpRequest(),
+        username="kim@brightpath.example",
+        password="a-long-unusual-passphrase-42",
+    )
     assert PASSWORD  # the factories' password is unrelated to self-registration

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django import forms
+from django.core import mail
 from django.test import Client
 
 from fps_portal.accounts.models import Organisation, Role
@@ -148,8 +149,13 @@ def test_the_registered_postcode_is_checked_like_a_settings_postcode(
 
 
 def test_the_registered_postcode_is_stored_as_usually_written() -> None:
-    response = Client().post("/onboarding/register/", _registration(postcode="  wn11aa "))
+    browser = Client()
+    response = browser.post("/onboarding/register/", _registration(postcode="  wn11aa "))
     assert response.status_code == 302
+    # The organisation is created once the e-mailed link is followed and the password entered.
+    link = re.search(r"https?://[^/\s]+(/onboarding/register/confirm/\S+/)", mail.outbox[-1].body)
+    assert link is not None
+    browser.post(link.group(1), {"password": _registration()["password"]})
     assert Organisation.objects.get(name="Harbour Schools").postcode == "WN1 1AA"
 
 
