@@ -85,6 +85,17 @@ def _north_west_authorities() -> None:
         )
 
 
+def current_demo_code(email: str) -> str:
+    """The code a demo account's authenticator app shows now (what `manage.py demo_otp` prints):
+    browser tests sign in through the real code step, as a person would."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
 @pytest.fixture
 def demo_people(transactional_db: None) -> None:
     """The demo's organisations and its users, one per role: all that signing in needs."""

@@ -15,6 +15,7 @@ import pytest
 
 from fps_portal.accounts.models import Role
 from fps_portal.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.browser.conftest import current_demo_code
 from tests.providers.directory.conftest import World, build_world
 
 pytestmark = [
@@ -69,6 +70,12 @@ def _sign_in_by_keyboard(page: Any, base_url: str) -> None:
     page.keyboard.type(DEMO_PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    # The second step (the commissioner's authenticator app), by keyboard too.
+    page.wait_for_url(re.compile(re.escape(f"{base_url}/account/sign-in/code/")))
+    _tab_to(page, "id_code")
+    page.keyboard.type(current_demo_code(COMMISSIONER.email))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(f"{base_url}/dashboard/")))
 
 
@@ -77,6 +84,10 @@ def _sign_in(page: Any, base_url: str) -> None:
     page.get_by_label("Email address").fill(COMMISSIONER.email)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code from your authenticator app").fill(
+        current_demo_code(COMMISSIONER.email)
+    )
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(re.escape(f"{base_url}/dashboard/")))
 
 
