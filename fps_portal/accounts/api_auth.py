@@ -29,12 +29,15 @@ class BadTokenThrottle(SimpleRateThrottle):
 
     def exhausted(self, request: Request) -> bool:
         """Whether this address has used up its wrong tokens; counts nothing."""
+        limit, window = self.parse_rate(self.rate)
+        if limit is None or window is None:
+            return False
         self.key = self.get_cache_key(request, None)
         self.history = self.cache.get(self.key, [])
         self.now = self.timer()
-        while self.history and self.history[-1] <= self.now - self.duration:
+        while self.history and self.history[-1] <= self.now - window:
             self.history.pop()
-        return self.num_requests is not None and len(self.history) >= self.num_requests
+        return len(self.history) >= limit
 
     def record_failure(self) -> None:
         self.throttle_success()  # appends now to the history exhausted() read
@@ -69,4 +72,4 @@ class VerifiedSessionAuthentication(SessionAuthentication):
 class VerifiedSessionScheme(SessionScheme):
     """The OpenAPI schema documents VerifiedSessionAuthentication as the session cookie."""
 
-    target_class = VerifiedSessionAuthentication
+    target_class = "fps_portal.accounts.api_auth.VerifiedSessionAuthentication"

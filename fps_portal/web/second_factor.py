@@ -25,6 +25,8 @@ from fps_portal.web.forms import AppCodeForm, RecoveryCodeForm
 
 _NEW_CODES_SESSION_KEY = "fps_new_recovery_codes"
 _LOW_ON_RECOVERY_CODES = 3
+# Before the second factor the menu would offer only pages that send the person back here.
+_NO_NAV: dict[str, Any] = {"nav_items": []}
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -80,7 +82,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/mfa_verify.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", ""), **_NO_NAV},
         status=400 if form.errors else 200,
     )
 
@@ -108,7 +110,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/mfa_recovery.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", ""), **_NO_NAV},
         status=400 if form.errors else 200,
     )
 
@@ -151,6 +153,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "otpauth_uri": device.config_url,
         "qr_code": _qr_data_uri(device.config_url),
         "next": request.POST.get("next") or request.GET.get("next", ""),
+        **_NO_NAV,
     }
     return render(
         request, "registration/mfa_enrol.html", context, status=400 if form.errors else 200
