@@ -52,12 +52,15 @@ def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def app_for_enrolment(*, user: User) -> TOTPDevice:
-    """The authenticator app being set up: the same secret until it is confirmed, so reloading
-    the page does not invalidate what was already scanned."""
+def app_for_enrolment(*, user: User, device_id: int | None) -> TOTPDevice:
+    """The authenticator app being set up in this session (`device_id`, kept in the session):
+    the same key until it is confirmed, so reloading the page keeps what was scanned. Another
+    session gets a new key, and any key shown before stops working: a key someone else saw
+    cannot become this person's app."""
     with transaction.atomic():
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
         if device is None:
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
     return device
 

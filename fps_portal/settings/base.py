@@ -282,6 +282,8 @@ REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 OTP_TOTP_ISSUER = "North West SEND Placements"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# The back office lists people's devices (to reset a lost app) but never shows their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Security headers that hold in every environment -------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -24,6 +24,7 @@ from fps_portal.accounts.second_factor import CodeCheck
 from fps_portal.web.forms import AppCodeForm, RecoveryCodeForm
 
 _NEW_CODES_SESSION_KEY = "fps_new_recovery_codes"
+_ENROLLING_SESSION_KEY = "fps_enrolling_app"
 _LOW_ON_RECOVERY_CODES = 3
 # Before the second factor the menu would offer only pages that send the person back here.
 _NO_NAV: dict[str, Any] = {"nav_items": []}
@@ -135,7 +136,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if _verified(request):
             return redirect(_next_url(request))
         return redirect(f"{reverse('mfa-verify')}?{request.GET.urlencode()}")
-    device = second_factor.app_for_enrolment(user=user)
+    device = second_factor.app_for_enrolment(
+        user=user, device_id=request.session.get(_ENROLLING_SESSION_KEY)
+    )
+    request.session[_ENROLLING_SESSION_KEY] = device.pk
     form = AppCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check, codes = second_factor.app_enrolment_confirm(

@@ -145,6 +145,7 @@ def provider_registration_request(
     if fields:
         raise InvalidInput(next(iter(fields.values())), fields=fields)
     password_hash = make_password(password)
+    _forget_expired_registrations()
     if User.objects.filter(email__iexact=email).exists():
         _send(
             email,
@@ -194,11 +195,19 @@ def provider_registration_request(
     )
 
 
+def _link_cutoff() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=REGISTRATION_LINK_HOURS)
+
+
+def _forget_expired_registrations() -> None:
+    """Registrations whose link has expired hold a password hash for nothing: drop them."""
+    PendingRegistration.objects.filter(created_at__lt=_link_cutoff()).delete()
+
+
 def pending_registration(token: str) -> PendingRegistration | None:
     """The registration waiting behind this link, if the link still works."""
-    cutoff = timezone.now() - datetime.timedelta(hours=REGISTRATION_LINK_HOURS)
     return PendingRegistration.objects.filter(
-        token_hash=_token_hash(token), created_at__gte=cutoff
+        token_hash=_token_hash(token), created_at__gte=_link_cutoff()
     ).first()
 
 

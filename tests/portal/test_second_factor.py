@@ -99,7 +99,7 @@ def test_setting_up_the_app_shows_the_key_then_the_recovery_codes_once() -> None
     assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in html
     # Reloading keeps the same key, so a scanned code stays good.
     client.get(ENROL)
-    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert list(TOTPDevice.objects.filter(user=user)) == [device]
 
     wrong = client.post(
         f"{ENROL}?next=/notifications/", {"code": "000000", "next": "/notifications/"}
@@ -125,6 +125,21 @@ def test_setting_up_the_app_shows_the_key_then_the_recovery_codes_once() -> None
     assert client.get("/notifications/").status_code == 200
     assert AuditEvent.objects.filter(verb=AuditVerb.MFA_ENROLLED, actor=user).count() == 1
     assert AuditEvent.objects.filter(verb=AuditVerb.MFA_FAILED, actor=user).count() == 1
+
+
+def test_a_key_shown_to_another_session_cannot_become_the_app() -> None:
+    user = person(Role.COMMISSIONER)
+    first = Client()
+    _password_step(first, user)
+    first.get(ENROL)
+    seen = TOTPDevice.objects.get(user=user, confirmed=False)
+    second = Client()
+    _password_step(second, user)
+    second.get(ENROL)
+    shown = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert shown.key != seen.key
+    assert first.post(ENROL, {"code": _code_for(seen)}).status_code == 400
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def test_an_enrolled_user_gives_a_code_and_goes_on_to_the_page_they_asked_for() -> None:
