@@ -256,3 +256,16 @@ def test_the_lockout_page_is_a_govuk_page() -> None:
     assert response.status_code == 429
     assert re.search(r'<h1 class="govuk-heading-l">You cannot sign in at the moment</h1>', html)
     assert 'href="#main-content" class="govuk-skip-link"' in html
+
+
+def test_an_address_with_no_account_is_locked_out_the_same_way() -> None:
+    # Otherwise the lockout itself would tell a guesser which addresses have accounts.
+    user = person(Role.PROVIDER_USER)
+    answers = {}
+    for email in (user.email, "nobody@example.org"):
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            response = _sign_in(Client(), email, f"wrong-{n}")
+        answers[email] = (response.status_code, response.content.decode().replace(email, "E"))
+    assert answers[user.email][0] == answers["nobody@example.org"][0] == 429
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", answers[user.email][1]) == strip.sub("", answers["nobody@example.org"][1])
