@@ -69,6 +69,7 @@ test: install browser
 lint: $(STAMP_PY)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP_PY)
 	$(VENV)/bin/mypy .
