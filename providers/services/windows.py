@@ -27,7 +27,7 @@ from providers.services._common import (
     require_lead_evaluator,
 )
 from providers.services.evaluation import application_start_evaluation
-from providers.services.window_messages import window_time
+from providers.services.window_messages import window_time as _when
 
 CLOSING_REMINDER_BEFORE = datetime.timedelta(days=7)
 # How far in the past a new window may open: "open it now" typed into the form is a few minutes
@@ -117,7 +117,7 @@ def _window_problems(
         )
     if opens_at < now - OPENING_TOLERANCE:
         fields["opens_at"] = (
-            f"The opening time must be in the future: it is now {window_time(now)}. A window dated "
+            f"The opening time must be in the future: it is now {_when(now)}. A window dated "
             "in the past would open and close at once."
         )
     if closes_at <= opens_at:
@@ -166,7 +166,7 @@ def window_open(
             subject=f"{window.name} is open for applications",
             body=(
                 f"{window.purchasing_system} is open to new applications until "
-                f"{window_time(window.closes_at)}. "
+                f"{_when(window.closes_at)}. "
                 "Evidence you already hold and that is still valid is offered again, so you "
                 "only add what is new."
             ),
@@ -250,7 +250,7 @@ def window_remind_closing(*, window_id: int, now: datetime.datetime | None = Non
         sent = notify(
             recipients=registered_provider_users(),
             event_key=f"window-closing:{window.pk}",
-            subject=f"{window.name} closes on {window_time(window.closes_at)}",
+            subject=f"{window.name} closes on {_when(window.closes_at)}",
             body=(
                 "Applications must be submitted before the window closes. Drafts that are not "
                 "submitted "
