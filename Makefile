@@ -69,6 +69,8 @@ test: install browser
 lint: $(STAMP_PY)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/pytest tests/portal/test_architecture.py -q -p no:cacheprovider
 
 typecheck: $(STAMP_PY)
 	$(VENV)/bin/mypy .

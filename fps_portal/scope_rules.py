@@ -8,7 +8,7 @@ from fps_portal.accounts.models import Membership, Organisation, OrganisationKin
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditEvent
 from fps_portal.notifications.models import Notification
-from fps_portal.scoping import register_scope
+from fps_portal.scoping import register_public_scope, register_scope
 
 
 @register_scope(Organisation)
@@ -18,6 +18,13 @@ def _organisations(qs: QuerySet[Organisation], actor: Actor) -> QuerySet[Organis
     if actor.is_authority or actor.is_platform_admin:
         return qs
     return qs.filter(Q(kind=OrganisationKind.AUTHORITY) | Q(pk=actor.organisation_id))
+
+
+@register_public_scope(Organisation)
+def _public_organisations(qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    # Local authorities are public bodies (the forum's figures count settings per area); the
+    # public sees no provider's or forum's record.
+    return qs.filter(kind=OrganisationKind.AUTHORITY)
 
 
 @register_scope(Membership)

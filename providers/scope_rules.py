@@ -2,7 +2,10 @@
 
 Authorities see every setting of a provider that is or was on the system (a placing authority
 must still see a suspended setting where it has a child); providers see their own; forums see
-settings of active members only, and never a price.
+settings of active members only, and never a price. The public (the forum's pages, open to
+anyone) sees settings on the FPS and their published, confirmed inspections, never a price
+(ADR 0005). Lots, areas of need, primary needs and the postcode and GIAS lookups are reference
+data everyone may read.
 """
 
 from __future__ import annotations
@@ -10,17 +13,27 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from fps_portal.actors import Actor
-from fps_portal.scoping import register_scope
+from fps_portal.scoping import register_public_scope, register_reference_data, register_scope
 from providers.models import (
     AdditionalService,
+    AuthorityLocation,
     CheckStatus,
     FpsMembership,
+    GiasEstablishment,
     InspectionJudgement,
     Lot,
     MembershipState,
+    PostcodeDistrict,
+    PrimaryNeed,
     PurchasingSystem,
     Setting,
     SettingLot,
+    Specialism,
+)
+from providers.selectors.search.query import on_the_fps
+
+register_reference_data(
+    Lot, Specialism, PrimaryNeed, PostcodeDistrict, AuthorityLocation, GiasEstablishment
 )
 
 
@@ -30,11 +43,6 @@ def _sees_everything(actor: Actor) -> bool:
 
 @register_scope(PurchasingSystem)
 def _purchasing_systems(qs: QuerySet[PurchasingSystem], actor: Actor) -> QuerySet[PurchasingSystem]:
-    return qs
-
-
-@register_scope(Lot)
-def _lots(qs: QuerySet[Lot], actor: Actor) -> QuerySet[Lot]:
     return qs
 
 
@@ -70,14 +78,35 @@ def _judgements(qs: QuerySet[InspectionJudgement], actor: Actor) -> QuerySet[Ins
     Other authorities also see a provider's report awaiting check (marked as such, never as the
     band): a provider reporting a worse inspection is a warning a commissioner should have now,
     not after the check. A rejected report is known not to match a published inspection, so it
-    would only mislead them. Forums see confirmed judgements only: they show published facts.
+    would only mislead them. Forums see what the public sees (`published_judgements`).
     """
     qs = _apply(qs, "setting__", actor)
     if _sees_everything(actor) or actor.is_provider:
         return qs
     if actor.is_authority:
         return qs.exclude(check_status=CheckStatus.REJECTED)
-    return qs.filter(check_status=CheckStatus.CONFIRMED)
+    return published_judgements(qs)
+
+
+def published_judgements(qs: QuerySet[InspectionJudgement]) -> QuerySet[InspectionJudgement]:
+    """What the public and forums may see of inspections: published, confirmed facts only.
+
+    An inspection without a publication date is a draft the inspectorate has not published; a
+    provider's own report the lead authority has not confirmed (or has rejected) is not a
+    published fact. The one definition: the forum's scope, the public scope and so the forum's
+    pages and the forum's API all read through it.
+    """
+    return qs.filter(check_status=CheckStatus.CONFIRMED, publication_date__isnull=False)
+
+
+@register_public_scope(Setting)
+def _public_settings(qs: QuerySet[Setting]) -> QuerySet[Setting]:
+    return on_the_fps(qs)
+
+
+@register_public_scope(InspectionJudgement)
+def _public_judgements(qs: QuerySet[InspectionJudgement]) -> QuerySet[InspectionJudgement]:
+    return published_judgements(qs.filter(setting__in=on_the_fps(Setting.objects.all())))
 
 
 @register_scope(SettingLot)

@@ -6,12 +6,11 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from fps_portal.notifications.models import Notification
+from fps_portal.notifications.tasks import send_notification_email
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +59,6 @@ def notify(
 def _queue_email(notification_id: int) -> None:
     """Hand the e-mail to a worker. The notification row is the outbox: if the broker cannot take
     the task now, the change that caused it still stands and the resend sweep sends it later."""
-    from fps_portal.notifications.tasks import send_notification_email
-
     try:
         send_notification_email.delay(notification_id)
     except Exception:
@@ -70,29 +67,6 @@ def _queue_email(notification_id: int) -> None:
             notification_id,
             exc_info=True,
         )
-
-
-def notification_deliver_email(*, notification_id: int) -> bool:
-    """Send the e-mail for one notification unless it has gone already. True when sent now."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
-            .filter(pk=notification_id, send_email=True, emailed_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        link = f"\n\n{settings.SITE_URL}{notification.url}" if notification.url else ""
-        send_mail(
-            subject=f"{notification.subject} – North West SEND Placements",
-            message=f"{notification.body}{link}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notification.recipient.email],
-        )
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
 
 
 def notification_mark_read(*, notification: Notification) -> None:

@@ -1,6 +1,9 @@
 from celery import shared_task
 
-from fps_portal.notifications.services import notification_deliver_email
+from fps_portal.notifications.delivery import (
+    notification_deliver_email,
+    notification_deliver_unsent,
+)
 
 
 @shared_task(
@@ -13,14 +16,4 @@ def send_notification_email(notification_id: int) -> bool:
 @shared_task(name="notifications.resend_unsent")
 def resend_unsent_emails() -> int:
     """Sweep for e-mails whose task was lost (e.g. the broker was down at commit)."""
-    import datetime
-
-    from django.utils import timezone
-
-    from fps_portal.notifications.models import Notification
-
-    stale = timezone.now() - datetime.timedelta(minutes=10)
-    ids = Notification.objects.filter(
-        send_email=True, emailed_at__isnull=True, created_at__lt=stale
-    ).values_list("pk", flat=True)[:500]
-    return sum(notification_deliver_email(notification_id=pk) for pk in ids)
+    return notification_deliver_unsent()

@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from providers.models.application import ApplicationState
 
+# Every requirement needs this many evaluators' decisions before moderation.
+MINIMUM_EVALUATORS = 2
+
 
 class Requirement(models.TextChoices):
     # Organisation level

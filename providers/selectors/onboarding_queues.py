@@ -14,8 +14,7 @@ from providers.models import (
     ClarificationQuestion,
     EvaluatorDecision,
 )
-from providers.models.evaluation import open_clarification_q
-from providers.services.evaluation import MINIMUM_EVALUATORS
+from providers.models.evaluation import MINIMUM_EVALUATORS, open_clarification_q
 
 
 def applications_awaiting_evaluation(actor: Actor) -> QuerySet[Application]:

@@ -30,6 +30,7 @@ from providers.models import (
     WindowState,
 )
 from providers.models.application import LIVE_STATES
+from providers.money import MoneyWording, parse_money
 from providers.services._common import (
     check_transition,
     lead_evaluators,
@@ -37,9 +38,9 @@ from providers.services._common import (
     require_provider,
 )
 from providers.services.checks import SERVICES_OVERVIEW_WHAT, missing_evidence
+from providers.services.evaluation import application_start_evaluation_locked
 from providers.services.evidence import evidence_current
-from providers.services.money import MoneyWording, parse_money
-from providers.services.windows import next_window_message
+from providers.services.window_messages import next_window_message
 
 # How the application's amounts are named in their messages: each price box says whose price for
 # which lot, so a page of them never repeats one message.
@@ -372,8 +373,6 @@ def application_submit(
     *, actor: Actor, application: Application, now: datetime.datetime | None = None
 ) -> Application:
     """Submit inside an open window (or at any time on a DPS). A second submit is refused (409)."""
-    from providers.services.evaluation import application_start_evaluation_locked
-
     now = now or timezone.now()
     require_provider(actor, application.provider_id)
     with transaction.atomic():
@@ -470,20 +469,3 @@ def application_withdraw(
                 send_email=False,
             )
     return locked
-
-
-def application_start_evaluation(
-    *, application_id: int, actor: Actor | None = None, now: datetime.datetime | None = None
-) -> bool:
-    """Move one submitted application to evaluation (when its window closes). False if already
-    moved."""
-    from providers.services.evaluation import application_start_evaluation_locked
-
-    with transaction.atomic():
-        locked = _lock(application_id)
-        if locked.state != ApplicationState.SUBMITTED:
-            return False
-        application_start_evaluation_locked(
-            application=locked, actor=actor, now=now or timezone.now()
-        )
-    return True

@@ -27,6 +27,7 @@ from providers.models import (
     RequirementResult,
     Verdict,
 )
+from providers.models.evaluation import MINIMUM_EVALUATORS
 from providers.services._common import (
     lead_evaluators,
     provider_users,
@@ -34,8 +35,7 @@ from providers.services._common import (
     require_provider,
 )
 from providers.services.checks import store_checks
-
-MINIMUM_EVALUATORS = 2
+from providers.services.outcomes import application_fail, application_pass
 
 
 def application_start_evaluation_locked(
@@ -72,6 +72,21 @@ def _not_under_evaluation(application: Application) -> str | None:
             f"This application is {application.get_state_display().lower()}, not under evaluation."
         )
     return None
+
+
+def application_start_evaluation(
+    *, application_id: int, actor: Actor | None = None, now: datetime.datetime | None = None
+) -> bool:
+    """Move one submitted application to evaluation (when its window closes). False if already
+    moved."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application_id)
+        if locked.state != ApplicationState.SUBMITTED:
+            return False
+        application_start_evaluation_locked(
+            application=locked, actor=actor, now=now or timezone.now()
+        )
+    return True
 
 
 def _lock_under_evaluation(application: Application) -> Application:
@@ -253,8 +268,6 @@ def application_moderate(
     moderator's resolution where they disagree; any failed organisation requirement, or every
     setting failing, fails the application. Two moderators at once: the row lock lets one through,
     the other is told it is already moderated (409)."""
-    from providers.services.outcomes import application_fail, application_pass
-
     require_lead_evaluator(actor)
     resolutions = resolutions or {}
     if not reason.strip():

@@ -40,6 +40,7 @@ from providers.models import CheckStatus, InspectionJudgement, JudgementSource, 
 from providers.ratings import (
     BAND_SEVERITY,
     FRAMEWORK_REMIT,
+    FRAMEWORK_SPEC,
     Band,
     Framework,
     Remit,
@@ -427,8 +428,6 @@ def grade_rows(judgement: InspectionJudgement) -> list[tuple[str, str]]:
     A grade published as a number carries its meaning, "3 (Requires improvement)": a parent or
     a commissioner should not need to know Ofsted's scale to read it.
     """
-    from providers.ratings import FRAMEWORK_SPEC
-
     areas = {a.key: a for a in FRAMEWORK_SPEC.get(judgement.framework, ())}
 
     def shown(key: str) -> str:

@@ -29,7 +29,7 @@ from providers.models import (
     Verdict,
 )
 from providers.services._common import provider_users
-from providers.services.windows import next_window_message
+from providers.services.window_messages import next_window_message
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.scoping import dangerously_unscoped
 from providers.models import AdditionalService, Lot, Setting, SettingLot
-from providers.services.money import MoneyWording, parse_money
+from providers.money import MoneyWording, parse_money
 from providers.services.settings import require_setting_owner
 
 SERVICE_NAME_MISSING = "Enter the service's name, like 1:1 support."

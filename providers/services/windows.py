@@ -26,20 +26,13 @@ from providers.services._common import (
     registered_provider_users,
     require_lead_evaluator,
 )
+from providers.services.evaluation import application_start_evaluation
+from providers.services.window_messages import window_time as _when
 
 CLOSING_REMINDER_BEFORE = datetime.timedelta(days=7)
 # How far in the past a new window may open: "open it now" typed into the form is a few minutes
 # old when it arrives, but never old enough for beat to open, announce and close a stale round.
 OPENING_TOLERANCE = datetime.timedelta(minutes=5)
-
-
-def _when(moment: datetime.datetime) -> str:
-    return (
-        timezone.localtime(moment)
-        .strftime("%-d %B %Y at %-I:%M%p")
-        .replace("AM", "am")
-        .replace("PM", "pm")
-    )
 
 
 def window_schedule(
@@ -186,8 +179,6 @@ def window_close(
     *, window_id: int, actor: Actor | None = None, now: datetime.datetime | None = None
 ) -> bool:
     """Close an open window whose time is up and move its submitted applications to evaluation."""
-    from providers.services.applications import application_start_evaluation
-
     now = now or timezone.now()
     with transaction.atomic():
         window = _lock(window_id)
@@ -268,42 +259,6 @@ def window_remind_closing(*, window_id: int, now: datetime.datetime | None = Non
             url=reverse("providers:application-list"),
         )
     return len(sent)
-
-
-def window_next_opening(
-    *, system: PurchasingSystem, now: datetime.datetime | None = None
-) -> EvaluationWindow | None:
-    """The window open for applications now, else the next scheduled one; None when neither.
-
-    A scheduled window whose opening time has passed counts: beat opens it within the minute.
-    """
-    now = now or timezone.now()
-    return (
-        EvaluationWindow.objects.filter(
-            purchasing_system=system,
-            state__in=[WindowState.OPEN, WindowState.SCHEDULED],
-            closes_at__gt=now,
-        )
-        .order_by("opens_at", "pk")
-        .first()
-    )
-
-
-def next_window_message(*, system: PurchasingSystem, now: datetime.datetime | None = None) -> str:
-    if not system.admits_by_windows:
-        return (
-            "This purchasing system admits providers on a rolling basis: you can apply at any time."
-        )
-    now = now or timezone.now()
-    upcoming = window_next_opening(system=system, now=now)
-    if upcoming is None:
-        return (
-            "No window is open and the next one has not been scheduled yet. We will tell you "
-            "when it is."
-        )
-    if upcoming.state == WindowState.OPEN or upcoming.opens_at <= now:
-        return f"{upcoming.name} is open for applications until {_when(upcoming.closes_at)}."
-    return f"The next window, {upcoming.name}, opens on {_when(upcoming.opens_at)}."
 
 
 def windows_due(*, now: datetime.datetime | None = None) -> tuple[list[int], list[int], list[int]]:

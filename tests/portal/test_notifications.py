@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from fps_portal.accounts.models import Role, User
+from fps_portal.notifications.delivery import notification_deliver_email
 from fps_portal.notifications.models import Notification
-from fps_portal.notifications.services import notification_deliver_email, notify
+from fps_portal.notifications.services import notify
 from fps_portal.notifications.tasks import resend_unsent_emails
 from tests.factories import person
 

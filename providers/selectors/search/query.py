@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
 
 from fps_portal.actors import Actor
-from fps_portal.scoping import dangerously_unscoped, scoped
+from fps_portal.scoping import PUBLIC, scoped
 from providers.models import Setting, SettingLot, Specialism
 from providers.postcodes import EARTH_RADIUS_MILES, bounding_box
 from providers.ratings import Band
@@ -77,7 +77,7 @@ def base_queryset(actor: Actor | None, *, public: bool = False) -> QuerySet[Sett
     the caller never shows a price from it.
     """
     if public or actor is None:
-        return on_the_fps(dangerously_unscoped(Setting))
+        return scoped(Setting, PUBLIC)
     qs = scoped(Setting, actor)
     if actor.is_provider:
         return qs

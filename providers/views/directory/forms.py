@@ -17,6 +17,7 @@ from django import forms
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
+from fps_portal.scoping import PUBLIC, scoped
 from fps_portal.text import too_long
 from providers.models import Gender, JudgementSource, Lot, PrimaryNeed, Setting, Specialism
 from providers.ratings import FRAMEWORK_SPEC, Framework, Remit
@@ -126,9 +127,9 @@ class SettingForm(forms.Form):
         label="Postcode",
         error_messages={"required": "Enter the setting's postcode, like CW1 2AB."},
     )
-    host_authority = forms.ModelChoiceField(
+    host_authority: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Local authority the setting is in",
-        queryset=Organisation.objects.none(),
+        queryset=None,  # the authorities, set per form in __init__
         required=False,
         empty_label="Select an authority",
         error_messages={"invalid_choice": HOST_AUTHORITY_UNKNOWN},
@@ -154,9 +155,9 @@ class SettingForm(forms.Form):
     # Drawn by the template as one question in a fieldset: "What places does the setting offer?"
     offers_day = forms.BooleanField(label="Day places", required=False)
     offers_residential = forms.BooleanField(label="Residential places", required=False)
-    specialisms = forms.ModelMultipleChoiceField(
+    specialisms: forms.ModelMultipleChoiceField[Specialism] = forms.ModelMultipleChoiceField(
         label="Areas of need",
-        queryset=Specialism.objects.all(),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages=dict.fromkeys(
@@ -164,9 +165,9 @@ class SettingForm(forms.Form):
             "Select areas of need from the list.",
         ),
     )
-    primary_needs = forms.ModelMultipleChoiceField(
+    primary_needs: forms.ModelMultipleChoiceField[PrimaryNeed] = forms.ModelMultipleChoiceField(
         label="Primary needs",
-        queryset=PrimaryNeed.objects.select_related("specialism"),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Choosing a need also adds its area of need.",
@@ -222,11 +223,19 @@ class SettingForm(forms.Form):
         """`setting` is the one being edited (None when adding): its own URN is no clash."""
         super().__init__(*args, **kwargs)
         self.setting = setting
-        field = self.fields["host_authority"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Organisation.objects.filter(kind=OrganisationKind.AUTHORITY).order_by(
-            "name"
-        )
+        # Public reference lists, read per form (a class-level queryset would be built at import,
+        # before the scope rules are registered).
+        choices = {
+            "host_authority": scoped(Organisation, PUBLIC)
+            .filter(kind=OrganisationKind.AUTHORITY)
+            .order_by("name"),
+            "specialisms": scoped(Specialism, PUBLIC),
+            "primary_needs": scoped(PrimaryNeed, PUBLIC).select_related("specialism"),
+        }
+        for name, queryset in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -1,6 +1,7 @@
 """The parent-carer forum's read-only pages; the directory and explanations are public.
 
-Nothing here reads a price, a child or an unpublished document: the search runs with
+Nothing here reads a price, a child or an unpublished document: every read is the public's
+(`scoped(Model, PUBLIC)`, whoever is signed in, ADR 0005), the search runs with
 `public=True, with_price=False`, so no price is even selected, and the templates have no price.
 """
 
@@ -9,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from fps_portal.accounts.models import Organisation, OrganisationKind
+from fps_portal.accounts.models import Organisation
 from fps_portal.errors import InvalidInput
-from providers.models import CheckStatus, InspectionJudgement, Lot, Setting, Specialism
+from fps_portal.scoping import PUBLIC, get_scoped_or_404, scoped
+from providers.models import InspectionJudgement, Lot, Setting, Specialism
 from providers.postcodes import POSTCODE_ATTRIBUTION
 from providers.ratings import Band
-from providers.selectors.search.query import base_queryset, on_the_fps
 from providers.selectors.search.run import run_search
 from providers.services.inspections import grade_rows, latest_confirmed_judgements
 from providers.views.directory.common import query_without, search_to_return_to
@@ -59,28 +60,23 @@ def forum_directory(request: HttpRequest) -> HttpResponse:
 
 
 def forum_setting(request: HttpRequest, pk: int) -> HttpResponse:
-    setting = (
-        base_queryset(None, public=True)
-        .select_related("host_authority", "provider")
-        .prefetch_related("specialisms", "primary_needs")
-        .filter(pk=pk)
-        .first()
+    setting = get_scoped_or_404(
+        Setting,
+        PUBLIC,
+        select_related=("host_authority", "provider"),
+        prefetch_related=("specialisms", "primary_needs"),
+        pk=pk,
     )
-    if setting is None:
-        raise Http404("No setting matches the given query.")
-    # Published and confirmed inspections only: unpublished drafts (no publication date) are left
-    # out, and so is a provider's report the lead authority has not confirmed.
-    judgements = list(
-        InspectionJudgement.objects.filter(
-            setting=setting, publication_date__isnull=False, check_status=CheckStatus.CONFIRMED
-        )
-    )
+    # The public's judgements: published and confirmed only (`published_judgements`).
+    judgements = list(scoped(InspectionJudgement, PUBLIC).filter(setting=setting))
     latest = sorted(latest_confirmed_judgements(judgements), key=lambda j: j.remit)
     for judgement in latest:
         judgement.grade_rows = grade_rows(judgement)  # type: ignore[attr-defined]
-    lots = Lot.objects.filter(
-        setting_offers__setting=setting, setting_offers__approved_at__isnull=False
-    ).order_by("display_order", "code")
+    lots = (
+        scoped(Lot, PUBLIC)
+        .filter(setting_offers__setting=setting, setting_offers__approved_at__isnull=False)
+        .order_by("display_order", "code")
+    )
     return render(
         request,
         "providers/forum/setting.html",
@@ -109,21 +105,27 @@ class Figure:
 
 
 def forum_figures(request: HttpRequest) -> HttpResponse:
-    on_fps = on_the_fps(Setting.objects.all())
+    on_fps = scoped(Setting, PUBLIC)
     ids = on_fps.values("pk")
     total = on_fps.count()
-    per_lot = Lot.objects.annotate(
-        n=Count(
-            "setting_offers__setting",
-            filter=Q(setting_offers__approved_at__isnull=False, setting_offers__setting__in=ids),
-            distinct=True,
+    per_lot = (
+        scoped(Lot, PUBLIC)
+        .annotate(
+            n=Count(
+                "setting_offers__setting",
+                filter=Q(
+                    setting_offers__approved_at__isnull=False, setting_offers__setting__in=ids
+                ),
+                distinct=True,
+            )
         )
-    ).order_by("display_order", "code")
-    per_specialism = Specialism.objects.annotate(
+        .order_by("display_order", "code")
+    )
+    per_specialism = scoped(Specialism, PUBLIC).annotate(
         n=Count("settings", filter=Q(settings__in=ids), distinct=True)
     )
     per_area = (
-        Organisation.objects.filter(kind=OrganisationKind.AUTHORITY)
+        scoped(Organisation, PUBLIC)
         .annotate(n=Count("hosted_settings", filter=Q(hosted_settings__in=ids), distinct=True))
         .order_by("name")
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
-from fps_portal.scoping import scoped
+from fps_portal.scoping import get_scoped_or_404
 from providers.models import CheckStatus, InspectionJudgement
 from providers.services.inspections import grade_rows
 from providers.services.judgement_checks import (
@@ -55,14 +55,12 @@ def judgement_check_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @actor_required(can_check_judgement)
 @require_http_methods(["GET", "POST"])
 def judgement_check_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    judgement = (
-        scoped(InspectionJudgement, actor)
-        .select_related("setting", "setting__provider", "recorded_by", "checked_by")
-        .filter(pk=pk)
-        .first()
+    judgement = get_scoped_or_404(
+        InspectionJudgement,
+        actor,
+        select_related=("setting", "setting__provider", "recorded_by", "checked_by"),
+        pk=pk,
     )
-    if judgement is None:
-        raise Http404("No judgement matches the given query.")
     form = JudgementCheckForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
-from fps_portal.scoping import scoped
+from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.models import (
     AdditionalService,
     CheckStatus,
@@ -44,10 +44,7 @@ def _provider(actor: Actor) -> bool:
 
 def _own_setting(actor: Actor, pk: int) -> Setting:
     """The actor's own setting; another provider's answers 404, like a missing one."""
-    setting = scoped(Setting, actor).filter(pk=pk, provider_id=actor.organisation_id).first()
-    if setting is None:
-        raise Http404("No setting matches the given query.")
-    return setting
+    return get_scoped_or_404(Setting, actor, pk=pk, provider_id=actor.organisation_id)
 
 
 @actor_required(_provider)
@@ -149,7 +146,9 @@ def setting_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     setting = _own_setting(actor, pk)
-    lots = list(Lot.objects.select_related("purchasing_system").order_by("display_order", "code"))
+    lots = list(
+        scoped(Lot, actor).select_related("purchasing_system").order_by("display_order", "code")
+    )
     offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
     form = PricesForm(
         request.POST or None,
@@ -195,7 +194,7 @@ def service_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{form.cleaned_data['name']} added.")
             return redirect("providers:setting-prices", pk=setting.pk)
-    lots = list(Lot.objects.order_by("display_order", "code"))
+    lots = list(scoped(Lot, actor).order_by("display_order", "code"))
     offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
     return render(
         request,
@@ -219,9 +218,7 @@ def service_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @require_POST
 def service_remove(request: HttpRequest, actor: Actor, pk: int, service_pk: int) -> HttpResponse:
     setting = _own_setting(actor, pk)
-    service = scoped(AdditionalService, actor).filter(pk=service_pk, setting=setting).first()
-    if service is None:
-        raise Http404("No service matches the given query.")
+    service = get_scoped_or_404(AdditionalService, actor, pk=service_pk, setting=setting)
     additional_service_remove(actor=actor, service=service)
     messages.success(request, f"{service.name} removed.")
     return redirect("providers:setting-prices", pk=setting.pk)
@@ -230,9 +227,7 @@ def service_remove(request: HttpRequest, actor: Actor, pk: int, service_pk: int)
 @actor_required(lambda a: a.is_lead_evaluator or a.is_provider)
 @require_http_methods(["GET", "POST"])
 def judgement_create(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    setting = scoped(Setting, actor).filter(pk=pk).first()
-    if setting is None:
-        raise Http404("No setting matches the given query.")
+    setting = get_scoped_or_404(Setting, actor, pk=pk)
     if not can_record_judgement(actor, setting):
         return render(request, "403.html", status=403)
     form = JudgementForm(

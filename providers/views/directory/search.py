@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from fps_portal.actors import Actor
 from fps_portal.errors import InvalidInput
-from fps_portal.scoping import scoped
+from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.models import (
     AdditionalService,
     Evidence,
@@ -158,11 +158,9 @@ def setting_page_context(actor: Actor, setting: Setting) -> dict[str, object]:
 def setting_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if actor.is_forum:
         return redirect("providers:forum-setting", pk=pk)
-    setting = (
-        scoped(Setting, actor).select_related("provider", "host_authority").filter(pk=pk).first()
+    setting = get_scoped_or_404(
+        Setting, actor, select_related=("provider", "host_authority"), pk=pk
     )
-    if setting is None:
-        raise Http404("No setting matches the given query.")
     context = setting_page_context(actor, setting)
     context["back_to_search"] = search_to_return_to(request)
     return render(request, "providers/directory/setting_detail.html", context)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
+from fps_portal.actors import Actor
+from fps_portal.scoping import scoped
 from providers.models import (
     Application,
     ClarificationQuestion,
@@ -30,10 +32,10 @@ def _day(moment: object) -> str:
     return f"{timezone.localtime(moment):%-d %B %Y}"  # type: ignore[arg-type]
 
 
-def evaluation_notice(application: Application, blocker: str) -> Notice:
+def evaluation_notice(actor: Actor, application: Application, blocker: str) -> Notice:
     """For the evaluate and moderate pages of an application that has moved on."""
     url = reverse("providers:evaluation-detail", args=[application.pk])
-    moderation = Moderation.objects.filter(application=application).first()
+    moderation = scoped(Moderation, actor).filter(application=application).first()
     if moderation is not None:
         outcome = "passed" if moderation.outcome == Verdict.PASS else "failed"
         return Notice(

@@ -43,7 +43,7 @@ from providers.services.applications import (
 )
 from providers.services.evidence import evidence_current
 from providers.services.outcomes import outcome_summary
-from providers.services.windows import next_window_message
+from providers.services.window_messages import next_window_message
 from providers.views.onboarding._access import provider_only
 from providers.views.onboarding.forms import (
     ApplicationEvidenceForm,
@@ -157,9 +157,14 @@ def application_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
             .select_related("setting")
         )
     clarifications = scoped(ClarificationQuestion, actor).filter(application=application)
-    membership = FpsMembership.objects.filter(
-        purchasing_system_id=application.purchasing_system_id, provider_id=application.provider_id
-    ).first()
+    membership = (
+        scoped(FpsMembership, actor)
+        .filter(
+            purchasing_system_id=application.purchasing_system_id,
+            provider_id=application.provider_id,
+        )
+        .first()
+    )
     needs_signature = application.state == ApplicationState.PASSED and (
         membership is None
         or membership.agreement_signed_at is None

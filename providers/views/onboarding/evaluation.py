@@ -139,7 +139,7 @@ def evaluation_record_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
     results = _results(actor, application)
     mine = {
         d.result_id: (d.verdict, d.reason)
-        for d in EvaluatorDecision.objects.filter(
+        for d in scoped(EvaluatorDecision, actor).filter(
             result__application=application, evaluator=actor.user
         )
     }
@@ -171,7 +171,7 @@ def evaluation_record_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
             "submit_label": "Save evaluation",
             "material": application_material(application),
             "back_url": reverse("providers:evaluation-detail", args=[pk]),
-            "notice": evaluation_notice(application, blocker) if blocker else None,
+            "notice": evaluation_notice(actor, application, blocker) if blocker else None,
             "refused": blocker if status == 409 else "",
         },
         status=status,
@@ -219,7 +219,7 @@ def moderation_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
             "the application.",
             "submit_label": "Record the outcome",
             "back_url": reverse("providers:evaluation-detail", args=[pk]),
-            "notice": evaluation_notice(application, blocker) if blocker else None,
+            "notice": evaluation_notice(actor, application, blocker) if blocker else None,
             "refused": blocker if status == 409 else "",
         },
         status=status,

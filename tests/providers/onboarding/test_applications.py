@@ -22,6 +22,7 @@ from providers.models import (
     WindowState,
 )
 from providers.models.application import LIVE_STATES
+from providers.money import parse_money
 from providers.services.applications import (
     application_add_service_price,
     application_set_prices,
@@ -30,7 +31,6 @@ from providers.services.applications import (
     application_submit,
     application_withdraw,
 )
-from providers.services.money import parse_money
 from tests.factories import person
 from tests.providers.onboarding.factories import (
     actor,

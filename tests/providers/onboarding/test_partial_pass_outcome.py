@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from fps_portal.notifications.delivery import notification_deliver_email
 from fps_portal.notifications.models import Notification
-from fps_portal.notifications.services import notification_deliver_email
 from providers.models import ApplicationState, Requirement, SettingLot
 from providers.services.evaluation import application_moderate
 from tests.providers.onboarding.factories import actor, evaluate, evaluator

@@ -15,7 +15,8 @@ from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import InvalidInput, WrongState
 from providers.models import EvaluationWindow, PurchasingSystem, WindowState
 from providers.services.applications import application_start
-from providers.services.windows import next_window_message, window_next_opening, window_schedule
+from providers.services.window_messages import next_window_message, window_next_opening
+from providers.services.windows import window_schedule
 from tests.factories import api_client_for, person
 from tests.providers.onboarding.factories import (
     actor,
