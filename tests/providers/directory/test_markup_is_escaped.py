@@ -104,9 +104,7 @@ def test_the_forums_directory_shows_markup_as_text(poisoned: dict[str, str]) -> 
 
 
 def test_the_api_returns_markup_as_the_literal_json_string(poisoned: dict[str, str]) -> None:
-    response = api_client_for(person(Role.COMMISSIONER)).get(
-        "/api/v1/settings/", {"lot": LOT_CODE}
-    )
+    response = api_client_for(person(Role.COMMISSIONER)).get("/api/v1/settings/", {"lot": LOT_CODE})
     assert response.status_code == 200
     # JSON, never HTML: a browser will not render it, and the value is exactly what was typed.
     assert response["Content-Type"].startswith("application/json")
@@ -150,7 +148,9 @@ def test_the_xlsx_export_writes_markup_as_literal_text(
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     header = [c.value for c in sheet[1]]
-    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)]
+    rows = [
+        dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)
+    ]
     (row,) = [r for r in rows if r["Setting"] == poisoned["setting"]]
     assert (row["Provider"], row["Town"], row["Inspection grade"]) == (
         poisoned["provider"],
