@@ -257,9 +257,10 @@ BUDGETS: list[Budget] = [
         4,
     ),
     # 1-3: session, user, actor's memberships; 4: the application; 5: its results; 6: their
-    # decisions; 7: moderation; 8-9: results and decisions AGAIN (what evaluators read, a second
-    # selector: reported, not changed here); 10: evidence; 11: settings; 12: provider; 13: window;
-    # 14: prices; 15: service prices; 16: clarification questions.
+    # decisions; 7: moderation; 8: results counted and 9: decisions' evaluators, again, by
+    # `complete_evaluators` (what 5-6 already read: reported, not changed here); 10: evidence;
+    # 11: settings with overviews; 12: provider; 13: window; 14: prices; 15: service prices;
+    # 16: clarification questions.
     Budget(
         "providers:evaluation-detail",
         "lead evaluator",
@@ -362,8 +363,8 @@ BUDGETS: list[Budget] = [
         0,
     ),
     # -- API --------------------------------------------------------------------------------
-    # 1: token with its user; 2: actor's memberships; 3: memberships AGAIN for the body (the
-    # serializer does not reuse the actor's: reported, not changed here).
+    # 1: token with its user; 2: actor's memberships; 3: the same memberships again, which
+    # MeView reads itself instead of taking the actor's (reported, not changed here).
     Budget("api-me", "lead evaluator", _me, 3),
     # 1: token with its user; 2: actor's memberships; 3: the page of authorities.
     Budget(
