@@ -24,7 +24,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from fps_portal.accounts.models import Role, User
@@ -643,6 +643,8 @@ def _summary(sql: str) -> str:
 @pytest.mark.parametrize("budget", BUDGETS, ids=lambda b: f"{b.route}[{b.who}]")
 def test_query_budget(budget: Budget) -> None:
     call = budget.build()
+    # The budget measures the route it names, not a neighbour.
+    assert resolve(call.path.split("?")[0]).view_name == budget.route
     if call.api:
         requester: Client = api_client_for(call.user)
     else:
