@@ -291,6 +291,15 @@ BUDGETS: list[Budget] = [
         lambda: _page(f"/settings/{_directory().crewe.pk}/", _commissioner()),
         11,
     ),
+    # The same eleven as a commissioner's, read through the provider's own scope: 1-3: session,
+    # user, actor's memberships; 4: the setting; 5: judgements; 6: approved lots; 7: additional
+    # services; 8: own membership; 9: current setting evidence; 10: specialisms; 11: needs.
+    Budget(
+        "providers:setting-detail",
+        "provider (own)",
+        lambda: (lambda w: _page(f"/settings/{w.crewe.pk}/", _provider_user(w)))(_directory()),
+        11,
+    ),
     # 1-3: session, user, actor's memberships; 4: judgements awaiting check with settings.
     Budget(
         "providers:judgement-check-list",
