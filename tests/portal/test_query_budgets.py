@@ -6,46 +6,46 @@ comment above each entry names every query in order, healthchecks' style, so a c
 count says which query came or went. The counts are the same on PostgreSQL and SQLite (the suite
 runs on both); a difference would mean a backend-specific query and is written down beside it.
 
-`test_every_list_and_detail_route_has_a_budget` walks the URL resolver: a new list or detail
-route, or any new GET endpoint of the API, fails it until it has a budget here (or, for a page
-that is neither, a reason in NOT_LIST_OR_DETAIL). "Does not grow with rows" tests stay where they
-are: each list here is measured with two or more rows, so an N+1 shows as a count off by one
-per row, but growth itself is their job.
+`test_every_route_has_a_budget.py` walks the URL resolver: a new list or detail route, or any
+new GET endpoint of the API, fails it until it has a budget here (or, for a page that is
+neither, a reason in that module's NOT_LIST_OR_DETAIL). "Does not grow with rows" tests stay
+where they are: each list here is measured with two or more rows, so an N+1 shows as a count
+off by one per row, but growth itself is their job.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
-from django.utils import timezone
+from django.urls import resolve
 
-from fps_portal.accounts.models import Role, User
-from fps_portal.notifications.models import Notification
-from providers.models import ClarificationQuestion, FpsMembership
-from tests.factories import api_client_for, authority, person
-from tests.providers.directory.conftest import World, build_world
-from tests.providers.factories import ReportedJudgementFactory
+from providers.models import FpsMembership
+from tests import factories
+from tests.portal.query_budget_scenes import (
+    Call,
+    api,
+    awaiting_check,
+    commissioner,
+    directory,
+    evaluation_round,
+    forum_member,
+    lead,
+    me,
+    page,
+    passed_member,
+    provider_user,
+    rounds,
+    with_notifications,
+)
 from tests.providers.onboarding import states
-from tests.providers.onboarding.factories import ReadyProvider, make_membership, open_window
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Call:
-    """One GET: by `user` (None: anonymous), through the API's token or a browser session."""
-
-    path: str
-    user: User | None
-    api: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,115 +56,31 @@ class Budget:
     queries: int | None
 
 
-# Builders: the rows each page reads, two or more of each list -----------------------------
-
-
-def _lead() -> User:
-    return person(Role.LEAD_EVALUATOR)
-
-
-def _commissioner() -> User:
-    return person(Role.COMMISSIONER)
-
-
-def _forum_member() -> User:
-    return person(Role.FORUM_MEMBER)
-
-
-def _ask(application_id: int, question: str = "Who is your safeguarding lead?") -> int:
-    return ClarificationQuestion.objects.create(
-        application_id=application_id,
-        question=question,
-        asked_by=_lead(),
-        due_at=timezone.now() + datetime.timedelta(days=5),
-    ).pk
-
-
-@dataclass
-class Round:
-    """A window with two applications under evaluation, each with a question; one provider's
-    user; memberships of both providers."""
-
-    window_id: int
-    ready: ReadyProvider
-    application_ids: list[int]
-    question_ids: list[int]
-
-
-def _round() -> Round:
-    window = open_window()
-    first, second = states.provider(), states.provider()
-    applications = [states.under_evaluation(r, window) for r in (first, second)]
-    # A second application of the first provider, in another window, so its lists have two.
-    states.draft(first, open_window(purchasing_system=window.purchasing_system))
-    questions = [_ask(a.pk) for a in applications] + [_ask(applications[0].pk, "And a second?")]
-    for ready in (first, second):
-        make_membership(purchasing_system=window.purchasing_system, provider=ready.provider)
-    return Round(window.pk, first, [a.pk for a in applications], questions)
-
-
-def _directory() -> World:
-    return build_world()
-
-
-def _notifications(user: User) -> User:
-    for n in range(3):
-        Notification.objects.create(
-            recipient=user, event_key=f"budget:{n}", subject=f"Notice {n}", body="Body", url="/"
-        )
-    return user
-
-
-def _me() -> Call:
-    return Call("/api/v1/me/", _lead(), api=True)
-
-
-def _page(path: str, user: User | None) -> Call:
-    return Call(path, user)
-
-
-def _api(path: str, user: User | None) -> Call:
-    return Call(path, user, api=True)
-
-
-def _provider_user(world: World) -> User:
-    return person(Role.PROVIDER_USER, organisation=world.provider)
-
-
-def _passed_member() -> tuple[ReadyProvider, int]:
-    ready = states.provider()
-    application, _membership = states.member(ready)
-    states.passed(states.provider(), application.window)
-    return ready, application.pk
-
-
-def _awaiting_check() -> User:
-    world = build_world()
-    ReportedJudgementFactory(setting=world.crewe)
-    ReportedJudgementFactory(setting=world.bootle)
-    return _lead()
-
-
 BUDGETS: list[Budget] = [
     # -- portal -----------------------------------------------------------------------------
     # Fixed text for visitors: nothing read.
-    Budget("home", "anonymous", lambda: _page("/", None), 0),
+    Budget("home", "anonymous", lambda: page("/", None), 0),
     # 1-3: session, user, actor's memberships; 4-6: own settings, those without an approved
     # lot, those without a judgement; 7: drafts; 8: questions to answer; 9: agreements to sign;
     # 10: unread notifications; 11: memberships (organisation switcher).
-    Budget("dashboard", "provider", lambda: _page("/dashboard/", _round().ready.user), 11),
+    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 11),
     # 1-3: session, user, actor's memberships; 4-5: listed settings, those with vacancies;
     # 6: awaiting my evaluation; 7: awaiting moderation; 8: open windows; 9: judgements awaiting
     # check; 10: unread notifications; 11: memberships (organisation switcher).
-    Budget("dashboard", "lead evaluator", lambda: (_round(), _page("/dashboard/", _lead()))[1], 11),
+    Budget(
+        "dashboard",
+        "lead evaluator",
+        lambda: page("/dashboard/", lead(), after=evaluation_round()),
+        11,
+    ),
     # 1-3: session, user, actor's memberships; 4-5: settings on the FPS, those with vacancies;
     # 6: unread notifications; 7: memberships (organisation switcher).
-    Budget("dashboard", "commissioner", lambda: _page("/dashboard/", _commissioner()), 7),
+    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 7),
     # 1-3: session, user, actor's memberships; 4: count (paginator); 5: the page of notices.
     Budget(
         "notifications",
         "lead evaluator",
-        lambda: _page("/notifications/", _notifications(_lead())),
+        lambda: page("/notifications/", with_notifications(lead())),
         5,
     ),
     # -- onboarding: the provider's pages ---------------------------------------------------
@@ -172,7 +88,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:colleagues",
         "provider",
-        lambda: _page("/onboarding/colleagues/", _round().ready.user),
+        lambda: page("/onboarding/colleagues/", evaluation_round().ready.user),
         4,
     ),
     # 1-3: session, user, actor's memberships; 4: own settings; 5: their overviews
@@ -180,7 +96,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:evidence-list",
         "provider",
-        lambda: _page("/onboarding/evidence/", _round().ready.user),
+        lambda: page("/onboarding/evidence/", evaluation_round().ready.user),
         6,
     ),
     # 1-3: session, user, actor's memberships; 4: purchasing systems; 5: windows open or
@@ -188,7 +104,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:application-list",
         "provider",
-        lambda: _page("/onboarding/applications/", _round().ready.user),
+        lambda: page("/onboarding/applications/", evaluation_round().ready.user),
         7,
     ),
     # 1-3: session, user, actor's memberships; 4: the application; 5: membership (agreement
@@ -197,16 +113,16 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:application-detail",
         "provider",
-        lambda: (
-            lambda r: _page(f"/onboarding/applications/{r.application_ids[0]}/", r.ready.user)
-        )(_round()),
+        lambda: (lambda r: page(f"/onboarding/applications/{r.application_ids[0]}/", r.ready.user))(
+            evaluation_round()
+        ),
         9,
     ),
     # 1-3: session, user, actor's memberships; 4: questions to answer with their applications.
     Budget(
         "providers:clarification-list",
         "provider",
-        lambda: _page("/onboarding/clarifications/", _round().ready.user),
+        lambda: page("/onboarding/clarifications/", evaluation_round().ready.user),
         4,
     ),
     # 1-3: session, user, actor's memberships; 4: the question; 5: its application; 6: its
@@ -214,8 +130,8 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:clarification-answer",
         "provider",
-        lambda: (lambda r: _page(f"/onboarding/clarifications/{r.question_ids[0]}/", r.ready.user))(
-            _round()
+        lambda: (lambda r: page(f"/onboarding/clarifications/{r.question_ids[0]}/", r.ready.user))(
+            evaluation_round()
         ),
         7,
     ),
@@ -223,22 +139,19 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:membership-status",
         "provider",
-        lambda: _page("/onboarding/membership/", _passed_member()[0].user),
+        lambda: page("/onboarding/membership/", passed_member()[0].user),
         4,
     ),
     # -- onboarding: the lead authority's pages ---------------------------------------------
     # 1-3: session, user, actor's memberships; 4: purchasing systems; 5: their lots (prefetch).
     Budget(
-        "providers:fps-manage",
-        "lead evaluator",
-        lambda: (_round(), _round(), _page("/fps/", _lead()))[2],
-        5,
+        "providers:fps-manage", "lead evaluator", lambda: page("/fps/", lead(), after=rounds(2)), 5
     ),
     # 1-3: session, user, actor's memberships; 4: windows with their systems and counts.
     Budget(
         "providers:window-list",
         "lead evaluator",
-        lambda: (_round(), _round(), _page("/fps/windows/", _lead()))[2],
+        lambda: page("/fps/windows/", lead(), after=rounds(2)),
         4,
     ),
     # 1-3: session, user, actor's memberships; 4: the window; 5: its system; 6: its
@@ -246,14 +159,14 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:window-detail",
         "lead evaluator",
-        lambda: _page(f"/fps/windows/{_round().window_id}/", _lead()),
+        lambda: page(f"/fps/windows/{evaluation_round().window_id}/", lead()),
         6,
     ),
     # 1-3: session, user, actor's memberships; 4: applications awaiting my evaluation.
     Budget(
         "providers:application-queue",
         "lead evaluator",
-        lambda: (_round(), _page("/fps/applications/?awaiting=evaluation", _lead()))[1],
+        lambda: page("/fps/applications/?awaiting=evaluation", lead(), after=evaluation_round()),
         4,
     ),
     # 1-3: session, user, actor's memberships; 4: the application; 5: its results; 6: their
@@ -264,14 +177,14 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:evaluation-detail",
         "lead evaluator",
-        lambda: _page(f"/fps/applications/{_round().application_ids[0]}/", _lead()),
+        lambda: page(f"/fps/applications/{evaluation_round().application_ids[0]}/", lead()),
         16,
     ),
     # 1-3: session, user, actor's memberships; 4: memberships with providers and systems.
     Budget(
         "providers:membership-list",
         "lead evaluator",
-        lambda: (_round(), _page("/fps/memberships/", _lead()))[1],
+        lambda: page("/fps/memberships/", lead(), after=evaluation_round()),
         4,
     ),
     # -- directory --------------------------------------------------------------------------
@@ -279,7 +192,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:setting-list",
         "provider",
-        lambda: _page("/settings/mine/", _provider_user(_directory())),
+        lambda: page("/settings/mine/", provider_user(directory())),
         4,
     ),
     # 1-3: session, user, actor's memberships; 4: the setting; 5: judgements; 6: approved
@@ -288,7 +201,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:setting-detail",
         "commissioner",
-        lambda: _page(f"/settings/{_directory().crewe.pk}/", _commissioner()),
+        lambda: page(f"/settings/{directory().crewe.pk}/", commissioner()),
         11,
     ),
     # The same eleven as a commissioner's, read through the provider's own scope: 1-3: session,
@@ -297,14 +210,14 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:setting-detail",
         "provider (own)",
-        lambda: (lambda w: _page(f"/settings/{w.crewe.pk}/", _provider_user(w)))(_directory()),
+        lambda: (lambda w: page(f"/settings/{w.crewe.pk}/", provider_user(w)))(directory()),
         11,
     ),
     # 1-3: session, user, actor's memberships; 4: judgements awaiting check with settings.
     Budget(
         "providers:judgement-check-list",
         "lead evaluator",
-        lambda: _page("/judgements/awaiting-check/", _awaiting_check()),
+        lambda: page("/judgements/awaiting-check/", awaiting_check()),
         4,
     ),
     # 1-3: session, user, actor's memberships; 4-7: the filters' choices (lots, specialisms,
@@ -313,7 +226,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:find-a-setting",
         "commissioner",
-        lambda: (_directory(), _page("/find-a-setting/", _commissioner()))[1],
+        lambda: page("/find-a-setting/", commissioner(), after=directory()),
         10,
     ),
     # 1-3: session, user, actor's memberships; 4-7: the filters' choices; 8: the settings;
@@ -321,7 +234,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:find-a-setting-csv",
         "commissioner",
-        lambda: (_directory(), _page("/find-a-setting/export.csv", _commissioner()))[1],
+        lambda: page("/find-a-setting/export.csv", commissioner(), after=directory()),
         9,
     ),
     # As the CSV: 1-3: session, user, actor's memberships; 4-7: filters' choices; 8: the
@@ -329,7 +242,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:find-a-setting-xlsx",
         "commissioner",
-        lambda: (_directory(), _page("/find-a-setting/export.xlsx", _commissioner()))[1],
+        lambda: page("/find-a-setting/export.xlsx", commissioner(), after=directory()),
         9,
     ),
     # 1-4: the filters' choices (lots, specialisms, primary needs, authorities); 5: the page of
@@ -337,7 +250,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:forum-directory",
         "anonymous",
-        lambda: (_directory(), _page("/forum/settings/", None))[1],
+        lambda: page("/forum/settings/", None, after=directory()),
         7,
     ),
     # 1-7: as for a visitor; 8-10: session, user, actor's memberships, read late by the base
@@ -345,7 +258,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:forum-directory",
         "forum member",
-        lambda: (_directory(), _page("/forum/settings/", _forum_member()))[1],
+        lambda: page("/forum/settings/", forum_member(), after=directory()),
         10,
     ),
     # 1: the listed setting; 2: specialisms; 3: primary needs; 4: published, confirmed
@@ -353,7 +266,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:forum-setting",
         "anonymous",
-        lambda: _page(f"/forum/settings/{_directory().crewe.pk}/", None),
+        lambda: page(f"/forum/settings/{directory().crewe.pk}/", None),
         5,
     ),
     # 1: listed settings; 2: of them, with vacancies; 3: by lot; 4: by specialism; 5: by host
@@ -361,86 +274,84 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:forum-figures",
         "anonymous",
-        lambda: (_directory(), _page("/forum/figures/", None))[1],
+        lambda: page("/forum/figures/", None, after=directory()),
         5,
     ),
     # Fixed text: nothing read.
     Budget(
         "providers:about-the-fps",
         "anonymous",
-        lambda: (_directory(), _page("/about-the-fps/", None))[1],
+        lambda: page("/about-the-fps/", None, after=directory()),
         0,
     ),
     # -- API --------------------------------------------------------------------------------
     # 1: token with its user; 2: actor's memberships; 3: the same memberships again, which
     # MeView reads itself instead of taking the actor's (reported, not changed here).
-    Budget("api-me", "lead evaluator", _me, 3),
+    Budget("api-me", "lead evaluator", me, 3),
     # 1: token with its user; 2: actor's memberships; 3: the page of authorities.
     Budget(
-        "authority-list", "commissioner", lambda: _api("/api/v1/authorities/", _commissioner()), 3
+        "authority-list", "commissioner", lambda: api("/api/v1/authorities/", commissioner()), 3
     ),
     # 1: token with its user; 2: actor's memberships; 3: the authority.
     Budget(
         "authority-detail",
         "commissioner",
-        lambda: _api(f"/api/v1/authorities/{authority('Sefton').pk}/", _commissioner()),
+        lambda: api(f"/api/v1/authorities/{factories.authority('Sefton').pk}/", commissioner()),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of lots.
     Budget(
         "lot-list",
         "commissioner",
-        lambda: (_directory(), _api("/api/v1/lots/", _commissioner()))[1],
+        lambda: api("/api/v1/lots/", commissioner(), after=directory()),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the lot.
     Budget(
         "lot-detail",
         "commissioner",
-        lambda: _api(f"/api/v1/lots/{_directory().day.pk}/", _commissioner()),
+        lambda: api(f"/api/v1/lots/{directory().day.pk}/", commissioner()),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of systems.
     Budget(
         "purchasing-system-list",
         "lead evaluator",
-        lambda: (_round(), _round(), _api("/api/v1/purchasing-systems/", _lead()))[2],
+        lambda: api("/api/v1/purchasing-systems/", lead(), after=rounds(2)),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the system.
     Budget(
         "purchasing-system-detail",
         "lead evaluator",
-        lambda: _api(
-            f"/api/v1/purchasing-systems/{_directory().day.purchasing_system_id}/", _lead()
-        ),
+        lambda: api(f"/api/v1/purchasing-systems/{directory().day.purchasing_system_id}/", lead()),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of windows.
     Budget(
-        "window-list",
-        "lead evaluator",
-        lambda: (_round(), _round(), _api("/api/v1/windows/", _lead()))[2],
-        3,
+        "window-list", "lead evaluator", lambda: api("/api/v1/windows/", lead(), after=rounds(2)), 3
     ),
     # 1: token with its user; 2: actor's memberships; 3: the window.
     Budget(
         "window-detail",
         "lead evaluator",
-        lambda: _api(f"/api/v1/windows/{_round().window_id}/", _lead()),
+        lambda: api(f"/api/v1/windows/{evaluation_round().window_id}/", lead()),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of own evidence.
-    Budget("evidence-list", "provider", lambda: _api("/api/v1/evidence/", _round().ready.user), 3),
+    Budget(
+        "evidence-list",
+        "provider",
+        lambda: api("/api/v1/evidence/", evaluation_round().ready.user),
+        3,
+    ),
     # 1: token with its user; 2: actor's memberships; 3: the evidence item.
     Budget(
         "evidence-detail",
         "provider",
         lambda: (
-            lambda r: _api(
-                f"/api/v1/evidence/{r.ready.provider.evidence.first().pk}/", r.ready.user
-            )
-        )(_round()),
+            lambda r: api(f"/api/v1/evidence/{r.ready.provider.evidence.first().pk}/", r.ready.user)
+        )(evaluation_round()),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of submitted applications;
@@ -448,7 +359,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "application-list",
         "lead evaluator",
-        lambda: (_round(), _api("/api/v1/applications/", _lead()))[1],
+        lambda: api("/api/v1/applications/", lead(), after=evaluation_round()),
         8,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of own applications; 4-8:
@@ -456,7 +367,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "application-list",
         "provider",
-        lambda: _api("/api/v1/applications/", _round().ready.user),
+        lambda: api("/api/v1/applications/", evaluation_round().ready.user),
         8,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
@@ -464,7 +375,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "application-detail",
         "lead evaluator",
-        lambda: _api(f"/api/v1/applications/{_round().application_ids[0]}/", _lead()),
+        lambda: api(f"/api/v1/applications/{evaluation_round().application_ids[0]}/", lead()),
         8,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
@@ -473,7 +384,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "application-results",
         "lead evaluator",
-        lambda: _api(f"/api/v1/applications/{states.evaluated().pk}/results/", _lead()),
+        lambda: api(f"/api/v1/applications/{states.evaluated().pk}/results/", lead()),
         10,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
@@ -483,7 +394,7 @@ BUDGETS: list[Budget] = [
         "application-results",
         "provider",
         lambda: (
-            lambda ready: _api(
+            lambda ready: api(
                 f"/api/v1/applications/{states.passed(ready).pk}/results/", ready.user
             )
         )(states.provider()),
@@ -493,22 +404,22 @@ BUDGETS: list[Budget] = [
     Budget(
         "clarification-list",
         "lead evaluator",
-        lambda: (_round(), _api("/api/v1/clarifications/", _lead()))[1],
+        lambda: api("/api/v1/clarifications/", lead(), after=evaluation_round()),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of own questions.
     Budget(
         "clarification-list",
         "provider",
-        lambda: _api("/api/v1/clarifications/", _round().ready.user),
+        lambda: api("/api/v1/clarifications/", evaluation_round().ready.user),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the question.
     Budget(
         "clarification-detail",
         "provider",
-        lambda: (lambda r: _api(f"/api/v1/clarifications/{r.question_ids[0]}/", r.ready.user))(
-            _round()
+        lambda: (lambda r: api(f"/api/v1/clarifications/{r.question_ids[0]}/", r.ready.user))(
+            evaluation_round()
         ),
         3,
     ),
@@ -516,16 +427,16 @@ BUDGETS: list[Budget] = [
     Budget(
         "membership-list",
         "lead evaluator",
-        lambda: (_round(), _api("/api/v1/memberships/", _lead()))[1],
+        lambda: api("/api/v1/memberships/", lead(), after=evaluation_round()),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the membership.
     Budget(
         "membership-detail",
         "lead evaluator",
-        lambda: _api(
-            f"/api/v1/memberships/{FpsMembership.objects.filter(provider=_round().ready.provider).get().pk}/",
-            _lead(),
+        lambda: api(
+            f"/api/v1/memberships/{FpsMembership.objects.filter(provider=evaluation_round().ready.provider).get().pk}/",
+            lead(),
         ),
         3,
     ),
@@ -535,7 +446,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "setting-list",
         "commissioner",
-        lambda: (_directory(), _api("/api/v1/settings/", _commissioner()))[1],
+        lambda: api("/api/v1/settings/", commissioner(), after=directory()),
         9,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the setting; 4: specialisms; 5:
@@ -543,99 +454,10 @@ BUDGETS: list[Budget] = [
     Budget(
         "setting-detail",
         "commissioner",
-        lambda: _api(f"/api/v1/settings/{_directory().crewe.pk}/", _commissioner()),
+        lambda: api(f"/api/v1/settings/{directory().crewe.pk}/", commissioner()),
         8,
     ),
 ]
-
-# Routes that are neither a list nor a detail, and why (forms, actions, downloads, fixed text).
-NOT_LIST_OR_DETAIL: dict[str, str] = {
-    "notification-open": "POST: marks one notification read and redirects",
-    "switch-membership": "choosing which organisation to act for: a form",
-    "accessibility": "fixed text",
-    "privacy": "fixed text",
-    "login": "Django's sign-in form",
-    "logout": "Django's sign-out action",
-    "password_reset": "Django's password reset form",
-    "password_reset_done": "fixed text",
-    "password_reset_confirm": "Django's password reset form",
-    "password_reset_complete": "fixed text",
-    "healthz": "health check: its own test counts what it touches",
-    "api-schema": "the OpenAPI document, generated from code",
-    "api-docs": "the API documentation page",
-    "providers:register": "registration form",
-    "providers:evidence-upload": "upload form",
-    "providers:evidence-download": "streams one file (and audits the download)",
-    "providers:setting-overview": "form",
-    "providers:application-scope": "form step of an application",
-    "providers:application-evidence": "form step of an application",
-    "providers:application-prices": "form step of an application",
-    "providers:application-services": "form step of an application",
-    "providers:application-declarations": "form step of an application",
-    "providers:application-submit": "confirmation form",
-    "providers:application-withdraw": "confirmation form",
-    "providers:agreement-sign": "form",
-    "providers:fps-create": "form",
-    "providers:fps-edit": "form",
-    "providers:lot-create": "form",
-    "providers:window-create": "form",
-    "providers:window-complete": "POST action",
-    "providers:evaluation-record": "form",
-    "providers:moderation": "form",
-    "providers:clarification-ask": "form",
-    "providers:clarification-withdraw": "POST action",
-    "providers:membership-change": "form",
-    "providers:setting-create": "form",
-    "providers:setting-edit": "form",
-    "providers:setting-prices": "form",
-    "providers:setting-service-add": "form",
-    "providers:setting-service-remove": "POST action",
-    "providers:judgement-create": "form",
-    "providers:judgement-check": "form",
-}
-
-
-def _routes(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _routes(pattern, inner)
-        elif pattern.name:
-            yield f"{namespace}{pattern.name}", pattern
-
-
-def _api_actions(pattern: URLPattern) -> dict[str, str]:
-    """A router route's methods and the viewset actions they run; empty for any other view."""
-    return getattr(pattern.callback, "actions", None) or {}
-
-
-def test_every_list_and_detail_route_has_a_budget() -> None:
-    budgeted = {b.route for b in BUDGETS}
-    missing, excused_api = [], []
-    for name, pattern in _routes(get_resolver()):
-        if name.startswith("admin:"):
-            continue  # Django's admin (the back office): its pages are Django's own
-        if name in budgeted:
-            continue
-        actions = _api_actions(pattern)
-        if "get" in actions:
-            # The API's reads are lists, details or a list of one object's parts: none excused.
-            excused_api.append(name)
-        elif actions:
-            continue  # an API write (POST, PUT, PATCH): not a read
-        elif name not in NOT_LIST_OR_DETAIL:
-            missing.append(name)
-    assert not excused_api, (
-        f"API GET endpoints without a query budget: {sorted(set(excused_api))}. Add each to "
-        "BUDGETS in tests/portal/test_query_budgets.py with a comment naming every query."
-    )
-    assert not missing, (
-        f"Routes without a query budget: {sorted(set(missing))}. A list or detail page needs an "
-        "entry in BUDGETS in tests/portal/test_query_budgets.py with a comment naming every "
-        "query; anything else needs its reason in NOT_LIST_OR_DETAIL."
-    )
-    stale = (set(NOT_LIST_OR_DETAIL) | budgeted) - {name for name, _ in _routes(get_resolver())}
-    assert not stale, f"Entries for routes that no longer exist: {sorted(stale)}"
 
 
 def _summary(sql: str) -> str:
@@ -655,7 +477,7 @@ def test_query_budget(budget: Budget) -> None:
     # The budget measures the route it names, not a neighbour.
     assert resolve(call.path.split("?")[0]).view_name == budget.route
     if call.api:
-        requester: Client = api_client_for(call.user)
+        requester: Client = factories.api_client_for(call.user)
     else:
         requester = Client()
         if call.user is not None:
