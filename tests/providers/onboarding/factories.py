@@ -1,7 +1,10 @@
 """Factories and a ready-made provider for the onboarding tests.
 
 `ready_provider` builds a provider with one setting, a good inspection judgement, every piece of
-evidence and an overview, through the services (so the tests exercise the real path).
+evidence and an overview, through the services (so the tests exercise the real path), and
+`draft_application` ... `under_evaluation` and `evaluate` walk the service chain. A test that only
+needs an application *in* a state (submitted, under evaluation, evaluated, passed, failed, a
+member) builds it with `tests.providers.onboarding.states` instead.
 """
 
 from __future__ import annotations

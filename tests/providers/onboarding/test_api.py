@@ -15,18 +15,15 @@ from providers.models import Application, EvaluationWindow, Lot, PurchasingSyste
 from providers.services.evaluation import application_moderate
 from tests.conftest import ALL_ROLES
 from tests.factories import api_client_for, person
+from tests.providers.onboarding import states
 from tests.providers.onboarding.factories import (
     actor,
-    draft_application,
-    evaluate,
     evaluator,
     make_membership,
     make_system,
     open_window,
-    ready_provider,
-    submitted_application,
-    under_evaluation,
 )
+from tests.providers.onboarding.states import draft, provider, submitted, under_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +55,11 @@ def test_role_matrix_for_lists(role: str, path: str) -> None:
 
 
 def test_a_provider_lists_only_its_own_applications_and_another_is_404() -> None:
-    mine = ready_provider()
-    theirs = ready_provider()
+    mine = provider()
+    theirs = provider()
     window = open_window()
-    own = draft_application(mine, window)
-    other = draft_application(theirs, window)
+    own = draft(mine, window)
+    other = draft(theirs, window)
     client = api_client_for(mine.user)
     assert [a["id"] for a in client.get("/api/v1/applications/").json()["results"]] == [own.pk]
     assert client.get(f"/api/v1/applications/{other.pk}/").status_code == 404
@@ -71,21 +68,21 @@ def test_a_provider_lists_only_its_own_applications_and_another_is_404() -> None
 
 def test_evaluators_list_submitted_applications_only_without_growing_queries() -> None:
     window = open_window()
-    draft_application(ready_provider(), window)
-    submitted_application(ready_provider(), window)
+    draft(provider(), window)
+    submitted(provider(), window)
     client = api_client_for(person(Role.LEAD_EVALUATOR))
     with CaptureQueriesContext(connection) as first:
         body = client.get("/api/v1/applications/").json()
     assert len(body["results"]) == 1
     for _ in range(3):
-        submitted_application(ready_provider(), window)
+        submitted(provider(), window)
     with CaptureQueriesContext(connection) as second:
         assert len(client.get("/api/v1/applications/").json()["results"]) == 4
     assert len(second.captured_queries) == len(first.captured_queries)
 
 
 def test_a_provider_applies_through_the_api_and_a_double_submit_is_409() -> None:
-    ready = ready_provider()
+    ready = provider()
     window = open_window()
     lot = Lot.objects.create(
         purchasing_system=window.purchasing_system,
@@ -148,9 +145,9 @@ def test_a_provider_applies_through_the_api_and_a_double_submit_is_409() -> None
 
 
 def test_submit_outside_a_window_is_409_with_the_next_window() -> None:
-    ready = ready_provider()
+    ready = provider()
     window = open_window()
-    application = draft_application(ready, window)
+    application = draft(ready, window)
     EvaluationWindow.objects.filter(pk=window.pk).update(
         closes_at=timezone.now() - datetime.timedelta(minutes=1)
     )
@@ -162,17 +159,15 @@ def test_submit_outside_a_window_is_409_with_the_next_window() -> None:
 def test_results_are_hidden_from_the_provider_until_the_outcome_and_never_show_working_notes() -> (
     None
 ):
-    ready = ready_provider()
-    application = under_evaluation(ready)
+    ready = provider()
     first, second = evaluator(), evaluator()
-    evaluate(application, first)
-    evaluate(application, second)
-    provider = api_client_for(ready.user)
-    assert provider.get(f"/api/v1/applications/{application.pk}/results/").json() == []
+    application = states.evaluated(ready, evaluators=[first, second])
+    provider_client = api_client_for(ready.user)
+    assert provider_client.get(f"/api/v1/applications/{application.pk}/results/").json() == []
     lead_view = api_client_for(first).get(f"/api/v1/applications/{application.pk}/results/").json()
     assert len(lead_view[0]["decisions"]) == 2 and "automatic_reason" in lead_view[0]
     application_moderate(actor=actor(first), application=application, reason="Pass")
-    after = provider.get(f"/api/v1/applications/{application.pk}/results/").json()
+    after = provider_client.get(f"/api/v1/applications/{application.pk}/results/").json()
     assert len(after) == 13 and all(r["final_result"] == "pass" for r in after)
     assert "decisions" not in after[0] and "automatic_reason" not in after[0]
 
@@ -207,7 +202,7 @@ def test_evaluation_and_moderation_through_the_api() -> None:
 
 
 def test_a_provider_cannot_evaluate_its_own_application() -> None:
-    ready = ready_provider()
+    ready = provider()
     application = under_evaluation(ready)
     response = api_client_for(ready.user).post(
         f"/api/v1/applications/{application.pk}/evaluation/", {"decisions": []}, format="json"

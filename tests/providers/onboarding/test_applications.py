@@ -32,6 +32,7 @@ from providers.services.applications import (
     application_withdraw,
 )
 from tests.factories import person
+from tests.providers.onboarding import states
 from tests.providers.onboarding.factories import (
     actor,
     draft_application,
@@ -79,7 +80,7 @@ def test_live_is_one_definition_for_the_constraints_and_for_starting_again() -> 
     assert all(("state__in", list(LIVE_STATES)) in children for children in conditions)
     ready = ready_provider()
     window = open_window()
-    submitted = submitted_application(ready, window)
+    submitted = states.submitted(ready, window)
     system = window.purchasing_system
     assert application_start(actor=ready.actor, system=system, window=window).pk == submitted.pk
     application_withdraw(actor=ready.actor, application=submitted, reason="Not ready this round")
@@ -166,7 +167,7 @@ def test_submit_inside_the_open_window_notifies_and_audits() -> None:
 
 def test_submitting_twice_is_a_wrong_state() -> None:
     ready = ready_provider()
-    application = submitted_application(ready, open_window())
+    application = states.submitted(ready, open_window())
     with pytest.raises(WrongState, match="already been submitted"):
         application_submit(actor=ready.actor, application=application)
 
@@ -249,7 +250,7 @@ def test_a_dps_admits_on_a_rolling_basis_straight_into_evaluation() -> None:
 
 def test_withdraw_a_submitted_application_then_not_again() -> None:
     ready = ready_provider()
-    application = submitted_application(ready, open_window())
+    application = states.submitted(ready, open_window())
     application_withdraw(actor=ready.actor, application=application, reason="Not ready this round")
     application.refresh_from_db()
     assert (
@@ -261,7 +262,7 @@ def test_withdraw_a_submitted_application_then_not_again() -> None:
 
 def test_a_submitted_application_cannot_be_edited() -> None:
     ready = ready_provider()
-    application = submitted_application(ready, open_window())
+    application = states.submitted(ready, open_window())
     with pytest.raises(WrongState, match="can no longer be changed"):
         application_set_prices(
             actor=ready.actor,

@@ -26,27 +26,15 @@ from providers.services.evaluation import (
     clarification_withdraw,
 )
 from tests.factories import api_client_for, person
-from tests.providers.onboarding.factories import (
-    ReadyProvider,
-    actor,
-    close,
-    evaluate,
-    evaluator,
-    open_window,
-    ready_provider,
-    submitted_application,
-    under_evaluation,
-)
+from tests.providers.onboarding import states
+from tests.providers.onboarding.factories import ReadyProvider, actor, evaluator, open_window
 
 pytestmark = pytest.mark.django_db
 
 
 def _evaluated() -> tuple[ReadyProvider, Application]:
-    ready = ready_provider()
-    application = under_evaluation(ready)
-    evaluate(application, evaluator())
-    evaluate(application, evaluator())
-    return ready, application
+    ready = states.provider()
+    return ready, states.evaluated(ready)
 
 
 def _ask(application: Application, days: float = 7) -> ClarificationQuestion:
@@ -183,10 +171,9 @@ def test_the_api_answers_409_for_moderation_with_an_open_question() -> None:
 
 def test_the_window_page_counts_only_open_questions() -> None:
     window = open_window()
-    first_ready, second_ready = ready_provider(), ready_provider()
-    first = submitted_application(first_ready, window)
-    second = submitted_application(second_ready, window)
-    close(window)
+    first_ready = states.provider()
+    first = states.under_evaluation(first_ready, window)
+    second = states.under_evaluation(states.provider(), window)
     answered, withdrawn, lapsed = _ask(first), _ask(first), _ask(first)
     clarification_answer(actor=first_ready.actor, clarification=answered, answer="Yes.")
     clarification_withdraw(actor=actor(evaluator()), clarification=withdrawn)

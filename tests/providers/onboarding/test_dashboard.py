@@ -12,15 +12,8 @@ from django.utils import timezone
 from fps_portal.accounts.models import Role
 from providers.services.evaluation import clarification_ask
 from tests.factories import person
-from tests.providers.onboarding.factories import (
-    actor,
-    draft_application,
-    evaluate,
-    evaluator,
-    open_window,
-    ready_provider,
-    under_evaluation,
-)
+from tests.providers.onboarding.factories import actor, evaluate, evaluator, open_window
+from tests.providers.onboarding.states import draft, provider, under_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +26,9 @@ def _count(page: str, label: str) -> int:
 
 
 def test_the_provider_sees_its_drafts_and_questions_to_answer(client: Client) -> None:
-    ready = ready_provider()
+    ready = provider()
     application = under_evaluation(ready)
-    draft_application(
+    draft(
         ready,
         open_window(
             opens_at=timezone.now() + datetime.timedelta(days=40),

@@ -34,6 +34,7 @@ from providers.services.evaluation import (
     evaluation_record,
 )
 from tests.factories import person
+from tests.providers.onboarding import states
 from tests.providers.onboarding.factories import (
     actor,
     close,
@@ -100,7 +101,7 @@ def test_the_inspection_band_follows_the_tender_rule(grades: dict[str, str], exp
 
 
 def test_an_evaluator_must_give_reasons_for_fails_and_undecided_checks() -> None:
-    application = under_evaluation()
+    application = states.under_evaluation()
     lead = actor(evaluator())
     decisions = {r.pk: (Verdict.FAIL, "") for r in application.results.all()}
     with pytest.raises(InvalidInput) as error:
@@ -110,19 +111,16 @@ def test_an_evaluator_must_give_reasons_for_fails_and_undecided_checks() -> None
 
 
 def test_moderation_needs_two_evaluators() -> None:
-    application = under_evaluation()
     first = evaluator()
-    evaluate(application, first)
+    application = states.evaluated(evaluators=[first])
     with pytest.raises(WrongState, match="At least 2 evaluators"):
         application_moderate(actor=actor(first), application=application, reason="Good")
 
 
 def test_a_pass_approves_the_settings_on_the_lots_and_tells_the_provider() -> None:
-    ready = ready_provider()
-    application = under_evaluation(ready)
+    ready = states.provider()
     first, second = evaluator(), evaluator()
-    evaluate(application, first)
-    evaluate(application, second)
+    application = states.evaluated(ready, evaluators=[first, second])
     application_moderate(
         actor=actor(first), application=application, reason="Meets every requirement."
     )
@@ -163,10 +161,8 @@ def test_disagreements_need_the_moderators_resolution_and_a_fail_lists_the_reaso
 
 
 def test_a_second_moderation_is_a_wrong_state() -> None:
-    application = under_evaluation()
     first, second = evaluator(), evaluator()
-    evaluate(application, first)
-    evaluate(application, second)
+    application = states.evaluated(evaluators=[first, second])
     application_moderate(actor=actor(first), application=application, reason="Pass")
     with pytest.raises(WrongState):
         application_moderate(actor=actor(second), application=application, reason="Pass again")
@@ -176,10 +172,8 @@ def test_a_second_moderation_is_a_wrong_state() -> None:
 def test_two_evaluators_moderating_at_once_leave_one_outcome() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs row locks (PostgreSQL); SQLite serialises writes differently")
-    application = under_evaluation()
     first, second = evaluator(), evaluator()
-    evaluate(application, first)
-    evaluate(application, second)
+    application = states.evaluated(evaluators=[first, second])
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -205,8 +199,8 @@ def test_two_evaluators_moderating_at_once_leave_one_outcome() -> None:
 
 
 def test_clarification_asked_answered_within_the_evaluation_period() -> None:
-    ready = ready_provider()
-    application = under_evaluation(ready)
+    ready = states.provider()
+    application = states.under_evaluation(ready)
     lead = actor(evaluator())
     with pytest.raises(InvalidInput, match="within the evaluation period"):
         clarification_ask(
@@ -229,8 +223,8 @@ def test_clarification_asked_answered_within_the_evaluation_period() -> None:
 
 
 def test_a_late_answer_is_refused() -> None:
-    ready = ready_provider()
-    application = under_evaluation(ready)
+    ready = states.provider()
+    application = states.under_evaluation(ready)
     question = clarification_ask(
         actor=actor(evaluator()),
         application=application,
@@ -246,8 +240,8 @@ def test_a_late_answer_is_refused() -> None:
 
 
 def test_clarification_reminders_are_sent_once() -> None:
-    ready = ready_provider()
-    application = under_evaluation(ready)
+    ready = states.provider()
+    application = states.under_evaluation(ready)
     question = clarification_ask(
         actor=actor(evaluator()),
         application=application,

@@ -11,34 +11,17 @@ from fps_portal.accounts.models import Role
 from fps_portal.audit.models import AuditEvent, AuditVerb
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from providers.models import FpsMembership, MembershipState
-from providers.services.evaluation import application_moderate
 from providers.services.membership import agreement_sign, membership_change
 from tests.factories import person
-from tests.providers.onboarding.factories import (
-    actor,
-    evaluate,
-    evaluator,
-    make_membership,
-    ready_provider,
-    under_evaluation,
-)
+from tests.providers.onboarding import states
+from tests.providers.onboarding.factories import actor, make_membership
 
 pytestmark = pytest.mark.django_db
 
 
-def _passed():
-    ready = ready_provider()
-    application = under_evaluation(ready)
-    first, second = evaluator(), evaluator()
-    evaluate(application, first)
-    evaluate(application, second)
-    application_moderate(actor=actor(first), application=application, reason="Pass")
-    application.refresh_from_db()
-    return ready, application
-
-
 def test_membership_becomes_active_only_when_the_agreement_is_signed() -> None:
-    ready, application = _passed()
+    ready = states.provider()
+    application = states.passed(ready)
     assert not FpsMembership.objects.filter(provider=ready.provider).exists()
     with pytest.raises(InvalidInput) as error:
         agreement_sign(
@@ -63,10 +46,11 @@ def test_membership_becomes_active_only_when_the_agreement_is_signed() -> None:
         )
 
 
-def test_a_failed_or_pending_application_cannot_sign() -> None:
-    ready = ready_provider()
-    application = under_evaluation(ready)
-    with pytest.raises(WrongState):
+@pytest.mark.parametrize("state", [states.under_evaluation, states.failed])
+def test_a_failed_or_pending_application_cannot_sign(state) -> None:
+    ready = states.provider()
+    application = state(ready)
+    with pytest.raises(WrongState, match="Only a provider whose application passed"):
         agreement_sign(
             actor=ready.actor, application=application, signatory_name="A", signatory_role="B"
         )

@@ -13,15 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from fps_portal.accounts.models import Role
 from tests.conftest import ALL_ROLES
 from tests.factories import person
-from tests.providers.onboarding.factories import (
-    draft_application,
-    make_membership,
-    make_system,
-    open_window,
-    ready_provider,
-    submitted_application,
-    under_evaluation,
-)
+from tests.providers.onboarding.factories import make_membership, make_system, open_window
+from tests.providers.onboarding.states import draft, provider, submitted, under_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +52,7 @@ def test_registration_is_public_and_signed_in_people_go_to_their_dashboard(clien
 
 
 def test_another_providers_application_is_404_like_a_missing_one(client: Client) -> None:
-    application = draft_application(ready_provider(), open_window())
+    application = draft(provider(), open_window())
     client.force_login(person(Role.PROVIDER_USER))
     for suffix in [
         "",
@@ -82,9 +75,9 @@ def test_another_providers_application_is_404_like_a_missing_one(client: Client)
 
 
 def test_evaluators_do_not_see_drafts_but_see_submitted_applications(client: Client) -> None:
-    ready = ready_provider()
+    ready = provider()
     window = open_window()
-    application = draft_application(ready, window)
+    application = draft(ready, window)
     client.force_login(person(Role.LEAD_EVALUATOR))
     assert client.get(f"/fps/applications/{application.pk}/").status_code == 404
     from providers.services.applications import application_submit
@@ -104,16 +97,16 @@ def test_only_evaluators_open_the_evaluation_pages(client: Client, role: str) ->
 
 
 def test_a_draft_page_for_a_submitted_application_says_it_cannot_change(client: Client) -> None:
-    ready = ready_provider()
-    application = submitted_application(ready, open_window())
+    ready = provider()
+    application = submitted(ready, open_window())
     client.force_login(ready.user)
     response = client.post(f"/onboarding/applications/{application.pk}/prices/", {}, follow=True)
     assert "can no longer be changed" in response.content.decode()
 
 
 def test_submitting_twice_through_the_page_answers_409(client: Client) -> None:
-    ready = ready_provider()
-    application = submitted_application(ready, open_window())
+    ready = provider()
+    application = submitted(ready, open_window())
     client.force_login(ready.user)
     response = client.post(f"/onboarding/applications/{application.pk}/submit/")
     assert response.status_code == 409 and "already been submitted" in response.content.decode()
@@ -129,14 +122,14 @@ def test_window_and_membership_lists_do_not_grow_queries_with_rows(client: Clien
     lead = person(Role.LEAD_EVALUATOR)
     client.force_login(lead)
     window = open_window()
-    submitted_application(ready_provider(), window)
+    submitted(provider(), window)
     make_membership()
     counts = [
         _queries(client, p)
         for p in ("/fps/windows/", f"/fps/windows/{window.pk}/", "/fps/memberships/")
     ]
     for years_back in range(1, 4):
-        submitted_application(ready_provider(), window)
+        submitted(provider(), window)
         make_membership()
         shift = datetime.timedelta(days=365 * years_back)
         open_window(

@@ -15,22 +15,14 @@ from fps_portal.notifications.models import Notification
 from providers.models import Application, ClarificationQuestion
 from providers.services.applications import application_submit
 from providers.services.evaluation import (
-    application_moderate,
     clarification_answer,
     clarification_ask,
     clarification_withdraw,
 )
 from providers.services.membership import agreement_sign
-from tests.providers.onboarding.factories import (
-    ReadyProvider,
-    actor,
-    draft_application,
-    evaluate,
-    evaluator,
-    open_window,
-    ready_provider,
-    under_evaluation,
-)
+from tests.providers.onboarding import states
+from tests.providers.onboarding.factories import ReadyProvider, actor, evaluator, open_window
+from tests.providers.onboarding.states import draft, provider, under_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +40,8 @@ def _has_form(page: str) -> bool:
 
 
 def _moderated() -> tuple[ReadyProvider, Application]:
-    ready = ready_provider()
-    application = under_evaluation(ready)
-    first, second = evaluator(), evaluator()
-    evaluate(application, first)
-    evaluate(application, second)
-    application_moderate(actor=actor(first), application=application, reason="All met.")
-    application.refresh_from_db()
-    return ready, application
+    ready = provider()
+    return ready, states.passed(ready)
 
 
 # 1. Forms follow the state ------------------------------------------------------------------
@@ -90,7 +76,7 @@ def test_an_application_under_evaluation_still_offers_both_forms(client: Client)
 
 
 def test_an_answered_or_overdue_question_offers_no_answer_form(client: Client) -> None:
-    ready = ready_provider()
+    ready = provider()
     application = under_evaluation(ready)
     lead = actor(evaluator())
     due = timezone.now() + datetime.timedelta(days=3)
@@ -120,7 +106,7 @@ def test_an_answered_or_overdue_question_offers_no_answer_form(client: Client) -
 
 
 def test_a_question_on_a_finished_evaluation_offers_no_answer_form(client: Client) -> None:
-    ready = ready_provider()
+    ready = provider()
     application = under_evaluation(ready)
     question = clarification_ask(
         actor=actor(evaluator()),
@@ -153,7 +139,7 @@ def test_a_signed_agreement_offers_no_signing_form(client: Client) -> None:
 
 
 def test_an_application_not_passed_offers_no_signing_form(client: Client) -> None:
-    ready = ready_provider()
+    ready = provider()
     application = under_evaluation(ready)
     client.force_login(ready.user)
     path = f"/onboarding/applications/{application.pk}/agreement/"
@@ -178,10 +164,8 @@ def _queue_link(page: str, label: str) -> tuple[str, int]:
 
 def test_evaluator_queue_links_list_exactly_what_they_count(client: Client) -> None:
     waiting = under_evaluation()
-    ready_to_moderate = under_evaluation()
     first, second = evaluator(), evaluator()
-    evaluate(ready_to_moderate, first)
-    evaluate(ready_to_moderate, second)
+    ready_to_moderate = states.evaluated(evaluators=[first, second])
     client.force_login(first)
     page = client.get("/dashboard/").content.decode()
     for label, expected in [
@@ -195,7 +179,7 @@ def test_evaluator_queue_links_list_exactly_what_they_count(client: Client) -> N
 
 
 def test_the_provider_questions_link_lists_exactly_the_open_questions(client: Client) -> None:
-    ready = ready_provider()
+    ready = provider()
     application = under_evaluation(ready)
     lead = actor(evaluator())
     due = timezone.now() + datetime.timedelta(days=3)
@@ -214,9 +198,9 @@ def test_the_provider_questions_link_lists_exactly_the_open_questions(client: Cl
 
 
 def test_the_submitted_notice_and_subject_name_the_window_and_date(client: Client) -> None:
-    ready = ready_provider()
+    ready = provider()
     window = open_window(name="Spring 2027")
-    application = draft_application(ready, window)
+    application = draft(ready, window)
     client.force_login(ready.user)
     response = client.post(f"/onboarding/applications/{application.pk}/submit/", follow=True)
     expected = (
@@ -230,11 +214,11 @@ def test_the_submitted_notice_and_subject_name_the_window_and_date(client: Clien
 
 
 def test_submitted_subjects_differ_between_windows() -> None:
-    ready = ready_provider()
-    first = draft_application(ready, open_window(name="Round A"))
+    ready = provider()
+    first = draft(ready, open_window(name="Round A"))
     application_submit(actor=ready.actor, application=first)
-    other = ready_provider()
-    second = draft_application(other, open_window(name="Round B"))
+    other = provider()
+    second = draft(other, open_window(name="Round B"))
     application_submit(actor=other.actor, application=second)
     subjects = set(
         Notification.objects.filter(event_key__startswith="application-submitted:").values_list(

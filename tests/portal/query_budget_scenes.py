@@ -1,0 +1,126 @@
+"""The rows each query budget's page reads (two or more of each list), and the request to make.
+
+Used by `tests/portal/test_query_budgets.py`, whose table names the queries each page makes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from fps_portal.accounts.models import Role, User
+from fps_portal.notifications.models import Notification
+from providers.models import ClarificationQuestion
+from tests.factories import person
+from tests.providers.directory.conftest import World, build_world
+from tests.providers.factories import ReportedJudgementFactory
+from tests.providers.onboarding import states
+from tests.providers.onboarding.factories import ReadyProvider, make_membership, open_window
+
+
+@dataclass(frozen=True)
+class Call:
+    """One GET: by `user` (None: anonymous), through the API's token or a browser session."""
+
+    path: str
+    user: User | None
+    api: bool = False
+
+
+# Builders: the rows each page reads, two or more of each list -----------------------------
+
+
+def lead() -> User:
+    return person(Role.LEAD_EVALUATOR)
+
+
+def commissioner() -> User:
+    return person(Role.COMMISSIONER)
+
+
+def forum_member() -> User:
+    return person(Role.FORUM_MEMBER)
+
+
+def ask(application_id: int, question: str = "Who is your safeguarding lead?") -> int:
+    return ClarificationQuestion.objects.create(
+        application_id=application_id,
+        question=question,
+        asked_by=lead(),
+        due_at=timezone.now() + datetime.timedelta(days=5),
+    ).pk
+
+
+@dataclass
+class Round:
+    """A window with two applications under evaluation, each with a question; one provider's
+    user; memberships of both providers."""
+
+    window_id: int
+    ready: ReadyProvider
+    application_ids: list[int]
+    question_ids: list[int]
+
+
+def evaluation_round() -> Round:
+    window = open_window()
+    first, second = states.provider(), states.provider()
+    applications = [states.under_evaluation(r, window) for r in (first, second)]
+    # A second application of the first provider, in another window, so its lists have two.
+    states.draft(first, open_window(purchasing_system=window.purchasing_system))
+    questions = [ask(a.pk) for a in applications] + [ask(applications[0].pk, "And a second?")]
+    for ready in (first, second):
+        make_membership(purchasing_system=window.purchasing_system, provider=ready.provider)
+    return Round(window.pk, first, [a.pk for a in applications], questions)
+
+
+def directory() -> World:
+    return build_world()
+
+
+def with_notifications(user: User) -> User:
+    for n in range(3):
+        Notification.objects.create(
+            recipient=user, event_key=f"budget:{n}", subject=f"Notice {n}", body="Body", url="/"
+        )
+    return user
+
+
+def me() -> Call:
+    return Call("/api/v1/me/", lead(), api=True)
+
+
+def page(path: str, user: User | None, *, after: object = None) -> Call:
+    """A browser GET; `after` is the rows built for it (evaluated first, then ignored)."""
+    return Call(path, user)
+
+
+def api(path: str, user: User | None, *, after: object = None) -> Call:
+    """An API GET with the user's token; `after` as for `page`."""
+    return Call(path, user, api=True)
+
+
+def rounds(count: int) -> Round:
+    """`count` rounds (two windows and four applications each round); the last one."""
+    built = [evaluation_round() for _ in range(count)]
+    return built[-1]
+
+
+def provider_user(world: World) -> User:
+    return person(Role.PROVIDER_USER, organisation=world.provider)
+
+
+def passed_member() -> tuple[ReadyProvider, int]:
+    ready = states.provider()
+    application, _membership = states.member(ready)
+    states.passed(states.provider(), application.window)
+    return ready, application.pk
+
+
+def awaiting_check() -> User:
+    world = build_world()
+    ReportedJudgementFactory(setting=world.crewe)
+    ReportedJudgementFactory(setting=world.bootle)
+    return lead()

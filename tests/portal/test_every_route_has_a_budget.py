@@ -1,0 +1,103 @@
+"""Every list and detail route has a query budget in `test_query_budgets.BUDGETS`.
+
+The URL resolver is walked: a new list or detail page, or any GET endpoint of the API, fails
+here until it has a budget (or, for a page that is neither, a reason in NOT_LIST_OR_DETAIL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.portal.test_query_budgets import BUDGETS
+
+# Routes that are neither a list nor a detail, and why (forms, actions, downloads, fixed text).
+NOT_LIST_OR_DETAIL: dict[str, str] = {
+    "notification-open": "POST: marks one notification read and redirects",
+    "switch-membership": "choosing which organisation to act for: a form",
+    "accessibility": "fixed text",
+    "privacy": "fixed text",
+    "login": "Django's sign-in form",
+    "logout": "Django's sign-out action",
+    "password_reset": "Django's password reset form",
+    "password_reset_done": "fixed text",
+    "password_reset_confirm": "Django's password reset form",
+    "password_reset_complete": "fixed text",
+    "healthz": "health check: its own test counts what it touches",
+    "api-schema": "the OpenAPI document, generated from code",
+    "api-docs": "the API documentation page",
+    "providers:register": "registration form",
+    "providers:evidence-upload": "upload form",
+    "providers:evidence-download": "streams one file (and audits the download)",
+    "providers:setting-overview": "form",
+    "providers:application-scope": "form step of an application",
+    "providers:application-evidence": "form step of an application",
+    "providers:application-prices": "form step of an application",
+    "providers:application-services": "form step of an application",
+    "providers:application-declarations": "form step of an application",
+    "providers:application-submit": "confirmation form",
+    "providers:application-withdraw": "confirmation form",
+    "providers:agreement-sign": "form",
+    "providers:fps-create": "form",
+    "providers:fps-edit": "form",
+    "providers:lot-create": "form",
+    "providers:window-create": "form",
+    "providers:window-complete": "POST action",
+    "providers:evaluation-record": "form",
+    "providers:moderation": "form",
+    "providers:clarification-ask": "form",
+    "providers:clarification-withdraw": "POST action",
+    "providers:membership-change": "form",
+    "providers:setting-create": "form",
+    "providers:setting-edit": "form",
+    "providers:setting-prices": "form",
+    "providers:setting-service-add": "form",
+    "providers:setting-service-remove": "POST action",
+    "providers:judgement-create": "form",
+    "providers:judgement-check": "form",
+}
+
+
+def _routes(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _routes(pattern, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}", pattern
+
+
+def _api_actions(pattern: URLPattern) -> dict[str, str]:
+    """A router route's methods and the viewset actions they run; empty for any other view."""
+    return getattr(pattern.callback, "actions", None) or {}
+
+
+def test_every_list_and_detail_route_has_a_budget_or_a_reason() -> None:
+    budgeted = {b.route for b in BUDGETS}
+    missing, excused_api = [], []
+    for name, pattern in _routes(get_resolver()):
+        if name.startswith("admin:"):
+            continue  # Django's admin (the back office): its pages are Django's own
+        if name in budgeted:
+            continue
+        actions = _api_actions(pattern)
+        if "get" in actions:
+            # The API's reads are lists, details or a list of one object's parts: none excused.
+            excused_api.append(name)
+        elif actions:
+            continue  # an API write (POST, PUT, PATCH): not a read
+        elif name not in NOT_LIST_OR_DETAIL:
+            missing.append(name)
+    assert not excused_api, (
+        f"API GET endpoints without a query budget: {sorted(set(excused_api))}. Add each to "
+        "BUDGETS in tests/portal/test_query_budgets.py with a comment naming every query."
+    )
+    assert not missing, (
+        f"Routes without a query budget: {sorted(set(missing))}. A list or detail page needs an "
+        "entry in BUDGETS in tests/portal/test_query_budgets.py with a comment naming every "
+        "query; anything else needs its reason in NOT_LIST_OR_DETAIL in "
+        "tests/portal/test_every_route_has_a_budget.py."
+    )
+    stale = (set(NOT_LIST_OR_DETAIL) | budgeted) - {name for name, _ in _routes(get_resolver())}
+    assert not stale, f"Entries for routes that no longer exist: {sorted(stale)}"

@@ -1,0 +1,497 @@
+"""Every list and detail page and API endpoint has an exact query budget, each query named.
+
+A budget is the number of queries one GET makes once the session is warm (the request is made
+once first, so process-wide caches and the first visit's session writes do not count). The
+comment above each entry names every query in order, healthchecks' style, so a change in the
+count says which query came or went. The counts are the same on PostgreSQL and SQLite (the suite
+runs on both); a difference would mean a backend-specific query and is written down beside it.
+
+`test_every_route_has_a_budget.py` walks the URL resolver: a new list or detail route, or any
+new GET endpoint of the API, fails it until it has a budget here (or, for a page that is
+neither, a reason in that module's NOT_LIST_OR_DETAIL). "Does not grow with rows" tests stay
+where they are: each list here is measured with two or more rows, so an N+1 shows as a count
+off by one per row, but growth itself is their job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
+
+from providers.models import FpsMembership
+from tests import factories
+from tests.portal.query_budget_scenes import (
+    Call,
+    api,
+    awaiting_check,
+    commissioner,
+    directory,
+    evaluation_round,
+    forum_member,
+    lead,
+    me,
+    page,
+    passed_member,
+    provider_user,
+    rounds,
+    with_notifications,
+)
+from tests.providers.onboarding import states
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Budget:
+    route: str  # the URL name, namespaced ("providers:window-list", "application-list")
+    who: str  # whose request, for the test id
+    build: Callable[[], Call]  # writes the rows the page lists and says what to request
+    queries: int | None
+
+
+BUDGETS: list[Budget] = [
+    # -- portal -----------------------------------------------------------------------------
+    # Fixed text for visitors: nothing read.
+    Budget("home", "anonymous", lambda: page("/", None), 0),
+    # 1-3: session, user, actor's memberships; 4-6: own settings, those without an approved
+    # lot, those without a judgement; 7: drafts; 8: questions to answer; 9: agreements to sign;
+    # 10: unread notifications; 11: memberships (organisation switcher).
+    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 11),
+    # 1-3: session, user, actor's memberships; 4-5: listed settings, those with vacancies;
+    # 6: awaiting my evaluation; 7: awaiting moderation; 8: open windows; 9: judgements awaiting
+    # check; 10: unread notifications; 11: memberships (organisation switcher).
+    Budget(
+        "dashboard",
+        "lead evaluator",
+        lambda: page("/dashboard/", lead(), after=evaluation_round()),
+        11,
+    ),
+    # 1-3: session, user, actor's memberships; 4-5: settings on the FPS, those with vacancies;
+    # 6: unread notifications; 7: memberships (organisation switcher).
+    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 7),
+    # 1-3: session, user, actor's memberships; 4: count (paginator); 5: the page of notices.
+    Budget(
+        "notifications",
+        "lead evaluator",
+        lambda: page("/notifications/", with_notifications(lead())),
+        5,
+    ),
+    # -- onboarding: the provider's pages ---------------------------------------------------
+    # 1-3: session, user, actor's memberships; 4: colleagues with their users.
+    Budget(
+        "providers:colleagues",
+        "provider",
+        lambda: page("/onboarding/colleagues/", evaluation_round().ready.user),
+        4,
+    ),
+    # 1-3: session, user, actor's memberships; 4: own settings; 5: their overviews
+    # (prefetch); 6: evidence.
+    Budget(
+        "providers:evidence-list",
+        "provider",
+        lambda: page("/onboarding/evidence/", evaluation_round().ready.user),
+        6,
+    ),
+    # 1-3: session, user, actor's memberships; 4: purchasing systems; 5: windows open or
+    # scheduled; 6: the next window; 7: own applications with window and system.
+    Budget(
+        "providers:application-list",
+        "provider",
+        lambda: page("/onboarding/applications/", evaluation_round().ready.user),
+        7,
+    ),
+    # 1-3: session, user, actor's memberships; 4: the application; 5: membership (agreement
+    # still to sign?); 6: its purchasing system; 7: the next window; 8: its window; 9: open
+    # questions.
+    Budget(
+        "providers:application-detail",
+        "provider",
+        lambda: (lambda r: page(f"/onboarding/applications/{r.application_ids[0]}/", r.ready.user))(
+            evaluation_round()
+        ),
+        9,
+    ),
+    # 1-3: session, user, actor's memberships; 4: questions to answer with their applications.
+    Budget(
+        "providers:clarification-list",
+        "provider",
+        lambda: page("/onboarding/clarifications/", evaluation_round().ready.user),
+        4,
+    ),
+    # 1-3: session, user, actor's memberships; 4: the question; 5: its application; 6: its
+    # window; 7: the provider (the page names it).
+    Budget(
+        "providers:clarification-answer",
+        "provider",
+        lambda: (lambda r: page(f"/onboarding/clarifications/{r.question_ids[0]}/", r.ready.user))(
+            evaluation_round()
+        ),
+        7,
+    ),
+    # 1-3: session, user, actor's memberships; 4: memberships with system and signatory.
+    Budget(
+        "providers:membership-status",
+        "provider",
+        lambda: page("/onboarding/membership/", passed_member()[0].user),
+        4,
+    ),
+    # -- onboarding: the lead authority's pages ---------------------------------------------
+    # 1-3: session, user, actor's memberships; 4: purchasing systems; 5: their lots (prefetch).
+    Budget(
+        "providers:fps-manage", "lead evaluator", lambda: page("/fps/", lead(), after=rounds(2)), 5
+    ),
+    # 1-3: session, user, actor's memberships; 4: windows with their systems and counts.
+    Budget(
+        "providers:window-list",
+        "lead evaluator",
+        lambda: page("/fps/windows/", lead(), after=rounds(2)),
+        4,
+    ),
+    # 1-3: session, user, actor's memberships; 4: the window; 5: its system; 6: its
+    # applications with provider, moderation and open-question counts.
+    Budget(
+        "providers:window-detail",
+        "lead evaluator",
+        lambda: page(f"/fps/windows/{evaluation_round().window_id}/", lead()),
+        6,
+    ),
+    # 1-3: session, user, actor's memberships; 4: applications awaiting my evaluation.
+    Budget(
+        "providers:application-queue",
+        "lead evaluator",
+        lambda: page("/fps/applications/?awaiting=evaluation", lead(), after=evaluation_round()),
+        4,
+    ),
+    # 1-3: session, user, actor's memberships; 4: the application; 5: its results; 6: their
+    # decisions; 7: moderation; 8: results counted and 9: decisions' evaluators, again, by
+    # `complete_evaluators` (what 5-6 already read: reported, not changed here); 10: evidence;
+    # 11: settings with overviews; 12: provider; 13: window; 14: prices; 15: service prices;
+    # 16: clarification questions.
+    Budget(
+        "providers:evaluation-detail",
+        "lead evaluator",
+        lambda: page(f"/fps/applications/{evaluation_round().application_ids[0]}/", lead()),
+        16,
+    ),
+    # 1-3: session, user, actor's memberships; 4: memberships with providers and systems.
+    Budget(
+        "providers:membership-list",
+        "lead evaluator",
+        lambda: page("/fps/memberships/", lead(), after=evaluation_round()),
+        4,
+    ),
+    # -- directory --------------------------------------------------------------------------
+    # 1-3: session, user, actor's memberships; 4: own settings.
+    Budget(
+        "providers:setting-list",
+        "provider",
+        lambda: page("/settings/mine/", provider_user(directory())),
+        4,
+    ),
+    # 1-3: session, user, actor's memberships; 4: the setting; 5: judgements; 6: approved
+    # lots; 7: additional services; 8: provider's membership; 9: setting evidence; 10:
+    # specialisms; 11: primary needs.
+    Budget(
+        "providers:setting-detail",
+        "commissioner",
+        lambda: page(f"/settings/{directory().crewe.pk}/", commissioner()),
+        11,
+    ),
+    # The same eleven as a commissioner's, read through the provider's own scope: 1-3: session,
+    # user, actor's memberships; 4: the setting; 5: judgements; 6: approved lots; 7: additional
+    # services; 8: own membership; 9: current setting evidence; 10: specialisms; 11: needs.
+    Budget(
+        "providers:setting-detail",
+        "provider (own)",
+        lambda: (lambda w: page(f"/settings/{w.crewe.pk}/", provider_user(w)))(directory()),
+        11,
+    ),
+    # 1-3: session, user, actor's memberships; 4: judgements awaiting check with settings.
+    Budget(
+        "providers:judgement-check-list",
+        "lead evaluator",
+        lambda: page("/judgements/awaiting-check/", awaiting_check()),
+        4,
+    ),
+    # 1-3: session, user, actor's memberships; 4-7: the filters' choices (lots, specialisms,
+    # primary needs, authorities); 8: the page of settings; 9: their specialisms (prefetch);
+    # 10: the facet counts (one WITH ... UNION ALL query).
+    Budget(
+        "providers:find-a-setting",
+        "commissioner",
+        lambda: page("/find-a-setting/", commissioner(), after=directory()),
+        10,
+    ),
+    # 1-3: session, user, actor's memberships; 4-7: the filters' choices; 8: the settings;
+    # 9: their specialisms (prefetch). No facet counts in an export.
+    Budget(
+        "providers:find-a-setting-csv",
+        "commissioner",
+        lambda: page("/find-a-setting/export.csv", commissioner(), after=directory()),
+        9,
+    ),
+    # As the CSV: 1-3: session, user, actor's memberships; 4-7: filters' choices; 8: the
+    # settings; 9: their specialisms.
+    Budget(
+        "providers:find-a-setting-xlsx",
+        "commissioner",
+        lambda: page("/find-a-setting/export.xlsx", commissioner(), after=directory()),
+        9,
+    ),
+    # 1-4: the filters' choices (lots, specialisms, primary needs, authorities); 5: the page of
+    # listed settings; 6: their specialisms; 7: facet counts. No session for a visitor.
+    Budget(
+        "providers:forum-directory",
+        "anonymous",
+        lambda: page("/forum/settings/", None, after=directory()),
+        7,
+    ),
+    # 1-7: as for a visitor; 8-10: session, user, actor's memberships, read late by the base
+    # template's navigation (the public view does not ask who is signed in).
+    Budget(
+        "providers:forum-directory",
+        "forum member",
+        lambda: page("/forum/settings/", forum_member(), after=directory()),
+        10,
+    ),
+    # 1: the listed setting; 2: specialisms; 3: primary needs; 4: published, confirmed
+    # judgements; 5: the lots it is approved on.
+    Budget(
+        "providers:forum-setting",
+        "anonymous",
+        lambda: page(f"/forum/settings/{directory().crewe.pk}/", None),
+        5,
+    ),
+    # 1: listed settings; 2: of them, with vacancies; 3: by lot; 4: by specialism; 5: by host
+    # authority.
+    Budget(
+        "providers:forum-figures",
+        "anonymous",
+        lambda: page("/forum/figures/", None, after=directory()),
+        5,
+    ),
+    # Fixed text: nothing read.
+    Budget(
+        "providers:about-the-fps",
+        "anonymous",
+        lambda: page("/about-the-fps/", None, after=directory()),
+        0,
+    ),
+    # -- API --------------------------------------------------------------------------------
+    # 1: token with its user; 2: actor's memberships; 3: the same memberships again, which
+    # MeView reads itself instead of taking the actor's (reported, not changed here).
+    Budget("api-me", "lead evaluator", me, 3),
+    # 1: token with its user; 2: actor's memberships; 3: the page of authorities.
+    Budget(
+        "authority-list", "commissioner", lambda: api("/api/v1/authorities/", commissioner()), 3
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the authority.
+    Budget(
+        "authority-detail",
+        "commissioner",
+        lambda: api(f"/api/v1/authorities/{factories.authority('Sefton').pk}/", commissioner()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of lots.
+    Budget(
+        "lot-list",
+        "commissioner",
+        lambda: api("/api/v1/lots/", commissioner(), after=directory()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the lot.
+    Budget(
+        "lot-detail",
+        "commissioner",
+        lambda: api(f"/api/v1/lots/{directory().day.pk}/", commissioner()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of systems.
+    Budget(
+        "purchasing-system-list",
+        "lead evaluator",
+        lambda: api("/api/v1/purchasing-systems/", lead(), after=rounds(2)),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the system.
+    Budget(
+        "purchasing-system-detail",
+        "lead evaluator",
+        lambda: api(f"/api/v1/purchasing-systems/{directory().day.purchasing_system_id}/", lead()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of windows.
+    Budget(
+        "window-list", "lead evaluator", lambda: api("/api/v1/windows/", lead(), after=rounds(2)), 3
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the window.
+    Budget(
+        "window-detail",
+        "lead evaluator",
+        lambda: api(f"/api/v1/windows/{evaluation_round().window_id}/", lead()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of own evidence.
+    Budget(
+        "evidence-list",
+        "provider",
+        lambda: api("/api/v1/evidence/", evaluation_round().ready.user),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the evidence item.
+    Budget(
+        "evidence-detail",
+        "provider",
+        lambda: (
+            lambda r: api(f"/api/v1/evidence/{r.ready.provider.evidence.first().pk}/", r.ready.user)
+        )(evaluation_round()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of submitted applications;
+    # 4-8: their lots, settings, evidence, prices, service prices (prefetches).
+    Budget(
+        "application-list",
+        "lead evaluator",
+        lambda: api("/api/v1/applications/", lead(), after=evaluation_round()),
+        8,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of own applications; 4-8:
+    # their lots, settings, evidence, prices, service prices (prefetches).
+    Budget(
+        "application-list",
+        "provider",
+        lambda: api("/api/v1/applications/", evaluation_round().ready.user),
+        8,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
+    # settings, evidence, prices, service prices.
+    Budget(
+        "application-detail",
+        "lead evaluator",
+        lambda: api(f"/api/v1/applications/{evaluation_round().application_ids[0]}/", lead()),
+        8,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
+    # settings, evidence, prices, service prices (the detail queryset, unused here); 9: results;
+    # 10: evaluators' decisions (prefetch).
+    Budget(
+        "application-results",
+        "lead evaluator",
+        lambda: api(f"/api/v1/applications/{states.evaluated().pk}/results/", lead()),
+        10,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
+    # settings, evidence, prices, service prices (unused here); 9: its moderated results; 10:
+    # decisions (prefetched, then left out of the provider's body).
+    Budget(
+        "application-results",
+        "provider",
+        lambda: (
+            lambda ready: api(
+                f"/api/v1/applications/{states.passed(ready).pk}/results/", ready.user
+            )
+        )(states.provider()),
+        10,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of questions.
+    Budget(
+        "clarification-list",
+        "lead evaluator",
+        lambda: api("/api/v1/clarifications/", lead(), after=evaluation_round()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of own questions.
+    Budget(
+        "clarification-list",
+        "provider",
+        lambda: api("/api/v1/clarifications/", evaluation_round().ready.user),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the question.
+    Budget(
+        "clarification-detail",
+        "provider",
+        lambda: (lambda r: api(f"/api/v1/clarifications/{r.question_ids[0]}/", r.ready.user))(
+            evaluation_round()
+        ),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of memberships.
+    Budget(
+        "membership-list",
+        "lead evaluator",
+        lambda: api("/api/v1/memberships/", lead(), after=evaluation_round()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the membership.
+    Budget(
+        "membership-detail",
+        "lead evaluator",
+        lambda: api(
+            f"/api/v1/memberships/{FpsMembership.objects.filter(provider=evaluation_round().ready.provider).get().pk}/",
+            lead(),
+        ),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3-6: the search form's choices (lots,
+    # specialisms, primary needs, authorities); 7: the page of settings; 8: their specialisms;
+    # 9: facet counts.
+    Budget(
+        "setting-list",
+        "commissioner",
+        lambda: api("/api/v1/settings/", commissioner(), after=directory()),
+        9,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the setting; 4: specialisms; 5:
+    # primary needs; 6: judgements; 7: approved lots; 8: additional services.
+    Budget(
+        "setting-detail",
+        "commissioner",
+        lambda: api(f"/api/v1/settings/{directory().crewe.pk}/", commissioner()),
+        8,
+    ),
+]
+
+
+def _summary(sql: str) -> str:
+    """A query as its kind, its table and its condition, short enough to read in a list."""
+    kind = sql.split(" ", 1)[0]
+    table = re.search(r'(?:FROM|INTO|UPDATE) "?(\w+)"?', sql)
+    where = re.search(r" WHERE (.*?)(?: ORDER BY | LIMIT | GROUP BY |$)", sql)
+    return (
+        f"{kind} {table.group(1) if table else ''}"
+        f"{' WHERE ' + where.group(1)[:120] if where else ''}"
+    )
+
+
+@pytest.mark.parametrize("budget", BUDGETS, ids=lambda b: f"{b.route}[{b.who}]")
+def test_query_budget(budget: Budget) -> None:
+    call = budget.build()
+    # The budget measures the route it names, not a neighbour.
+    assert resolve(call.path.split("?")[0]).view_name == budget.route
+    if call.api:
+        requester: Client = factories.api_client_for(call.user)
+    else:
+        requester = Client()
+        if call.user is not None:
+            requester.force_login(call.user)
+    # Warm: the first visit may write the session and fill process-wide caches.
+    assert requester.get(call.path).status_code == 200, call.path
+    with CaptureQueriesContext(connection) as queries:
+        response = requester.get(call.path)
+    assert response.status_code == 200
+    listed = "\n".join(
+        f"{n}: {_summary(q['sql'])}" for n, q in enumerate(queries.captured_queries, start=1)
+    )
+    assert len(queries.captured_queries) == budget.queries, (
+        f"{budget.route} as {budget.who} made {len(queries.captured_queries)} queries, its "
+        f"budget is {budget.queries}. Fix the extra query, or change the budget and the comment "
+        f"naming each query:\n{listed}"
+    )
