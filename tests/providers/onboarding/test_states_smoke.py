@@ -21,11 +21,11 @@ from providers.models import (
 )
 from providers.services.applications import (
     application_problems,
-    application_start_evaluation,
     application_submit,
 )
 from providers.services.evaluation import (
     application_moderate,
+    application_start_evaluation,
     complete_evaluators,
     evaluation_record,
 )
