@@ -147,20 +147,18 @@ SITE_URL = env.str("FPS_SITE_URL", default=f"http://localhost:{env.str('PORT', d
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT: str | None = None  # from the URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
-    # kombu's filesystem transport: a real broker that needs no server, so the demo's scheduled
-    # jobs really run through a worker.
-    _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        # Without this kombu keeps its exchange bindings in ./control, wherever the process started.
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+    # The embedded broker: kombu's SQLAlchemy transport (fps_portal/broker.py) on a SQLite file of
+    # its own, so the demo's scheduled jobs really run through a worker with no broker server. Each
+    # message is one row committed in one transaction, so a worker never reads half a message
+    # (kombu's filesystem transport could, and the worker died of it: kombu issue #1551). The
+    # options go to SQLAlchemy's create_engine: web, worker and beat share the file, so wait for
+    # its lock instead of failing.
+    CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / 'broker.sqlite3'}"
+    CELERY_BROKER_TRANSPORT = "fps_portal.broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

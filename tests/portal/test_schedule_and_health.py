@@ -13,6 +13,7 @@ from fps_portal.celery import app as celery_app
 from fps_portal.models import WorkerHeartbeat
 from fps_portal.schedule import BEAT_SCHEDULE
 from fps_portal.tasks import worker_heartbeat
+from tests.portal.conftest import EMBEDDED_TRANSPORT, embedded_broker_url, reset_broker_pools
 
 
 def _registered_task_names() -> set[str]:
@@ -72,10 +73,10 @@ def test_healthz_is_ok_with_a_fresh_heartbeat(client: Client, reachable_broker: 
     assert body["status"] == "ok"
     assert body["database"]["status"] == "ok"
     assert body["database"]["vendor"] in {"sqlite", "postgresql"}
-    assert body["broker"] == {
-        "status": "ok",
-        "transport": "redis" if reachable_broker.startswith("redis") else "filesystem",
-    }
+    if reachable_broker.startswith("redis"):
+        assert body["broker"] == {"status": "ok", "transport": "redis"}
+    else:
+        assert body["broker"] == {"status": "ok", "transport": "sqlalchemy", "queued": 0}
     assert body["worker"]["status"] == "ok"
     assert 4 <= body["worker"]["age_seconds"] <= 60
     assert datetime.datetime.fromisoformat(body["worker"]["last_heartbeat_at"])
@@ -109,6 +110,7 @@ def test_healthz_reports_an_unreachable_broker_as_down(
     # Nothing listens on port 1; the check gives up after one retry.
     monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    monkeypatch.setitem(celery_app.conf, "broker_transport", None)
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
@@ -119,21 +121,39 @@ def test_healthz_reports_an_unreachable_broker_as_down(
 
 
 @pytest.mark.django_db
-def test_healthz_reports_a_missing_filesystem_queue_folder_as_down(
+def test_healthz_reports_an_embedded_broker_it_cannot_open_as_down(
     client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
     _heartbeat(5)
-    monkeypatch.setitem(celery_app.conf, "broker_url", "filesystem://")
-    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
-    missing = str(tmp_path / "not-created")
+    # "Connecting" to the embedded broker opens nothing; only reading its file shows it is gone.
+    monkeypatch.setitem(celery_app.conf, "broker_transport", EMBEDDED_TRANSPORT)
     monkeypatch.setitem(
-        celery_app.conf,
-        "broker_transport_options",
-        {"data_folder_in": missing, "data_folder_out": missing},
+        celery_app.conf, "broker_url", f"sqlite:///{tmp_path / 'not-created' / 'broker.sqlite3'}"
     )
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    reset_broker_pools(celery_app)
     response = client.get("/healthz")
+    reset_broker_pools(celery_app)
     assert response.status_code == 503
-    assert response.json()["broker"]["status"] == "down"
+    assert response.json()["broker"] == {"status": "down", "detail": "OperationalError"}
+
+
+@pytest.mark.django_db
+@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
+def test_healthz_counts_what_waits_in_the_embedded_broker(
+    client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    _heartbeat(5)
+    monkeypatch.setitem(celery_app.conf, "broker_transport", EMBEDDED_TRANSPORT)
+    monkeypatch.setitem(celery_app.conf, "broker_url", embedded_broker_url(tmp_path))
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    reset_broker_pools(celery_app)
+    for _ in range(3):
+        celery_app.send_task("portal.worker_heartbeat")  # no worker: they wait
+    response = client.get("/healthz")
+    reset_broker_pools(celery_app)
+    assert response.status_code == 200
+    assert response.json()["broker"] == {"status": "ok", "transport": "sqlalchemy", "queued": 3}
 
 
 @pytest.mark.django_db

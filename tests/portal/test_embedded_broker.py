@@ -1,0 +1,128 @@
+"""The embedded broker under load: thousands of tasks through kombu's SQLAlchemy transport to a
+real worker process (solo pool, late acknowledgement, as `make run` starts it), sent while the
+worker consumes. None may be lost, none run twice, and the worker must never die (kombu's
+filesystem transport handed the worker half-written files and the worker died: kombu #1551).
+
+It runs on the embedded broker whatever REDIS_URL says: that broker needs no server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fps_portal.celery import app as celery_app
+from tests.portal.conftest import (
+    EMBEDDED_TRANSPORT,
+    embedded_broker_url,
+    reset_broker_pools,
+)
+from tests.portal.delivery_probe import record_delivery
+
+pytestmark = pytest.mark.worker
+
+TASKS = 2000
+DEADLINE_SECONDS = 60
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _worker_environment(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env.update(
+        FPS_VAR_DIR=str(var_dir),  # so the worker's embedded broker is this test's file
+        DJANGO_SETTINGS_MODULE="fps_portal.settings.test",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@pytest.fixture
+def embedded_broker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """This process sends to the same embedded broker file the worker process reads."""
+    var_dir = tmp_path / "var"
+    monkeypatch.setitem(celery_app.conf, "broker_transport", EMBEDDED_TRANSPORT)
+    monkeypatch.setitem(celery_app.conf, "broker_url", embedded_broker_url(var_dir))
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    monkeypatch.setitem(
+        celery_app.conf, "broker_transport_options", {"connect_args": {"timeout": 30}}
+    )
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    reset_broker_pools(celery_app)
+    yield var_dir
+    reset_broker_pools(celery_app)
+
+
+@pytest.fixture
+def worker_process(
+    embedded_broker: Path, tmp_path: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    queue = f"load-{uuid.uuid4().hex[:8]}"
+    log = (tmp_path / "worker.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "fps_portal",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+            f"--queues={queue}",
+            "--include=tests.portal.delivery_probe",
+        ],
+        cwd=ROOT,
+        env=_worker_environment(embedded_broker),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    yield process, queue
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+    log.close()
+
+
+def _delivered(path: Path) -> list[int]:
+    if not path.exists():
+        return []
+    return [int(line) for line in path.read_text().splitlines()]
+
+
+def test_thousands_of_tasks_reach_a_real_worker_none_lost_none_twice(
+    worker_process: tuple[subprocess.Popen[bytes], str], tmp_path: Path
+) -> None:
+    process, queue = worker_process
+    effects = tmp_path / "delivered.txt"
+    assert celery_app.conf.task_acks_late, "the demo's setting: acknowledged after the task ran"
+    started = time.monotonic()
+    # Sent while the worker starts and consumes: sender and worker contend for the file's lock.
+    with celery_app.producer_or_acquire() as producer:
+        for number in range(TASKS):
+            record_delivery.apply_async((number, str(effects)), queue=queue, producer=producer)
+    sent = time.monotonic() - started
+    while len(_delivered(effects)) < TASKS and time.monotonic() - started < DEADLINE_SECONDS:
+        assert process.poll() is None, f"the worker died with exit code {process.returncode}"
+        time.sleep(0.2)
+    elapsed = time.monotonic() - started
+    delivered = _delivered(effects)
+
+    assert process.poll() is None, f"the worker died with exit code {process.returncode}"
+    assert len(delivered) == TASKS, f"{len(delivered)} of {TASKS} ran in {elapsed:.1f} s"
+    assert sorted(delivered) == list(range(TASKS)), "a task was lost or ran twice"
+    with celery_app.connection_for_write() as conn:
+        left = conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+    assert left == 0
+    # A warm shutdown: the worker stops cleanly, as devserver stops it.
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0
+    print(f"{TASKS} tasks: sent in {sent:.1f} s, all run in {elapsed:.1f} s")
