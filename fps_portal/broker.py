@@ -39,14 +39,14 @@ def _use_write_ahead_log(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
-class Channel(sqlalchemy.Channel):  # type: ignore[misc]
+class Channel(sqlalchemy.Channel):
     def _engine_from_config(self) -> Engine:
         engine: Engine = super()._engine_from_config()
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _use_write_ahead_log)
         return engine
 
-    def _get(self, queue: str) -> Any:
+    def _get(self, queue: str, timeout: float | None = None) -> Any:
         # kombu's _get, with the row deleted instead of marked invisible.
         queue_row = self._get_or_create(queue)
         if self.session.bind.name == "sqlite":
@@ -72,7 +72,7 @@ class Channel(sqlalchemy.Channel):  # type: ignore[misc]
             self.session.commit()
 
 
-class Transport(sqlalchemy.Transport):  # type: ignore[misc]
+class Transport(sqlalchemy.Transport):
     Channel = Channel
 
 

@@ -167,6 +167,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task that hangs (an SMTP server that never answers, a lock never released) must not hold the
+# worker for ever. At the soft limit the task gets SoftTimeLimitExceeded and can stop cleanly (every
+# service is atomic, so an interrupted job leaves whole changes behind); at the hard limit the pool
+# replaces the process. Enforced by the prefork pool (production); the demo's solo pool runs tasks
+# inline and cannot interrupt them. Every job today takes well under a second.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+CELERY_TASK_ANNOTATIONS = {
+    # The e-mail sweep sends up to 500 messages one after another; each may wait on SMTP.
+    "notifications.resend_unsent": {"soft_time_limit": 600, "time_limit": 660},
+}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -43,3 +43,21 @@ def reachable_broker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
     reset_broker_pools(celery_app)
     yield str(celery_app.conf.broker_url)
     reset_broker_pools(celery_app)
+
+
+@pytest.fixture
+def embedded_broker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """Tasks go through the embedded broker in this test's own folder, whatever REDIS_URL says
+    (it needs no server); yields the folder, which a worker process takes as FPS_VAR_DIR."""
+    var_dir = tmp_path / "var"
+    monkeypatch.setitem(celery_app.conf, "broker_transport", EMBEDDED_TRANSPORT)
+    monkeypatch.setitem(celery_app.conf, "broker_url", embedded_broker_url(var_dir))
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    monkeypatch.setitem(celery_app.conf, "broker_read_url", None)
+    monkeypatch.setitem(
+        celery_app.conf, "broker_transport_options", {"connect_args": {"timeout": 30}}
+    )
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    reset_broker_pools(celery_app)
+    yield var_dir
+    reset_broker_pools(celery_app)

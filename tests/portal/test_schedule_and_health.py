@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from celery.beat import ScheduleEntry, Scheduler
 from django.test import Client
 from django.utils import timezone
 
@@ -39,6 +40,46 @@ def test_every_schedule_entry_has_a_schedule() -> None:
     for name, entry in BEAT_SCHEDULE.items():
         assert "schedule" in entry, name
         assert set(entry) <= {"task", "schedule", "args", "kwargs", "options"}, name
+
+
+def test_every_entry_expires_within_its_interval() -> None:
+    for name, entry in BEAT_SCHEDULE.items():
+        expires = entry["options"]["expires"]  # type: ignore[index]
+        assert 0 < expires <= entry["schedule"], name
+
+
+def test_beat_stamps_the_expiry_on_the_message_it_sends(embedded_broker) -> None:
+    """A worker that comes back after an outage finds each minute's job expired, not waiting."""
+    name = "providers-open-due-windows"
+    scheduler = Scheduler(app=celery_app, lazy=True)
+    entry = ScheduleEntry(name=name, app=celery_app, **BEAT_SCHEDULE[name])
+    sent_at = timezone.now()
+    with celery_app.producer_or_acquire() as producer:
+        scheduler.apply_async(entry, producer=producer, advance=False)
+    with celery_app.connection_for_read() as conn:
+        queue = conn.SimpleQueue(celery_app.conf.task_default_queue)
+        message = queue.get(timeout=5)
+        message.ack()
+        queue.close()
+    assert message.headers["task"] == "providers.open_due_windows"
+    expires = datetime.datetime.fromisoformat(message.headers["expires"])
+    lifetime = (expires - sent_at).total_seconds()
+    assert 55 <= lifetime <= 61, lifetime
+
+
+def test_tasks_have_a_soft_and_a_hard_time_limit() -> None:
+    registered = _registered_task_names()
+    ours = [name for name in registered if not name.startswith("celery.")]
+    assert "notifications.send_email" in ours
+    for name in ours:
+        task = celery_app.tasks[name]
+        assert task.soft_time_limit and task.time_limit, name
+        assert task.soft_time_limit < task.time_limit, name
+    heartbeat = celery_app.tasks["portal.worker_heartbeat"]
+    assert (heartbeat.soft_time_limit, heartbeat.time_limit) == (60, 90)
+    # The e-mail sweep sends up to 500 messages one by one: it may run longer.
+    sweep = celery_app.tasks["notifications.resend_unsent"]
+    assert (sweep.soft_time_limit, sweep.time_limit) == (600, 660)
 
 
 def test_the_celery_app_uses_that_schedule() -> None:
