@@ -1,8 +1,8 @@
 """Settings shared by every environment; each value comes from the environment (django-environ).
 
-With no environment at all the portal runs as the embedded demo: SQLite and a Celery broker on the
-filesystem, so `make run` needs no database or broker server. With DATABASE_URL and REDIS_URL set,
-the same code runs on PostgreSQL and Redis.
+With no environment at all the portal runs as the embedded demo: SQLite and an embedded Celery
+broker (a SQLite file), so `make run` needs no database or broker server. With DATABASE_URL and
+REDIS_URL set, the same code runs on PostgreSQL and Redis.
 """
 
 from pathlib import Path

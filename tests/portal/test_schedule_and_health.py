@@ -14,7 +14,7 @@ from fps_portal.celery import app as celery_app
 from fps_portal.models import WorkerHeartbeat
 from fps_portal.schedule import BEAT_SCHEDULE
 from fps_portal.tasks import worker_heartbeat
-from tests.portal.conftest import EMBEDDED_TRANSPORT, embedded_broker_url, reset_broker_pools
+from tests.portal.conftest import reset_broker_pools
 
 
 def _registered_task_names() -> set[str]:
@@ -163,36 +163,25 @@ def test_healthz_reports_an_unreachable_broker_as_down(
 
 @pytest.mark.django_db
 def test_healthz_reports_an_embedded_broker_it_cannot_open_as_down(
-    client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path
+    client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path, embedded_broker
 ) -> None:
     _heartbeat(5)
     # "Connecting" to the embedded broker opens nothing; only reading its file shows it is gone.
-    monkeypatch.setitem(celery_app.conf, "broker_transport", EMBEDDED_TRANSPORT)
     monkeypatch.setitem(
         celery_app.conf, "broker_url", f"sqlite:///{tmp_path / 'not-created' / 'broker.sqlite3'}"
     )
-    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
     reset_broker_pools(celery_app)
     response = client.get("/healthz")
-    reset_broker_pools(celery_app)
     assert response.status_code == 503
     assert response.json()["broker"] == {"status": "down", "detail": "OperationalError"}
 
 
 @pytest.mark.django_db
-@pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored")
-def test_healthz_counts_what_waits_in_the_embedded_broker(
-    client: Client, monkeypatch: pytest.MonkeyPatch, tmp_path
-) -> None:
+def test_healthz_counts_what_waits_in_the_embedded_broker(client: Client, embedded_broker) -> None:
     _heartbeat(5)
-    monkeypatch.setitem(celery_app.conf, "broker_transport", EMBEDDED_TRANSPORT)
-    monkeypatch.setitem(celery_app.conf, "broker_url", embedded_broker_url(tmp_path))
-    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
-    reset_broker_pools(celery_app)
     for _ in range(3):
         celery_app.send_task("portal.worker_heartbeat")  # no worker: they wait
     response = client.get("/healthz")
-    reset_broker_pools(celery_app)
     assert response.status_code == 200
     assert response.json()["broker"] == {"status": "ok", "transport": "sqlalchemy", "queued": 3}
 
