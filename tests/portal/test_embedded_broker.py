@@ -7,16 +7,20 @@ It runs on the embedded broker whatever REDIS_URL says: that broker needs no ser
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,3 +120,58 @@ def test_thousands_of_tasks_reach_a_real_worker_none_lost_none_twice(
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 0
     print(f"{TASKS} tasks: sent in {sent:.1f} s, all run in {elapsed:.1f} s")
+
+
+def test_a_message_still_being_written_is_not_delivered_until_whole(embedded_broker: Path) -> None:
+    """The failure kombu's filesystem transport had, by construction: a reader catching a message
+    while its writer is half-way. Here the writer is a transaction that has put a complete message
+    into the queue but not committed; a consumer must neither see it nor fail, and gets all of it
+    once the writer commits."""
+    held, target = f"held-{uuid.uuid4().hex[:8]}", f"target-{uuid.uuid4().hex[:8]}"
+    celery_app.send_task("portal.worker_heartbeat", queue=held)
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_declare(queue=target)
+    writer = sqlite3.connect(embedded_broker / "broker.sqlite3", isolation_level=None, timeout=30)
+    received: list[Any] = []
+
+    connected, go = threading.Event(), threading.Event()
+
+    def consume() -> None:
+        with celery_app.connection_for_read() as conn:
+            queue = conn.SimpleQueue(target)
+            try:
+                with contextlib.suppress(queue.Empty):
+                    queue.get(block=False)  # connected and reading: the queue is empty so far
+                connected.set()
+                go.wait(timeout=20)
+                message = queue.get(timeout=20)
+                message.ack()
+                received.append(message)
+            except Exception as exc:  # recorded, so the test reports it instead of hanging
+                received.append(exc)
+            finally:
+                queue.close()
+
+    consumer = threading.Thread(target=consume)
+    consumer.start()
+    assert connected.wait(timeout=20)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute(
+            "UPDATE kombu_message SET queue_id = (SELECT id FROM kombu_queue WHERE name = ?)"
+            " WHERE queue_id = (SELECT id FROM kombu_queue WHERE name = ?)",
+            (target, held),
+        )
+        go.set()  # the consumer reads while the write is under way
+        consumer.join(timeout=1.5)
+        assert received == [], "the consumer saw a message whose write had not finished"
+        writer.execute("COMMIT")
+        consumer.join(timeout=20)
+    finally:
+        if writer.in_transaction:
+            writer.execute("ROLLBACK")
+        writer.close()
+        go.set()
+        consumer.join(timeout=25)
+    assert len(received) == 1 and not isinstance(received[0], Exception), received
+    assert received[0].headers["task"] == "portal.worker_heartbeat"
