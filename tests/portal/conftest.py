@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+from kombu import pools as kombu_pools
 
 from fps_portal.celery import app as celery_app
 
@@ -25,10 +26,13 @@ def embedded_broker_url(root: Path) -> str:
 
 
 def reset_broker_pools(app: Celery) -> None:
-    """Drop pooled connections so the next send uses the app's current broker settings."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Drop pooled connections so the next send uses the app's current broker settings.
+
+    The app's pools live in kombu's global registries (keyed by broker URL): closing only the
+    app's connection pool left kombu's producer pool for the same URL holding it, closed, and the
+    next test sending to that URL failed with "Acquire on closed pool". Reset the registries too."""
+    kombu_pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 
