@@ -51,11 +51,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; fi; }
 
-# The demo's SQLite file and filesystem broker live here; the broker needs its folders before
-# the demo data queues its first e-mail.
+# The demo's SQLite database and embedded broker (var/broker.sqlite3) live here; the broker's
+# tables are made before the demo data queues its first e-mail (nothing to do with REDIS_URL set).
 demo-data: install
-	mkdir -p "$${FPS_VAR_DIR:-var}"/broker/queue "$${FPS_VAR_DIR:-var}"/broker/processed \
-	  "$${FPS_VAR_DIR:-var}"/broker/control "$${FPS_VAR_DIR:-var}"/private
+	mkdir -p "$${FPS_VAR_DIR:-var}"/private
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) -m fps_portal.broker
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py load_demo_data --if-empty
 

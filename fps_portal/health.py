@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 
 from django.conf import settings
 from django.db import connection
@@ -30,19 +29,17 @@ def _broker() -> dict[str, object]:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-            transport = conn.transport_cls
-            options = conn.transport_options
+            transport = conn.transport
+            if transport.driver_type != "sql":
+                return {"status": "ok", "transport": transport.driver_name}
+            # "Connecting" to the embedded broker opens nothing; counting the default queue reads
+            # the broker's file, so a missing or unreadable file shows here, and so does a backlog.
+            declared = conn.default_channel.queue_declare(
+                queue=celery_app.conf.task_default_queue, passive=True
+            )
     except Exception as exc:
         return {"status": "down", "detail": type(exc).__name__}
-    if str(transport) == "filesystem":
-        # "Connecting" to kombu's filesystem broker always succeeds; sending fails later if the
-        # queue folder is missing, so check the folder instead.
-        for key in ("data_folder_in", "data_folder_out"):
-            folder = str(options.get(key, ""))
-            if not folder or not os.access(folder, os.W_OK | os.X_OK):
-                detail = f"{key} is missing or not writable"
-                return {"status": "down", "transport": "filesystem", "detail": detail}
-    return {"status": "ok", "transport": str(transport)}
+    return {"status": "ok", "transport": transport.driver_name, "queued": declared.message_count}
 
 
 def _worker() -> dict[str, object]:

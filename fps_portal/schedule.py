@@ -1,19 +1,22 @@
 """Every scheduled job, in one place. Each entry names a task by its registered name; a test checks
 that every name is registered. Jobs are idempotent: a run repeated or overlapping changes nothing
-twice."""
+twice.
+
+Each entry's message expires after one interval: by then the next run is queued, so after a worker
+outage the backlog holds one live run per job, not one per missed minute (the worker discards
+expired messages without running them)."""
+
+
+def _every(seconds: float, task: str) -> dict[str, object]:
+    return {"task": task, "schedule": seconds, "options": {"expires": seconds}}
+
 
 BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "worker-heartbeat": {"task": "portal.worker_heartbeat", "schedule": 30.0},
-    "notifications-resend-unsent": {"task": "notifications.resend_unsent", "schedule": 600.0},
+    "worker-heartbeat": _every(30.0, "portal.worker_heartbeat"),
+    "notifications-resend-unsent": _every(600.0, "notifications.resend_unsent"),
     # Onboarding: windows open and close on time (checked every minute), reminders hourly.
-    "providers-open-due-windows": {"task": "providers.open_due_windows", "schedule": 60.0},
-    "providers-close-due-windows": {"task": "providers.close_due_windows", "schedule": 60.0},
-    "providers-remind-windows-closing": {
-        "task": "providers.remind_windows_closing",
-        "schedule": 3600.0,
-    },
-    "providers-remind-clarifications-due": {
-        "task": "providers.remind_clarifications_due",
-        "schedule": 3600.0,
-    },
+    "providers-open-due-windows": _every(60.0, "providers.open_due_windows"),
+    "providers-close-due-windows": _every(60.0, "providers.close_due_windows"),
+    "providers-remind-windows-closing": _every(3600.0, "providers.remind_windows_closing"),
+    "providers-remind-clarifications-due": _every(3600.0, "providers.remind_clarifications_due"),
 }

@@ -1,8 +1,8 @@
 """Settings shared by every environment; each value comes from the environment (django-environ).
 
-With no environment at all the portal runs as the embedded demo: SQLite and a Celery broker on the
-filesystem, so `make run` needs no database or broker server. With DATABASE_URL and REDIS_URL set,
-the same code runs on PostgreSQL and Redis.
+With no environment at all the portal runs as the embedded demo: SQLite and an embedded Celery
+broker (a SQLite file), so `make run` needs no database or broker server. With DATABASE_URL and
+REDIS_URL set, the same code runs on PostgreSQL and Redis.
 """
 
 from datetime import timedelta
@@ -165,20 +165,18 @@ SITE_URL = env.str("FPS_SITE_URL", default=f"http://localhost:{env.str('PORT', d
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT: str | None = None  # from the URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
-    # kombu's filesystem transport: a real broker that needs no server, so the demo's scheduled
-    # jobs really run through a worker.
-    _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "queue"),
-        "data_folder_out": str(_broker_dir / "queue"),
-        "processed_folder": str(_broker_dir / "processed"),
-        # Without this kombu keeps its exchange bindings in ./control, wherever the process started.
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+    # The embedded broker: kombu's SQLAlchemy transport (fps_portal/broker.py) on a SQLite file of
+    # its own, so the demo's scheduled jobs really run through a worker with no broker server. Each
+    # message is one row committed in one transaction, so a worker never reads half a message
+    # (kombu's filesystem transport could, and the worker died of it: kombu issue #1551). The
+    # options go to SQLAlchemy's create_engine: web, worker and beat share the file, so wait for
+    # its lock instead of failing.
+    CELERY_BROKER_URL = f"sqlite:///{VAR_DIR / 'broker.sqlite3'}"
+    CELERY_BROKER_TRANSPORT = "fps_portal.broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -187,6 +185,17 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task that hangs (an SMTP server that never answers, a lock never released) must not hold the
+# worker for ever. At the soft limit the task gets SoftTimeLimitExceeded and can stop cleanly (every
+# service is atomic, so an interrupted job leaves whole changes behind); at the hard limit the pool
+# replaces the process. Enforced by the prefork pool (production); the demo's solo pool runs tasks
+# inline and cannot interrupt them. Every job today takes well under a second.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+CELERY_TASK_ANNOTATIONS = {
+    # The e-mail sweep sends up to 500 messages one after another; each may wait on SMTP.
+    "notifications.resend_unsent": {"soft_time_limit": 600, "time_limit": 660},
+}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

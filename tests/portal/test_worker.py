@@ -1,6 +1,7 @@
-"""A real Celery worker consumes a real broker: Redis when REDIS_URL is set, else kombu's
-filesystem transport in a folder of the test's own. The task goes through the broker (not
-eagerly), the worker writes its heartbeat, and /healthz then reports the worker as ok."""
+"""A real Celery worker consumes a real broker: Redis when REDIS_URL is set, else the embedded
+broker (kombu's SQLAlchemy transport) in a SQLite file of the test's own. The task goes through
+the broker (not eagerly), the worker writes its heartbeat, and /healthz then reports the worker as
+ok."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from django.test import Client
 from fps_portal.celery import app as celery_app
 from fps_portal.models import WorkerHeartbeat
 from fps_portal.tasks import worker_heartbeat
-from tests.portal.conftest import filesystem_broker_options, reset_broker_pools
+from tests.portal.conftest import embedded_broker_url, reset_broker_pools, uses_embedded_broker
 
 pytestmark = [
     pytest.mark.worker,
@@ -41,12 +42,12 @@ def _broker_reachable() -> str | None:
 def real_broker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     """Tasks go through the broker for real; yields a queue name used by this test alone."""
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    if str(celery_app.conf.broker_url).startswith("filesystem"):
-        monkeypatch.setitem(
-            celery_app.conf,
-            "broker_transport_options",
-            filesystem_broker_options(tmp_path / "broker"),
-        )
+    embedded = uses_embedded_broker(celery_app)
+    if embedded:
+        # The worker polls the table once a second when idle (kombu's default); fast enough here.
+        monkeypatch.setitem(celery_app.conf, "broker_url", embedded_broker_url(tmp_path / "broker"))
+        monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+        monkeypatch.setitem(celery_app.conf, "broker_read_url", None)
     else:
         # Redis: poll quickly so the test does not wait on the default one-second timeout.
         options = {**celery_app.conf.broker_transport_options, "polling_interval": 0.1}
@@ -59,7 +60,7 @@ def real_broker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str
     yield queue
     declared = celery_app.amqp.queues.pop(queue, None)
     celery_app.amqp.queues._consume_from = consume_from
-    if declared is not None and not str(celery_app.conf.broker_url).startswith("filesystem"):
+    if declared is not None and not embedded:
         with celery_app.connection_for_write() as conn:
             # Leave nothing behind on a shared Redis. A channel deletes only the bindings it
             # declared itself, so declare the queue on this one, then delete it.
