@@ -27,3 +27,7 @@ AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 # axes.W001 warns that a per-process cache is not shared between processes: true, and harmless
 # for a single test process.
 SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+
+# tests/conftest.py resets axes before every test, and axes logs each reset at INFO; a failing
+# test's captured log should show what the test did, not that housekeeping.
+LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405
