@@ -8,11 +8,13 @@ fresh profile; without it the tests are skipped with the reason.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from demo.people import load_people
 from fps_portal.accounts.models import Organisation, OrganisationKind
@@ -90,3 +92,30 @@ def demo_people(transactional_db: None) -> None:
     """The demo's organisations and its users, one per role: all that signing in needs."""
     _north_west_authorities()
     load_people()
+
+
+@pytest.fixture
+def open_signed_in(chromium: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """The one way browser tests sign a user in without the sign-in form: `open_signed_in(user)`
+    gives a new browser context carrying a session made by Django's test client (force_login),
+    closed when the test ends; `None` gives an anonymous context. Changes to how a session is
+    established (for example a second factor) belong here and nowhere else."""
+    contexts: list[Any] = []
+
+    def open_context(user: Any = None, *, width: int = 1280, height: int = 900) -> Any:
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+            )
+        return context
+
+    try:
+        yield open_context
+    finally:
+        for context in contexts:
+            context.close()
