@@ -153,9 +153,13 @@ class Gate:
         self.page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
     def report(self) -> str:
+        return self.describe(self.problems)
+
+    @staticmethod
+    def describe(problems: dict[str, list[str]]) -> str:
         return "\n".join(
             f"{label}:\n" + "\n".join(f"  - {line}" for line in lines)
-            for label, lines in self.problems.items()
+            for label, lines in problems.items()
         )
 
 
@@ -190,37 +194,46 @@ def _send_empty(page: Any, form: str) -> list[str]:
     return []
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_every_page_meets_wcag_22_aa_at_1280_and_320_px(
-    persona: str, open_signed_in: Any, live_server: Any, settings: Any
-) -> None:
-    settings.ROOT_URLCONF = "tests.browser.urls"
-    world = build_world()
-    page = open_signed_in(world.users.get(persona)).new_page()
-    page.set_default_timeout(15_000)
-    gate = Gate(page)
+def _check_every_page_as(persona: str, world: World, page: Any, base_url: str, gate: Gate) -> None:
     for name, row in PAGES.items():
         if persona not in row.roles:
             continue
         url = url_of(name, world, persona)
-        _visit(page, live_server.url, url, 200)
-        gate.check(f"{name} ({url})")
+        _visit(page, base_url, url, 200)
+        gate.check(f"{persona}: {name} ({url})")
         for other in other_states(name, world, persona):
-            _visit(page, live_server.url, other, 200)
-            gate.check(f"{name} ({other})")
+            _visit(page, base_url, other, 200)
+            gate.check(f"{persona}: {name} ({other})")
         for index, form in enumerate(row.forms):
             if index or row.also:  # the first form is sent from the page just checked
-                _visit(page, live_server.url, url, 200)
-            label = f"{name} ({url}) sent empty: {form}"
+                _visit(page, base_url, url, 200)
+            label = f"{persona}: {name} ({url}) sent empty: {form}"
             if wrong := _send_empty(page, form):
                 gate.problems[label] = wrong
             gate.check(label)
     for error in (e for e in ERROR_PAGES if e.persona == persona):
-        _visit(page, live_server.url, error.path, error.status)
-        gate.check(error.name)
-    assert not gate.problems, "\n" + gate.report()
+        _visit(page, base_url, error.path, error.status)
+        gate.check(f"{persona}: {error.name}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_page_meets_wcag_22_aa_at_1280_and_320_px_for_everyone_who_can_open_it(
+    open_signed_in: Any, live_server: Any, settings: Any
+) -> None:
+    """One world and one browser for the whole gate (building the world is the slow part), and
+    one signed-in context per persona; every problem on every page is reported at once."""
+    settings.ROOT_URLCONF = "tests.browser.urls"
+    world = build_world()
+    problems: dict[str, list[str]] = {}
+    for persona in PERSONAS:
+        page = open_signed_in(world.users.get(persona)).new_page()
+        page.set_default_timeout(15_000)
+        gate = Gate(page)
+        _check_every_page_as(persona, world, page, live_server.url, gate)
+        problems.update(gate.problems)
+        page.context.close()
+    assert not problems, "\n" + Gate.describe(problems)
 
 
 @pytest.mark.browser
