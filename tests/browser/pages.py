@@ -9,7 +9,7 @@ a person with no organisation, and a password reset link, so each page shows its
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
@@ -321,7 +321,7 @@ class ErrorPage:
     persona: str
     path: str
     status: int
-    template: str = field(default="")
+    template: str
 
 
 ERROR_PAGES = [
@@ -330,6 +330,21 @@ ERROR_PAGES = [
     ErrorPage("another role's page", COMMISSIONER, "/fps/", 403, "403.html"),
     ErrorPage("no organisation", NO_ORGANISATION, "/dashboard/", 403, "portal/no_membership.html"),
     ErrorPage("server error", ANONYMOUS, "/a11y-server-error/", 500, "500.html"),
+    # The search forms are GET forms: their error state is a bad filter in the address.
+    ErrorPage(
+        "search with a bad postcode",
+        COMMISSIONER,
+        "/find-a-setting/?postcode=hello",
+        400,
+        "providers/directory/search.html",
+    ),
+    ErrorPage(
+        "directory with a bad postcode",
+        FORUM,
+        "/forum/settings/?postcode=hello",
+        400,
+        "providers/forum/directory.html",
+    ),
 ]
 
 

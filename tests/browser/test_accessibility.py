@@ -213,6 +213,8 @@ def _check_every_page_as(persona: str, world: World, page: Any, base_url: str, g
             gate.check(label)
     for error in (e for e in ERROR_PAGES if e.persona == persona):
         _visit(page, base_url, error.path, error.status)
+        if error.status == 400 and page.locator(ERROR_SUMMARY).count() != 1:
+            gate.problems[f"{persona}: {error.name}"] = ["no error summary"]
         gate.check(f"{persona}: {error.name}")
 
 

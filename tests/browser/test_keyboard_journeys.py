@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from providers.models import EvaluatorDecision
+from tests.browser.axe import axe_violations
 from tests.browser.keyboard import (
     active,
     assert_focus_visible,
@@ -189,3 +190,20 @@ def test_the_focus_check_notices_a_focus_state_taken_away(
     )
     with pytest.raises(AssertionError, match="no visible focus state"):
         assert_focus_visible(page)
+
+
+def test_at_320_px_the_menu_opens_by_keyboard_and_passes_axe_open(
+    open_signed_in: Any, live_server: Any, world: World
+) -> None:
+    page = open_signed_in(world.users[COMMISSIONER], width=320).new_page()
+    page.goto(f"{live_server.url}/dashboard/")
+    menu = page.locator(".govuk-service-navigation__toggle")
+    assert menu.is_visible() and menu.get_attribute("aria-expanded") == "false"
+    assert not page.get_by_role("link", name="Find a setting").is_visible()
+    tab_until(page, button_named("Menu"))
+    page.keyboard.press("Enter")
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert axe_violations(page) == []
+    tab_until(page, link_named("Find a setting"), limit=3)
+    press_and_wait(page, "Enter")
+    assert page.url == f"{live_server.url}/find-a-setting/"
