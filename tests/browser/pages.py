@@ -76,12 +76,11 @@ DEMO_EMAIL = {
 class World:
     users: dict[str, User]
     system: PurchasingSystem
-    window: EvaluationWindow  # the round under evaluation
-    draft: Application  # the provider's, in the open round: every task-list page has a form
+    draft: Application  # the provider's, in the open round: each task-list page has its form
     evaluating: Application  # the provider's, under evaluation
     passed: Application  # the provider's, awaiting its signature on the agreement
     failed: Application  # the provider's, refused with reasons
-    windows: list[EvaluationWindow]  # completed, passed (evaluated), evaluating, open
+    windows: list[EvaluationWindow]  # every round: completed, evaluating, open
     clarification: ClarificationQuestion  # asked of the provider, awaiting its answer
     membership: FpsMembership
     own_setting: Setting  # the provider's
@@ -152,7 +151,6 @@ def build_world() -> World:
     return World(
         users=users,
         system=system,
-        window=evaluating.window,
         draft=draft,
         evaluating=evaluating,
         passed=passed,
