@@ -11,12 +11,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import resolve
 
 from tests.browser.axe import axe_violations
 from tests.browser.pages import (
-    ANONYMOUS,
     ERROR_PAGES,
     MAIN_FORM,
     NOT_PAGES,
@@ -28,6 +26,7 @@ from tests.browser.pages import (
     page_route_names,
     url_of,
 )
+from tests.browser.sessions import signed_in_client
 
 WIDTHS = (1280, 320)
 TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
@@ -52,13 +51,6 @@ def _route_name(path: str) -> str:
     return f"{match.namespace}:{match.url_name}" if match.namespace else str(match.url_name)
 
 
-def _client_for(persona: str, world: World) -> Client:
-    client = Client(raise_request_exception=False)
-    if persona != ANONYMOUS:
-        client.force_login(world.users[persona])
-    return client
-
-
 @pytest.mark.django_db
 def test_the_table_names_exactly_who_can_open_each_page_and_reaches_every_template(
     settings: Any,
@@ -71,7 +63,7 @@ def test_the_table_names_exactly_who_can_open_each_page_and_reaches_every_templa
     wrong: list[str] = []
     rendered: set[str] = set()
     for persona in PERSONAS:
-        client = _client_for(persona, world)
+        client = signed_in_client(world.users.get(persona))
         for name, page in PAGES.items():
             url = url_of(name, world, persona)
             response = client.get(url, follow=True)
