@@ -8,15 +8,17 @@ fresh profile; without it the tests are skipped with the reason.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from demo.people import load_people
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.accounts.reference import LEAD_AUTHORITY_ONS_CODE, north_west_authority_rows
+from tests.browser.sessions import signed_in_client
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -101,3 +103,27 @@ def demo_people(transactional_db: None) -> None:
     """The demo's organisations and its users, one per role: all that signing in needs."""
     _north_west_authorities()
     load_people()
+
+
+@pytest.fixture
+def open_signed_in(chromium: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """The one way browser tests sign a user in without the sign-in form: `open_signed_in(user)`
+    gives a new browser context carrying the session of tests.browser.sessions.signed_in_client,
+    closed when the test ends; `None` gives an anonymous context."""
+    contexts: list[Any] = []
+
+    def open_context(user: Any = None, *, width: int = 1280, height: int = 900) -> Any:
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-GB")
+        contexts.append(context)
+        if user is not None:
+            session = signed_in_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+            )
+        return context
+
+    try:
+        yield open_context
+    finally:
+        for context in contexts:
+            context.close()

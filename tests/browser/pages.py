@@ -1,0 +1,374 @@
+"""Every page of the portal, who may open it and how to fill in its address: the accessibility
+gate's table. Like the authorisation matrix, it is checked against the URL patterns, so a page
+added without a row fails the suite (test_accessibility.py).
+
+The world is the demo's data (a round in each state, one user per role) plus a draft application,
+a person with no organisation, and a password reset link, so each page shows its fullest state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from demo.steps import DEMO_STEPS
+from fps_portal.accounts.models import User
+from fps_portal.actors import Actor, actor_for_user
+from providers.models import (
+    Application,
+    ApplicationState,
+    CheckStatus,
+    ClarificationQuestion,
+    EvaluationWindow,
+    FpsMembership,
+    InspectionJudgement,
+    Lot,
+    PurchasingSystem,
+    Setting,
+    Verdict,
+    WindowState,
+)
+from providers.services.applications import (
+    application_declare,
+    application_set_prices,
+    application_set_scope,
+    application_start,
+    application_submit,
+)
+from providers.services.evaluation import application_moderate
+from tests.providers.onboarding.factories import actor, close, evaluate, open_window
+
+ANONYMOUS = "anonymous"
+LEAD = "lead_evaluator"
+COMMISSIONER = "commissioner"
+QA = "qa_officer"
+SENIOR = "senior_manager"
+PROVIDER = "provider_user"
+FORUM = "forum_member"
+NO_ORGANISATION = "no_organisation"  # signed in, but no active membership
+
+AUTHORITY = frozenset({LEAD, COMMISSIONER, QA, SENIOR})
+WITH_ORGANISATION = AUTHORITY | {PROVIDER, FORUM}
+SIGNED_IN = WITH_ORGANISATION | {NO_ORGANISATION}
+EVERYONE = SIGNED_IN | {ANONYMOUS}
+PERSONAS = sorted(EVERYONE)
+
+# The demo's sign-in for each persona (the provider is the one with an application under
+# evaluation and a clarification question to answer).
+DEMO_EMAIL = {
+    LEAD: "lead@cheshireeast.example",
+    COMMISSIONER: "placements@sefton.example",
+    QA: "qa@sefton.example",
+    SENIOR: "dcs@sefton.example",
+    PROVIDER: "bids@northshore.example",
+    FORUM: "forum@seftonparentcarers.example",
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    system: PurchasingSystem
+    draft: Application  # the provider's, in the open round: each task-list page has its form
+    evaluating: Application  # the provider's, under evaluation
+    passed: Application  # the provider's, awaiting its signature on the agreement
+    failed: Application  # the provider's, refused with reasons
+    windows: list[EvaluationWindow]  # every round: completed, evaluating, open
+    clarification: ClarificationQuestion  # asked of the provider, awaiting its answer
+    membership: FpsMembership
+    own_setting: Setting  # the provider's
+    listed_setting: Setting  # on the FPS, in search results
+    judgement: InspectionJudgement  # a provider's report awaiting the lead authority's check
+    reset_uid: str
+    reset_token: str
+
+
+def _passed_application(
+    provider: Actor, system: PurchasingSystem, setting: Setting, lead: User
+) -> Application:
+    """An application in a round of its own, passed by two evaluators and moderated."""
+    window = open_window(purchasing_system=system, name="Round 4 (2025)")
+    lot = Lot.objects.filter(purchasing_system=system).order_by("display_order").last()
+    assert lot is not None
+    application = application_start(actor=provider, system=system, window=window)
+    application_set_scope(actor=provider, application=application, lots=[lot], settings=[setting])
+    application_set_prices(
+        actor=provider, application=application, prices={(setting.pk, lot.pk): "4100.00"}
+    )
+    application_declare(
+        actor=provider,
+        application=application,
+        accurate=True,
+        no_exclusion_grounds=True,
+        safeguarding=True,
+    )
+    application_submit(actor=provider, application=application)
+    close(window)
+    application.refresh_from_db()
+    second = User.objects.get(email="evaluator@cheshireeast.example")
+    evaluate(application, lead, Verdict.PASS)
+    evaluate(application, second, Verdict.PASS)
+    application_moderate(actor=actor(lead), application=application, reason="Every part met.")
+    application.refresh_from_db()
+    assert application.state == ApplicationState.PASSED
+    return application
+
+
+def build_world() -> World:
+    for step in DEMO_STEPS:
+        step()
+    users = {persona: User.objects.get(email=email) for persona, email in DEMO_EMAIL.items()}
+    users[NO_ORGANISATION] = User.objects.create_user(
+        "left@example.org", "unused-password-1", full_name="Former Colleague"
+    )
+    # Never signed in here, so signing the personas in leaves the reset link valid.
+    forgetful = User.objects.create_user("forgot@example.org", "unused-password-2")
+    provider = actor_for_user(users[PROVIDER])
+    assert provider is not None and provider.organisation is not None
+    system = PurchasingSystem.objects.get()
+    open_round = EvaluationWindow.objects.get(state=WindowState.OPEN, closes_at__gt=timezone.now())
+    own_setting = Setting.objects.filter(provider=provider.organisation).order_by("name").first()
+    assert own_setting is not None
+    draft = application_start(actor=provider, system=system, window=open_round)
+    first_lot = Lot.objects.filter(purchasing_system=system).order_by("display_order").first()
+    assert first_lot is not None
+    application_set_scope(
+        actor=provider, application=draft, lots=[first_lot], settings=[own_setting]
+    )
+    evaluating = Application.objects.get(
+        provider=provider.organisation, state=ApplicationState.UNDER_EVALUATION
+    )
+    passed = _passed_application(provider, system, own_setting, users[LEAD])
+    listed = Setting.objects.filter(lot_offers__approved_at__isnull=False).order_by("name").first()
+    assert listed is not None
+    return World(
+        users=users,
+        system=system,
+        draft=draft,
+        evaluating=evaluating,
+        passed=passed,
+        failed=Application.objects.get(
+            provider=provider.organisation, state=ApplicationState.FAILED
+        ),
+        windows=list(EvaluationWindow.objects.order_by("opens_at")),
+        clarification=ClarificationQuestion.objects.get(application=evaluating),
+        membership=FpsMembership.objects.order_by("pk").first(),
+        own_setting=own_setting,
+        listed_setting=listed,
+        judgement=InspectionJudgement.objects.get(check_status=CheckStatus.AWAITING_CHECK),
+        reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
+        reset_token=default_token_generator.make_token(forgetful),
+    )
+
+
+# A page's address for a persona: its URL kwargs, from the world.
+Kwargs = Callable[[World, str], dict[str, Any]]
+
+
+def _none(world: World, persona: str) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page template behind a route. `forms` are CSS selectors of forms that, sent empty, must
+    show the error summary (each is sent from a freshly loaded page)."""
+
+    roles: frozenset[str]
+    kwargs: Kwargs = _none
+    query: str = ""
+    forms: tuple[str, ...] = ()
+    also: tuple[Kwargs, ...] = ()  # the page in other states (GET only)
+
+
+MAIN_FORM = "main form[method=post][novalidate]"
+SERVICE_FORM = "main form[action$='/services/']"
+
+
+def _pk(attribute: str) -> Kwargs:
+    return lambda world, persona: {"pk": getattr(world, attribute).pk}
+
+
+def _window(index: int) -> Kwargs:
+    return lambda world, persona: {"pk": world.windows[index].pk}
+
+
+def _setting_for(world: World, persona: str) -> dict[str, Any]:
+    """A provider sees only its own settings' pages; authorities any setting on the FPS."""
+    return {"pk": (world.own_setting if persona == PROVIDER else world.listed_setting).pk}
+
+
+PAGES: dict[str, Page] = {
+    "home": Page(frozenset({ANONYMOUS})),
+    "dashboard": Page(WITH_ORGANISATION),
+    "notifications": Page(SIGNED_IN),
+    "switch-membership": Page(SIGNED_IN, forms=(MAIN_FORM,)),
+    "accessibility": Page(EVERYONE),
+    "privacy": Page(EVERYONE),
+    "login": Page(frozenset({ANONYMOUS}), forms=(MAIN_FORM,)),
+    "password_reset": Page(EVERYONE, forms=(MAIN_FORM,)),
+    "password_reset_done": Page(EVERYONE),
+    "password_reset_confirm": Page(
+        EVERYONE,
+        kwargs=lambda world, persona: {"uidb64": world.reset_uid, "token": world.reset_token},
+        forms=(MAIN_FORM,),
+    ),
+    "password_reset_complete": Page(EVERYONE),
+    # Onboarding: the provider's side.
+    "providers:register": Page(frozenset({ANONYMOUS}), forms=(MAIN_FORM,)),
+    "providers:colleagues": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
+    "providers:evidence-list": Page(frozenset({PROVIDER})),
+    "providers:evidence-upload": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
+    "providers:setting-overview": Page(
+        frozenset({PROVIDER}), _pk("own_setting"), forms=(MAIN_FORM,)
+    ),
+    "providers:application-list": Page(frozenset({PROVIDER})),
+    "providers:application-detail": Page(
+        frozenset({PROVIDER}), _pk("draft"), also=(_pk("evaluating"), _pk("passed"), _pk("failed"))
+    ),
+    "providers:application-scope": Page(frozenset({PROVIDER}), _pk("draft"), forms=(MAIN_FORM,)),
+    "providers:application-evidence": Page(frozenset({PROVIDER}), _pk("draft")),
+    "providers:application-prices": Page(frozenset({PROVIDER}), _pk("draft"), forms=(MAIN_FORM,)),
+    "providers:application-services": Page(frozenset({PROVIDER}), _pk("draft"), forms=(MAIN_FORM,)),
+    # Declarations left unticked are an answer (the submit page refuses them), not an error.
+    "providers:application-declarations": Page(frozenset({PROVIDER}), _pk("draft")),
+    "providers:application-submit": Page(frozenset({PROVIDER}), _pk("draft")),
+    "providers:application-withdraw": Page(
+        frozenset({PROVIDER}), _pk("draft"), also=(_pk("evaluating"),)
+    ),
+    "providers:agreement-sign": Page(
+        frozenset({PROVIDER}), _pk("passed"), forms=(MAIN_FORM,), also=(_pk("evaluating"),)
+    ),
+    "providers:clarification-list": Page(frozenset({PROVIDER})),
+    "providers:clarification-answer": Page(
+        frozenset({PROVIDER}), _pk("clarification"), forms=(MAIN_FORM,)
+    ),
+    "providers:membership-status": Page(frozenset({PROVIDER})),
+    # Onboarding: the lead authority's side.
+    "providers:fps-manage": Page(frozenset({LEAD})),
+    "providers:fps-create": Page(frozenset({LEAD}), forms=(MAIN_FORM,)),
+    "providers:fps-edit": Page(frozenset({LEAD}), _pk("system")),
+    "providers:lot-create": Page(frozenset({LEAD}), _pk("system"), forms=(MAIN_FORM,)),
+    "providers:window-list": Page(frozenset({LEAD})),
+    "providers:window-create": Page(frozenset({LEAD}), forms=(MAIN_FORM,)),
+    "providers:window-detail": Page(
+        frozenset({LEAD}),
+        _window(0),
+        also=tuple(_window(i) for i in range(1, 4)),
+    ),
+    "providers:application-queue": Page(frozenset({LEAD}), query="?awaiting=evaluation"),
+    "providers:evaluation-detail": Page(
+        frozenset({LEAD}), _pk("evaluating"), also=(_pk("passed"), _pk("failed"))
+    ),
+    "providers:evaluation-record": Page(frozenset({LEAD}), _pk("evaluating"), forms=(MAIN_FORM,)),
+    "providers:moderation": Page(frozenset({LEAD}), _pk("evaluating"), also=(_pk("passed"),)),
+    "providers:clarification-ask": Page(frozenset({LEAD}), _pk("evaluating"), forms=(MAIN_FORM,)),
+    "providers:membership-list": Page(frozenset({LEAD})),
+    "providers:membership-change": Page(frozenset({LEAD}), _pk("membership"), forms=(MAIN_FORM,)),
+    # The directory.
+    "providers:setting-list": Page(frozenset({PROVIDER})),
+    "providers:setting-create": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
+    "providers:setting-detail": Page(AUTHORITY | {PROVIDER}, _setting_for),
+    "providers:setting-edit": Page(frozenset({PROVIDER}), _pk("own_setting"), forms=(MAIN_FORM,)),
+    "providers:setting-prices": Page(
+        frozenset({PROVIDER}),
+        _pk("own_setting"),
+        # No prices at all is an answer (the setting is then offered on no lot); a service
+        # without a name or a rate is an error.
+        forms=(SERVICE_FORM,),
+    ),
+    "providers:judgement-create": Page(
+        frozenset({LEAD, PROVIDER}), _pk("own_setting"), forms=(MAIN_FORM,)
+    ),
+    "providers:judgement-check-list": Page(frozenset({LEAD})),
+    "providers:judgement-check": Page(frozenset({LEAD}), _pk("judgement"), forms=(MAIN_FORM,)),
+    "providers:find-a-setting": Page(AUTHORITY),
+    "providers:forum-directory": Page(EVERYONE),
+    "providers:forum-setting": Page(EVERYONE, _pk("listed_setting")),
+    "providers:forum-figures": Page(EVERYONE),
+    "providers:about-the-fps": Page(EVERYONE),
+}
+
+# Routes that answer no page of their own, and why; the pages they lead to are checked above.
+NOT_PAGES: dict[str, str] = {
+    "healthz": "JSON for the load balancer",
+    "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",
+    "notification-open": "POST only; redirects to the notification's page",
+    "providers:evidence-download": "a file download",
+    "providers:find-a-setting-csv": "a CSV download",
+    "providers:find-a-setting-xlsx": "a spreadsheet download",
+    "providers:window-complete": "POST only; redirects to the window's page",
+    "providers:clarification-withdraw": "POST only; redirects to the evaluation page",
+    "providers:setting-service-add": "POST only; its errors show on the prices page (above)",
+    "providers:setting-service-remove": "POST only; redirects to the prices page",
+}
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    """A state that renders an error template: who, where, the status it answers."""
+
+    name: str
+    persona: str
+    path: str
+    status: int
+    template: str
+
+
+ERROR_PAGES = [
+    ErrorPage("missing page, signed out", ANONYMOUS, "/no-such-page/", 404, "404.html"),
+    ErrorPage("missing page, signed in", COMMISSIONER, "/no-such-page/", 404, "404.html"),
+    ErrorPage("another role's page", COMMISSIONER, "/fps/", 403, "403.html"),
+    ErrorPage("no organisation", NO_ORGANISATION, "/dashboard/", 403, "portal/no_membership.html"),
+    ErrorPage("server error", ANONYMOUS, "/a11y-server-error/", 500, "500.html"),
+    # The search forms are GET forms: their error state is a bad filter in the address.
+    ErrorPage(
+        "search with a bad postcode",
+        COMMISSIONER,
+        "/find-a-setting/?postcode=hello",
+        400,
+        "providers/directory/search.html",
+    ),
+    ErrorPage(
+        "directory with a bad postcode",
+        FORUM,
+        "/forum/settings/?postcode=hello",
+        400,
+        "providers/forum/directory.html",
+    ),
+]
+
+
+def page_route_names() -> Iterator[str]:
+    """The name of every route of the portal's pages: not the API, the back office or the static
+    files."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), namespace + (pattern.name or "")
+
+    for route, name in walk(get_resolver("fps_portal.urls").url_patterns, "", ""):
+        if route.startswith(("api/", "back-office/")):
+            continue
+        yield name
+
+
+def url_of(name: str, world: World, persona: str) -> str:
+    page = PAGES[name]
+    return reverse(name, kwargs=page.kwargs(world, persona)) + page.query
+
+
+def other_states(name: str, world: World, persona: str) -> list[str]:
+    page = PAGES[name]
+    return [reverse(name, kwargs=state(world, persona)) + page.query for state in page.also]
