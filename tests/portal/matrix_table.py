@@ -1,156 +1,40 @@
 """The authorisation matrix: for every route, what each actor is answered, per method and case.
+The vocabulary (Found, Own, Active, expect, Row) is explained in matrix_rules.py.
 
-The rule (docs/architecture.md "Who sees what", the domain brief): an authority sees its own
-referrals and agreements and nothing of another's; a provider sees only its own; a forum sees no
-personal data and no prices; the lead authority runs the FPS; another organisation's object
-answers 404 exactly like a missing one; a platform administrator (staff, no membership) acts only
-in the back office and has no organisation's powers in the portal or the API.
-
-A row names the kind of object its URL takes (`ids`, see matrix_routes.kwargs_for) and, per
-method, an answer for each actor. Answers: a status code, SIGN_IN, or a cell that depends on the
-case: `Found(ok)` (ok for an object the actor may see, 404 for a missing one or a child of another
-organisation's), `Own(ok)` (ok for the provider's own object, 404 for the other provider's and a
-missing one). Unstated actors: anonymous goes to sign in (pages) or gets 401 (API); the platform
-administrator and every other unstated actor gets `rest` (403 unless said).
-
-`known` marks cells where today's code breaks the rule, each with the issue and defect, as strict
-expected failures: remove a mark when its fix is merged.
+The world (matrix_world.py): provider X is an active member of the FPS; provider Y was suspended
+by the lead authority, so it is off the FPS for forums and searches but its objects are still
+its own (and still seen by authorities, who may have a child placed there).
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from django.utils import timezone
-
-from tests.portal.matrix_routes import Answer, owner_case
+from tests.portal.matrix_routes import Answer
+from tests.portal.matrix_rules import (
+    D2,
+    D3,
+    D3_READ,
+    D4,
+    SYSTEM_BODY,
+    Active,
+    Cell,
+    Expect,
+    Found,
+    Own,
+    Row,
+    expect,
+    in_days,
+    public,
+    signed_in,
+)
 from tests.portal.matrix_world import (
-    ACTORS,
-    ANONYMOUS,
-    AUTHORITY_ACTORS,
     FORUM_MEMBER,
     LEAD_EVALUATOR_A,
     PLATFORM_ADMIN,
+    PROVIDER_Y,
     PROVIDERS,
-    Side,
-    World,
 )
-
-
-@dataclass(frozen=True)
-class Found:
-    """`ok` for an object the actor may see (any provider's, the shared one, the actor's own
-    notification); 404 for a missing id, another person's notification or another provider's
-    child under a visible parent."""
-
-    ok: Answer
-
-
-@dataclass(frozen=True)
-class Own:
-    """`ok` for the provider's own object; 404 for the other provider's and for a missing id."""
-
-    ok: Answer
-
-
-Cell = Answer | Found | Own
-Expect = dict[str, Cell]
-
-_HIDDEN_CASES = ("missing", "other's", "X-with-Y's-child")
-
-
-def resolve(cell: Cell, actor: str, case: str) -> Answer:
-    if isinstance(cell, Found):
-        return 404 if case in _HIDDEN_CASES else cell.ok
-    if isinstance(cell, Own):
-        return cell.ok if case in ("-", owner_case(actor)) else 404
-    return cell
-
-
-def expect(
-    rest: Cell = 403,
-    *,
-    anonymous: Cell | None = None,
-    providers: Cell | None = None,
-    authorities: Cell | None = None,
-    lead: Cell | None = None,
-    forum: Cell | None = None,
-    admin: Cell | None = None,
-) -> Expect:
-    """Answers by group; the lead evaluator answers as the other authority staff unless said."""
-    out: dict[str, Cell] = {actor: rest for actor in ACTORS if actor != ANONYMOUS}
-    if anonymous is not None:
-        out[ANONYMOUS] = anonymous
-    for group, cell in (
-        (PROVIDERS, providers),
-        (AUTHORITY_ACTORS, authorities),
-        ((LEAD_EVALUATOR_A,), lead if lead is not None else authorities),
-        ((FORUM_MEMBER,), forum),
-        ((PLATFORM_ADMIN,), admin),
-    ):
-        if cell is not None:
-            for actor in group:
-                out[actor] = cell
-    return out
-
-
-def public(answer: Cell = 200) -> Expect:
-    """The same answer for everyone, signed in or not."""
-    return expect(answer, anonymous=answer, admin=answer)
-
-
-def signed_in(answer: Cell) -> Expect:
-    """Any signed-in account, the platform administrator included (their own things)."""
-    return expect(answer, admin=answer)
-
-
-#: A body from the world and the side (X's or Y's objects) the case names.
-Body = Callable[[World, Side], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Row:
-    ids: str | None = None
-    get: Expect | None = None
-    #: Write methods (POST, PUT, PATCH) with their answers.
-    writes: dict[str, Expect] = field(default_factory=dict)
-    #: A minimal valid body for the API's writes, so the permission check, not validation, is
-    #: what refuses (the portal's forms are posted empty).
-    body: Body | None = None
-    #: Models ("app_label.Model") a refused write must leave exactly as they were (the audit log
-    #: is always checked).
-    touches: tuple[str, ...] = ()
-    #: (method, actor, case or "*") -> why today's code answers otherwise.
-    known: dict[tuple[str, str, str], str] = field(default_factory=dict)
-
-
-def _in(days: int) -> str:
-    return (timezone.now() + datetime.timedelta(days=days)).isoformat()
-
-
-D3 = (
-    "issue 9 defect 3: a staff account without a membership holds the lead authority's powers "
-    "in the API (services and scope rules treat is_staff as a lead evaluator)"
-)
-D3_READ = (
-    "issue 9 defect 3: a staff account without a membership reads every provider's FPS "
-    "membership through the API (the scope rule treats is_staff as a lead evaluator)"
-)
-D4 = (
-    "issue 9 defect 4: a forum member reads the lead authority's internal reason and the named "
-    "signatory of a membership"
-)
-SYSTEM_BODY = {
-    "name": "Matrix DPS",
-    "kind": "fps",
-    "term_start": "2027-04-01",
-    "term_end": "2031-03-31",
-    "direct_award_allowed": True,
-    "admits_by_windows": True,
-}
 
 # -- the portal's own pages and endpoints ---------------------------------------------------------
 
@@ -313,7 +197,7 @@ PAGES: dict[str, Row] = {
     "providers:find-a-setting-xlsx": Row(get=expect(authorities=200)),
     # The forum's pages are public: the approved list and figures, no price, no personal data.
     "providers:forum-directory": Row(get=public()),
-    "providers:forum-setting": Row(ids="setting", get=public(Found(200))),
+    "providers:forum-setting": Row(ids="setting", get=public(Active(200))),
     "providers:forum-figures": Row(get=public()),
     "providers:about-the-fps": Row(get=public()),
 }
@@ -340,7 +224,7 @@ API: dict[str, Row] = {
     "purchasing-system-list": Row(
         get=signed_in(200),
         writes={"POST": expect(lead=201)},
-        body=lambda w, s: SYSTEM_BODY,
+        body=lambda w, s, a: SYSTEM_BODY,
         touches=("providers.PurchasingSystem",),
         known={("POST", PLATFORM_ADMIN, "*"): D3},
     ),
@@ -348,26 +232,26 @@ API: dict[str, Row] = {
         ids="purchasing_system",
         get=signed_in(Found(200)),
         writes={"PUT": expect(Found(403), lead=Found(200)), "PATCH": signed_in(405)},
-        body=lambda w, s: SYSTEM_BODY,
+        body=lambda w, s, a: SYSTEM_BODY,
         touches=("providers.PurchasingSystem",),
         known={("PUT", PLATFORM_ADMIN, "shared"): D3},
     ),
     "purchasing-system-lots": Row(
         ids="purchasing_system",
         writes={"POST": expect(Found(403), lead=Found(201))},
-        body=lambda w, s: {"code": "M9", "name": "Added lot", "starts_on": "2027-09-01"},
+        body=lambda w, s, a: {"code": "M9", "name": "Added lot", "starts_on": "2027-09-01"},
         touches=("providers.Lot",),
         known={("POST", PLATFORM_ADMIN, "shared"): D3},
     ),
     "window-list": Row(
         get=signed_in(200),
         writes={"POST": expect(lead=201)},
-        body=lambda w, s: {
+        body=lambda w, s, a: {
             "purchasing_system": w.purchasing_system,
             "name": "Matrix round two",
-            "opens_at": _in(30),
-            "closes_at": _in(40),
-            "evaluation_deadline": _in(90),
+            "opens_at": in_days(30),
+            "closes_at": in_days(40),
+            "evaluation_deadline": in_days(90),
         },
         touches=("providers.EvaluationWindow",),
         known={("POST", PLATFORM_ADMIN, "*"): D3},
@@ -383,13 +267,17 @@ API: dict[str, Row] = {
     # Authorities see members' setting-level evidence only, never insurance (the world's); a
     # forum and the administrator see none (an empty list).
     "evidence-list": Row(
-        get=signed_in(200), writes={"POST": expect(providers=400)}, touches=("providers.Evidence",)
+        get=signed_in(200),
+        lists="evidence-detail",
+        writes={"POST": expect(providers=400)},
+        touches=("providers.Evidence",),
     ),
     "evidence-detail": Row(ids="evidence", get=expect(404, providers=Own(200), lead=Found(200))),
     "application-list": Row(
         get=expect(providers=200, lead=200),
+        lists="application-detail",
         writes={"POST": expect(providers=409)},  # the window has closed
-        body=lambda w, s: {"purchasing_system": w.purchasing_system, "window": w.window},
+        body=lambda w, s, a: {"purchasing_system": w.purchasing_system, "window": w.window},
         touches=(APPLICATION,),
     ),
     "application-detail": Row(ids="application", get=expect(providers=Own(200), lead=Found(200))),
@@ -397,19 +285,19 @@ API: dict[str, Row] = {
     "application-scope": Row(
         ids="application",
         writes={"PUT": _providers_only(409)},
-        body=lambda w, s: {"lots": [s.application_lot], "settings": [s.setting.pk]},
+        body=lambda w, s, a: {"lots": [s.application_lot], "settings": [s.setting.pk]},
         touches=(APPLICATION,),
     ),
     "application-evidence": Row(
         ids="application",
         writes={"PUT": _providers_only(409)},
-        body=lambda w, s: {"evidence": []},
+        body=lambda w, s, a: {"evidence": []},
         touches=(APPLICATION,),
     ),
     "application-prices": Row(
         ids="application",
         writes={"PUT": _providers_only(409)},
-        body=lambda w, s: {
+        body=lambda w, s, a: {
             "prices": [
                 {"setting": s.setting.pk, "lot": s.application_lot, "weekly_price": "3300.00"}
             ]
@@ -419,13 +307,13 @@ API: dict[str, Row] = {
     "application-service-prices": Row(
         ids="application",
         writes={"POST": _providers_only(409)},
-        body=lambda w, s: {"setting": s.setting.pk, "name": "1:1", "unit": "hour", "rate": "30"},
+        body=lambda w, s, a: {"setting": s.setting.pk, "name": "1:1", "unit": "hour", "rate": "30"},
         touches=("providers.ApplicationServicePrice",),
     ),
     "application-declarations": Row(
         ids="application",
         writes={"PUT": _providers_only(409)},
-        body=lambda w, s: {"accurate": True, "no_exclusion_grounds": True, "safeguarding": True},
+        body=lambda w, s, a: {"accurate": True, "no_exclusion_grounds": True, "safeguarding": True},
         touches=(APPLICATION,),
     ),
     "application-submit": Row(
@@ -434,19 +322,19 @@ API: dict[str, Row] = {
     "application-withdraw": Row(
         ids="application",
         writes={"POST": _providers_only(409)},
-        body=lambda w, s: {"reason": "Matrix"},
+        body=lambda w, s, a: {"reason": "Matrix"},
         touches=(APPLICATION,),
     ),
     "application-agreement": Row(
         ids="application",
         writes={"POST": _providers_only(409)},  # not passed (yet)
-        body=lambda w, s: {"signatory_name": "Sam Signer", "signatory_role": "Director"},
+        body=lambda w, s, a: {"signatory_name": "Sam Signer", "signatory_role": "Director"},
         touches=(MEMBERSHIP,),
     ),
     "application-evaluation": Row(
         ids="application",
         writes={"POST": _evaluators_only(200)},
-        body=lambda w, s: {
+        body=lambda w, s, a: {
             "decisions": [{"result": r, "verdict": "pass", "reason": "Seen."} for r in s.results]
         },
         touches=("providers.EvaluatorDecision",),
@@ -454,61 +342,66 @@ API: dict[str, Row] = {
     "application-moderation": Row(
         ids="application",
         writes={"POST": _evaluators_only(409)},  # nobody has evaluated yet
-        body=lambda w, s: {"reason": "Agreed.", "resolutions": []},
+        body=lambda w, s, a: {"reason": "Agreed.", "resolutions": []},
         touches=("providers.Moderation", APPLICATION),
     ),
     "application-clarifications": Row(
         ids="application",
         writes={"POST": _evaluators_only(201)},
-        body=lambda w, s: {"question": "Which insurer?", "due_at": _in(3)},
+        body=lambda w, s, a: {"question": "Which insurer?", "due_at": in_days(3)},
         touches=(CLARIFICATION,),
     ),
-    "clarification-list": Row(get=expect(providers=200, lead=200)),
+    "clarification-list": Row(get=expect(providers=200, lead=200), lists="clarification-detail"),
     "clarification-detail": Row(
         ids="clarification", get=expect(providers=Own(200), lead=Found(200))
     ),
     "clarification-answer": Row(
         ids="clarification",
         writes={"POST": _providers_only(200)},
-        body=lambda w, s: {"answer": "Zurich, until next May."},
+        body=lambda w, s, a: {"answer": "Zurich, until next May."},
         touches=(CLARIFICATION,),
     ),
     # Every authority may see which providers are members (and a forum the active ones); the
-    # administrator none; only the lead authority suspends.
+    # administrator none; only the lead authority suspends and reinstates; a provider may
+    # withdraw its own active membership, never its suspended one.
     "membership-list": Row(
         get=expect(providers=200, authorities=200, forum=200, admin=403),
+        lists="membership-detail",
         known={("GET", PLATFORM_ADMIN, "*"): D3_READ, ("GET", FORUM_MEMBER, "*"): D4},
     ),
     "membership-detail": Row(
         ids="membership",
-        get=expect(providers=Own(200), authorities=Found(200), forum=Found(200), admin=403),
-        known={
-            ("GET", PLATFORM_ADMIN, "*"): D3_READ,
-            ("GET", FORUM_MEMBER, "X"): D4,
-            ("GET", FORUM_MEMBER, "Y"): D4,
-        },
+        get=expect(providers=Own(200), authorities=Found(200), forum=Active(200), admin=403),
+        known={("GET", PLATFORM_ADMIN, "*"): D3_READ, ("GET", FORUM_MEMBER, "X"): D4},
     ),
     "membership-change": Row(
         ids="membership",
         writes={
             "POST": expect(
-                providers=Own(403), authorities=Found(403), lead=Found(200), forum=Found(403)
+                providers=Own(200),
+                authorities=Found(403),
+                lead=Found(200),
+                forum=Active(403),
             )
+            # Y is suspended already, so suspending it again is the wrong state; so is Y's own
+            # withdrawal from a suspension.
+            | {LEAD_EVALUATOR_A: {"X": 200, "Y": 409, "missing": 404}}
+            | {PROVIDER_Y: {"X": 404, "Y": 409, "missing": 404}}
         },
-        body=lambda w, s: {
-            "action": "suspend",
-            "reason": "Insurance lapsed.",
-            "review_on": _in(30)[:10],
-        },
+        body=lambda w, s, a: (
+            {"action": "withdraw", "reason": "Closing the school."}
+            if a in PROVIDERS
+            else {"action": "suspend", "reason": "Insurance lapsed.", "review_on": in_days(30)[:10]}
+        ),
         touches=(MEMBERSHIP,),
-        known={("POST", PLATFORM_ADMIN, "*"): D3},
+        known={("POST", PLATFORM_ADMIN, "*"): D3, ("POST", PROVIDER_Y, "Y"): D2},
     ),
     # Settings: authorities and forums read members' settings (a forum without prices), a
     # provider its own; only the provider changes its own.
     "setting-list": Row(
         get=expect(providers=200, authorities=200, forum=200),
         writes={"POST": expect(providers=201)},
-        body=lambda w, s: {
+        body=lambda w, s, a: {
             "name": "New School",
             "postcode": "CW1 2AB",
             "age_from": 5,
@@ -518,25 +411,21 @@ API: dict[str, Row] = {
     ),
     "setting-detail": Row(
         ids="setting",
-        get=expect(providers=Own(200), authorities=Found(200), forum=Found(200)),
-        writes={
-            "PATCH": expect(
-                Found(403), providers=Own(200), authorities=Found(403), forum=Found(403)
-            )
-        },
-        body=lambda w, s: {"vacancies": 1},
+        get=expect(providers=Own(200), authorities=Found(200), forum=Active(200)),
+        writes={"PATCH": expect(Found(403), providers=Own(200), forum=Active(403))},
+        body=lambda w, s, a: {"vacancies": 1},
         touches=(SETTING,),
     ),
     "setting-prices": Row(
         ids="setting",
-        writes={"POST": expect(Found(403), providers=Own(200))},
-        body=lambda w, s: {"lot": w.lot.code, "weekly_price": "3300.00"},
+        writes={"POST": expect(Found(403), providers=Own(200), forum=Active(403))},
+        body=lambda w, s, a: {"lot": w.lot.code, "weekly_price": "3300.00"},
         touches=("providers.SettingLot",),
     ),
     "setting-judgements": Row(
         ids="setting",
-        writes={"POST": expect(Found(403), providers=Own(201), lead=Found(201))},
-        body=lambda w, s: {
+        writes={"POST": expect(Found(403), providers=Own(201), lead=Found(201), forum=Active(403))},
+        body=lambda w, s, a: {
             "framework": "ofsted_4point",
             "inspection_start_date": "2025-01-10",
             "grades": {"overall_effectiveness": "4"},
@@ -548,7 +437,7 @@ API: dict[str, Row] = {
     "setting-judgement-check": Row(
         ids="setting_judgement",
         writes={"POST": expect(Found(403), providers=Own(403), lead=Found(200), forum=404)},
-        body=lambda w, s: {"outcome": "confirmed", "reason": "Matches the published report."},
+        body=lambda w, s, a: {"outcome": "confirmed", "reason": "Matches the published report."},
         touches=(JUDGEMENT, SETTING),
         known={("POST", PLATFORM_ADMIN, "X"): D3, ("POST", PLATFORM_ADMIN, "Y"): D3},
     ),

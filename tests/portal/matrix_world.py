@@ -1,6 +1,7 @@
 """The world the authorisation matrix runs in: one of everything each route takes an id of, for
-two providers (X and Y), two authorities (A, the lead authority, and B), a forum and a platform
-administrator, built once per module through the factories and services.
+two providers (X, an active member of the FPS, and Y, suspended by the lead authority), two
+authorities (A, the lead authority, and B), a forum of A and a platform administrator (staff, no
+membership), built once per module through the factories and services.
 
 Each route's objects come in three cases: X's (provider X's, or the actor's own where the object
 belongs to a person), Y's (another organisation's, or another person's) and a missing id.
@@ -22,12 +23,14 @@ from fps_portal.notifications.models import Notification
 from providers.models import (
     AdditionalService,
     Application,
+    FpsMembership,
     InspectionJudgement,
     Lot,
     RequirementResult,
     Setting,
 )
 from providers.services.evaluation import clarification_ask
+from providers.services.membership import membership_change
 from tests.factories import ForumFactory, authority, lead_authority, person
 from tests.providers.factories import (
     FpsMembershipFactory,
@@ -168,6 +171,14 @@ def build_world() -> World:
             question="Please send the current insurance schedule.",
             due_at=due,
         ).pk
+    # Y was suspended: off the FPS for forums and searches, still seen by authorities.
+    membership_change(
+        actor=actor(users[LEAD_EVALUATOR_A]),
+        membership=FpsMembership.objects.get(pk=sides[1].membership),
+        action="suspend",
+        reason="Insurance lapsed.",
+        review_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {

@@ -30,7 +30,8 @@ from tests.portal.matrix_routes import (
     cases_for,
     kwargs_for,
 )
-from tests.portal.matrix_table import TABLE, Row, resolve
+from tests.portal.matrix_rules import Row, resolve
+from tests.portal.matrix_table import TABLE
 from tests.portal.matrix_world import ACTORS, ANONYMOUS, FORUM_MEMBER, World, build_world
 
 ROUTES = all_routes()
@@ -125,6 +126,21 @@ def _keys(data: object) -> set[str]:
     return set()
 
 
+def _holds_exactly_what_the_actor_may_see(
+    world: World, cell: Cell, page: dict[str, Any], detail: Row
+) -> None:
+    listed = {item["id"] for item in page["results"]}
+    assert detail.get is not None
+    for case in ("X", "Y"):
+        may_see = _expected(Cell(cell.route, "GET", cell.actor, case), detail) == 200
+        pk = kwargs_for(world, detail.ids, case, cell.actor)["pk"]
+        assert (pk in listed) == may_see, (
+            f"GET {cell.route.pattern} as {cell.actor}: {case}'s object {pk} is "
+            f"{'missing from' if may_see else 'in'} the list, but its detail answers "
+            f"{'200' if may_see else 'no'}"
+        )
+
+
 def _explain(cell: Cell, path: str, expected: Answer, got: Answer) -> str:
     return (
         f"{cell.method} {path} as {cell.actor} ({cell.case} case): the table says {expected}, "
@@ -145,7 +161,7 @@ def test_route_answers_each_actor_as_the_table_says(world: World, cell: Cell) ->
     )
     before = _snapshot(row.touches) if must_write_nothing else None
     side = world.y if cell.case == "Y" else world.x
-    body = row.body(world, side) if (writing and row.body) else None
+    body = row.body(world, side, cell.actor) if (writing and row.body) else None
     path = reverse(cell.route.key, kwargs=kwargs or None)
     response = ask(world, cell.route, cell.actor, cell.method, path, body)
     got = answered(response, path)
@@ -156,6 +172,8 @@ def test_route_answers_each_actor_as_the_table_says(world: World, cell: Cell) ->
             f"{', '.join(row.touches) or 'the audit log'}"
         )
     json_answer = response.get("Content-Type", "").startswith("application/json")
+    if row.lists and cell.method == "GET" and got == 200:
+        _holds_exactly_what_the_actor_may_see(world, cell, response.json(), TABLE[row.lists])
     if cell.actor == FORUM_MEMBER and json_answer and got == 200:
         leaked = _keys(response.json()) & FORUM_MUST_NOT_SEE
         assert not leaked, f"GET {path} shows a forum member {sorted(leaked)}"
