@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
@@ -201,8 +202,24 @@ def build_world() -> World:
         ).pk,
     )
     for name, user in users.items():
-        signed_in = Client()
-        signed_in.force_login(user)
-        world.sessions[name] = signed_in.cookies["sessionid"].value
+        world.sessions[name] = _session_of(user)
         world.tokens[name] = Token.objects.create(user=user).key
     return world
+
+
+def _session_of(user: User) -> str:
+    """A browser session of `user`, signed in past the second factor where the portal asks for
+    one (the world is built before any per-test fixture could patch force_login)."""
+    browser = Client()
+    browser.force_login(user)
+    if django_apps.is_installed("django_otp"):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Matrix app", confirmed=True)
+        session = browser.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return browser.cookies["sessionid"].value
