@@ -38,6 +38,8 @@ ADMIN_PAGES: dict[str, Answer] = {
     "history": 403,
     "object": 302,  # /<id>/ redirects to the change page, which then refuses
     "password_change_of_user": 403,
+    "config": 403,  # an authenticator's set-up page (django-otp's TOTP device admin)
+    "qrcode": 403,
 }
 
 
@@ -95,7 +97,7 @@ def admin_path(route: Route, world: World) -> str:
         if found.page == "view_on_site":
             kwargs["content_type_id"] = ContentType.objects.get_for_model(world.authority_a).pk
             kwargs["object_id"] = str(world.authority_a.pk)
-        elif name in ("object_id", "id"):
+        elif name in ("object_id", "id", "pk"):
             assert found.model is not None
             first = found.model._default_manager.order_by("pk").first()
             assert first is not None, f"the world has no {found.model._meta.label} to ask about"

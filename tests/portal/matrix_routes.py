@@ -87,7 +87,7 @@ def cases_for(kind: str | None) -> tuple[str, ...]:
         return SHARED_CASES
     if kind == "notification":
         return PERSONAL_CASES
-    if kind == "reset_link":
+    if kind in ("reset_link", "token"):
         return ("-",)
     return PROVIDER_CASES
 
@@ -98,6 +98,8 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         return {}
     if kind == "reset_link":
         return {"uidb64": "MQ", "token": "set-password"}
+    if kind == "token":  # a link e-mailed to someone: this one was never sent
+        return {"token": "not-a-token-anyone-was-sent"}
     if case == "missing":
         return {name: MISSING_ID for name in _PARAMS[kind]}
     if kind == "notification":
