@@ -160,6 +160,11 @@ D3_READ = (
     "issue 9 defect 3: a staff account without a membership reads every provider's FPS "
     "membership through the API (the scope rule treats is_staff as a lead evaluator)"
 )
+D3_SEES = (
+    "issue 9 defect 3: a staff account without a membership sees every provider's settings "
+    "(refused the change, but told the setting exists: the scope rule treats is_staff as a "
+    "lead evaluator)"
+)
 D2 = (
     "issue 9 defect 2: a suspended provider withdraws its own membership, which then lets it "
     "sign the agreement again; a suspension ends only when the lead authority reinstates"

@@ -15,6 +15,7 @@ from tests.portal.matrix_rules import (
     D2,
     D3,
     D3_READ,
+    D3_SEES,
     D4,
     SYSTEM_BODY,
     Active,
@@ -362,17 +363,22 @@ API: dict[str, Row] = {
         touches=(CLARIFICATION,),
     ),
     # Every authority may see which providers are members (and a forum the active ones); the
-    # administrator none; only the lead authority suspends and reinstates; a provider may
-    # withdraw its own active membership, never its suspended one.
+    # administrator none (an empty list, any membership as if missing). Only the lead authority
+    # suspends and reinstates; a provider may withdraw its own active membership, never its
+    # suspended one.
     "membership-list": Row(
-        get=expect(providers=200, authorities=200, forum=200, admin=403),
+        get=expect(providers=200, authorities=200, forum=200, admin=200),
         lists="membership-detail",
         known={("GET", PLATFORM_ADMIN, "*"): D3_READ, ("GET", FORUM_MEMBER, "*"): D4},
     ),
     "membership-detail": Row(
         ids="membership",
-        get=expect(providers=Own(200), authorities=Found(200), forum=Active(200), admin=403),
-        known={("GET", PLATFORM_ADMIN, "*"): D3_READ, ("GET", FORUM_MEMBER, "X"): D4},
+        get=expect(providers=Own(200), authorities=Found(200), forum=Active(200), admin=404),
+        known={
+            ("GET", PLATFORM_ADMIN, "X"): D3_READ,
+            ("GET", PLATFORM_ADMIN, "Y"): D3_READ,
+            ("GET", FORUM_MEMBER, "X"): D4,
+        },
     ),
     "membership-change": Row(
         ids="membership",
@@ -382,6 +388,7 @@ API: dict[str, Row] = {
                 authorities=Found(403),
                 lead=Found(200),
                 forum=Active(403),
+                admin=404,
             )
             # Y is suspended already, so suspending it again is the wrong state; so is Y's own
             # withdrawal from a suspension.
@@ -394,10 +401,15 @@ API: dict[str, Row] = {
             else {"action": "suspend", "reason": "Insurance lapsed.", "review_on": in_days(30)[:10]}
         ),
         touches=(MEMBERSHIP,),
-        known={("POST", PLATFORM_ADMIN, "*"): D3, ("POST", PROVIDER_Y, "Y"): D2},
+        known={
+            ("POST", PLATFORM_ADMIN, "X"): D3,
+            ("POST", PLATFORM_ADMIN, "Y"): D3,
+            ("POST", PROVIDER_Y, "Y"): D2,
+        },
     ),
     # Settings: authorities and forums read members' settings (a forum without prices), a
-    # provider its own; only the provider changes its own.
+    # provider its own; only the provider changes its own. The administrator sees none, so any
+    # setting is to them as a missing one.
     "setting-list": Row(
         get=expect(providers=200, authorities=200, forum=200),
         writes={"POST": expect(providers=201)},
@@ -412,19 +424,25 @@ API: dict[str, Row] = {
     "setting-detail": Row(
         ids="setting",
         get=expect(providers=Own(200), authorities=Found(200), forum=Active(200)),
-        writes={"PATCH": expect(Found(403), providers=Own(200), forum=Active(403))},
+        writes={"PATCH": expect(Found(403), providers=Own(200), forum=Active(403), admin=404)},
         body=lambda w, s, a: {"vacancies": 1},
         touches=(SETTING,),
+        known={("PATCH", PLATFORM_ADMIN, "X"): D3_SEES, ("PATCH", PLATFORM_ADMIN, "Y"): D3_SEES},
     ),
     "setting-prices": Row(
         ids="setting",
-        writes={"POST": expect(Found(403), providers=Own(200), forum=Active(403))},
+        writes={"POST": expect(Found(403), providers=Own(200), forum=Active(403), admin=404)},
         body=lambda w, s, a: {"lot": w.lot.code, "weekly_price": "3300.00"},
         touches=("providers.SettingLot",),
+        known={("POST", PLATFORM_ADMIN, "X"): D3_SEES, ("POST", PLATFORM_ADMIN, "Y"): D3_SEES},
     ),
     "setting-judgements": Row(
         ids="setting",
-        writes={"POST": expect(Found(403), providers=Own(201), lead=Found(201), forum=Active(403))},
+        writes={
+            "POST": expect(
+                Found(403), providers=Own(201), lead=Found(201), forum=Active(403), admin=404
+            )
+        },
         body=lambda w, s, a: {
             "framework": "ofsted_4point",
             "inspection_start_date": "2025-01-10",
@@ -436,7 +454,9 @@ API: dict[str, Row] = {
     # A forum never sees a report awaiting check (404); a provider cannot check its own (403).
     "setting-judgement-check": Row(
         ids="setting_judgement",
-        writes={"POST": expect(Found(403), providers=Own(403), lead=Found(200), forum=404)},
+        writes={
+            "POST": expect(Found(403), providers=Own(403), lead=Found(200), forum=404, admin=404)
+        },
         body=lambda w, s, a: {"outcome": "confirmed", "reason": "Matches the published report."},
         touches=(JUDGEMENT, SETTING),
         known={("POST", PLATFORM_ADMIN, "X"): D3, ("POST", PLATFORM_ADMIN, "Y"): D3},
