@@ -69,13 +69,27 @@ class Active:
 
 #: Spelled out case by case, where no rule above says it.
 ByCase = dict[str, Answer]
-Cell = Answer | Found | Own | Active | ByCase
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The actor's role may not do this at all: 403 whatever the id, decided before any object
+    is looked up or the body read (as every page and every role-restricted endpoint does).
+    `today` is what the code answers until issue 9 defect 5 ("check permission first") is fixed;
+    the cases where it differs are marked as expected failures."""
+
+    today: Answer | Found | Own | Active | ByCase
+
+
+Cell = Answer | Found | Own | Active | ByCase | Refused
 Expect = dict[str, Cell]
 
 _HIDDEN_CASES = ("missing", "other's", "X-with-Y's-child")
 
 
 def resolve(cell: Cell, actor: str, case: str) -> Answer:
+    if isinstance(cell, Refused):
+        return 403
     if isinstance(cell, Found):
         return 404 if case in _HIDDEN_CASES else cell.ok
     if isinstance(cell, Active):
@@ -85,6 +99,13 @@ def resolve(cell: Cell, actor: str, case: str) -> Answer:
     if isinstance(cell, dict):
         return cell[case]
     return cell
+
+
+def known_today(cell: Cell, actor: str, case: str) -> str | None:
+    """Why today's code answers a Refused cell otherwise; None where it already answers 403."""
+    if isinstance(cell, Refused) and resolve(cell.today, actor, case) != 403:
+        return D5
+    return None
 
 
 def expect(
@@ -168,6 +189,10 @@ D3_SEES = (
 D2 = (
     "issue 9 defect 2: a suspended provider withdraws its own membership, which then lets it "
     "sign the agreement again; a suspension ends only when the lead authority reinstates"
+)
+D5 = (
+    "issue 9 defect 5: the API looks the object up before it checks that the role may do this "
+    "at all, so a refused role is told 404 (missing, or not theirs to see) instead of 403"
 )
 D4 = (
     "issue 9 defect 4: a forum member reads the lead authority's internal reason and the named "

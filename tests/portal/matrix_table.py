@@ -15,7 +15,6 @@ from tests.portal.matrix_rules import (
     D2,
     D3,
     D3_READ,
-    D3_SEES,
     D4,
     SYSTEM_BODY,
     Active,
@@ -23,6 +22,7 @@ from tests.portal.matrix_rules import (
     Expect,
     Found,
     Own,
+    Refused,
     Row,
     expect,
     in_days,
@@ -207,14 +207,13 @@ PAGES: dict[str, Row] = {
 
 
 def _evaluators_only(ok: Answer) -> Expect:
-    """Lead evaluators act on any provider's object; a provider is refused on its own (403) and
-    cannot see the other's (404); other roles are refused by the endpoint (403)."""
-    return expect(providers=Own(403), lead=Found(ok))
+    """Lead evaluators act on any provider's object; every other role is refused (403)."""
+    return expect(providers=Refused(Own(403)), lead=Found(ok))
 
 
 def _providers_only(ok: Answer) -> Expect:
-    """The provider acts on its own object; lead evaluators see it but are refused (403)."""
-    return expect(providers=Own(ok), lead=Found(403))
+    """The provider acts on its own object (the other's is 404); every other role is refused."""
+    return expect(providers=Own(ok), lead=Refused(Found(403)))
 
 
 API: dict[str, Row] = {
@@ -232,14 +231,14 @@ API: dict[str, Row] = {
     "purchasing-system-detail": Row(
         ids="purchasing_system",
         get=signed_in(Found(200)),
-        writes={"PUT": expect(Found(403), lead=Found(200)), "PATCH": signed_in(405)},
+        writes={"PUT": expect(Refused(Found(403)), lead=Found(200)), "PATCH": signed_in(405)},
         body=lambda w, s, a: SYSTEM_BODY,
         touches=("providers.PurchasingSystem",),
         known={("PUT", PLATFORM_ADMIN, "shared"): D3},
     ),
     "purchasing-system-lots": Row(
         ids="purchasing_system",
-        writes={"POST": expect(Found(403), lead=Found(201))},
+        writes={"POST": expect(Refused(Found(403)), lead=Found(201))},
         body=lambda w, s, a: {"code": "M9", "name": "Added lot", "starts_on": "2027-09-01"},
         touches=("providers.Lot",),
         known={("POST", PLATFORM_ADMIN, "shared"): D3},
@@ -261,7 +260,7 @@ API: dict[str, Row] = {
     # Two applications still await an outcome, so even the lead authority cannot complete it.
     "window-complete": Row(
         ids="window",
-        writes={"POST": expect(Found(403), lead=Found(409))},
+        writes={"POST": expect(Refused(Found(403)), lead=Found(409))},
         touches=("providers.EvaluationWindow",),
         known={("POST", PLATFORM_ADMIN, "shared"): D3},
     ),
@@ -385,10 +384,10 @@ API: dict[str, Row] = {
         writes={
             "POST": expect(
                 providers=Own(200),
-                authorities=Found(403),
+                authorities=Refused(Found(403)),
                 lead=Found(200),
-                forum=Active(403),
-                admin=404,
+                forum=Refused(Active(403)),
+                admin=Refused({"X": 200, "Y": 409, "missing": 404}),
             )
             # Y is suspended already, so suspending it again is the wrong state; so is Y's own
             # withdrawal from a suspension.
@@ -424,23 +423,29 @@ API: dict[str, Row] = {
     "setting-detail": Row(
         ids="setting",
         get=expect(providers=Own(200), authorities=Found(200), forum=Active(200)),
-        writes={"PATCH": expect(Found(403), providers=Own(200), forum=Active(403), admin=404)},
+        writes={
+            "PATCH": expect(Refused(Found(403)), providers=Own(200), forum=Refused(Active(403)))
+        },
         body=lambda w, s, a: {"vacancies": 1},
         touches=(SETTING,),
-        known={("PATCH", PLATFORM_ADMIN, "X"): D3_SEES, ("PATCH", PLATFORM_ADMIN, "Y"): D3_SEES},
     ),
     "setting-prices": Row(
         ids="setting",
-        writes={"POST": expect(Found(403), providers=Own(200), forum=Active(403), admin=404)},
+        writes={
+            "POST": expect(Refused(Found(403)), providers=Own(200), forum=Refused(Active(403)))
+        },
         body=lambda w, s, a: {"lot": w.lot.code, "weekly_price": "3300.00"},
         touches=("providers.SettingLot",),
-        known={("POST", PLATFORM_ADMIN, "X"): D3_SEES, ("POST", PLATFORM_ADMIN, "Y"): D3_SEES},
     ),
     "setting-judgements": Row(
         ids="setting",
         writes={
             "POST": expect(
-                Found(403), providers=Own(201), lead=Found(201), forum=Active(403), admin=404
+                Refused(Found(403)),
+                providers=Own(201),
+                lead=Found(201),
+                forum=Refused(Active(403)),
+                admin=Refused(Found(201)),
             )
         },
         body=lambda w, s, a: {
@@ -455,7 +460,13 @@ API: dict[str, Row] = {
     "setting-judgement-check": Row(
         ids="setting_judgement",
         writes={
-            "POST": expect(Found(403), providers=Own(403), lead=Found(200), forum=404, admin=404)
+            "POST": expect(
+                Refused(Found(403)),
+                providers=Refused(Own(403)),
+                lead=Found(200),
+                forum=Refused(404),
+                admin=Refused(Found(200)),
+            )
         },
         body=lambda w, s, a: {"outcome": "confirmed", "reason": "Matches the published report."},
         touches=(JUDGEMENT, SETTING),

@@ -30,7 +30,7 @@ from tests.portal.matrix_routes import (
     cases_for,
     kwargs_for,
 )
-from tests.portal.matrix_rules import Row, resolve
+from tests.portal.matrix_rules import Row, known_today, resolve
 from tests.portal.matrix_table import TABLE
 from tests.portal.matrix_world import ACTORS, ANONYMOUS, FORUM_MEMBER, World, build_world
 
@@ -93,6 +93,16 @@ def _methods(route: Route, row: Row) -> list[str]:
     return (["GET"] if row.get is not None else []) + list(row.writes)
 
 
+def _not_yet(row: Row, method: str, actor: str, case: str) -> str | None:
+    """Why today's code does not yet answer this cell as the table says (a known defect)."""
+    answers = (row.get if method == "GET" else row.writes[method]) or {}
+    return (
+        row.known.get((method, actor, case))
+        or row.known.get((method, actor, "*"))
+        or (known_today(answers[actor], actor, case) if actor in answers else None)
+    )
+
+
 def _cells() -> Iterator[Any]:
     for route in ROUTES:
         row = TABLE.get(route.key)
@@ -101,9 +111,7 @@ def _cells() -> Iterator[Any]:
         for method in _methods(route, row):
             for case in cases_for(row.ids):
                 for actor in ACTORS:
-                    reason = row.known.get((method, actor, case)) or row.known.get(
-                        (method, actor, "*")
-                    )
+                    reason = _not_yet(row, method, actor, case)
                     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
                     cell = Cell(route, method, actor, case)
                     yield pytest.param(cell, id=cell.id, marks=marks)
