@@ -1,0 +1,203 @@
+"""Every URL pattern the portal answers, found by walking the root URLconf, and how the matrix
+asks one of them: which URL a case means, and what an answer is compared with.
+
+DRF's format-suffix variants (`.json`) share their route's name and view, so the route's row
+covers them. The back office (`admin:` names) is held against its own rule (see the table).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
+
+#: The answer "go and sign in" (302 to the sign-in page, coming back here afterwards).
+SIGN_IN = "sign-in"
+#: The back office's own sign-in page (302 to /back-office/login/?next=...).
+ADMIN_SIGN_IN = "admin-sign-in"
+
+Answer = int | str
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # the namespaced URL name: what a table row is keyed by
+    pattern: str
+    params: tuple[str, ...]
+    api: bool
+    admin: bool
+    #: The HTTP methods a DRF route maps to an action; None for Django views (the row says).
+    methods: tuple[str, ...] | None
+
+
+def _walk(resolver: URLResolver, prefix: str, namespace: str) -> list[tuple[str, Any, str, str]]:
+    found: list[tuple[str, Any, str, str]] = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            found += _walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or f"<unnamed {prefix}{entry.pattern}>"
+            found.append((prefix + str(entry.pattern), entry, name, namespace))
+    return found
+
+
+def all_routes() -> list[Route]:
+    """One Route per distinct URL name (a nameless pattern is keyed by its pattern)."""
+    routes: dict[str, Route] = {}
+    for pattern, entry, name, namespace in _walk(get_resolver(), "", ""):
+        if "(?P<format>" in pattern:
+            continue
+        actions = getattr(entry.callback, "actions", None)
+        params = tuple(entry.pattern.regex.groupindex)
+        route = Route(
+            key=f"{namespace}:{name}" if namespace else name,
+            pattern=pattern,
+            params=params,
+            api=pattern.startswith("api/v1/"),
+            admin=namespace == "admin",
+            methods=tuple(m.upper() for m in actions) if actions else None,
+        )
+        routes.setdefault(route.key, route)
+    return sorted(routes.values(), key=lambda r: r.key)
+
+
+# -- what each kind of id means in each case ------------------------------------------------------
+
+PROVIDER_CASES = ("X", "Y", "missing")
+NESTED_CASES = ("X", "Y", "X-with-Y's-child", "missing")
+SHARED_CASES = ("shared", "missing")
+PERSONAL_CASES = ("own", "other's", "missing")
+
+
+def cases_for(kind: str | None) -> tuple[str, ...]:
+    if kind is None:
+        return ("-",)
+    if kind in ("service", "setting_judgement"):
+        return NESTED_CASES
+    if kind in ("purchasing_system", "window", "lot", "authority"):
+        return SHARED_CASES
+    if kind == "notification":
+        return PERSONAL_CASES
+    if kind in ("reset_link", "token"):
+        return ("-",)
+    return PROVIDER_CASES
+
+
+def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[str, object]:
+    """The URL arguments of `case` for an object of `kind`."""
+    if kind is None:
+        return {}
+    if kind == "reset_link":
+        return {"uidb64": "MQ", "token": "set-password"}
+    if kind == "token":  # a link e-mailed to someone: this one was never sent
+        return {"token": "not-a-token-anyone-was-sent"}
+    if case == "missing":
+        return {name: MISSING_ID for name in _PARAMS[kind]}
+    if kind == "notification":
+        if case == "own":
+            own = world.notifications.get(actor, world.bystander_notification)
+            return {"pk": own}
+        return {"pk": world.bystander_notification}
+    shared = {
+        "purchasing_system": world.purchasing_system,
+        "window": world.window,
+        "lot": world.lot.pk,
+        "authority": world.authority_a.pk,
+    }
+    if kind in shared:
+        return {"pk": shared[kind]}
+    side = world.y if case == "Y" else world.x
+    if kind == "service":
+        child = world.y.service if case == "X-with-Y's-child" else side.service
+        return {"pk": side.setting.pk, "service_pk": child.pk}
+    if kind == "setting_judgement":
+        child_j = world.y.judgement if case == "X-with-Y's-child" else side.judgement
+        return {"pk": side.setting.pk, "judgement_pk": child_j.pk}
+    value = {
+        "setting": side.setting.pk,
+        "judgement": side.judgement.pk,
+        "evidence": side.evidence,
+        "application": side.application,
+        "clarification": side.clarification,
+        "membership": side.membership,
+    }[kind]
+    return {"pk": value}
+
+
+_PARAMS = {
+    "service": ("pk", "service_pk"),
+    "setting_judgement": ("pk", "judgement_pk"),
+    "notification": ("pk",),
+    **{
+        kind: ("pk",)
+        for kind in (
+            "setting",
+            "judgement",
+            "evidence",
+            "application",
+            "clarification",
+            "membership",
+            "purchasing_system",
+            "window",
+            "lot",
+            "authority",
+        )
+    },
+}
+
+
+def owner_case(actor: str) -> str:
+    """Which provider case is the actor's own (provider Y's own objects are the "Y" case)."""
+    return "Y" if actor == PROVIDER_Y else "X"
+
+
+# -- asking ---------------------------------------------------------------------------------------
+
+
+def ask(
+    world: World,
+    route: Route,
+    actor: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """One request as `actor`: pages with the actor's browser session, the API with its token.
+
+    Pages are posted empty; the API gets `body` as JSON (a minimal valid one, so that the
+    permission check and not validation decides)."""
+    client = Client(raise_request_exception=False)
+    headers: dict[str, str] = {}
+    if actor != ANONYMOUS:
+        if route.api:
+            headers["Authorization"] = f"Token {world.tokens[actor]}"
+        else:
+            client.cookies["sessionid"] = world.sessions[actor]
+    send = getattr(client, method.lower())
+    if method == "GET":
+        return send(path, headers=headers)
+    if route.api:
+        payload = json.dumps(body or {})
+        return send(path, data=payload, content_type="application/json", headers=headers)
+    return send(path, data={}, headers=headers)
+
+
+def answered(response: HttpResponse, path: str) -> Answer:
+    """The status code, or SIGN_IN / ADMIN_SIGN_IN for a redirect to a sign-in page that comes
+    back to `path`."""
+    if response.status_code == 302:
+        location = response.get("Location", "")
+        if location.startswith(reverse("login") + "?next="):
+            return SIGN_IN
+        if location.startswith(reverse("admin:login") + "?next="):
+            return ADMIN_SIGN_IN
+    return response.status_code

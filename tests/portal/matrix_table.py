@@ -1,0 +1,478 @@
+"""The authorisation matrix: for every route, what each actor is answered, per method and case.
+The vocabulary (Found, Own, Active, expect, Row) is explained in matrix_rules.py.
+
+The world (matrix_world.py): provider X is an active member of the FPS; provider Y was suspended
+by the lead authority, so it is off the FPS for forums and searches but its objects are still
+its own (and still seen by authorities, who may have a child placed there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.portal.matrix_routes import Answer
+from tests.portal.matrix_rules import (
+    D2,
+    D3,
+    D3_READ,
+    D4,
+    SYSTEM_BODY,
+    Active,
+    Cell,
+    Expect,
+    Found,
+    Own,
+    Refused,
+    Row,
+    expect,
+    in_days,
+    public,
+    signed_in,
+)
+from tests.portal.matrix_world import (
+    FORUM_MEMBER,
+    LEAD_EVALUATOR_A,
+    PLATFORM_ADMIN,
+    PROVIDER_Y,
+    PROVIDERS,
+)
+
+# -- the portal's own pages and endpoints ---------------------------------------------------------
+
+PORTAL: dict[str, Row] = {
+    "home": Row(get=expect(302, anonymous=200, admin=302)),
+    "dashboard": Row(get=expect(200, admin=302)),  # the administrator goes to the back office
+    "notifications": Row(get=signed_in(200)),
+    "notification-open": Row(
+        ids="notification",
+        get=signed_in(405),
+        writes={"POST": signed_in(Found(302))},
+        touches=("notifications.Notification",),
+    ),
+    "switch-membership": Row(get=signed_in(200), writes={"POST": signed_in(400)}),
+    "accessibility": Row(get=public()),
+    "privacy": Row(get=public()),
+    "login": Row(get=expect(302, anonymous=200, admin=302)),
+    "logout": Row(get=public(405), writes={"POST": public(302)}),
+    "password_reset": Row(get=public()),
+    "password_reset_done": Row(get=public()),
+    "password_reset_confirm": Row(ids="reset_link", get=public()),
+    "password_reset_complete": Row(get=public()),
+    # No worker runs beside the test world, so the health check says so, to everyone alike.
+    "healthz": Row(get=public(503)),
+    "api-schema": Row(get=public()),
+    "api-docs": Row(get=public()),
+    "api-me": Row(get=signed_in(200)),
+    "authority-list": Row(get=signed_in(200)),
+    "authority-detail": Row(ids="authority", get=signed_in(Found(200))),
+}
+
+# -- the providers app's pages --------------------------------------------------------------------
+
+
+# The provider's own pages: other roles 403 whatever the id; the other provider's object 404.
+def _provider_page(ok_get: Answer, ok_post: Answer | None = None, *touches: str) -> Row:
+    return Row(
+        ids=None,
+        get=expect(providers=ok_get),
+        writes={} if ok_post is None else {"POST": expect(providers=ok_post)},
+        touches=touches,
+    )
+
+
+def _provider_object_page(
+    ids: str, ok_get: Answer, ok_post: Answer | None = None, *touches: str
+) -> Row:
+    return Row(
+        ids=ids,
+        # A POST-only page refuses GET (405) before it looks the object up.
+        get=expect(providers=ok_get if ok_get == 405 else Own(ok_get)),
+        writes={} if ok_post is None else {"POST": expect(providers=Own(ok_post))},
+        touches=touches,
+    )
+
+
+# The lead authority's pages: everyone else 403 whatever the id.
+def _lead_page(
+    ids: str | None, ok_get: Answer, ok_post: Answer | None = None, *touches: str
+) -> Row:
+    cell: Callable[[Answer], Cell] = (lambda ok: ok) if ids is None else Found
+    return Row(
+        ids=ids,
+        get=expect(lead=ok_get if ok_get == 405 else cell(ok_get)),
+        writes={} if ok_post is None else {"POST": expect(lead=cell(ok_post))},
+        touches=touches,
+    )
+
+
+APPLICATION = "providers.Application"
+SETTING = "providers.Setting"
+MEMBERSHIP = "providers.FpsMembership"
+CLARIFICATION = "providers.ClarificationQuestion"
+JUDGEMENT = "providers.InspectionJudgement"
+
+PAGES: dict[str, Row] = {
+    # Registering is for people without an account; a signed-in one goes to their dashboard.
+    "providers:register": Row(
+        get=expect(302, anonymous=200, admin=302),
+        writes={"POST": expect(302, anonymous=200, admin=302)},
+    ),
+    "providers:colleagues": _provider_page(200, 200, "accounts.User", "accounts.Membership"),
+    "providers:evidence-list": _provider_page(200),
+    "providers:evidence-upload": _provider_page(200, 200, "providers.Evidence"),
+    # Authority staff see setting-level evidence of members only; the world's is insurance.
+    "providers:evidence-download": Row(
+        ids="evidence", get=expect(404, providers=Own(200), lead=Found(200))
+    ),
+    "providers:setting-overview": _provider_object_page(
+        "setting", 200, 200, "providers.SettingOverview"
+    ),
+    "providers:application-list": _provider_page(200, 404, APPLICATION),
+    "providers:application-detail": _provider_object_page("application", 200),
+    # A submitted application's steps go back to its summary; submitting again is 409.
+    "providers:application-scope": _provider_object_page("application", 302, 302, APPLICATION),
+    "providers:application-evidence": _provider_object_page("application", 302, 302, APPLICATION),
+    "providers:application-prices": _provider_object_page(
+        "application", 302, 302, "providers.ApplicationPrice"
+    ),
+    "providers:application-services": _provider_object_page(
+        "application", 302, 302, "providers.ApplicationServicePrice"
+    ),
+    "providers:application-declarations": _provider_object_page(
+        "application", 302, 302, APPLICATION
+    ),
+    "providers:application-submit": _provider_object_page("application", 200, 409, APPLICATION),
+    "providers:application-withdraw": _provider_object_page("application", 200, 200, APPLICATION),
+    "providers:agreement-sign": _provider_object_page("application", 200, 409, MEMBERSHIP),
+    "providers:clarification-list": _provider_page(200),
+    "providers:clarification-answer": _provider_object_page(
+        "clarification", 200, 400, CLARIFICATION
+    ),
+    "providers:membership-status": _provider_page(200),
+    "providers:fps-manage": _lead_page(None, 200),
+    "providers:fps-create": _lead_page(None, 200, 200, "providers.PurchasingSystem"),
+    "providers:fps-edit": _lead_page("purchasing_system", 200, 200, "providers.PurchasingSystem"),
+    "providers:lot-create": _lead_page("purchasing_system", 200, 200, "providers.Lot"),
+    "providers:window-list": _lead_page(None, 200),
+    "providers:window-create": _lead_page(None, 200, 200, "providers.EvaluationWindow"),
+    "providers:window-detail": _lead_page("window", 200),
+    "providers:window-complete": _lead_page("window", 405, 302, "providers.EvaluationWindow"),
+    "providers:application-queue": _lead_page(None, 302),  # to the queue of what awaits you
+    "providers:evaluation-detail": _lead_page("application", 200),
+    "providers:evaluation-record": _lead_page(
+        "application", 200, 400, "providers.EvaluatorDecision"
+    ),
+    "providers:moderation": _lead_page("application", 200, 200, "providers.Moderation"),
+    "providers:clarification-ask": _lead_page("application", 200, 200, CLARIFICATION),
+    "providers:clarification-withdraw": _lead_page("clarification", 405, 302, CLARIFICATION),
+    "providers:membership-list": _lead_page(None, 200),
+    "providers:membership-change": _lead_page("membership", 200, 200, MEMBERSHIP),
+    "providers:setting-list": _provider_page(200),
+    "providers:setting-create": _provider_page(200, 200, SETTING),
+    # Authority staff read every member's setting; a forum member is sent to the forum's page.
+    "providers:setting-detail": Row(
+        ids="setting",
+        get=expect(providers=Own(200), authorities=Found(200), forum=302),
+    ),
+    "providers:setting-edit": _provider_object_page("setting", 200, 200, SETTING),
+    "providers:setting-prices": _provider_object_page("setting", 200, 200, "providers.SettingLot"),
+    "providers:setting-service-add": _provider_object_page(
+        "setting", 405, 400, "providers.AdditionalService"
+    ),
+    "providers:setting-service-remove": Row(
+        ids="service",
+        get=expect(providers=405),
+        writes={"POST": expect(providers=Own(302))},
+        touches=("providers.AdditionalService",),
+    ),
+    "providers:judgement-create": Row(
+        ids="setting",
+        get=expect(providers=Own(200), lead=Found(200)),
+        writes={"POST": expect(providers=Own(200), lead=Found(200))},
+        touches=(JUDGEMENT,),
+    ),
+    "providers:judgement-check-list": _lead_page(None, 200),
+    "providers:judgement-check": _lead_page("judgement", 200, 400, JUDGEMENT),
+    "providers:find-a-setting": Row(get=expect(authorities=200)),
+    "providers:find-a-setting-csv": Row(get=expect(authorities=200)),
+    "providers:find-a-setting-xlsx": Row(get=expect(authorities=200)),
+    # The forum's pages are public: the approved list and figures, no price, no personal data.
+    "providers:forum-directory": Row(get=public()),
+    "providers:forum-setting": Row(ids="setting", get=public(Active(200))),
+    "providers:forum-figures": Row(get=public()),
+    "providers:about-the-fps": Row(get=public()),
+}
+
+# -- the providers app's API ----------------------------------------------------------------------
+
+
+def _evaluators_only(ok: Answer) -> Expect:
+    """Lead evaluators act on any provider's object; every other role is refused (403)."""
+    return expect(providers=Refused(Own(403)), lead=Found(ok))
+
+
+def _providers_only(ok: Answer) -> Expect:
+    """The provider acts on its own object (the other's is 404); every other role is refused."""
+    return expect(providers=Own(ok), lead=Refused(Found(403)))
+
+
+API: dict[str, Row] = {
+    "lot-list": Row(get=signed_in(200)),
+    "lot-detail": Row(ids="lot", get=signed_in(Found(200))),
+    # The purchasing system and its timetable are public reference data for every account; only
+    # the lead authority's evaluators change them.
+    "purchasing-system-list": Row(
+        get=signed_in(200),
+        writes={"POST": expect(lead=201)},
+        body=lambda w, s, a: SYSTEM_BODY,
+        touches=("providers.PurchasingSystem",),
+        known={("POST", PLATFORM_ADMIN, "*"): D3},
+    ),
+    "purchasing-system-detail": Row(
+        ids="purchasing_system",
+        get=signed_in(Found(200)),
+        writes={"PUT": expect(Refused(Found(403)), lead=Found(200)), "PATCH": signed_in(405)},
+        body=lambda w, s, a: SYSTEM_BODY,
+        touches=("providers.PurchasingSystem",),
+        known={("PUT", PLATFORM_ADMIN, "shared"): D3},
+    ),
+    "purchasing-system-lots": Row(
+        ids="purchasing_system",
+        writes={"POST": expect(Refused(Found(403)), lead=Found(201))},
+        body=lambda w, s, a: {"code": "M9", "name": "Added lot", "starts_on": "2027-09-01"},
+        touches=("providers.Lot",),
+        known={("POST", PLATFORM_ADMIN, "shared"): D3},
+    ),
+    "window-list": Row(
+        get=signed_in(200),
+        writes={"POST": expect(lead=201)},
+        body=lambda w, s, a: {
+            "purchasing_system": w.purchasing_system,
+            "name": "Matrix round two",
+            "opens_at": in_days(30),
+            "closes_at": in_days(40),
+            "evaluation_deadline": in_days(90),
+        },
+        touches=("providers.EvaluationWindow",),
+        known={("POST", PLATFORM_ADMIN, "*"): D3},
+    ),
+    "window-detail": Row(ids="window", get=signed_in(Found(200))),
+    # Two applications still await an outcome, so even the lead authority cannot complete it.
+    "window-complete": Row(
+        ids="window",
+        writes={"POST": expect(Refused(Found(403)), lead=Found(409))},
+        touches=("providers.EvaluationWindow",),
+        known={("POST", PLATFORM_ADMIN, "shared"): D3},
+    ),
+    # Authorities see members' setting-level evidence only, never insurance (the world's); a
+    # forum and the administrator see none (an empty list).
+    "evidence-list": Row(
+        get=signed_in(200),
+        lists="evidence-detail",
+        writes={"POST": expect(providers=400)},
+        touches=("providers.Evidence",),
+    ),
+    "evidence-detail": Row(ids="evidence", get=expect(404, providers=Own(200), lead=Found(200))),
+    "application-list": Row(
+        get=expect(providers=200, lead=200),
+        lists="application-detail",
+        writes={"POST": expect(providers=409)},  # the window has closed
+        body=lambda w, s, a: {"purchasing_system": w.purchasing_system, "window": w.window},
+        touches=(APPLICATION,),
+    ),
+    "application-detail": Row(ids="application", get=expect(providers=Own(200), lead=Found(200))),
+    "application-results": Row(ids="application", get=expect(providers=Own(200), lead=Found(200))),
+    "application-scope": Row(
+        ids="application",
+        writes={"PUT": _providers_only(409)},
+        body=lambda w, s, a: {"lots": [s.application_lot], "settings": [s.setting.pk]},
+        touches=(APPLICATION,),
+    ),
+    "application-evidence": Row(
+        ids="application",
+        writes={"PUT": _providers_only(409)},
+        body=lambda w, s, a: {"evidence": []},
+        touches=(APPLICATION,),
+    ),
+    "application-prices": Row(
+        ids="application",
+        writes={"PUT": _providers_only(409)},
+        body=lambda w, s, a: {
+            "prices": [
+                {"setting": s.setting.pk, "lot": s.application_lot, "weekly_price": "3300.00"}
+            ]
+        },
+        touches=("providers.ApplicationPrice",),
+    ),
+    "application-service-prices": Row(
+        ids="application",
+        writes={"POST": _providers_only(409)},
+        body=lambda w, s, a: {"setting": s.setting.pk, "name": "1:1", "unit": "hour", "rate": "30"},
+        touches=("providers.ApplicationServicePrice",),
+    ),
+    "application-declarations": Row(
+        ids="application",
+        writes={"PUT": _providers_only(409)},
+        body=lambda w, s, a: {"accurate": True, "no_exclusion_grounds": True, "safeguarding": True},
+        touches=(APPLICATION,),
+    ),
+    "application-submit": Row(
+        ids="application", writes={"POST": _providers_only(409)}, touches=(APPLICATION,)
+    ),
+    "application-withdraw": Row(
+        ids="application",
+        writes={"POST": _providers_only(409)},
+        body=lambda w, s, a: {"reason": "Matrix"},
+        touches=(APPLICATION,),
+    ),
+    "application-agreement": Row(
+        ids="application",
+        writes={"POST": _providers_only(409)},  # not passed (yet)
+        body=lambda w, s, a: {"signatory_name": "Sam Signer", "signatory_role": "Director"},
+        touches=(MEMBERSHIP,),
+    ),
+    "application-evaluation": Row(
+        ids="application",
+        writes={"POST": _evaluators_only(200)},
+        body=lambda w, s, a: {
+            "decisions": [{"result": r, "verdict": "pass", "reason": "Seen."} for r in s.results]
+        },
+        touches=("providers.EvaluatorDecision",),
+    ),
+    "application-moderation": Row(
+        ids="application",
+        writes={"POST": _evaluators_only(409)},  # nobody has evaluated yet
+        body=lambda w, s, a: {"reason": "Agreed.", "resolutions": []},
+        touches=("providers.Moderation", APPLICATION),
+    ),
+    "application-clarifications": Row(
+        ids="application",
+        writes={"POST": _evaluators_only(201)},
+        body=lambda w, s, a: {"question": "Which insurer?", "due_at": in_days(3)},
+        touches=(CLARIFICATION,),
+    ),
+    "clarification-list": Row(get=expect(providers=200, lead=200), lists="clarification-detail"),
+    "clarification-detail": Row(
+        ids="clarification", get=expect(providers=Own(200), lead=Found(200))
+    ),
+    "clarification-answer": Row(
+        ids="clarification",
+        writes={"POST": _providers_only(200)},
+        body=lambda w, s, a: {"answer": "Zurich, until next May."},
+        touches=(CLARIFICATION,),
+    ),
+    # Every authority may see which providers are members (and a forum the active ones); the
+    # administrator none (an empty list, any membership as if missing). Only the lead authority
+    # suspends and reinstates; a provider may withdraw its own active membership, never its
+    # suspended one.
+    "membership-list": Row(
+        get=expect(providers=200, authorities=200, forum=200, admin=200),
+        lists="membership-detail",
+        known={("GET", PLATFORM_ADMIN, "*"): D3_READ, ("GET", FORUM_MEMBER, "*"): D4},
+    ),
+    "membership-detail": Row(
+        ids="membership",
+        get=expect(providers=Own(200), authorities=Found(200), forum=Active(200), admin=404),
+        known={
+            ("GET", PLATFORM_ADMIN, "X"): D3_READ,
+            ("GET", PLATFORM_ADMIN, "Y"): D3_READ,
+            ("GET", FORUM_MEMBER, "X"): D4,
+        },
+    ),
+    "membership-change": Row(
+        ids="membership",
+        writes={
+            "POST": expect(
+                providers=Own(200),
+                authorities=Refused(Found(403)),
+                lead=Found(200),
+                forum=Refused(Active(403)),
+                admin=Refused({"X": 200, "Y": 409, "missing": 404}),
+            )
+            # Y is suspended already, so suspending it again is the wrong state; so is Y's own
+            # withdrawal from a suspension.
+            | {LEAD_EVALUATOR_A: {"X": 200, "Y": 409, "missing": 404}}
+            | {PROVIDER_Y: {"X": 404, "Y": 409, "missing": 404}}
+        },
+        body=lambda w, s, a: (
+            {"action": "withdraw", "reason": "Closing the school."}
+            if a in PROVIDERS
+            else {"action": "suspend", "reason": "Insurance lapsed.", "review_on": in_days(30)[:10]}
+        ),
+        touches=(MEMBERSHIP,),
+        known={
+            ("POST", PLATFORM_ADMIN, "X"): D3,
+            ("POST", PLATFORM_ADMIN, "Y"): D3,
+            ("POST", PROVIDER_Y, "Y"): D2,
+        },
+    ),
+    # Settings: authorities and forums read members' settings (a forum without prices), a
+    # provider its own; only the provider changes its own. The administrator sees none, so any
+    # setting is to them as a missing one.
+    "setting-list": Row(
+        get=expect(providers=200, authorities=200, forum=200),
+        writes={"POST": expect(providers=201)},
+        body=lambda w, s, a: {
+            "name": "New School",
+            "postcode": "CW1 2AB",
+            "age_from": 5,
+            "age_to": 16,
+        },
+        touches=(SETTING,),
+    ),
+    "setting-detail": Row(
+        ids="setting",
+        get=expect(providers=Own(200), authorities=Found(200), forum=Active(200)),
+        writes={
+            "PATCH": expect(Refused(Found(403)), providers=Own(200), forum=Refused(Active(403)))
+        },
+        body=lambda w, s, a: {"vacancies": 1},
+        touches=(SETTING,),
+    ),
+    "setting-prices": Row(
+        ids="setting",
+        writes={
+            "POST": expect(Refused(Found(403)), providers=Own(200), forum=Refused(Active(403)))
+        },
+        body=lambda w, s, a: {"lot": w.lot.code, "weekly_price": "3300.00"},
+        touches=("providers.SettingLot",),
+    ),
+    "setting-judgements": Row(
+        ids="setting",
+        writes={
+            "POST": expect(
+                Refused(Found(403)),
+                providers=Own(201),
+                lead=Found(201),
+                forum=Refused(Active(403)),
+                admin=Refused(Found(201)),
+            )
+        },
+        body=lambda w, s, a: {
+            "framework": "ofsted_4point",
+            "inspection_start_date": "2025-01-10",
+            "grades": {"overall_effectiveness": "4"},
+        },
+        touches=(JUDGEMENT, SETTING),
+        known={("POST", PLATFORM_ADMIN, "X"): D3, ("POST", PLATFORM_ADMIN, "Y"): D3},
+    ),
+    # A forum never sees a report awaiting check (404); a provider cannot check its own (403).
+    "setting-judgement-check": Row(
+        ids="setting_judgement",
+        writes={
+            "POST": expect(
+                Refused(Found(403)),
+                providers=Refused(Own(403)),
+                lead=Found(200),
+                forum=Refused(404),
+                admin=Refused(Found(200)),
+            )
+        },
+        body=lambda w, s, a: {"outcome": "confirmed", "reason": "Matches the published report."},
+        touches=(JUDGEMENT, SETTING),
+        known={("POST", PLATFORM_ADMIN, "X"): D3, ("POST", PLATFORM_ADMIN, "Y"): D3},
+    ),
+}
+
+#: Every route's row, by URL name.
+TABLE: dict[str, Row] = {**PORTAL, **PAGES, **API}

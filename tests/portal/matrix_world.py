@@ -1,0 +1,230 @@
+"""The world the authorisation matrix runs in: one of everything each route takes an id of, for
+two providers (X, an active member of the FPS, and Y, suspended by the lead authority), two
+authorities (A, the lead authority, and B), a forum of A and a platform administrator (staff, no
+membership), built once per module through the factories and services.
+
+Each route's objects come in three cases: X's (provider X's, or the actor's own where the object
+belongs to a person), Y's (another organisation's, or another person's) and a missing id.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from fps_portal.accounts.models import Organisation, Role, User
+from fps_portal.notifications.models import Notification
+from providers.models import (
+    AdditionalService,
+    Application,
+    FpsMembership,
+    InspectionJudgement,
+    Lot,
+    RequirementResult,
+    Setting,
+)
+from providers.services.evaluation import clarification_ask
+from providers.services.membership import membership_change
+from tests.factories import ForumFactory, authority, lead_authority, person
+from tests.providers.factories import (
+    FpsMembershipFactory,
+    ReportedJudgementFactory,
+    SettingLotFactory,
+)
+from tests.providers.onboarding.factories import (
+    actor,
+    close,
+    make_lot,
+    make_system,
+    open_window,
+    ready_provider,
+    submitted_application,
+)
+
+ANONYMOUS = "anonymous"
+PROVIDER_X = "provider_x"
+PROVIDER_Y = "provider_y"
+COMMISSIONER_A = "commissioner_a"
+COMMISSIONER_B = "commissioner_b"
+QA_OFFICER_A = "qa_officer_a"
+SENIOR_MANAGER_A = "senior_manager_a"
+LEAD_EVALUATOR_A = "lead_evaluator_a"
+FORUM_MEMBER = "forum_member"
+PLATFORM_ADMIN = "platform_admin"
+
+#: Every actor the matrix asks as. Authority A is the lead authority; B is another placing one.
+ACTORS = (
+    ANONYMOUS,
+    PROVIDER_X,
+    PROVIDER_Y,
+    COMMISSIONER_A,
+    COMMISSIONER_B,
+    QA_OFFICER_A,
+    SENIOR_MANAGER_A,
+    LEAD_EVALUATOR_A,
+    FORUM_MEMBER,
+    PLATFORM_ADMIN,
+)
+AUTHORITY_ACTORS = (COMMISSIONER_A, COMMISSIONER_B, QA_OFFICER_A, SENIOR_MANAGER_A)
+PROVIDERS = (PROVIDER_X, PROVIDER_Y)
+
+#: An id no row has: the "missing" case.
+MISSING_ID = 987654321
+
+
+@dataclass
+class Side:
+    """One provider's objects (or, for `notification`, one person's)."""
+
+    organisation: Organisation
+    setting: Setting
+    service: AdditionalService
+    judgement: InspectionJudgement  # reported by the provider, awaiting the lead's check
+    evidence: int
+    application: int
+    clarification: int
+    membership: int
+    results: tuple[int, ...] = ()  # the application's requirement results
+    application_lot: int = 0  # the lot the application is for
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    x: Side
+    y: Side
+    purchasing_system: int
+    window: int
+    lot: Lot
+    authority_a: Organisation
+    #: Each signed-in actor's own notification, and one of a bystander's (nobody's here).
+    notifications: dict[str, int]
+    bystander_notification: int
+    sessions: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+def _side(ready_setting: Setting, organisation: Organisation, system: object, lot: Lot) -> Side:
+    FpsMembershipFactory(purchasing_system=system, provider=organisation)
+    SettingLotFactory(setting=ready_setting, lot=lot, weekly_price=Decimal("3250.00"))
+    service = AdditionalService.objects.create(
+        setting=ready_setting, name="1:1 support", unit="hour", rate=Decimal("35.00")
+    )
+    judgement = ReportedJudgementFactory(setting=ready_setting)
+    return Side(
+        organisation=organisation,
+        setting=ready_setting,
+        service=service,
+        judgement=judgement,
+        evidence=organisation.evidence.order_by("pk").values_list("pk", flat=True)[0],
+        application=0,
+        clarification=0,
+        membership=organisation.fps_memberships.get().pk,
+    )
+
+
+def build_world() -> World:
+    """Everything the matrix asks about; call inside a transaction the module rolls back."""
+    a = lead_authority()
+    b = authority("Sefton")
+    window = open_window(purchasing_system=make_system(lead_authority=a))
+    system = window.purchasing_system
+    lot = make_lot(purchasing_system=system, code="M1", name="Matrix lot")
+    ready_x, ready_y = ready_provider(), ready_provider()
+    users = {
+        PROVIDER_X: ready_x.user,
+        PROVIDER_Y: ready_y.user,
+        COMMISSIONER_A: person(Role.COMMISSIONER, a),
+        COMMISSIONER_B: person(Role.COMMISSIONER, b),
+        QA_OFFICER_A: person(Role.QA_OFFICER, a),
+        SENIOR_MANAGER_A: person(Role.SENIOR_MANAGER, a),
+        LEAD_EVALUATOR_A: person(Role.LEAD_EVALUATOR, a),
+        FORUM_MEMBER: person(Role.FORUM_MEMBER, ForumFactory(forum_authority=a)),
+        PLATFORM_ADMIN: User.objects.create_user(
+            "platform.admin@example.org", "x", full_name="Platform Admin", is_staff=True
+        ),
+    }
+    sides = []
+    for ready in (ready_x, ready_y):
+        application = submitted_application(ready, window)
+        side = _side(ready.setting, ready.provider, system, lot)
+        side.application = application.pk
+        side.application_lot = application.lots.get().pk
+        sides.append(side)
+    close(window)
+    due = timezone.now() + datetime.timedelta(days=5)
+    for side in sides:
+        side.results = tuple(
+            RequirementResult.objects.filter(application_id=side.application)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        side.clarification = clarification_ask(
+            actor=actor(users[LEAD_EVALUATOR_A]),
+            application=Application.objects.get(pk=side.application),
+            question="Please send the current insurance schedule.",
+            due_at=due,
+        ).pk
+    # Y was suspended: off the FPS for forums and searches, still seen by authorities.
+    membership_change(
+        actor=actor(users[LEAD_EVALUATOR_A]),
+        membership=FpsMembership.objects.get(pk=sides[1].membership),
+        action="suspend",
+        reason="Insurance lapsed.",
+        review_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    bystander = person(Role.COMMISSIONER, b)
+    Group.objects.create(name="Matrix readers")  # so every back-office model has a row
+    notifications = {
+        name: Notification.objects.create(
+            recipient=user, event_key=f"matrix:{name}", subject="Hello", body="Matrix", url="/"
+        ).pk
+        for name, user in users.items()
+    }
+    world = World(
+        users=users,
+        x=sides[0],
+        y=sides[1],
+        purchasing_system=system.pk,
+        window=window.pk,
+        lot=lot,
+        authority_a=a,
+        notifications=notifications,
+        bystander_notification=Notification.objects.create(
+            recipient=bystander, event_key="matrix:bystander", subject="Hi", body="Matrix"
+        ).pk,
+    )
+    if django_apps.is_installed("django_otp.plugins.otp_static"):
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        # Recovery codes are a back-office model too; every such model needs a row to ask about.
+        StaticDevice.objects.create(user=users[PLATFORM_ADMIN], name="Recovery codes")
+    for name, user in users.items():
+        world.sessions[name] = _session_of(user)
+        world.tokens[name] = Token.objects.create(user=user).key
+    return world
+
+
+def _session_of(user: User) -> str:
+    """A browser session of `user`, signed in past the second factor where the portal asks for
+    one (the world is built before any per-test fixture could patch force_login)."""
+    browser = Client()
+    browser.force_login(user)
+    if django_apps.is_installed("django_otp"):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Matrix app", confirmed=True)
+        session = browser.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return browser.cookies["sessionid"].value
