@@ -16,13 +16,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.urls import reverse
 
-from tests.portal.matrix_routes import ADMIN_SIGN_IN, Answer, Route
-from tests.portal.matrix_world import PLATFORM_ADMIN, World
+from tests.portal.matrix_routes import ADMIN_SIGN_IN, SIGN_IN, Answer, Route
+from tests.portal.matrix_world import ANONYMOUS, PLATFORM_ADMIN, World
 
 #: A staff account without permissions, per back-office page (a model's pages by their suffix).
 ADMIN_PAGES: dict[str, Answer] = {
     "index": 200,
-    "login": 302,  # already signed in: on to the index
+    "login": 403,  # the back office has no sign-in of its own: the portal's (with its code) is the way in
     "logout": 405,  # signing out is a POST
     "password_change": 200,
     "password_change_done": 200,
@@ -80,7 +80,8 @@ def admin_expected(route: Route, actor: str) -> Answer:
     if actor == PLATFORM_ADMIN:
         return ADMIN_PAGES[found.page]
     if found.page == "login":
-        return 200  # the sign-in page itself
+        # The back office's own sign-in hands over to the portal's, which asks for the code.
+        return SIGN_IN if actor == ANONYMOUS else 403
     if found.page == "logout":
         return 302  # not signed in to the back office: back to its index (then to sign in)
     return ADMIN_SIGN_IN

@@ -58,6 +58,11 @@ PORTAL: dict[str, Row] = {
     "password_reset_done": Row(get=public()),
     "password_reset_confirm": Row(ids="reset_link", get=public()),
     "password_reset_complete": Row(get=public()),
+    # The second-factor steps: a verified session has nothing left to do there and moves on.
+    "mfa-verify": Row(get=signed_in(302), writes={"POST": signed_in(302)}),
+    "mfa-recovery": Row(get=signed_in(302), writes={"POST": signed_in(302)}),
+    "mfa-enrol": Row(get=signed_in(302), writes={"POST": signed_in(302)}),
+    "mfa-recovery-codes": Row(get=signed_in(200), writes={"POST": signed_in(302)}),
     # No worker runs beside the test world, so the health check says so, to everyone alike.
     "healthz": Row(get=public(503)),
     "api-schema": Row(get=public()),
@@ -116,6 +121,11 @@ PAGES: dict[str, Row] = {
     "providers:register": Row(
         get=expect(302, anonymous=200, admin=302),
         writes={"POST": expect(302, anonymous=200, admin=302)},
+    ),
+    "providers:register-sent": Row(get=public()),
+    # A confirmation link the world never issued: nobody can redeem it.
+    "providers:register-confirm": Row(
+        ids="token", get=public(404), writes={"POST": public(404)}, touches=("accounts.User",)
     ),
     "providers:colleagues": _provider_page(200, 200, "accounts.User", "accounts.Membership"),
     "providers:evidence-list": _provider_page(200),
