@@ -31,6 +31,7 @@ All text is escaped by the templates under ``templates/govuk/fields/``.
 from __future__ import annotations
 
 import copy
+import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict
 
@@ -42,6 +43,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from fps_portal import dates
 from fps_portal.text import possessive
 
 register = template.Library()
@@ -378,3 +380,29 @@ def money(amount: object) -> str:
         return f"£{Decimal(str(amount)):,.2f}"
     except InvalidOperation:
         return str(amount)
+
+
+def _blank(value: str) -> str:
+    # A variable a template cannot resolve reaches a filter as "" (string_if_invalid); like
+    # Django's own |date, that reads as "no date". Any other string is a bug in the template.
+    if value:
+        raise TypeError(f"expected a date, time or datetime, got the string {value!r}")
+    return ""
+
+
+@register.filter(name="govuk_date")
+def govuk_date_filter(value: datetime.date | str | None) -> str:
+    """{{ judgement.publication_date|govuk_date }}: "1 December 2026"; blank for no date."""
+    return _blank(value) if isinstance(value, str) else dates.govuk_date(value)
+
+
+@register.filter(name="govuk_time")
+def govuk_time_filter(value: datetime.datetime | datetime.time | str | None) -> str:
+    """{{ question.due_at|govuk_time }}: "9:30am", "5pm", "midday"; blank for no time."""
+    return _blank(value) if isinstance(value, str) else dates.govuk_time(value)
+
+
+@register.filter(name="govuk_datetime")
+def govuk_datetime_filter(value: datetime.date | str | None) -> str:
+    """{{ window.closes_at|govuk_datetime }}: "1 December 2026 at 9:30am", in UK time."""
+    return _blank(value) if isinstance(value, str) else dates.govuk_datetime(value)

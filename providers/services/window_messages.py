@@ -11,17 +11,13 @@ import datetime
 
 from django.utils import timezone
 
+from fps_portal.dates import govuk_datetime
 from providers.models import EvaluationWindow, PurchasingSystem, WindowState
 
 
 def window_time(moment: datetime.datetime) -> str:
-    """A window's time as providers read it: "1 March 2027 at 9:00am", in UK time."""
-    return (
-        timezone.localtime(moment)
-        .strftime("%-d %B %Y at %-I:%M%p")
-        .replace("AM", "am")
-        .replace("PM", "pm")
-    )
+    """A window's time as providers read it: "1 March 2027 at 9am", in UK time."""
+    return govuk_datetime(moment)
 
 
 def window_next_opening(

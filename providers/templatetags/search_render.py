@@ -19,11 +19,11 @@ from urllib.parse import urlencode
 
 from django import template
 from django.forms import BoundField
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from fps_portal.dates import govuk_date
 from fps_portal.templatetags.govuk import govuk_tag_class
 from providers.models import Gender, Setting
 from providers.ratings import Band
@@ -125,7 +125,7 @@ def _row(s: Setting, with_distance: bool, detail_url: str, back: str) -> str:
         f'<td class="govuk-table__cell"><strong class="govuk-tag {govuk_tag_class(band)}">'
         f"{escape(str(BAND_LABELS.get(band, band)))}</strong><br>"
         f'<span class="govuk-body-s">{escape(s.current_band_summary or "No judgement recorded")}'
-        f"{', ' + date_filter(as_at, 'j M Y') if as_at else ''}</span></td>"
+        f"{', ' + govuk_date(as_at) if as_at else ''}</span></td>"
     )
     offers = " and ".join(
         kind for kind, on in (("day", s.offers_day), ("residential", s.offers_residential)) if on

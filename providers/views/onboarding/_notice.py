@@ -4,12 +4,13 @@ module only words the notice."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils import timezone
 
 from fps_portal.actors import Actor
+from fps_portal.dates import govuk_date
 from fps_portal.scoping import scoped
 from providers.models import (
     Application,
@@ -28,8 +29,8 @@ class Notice:
     link_text: str
 
 
-def _day(moment: object) -> str:
-    return f"{timezone.localtime(moment):%-d %B %Y}"  # type: ignore[arg-type]
+def _day(moment: datetime.datetime | None) -> str:
+    return govuk_date(moment)
 
 
 def evaluation_notice(actor: Actor, application: Application, blocker: str) -> Notice:

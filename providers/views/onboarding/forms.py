@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from fps_portal.dates import govuk_date
 from fps_portal.errors import DomainError
 from fps_portal.text import too_long
 from providers.models import Evidence, EvidenceKind, InsuranceType, Lot, Setting
@@ -276,7 +277,7 @@ class ScopeForm(forms.Form):
 class EvidenceChoiceField(forms.ModelMultipleChoiceField[Evidence]):
     def label_from_instance(self, obj: Evidence) -> str:
         where = f" ({obj.setting.name})" if obj.setting is not None else ""
-        until = f", valid until {obj.valid_until:%-d %B %Y}" if obj.valid_until else ""
+        until = f", valid until {govuk_date(obj.valid_until)}" if obj.valid_until else ""
         return f"{obj.get_kind_display()}: {obj.title}{where}{until}"
 
 
