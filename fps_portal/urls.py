@@ -68,3 +68,6 @@ urlpatterns = [
     path("back-office/", admin.site.urls),
     path("", include("providers.urls")),
 ]
+
+# Under /api/v1/ an unhandled exception still answers the API's error shape (in JSON).
+handler500 = "fps_portal.api.errors.server_error"
