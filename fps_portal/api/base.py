@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django.db import models
 from rest_framework import mixins, viewsets
@@ -45,8 +45,3 @@ class ScopedReadOnlyViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet[M]
 ):
     """List and retrieve what the actor may see."""
-
-
-def serializer_context_actor(context: dict[str, Any]) -> Actor | None:
-    request = context.get("request")
-    return actor_of(request) if request is not None else None

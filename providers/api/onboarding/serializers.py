@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from fps_portal.actors import Actor
-from fps_portal.api.base import serializer_context_actor
 from fps_portal.api.fields import column_limit, model_text
 from providers.models import (
     Application,
@@ -17,6 +16,7 @@ from providers.models import (
     ApplicationServicePrice,
     ClarificationQuestion,
     EvaluationWindow,
+    EvaluatorDecision,
     Evidence,
     FpsMembership,
     InsuranceType,
@@ -218,9 +218,19 @@ class AgreementSignInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class RequirementResultSerializer(serializers.ModelSerializer[RequirementResult]):
-    """What the caller may see: evaluators get the automatic check and each decision; the provider
-    only the final result and reason, once there is an outcome."""
+class DecisionSerializer(serializers.ModelSerializer[EvaluatorDecision]):
+    class Meta:
+        model = EvaluatorDecision
+        fields = ["evaluator", "verdict", "reason", "decided_at"]
+
+
+@extend_schema_serializer(component_name="RequirementResult")
+class EvaluatorRequirementResultSerializer(serializers.ModelSerializer[RequirementResult]):
+    """A requirement's result. The lead authority's evaluators get the automatic check and each
+    evaluator's decision; the provider only the final result and reason, once there is an
+    outcome (so the fields only evaluators see are optional here)."""
+
+    decisions = DecisionSerializer(many=True, required=False)
 
     class Meta:
         model = RequirementResult
@@ -232,25 +242,23 @@ class RequirementResultSerializer(serializers.ModelSerializer[RequirementResult]
             "automatic_reason",
             "final_result",
             "final_reason",
+            "decisions",
         ]
+        extra_kwargs = {
+            "automatic_result": {"required": False},
+            "automatic_reason": {"required": False},
+        }
 
-    def to_representation(self, instance: RequirementResult) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        actor = serializer_context_actor(self.context)
-        if actor is not None and actor.is_lead_evaluator:
-            data["decisions"] = [
-                {
-                    "evaluator": d.evaluator_id,
-                    "verdict": d.verdict,
-                    "reason": d.reason,
-                    "decided_at": d.decided_at,
-                }
-                for d in instance.decisions.all()
-            ]
-        else:
-            data.pop("automatic_result")
-            data.pop("automatic_reason")
-        return data
+
+class ProviderRequirementResultSerializer(EvaluatorRequirementResultSerializer):
+    class Meta(EvaluatorRequirementResultSerializer.Meta):
+        fields = ["id", "requirement", "setting", "final_result", "final_reason"]
+
+
+def requirement_result_serializer_for(actor: Actor) -> type[EvaluatorRequirementResultSerializer]:
+    if actor.is_lead_evaluator:
+        return EvaluatorRequirementResultSerializer
+    return ProviderRequirementResultSerializer
 
 
 class ClarificationSerializer(serializers.ModelSerializer[ClarificationQuestion]):

@@ -204,10 +204,16 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         data = _valid(s.ApplicationScopeInputSerializer, request)
         lots = list(scoped(Lot, self.actor).filter(pk__in=data["lots"]))
         settings = list(scoped(Setting, self.actor).filter(pk__in=data["settings"]))
-        if len(lots) != len(set(data["lots"])) or len(settings) != len(set(data["settings"])):
-            raise InvalidInput(
-                "Some lots or settings were not found.", fields={"lots": "Unknown lot or setting."}
+        unknown = {
+            name: [message]
+            for name, found, given, message in (
+                ("lots", lots, data["lots"], "Choose lots of this purchasing system."),
+                ("settings", settings, data["settings"], "Choose your own settings."),
             )
+            if len(found) != len(set(given))
+        }
+        if unknown:
+            raise InvalidInput.on_fields(unknown)
         return self._respond(
             app_services.application_set_scope(
                 actor=self.actor, application=application, lots=lots, settings=settings
@@ -221,9 +227,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         ids = _valid(s.EvidenceIdsSerializer, request)["evidence"]
         chosen = list(scoped(Evidence, self.actor).filter(pk__in=ids))
         if len(chosen) != len(set(ids)):
-            raise InvalidInput(
-                "Some evidence was not found.", fields={"evidence": "Unknown evidence."}
-            )
+            raise InvalidInput.on_fields({"evidence": ["Choose your own evidence."]})
         return self._respond(
             app_services.application_set_evidence(
                 actor=self.actor, application=application, evidence=chosen
@@ -239,9 +243,8 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         try:
             prices = {(int(r["setting"]), int(r["lot"])): r.get("weekly_price", "") for r in rows}
         except (KeyError, ValueError) as exc:
-            raise InvalidInput(
-                "Each price needs a setting and a lot.",
-                fields={"prices": "Give setting and lot ids."},
+            raise InvalidInput.on_fields(
+                {"prices": ["Give each price the ids of its setting and its lot."]}
             ) from exc
         return self._respond(
             app_services.application_set_prices(
@@ -291,7 +294,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             )
         )
 
-    @extend_schema(responses=s.RequirementResultSerializer(many=True))
+    @extend_schema(responses=s.EvaluatorRequirementResultSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_fields=[])
     def results(self, request: Request, pk: str | None = None) -> Response:
         """Requirement results as the caller may see them (the provider: final results after
@@ -303,9 +306,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             .prefetch_related("decisions")
             .order_by("id")
         )
-        return Response(
-            s.RequirementResultSerializer(results, many=True, context={"request": request}).data
-        )
+        return Response(s.requirement_result_serializer_for(self.actor)(results, many=True).data)
 
     @extend_schema(request=s.EvaluationInputSerializer, responses=s.EvaluationRecordedSerializer)
     @action(detail=True, methods=["post"], url_path="evaluation")
