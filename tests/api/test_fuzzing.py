@@ -38,7 +38,7 @@ from tests.api.world import World, build_world
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # Derandomised with no example database: the same examples every run, and no failure replayed
 # from a previous one. No shrinking: the first failing example is reported as it was found.
 FUZZ_SETTINGS = settings(
