@@ -216,3 +216,41 @@ def test_the_api_holds_under_fuzzing(api_schema: Any, caller: str, world: World)
             except (Exception, BaseExceptionGroup) as exc:  # every failure, reported at once
                 failures[f"{operation.label} ({mode.value})"] = f"{type(exc).__name__}: {exc}"
     assert not failures, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
+
+
+class _Sent:
+    def __init__(self, method: str, path: str) -> None:
+        self.method, self.formatted_path = method, path
+
+
+class _Answer:
+    def __init__(self, status_code: int, body: Any = None) -> None:
+        self.status_code, self.body = status_code, body
+
+    def json(self) -> Any:
+        return self.body
+
+
+def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
+    """The gate is only as good as its oracle: each bypass it names is one it would catch."""
+    other = world.other_application.pk
+    bypasses = [
+        ("forum", "POST", "/api/v1/windows/", 201, {}),
+        ("forum", "GET", f"/api/v1/memberships/{world.membership.pk}/", 200, {"state_reason": ""}),
+        ("provider", "POST", f"/api/v1/applications/{other}/submit/", 200, {}),
+        ("provider", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
+        ("provider", "POST", "/api/v1/purchasing-systems/", 201, {}),
+        ("lead_authority", "GET", f"/api/v1/applications/{other}/", 200, {}),
+        ("other_authority", "GET", f"/api/v1/applications/{world.application.pk}/", 200, {}),
+        ("other_authority", "POST", f"/api/v1/memberships/{world.membership.pk}/change/", 200, {}),
+    ]
+    for caller, method, path, status, body in bypasses:
+        with pytest.raises(AssertionError):
+            _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))
+    allowed = [
+        ("provider", "GET", f"/api/v1/applications/{world.application.pk}/", 200, {}),
+        ("lead_authority", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
+        ("forum", "POST", "/api/v1/windows/", 403, {}),
+    ]
+    for caller, method, path, status, body in allowed:
+        _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))

@@ -207,8 +207,13 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         unknown = {
             name: [message]
             for name, found, given, message in (
-                ("lots", lots, data["lots"], "Choose lots of this purchasing system."),
-                ("settings", settings, data["settings"], "Choose your own settings."),
+                ("lots", lots, data["lots"], "One of these ids is not a lot."),
+                (
+                    "settings",
+                    settings,
+                    data["settings"],
+                    "One of these ids is not a setting of yours.",
+                ),
             )
             if len(found) != len(set(given))
         }
@@ -227,7 +232,9 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         ids = _valid(s.EvidenceIdsSerializer, request)["evidence"]
         chosen = list(scoped(Evidence, self.actor).filter(pk__in=ids))
         if len(chosen) != len(set(ids)):
-            raise InvalidInput.on_fields({"evidence": ["Choose your own evidence."]})
+            raise InvalidInput.on_fields(
+                {"evidence": ["One of these ids is not evidence of yours."]}
+            )
         return self._respond(
             app_services.application_set_evidence(
                 actor=self.actor, application=application, evidence=chosen
