@@ -234,7 +234,8 @@ class _Answer:
 def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
     """The gate is only as good as its oracle: each bypass it names is one it would catch."""
     other = world.other_application.pk
-    bypasses = [
+    Row = tuple[str, str, str, int, Any]
+    bypasses: list[Row] = [
         ("forum", "POST", "/api/v1/windows/", 201, {}),
         ("forum", "GET", f"/api/v1/memberships/{world.membership.pk}/", 200, {"state_reason": ""}),
         ("provider", "POST", f"/api/v1/applications/{other}/submit/", 200, {}),
@@ -247,7 +248,7 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):
             _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))
-    allowed = [
+    allowed: list[Row] = [
         ("provider", "GET", f"/api/v1/applications/{world.application.pk}/", 200, {}),
         ("lead_authority", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
         ("forum", "POST", "/api/v1/windows/", 403, {}),
