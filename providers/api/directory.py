@@ -186,7 +186,9 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
             .prefetch_related("specialisms", "primary_needs")
             .filter(pk=pk)
             .first()
-            if str(pk).isdigit()
+            # ASCII digits only: "²" is a digit to str.isdigit() but not to int() (a 500 the
+            # fuzzing gate found).
+            if str(pk).isascii() and str(pk).isdigit()
             else None
         )
         if setting is None:

@@ -172,3 +172,16 @@ def test_outside_the_api_the_handler_renders_the_server_error_page() -> None:
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
     assert b"Sorry, there is a problem with the service" in response.content
+
+
+@pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.PROVIDER_USER, Role.FORUM_MEMBER])
+@pytest.mark.parametrize("pk", ["\u00b2", "\u0663", "1\u00b2"])
+def test_a_setting_id_of_non_ascii_digits_is_404_not_a_server_error(role: str, pk: str) -> None:
+    """Found by the fuzzing gate: "²" passed str.isdigit() and then failed int() (500)."""
+    client = api_client_for(person(role))
+    for response in (
+        client.get(f"/api/v1/settings/{pk}/"),
+        client.patch(f"/api/v1/settings/{pk}/", {"name": "x"}, format="json"),
+    ):
+        assert response.status_code in (403, 404)
+        assert set(_error(response)) == {"code", "message", "fields"}
