@@ -62,3 +62,10 @@ urlpatterns = [
     path("back-office/", admin.site.urls),
     path("", include("providers.urls")),
 ]
+
+# Under /api/ what Django answers itself (no route, a bad request, an unhandled exception) is
+# still the API's error shape in JSON; the pages keep their templates.
+handler400 = "fps_portal.api.errors.bad_request"
+handler403 = "fps_portal.api.errors.permission_denied"
+handler404 = "fps_portal.api.errors.page_not_found"
+handler500 = "fps_portal.api.errors.server_error"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from django.db import models
 from rest_framework import mixins, viewsets
 
 from fps_portal.actors import Actor, actor_of
-from fps_portal.api.permissions import ActorHasRole
+from fps_portal.api.permissions import ActionAllowed, ActorHasRole, ActorRule
 from fps_portal.scoping import scoped
 
 M = TypeVar("M", bound=models.Model)
@@ -23,7 +23,8 @@ class ScopedGenericViewSet(viewsets.GenericViewSet[M], Generic[M]):
 
     model: type[M]
     allowed_roles: tuple[str, ...] | None = None
-    permission_classes = [ActorHasRole]
+    permission_classes = [ActorHasRole, ActionAllowed]
+    action_rules: dict[str, ActorRule] = {}
 
     @property
     def actor(self) -> Actor:
@@ -44,8 +45,3 @@ class ScopedReadOnlyViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet[M]
 ):
     """List and retrieve what the actor may see."""
-
-
-def serializer_context_actor(context: dict[str, Any]) -> Actor | None:
-    request = context.get("request")
-    return actor_of(request) if request is not None else None

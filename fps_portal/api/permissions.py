@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from rest_framework.permissions import BasePermission
@@ -43,4 +44,49 @@ class ActorHasRole(HasActor):
             return True
         # DRF makes a permission instance per request, so the message belongs to this one.
         self.message = role_refusal(actor)
+        return False
+
+
+ActorRule = tuple[Callable[[Actor], bool], str]
+
+
+def lead_evaluators_only(actor: Actor) -> bool:
+    return actor.is_lead_evaluator
+
+
+def providers_only(actor: Actor) -> bool:
+    return actor.is_provider
+
+
+LEAD_EVALUATORS: ActorRule = (
+    lead_evaluators_only,
+    "Only the lead authority's evaluators can do this.",
+)
+PROVIDERS: ActorRule = (providers_only, "Only the provider's own users can do this.")
+
+
+def either(*rules: ActorRule, message: str) -> ActorRule:
+    return (lambda actor: any(test(actor) for test, _ in rules), message)
+
+
+class ActionAllowed(HasActor):
+    """Who may attempt each action, checked before the body is read or any object looked up.
+
+    The view lists `action_rules` (action name -> (test, refusal)); an action it does not list is
+    open to every actor. The service checks again on the object itself (a provider's OWN
+    application): this check only makes sure a role that can never do the action is refused
+    first, with a 403, whatever it sent.
+    """
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        actor = actor_of(request)
+        if actor is None:
+            return False
+        rule: ActorRule | None = getattr(view, "action_rules", {}).get(getattr(view, "action", ""))
+        if rule is None:
+            return True
+        test, refusal = rule
+        if test(actor):
+            return True
+        self.message = refusal
         return False

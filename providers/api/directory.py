@@ -21,6 +21,14 @@ from rest_framework.utils.urls import replace_query_param
 
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.api.base import ScopedGenericViewSet
+from fps_portal.api.permissions import (
+    LEAD_EVALUATORS,
+    PROVIDERS,
+    ActorRule,
+    either,
+    lead_evaluators_only,
+    providers_only,
+)
 from fps_portal.errors import InvalidInput, NotAllowed
 from fps_portal.scoping import scoped
 from providers.api.directory_serializers import (
@@ -84,6 +92,12 @@ SEARCH_PARAMETERS = [
 ]
 
 
+READERS: ActorRule = (
+    lambda actor: actor.is_authority or actor.is_provider or actor.is_forum,
+    "Only authority staff, providers and forum members can use this list.",
+)
+
+
 def _facets_out(facets: Facets | None, form: SettingSearchForm) -> dict[str, Any] | None:
     """Every value of each filter with its count (zeros included, so the keys never vary).
 
@@ -99,20 +113,30 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
 
     model = Setting
     serializer_class = SettingInputSerializer
+    action_rules = {
+        **dict.fromkeys(["list", "retrieve"], READERS),
+        **dict.fromkeys(
+            ["create", "partial_update", "prices"],
+            (providers_only, "Only a provider's own users can add or change its settings."),
+        ),
+        "judgements": either(
+            LEAD_EVALUATORS,
+            PROVIDERS,
+            message="Only the lead authority or the setting's provider can record its judgements.",
+        ),
+        "check_judgement": (
+            lead_evaluators_only,
+            "Only the lead authority's evaluators can check a judgement.",
+        ),
+    }
 
     def _public(self) -> bool:
         return self.actor.is_forum
-
-    def _may_search(self) -> None:
-        actor = self.actor
-        if not (actor.is_authority or actor.is_provider or actor.is_forum):
-            raise NotAllowed("Only authority staff, providers and forum members can use this list.")
 
     @extend_schema(
         operation_id="settings_search", parameters=SEARCH_PARAMETERS, responses=OpenApiTypes.OBJECT
     )
     def list(self, request: Request) -> Response:
-        self._may_search()
         public = self._public()
         outcome_form_params = request.query_params
         outcome = run_search(self.actor, outcome_form_params, public=public, with_price=not public)
@@ -162,7 +186,9 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
             .prefetch_related("specialisms", "primary_needs")
             .filter(pk=pk)
             .first()
-            if str(pk).isdigit()
+            # ASCII digits only: "²" is a digit to str.isdigit() but not to int() (a 500 the
+            # fuzzing gate found).
+            if str(pk).isascii() and str(pk).isdigit()
             else None
         )
         if setting is None:
@@ -171,7 +197,6 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def retrieve(self, request: Request, pk: str) -> Response:
-        self._may_search()
         setting = self._setting(pk)
         actor = self.actor
         judgements = list(scoped(InspectionJudgement, actor).filter(setting=setting))
@@ -228,8 +253,6 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
 
     @extend_schema(request=SettingInputSerializer, responses=OpenApiTypes.OBJECT)
     def create(self, request: Request) -> Response:
-        if not self.actor.is_provider:
-            raise NotAllowed("Only a provider's own users can add its settings.")
         serializer = SettingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         setting = setting_create(actor=self.actor, data=self._data(dict(serializer.validated_data)))

@@ -6,7 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from providers.models import Gender, Setting
+from fps_portal.api.fields import column_limit, model_text
+from providers.models import Gender, InspectionJudgement, Setting
 from providers.selectors.search.query import prefetched_specialisms
 from providers.services.inspections import grade_rows
 
@@ -155,8 +156,18 @@ class SettingInputSerializer(serializers.Serializer):
     capacity = serializers.IntegerField(required=False, default=0)
     vacancies = serializers.IntegerField(required=False, default=0)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
-    website = serializers.URLField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(
+        max_length=column_limit(Setting, "email"),
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    website = serializers.URLField(
+        max_length=column_limit(Setting, "website"),
+        required=False,
+        allow_blank=True,
+        default="",
+    )
     public_summary = serializers.CharField(required=False, allow_blank=True, default="")
     specialisms = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     primary_needs = serializers.ListField(
@@ -170,15 +181,24 @@ class PriceInputSerializer(serializers.Serializer):
 
 
 class JudgementInputSerializer(serializers.Serializer):
-    framework = serializers.CharField()
-    remit = serializers.CharField(required=False, allow_blank=True, default="")
+    framework = model_text(InspectionJudgement, "framework", "The framework")
+    remit = model_text(
+        InspectionJudgement, "remit", "The remit", required=False, allow_blank=True, default=""
+    )
     inspection_number = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=30
     )
     inspection_start_date = serializers.DateField()
     publication_date = serializers.DateField(required=False, allow_null=True, default=None)
     grades = serializers.DictField(child=serializers.CharField(allow_blank=True))
-    category_of_concern = serializers.CharField(required=False, allow_blank=True, default="")
+    category_of_concern = model_text(
+        InspectionJudgement,
+        "category_of_concern",
+        "The category of concern",
+        required=False,
+        allow_blank=True,
+        default="",
+    )
     relates_to_current_urn = serializers.BooleanField(required=False, default=True)
     source_reference = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200

@@ -59,7 +59,7 @@ def evidence_add(
     """Store one evidence item. Every rule is checked before anything is written or saved to
     disk."""
     require_provider(actor, provider.pk)
-    fields: dict[str, str] = {}
+    fields: dict[str, str | list[str]] = {}
     if kind not in EvidenceKind.values:
         fields["kind"] = "Select what kind of evidence this is."
     elif kind in SETTING_KINDS and setting is None:
@@ -92,7 +92,7 @@ def evidence_add(
     except InvalidInput as exc:
         fields.update(exc.fields)
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     assert upload is not None
     with transaction.atomic():
         evidence = Evidence(

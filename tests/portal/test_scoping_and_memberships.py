@@ -165,7 +165,7 @@ def test_membership_create_refuses_a_bad_role_and_writes_nothing() -> None:
         membership_create(
             actor=None, user=user, organisation=authority("Wigan"), role=Role.LEAD_EVALUATOR
         )
-    assert error.value.fields == {"role": "Lead evaluators belong to the lead authority."}
+    assert error.value.fields == {"role": ["Lead evaluators belong to the lead authority."]}
     assert (Membership.objects.count(), AuditEvent.objects.count()) == (memberships, events)
 
 

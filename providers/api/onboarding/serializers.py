@@ -5,19 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from fps_portal.api.base import serializer_context_actor
+from fps_portal.actors import Actor
+from fps_portal.api.fields import column_limit, model_text
 from providers.models import (
     Application,
     ApplicationPrice,
     ApplicationServicePrice,
     ClarificationQuestion,
     EvaluationWindow,
+    EvaluatorDecision,
     Evidence,
     FpsMembership,
     InsuranceType,
+    Lot,
     PurchasingSystem,
+    PurchasingSystemKind,
     RequirementResult,
     Verdict,
 )
@@ -39,12 +44,36 @@ class PurchasingSystemSerializer(serializers.ModelSerializer[PurchasingSystem]):
         ]
 
 
+class PurchasingSystemInputSerializer(serializers.Serializer[Any]):
+    """Creating or replacing a purchasing system: a field left out takes the model's default."""
+
+    name = model_text(PurchasingSystem, "name", "The name")
+    kind = serializers.ChoiceField(
+        choices=PurchasingSystemKind.choices, default=PurchasingSystemKind.FPS
+    )
+    term_start = serializers.DateField()
+    term_end = serializers.DateField()
+    direct_award_allowed = serializers.BooleanField(default=True)
+    admits_by_windows = serializers.BooleanField(default=True)
+
+
 class LotCreateInputSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=20)
-    name = serializers.CharField(max_length=200)
+    code = model_text(Lot, "code", "The lot's code")
+    name = model_text(Lot, "name", "The lot's name")
     description = serializers.CharField(required=False, allow_blank=True, default="")
     starts_on = serializers.DateField()
     is_residential = serializers.BooleanField(default=False)
+
+
+class LotCreatedSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    starts_on = serializers.DateField()
+
+
+class EvaluationRecordedSerializer(serializers.Serializer[Any]):
+    recorded = serializers.IntegerField(help_text="How many decisions were recorded.")
 
 
 class WindowSerializer(serializers.ModelSerializer[EvaluationWindow]):
@@ -132,8 +161,10 @@ class ApplicationPricesInputSerializer(serializers.Serializer[Any]):
 
 class ApplicationServiceInputSerializer(serializers.Serializer[Any]):
     setting = serializers.IntegerField()
-    name = serializers.CharField(max_length=200, allow_blank=True)
-    unit = serializers.CharField(max_length=40, allow_blank=True)
+    name = model_text(ApplicationServicePrice, "name", "The service", allow_blank=True)
+    unit = model_text(
+        ApplicationServicePrice, "unit", "What the service is charged per", allow_blank=True
+    )
     rate = serializers.CharField(max_length=20, allow_blank=True)
 
 
@@ -173,13 +204,33 @@ class ClarificationAnswerInputSerializer(serializers.Serializer[Any]):
 
 
 class AgreementSignInputSerializer(serializers.Serializer[Any]):
-    signatory_name = serializers.CharField(allow_blank=True)
-    signatory_role = serializers.CharField(allow_blank=True)
+    signatory_name = model_text(
+        FpsMembership,
+        "agreement_signatory_name",
+        "The full name of the person signing",
+        allow_blank=True,
+    )
+    signatory_role = model_text(
+        FpsMembership,
+        "agreement_signatory_role",
+        "The role of the person signing",
+        allow_blank=True,
+    )
 
 
-class RequirementResultSerializer(serializers.ModelSerializer[RequirementResult]):
-    """What the caller may see: evaluators get the automatic check and each decision; the provider
-    only the final result and reason, once there is an outcome."""
+class DecisionSerializer(serializers.ModelSerializer[EvaluatorDecision]):
+    class Meta:
+        model = EvaluatorDecision
+        fields = ["evaluator", "verdict", "reason", "decided_at"]
+
+
+@extend_schema_serializer(component_name="RequirementResult")
+class EvaluatorRequirementResultSerializer(serializers.ModelSerializer[RequirementResult]):
+    """A requirement's result. The lead authority's evaluators get the automatic check and each
+    evaluator's decision; the provider only the final result and reason, once there is an
+    outcome (so the fields only evaluators see are optional here)."""
+
+    decisions = DecisionSerializer(many=True, required=False)
 
     class Meta:
         model = RequirementResult
@@ -191,25 +242,23 @@ class RequirementResultSerializer(serializers.ModelSerializer[RequirementResult]
             "automatic_reason",
             "final_result",
             "final_reason",
+            "decisions",
         ]
+        extra_kwargs = {
+            "automatic_result": {"required": False},
+            "automatic_reason": {"required": False},
+        }
 
-    def to_representation(self, instance: RequirementResult) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        actor = serializer_context_actor(self.context)
-        if actor is not None and actor.is_lead_evaluator:
-            data["decisions"] = [
-                {
-                    "evaluator": d.evaluator_id,
-                    "verdict": d.verdict,
-                    "reason": d.reason,
-                    "decided_at": d.decided_at,
-                }
-                for d in instance.decisions.all()
-            ]
-        else:
-            data.pop("automatic_result")
-            data.pop("automatic_reason")
-        return data
+
+class ProviderRequirementResultSerializer(EvaluatorRequirementResultSerializer):
+    class Meta(EvaluatorRequirementResultSerializer.Meta):
+        fields = ["id", "requirement", "setting", "final_result", "final_reason"]
+
+
+def requirement_result_serializer_for(actor: Actor) -> type[EvaluatorRequirementResultSerializer]:
+    if actor.is_lead_evaluator:
+        return EvaluatorRequirementResultSerializer
+    return ProviderRequirementResultSerializer
 
 
 class ClarificationSerializer(serializers.ModelSerializer[ClarificationQuestion]):
@@ -227,7 +276,11 @@ class ClarificationSerializer(serializers.ModelSerializer[ClarificationQuestion]
         ]
 
 
-class MembershipSerializer(serializers.ModelSerializer[FpsMembership]):
+@extend_schema_serializer(component_name="Membership")
+class LeadMembershipSerializer(serializers.ModelSerializer[FpsMembership]):
+    """The lead authority's evaluators: everything, including their own reasons and the named
+    signatory of the access agreement."""
+
     provider_name = serializers.CharField(source="provider.name", read_only=True)
 
     class Meta:
@@ -246,6 +299,50 @@ class MembershipSerializer(serializers.ModelSerializer[FpsMembership]):
             "agreement_signatory_name",
             "agreement_signatory_role",
         ]
+
+
+class ProviderMembershipSerializer(LeadMembershipSerializer):
+    """A provider's own membership: why it was suspended, when that is reviewed, and who signed
+    for it (scoping shows a provider no other provider's membership)."""
+
+
+class AuthorityMembershipSerializer(LeadMembershipSerializer):
+    """Other authorities' staff: whether a provider is on the system and, when it is suspended,
+    why and until when (a placing authority must know before it places a child). Not who signed
+    the agreement: that is the provider's employee, and the lead authority holds the record."""
+
+    class Meta(LeadMembershipSerializer.Meta):
+        fields = [
+            "id",
+            "purchasing_system",
+            "provider",
+            "provider_name",
+            "state",
+            "state_reason",
+            "review_on",
+            "joined_at",
+            "state_changed_at",
+            "agreement_signed_at",
+        ]
+
+
+class ForumMembershipSerializer(LeadMembershipSerializer):
+    """Forum members: the public fact that a provider is on the system, nothing of the lead
+    authority's reasons or the signatory."""
+
+    class Meta(LeadMembershipSerializer.Meta):
+        fields = ["id", "purchasing_system", "provider", "provider_name", "state", "joined_at"]
+
+
+def membership_serializer_for(actor: Actor) -> type[LeadMembershipSerializer]:
+    """The shape of a membership this actor may see; an unknown role gets the narrowest."""
+    if actor.is_lead_evaluator:
+        return LeadMembershipSerializer
+    if actor.is_provider:
+        return ProviderMembershipSerializer
+    if actor.is_authority:
+        return AuthorityMembershipSerializer
+    return ForumMembershipSerializer
 
 
 class MembershipChangeSerializer(serializers.Serializer[Any]):
@@ -285,14 +382,18 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
 
 class EvidenceInputSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=EvidenceKind.choices)
-    title = serializers.CharField(allow_blank=True)
-    file = serializers.FileField()
+    title = model_text(Evidence, "title", "The title", allow_blank=True)
+    file = serializers.FileField(max_length=column_limit(Evidence, "original_filename"))
     setting = serializers.IntegerField(required=False, allow_null=True)
-    reference = serializers.CharField(required=False, allow_blank=True, default="")
+    reference = model_text(
+        Evidence, "reference", "The reference", required=False, allow_blank=True, default=""
+    )
     insurance_type = serializers.ChoiceField(
         choices=InsuranceType.choices, required=False, allow_blank=True, default=""
     )
-    insurer = serializers.CharField(required=False, allow_blank=True, default="")
+    insurer = model_text(
+        Evidence, "insurer", "The insurer", required=False, allow_blank=True, default=""
+    )
     cover_amount = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from fps_portal.accounts.models import Role
 from fps_portal.api.base import ScopedReadOnlyViewSet
 from fps_portal.api.pagination import StableCursorPagination
+from fps_portal.api.permissions import LEAD_EVALUATORS, PROVIDERS, either, providers_only
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.api.onboarding import serializers as s
@@ -43,8 +44,6 @@ from providers.services.purchasing import (
 from providers.services.windows import window_complete, window_schedule
 from providers.views.onboarding._access import organisation_of
 
-EVALUATOR = (Role.LEAD_EVALUATOR,)
-
 
 def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
@@ -63,23 +62,26 @@ class PurchasingSystemViewSet(
     filterset_fields = ["kind"]
     http_method_names = ["get", "post", "put", "head", "options"]
 
-    def _require_evaluator(self) -> None:
-        from providers.services._common import require_lead_evaluator
+    action_rules = {"create": LEAD_EVALUATORS, "update": LEAD_EVALUATORS, "lots": LEAD_EVALUATORS}
 
-        require_lead_evaluator(self.actor)
-
+    @extend_schema(
+        request=s.PurchasingSystemInputSerializer, responses={201: s.PurchasingSystemSerializer}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = _valid(s.PurchasingSystemSerializer, request)
+        data = _valid(s.PurchasingSystemInputSerializer, request)
         system = purchasing_system_create(actor=self.actor, **data)
         return Response(s.PurchasingSystemSerializer(system).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=s.PurchasingSystemInputSerializer, responses=s.PurchasingSystemSerializer
+    )
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         system = self.get_object()
-        data = _valid(s.PurchasingSystemSerializer, request)
+        data = _valid(s.PurchasingSystemInputSerializer, request)
         system = purchasing_system_update(actor=self.actor, system=system, **data)
         return Response(s.PurchasingSystemSerializer(system).data)
 
-    @extend_schema(request=s.LotCreateInputSerializer, responses={201: None})
+    @extend_schema(request=s.LotCreateInputSerializer, responses={201: s.LotCreatedSerializer})
     @action(detail=True, methods=["post"])
     def lots(self, request: Request, pk: str | None = None) -> Response:
         """Add a lot during the term."""
@@ -87,10 +89,7 @@ class PurchasingSystemViewSet(
         lot: Lot = lot_create(
             actor=self.actor, system=system, **_valid(s.LotCreateInputSerializer, request)
         )
-        return Response(
-            {"id": lot.pk, "code": lot.code, "name": lot.name, "starts_on": lot.starts_on},
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(s.LotCreatedSerializer(lot).data, status=status.HTTP_201_CREATED)
 
 
 class WindowViewSet(ScopedReadOnlyViewSet[EvaluationWindow], mixins.CreateModelMixin):
@@ -99,7 +98,9 @@ class WindowViewSet(ScopedReadOnlyViewSet[EvaluationWindow], mixins.CreateModelM
     model = EvaluationWindow
     serializer_class = s.WindowSerializer
     filterset_fields = ["state", "purchasing_system"]
+    action_rules = {"create": LEAD_EVALUATORS, "complete": LEAD_EVALUATORS}
 
+    @extend_schema(responses={201: s.WindowSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(s.WindowSerializer, request)
         window = window_schedule(actor=self.actor, system=data.pop("purchasing_system"), **data)
@@ -119,14 +120,11 @@ class EvidenceViewSet(ScopedReadOnlyViewSet[Evidence], mixins.CreateModelMixin):
     serializer_class = s.EvidenceSerializer
     filterset_fields = ["kind", "setting"]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    action_rules = {"create": (providers_only, "Only providers upload evidence.")}
 
     @extend_schema(request=s.EvidenceInputSerializer, responses={201: s.EvidenceSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         actor = self.actor
-        if not actor.is_provider:
-            from fps_portal.errors import NotAllowed
-
-            raise NotAllowed("Only providers upload evidence.")
         data = _valid(s.EvidenceInputSerializer, request)
         setting_id = data.pop("setting", None)
         setting = get_scoped_or_404(Setting, actor, pk=setting_id) if setting_id else None
@@ -152,6 +150,23 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
     allowed_roles = (Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
     filterset_fields = ["state", "window"]
     pagination_class = ApplicationPagination
+    action_rules = {
+        **dict.fromkeys(
+            [
+                "create",
+                "scope",
+                "evidence",
+                "prices",
+                "service_prices",
+                "declarations",
+                "submit",
+                "withdraw",
+                "agreement",
+            ],
+            PROVIDERS,
+        ),
+        **dict.fromkeys(["evaluation", "moderation", "clarifications"], LEAD_EVALUATORS),
+    }
 
     def optimise(self, queryset: QuerySet[Application]) -> QuerySet[Application]:
         return queryset.select_related("provider").prefetch_related(
@@ -189,10 +204,21 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         data = _valid(s.ApplicationScopeInputSerializer, request)
         lots = list(scoped(Lot, self.actor).filter(pk__in=data["lots"]))
         settings = list(scoped(Setting, self.actor).filter(pk__in=data["settings"]))
-        if len(lots) != len(set(data["lots"])) or len(settings) != len(set(data["settings"])):
-            raise InvalidInput(
-                "Some lots or settings were not found.", fields={"lots": "Unknown lot or setting."}
+        unknown = {
+            name: [message]
+            for name, found, given, message in (
+                ("lots", lots, data["lots"], "One of these ids is not a lot."),
+                (
+                    "settings",
+                    settings,
+                    data["settings"],
+                    "One of these ids is not a setting of yours.",
+                ),
             )
+            if len(found) != len(set(given))
+        }
+        if unknown:
+            raise InvalidInput.on_fields(unknown)
         return self._respond(
             app_services.application_set_scope(
                 actor=self.actor, application=application, lots=lots, settings=settings
@@ -206,8 +232,8 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         ids = _valid(s.EvidenceIdsSerializer, request)["evidence"]
         chosen = list(scoped(Evidence, self.actor).filter(pk__in=ids))
         if len(chosen) != len(set(ids)):
-            raise InvalidInput(
-                "Some evidence was not found.", fields={"evidence": "Unknown evidence."}
+            raise InvalidInput.on_fields(
+                {"evidence": ["One of these ids is not evidence of yours."]}
             )
         return self._respond(
             app_services.application_set_evidence(
@@ -224,9 +250,8 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         try:
             prices = {(int(r["setting"]), int(r["lot"])): r.get("weekly_price", "") for r in rows}
         except (KeyError, ValueError) as exc:
-            raise InvalidInput(
-                "Each price needs a setting and a lot.",
-                fields={"prices": "Give setting and lot ids."},
+            raise InvalidInput.on_fields(
+                {"prices": ["Give each price the ids of its setting and its lot."]}
             ) from exc
         return self._respond(
             app_services.application_set_prices(
@@ -234,7 +259,9 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             )
         )
 
-    @extend_schema(request=s.ApplicationServiceInputSerializer, responses=s.ApplicationSerializer)
+    @extend_schema(
+        request=s.ApplicationServiceInputSerializer, responses={201: s.ApplicationSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="service-prices")
     def service_prices(self, request: Request, pk: str | None = None) -> Response:
         application = self.get_object()
@@ -274,8 +301,8 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             )
         )
 
-    @extend_schema(responses=s.RequirementResultSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=s.EvaluatorRequirementResultSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_fields=[])
     def results(self, request: Request, pk: str | None = None) -> Response:
         """Requirement results as the caller may see them (the provider: final results after
         the outcome)."""
@@ -286,11 +313,9 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             .prefetch_related("decisions")
             .order_by("id")
         )
-        return Response(
-            s.RequirementResultSerializer(results, many=True, context={"request": request}).data
-        )
+        return Response(s.requirement_result_serializer_for(self.actor)(results, many=True).data)
 
-    @extend_schema(request=s.EvaluationInputSerializer, responses={200: None})
+    @extend_schema(request=s.EvaluationInputSerializer, responses=s.EvaluationRecordedSerializer)
     @action(detail=True, methods=["post"], url_path="evaluation")
     def evaluation(self, request: Request, pk: str | None = None) -> Response:
         application = self.get_object()
@@ -299,7 +324,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         saved = eval_services.evaluation_record(
             actor=self.actor, application=application, decisions=decisions
         )
-        return Response({"recorded": len(saved)})
+        return Response(s.EvaluationRecordedSerializer({"recorded": len(saved)}).data)
 
     @extend_schema(request=s.ModerationInputSerializer, responses=s.ApplicationSerializer)
     @action(detail=True, methods=["post"])
@@ -333,7 +358,9 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         )
         return Response(s.ClarificationSerializer(question).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.AgreementSignInputSerializer, responses={201: s.MembershipSerializer})
+    @extend_schema(
+        request=s.AgreementSignInputSerializer, responses={201: s.LeadMembershipSerializer}
+    )
     @action(detail=True, methods=["post"])
     def agreement(self, request: Request, pk: str | None = None) -> Response:
         membership = agreement_sign(
@@ -341,7 +368,8 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             application=self.get_object(),
             **_valid(s.AgreementSignInputSerializer, request),
         )
-        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        shape = s.membership_serializer_for(self.actor)
+        return Response(shape(membership).data, status=status.HTTP_201_CREATED)
 
 
 class ClarificationViewSet(ScopedReadOnlyViewSet[ClarificationQuestion]):
@@ -349,6 +377,7 @@ class ClarificationViewSet(ScopedReadOnlyViewSet[ClarificationQuestion]):
     serializer_class = s.ClarificationSerializer
     allowed_roles = (Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
     filterset_fields = ["application"]
+    action_rules = {"answer": PROVIDERS}
 
     @extend_schema(
         request=s.ClarificationAnswerInputSerializer, responses=s.ClarificationSerializer
@@ -368,15 +397,32 @@ class MembershipViewSet(ScopedReadOnlyViewSet[FpsMembership]):
     provider's own withdrawal)."""
 
     model = FpsMembership
-    serializer_class = s.MembershipSerializer
+    # The schema documents the lead evaluators' shape; every other role gets fewer fields (see
+    # `membership_serializer_for`), and the fields a role may not see are optional in it.
+    serializer_class = s.LeadMembershipSerializer
     filterset_fields = ["state", "purchasing_system"]
+    # The lead authority suspends, reinstates and removes; a provider withdraws its own.
+    action_rules = {
+        "change": either(
+            LEAD_EVALUATORS,
+            PROVIDERS,
+            message="Only the lead authority's evaluators and the provider itself can change a "
+            "membership.",
+        )
+    }
+
+    def get_serializer_class(self) -> type[s.LeadMembershipSerializer]:
+        if getattr(self, "swagger_fake_view", False):
+            return s.LeadMembershipSerializer
+        return s.membership_serializer_for(self.actor)
 
     def optimise(self, queryset: QuerySet[FpsMembership]) -> QuerySet[FpsMembership]:
         return queryset.select_related("provider")
 
-    @extend_schema(request=s.MembershipChangeSerializer, responses=s.MembershipSerializer)
+    @extend_schema(request=s.MembershipChangeSerializer, responses=s.LeadMembershipSerializer)
     @action(detail=True, methods=["post"])
     def change(self, request: Request, pk: str | None = None) -> Response:
+        membership = self.get_object()
         data = _valid(s.MembershipChangeSerializer, request)
-        membership = membership_change(actor=self.actor, membership=self.get_object(), **data)
-        return Response(s.MembershipSerializer(membership).data)
+        changed = membership_change(actor=self.actor, membership=membership, **data)
+        return Response(self.get_serializer_class()(changed).data)

@@ -231,7 +231,7 @@ def test_the_service_refuses_an_insurance_cover_too_large_to_be_true():
             cover_amount=Decimal("10") ** 13,  # beyond DecimalField(14, 2)
             valid_until=timezone.localdate() + datetime.timedelta(days=300),
         )
-    assert error.value.fields["cover_amount"] == COVER_TOO_LARGE
+    assert error.value.fields["cover_amount"] == [COVER_TOO_LARGE]
     assert not Evidence.objects.exists()
 
 

@@ -45,10 +45,10 @@ def test_another_organisations_user_cannot_be_invited_and_nothing_is_written(rol
         colleague_invite(
             actor=actor(inviter), email="Bids@Northshore.example ", full_name="Sam Lee"
         )
-    assert error.value.fields["email"] == (
+    assert error.value.fields["email"] == [
         "This e-mail address already has an account with another organisation. Ask them to use "
         f"a different address for {organisation.name}."
-    )
+    ]
     assert _row_counts() == before
     assert not Membership.objects.filter(user=outsider, organisation=organisation).exists()
 
@@ -59,7 +59,8 @@ def test_an_account_with_no_organisation_such_as_the_platform_administrator_is_r
     before = _row_counts()
     with pytest.raises(InvalidInput) as error:
         colleague_invite(actor=actor(inviter), email="admin@nwsend.example", full_name="Admin")
-    assert "already has an account on the portal" in error.value.fields["email"]
+    (message,) = error.value.fields["email"]
+    assert "already has an account on the portal" in message
     assert _row_counts() == before
 
 
@@ -84,9 +85,9 @@ def test_re_inviting_a_colleague_who_has_signed_in_says_they_are_already_a_membe
     before = _row_counts()
     with pytest.raises(InvalidInput) as error:
         colleague_invite(actor=actor(inviter), email="sam@oakfield.example", full_name="Sam")
-    assert error.value.fields["email"] == (
+    assert error.value.fields["email"] == [
         f"sam@oakfield.example is already a member of {organisation.name}."
-    )
+    ]
     assert _row_counts() == before
 
 

@@ -88,7 +88,8 @@ def test_a_wrong_type_is_refused_at_the_file_field_and_nothing_is_written(
     me = actor(person(Role.PROVIDER_USER))
     with pytest.raises(InvalidInput) as error:
         _add(me, name, content)
-    assert message in error.value.fields["file"]
+    (refusal,) = error.value.fields["file"]
+    assert message in refusal
     assert not Evidence.objects.exists()
     assert not Path(settings.PRIVATE_MEDIA_ROOT).exists() or not any(
         Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.*")
@@ -100,7 +101,8 @@ def test_an_oversized_file_is_refused(settings) -> None:
     me = actor(person(Role.PROVIDER_USER))
     with pytest.raises(InvalidInput) as error:
         _add(me, "big.pdf", b"%PDF-1.4\n" + b"0" * 2000)
-    assert "must be smaller than" in error.value.fields["file"]
+    (too_large,) = error.value.fields["file"]
+    assert "must be smaller than" in too_large
     assert not Evidence.objects.exists()
 
 

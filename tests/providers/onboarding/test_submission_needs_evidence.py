@@ -49,7 +49,7 @@ def test_an_application_with_no_evidence_is_refused_listing_every_missing_item()
     SettingOverview.objects.filter(setting=ready.setting).delete()
     with pytest.raises(InvalidInput) as error:
         application_submit(actor=ready.actor, application=application)
-    message = error.value.fields["evidence"]
+    (message,) = error.value.fields["evidence"]
     name = ready.setting.name
     for item in [
         "employer's liability insurance certificate",
@@ -137,7 +137,8 @@ def test_check_and_submit_refuses_with_the_missing_items_on_the_page_and_in_the_
     assert f"DfE registration for {ready.setting.name}" in page.content.decode()
     response = api_client_for(ready.user).post(f"/api/v1/applications/{application.pk}/submit/")
     assert response.status_code == 400
-    assert "DfE registration for" in response.json()["error"]["fields"]["evidence"]
+    (message,) = response.json()["error"]["fields"]["evidence"]
+    assert "DfE registration for" in message
     application.refresh_from_db()
     assert application.state == ApplicationState.DRAFT
 

@@ -56,7 +56,8 @@ def test_a_window_dated_in_the_past_is_refused_at_the_opening_time_and_nothing_w
             closes_at=datetime.datetime(2025, 4, 1, 12, 0, tzinfo=UTC),
             evaluation_deadline=datetime.datetime(2025, 6, 1, 17, 0, tzinfo=UTC),
         )
-    assert "must be in the future" in error.value.fields["opens_at"]
+    (message,) = error.value.fields["opens_at"]
+    assert "must be in the future" in message
     assert not EvaluationWindow.objects.exists()
     assert AuditEvent.objects.count() == events
 
@@ -110,7 +111,8 @@ def test_a_window_name_is_unique_within_its_system_whatever_the_case() -> None:
     _schedule(system, "Round 6 (2026)", now + datetime.timedelta(days=1))
     with pytest.raises(InvalidInput) as error:
         _schedule(system, "  round 6 (2026) ", now + datetime.timedelta(days=100))
-    assert "already has a window called 'Round 6 (2026)'" in error.value.fields["name"]
+    (message,) = error.value.fields["name"]
+    assert "already has a window called 'Round 6 (2026)'" in message
     assert EvaluationWindow.objects.filter(purchasing_system=system).count() == 1
     # Another purchasing system may use the same name.
     _schedule(make_system(), "Round 6 (2026)", now + datetime.timedelta(days=1))

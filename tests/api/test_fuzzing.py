@@ -1,0 +1,257 @@
+"""The API fuzzing gate: schemathesis generates requests for every operation of the OpenAPI schema
+and sends them to the WSGI application in-process (no server), with the tokens of two
+authorities (the lead authority's evaluator and another authority's commissioner), a provider
+and a forum member, against a small world of data (tests/api/world.py).
+
+Every answer must be no server error, conform to the schema (status code, content type and body,
+errors included: every operation documents them), and no authorisation bypass: provider P never
+reads or changes provider Q's objects, the other authority reads no application, and a forum
+member never writes and never reads a reason, a signatory or a price.
+
+Deterministic: Hypothesis is derandomised with no example database, and path ids are drawn from
+the world's objects in a fixed order. Run it alone with
+
+    .venv/bin/pytest tests/api/test_fuzzing.py -p no:cacheprovider
+
+(FUZZ_EXAMPLES=200 for a longer hunt; the default keeps the gate to about two minutes).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+
+from fps_portal.accounts.models import Role
+from tests.api.test_response_keys import NEVER_FOR_FORUMS
+from tests.api.world import World, build_world
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+# Derandomised with no example database: the same examples every run, and no failure replayed
+# from a previous one. No shrinking: the first failing example is reported as it was found.
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Who holds each token: the lead authority's evaluator (authority A), another authority's
+# commissioner (authority B), provider P's user, and a forum member.
+CALLERS = {
+    "lead_authority": Role.LEAD_EVALUATOR.value,
+    "other_authority": Role.COMMISSIONER.value,
+    "provider": Role.PROVIDER_USER.value,
+    "forum": Role.FORUM_MEMBER.value,
+}
+
+# Collections whose objects belong to one provider (by the first path segment after /api/v1/).
+PROVIDER_OWNED = ("applications", "evidence", "settings", "clarifications", "memberships")
+LEAD_ONLY_WRITES = (
+    ("purchasing-systems", None),
+    ("windows", None),
+    ("applications", "evaluation"),
+    ("applications", "moderation"),
+    ("applications", "clarifications"),
+    ("settings", "check"),
+)
+
+
+def _world_ids(world: World) -> list[int]:
+    """Every id a path may name: each object of the world (its own and the other provider's),
+    and one that exists nowhere."""
+    objects = [
+        world.system,
+        world.lot,
+        world.window,
+        world.application,
+        world.other_application,
+        world.clarification,
+        world.membership,
+        world.setting,
+        world.other_setting,
+        world.judgement,
+        world.evidence,
+        world.other_evidence,
+    ]
+    return [*sorted({o.pk for o in objects}), 987654]
+
+
+def _forbidden(caller: str, world: World) -> dict[str, set[int]]:
+    """Provider Q's objects, by collection, that this caller may never reach. The lead
+    authority's evaluators see every provider's settings and evidence, but an application only
+    once it is submitted (Q's is a draft); nobody else sees any of Q's."""
+    if caller == "lead_authority":
+        return {"applications": {world.other_application.pk}}
+    return {
+        "applications": {world.other_application.pk},
+        "evidence": {world.other_evidence.pk},
+        "settings": {world.other_setting.pk},
+    }
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+@pytest.fixture
+def _connection_kept_open() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request (it sees a
+    transaction open); the test's transaction must survive, as Django's test client ensures."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world: World, _connection_kept_open: None) -> Any:
+    from fps_portal.wsgi import application
+
+    config = schemathesis.Config.from_dict(
+        {
+            "generation": {
+                "mode": "all",
+                "deterministic": True,
+                "database": "none",
+                "with-security-parameters": False,
+                "max-examples": EXAMPLES,
+            },
+            # Every built-in check but one: a well-formed id that names no object (or a filter a
+            # role may not use, like a forum's price) is refused with a 400 naming the field,
+            # which a schema cannot express; schema-violating input must still be refused.
+            "checks": {"positive_data_acceptance": {"enabled": False}},
+        }
+    )
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, config=config)
+    ids = _world_ids(world)
+
+    def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
+        # A well-formed id becomes one of the world's objects (or the missing one), so the
+        # requests reach real objects, the caller's own and another's; a malformed one stays.
+        if not path_parameters or not all(isinstance(v, int) for v in path_parameters.values()):
+            return st.just(path_parameters)
+        return st.fixed_dictionaries({k: st.sampled_from(ids) for k in path_parameters})
+
+    schema.hooks.register_hook_with_name(flatmap_path_parameters, "flatmap_path_parameters")
+    return schema
+
+
+def _keys_at_every_depth(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys_at_every_depth(v)}
+    if isinstance(value, list):
+        return {k for item in value for k in _keys_at_every_depth(item)}
+    return set()
+
+
+def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> None:
+    method = case.method.upper()
+    parts = case.formatted_path.strip("/").split("/")[2:]  # after api/v1
+    collection = parts[0] if parts else ""
+    action = parts[2] if len(parts) > 2 else None
+    ok = 200 <= response.status_code < 300
+    role = CALLERS[caller]
+    if not ok:
+        return
+    if caller == "forum":
+        assert method not in WRITE_METHODS, "a forum member changed something"
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        leaked = _keys_at_every_depth(body) & NEVER_FOR_FORUMS
+        assert not leaked, f"a forum member read {sorted(leaked)}"
+    if caller != "lead_authority" and method in WRITE_METHODS:
+        lead_only = any(collection == c and (a is None or a == action) for c, a in LEAD_ONLY_WRITES)
+        assert not lead_only, f"{role} did what only the lead authority's evaluators may"
+    if caller == "other_authority":
+        assert collection not in ("applications", "clarifications"), "read an application"
+        assert method not in WRITE_METHODS, "an authority's commissioner changed something"
+    if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
+        assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
+            f"{caller} reached provider Q's {collection} {parts[1]}"
+        )
+
+
+@pytest.mark.parametrize("caller", sorted(CALLERS))
+def test_the_api_holds_under_fuzzing(api_schema: Any, caller: str, world: World) -> None:
+    token, _ = Token.objects.get_or_create(user=world.users[CALLERS[caller]])
+    headers = {"Authorization": f"Token {token.key}"}
+    failures: dict[str, str] = {}
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) > 40, "the schema lists every operation"
+
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @FUZZ_SETTINGS
+            def exercise(case: Any) -> None:
+                response = case.call(headers=headers)
+                _assert_no_bypass(caller, world, case, response)
+                case.validate_response(response, headers=headers)
+
+            try:
+                exercise()
+            except Unsatisfiable:
+                assert mode == GenerationMode.NEGATIVE  # nothing in it can be made invalid
+            except (Exception, BaseExceptionGroup) as exc:  # every failure, reported at once
+                failures[f"{operation.label} ({mode.value})"] = f"{type(exc).__name__}: {exc}"
+    assert not failures, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
+
+
+class _Sent:
+    def __init__(self, method: str, path: str) -> None:
+        self.method, self.formatted_path = method, path
+
+
+class _Answer:
+    def __init__(self, status_code: int, body: Any = None) -> None:
+        self.status_code, self.body = status_code, body
+
+    def json(self) -> Any:
+        return self.body
+
+
+def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
+    """The gate is only as good as its oracle: each bypass it names is one it would catch."""
+    other = world.other_application.pk
+    Row = tuple[str, str, str, int, Any]
+    bypasses: list[Row] = [
+        ("forum", "POST", "/api/v1/windows/", 201, {}),
+        ("forum", "GET", f"/api/v1/memberships/{world.membership.pk}/", 200, {"state_reason": ""}),
+        ("provider", "POST", f"/api/v1/applications/{other}/submit/", 200, {}),
+        ("provider", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
+        ("provider", "POST", "/api/v1/purchasing-systems/", 201, {}),
+        ("lead_authority", "GET", f"/api/v1/applications/{other}/", 200, {}),
+        ("other_authority", "GET", f"/api/v1/applications/{world.application.pk}/", 200, {}),
+        ("other_authority", "POST", f"/api/v1/memberships/{world.membership.pk}/change/", 200, {}),
+    ]
+    for caller, method, path, status, body in bypasses:
+        with pytest.raises(AssertionError):
+            _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))
+    allowed: list[Row] = [
+        ("provider", "GET", f"/api/v1/applications/{world.application.pk}/", 200, {}),
+        ("lead_authority", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
+        ("forum", "POST", "/api/v1/windows/", 403, {}),
+    ]
+    for caller, method, path, status, body in allowed:
+        _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))

@@ -1,0 +1,354 @@
+"""What each role reads, key by key, on every API route; and who may attempt each write.
+
+The table is keyed by the URLconf's own routes: an endpoint added without a row here fails
+`test_every_api_route_has_a_row`, so nobody adds a read without deciding what each role sees.
+A forum member never reads the lead authority's reasons, the named signatory, or a price.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from fps_portal.accounts.models import Role
+from tests.api.routes import api_routes
+from tests.api.world import ROLES, World, build_world
+from tests.factories import api_client_for
+
+pytestmark = pytest.mark.django_db
+
+LEAD = Role.LEAD_EVALUATOR.value
+COMMISSIONER = Role.COMMISSIONER.value
+QA = Role.QA_OFFICER.value
+SENIOR = Role.SENIOR_MANAGER.value
+PROVIDER = Role.PROVIDER_USER.value
+FORUM = Role.FORUM_MEMBER.value
+AUTHORITY_STAFF = (LEAD, COMMISSIONER, QA, SENIOR)
+SIGNED_IN = (*AUTHORITY_STAFF, PROVIDER, FORUM)
+
+EMPTY = "an empty list"  # 200 with no results: the role may list, but none of these is theirs
+
+
+def keys(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+ME = keys("email", "full_name", "role", "organisation", "memberships")
+AUTHORITY = keys("id", "name", "ons_code", "dfe_code", "is_lead")
+LOT = keys(
+    "id", "code", "name", "description", "starts_on", "ends_on", "is_residential",
+    "purchasing_system",
+)  # fmt: skip
+PURCHASING_SYSTEM = keys(
+    "id", "name", "kind", "term_start", "term_end", "direct_award_allowed", "admits_by_windows"
+)
+WINDOW = keys(
+    "id", "purchasing_system", "name", "opens_at", "closes_at", "evaluation_deadline", "state",
+    "opened_at", "closed_at", "completed_at",
+)  # fmt: skip
+EVIDENCE = keys(
+    "id", "kind", "title", "setting", "reference", "insurance_type", "insurer", "cover_amount",
+    "valid_until", "original_filename", "content_type", "size_bytes", "uploaded_at",
+    "superseded_at", "download_url",
+)  # fmt: skip
+APPLICATION = keys(
+    "id", "purchasing_system", "window", "provider", "provider_name", "state", "lots", "settings",
+    "evidence", "declared_accurate", "declared_no_exclusion_grounds", "declared_safeguarding",
+    "prices", "service_prices", "created_at", "submitted_at", "withdrawn_at",
+    "evaluation_started_at", "outcome_at", "outcome_reason",
+)  # fmt: skip
+CLARIFICATION = keys(
+    "id", "application", "result", "question", "asked_at", "due_at", "answer", "answered_at"
+)
+RESULT_FOR_PROVIDER = keys("id", "requirement", "setting", "final_result", "final_reason")
+RESULT_FOR_EVALUATORS = RESULT_FOR_PROVIDER | {"automatic_result", "automatic_reason", "decisions"}
+MEMBERSHIP_PUBLIC = keys(
+    "id", "purchasing_system", "provider", "provider_name", "state", "joined_at"
+)
+MEMBERSHIP_FOR_AUTHORITIES = MEMBERSHIP_PUBLIC | {
+    "state_reason", "review_on", "state_changed_at", "agreement_signed_at",
+}  # fmt: skip
+MEMBERSHIP_FULL = MEMBERSHIP_FOR_AUTHORITIES | {
+    "agreement_signatory_name", "agreement_signatory_role",
+}  # fmt: skip
+SETTING_PUBLIC = keys(
+    "id", "name", "provider", "town", "postcode_district", "host_authority", "age_from", "age_to",
+    "gender", "offers_day", "offers_residential", "specialisms", "has_vacancies", "inspection",
+    "public_summary",
+)  # fmt: skip
+SETTING_RESULT = SETTING_PUBLIC | {
+    "urn", "postcode", "lot", "weekly_price", "vacancies", "capacity",
+}  # fmt: skip
+SETTING_DETAIL = (SETTING_RESULT - {"lot", "weekly_price"}) | {
+    "dfe_number", "address", "phone", "email", "website", "primary_needs", "lots",
+    "additional_services", "judgements",
+}  # fmt: skip
+SETTING_DETAIL_PUBLIC = SETTING_PUBLIC | {"judgements"}
+
+# What no forum member may ever read, at any depth of any answer.
+NEVER_FOR_FORUMS = frozenset(
+    {
+        "state_reason",
+        "agreement_signatory_name",
+        "agreement_signatory_role",
+        "weekly_price",
+        "prices",
+        "service_prices",
+        "lots",
+        "additional_services",
+        "check_reason",
+    }
+)
+
+Expected = int | frozenset[str] | str
+
+
+def everyone(answer: Expected, **by_role: Expected) -> dict[str | None, Expected]:
+    """Signed-in roles get `answer` unless named; anonymous callers always get 401."""
+    table: dict[str | None, Expected] = {None: 401}
+    table.update({role: by_role.get(role, answer) for role in SIGNED_IN})
+    return table
+
+
+def only(roles: dict[str, Expected], otherwise: Expected = 403) -> dict[str | None, Expected]:
+    return everyone(otherwise, **roles)
+
+
+@dataclass(frozen=True)
+class Read:
+    """A GET: the keys (of each result, for a list) each role receives, or its status code."""
+
+    url: Callable[[World], str]
+    answers: dict[str | None, Expected]
+    is_list: bool = True
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write: the roles that may attempt it; every other role is refused before its input is
+    read (403 for an empty body, never a 400 that would tell it what to send)."""
+
+    url: Callable[[World], str]
+    roles: tuple[str, ...]
+
+
+def _url(name: str, *attrs: str, **extra: str) -> Callable[[World], str]:
+    def build(world: World) -> str:
+        kwargs: dict[str, Any] = {}
+        if attrs:
+            kwargs["pk"] = getattr(world, attrs[0]).pk
+        for key, attr in extra.items():
+            kwargs[key] = getattr(world, attr).pk
+        return reverse(name, kwargs=kwargs)
+
+    return build
+
+
+def _authority(world: World) -> str:
+    lead_authority = world.users[LEAD].memberships.get().organisation_id
+    return reverse("authority-detail", kwargs={"pk": lead_authority})
+
+
+APPLICATION_URL = ("application",)
+READS: dict[str, Read] = {
+    "api-me": Read(_url("api-me"), everyone(ME), is_list=False),
+    "authority-list": Read(_url("authority-list"), everyone(AUTHORITY)),
+    "authority-detail": Read(_authority, everyone(AUTHORITY), is_list=False),
+    "lot-list": Read(_url("lot-list"), everyone(LOT)),
+    "lot-detail": Read(_url("lot-detail", "lot"), everyone(LOT), is_list=False),
+    "purchasing-system-list": Read(_url("purchasing-system-list"), everyone(PURCHASING_SYSTEM)),
+    "purchasing-system-detail": Read(
+        _url("purchasing-system-detail", "system"), everyone(PURCHASING_SYSTEM), is_list=False
+    ),
+    "window-list": Read(_url("window-list"), everyone(WINDOW)),
+    "window-detail": Read(_url("window-detail", "window"), everyone(WINDOW), is_list=False),
+    # Authorities see the registration certificates and reports of active members' settings.
+    "evidence-list": Read(_url("evidence-list"), everyone(EVIDENCE, **{FORUM: EMPTY})),
+    "evidence-detail": Read(
+        _url("evidence-detail", "evidence"), everyone(EVIDENCE, **{FORUM: 404}), is_list=False
+    ),
+    "application-list": Read(
+        _url("application-list"), only({LEAD: APPLICATION, PROVIDER: APPLICATION})
+    ),
+    "application-detail": Read(
+        _url("application-detail", *APPLICATION_URL),
+        only({LEAD: APPLICATION, PROVIDER: APPLICATION}),
+        is_list=False,
+    ),
+    "application-results": Read(
+        _url("application-results", *APPLICATION_URL),
+        only({LEAD: RESULT_FOR_EVALUATORS, PROVIDER: RESULT_FOR_PROVIDER}),
+    ),
+    "clarification-list": Read(
+        _url("clarification-list"), only({LEAD: CLARIFICATION, PROVIDER: CLARIFICATION})
+    ),
+    "clarification-detail": Read(
+        _url("clarification-detail", "clarification"),
+        only({LEAD: CLARIFICATION, PROVIDER: CLARIFICATION}),
+        is_list=False,
+    ),
+    "membership-list": Read(
+        _url("membership-list"),
+        everyone(
+            MEMBERSHIP_FOR_AUTHORITIES,
+            **{LEAD: MEMBERSHIP_FULL, PROVIDER: MEMBERSHIP_FULL, FORUM: MEMBERSHIP_PUBLIC},
+        ),
+    ),
+    "membership-detail": Read(
+        _url("membership-detail", "membership"),
+        everyone(
+            MEMBERSHIP_FOR_AUTHORITIES,
+            **{LEAD: MEMBERSHIP_FULL, PROVIDER: MEMBERSHIP_FULL, FORUM: MEMBERSHIP_PUBLIC},
+        ),
+        is_list=False,
+    ),
+    "setting-list": Read(_url("setting-list"), everyone(SETTING_RESULT, **{FORUM: SETTING_PUBLIC})),
+    "setting-detail": Read(
+        _url("setting-detail", "setting"),
+        everyone(SETTING_DETAIL, **{FORUM: SETTING_DETAIL_PUBLIC}),
+        is_list=False,
+    ),
+}
+
+WRITES: dict[tuple[str, str], Write] = {
+    ("purchasing-system-list", "post"): Write(_url("purchasing-system-list"), (LEAD,)),
+    ("purchasing-system-detail", "put"): Write(_url("purchasing-system-detail", "system"), (LEAD,)),
+    ("purchasing-system-lots", "post"): Write(_url("purchasing-system-lots", "system"), (LEAD,)),
+    ("window-list", "post"): Write(_url("window-list"), (LEAD,)),
+    ("window-complete", "post"): Write(_url("window-complete", "window"), (LEAD,)),
+    ("evidence-list", "post"): Write(_url("evidence-list"), (PROVIDER,)),
+    ("application-list", "post"): Write(_url("application-list"), (PROVIDER,)),
+    **{
+        ("application-" + action, method): Write(
+            _url("application-" + action, *APPLICATION_URL), (PROVIDER,)
+        )
+        for action, method in [
+            ("scope", "put"),
+            ("evidence", "put"),
+            ("prices", "put"),
+            ("service-prices", "post"),
+            ("declarations", "put"),
+            ("submit", "post"),
+            ("withdraw", "post"),
+            ("agreement", "post"),
+        ]
+    },
+    **{
+        ("application-" + action, "post"): Write(
+            _url("application-" + action, *APPLICATION_URL), (LEAD,)
+        )
+        for action in ["evaluation", "moderation", "clarifications"]
+    },
+    ("clarification-answer", "post"): Write(
+        _url("clarification-answer", "clarification"), (PROVIDER,)
+    ),
+    ("membership-change", "post"): Write(_url("membership-change", "membership"), (LEAD, PROVIDER)),
+    ("setting-list", "post"): Write(_url("setting-list"), (PROVIDER,)),
+    ("setting-detail", "patch"): Write(_url("setting-detail", "setting"), (PROVIDER,)),
+    ("setting-prices", "post"): Write(_url("setting-prices", "setting"), (PROVIDER,)),
+    ("setting-judgements", "post"): Write(_url("setting-judgements", "setting"), (LEAD, PROVIDER)),
+    ("setting-judgement-check", "post"): Write(
+        _url("setting-judgement-check", "setting", judgement_pk="judgement"), (LEAD,)
+    ),
+}
+
+# Not JSON data: the schema and its documentation page, open to anyone (covered by
+# tests/portal/test_api_foundation.py and the fuzzing gate).
+NOT_DATA = {("api-schema", "get"), ("api-docs", "get")}
+
+
+def test_every_api_route_has_a_row() -> None:
+    tabled = {(name, "get") for name in READS} | set(WRITES) | NOT_DATA
+    routes = api_routes()
+    assert routes - tabled == set(), "an API route without a row: add one to READS or WRITES"
+    assert tabled - routes == set(), "a row for a route that no longer exists"
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def _keys_at_every_depth(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys_at_every_depth(v)}
+    if isinstance(value, list):
+        return {k for item in value for k in _keys_at_every_depth(item)}
+    return set()
+
+
+def _client(world: World, role: str | None) -> Any:
+    return api_client_for(world.users[role] if role else None)
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_each_role_reads_exactly_its_keys(world: World, name: str) -> None:
+    read = READS[name]
+    assert set(read.answers) == set(ROLES), "every role, and anonymous, has an answer"
+    url = read.url(world)
+    for role, expected in read.answers.items():
+        response = _client(world, role).get(url)
+        body = response.json()
+        if isinstance(expected, int):
+            assert response.status_code == expected, (role, body)
+            assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
+            continue
+        assert response.status_code == 200, (role, body)
+        if read.is_list:
+            results = body if isinstance(body, list) else body["results"]
+            if expected == EMPTY:
+                assert results == [], role
+                continue
+            assert results, f"the world has something for {role} to read at {url}"
+            got = {frozenset(item) for item in results}
+            assert got == {expected}, (role, [sorted(k ^ expected) for k in got])
+        else:
+            assert set(body) == expected, (role, sorted(set(body) ^ expected))
+        if role == FORUM:
+            assert not _keys_at_every_depth(body) & NEVER_FOR_FORUMS
+
+
+@pytest.mark.parametrize("route", sorted(WRITES))
+def test_a_role_that_may_not_write_is_refused_before_its_input_is_read(
+    world: World, route: tuple[str, str]
+) -> None:
+    _, method = route
+    write = WRITES[route]
+    url = write.url(world)
+    for role in ROLES:
+        if role in write.roles:
+            continue
+        response = getattr(_client(world, role), method)(url, {}, format="json")
+        expected = 401 if role is None else 403
+        assert response.status_code == expected, (role, response.json())
+        assert response.json()["error"]["fields"] == {}
+
+
+def test_a_forum_member_reads_no_reason_or_signatory_of_a_suspended_then_reinstated_member(
+    world: World,
+) -> None:
+    """The defect as found: the reason and the signatory were in the forum's answer."""
+    from providers.services.membership import membership_change
+    from tests.providers.onboarding.factories import actor
+
+    lead = actor(world.users[LEAD])
+    membership_change(
+        actor=lead,
+        membership=world.membership,
+        action="suspend",
+        reason="Insurance lapsed",
+        review_on=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    membership_change(
+        actor=lead, membership=world.membership, action="reinstate", reason="Insurance renewed"
+    )
+    body = _client(world, FORUM).get(f"/api/v1/memberships/{world.membership.pk}/").json()
+    assert set(body) == MEMBERSHIP_PUBLIC
+    assert "Insurance" not in str(body) and "Dana Director" not in str(body)
+    full = _client(world, LEAD).get(f"/api/v1/memberships/{world.membership.pk}/").json()
+    assert full["agreement_signatory_name"] == "Dana Director"
