@@ -18,6 +18,7 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
+from fps_portal.scoping import scoped
 from fps_portal.text import possessive
 from providers.models import Application, ApplicationState, FpsMembership, MembershipState
 from providers.models.fps import MEMBERSHIP_TRANSITIONS
@@ -26,6 +27,14 @@ from providers.services._common import (
     lead_evaluators,
     provider_users,
     require_provider,
+)
+
+WITHDRAWN_REJOINS = (
+    "A withdrawn provider rejoins by applying in a window and signing the agreement."
+)
+SUSPENSION_ENDS_WITH_THE_LEAD = (
+    "The membership is suspended. Only the lead authority can end a suspension, by reinstating "
+    "or removing the provider; contact them about the review."
 )
 
 SIGNATURE_FIELDS = [
@@ -51,7 +60,12 @@ def agreement_sign_blocker(
     now: datetime.datetime | None = None,
 ) -> str | None:
     """Why the agreement cannot be signed for this application, or None. The service raises
-    WrongState (409) with it under its row locks; the page shows it instead of the form."""
+    WrongState (409) with it under its row locks; the page shows it instead of the form.
+
+    A suspension ends only when the lead authority reinstates, removal is final, and a withdrawn
+    provider rejoins only through an application that passed after it withdrew: the application
+    that admitted it before can never be signed again.
+    """
     if application.state != ApplicationState.PASSED:
         return "Only a provider whose application passed can sign the agreement."
     if membership is None:
@@ -60,6 +74,14 @@ def agreement_sign_blocker(
         return "This provider was removed from the purchasing system; contact the lead authority."
     if membership.state == MembershipState.SUSPENDED:
         return "The membership is suspended; the lead authority must reinstate it first."
+    if membership.state == MembershipState.WITHDRAWN and (
+        application.outcome_at is None or application.outcome_at <= membership.state_changed_at
+    ):
+        return (
+            f"Your organisation withdrew from the purchasing system on "
+            f"{timezone.localtime(membership.state_changed_at):%-d %B %Y}, after this application "
+            f"passed. {WITHDRAWN_REJOINS}"
+        )
     if (
         membership.state == MembershipState.ACTIVE
         and membership.agreement_signed_at is not None
@@ -67,6 +89,26 @@ def agreement_sign_blocker(
     ):
         return "The agreement has already been signed."
     return None
+
+
+def agreement_to_sign(application: Application, membership: FpsMembership | None) -> bool:
+    """Is there an agreement still to sign for this application? The one definition the
+    application page (its button), the dashboard's count and `agreement_sign` all use."""
+    return agreement_sign_blocker(application, membership) is None
+
+
+def applications_with_agreement_to_sign(actor: Actor) -> list[Application]:
+    """The actor's passed applications with an agreement still to sign (`agreement_to_sign`):
+    what the dashboard counts. A provider has a handful of passed applications at most."""
+    memberships = {
+        m.purchasing_system_id: m
+        for m in scoped(FpsMembership, actor).filter(provider_id=actor.organisation_id)
+    }
+    return [
+        application
+        for application in scoped(Application, actor).filter(state=ApplicationState.PASSED)
+        if agreement_to_sign(application, memberships.get(application.purchasing_system_id))
+    ]
 
 
 def agreement_sign(
@@ -158,12 +200,6 @@ MEMBERSHIP_ACTIONS: dict[str, str] = {
     "remove": MembershipState.REMOVED,
     "withdraw": MembershipState.WITHDRAWN,
 }
-# Removal cannot be undone (REMOVED has no way out in MEMBERSHIP_TRANSITIONS), so pages ask for a
-# confirmation before offering it.
-FINAL_ACTIONS = frozenset({"remove"})
-WITHDRAWN_REJOINS = (
-    "A withdrawn provider rejoins by applying in a window and signing the agreement."
-)
 
 
 def membership_actions_allowed(state: str) -> list[str]:
@@ -190,7 +226,7 @@ def membership_change(
     review_on: datetime.date | None = None,
 ) -> FpsMembership:
     """Suspend (reason and review date), reinstate, remove (lead authority) or withdraw (either
-    side)."""
+    side; a provider not while suspended, since only the lead authority ends a suspension)."""
     target = MEMBERSHIP_ACTIONS.get(action)
     if target is None:
         raise InvalidInput(
@@ -223,6 +259,10 @@ def membership_change(
         )
         if action == "reinstate" and locked.state == MembershipState.WITHDRAWN:
             raise WrongState(WITHDRAWN_REJOINS)
+        if actor.is_provider and locked.state == MembershipState.SUSPENDED:
+            # Withdrawing would end the suspension without the lead authority (and, before
+            # `agreement_sign_blocker` knew better, let the old agreement be signed again).
+            raise WrongState(SUSPENSION_ENDS_WITH_THE_LEAD)
         before = snapshot(locked, ["state", "state_reason", "review_on"])
         locked.state, locked.state_reason = target, reason.strip()
         locked.review_on = review_on if target == MembershipState.SUSPENDED else None
