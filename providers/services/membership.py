@@ -235,7 +235,7 @@ def membership_change(
         )
     if action == "withdraw" and actor.is_provider:
         require_provider(actor, membership.provider_id)
-    elif not (actor.is_lead_evaluator or actor.is_platform_admin):
+    elif not actor.is_lead_evaluator:
         raise NotAllowed("Only the lead authority can suspend, reinstate or remove a provider.")
     fields: dict[str, str] = {}
     if not reason.strip():
