@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
+from fps_portal.once import create_once
 from fps_portal.text import possessive
 from providers.models import (
     APPLICATION_TRANSITIONS,
@@ -244,8 +246,17 @@ def application_set_prices(
 
 
 def application_add_service_price(
-    *, actor: Actor, application: Application, setting: Setting, name: str, unit: str, rate: object
+    *,
+    actor: Actor,
+    application: Application,
+    setting: Setting,
+    name: str,
+    unit: str,
+    rate: object,
+    submission_key: uuid.UUID | None = None,
 ) -> ApplicationServicePrice:
+    """Add one line to the price list; the same form sent again (`submission_key`,
+    fps_portal.once) answers with the line the first sending added."""
     fields: dict[str, str] = {}
     if not application.settings.filter(pk=setting.pk).exists():
         fields["setting"] = "Select a setting included in this application."
@@ -261,9 +272,20 @@ def application_add_service_price(
         raise InvalidInput(next(iter(fields.values())), fields=fields)
     with transaction.atomic():
         locked = _editable(actor, application)
-        line = ApplicationServicePrice.objects.create(
-            application=locked, setting=setting, name=name.strip(), unit=unit.strip(), rate=amount
+        line, created = create_once(
+            earlier=ApplicationServicePrice.objects.filter(application_id=locked.pk),
+            submission_key=submission_key,
+            create=lambda: ApplicationServicePrice.objects.create(
+                application=locked,
+                setting=setting,
+                name=name.strip(),
+                unit=unit.strip(),
+                rate=amount,
+                submission_key=submission_key,
+            ),
         )
+        if not created:
+            return line
         _touch(locked)
         audit_record(
             actor=actor,
