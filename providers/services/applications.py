@@ -18,6 +18,7 @@ from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.once import create_once
 from fps_portal.text import possessive
+from fps_portal.transitions import transition
 from providers.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -424,18 +425,21 @@ def application_submit(
                 )
         if problems := application_problems(locked):
             raise InvalidInput(next(iter(problems.values())), fields=problems)
-        locked.state, locked.submitted_at, locked.submitted_by = (
-            ApplicationState.SUBMITTED,
-            now,
-            actor.user,
+        change = transition(
+            locked,
+            to=ApplicationState.SUBMITTED,
+            table=APPLICATION_TRANSITIONS,
+            event="submitted",
+            by=actor.user,
+            at=now,
+            what="application",
         )
-        locked.save(update_fields=["state", "submitted_at", "submitted_by"])
         audit_record(
             actor=actor,
             verb=AuditVerb.STATE_CHANGED,
             obj=locked,
-            before={"state": ApplicationState.DRAFT},
-            after={"state": ApplicationState.SUBMITTED},
+            before=change.before,
+            after=change.after,
         )
         url = reverse("providers:application-detail", args=[locked.pk])
         notify(
@@ -458,27 +462,22 @@ def application_withdraw(
     require_provider(actor, application.provider_id)
     with transaction.atomic():
         locked = _lock(application)
-        check_transition(
-            current=locked.state,
-            target=ApplicationState.WITHDRAWN,
-            transitions=APPLICATION_TRANSITIONS,
-            what="application",
-            label=locked.get_state_display(),
-        )
         before = locked.state
-        locked.state, locked.withdrawn_at, locked.withdrawn_by = (
-            ApplicationState.WITHDRAWN,
-            timezone.now(),
-            actor.user,
+        change = transition(
+            locked,
+            to=ApplicationState.WITHDRAWN,
+            table=APPLICATION_TRANSITIONS,
+            event="withdrawn",
+            by=actor.user,
+            also={"withdrawal_reason": reason.strip()},
+            what="application",
         )
-        locked.withdrawal_reason = reason.strip()
-        locked.save(update_fields=["state", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
         audit_record(
             actor=actor,
             verb=AuditVerb.STATE_CHANGED,
             obj=locked,
-            before={"state": before},
-            after={"state": ApplicationState.WITHDRAWN},
+            before=change.before,
+            after=change.after,
             reason=reason,
         )
         if before == ApplicationState.SUBMITTED:

@@ -20,6 +20,7 @@ from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.scoping import scoped
 from fps_portal.text import possessive
+from fps_portal.transitions import transition
 from providers.models import Application, ApplicationState, FpsMembership, MembershipState
 from providers.models.fps import MEMBERSHIP_TRANSITIONS
 from providers.services._common import (
@@ -157,16 +158,23 @@ def agreement_sign(
             before = None
         else:
             before = snapshot(membership, SIGNATURE_FIELDS)
-            for name, value in signature.items():
-                setattr(membership, name, value)
-            if membership.state != MembershipState.ACTIVE:
-                membership.state, membership.state_changed_at, membership.state_changed_by = (
-                    MembershipState.ACTIVE,
-                    now,
-                    actor.user,
+            if membership.state == MembershipState.ACTIVE:
+                # Signed again for a later application: no change of state.
+                for name, value in signature.items():
+                    setattr(membership, name, value)
+                membership.save(update_fields=list(signature))
+            else:
+                # Withdrawn -> active, after a new application passed (agreement_sign_blocker).
+                transition(
+                    membership,
+                    to=MembershipState.ACTIVE,
+                    table=MEMBERSHIP_TRANSITIONS,
+                    event="state_changed",
+                    by=actor.user,
+                    at=now,
+                    also={**signature, "state_reason": ""},
+                    what="membership",
                 )
-                membership.state_reason = ""
-            membership.save()
         audit_record(
             actor=actor,
             verb=AuditVerb.SIGNED,
@@ -263,17 +271,24 @@ def membership_change(
             # Withdrawing would end the suspension without the lead authority (and, before
             # `agreement_sign_blocker` knew better, let the old agreement be signed again).
             raise WrongState(SUSPENSION_ENDS_WITH_THE_LEAD)
-        before = snapshot(locked, ["state", "state_reason", "review_on"])
-        locked.state, locked.state_reason = target, reason.strip()
-        locked.review_on = review_on if target == MembershipState.SUSPENDED else None
-        locked.state_changed_at, locked.state_changed_by = timezone.now(), actor.user
-        locked.save()
+        change = transition(
+            locked,
+            to=target,
+            table=MEMBERSHIP_TRANSITIONS,
+            event="state_changed",
+            by=actor.user,
+            also={
+                "state_reason": reason.strip(),
+                "review_on": review_on if target == MembershipState.SUSPENDED else None,
+            },
+            what="membership",
+        )
         audit_record(
             actor=actor,
             verb=AuditVerb.STATE_CHANGED,
             obj=locked,
-            before=before,
-            after=snapshot(locked, ["state", "state_reason", "review_on"]),
+            before=change.before,
+            after=change.after,
             reason=reason,
         )
         label = locked.get_state_display().lower()
