@@ -26,9 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
+from fps_portal.audit.services import in_callers_transaction
 from fps_portal.errors import WrongState
 
 M = TypeVar("M", bound=models.Model)
@@ -48,7 +49,7 @@ def lock(obj: M) -> M:
 
 
 def _require_atomic(what: str) -> None:
-    if not transaction.get_connection().in_atomic_block:
+    if not in_callers_transaction():
         raise RuntimeError(f"{what}() must run inside the caller's transaction.atomic() block.")
 
 

@@ -161,9 +161,10 @@ def evidence_current(*, provider_id: int, on: datetime.date | None = None) -> Qu
 
 def evidence_record_download(*, actor: Actor, evidence: Evidence) -> None:
     """Downloads of evidence are written to the audit log (who saw which document, when)."""
-    audit_record(
-        actor=actor, verb=AuditVerb.DOWNLOADED, obj=evidence, reason=evidence.original_filename
-    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor, verb=AuditVerb.DOWNLOADED, obj=evidence, reason=evidence.original_filename
+        )
 
 
 def setting_overview_save(

@@ -65,7 +65,6 @@ def test_a_change_the_table_does_not_allow_is_refused_and_nothing_is_saved() -> 
     assert membership.state == MembershipState.REMOVED
 
 
-@pytest.mark.django_db(transaction=True)  # the other tests run inside pytest-django's atomic
 def test_outside_the_callers_transaction_it_refuses_to_run() -> None:
     window = scheduled_window()
     with pytest.raises(RuntimeError, match="inside the caller's transaction"):
