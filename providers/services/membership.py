@@ -100,14 +100,18 @@ def agreement_to_sign(application: Application, membership: FpsMembership | None
 
 def applications_with_agreement_to_sign(actor: Actor) -> list[Application]:
     """The actor's passed applications with an agreement still to sign (`agreement_to_sign`):
-    what the dashboard counts. A provider has a handful of passed applications at most."""
+    what the dashboard counts. A provider has a handful of passed applications at most; the
+    memberships are read only when there is one."""
+    passed = list(scoped(Application, actor).filter(state=ApplicationState.PASSED))
+    if not passed:
+        return []
     memberships = {
         m.purchasing_system_id: m
         for m in scoped(FpsMembership, actor).filter(provider_id=actor.organisation_id)
     }
     return [
         application
-        for application in scoped(Application, actor).filter(state=ApplicationState.PASSED)
+        for application in passed
         if agreement_to_sign(application, memberships.get(application.purchasing_system_id))
     ]
 
