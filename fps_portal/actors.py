@@ -39,6 +39,9 @@ class Actor:
 
     @property
     def is_platform_admin(self) -> bool:
+        """May use the back office (Django admin, under its model permissions). It grants no
+        power in portal pages, the API, services or scope rules: there, only the membership
+        acted under counts, and without one the actor can do nothing (issue 9, defect 3)."""
         return bool(self.user.is_staff and self.user.is_active)
 
     @property

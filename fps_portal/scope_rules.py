@@ -14,8 +14,9 @@ from fps_portal.scoping import register_public_scope, register_scope
 @register_scope(Organisation)
 def _organisations(qs: QuerySet[Organisation], actor: Actor) -> QuerySet[Organisation]:
     # Authorities are public reference data; a provider's or forum's record is seen by its own
-    # members and by authority staff (who buy from providers); forums see only themselves.
-    if actor.is_authority or actor.is_platform_admin:
+    # members and by authority staff (who buy from providers); forums see only themselves. A
+    # platform administrator without a membership sees the authorities only, like anyone.
+    if actor.is_authority:
         return qs
     return qs.filter(Q(kind=OrganisationKind.AUTHORITY) | Q(pk=actor.organisation_id))
 

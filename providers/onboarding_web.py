@@ -13,7 +13,6 @@ from providers.models import (
     Application,
     ApplicationState,
     EvaluationWindow,
-    FpsMembership,
     WindowState,
 )
 from providers.selectors.onboarding_queues import (
@@ -22,6 +21,7 @@ from providers.selectors.onboarding_queues import (
     clarifications_to_answer,
 )
 from providers.services.judgement_checks import judgements_awaiting_check
+from providers.services.membership import applications_with_agreement_to_sign
 
 register_nav(
     "Applications",
@@ -49,20 +49,7 @@ def provider_onboarding_panel(actor: Actor) -> Panel:
     applications = scoped(Application, actor)
     drafts = applications.filter(state=ApplicationState.DRAFT).count()
     questions = clarifications_to_answer(actor).count()
-    signed = FpsMembership.objects.filter(
-        provider_id=actor.organisation_id, agreement_signed_at__isnull=False
-    )
-    # A provider has at most a handful of passed applications, so one query each is fine.
-    to_sign_count = sum(
-        1
-        for passed in applications.filter(state=ApplicationState.PASSED).values(
-            "purchasing_system_id", "outcome_at"
-        )
-        if not signed.filter(
-            purchasing_system_id=passed["purchasing_system_id"],
-            agreement_signed_at__gte=passed["outcome_at"],
-        ).exists()
-    )
+    to_sign_count = len(applications_with_agreement_to_sign(actor))
     url = reverse("providers:application-list")
     return Panel(
         title="Joining the FPS",

@@ -38,7 +38,9 @@ register_reference_data(
 
 
 def _sees_everything(actor: Actor) -> bool:
-    return actor.is_lead_evaluator or actor.is_platform_admin
+    # Not a platform administrator by being staff: they see no organisation's data through the
+    # portal or the API (the back office is theirs).
+    return actor.is_lead_evaluator
 
 
 @register_scope(PurchasingSystem)

@@ -115,11 +115,12 @@ def app_code_check(*, user: User, code: str) -> CodeCheck:
     device = confirmed_app(user)
     if device is None:
         return CodeCheck(device=None)
-    check = _check(user=user, device=device, code=normalise_code(code), what="app code")
-    if check.accepted:
-        audit_record(
-            actor=actor_for_user(user), verb=AuditVerb.MFA_VERIFIED, obj=user, reason="App code"
-        )
+    with transaction.atomic():  # the code's use and its audit row together
+        check = _check(user=user, device=device, code=normalise_code(code), what="app code")
+        if check.accepted:
+            audit_record(
+                actor=actor_for_user(user), verb=AuditVerb.MFA_VERIFIED, obj=user, reason="App code"
+            )
     return check
 
 
@@ -128,14 +129,15 @@ def recovery_code_use(*, user: User, code: str) -> CodeCheck:
     device = recovery_device(user)
     if device is None:
         return CodeCheck(device=None)
-    check = _check(user=user, device=device, code=normalise_code(code), what="recovery code")
-    if check.accepted:
-        audit_record(
-            actor=actor_for_user(user),
-            verb=AuditVerb.RECOVERY_CODE_USED,
-            obj=user,
-            reason=f"{recovery_codes_left(user)} recovery codes left",
-        )
+    with transaction.atomic():  # the code's use and its audit row together
+        check = _check(user=user, device=device, code=normalise_code(code), what="recovery code")
+        if check.accepted:
+            audit_record(
+                actor=actor_for_user(user),
+                verb=AuditVerb.RECOVERY_CODE_USED,
+                obj=user,
+                reason=f"{recovery_codes_left(user)} recovery codes left",
+            )
     return check
 
 

@@ -24,6 +24,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditVerb(models.TextChoices):
     CREATED = "created", "Created"
     UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Deleted"
     STATE_CHANGED = "state_changed", "Changed state"
     VIEWED_CHILD_RECORD = "viewed_child_record", "Viewed a child's record"
     SIGNED = "signed", "Signed"
@@ -32,6 +33,7 @@ class AuditVerb(models.TextChoices):
     SIGNED_IN = "signed_in", "Signed in"
     SIGNED_IN_FAILED = "signed_in_failed", "Failed to sign in"
     SIGNED_OUT = "signed_out", "Signed out"
+    SWITCHED_ORGANISATION = "switched_organisation", "Switched the organisation acted for"
     DOWNLOADED = "downloaded", "Downloaded a document"
     LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
     RATE_LIMITED = "rate_limited", "Refused: too many requests"

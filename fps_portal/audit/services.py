@@ -31,6 +31,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def in_callers_transaction(using: str | None = None) -> bool:
+    """Whether the code runs inside an atomic block of its own (a test case's wrapping block,
+    which never commits, does not count: tests must see what production would do)."""
+    connection = transaction.get_connection(using)
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def audit_record(
     *,
     actor: Actor | None,
@@ -42,26 +49,32 @@ def audit_record(
     after: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event. Inside an atomic block it commits or rolls back with the change itself."""
+    """Append one event, in the caller's transaction: it commits or rolls back with the change it
+    records. Outside an atomic block it refuses (RuntimeError) rather than commit a row of its own
+    beside a change that may still roll back."""
+    if not in_callers_transaction():
+        raise RuntimeError(
+            "audit_record() must run inside the transaction.atomic() block of the change it "
+            "records."
+        )
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     user = actor.user if actor is not None else None
-    with transaction.atomic():
-        return AuditEvent.objects.create(
-            actor=user if user is not None and user.pk else None,
-            actor_label=getattr(user, "email", "") or "system",
-            organisation_id=actor.organisation_id if actor is not None else None,
-            role=(actor.role or "") if actor is not None else "",
-            verb=verb,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=str(obj)[:200] if obj is not None else "",
-            before=_jsonable(before) if before is not None else None,
-            after=_jsonable(after) if after is not None else None,
-            reason=reason,
-            request_id=current_request_id(),
-        )
+    return AuditEvent.objects.create(
+        actor=user if user is not None and user.pk else None,
+        actor_label=getattr(user, "email", "") or "system",
+        organisation_id=actor.organisation_id if actor is not None else None,
+        role=(actor.role or "") if actor is not None else "",
+        verb=verb,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+        request_id=current_request_id(),
+    )
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -30,13 +31,14 @@ from fps_portal.web.forms import EmailAuthenticationForm, GovukPasswordResetForm
 
 def too_many_requests(request: HttpRequest, *, what: str, typed_email: str) -> HttpResponse:
     """The page for a refused burst, audited with what was typed and from where."""
-    audit_record(
-        actor=None,
-        verb=AuditVerb.RATE_LIMITED,
-        object_type="accounts.user",
-        reason=f"{what} refused: too many requests for {typed_email[:200]} or from "
-        f"{client_ip(request)}",
-    )
+    with transaction.atomic():  # audit_record runs only inside a transaction
+        audit_record(
+            actor=None,
+            verb=AuditVerb.RATE_LIMITED,
+            object_type="accounts.user",
+            reason=f"{what} refused: too many requests for {typed_email[:200]} or from "
+            f"{client_ip(request)}",
+        )
     return render(request, "registration/too_many_requests.html", {"what": what}, status=429)
 
 
@@ -49,12 +51,14 @@ class SignInView(auth_views.LoginView):
         if email and over_limit(
             request, group="sign-in-account", key=email, rate=settings.SIGN_IN_ACCOUNT_RATE
         ):
-            audit_record(
-                actor=None,
-                verb=AuditVerb.LOCKED_OUT,
-                object_type="accounts.user",
-                reason=f"Sign-in refused: too many attempts for {email[:200]} from all addresses",
-            )
+            with transaction.atomic():
+                audit_record(
+                    actor=None,
+                    verb=AuditVerb.LOCKED_OUT,
+                    object_type="accounts.user",
+                    reason=f"Sign-in refused: too many attempts for {email[:200]} from all "
+                    "addresses",
+                )
             minutes = 60
             return render(request, LOCKED_OUT_TEMPLATE, {"cool_off_minutes": minutes}, status=429)
         return super().post(request, *args, **kwargs)

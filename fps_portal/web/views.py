@@ -7,13 +7,16 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fps_portal.actors import SESSION_MEMBERSHIP_KEY, active_memberships, actor_of
+from fps_portal.actors import SESSION_MEMBERSHIP_KEY, Actor, active_memberships, actor_of
+from fps_portal.audit.models import AuditVerb
+from fps_portal.audit.services import audit_record
 from fps_portal.notifications.models import Notification
 from fps_portal.notifications.services import notification_mark_read
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -73,6 +76,21 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
                     "error": "Select the organisation you want to act for.",
                 },
                 status=400,
+            )
+        previous = actor_of(request)
+        with transaction.atomic():
+            # Who acted for which organisation from when is part of the trail: each row after
+            # this one names the organisation chosen here.
+            audit_record(
+                actor=Actor(user=request.user, membership=chosen),  # type: ignore[arg-type]
+                verb=AuditVerb.SWITCHED_ORGANISATION,
+                obj=chosen,
+                before={"membership": previous.membership.pk}
+                if previous is not None and previous.membership is not None
+                else None,
+                after={"membership": chosen.pk},
+                reason=f"Now acting for {chosen.organisation.name} as "
+                f"{chosen.get_role_display().lower()}",
             )
         request.session[SESSION_MEMBERSHIP_KEY] = chosen.pk
         messages.success(request, f"You are now acting for {chosen.organisation.name}.")

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fps_portal.once import submission_key_constraint, submission_key_field
+
 
 class ApplicationState(models.TextChoices):
     """States of an application.
@@ -184,13 +186,17 @@ class ApplicationServicePrice(models.Model):
     name = models.CharField(max_length=200)
     unit = models.CharField(max_length=40)
     rate = models.DecimalField(max_digits=10, decimal_places=2)
+    submission_key = submission_key_field()
 
     class Meta:
         ordering = ["setting__name", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rate__gt=0), name="application_service_rate_positive"
-            )
+            ),
+            submission_key_constraint(
+                "application", name="application_service_once_per_submission"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fps_portal.once import submission_key_constraint, submission_key_field
+
 
 class PrivateStorage(FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT, read from settings at use so tests can point it elsewhere.
@@ -118,6 +120,7 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     superseded_at = models.DateTimeField(null=True, blank=True)
+    submission_key = submission_key_field()
 
     class Meta:
         ordering = ["kind", "setting_id", "-uploaded_at"]
@@ -131,6 +134,7 @@ class Evidence(models.Model):
                 condition=~Q(kind="insurance") | (~Q(insurance_type="") & Q(cover_amount__gt=0)),
                 name="insurance_has_type_and_cover",
             ),
+            submission_key_constraint("provider", name="evidence_once_per_submission"),
         ]
         indexes = [models.Index(fields=["provider", "kind"])]
 

@@ -21,9 +21,9 @@ class CheckStatus(models.TextChoices):
 
     - awaiting_check: reported by the setting's own provider; shown marked as such, never part of
       the band, until the lead authority's evaluators check it against the published report.
-    - confirmed: from the Ofsted file import, entered or corrected by the lead authority (or a
-      platform administrator), carried over from before checks existed, or a provider's report
-      an evaluator confirmed. Only confirmed judgements count towards the band.
+    - confirmed: from the Ofsted file import, entered or corrected by the lead authority,
+      carried over from before checks existed, or a provider's report an evaluator confirmed.
+      Only confirmed judgements count towards the band.
     - rejected: a provider's report an evaluator could not match to a published inspection; kept
       with the reason (the provider and the lead authority see it), never counts.
     """

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from fps_portal.once import submission_key_constraint, submission_key_field
 from providers.ratings import Band
 
 
@@ -117,6 +118,8 @@ class Setting(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    submission_key = submission_key_field()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -130,6 +133,7 @@ class Setting(models.Model):
                 condition=Q(offers_day=True) | Q(offers_residential=True),
                 name="setting_offers_day_or_residential",
             ),
+            submission_key_constraint("provider", name="setting_once_per_submission"),
         ]
         # Search: the bounding-box prefilter of a distance search, and the age-range filter.
         indexes = [
@@ -197,11 +201,15 @@ class AdditionalService(models.Model):
     name = models.CharField(max_length=200)
     unit = models.CharField(max_length=40, help_text="e.g. hour, session, week")
     rate = models.DecimalField(max_digits=10, decimal_places=2)
+    submission_key = submission_key_field()
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(rate__gt=0), name="additional_service_rate_positive")
+            models.CheckConstraint(
+                condition=Q(rate__gt=0), name="additional_service_rate_positive"
+            ),
+            submission_key_constraint("setting", name="additional_service_once_per_submission"),
         ]
 
     def __str__(self) -> str:

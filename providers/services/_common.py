@@ -20,7 +20,9 @@ def check_transition(
 
 
 def require_lead_evaluator(actor: Actor) -> None:
-    if not (actor.is_lead_evaluator or actor.is_platform_admin):
+    # Being staff grants nothing here: platform administrators act in the back office, under
+    # Django's model permissions, never as the lead authority (issue 9, defect 3).
+    if not actor.is_lead_evaluator:
         raise NotAllowed("Only the lead authority's evaluators can do this.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -15,7 +16,9 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
+from fps_portal.once import create_once
 from fps_portal.text import possessive
+from fps_portal.transitions import transition
 from providers.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -244,8 +247,17 @@ def application_set_prices(
 
 
 def application_add_service_price(
-    *, actor: Actor, application: Application, setting: Setting, name: str, unit: str, rate: object
+    *,
+    actor: Actor,
+    application: Application,
+    setting: Setting,
+    name: str,
+    unit: str,
+    rate: object,
+    submission_key: uuid.UUID | None = None,
 ) -> ApplicationServicePrice:
+    """Add one line to the price list; the same form sent again (`submission_key`,
+    fps_portal.once) answers with the line the first sending added."""
     fields: dict[str, str] = {}
     if not application.settings.filter(pk=setting.pk).exists():
         fields["setting"] = "Select a setting included in this application."
@@ -261,9 +273,20 @@ def application_add_service_price(
         raise InvalidInput(next(iter(fields.values())), fields=fields)
     with transaction.atomic():
         locked = _editable(actor, application)
-        line = ApplicationServicePrice.objects.create(
-            application=locked, setting=setting, name=name.strip(), unit=unit.strip(), rate=amount
+        line, created = create_once(
+            earlier=ApplicationServicePrice.objects.filter(application_id=locked.pk),
+            submission_key=submission_key,
+            create=lambda: ApplicationServicePrice.objects.create(
+                application=locked,
+                setting=setting,
+                name=name.strip(),
+                unit=unit.strip(),
+                rate=amount,
+                submission_key=submission_key,
+            ),
         )
+        if not created:
+            return line
         _touch(locked)
         audit_record(
             actor=actor,
@@ -402,18 +425,21 @@ def application_submit(
                 )
         if problems := application_problems(locked):
             raise InvalidInput(next(iter(problems.values())), fields=problems)
-        locked.state, locked.submitted_at, locked.submitted_by = (
-            ApplicationState.SUBMITTED,
-            now,
-            actor.user,
+        change = transition(
+            locked,
+            to=ApplicationState.SUBMITTED,
+            table=APPLICATION_TRANSITIONS,
+            event="submitted",
+            by=actor.user,
+            at=now,
+            what="application",
         )
-        locked.save(update_fields=["state", "submitted_at", "submitted_by"])
         audit_record(
             actor=actor,
             verb=AuditVerb.STATE_CHANGED,
             obj=locked,
-            before={"state": ApplicationState.DRAFT},
-            after={"state": ApplicationState.SUBMITTED},
+            before=change.before,
+            after=change.after,
         )
         url = reverse("providers:application-detail", args=[locked.pk])
         notify(
@@ -436,27 +462,22 @@ def application_withdraw(
     require_provider(actor, application.provider_id)
     with transaction.atomic():
         locked = _lock(application)
-        check_transition(
-            current=locked.state,
-            target=ApplicationState.WITHDRAWN,
-            transitions=APPLICATION_TRANSITIONS,
-            what="application",
-            label=locked.get_state_display(),
-        )
         before = locked.state
-        locked.state, locked.withdrawn_at, locked.withdrawn_by = (
-            ApplicationState.WITHDRAWN,
-            timezone.now(),
-            actor.user,
+        change = transition(
+            locked,
+            to=ApplicationState.WITHDRAWN,
+            table=APPLICATION_TRANSITIONS,
+            event="withdrawn",
+            by=actor.user,
+            also={"withdrawal_reason": reason.strip()},
+            what="application",
         )
-        locked.withdrawal_reason = reason.strip()
-        locked.save(update_fields=["state", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
         audit_record(
             actor=actor,
             verb=AuditVerb.STATE_CHANGED,
             obj=locked,
-            before={"state": before},
-            after={"state": ApplicationState.WITHDRAWN},
+            before=change.before,
+            after=change.after,
             reason=reason,
         )
         if before == ApplicationState.SUBMITTED:

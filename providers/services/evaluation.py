@@ -16,7 +16,9 @@ from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.text import possessive
+from fps_portal.transitions import transition
 from providers.models import (
+    APPLICATION_TRANSITIONS,
     Application,
     ApplicationState,
     CheckResult,
@@ -43,16 +45,21 @@ def application_start_evaluation_locked(
 ) -> None:
     """Within the caller's transaction and row lock: submitted -> under evaluation, checks
     stored."""
-    application.state = ApplicationState.UNDER_EVALUATION
-    application.evaluation_started_at = application.checks_run_at = now
-    application.save(update_fields=["state", "evaluation_started_at", "checks_run_at"])
+    change = transition(
+        application,
+        to=ApplicationState.UNDER_EVALUATION,
+        table=APPLICATION_TRANSITIONS,
+        event="evaluation_started",
+        at=now,
+        also={"checks_run_at": now},
+    )
     results = store_checks(application=application, on=timezone.localdate(now))
     audit_record(
         actor=actor,
         verb=AuditVerb.STATE_CHANGED,
         obj=application,
-        before={"state": ApplicationState.SUBMITTED},
-        after={"state": ApplicationState.UNDER_EVALUATION},
+        before=change.before,
+        after=change.after,
         reason=f"{len(results)} requirement(s) checked automatically",
     )
     notify(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +16,7 @@ from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, WrongState
+from fps_portal.once import already_made, create_once
 from providers.models import Evidence, EvidenceKind, Setting, SettingOverview
 from providers.models.evidence import ORGANISATION_KINDS, SETTING_KINDS
 from providers.services._common import require_provider
@@ -55,10 +57,16 @@ def evidence_add(
     cover_amount: Decimal | None = None,
     valid_until: datetime.date | None = None,
     replaces: Evidence | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> Evidence:
     """Store one evidence item. Every rule is checked before anything is written or saved to
-    disk."""
+    disk. The same form sent again (`submission_key`, see fps_portal.once) answers with the item
+    the first sending stored and stores nothing."""
     require_provider(actor, provider.pk)
+    mine = Evidence.objects.filter(provider_id=provider.pk)
+    # Before the checks: the first sending may have made them fail (it replaced `replaces`).
+    if (earlier := already_made(mine, submission_key)) is not None:
+        return earlier
     fields: dict[str, str | list[str]] = {}
     if kind not in EvidenceKind.values:
         fields["kind"] = "Select what kind of evidence this is."
@@ -109,12 +117,18 @@ def evidence_add(
             content_type=checked.content_type,
             size_bytes=checked.size,
             uploaded_by=actor.user,
+            submission_key=submission_key,
         )
         evidence.file.save(checked.original_filename, upload, save=False)
         # If the transaction rolls back, do not leave an orphaned file behind.
         stored_name = evidence.file.name
         try:
-            evidence.save()
+            stored, created = create_once(
+                earlier=mine, submission_key=submission_key, create=lambda: _saved(evidence)
+            )
+            if not created:  # a twin request stored it first; this file is not needed
+                evidence.file.storage.delete(stored_name)
+                return stored
             if replaces is not None:
                 Evidence.objects.filter(pk=replaces.pk).update(superseded_at=timezone.now())
             audit_record(
@@ -130,6 +144,11 @@ def evidence_add(
     return evidence
 
 
+def _saved(evidence: Evidence) -> Evidence:
+    evidence.save()
+    return evidence
+
+
 def evidence_current(*, provider_id: int, on: datetime.date | None = None) -> QuerySet[Evidence]:
     """The provider's evidence still valid on `on` (today by default): what is offered again."""
     on = on or timezone.localdate()
@@ -142,9 +161,10 @@ def evidence_current(*, provider_id: int, on: datetime.date | None = None) -> Qu
 
 def evidence_record_download(*, actor: Actor, evidence: Evidence) -> None:
     """Downloads of evidence are written to the audit log (who saw which document, when)."""
-    audit_record(
-        actor=actor, verb=AuditVerb.DOWNLOADED, obj=evidence, reason=evidence.original_filename
-    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor, verb=AuditVerb.DOWNLOADED, obj=evidence, reason=evidence.original_filename
+        )
 
 
 def setting_overview_save(

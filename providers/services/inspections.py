@@ -111,18 +111,16 @@ def can_record_judgement(actor: Actor | None, setting: Setting) -> bool:
 
 
 def can_correct_judgement(actor: Actor | None) -> bool:
-    """Who may change an inspection already recorded: the import (None), the lead authority's
-    evaluators and platform administrators, but nobody acting for a provider."""
+    """Who may change an inspection already recorded: the import (None) and the lead authority's
+    evaluators, nobody acting for a provider, and not a platform administrator by being staff."""
     if actor is None:
         return True
-    if actor.is_provider:
-        return False
-    return actor.is_lead_evaluator or actor.is_platform_admin
+    return actor.is_lead_evaluator
 
 
 def confirmed_on_entry(actor: Actor | None) -> bool:
     """Whether what `actor` records counts at once: the same trusted sources that may correct a
-    judgement (the import, the lead authority's evaluators, platform administrators). A provider's
+    judgement (the import, the lead authority's evaluators). A provider's
     own report waits for the lead authority's check."""
     return can_correct_judgement(actor)
 
@@ -265,11 +263,7 @@ def judgement_record(
     same grades is a no-op; with different grades it is a correction, audited with both, which
     only `can_correct_judgement` actors may make (WrongState at `inspection_number` otherwise).
     """
-    if (
-        actor is not None
-        and not actor.is_platform_admin
-        and not can_record_judgement(actor, setting)
-    ):
+    if actor is not None and not can_record_judgement(actor, setting):
         raise NotAllowed(
             "Only the lead authority or the setting's provider can record its judgements."
         )

@@ -31,11 +31,9 @@ REASON_MISSING = "Enter why the judgement is rejected, so the provider can put i
 
 
 def can_check_judgement(actor: Actor | None) -> bool:
-    """The lead authority's evaluators (and platform administrators), never a provider: a provider
-    checking its own report would make the check pointless."""
-    if actor is None or actor.is_provider:
-        return False
-    return actor.is_lead_evaluator or actor.is_platform_admin
+    """The lead authority's evaluators only: never a provider (checking its own report would make
+    the check pointless), nor a platform administrator by being staff."""
+    return actor is not None and actor.is_lead_evaluator
 
 
 def judgements_awaiting_check(actor: Actor) -> QuerySet[InspectionJudgement]:

@@ -18,7 +18,9 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
+from fps_portal.scoping import scoped
 from fps_portal.text import possessive
+from fps_portal.transitions import transition
 from providers.models import Application, ApplicationState, FpsMembership, MembershipState
 from providers.models.fps import MEMBERSHIP_TRANSITIONS
 from providers.services._common import (
@@ -26,6 +28,14 @@ from providers.services._common import (
     lead_evaluators,
     provider_users,
     require_provider,
+)
+
+WITHDRAWN_REJOINS = (
+    "A withdrawn provider rejoins by applying in a window and signing the agreement."
+)
+SUSPENSION_ENDS_WITH_THE_LEAD = (
+    "The membership is suspended. Only the lead authority can end a suspension, by reinstating "
+    "or removing the provider; contact them about the review."
 )
 
 SIGNATURE_FIELDS = [
@@ -51,7 +61,12 @@ def agreement_sign_blocker(
     now: datetime.datetime | None = None,
 ) -> str | None:
     """Why the agreement cannot be signed for this application, or None. The service raises
-    WrongState (409) with it under its row locks; the page shows it instead of the form."""
+    WrongState (409) with it under its row locks; the page shows it instead of the form.
+
+    A suspension ends only when the lead authority reinstates, removal is final, and a withdrawn
+    provider rejoins only through an application that passed after it withdrew: the application
+    that admitted it before can never be signed again.
+    """
     if application.state != ApplicationState.PASSED:
         return "Only a provider whose application passed can sign the agreement."
     if membership is None:
@@ -60,6 +75,14 @@ def agreement_sign_blocker(
         return "This provider was removed from the purchasing system; contact the lead authority."
     if membership.state == MembershipState.SUSPENDED:
         return "The membership is suspended; the lead authority must reinstate it first."
+    if membership.state == MembershipState.WITHDRAWN and (
+        application.outcome_at is None or application.outcome_at <= membership.state_changed_at
+    ):
+        return (
+            f"Your organisation withdrew from the purchasing system on "
+            f"{timezone.localtime(membership.state_changed_at):%-d %B %Y}, after this application "
+            f"passed. {WITHDRAWN_REJOINS}"
+        )
     if (
         membership.state == MembershipState.ACTIVE
         and membership.agreement_signed_at is not None
@@ -67,6 +90,30 @@ def agreement_sign_blocker(
     ):
         return "The agreement has already been signed."
     return None
+
+
+def agreement_to_sign(application: Application, membership: FpsMembership | None) -> bool:
+    """Is there an agreement still to sign for this application? The one definition the
+    application page (its button), the dashboard's count and `agreement_sign` all use."""
+    return agreement_sign_blocker(application, membership) is None
+
+
+def applications_with_agreement_to_sign(actor: Actor) -> list[Application]:
+    """The actor's passed applications with an agreement still to sign (`agreement_to_sign`):
+    what the dashboard counts. A provider has a handful of passed applications at most; the
+    memberships are read only when there is one."""
+    passed = list(scoped(Application, actor).filter(state=ApplicationState.PASSED))
+    if not passed:
+        return []
+    memberships = {
+        m.purchasing_system_id: m
+        for m in scoped(FpsMembership, actor).filter(provider_id=actor.organisation_id)
+    }
+    return [
+        application
+        for application in passed
+        if agreement_to_sign(application, memberships.get(application.purchasing_system_id))
+    ]
 
 
 def agreement_sign(
@@ -115,16 +162,23 @@ def agreement_sign(
             before = None
         else:
             before = snapshot(membership, SIGNATURE_FIELDS)
-            for name, value in signature.items():
-                setattr(membership, name, value)
-            if membership.state != MembershipState.ACTIVE:
-                membership.state, membership.state_changed_at, membership.state_changed_by = (
-                    MembershipState.ACTIVE,
-                    now,
-                    actor.user,
+            if membership.state == MembershipState.ACTIVE:
+                # Signed again for a later application: no change of state.
+                for name, value in signature.items():
+                    setattr(membership, name, value)
+                membership.save(update_fields=list(signature))
+            else:
+                # Withdrawn -> active, after a new application passed (agreement_sign_blocker).
+                transition(
+                    membership,
+                    to=MembershipState.ACTIVE,
+                    table=MEMBERSHIP_TRANSITIONS,
+                    event="state_changed",
+                    by=actor.user,
+                    at=now,
+                    also={**signature, "state_reason": ""},
+                    what="membership",
                 )
-                membership.state_reason = ""
-            membership.save()
         audit_record(
             actor=actor,
             verb=AuditVerb.SIGNED,
@@ -158,12 +212,6 @@ MEMBERSHIP_ACTIONS: dict[str, str] = {
     "remove": MembershipState.REMOVED,
     "withdraw": MembershipState.WITHDRAWN,
 }
-# Removal cannot be undone (REMOVED has no way out in MEMBERSHIP_TRANSITIONS), so pages ask for a
-# confirmation before offering it.
-FINAL_ACTIONS = frozenset({"remove"})
-WITHDRAWN_REJOINS = (
-    "A withdrawn provider rejoins by applying in a window and signing the agreement."
-)
 
 
 def membership_actions_allowed(state: str) -> list[str]:
@@ -190,7 +238,7 @@ def membership_change(
     review_on: datetime.date | None = None,
 ) -> FpsMembership:
     """Suspend (reason and review date), reinstate, remove (lead authority) or withdraw (either
-    side)."""
+    side; a provider not while suspended, since only the lead authority ends a suspension)."""
     target = MEMBERSHIP_ACTIONS.get(action)
     if target is None:
         raise InvalidInput(
@@ -199,7 +247,7 @@ def membership_change(
         )
     if action == "withdraw" and actor.is_provider:
         require_provider(actor, membership.provider_id)
-    elif not (actor.is_lead_evaluator or actor.is_platform_admin):
+    elif not actor.is_lead_evaluator:
         raise NotAllowed("Only the lead authority can suspend, reinstate or remove a provider.")
     fields: dict[str, str] = {}
     if not reason.strip():
@@ -223,17 +271,28 @@ def membership_change(
         )
         if action == "reinstate" and locked.state == MembershipState.WITHDRAWN:
             raise WrongState(WITHDRAWN_REJOINS)
-        before = snapshot(locked, ["state", "state_reason", "review_on"])
-        locked.state, locked.state_reason = target, reason.strip()
-        locked.review_on = review_on if target == MembershipState.SUSPENDED else None
-        locked.state_changed_at, locked.state_changed_by = timezone.now(), actor.user
-        locked.save()
+        if actor.is_provider and locked.state == MembershipState.SUSPENDED:
+            # Withdrawing would end the suspension without the lead authority (and, before
+            # `agreement_sign_blocker` knew better, let the old agreement be signed again).
+            raise WrongState(SUSPENSION_ENDS_WITH_THE_LEAD)
+        change = transition(
+            locked,
+            to=target,
+            table=MEMBERSHIP_TRANSITIONS,
+            event="state_changed",
+            by=actor.user,
+            also={
+                "state_reason": reason.strip(),
+                "review_on": review_on if target == MembershipState.SUSPENDED else None,
+            },
+            what="membership",
+        )
         audit_record(
             actor=actor,
             verb=AuditVerb.STATE_CHANGED,
             obj=locked,
-            before=before,
-            after=snapshot(locked, ["state", "state_reason", "review_on"]),
+            before=change.before,
+            after=change.after,
             reason=reason,
         )
         label = locked.get_state_display().lower()

@@ -19,7 +19,9 @@ from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.notifications.services import notify
+from fps_portal.transitions import transition
 from providers.models import (
+    APPLICATION_TRANSITIONS,
     AdditionalService,
     Application,
     ApplicationState,
@@ -168,19 +170,22 @@ def _pass_message(summary: OutcomeSummary, application: Application) -> tuple[st
 
 
 def _set_outcome(application: Application, *, state: str, actor: Actor, reason: str) -> None:
-    application.state, application.outcome_at, application.outcome_by = (
-        state,
-        timezone.now(),
-        actor.user,
+    """Within moderation's transaction and row lock: under evaluation -> passed or failed."""
+    change = transition(
+        application,
+        to=state,
+        table=APPLICATION_TRANSITIONS,
+        event="outcome",
+        by=actor.user,
+        also={"outcome_reason": reason.strip()},
+        what="application",
     )
-    application.outcome_reason = reason.strip()
-    application.save(update_fields=["state", "outcome_at", "outcome_by", "outcome_reason"])
     audit_record(
         actor=actor,
         verb=AuditVerb.STATE_CHANGED,
         obj=application,
-        before={"state": ApplicationState.UNDER_EVALUATION},
-        after={"state": state},
+        before=change.before,
+        after=change.after,
         reason=reason,
     )
 

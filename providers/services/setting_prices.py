@@ -9,6 +9,7 @@ limit keeps every amount inside the models' DecimalField(10, 2).
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, WrongState
+from fps_portal.once import create_once
 from fps_portal.scoping import dangerously_unscoped
 from providers.models import AdditionalService, Lot, Setting, SettingLot
 from providers.money import MoneyWording, parse_money
@@ -196,11 +198,27 @@ def _service_fields(name: str, unit: str, rate: object) -> tuple[str, str, Decim
 
 @transaction.atomic
 def additional_service_add(
-    *, actor: Actor, setting: Setting, name: str, unit: str, rate: object
+    *,
+    actor: Actor,
+    setting: Setting,
+    name: str,
+    unit: str,
+    rate: object,
+    submission_key: uuid.UUID | None = None,
 ) -> AdditionalService:
+    """Add one service; the same form sent again (`submission_key`, fps_portal.once) answers
+    with the service the first sending added."""
     require_setting_owner(actor, setting.provider_id)
     name, unit, value = _service_fields(name, unit, rate)
-    service = AdditionalService.objects.create(setting=setting, name=name, unit=unit, rate=value)
+    service, created = create_once(
+        earlier=dangerously_unscoped(AdditionalService).filter(setting_id=setting.pk),
+        submission_key=submission_key,
+        create=lambda: AdditionalService.objects.create(
+            setting=setting, name=name, unit=unit, rate=value, submission_key=submission_key
+        ),
+    )
+    if not created:
+        return service
     audit_record(
         actor=actor,
         verb=AuditVerb.CREATED,

@@ -10,6 +10,7 @@ in its `clean`, so a person sees every error in one go and the rules live in one
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, NotAllowed
+from fps_portal.once import already_made
 from fps_portal.scoping import dangerously_unscoped
 from providers.models import Gender, PrimaryNeed, Setting, Specialism
 from providers.postcodes import locate, normalise_postcode
@@ -241,13 +243,34 @@ def _save(setting: Setting, data: SettingData, *, instance: Setting | None) -> N
     setting.primary_needs.set(needs)
 
 
+def setting_added_by(*, actor: Actor, submission_key: uuid.UUID | None) -> Setting | None:
+    """The setting this submission already added for the actor's provider, if any."""
+    if not actor.is_provider or actor.organisation_id is None:
+        return None
+    mine = dangerously_unscoped(Setting).filter(provider_id=actor.organisation_id)
+    return already_made(mine, submission_key)
+
+
 @transaction.atomic
-def setting_create(*, actor: Actor, data: SettingData) -> Setting:
-    """A new setting of the actor's provider organisation."""
+def setting_create(
+    *, actor: Actor, data: SettingData, submission_key: uuid.UUID | None = None
+) -> Setting:
+    """A new setting of the actor's provider organisation. The same form sent again
+    (`submission_key`, fps_portal.once) answers with the setting the first sending added."""
     if not actor.is_provider or actor.organisation_id is None:
         raise NotAllowed("Only a provider's own users can add its settings.")
-    setting = Setting(provider_id=actor.organisation_id)
-    _save(setting, data, instance=None)
+    # Before the checks: the first sending's setting now holds the URN this one gives.
+    if (earlier := setting_added_by(actor=actor, submission_key=submission_key)) is not None:
+        return earlier
+    setting = Setting(provider_id=actor.organisation_id, submission_key=submission_key)
+    try:
+        with transaction.atomic():
+            _save(setting, data, instance=None)
+    except InvalidInput:
+        # A twin request that committed first fails this one's insert (on the key or the URN).
+        if (twin := setting_added_by(actor=actor, submission_key=submission_key)) is not None:
+            return twin
+        raise
     audit_record(actor=actor, verb=AuditVerb.CREATED, obj=setting, after=_full_snapshot(setting))
     return setting
 

@@ -13,6 +13,7 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
+from fps_portal.transitions import allowed, refusal_message, transition
 from providers.models import (
     WINDOW_TRANSITIONS,
     Application,
@@ -22,7 +23,6 @@ from providers.models import (
     WindowState,
 )
 from providers.services._common import (
-    check_transition,
     registered_provider_users,
     require_lead_evaluator,
 )
@@ -151,14 +151,15 @@ def window_open(
         window = _lock(window_id)
         if window.state != WindowState.SCHEDULED or window.opens_at > now:
             return False
-        window.state, window.opened_at = WindowState.OPEN, now
-        window.save(update_fields=["state", "opened_at"])
+        change = transition(
+            window, to=WindowState.OPEN, table=WINDOW_TRANSITIONS, event="opened", at=now
+        )
         audit_record(
             actor=actor,
             verb=AuditVerb.STATE_CHANGED,
             obj=window,
-            before={"state": WindowState.SCHEDULED},
-            after={"state": WindowState.OPEN},
+            before=change.before,
+            after=change.after,
         )
         notify(
             recipients=registered_provider_users(),
@@ -184,14 +185,15 @@ def window_close(
         window = _lock(window_id)
         if window.state != WindowState.OPEN or window.closes_at > now:
             return False
-        window.state, window.closed_at = WindowState.EVALUATING, now
-        window.save(update_fields=["state", "closed_at"])
+        change = transition(
+            window, to=WindowState.EVALUATING, table=WINDOW_TRANSITIONS, event="closed", at=now
+        )
         audit_record(
             actor=actor,
             verb=AuditVerb.STATE_CHANGED,
             obj=window,
-            before={"state": WindowState.OPEN},
-            after={"state": WindowState.EVALUATING},
+            before=change.before,
+            after=change.after,
         )
         submitted = list(
             Application.objects.filter(window=window, state=ApplicationState.SUBMITTED).values_list(
@@ -208,30 +210,27 @@ def window_complete(*, actor: Actor, window: EvaluationWindow) -> EvaluationWind
     require_lead_evaluator(actor)
     with transaction.atomic():
         locked = _lock(window.pk)
-        check_transition(
-            current=locked.state,
-            target=WindowState.COMPLETED,
-            transitions=WINDOW_TRANSITIONS,
-            what="window",
-            label=locked.get_state_display(),
-        )
+        # The table first, then the round's own rule, so a wrong state is named as such.
+        if not allowed(WINDOW_TRANSITIONS, locked.state, WindowState.COMPLETED):
+            raise WrongState(refusal_message(locked, what="window"))
         pending = Application.objects.filter(
             window=locked, state__in=[ApplicationState.SUBMITTED, ApplicationState.UNDER_EVALUATION]
         ).count()
         if pending:
             raise WrongState(f"{pending} application(s) in this window still have no outcome.")
-        locked.state, locked.completed_at, locked.completed_by = (
-            WindowState.COMPLETED,
-            timezone.now(),
-            actor.user,
+        change = transition(
+            locked,
+            to=WindowState.COMPLETED,
+            table=WINDOW_TRANSITIONS,
+            event="completed",
+            by=actor.user,
         )
-        locked.save(update_fields=["state", "completed_at", "completed_by"])
         audit_record(
             actor=actor,
             verb=AuditVerb.STATE_CHANGED,
             obj=locked,
-            before={"state": WindowState.EVALUATING},
-            after={"state": WindowState.COMPLETED},
+            before=change.before,
+            after=change.after,
         )
     return locked
 

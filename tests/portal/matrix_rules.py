@@ -173,23 +173,6 @@ def in_days(days: int) -> str:
     return (timezone.now() + datetime.timedelta(days=days)).isoformat()
 
 
-D3 = (
-    "issue 9 defect 3: a staff account without a membership holds the lead authority's powers "
-    "in the API (services and scope rules treat is_staff as a lead evaluator)"
-)
-D3_READ = (
-    "issue 9 defect 3: a staff account without a membership reads every provider's FPS "
-    "membership through the API (the scope rule treats is_staff as a lead evaluator)"
-)
-D3_SEES = (
-    "issue 9 defect 3: a staff account without a membership sees every provider's settings "
-    "(refused the change, but told the setting exists: the scope rule treats is_staff as a "
-    "lead evaluator)"
-)
-D2 = (
-    "issue 9 defect 2: a suspended provider withdraws its own membership, which then lets it "
-    "sign the agreement again; a suspension ends only when the lead authority reinstates"
-)
 D5 = (
     "issue 9 defect 5: the API looks the object up before it checks that the role may do this "
     "at all, so a refused role is told 404 (missing, or not theirs to see) instead of 403"

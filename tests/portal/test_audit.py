@@ -17,23 +17,25 @@ pytestmark = pytest.mark.django_db
 
 def _event() -> AuditEvent:
     user = person(Role.COMMISSIONER)
-    return audit_record(
-        actor=actor_for_user(user), verb=AuditVerb.UPDATED, obj=user, reason="a test change"
-    )
+    with transaction.atomic():
+        return audit_record(
+            actor=actor_for_user(user), verb=AuditVerb.UPDATED, obj=user, reason="a test change"
+        )
 
 
 def test_audit_record_names_the_actor_their_organisation_and_the_object() -> None:
     user = person(Role.QA_OFFICER)
     actor = actor_for_user(user)
     assert actor is not None
-    event = audit_record(
-        actor=actor,
-        verb=AuditVerb.UPDATED,
-        obj=user,
-        before={"full_name": "Old"},
-        after=snapshot(user, ["full_name", "created_at"]),
-        reason="Corrected the name",
-    )
+    with transaction.atomic():
+        event = audit_record(
+            actor=actor,
+            verb=AuditVerb.UPDATED,
+            obj=user,
+            before={"full_name": "Old"},
+            after=snapshot(user, ["full_name", "created_at"]),
+            reason="Corrected the name",
+        )
     assert event.actor == user
     assert event.actor_label == user.email
     assert event.organisation_id == actor.organisation_id
@@ -46,7 +48,8 @@ def test_audit_record_names_the_actor_their_organisation_and_the_object() -> Non
 
 
 def test_a_system_event_has_no_actor() -> None:
-    event = audit_record(actor=None, verb=AuditVerb.CREATED, object_type="x.y", object_id="1")
+    with transaction.atomic():
+        event = audit_record(actor=None, verb=AuditVerb.CREATED, object_type="x.y", object_id="1")
     assert event.actor is None
     assert event.actor_label == "system"
     assert event.organisation is None
@@ -195,3 +198,13 @@ def test_the_back_office_shows_the_log_read_only(client: Client, django_user_mod
     assert client.post(change_url, {"reason": "rewritten"}).status_code == 403
     assert client.get(f"/back-office/audit/auditevent/{event.pk}/delete/").status_code == 403
     assert client.get("/back-office/audit/auditevent/add/").status_code == 403
+
+
+def test_audit_record_refuses_to_run_outside_the_callers_transaction() -> None:
+    # Otherwise it would commit a row of its own beside a change that may still roll back. (The
+    # test case's own wrapping transaction does not count: it is not the caller's.)
+    user = person(Role.COMMISSIONER)
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        audit_record(actor=actor_for_user(user), verb=AuditVerb.UPDATED, obj=user)
+    assert AuditEvent.objects.count() == before

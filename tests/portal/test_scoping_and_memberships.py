@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 import pytest
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -102,8 +103,9 @@ def test_memberships_users_and_audit_events_stay_inside_the_organisation() -> No
     assert {m.user for m in scoped(Membership, actor)} == {sefton_user, sefton_colleague}
     from fps_portal.audit.services import audit_record
 
-    audit_record(actor=_actor(wigan_user), verb="updated", obj=wigan_user)
-    mine = audit_record(actor=actor, verb="updated", obj=sefton_user)
+    with transaction.atomic():
+        audit_record(actor=_actor(wigan_user), verb="updated", obj=wigan_user)
+        mine = audit_record(actor=actor, verb="updated", obj=sefton_user)
     assert list(scoped(AuditEvent, actor)) == [mine]
 
 

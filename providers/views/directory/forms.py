@@ -17,6 +17,7 @@ from django import forms
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
+from fps_portal.once import OnceOnlyForm
 from fps_portal.scoping import PUBLIC, scoped
 from fps_portal.text import too_long
 from providers.models import Gender, JudgementSource, Lot, PrimaryNeed, Setting, Specialism
@@ -94,7 +95,7 @@ def _whole_number(label: str, *, missing: str, what: str, example: int) -> forms
     )
 
 
-class SettingForm(forms.Form):
+class SettingForm(OnceOnlyForm):
     name = forms.CharField(
         label="Setting name",
         max_length=200,
@@ -310,7 +311,7 @@ class PricesForm(forms.Form):
         }
 
 
-class AdditionalServiceForm(forms.Form):
+class AdditionalServiceForm(OnceOnlyForm):
     name = forms.CharField(
         label="Service",
         max_length=200,

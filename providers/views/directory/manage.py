@@ -27,7 +27,7 @@ from providers.services.setting_prices import (
     additional_service_remove,
     setting_set_prices,
 )
-from providers.services.settings import setting_create, setting_update
+from providers.services.settings import setting_added_by, setting_create, setting_update
 from providers.views.directory.common import actor_required, put_on_form
 from providers.views.directory.forms import (
     AdditionalServiceForm,
@@ -80,9 +80,17 @@ def setting_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
         except DomainError as exc:
             put_on_form(lookup, exc)
     form = SettingForm(request.POST or None, initial=initial, setting=None)
+    if form.is_bound and (earlier := setting_added_by(actor=actor, submission_key=form.sent_key())):
+        # The same form sent again: the form's checks would now refuse the URN the first sending
+        # took, so answer as the first sending did (fps_portal.once).
+        return redirect("providers:setting-prices", pk=earlier.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            setting = setting_create(actor=actor, data=form.to_data())
+            setting = setting_create(
+                actor=actor,
+                data=form.to_data(),
+                submission_key=form.cleaned_data.get("submission_key"),
+            )
         except DomainError as exc:
             put_on_form(form, exc)
         else:

@@ -219,6 +219,7 @@ def evidence_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
                 cover_amount=data.get("cover_amount"),
                 valid_until=data.get("valid_until"),
                 replaces=replaces,
+                submission_key=data.get("submission_key"),
             )
         except DomainError as error:
             apply_domain_error(form, error)

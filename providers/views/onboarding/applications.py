@@ -42,6 +42,7 @@ from providers.services.applications import (
     submitted_notice,
 )
 from providers.services.evidence import evidence_current
+from providers.services.membership import agreement_sign_blocker
 from providers.services.outcomes import outcome_summary
 from providers.services.window_messages import next_window_message
 from providers.views.onboarding._access import provider_only
@@ -165,14 +166,7 @@ def application_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
         )
         .first()
     )
-    needs_signature = application.state == ApplicationState.PASSED and (
-        membership is None
-        or membership.agreement_signed_at is None
-        or (
-            application.outcome_at is not None
-            and membership.agreement_signed_at < application.outcome_at
-        )
-    )
+    agreement_blocker = agreement_sign_blocker(application, membership)
     return render(
         request,
         "providers/onboarding/application_detail.html",
@@ -182,7 +176,9 @@ def application_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
             "failed": [r for r in results if r.final_result == Verdict.FAIL],
             "results": results,
             "clarifications": clarifications,
-            "needs_signature": needs_signature,
+            # The same predicate `agreement_sign` refuses with, so the button never answers 409.
+            "needs_signature": agreement_blocker is None,
+            "agreement_blocker": agreement_blocker,
             "next_window": next_window_message(system=application.purchasing_system),
             "membership": membership,
             # Only a pass shows the summary (admitted, not admitted and why).

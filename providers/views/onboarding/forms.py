@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from fps_portal.dates import govuk_date
 from fps_portal.errors import DomainError
+from fps_portal.once import OnceOnlyForm
 from fps_portal.text import too_long
 from providers.models import Evidence, EvidenceKind, InsuranceType, Lot, Setting
 from providers.postcodes import PostcodeError, locate, normalise_postcode
@@ -169,7 +170,7 @@ class InviteForm(forms.Form):
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(OnceOnlyForm):
     """Every field the service checks is left to it, so one attempt shows every problem."""
 
     use_required_attribute = False  # several fields are needed only for some kinds of evidence
@@ -330,7 +331,7 @@ class PricesForm(forms.Form):
         }
 
 
-class ServicePriceForm(forms.Form):
+class ServicePriceForm(OnceOnlyForm):
     setting = forms.ModelChoiceField(
         label="Setting",
         queryset=Setting.objects.none(),

@@ -15,7 +15,7 @@ import pytest
 from fps_portal.accounts.models import Role
 from fps_portal.actors import Actor, actor_for_user
 from fps_portal.audit.models import AuditEvent
-from fps_portal.errors import WrongState
+from fps_portal.errors import NotAllowed, WrongState
 from providers.models import InspectionJudgement, JudgementSource
 from providers.services.inspections import JudgementData, judgement_record
 from tests.factories import UserFactory, api_client_for, person
@@ -137,18 +137,26 @@ def test_the_api_refuses_a_provider_naming_the_inspection_number(world, requires
     assert recorded_state(world) == before
 
 
-@pytest.mark.parametrize("corrector", ["lead evaluator", "platform admin", "ofsted import"])
-def test_the_lead_authority_admins_and_the_import_still_correct_a_judgement(
+@pytest.mark.parametrize("corrector", ["lead evaluator", "ofsted import"])
+def test_the_lead_authority_and_the_import_still_correct_a_judgement(
     world, requires_improvement, corrector
 ):
-    actor = {"lead evaluator": lead_evaluator, "platform admin": platform_admin}.get(
-        corrector, lambda: None
-    )()
+    actor = {"lead evaluator": lead_evaluator}.get(corrector, lambda: None)()
     corrected, changed = judgement_record(actor=actor, setting=world.crewe, data=ofsted("2"))
     world.crewe.refresh_from_db()
     assert changed and corrected.pk == requires_improvement.pk
     assert (corrected.band, world.crewe.current_band) == ("pass", "pass")
     assert AuditEvent.objects.filter(object_id=str(corrected.pk), verb="updated").count() == 1
+
+
+def test_a_platform_administrator_is_not_the_lead_authority_and_cannot_correct(
+    world, requires_improvement
+):
+    # Issue 9, defect 3: being staff grants no power over judgements; the back office is theirs.
+    before = recorded_state(world)
+    with pytest.raises(NotAllowed):
+        judgement_record(actor=platform_admin(), setting=world.crewe, data=ofsted("2"))
+    assert recorded_state(world) == before
 
 
 def test_the_import_run_twice_changes_nothing(world):
