@@ -22,7 +22,8 @@ from tests.portal.matrix_world import ANONYMOUS, PLATFORM_ADMIN, World
 #: A staff account without permissions, per back-office page (a model's pages by their suffix).
 ADMIN_PAGES: dict[str, Answer] = {
     "index": 200,
-    "login": 403,  # the back office has no sign-in of its own: the portal's (with its code) is the way in
+    # The back office has no sign-in of its own: the portal's, with its code, is the way in.
+    "login": 403,
     "logout": 405,  # signing out is a POST
     "password_change": 200,
     "password_change_done": 200,

@@ -1,4 +1,4 @@
-"""The authorisation matrix's vocabulary: answers, cells, rows and the known defects.
+"""The authorisation matrix's vocabulary: answers, cells and rows.
 
 The table itself is in matrix_table.py: for every route, what each actor is answered, per method
 and case.
@@ -17,7 +17,8 @@ missing one). Unstated actors: anonymous goes to sign in (pages) or gets 401 (AP
 administrator and every other unstated actor gets `rest` (403 unless said).
 
 `known` marks cells where today's code breaks the rule, each with the issue and defect, as strict
-expected failures: remove a mark when its fix is merged.
+expected failures: remove a mark when its fix is merged. (None is marked today: issue 9's defects
+2 to 5, which the matrix was written against, are fixed.)
 """
 
 from __future__ import annotations
@@ -74,11 +75,10 @@ ByCase = dict[str, Answer]
 @dataclass(frozen=True)
 class Refused:
     """The actor's role may not do this at all: 403 whatever the id, decided before any object
-    is looked up or the body read (as every page and every role-restricted endpoint does).
-    `today` is what the code answers until issue 9 defect 5 ("check permission first") is fixed;
-    the cases where it differs are marked as expected failures."""
+    is looked up or the body read (as every page and every role-restricted endpoint does)."""
 
-    today: Answer | Found | Own | Active | ByCase
+
+REFUSED = Refused()
 
 
 Cell = Answer | Found | Own | Active | ByCase | Refused
@@ -99,13 +99,6 @@ def resolve(cell: Cell, actor: str, case: str) -> Answer:
     if isinstance(cell, dict):
         return cell[case]
     return cell
-
-
-def known_today(cell: Cell, actor: str, case: str) -> str | None:
-    """Why today's code answers a Refused cell otherwise; None where it already answers 403."""
-    if isinstance(cell, Refused) and resolve(cell.today, actor, case) != 403:
-        return D5
-    return None
 
 
 def expect(
@@ -173,14 +166,6 @@ def in_days(days: int) -> str:
     return (timezone.now() + datetime.timedelta(days=days)).isoformat()
 
 
-D5 = (
-    "issue 9 defect 5: the API looks the object up before it checks that the role may do this "
-    "at all, so a refused role is told 404 (missing, or not theirs to see) instead of 403"
-)
-D4 = (
-    "issue 9 defect 4: a forum member reads the lead authority's internal reason and the named "
-    "signatory of a membership"
-)
 SYSTEM_BODY = {
     "name": "Matrix DPS",
     "kind": "fps",

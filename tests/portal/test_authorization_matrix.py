@@ -30,7 +30,7 @@ from tests.portal.matrix_routes import (
     cases_for,
     kwargs_for,
 )
-from tests.portal.matrix_rules import Row, known_today, resolve
+from tests.portal.matrix_rules import Row, resolve
 from tests.portal.matrix_table import TABLE
 from tests.portal.matrix_world import ACTORS, ANONYMOUS, FORUM_MEMBER, World, build_world
 
@@ -95,12 +95,7 @@ def _methods(route: Route, row: Row) -> list[str]:
 
 def _not_yet(row: Row, method: str, actor: str, case: str) -> str | None:
     """Why today's code does not yet answer this cell as the table says (a known defect)."""
-    answers = (row.get if method == "GET" else row.writes[method]) or {}
-    return (
-        row.known.get((method, actor, case))
-        or row.known.get((method, actor, "*"))
-        or (known_today(answers[actor], actor, case) if actor in answers else None)
-    )
+    return row.known.get((method, actor, case)) or row.known.get((method, actor, "*"))
 
 
 def _cells() -> Iterator[Any]:
