@@ -139,8 +139,8 @@ def _passed_application(
 
 def _registration_token() -> str:
     """A provider's registration as the public form makes it; the token is read from the link in
-    the e-mail it sends (the only place it is kept unhashed)."""
-    mail.outbox = getattr(mail, "outbox", [])
+    the e-mail it sends (the only place it is kept unhashed; pytest-django keeps mail in
+    `mail.outbox`)."""
     provider_registration_request(
         email="new.provider@example.org",
         full_name="Rowan Ashby",
