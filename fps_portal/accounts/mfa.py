@@ -25,13 +25,13 @@ ROLES_REQUIRING_SECOND_FACTOR = frozenset(
 )
 
 #: Pages a signed-in person may reach before their second factor: the steps themselves, signing
-#: out, password reset and the public statements. Everything else waits.
+#: out, password reset and the public statements. Everything else waits, the recovery codes page
+#: too (new codes sign in without the app; enrolment shows them once the session is verified).
 OPEN_BEFORE_SECOND_FACTOR = frozenset(
     {
         "mfa-verify",
         "mfa-recovery",
         "mfa-enrol",
-        "mfa-recovery-codes",
         "logout",
         "login",
         "password_reset",

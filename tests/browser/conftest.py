@@ -109,14 +109,18 @@ def demo_people(transactional_db: None) -> None:
 def open_signed_in(chromium: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     """The one way browser tests sign a user in without the sign-in form: `open_signed_in(user)`
     gives a new browser context carrying the session of tests.browser.sessions.signed_in_client,
-    closed when the test ends; `None` gives an anonymous context."""
+    closed when the test ends; `None` gives an anonymous context, `second_factor=False` a
+    password-only session."""
     contexts: list[Any] = []
 
-    def open_context(user: Any = None, *, width: int = 1280, height: int = 900) -> Any:
+    def open_context(
+        user: Any = None, *, width: int = 1280, height: int = 900, second_factor: bool = True
+    ) -> Any:
         context = chromium.new_context(viewport={"width": width, "height": height}, locale="en-GB")
         contexts.append(context)
         if user is not None:
-            session = signed_in_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+            client = signed_in_client(user, second_factor=second_factor)
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
             context.add_cookies(
                 [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
             )

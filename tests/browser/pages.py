@@ -3,23 +3,29 @@ gate's table. Like the authorisation matrix, it is checked against the URL patte
 added without a row fails the suite (test_accessibility.py).
 
 The world is the demo's data (a round in each state, one user per role) plus a draft application,
-a person with no organisation, and a password reset link, so each page shows its fullest state.
+a person with no organisation, a password reset link, a registration waiting for its link to be
+followed, and two commissioners signed in with a password only (one with an authenticator app, so
+held at the code step; one without, so held at setting one up), so each page shows its fullest
+state.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.steps import DEMO_STEPS
-from fps_portal.accounts.models import User
+from fps_portal.accounts.models import Role, User
 from fps_portal.actors import Actor, actor_for_user
 from providers.models import (
     Application,
@@ -43,6 +49,8 @@ from providers.services.applications import (
     application_submit,
 )
 from providers.services.evaluation import application_moderate
+from providers.services.registration import provider_registration_request
+from tests import factories
 from tests.providers.onboarding.factories import actor, close, evaluate, open_window
 
 ANONYMOUS = "anonymous"
@@ -53,12 +61,19 @@ SENIOR = "senior_manager"
 PROVIDER = "provider_user"
 FORUM = "forum_member"
 NO_ORGANISATION = "no_organisation"  # signed in, but no active membership
+# Signed in with a password only, by someone who must use a second factor: every page but the
+# second-factor steps and the few open to them (OPEN_BEFORE_SECOND_FACTOR) sends them there.
+AWAITING_CODE = "awaiting_code"  # has an authenticator app: asked for its code
+AWAITING_APP = "awaiting_app"  # has none yet: asked to set one up
+PASSWORD_ONLY = frozenset({AWAITING_CODE, AWAITING_APP})
 
 AUTHORITY = frozenset({LEAD, COMMISSIONER, QA, SENIOR})
 WITH_ORGANISATION = AUTHORITY | {PROVIDER, FORUM}
 SIGNED_IN = WITH_ORGANISATION | {NO_ORGANISATION}
 EVERYONE = SIGNED_IN | {ANONYMOUS}
-PERSONAS = sorted(EVERYONE)
+# Pages open before the second factor too (accessibility, privacy, password reset).
+TRULY_EVERYONE = EVERYONE | PASSWORD_ONLY
+PERSONAS = sorted(TRULY_EVERYONE)
 
 # The demo's sign-in for each persona (the provider is the one with an application under
 # evaluation and a clarification question to answer).
@@ -88,6 +103,7 @@ class World:
     judgement: InspectionJudgement  # a provider's report awaiting the lead authority's check
     reset_uid: str
     reset_token: str
+    registration_token: str  # a provider's registration, its e-mailed link not yet followed
 
 
 def _passed_application(
@@ -121,6 +137,26 @@ def _passed_application(
     return application
 
 
+def _registration_token() -> str:
+    """A provider's registration as the public form makes it; the token is read from the link in
+    the e-mail it sends (the only place it is kept unhashed; pytest-django keeps mail in
+    `mail.outbox`)."""
+    provider_registration_request(
+        email="new.provider@example.org",
+        full_name="Rowan Ashby",
+        password="a-long-enough-password-1",
+        name="Ashby House",
+        legal_name="Ashby House Limited",
+        companies_house_number="01234567",
+        address="1 Ashby Road, Southport",
+        postcode="PR8 1AA",
+        contact_email="office@ashbyhouse.example",
+    )
+    link = re.search(r"/onboarding/register/confirm/([^/\s]+)/", mail.outbox[-1].body)
+    assert link is not None
+    return link.group(1)
+
+
 def build_world() -> World:
     for step in DEMO_STEPS:
         step()
@@ -128,6 +164,9 @@ def build_world() -> World:
     users[NO_ORGANISATION] = User.objects.create_user(
         "left@example.org", "unused-password-1", full_name="Former Colleague"
     )
+    users[AWAITING_CODE] = factories.person(Role.COMMISSIONER, email="code@sefton.example")
+    TOTPDevice.objects.create(user=users[AWAITING_CODE], name="Phone", confirmed=True)
+    users[AWAITING_APP] = factories.person(Role.COMMISSIONER, email="new@sefton.example")
     # Never signed in here, so signing the personas in leaves the reset link valid.
     forgetful = User.objects.create_user("forgot@example.org", "unused-password-2")
     provider = actor_for_user(users[PROVIDER])
@@ -165,6 +204,7 @@ def build_world() -> World:
         judgement=InspectionJudgement.objects.get(check_status=CheckStatus.AWAITING_CHECK),
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
+        registration_token=_registration_token(),
     )
 
 
@@ -210,19 +250,32 @@ PAGES: dict[str, Page] = {
     "dashboard": Page(WITH_ORGANISATION),
     "notifications": Page(SIGNED_IN),
     "switch-membership": Page(SIGNED_IN, forms=(MAIN_FORM,)),
-    "accessibility": Page(EVERYONE),
-    "privacy": Page(EVERYONE),
+    "accessibility": Page(TRULY_EVERYONE),
+    "privacy": Page(TRULY_EVERYONE),
     "login": Page(frozenset({ANONYMOUS}), forms=(MAIN_FORM,)),
-    "password_reset": Page(EVERYONE, forms=(MAIN_FORM,)),
-    "password_reset_done": Page(EVERYONE),
+    "password_reset": Page(TRULY_EVERYONE, forms=(MAIN_FORM,)),
+    "password_reset_done": Page(TRULY_EVERYONE),
     "password_reset_confirm": Page(
-        EVERYONE,
+        TRULY_EVERYONE,
         kwargs=lambda world, persona: {"uidb64": world.reset_uid, "token": world.reset_token},
         forms=(MAIN_FORM,),
     ),
-    "password_reset_complete": Page(EVERYONE),
+    "password_reset_complete": Page(TRULY_EVERYONE),
+    # The second factor: a verified session is sent on from these steps.
+    "mfa-verify": Page(frozenset({AWAITING_CODE}), forms=(MAIN_FORM,)),
+    "mfa-recovery": Page(PASSWORD_ONLY, forms=(MAIN_FORM,)),
+    "mfa-enrol": Page(frozenset({AWAITING_APP}), forms=(MAIN_FORM,)),
+    # Offers new recovery codes to anyone with an app, once past the second factor (the test
+    # suite's verified sessions all have one).
+    "mfa-recovery-codes": Page(SIGNED_IN),
     # Onboarding: the provider's side.
     "providers:register": Page(frozenset({ANONYMOUS}), forms=(MAIN_FORM,)),
+    "providers:register-sent": Page(EVERYONE),
+    "providers:register-confirm": Page(
+        EVERYONE,
+        kwargs=lambda world, persona: {"token": world.registration_token},
+        forms=(MAIN_FORM,),
+    ),
     "providers:colleagues": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
     "providers:evidence-list": Page(frozenset({PROVIDER})),
     "providers:evidence-upload": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
@@ -328,6 +381,24 @@ ERROR_PAGES = [
     ErrorPage("another role's page", COMMISSIONER, "/fps/", 403, "403.html"),
     ErrorPage("no organisation", NO_ORGANISATION, "/dashboard/", 403, "portal/no_membership.html"),
     ErrorPage("server error", ANONYMOUS, "/a11y-server-error/", 500, "500.html"),
+    ErrorPage(
+        "registration link expired or used",
+        ANONYMOUS,
+        "/onboarding/register/confirm/no-such-link/",
+        404,
+        "registration/register_link_expired.html",
+    ),
+    # Sign-in limits (tests/browser/urls.py answers with them as sign-in would).
+    ErrorPage(
+        "signing in locked out", ANONYMOUS, "/a11y-locked-out/", 429, "registration/locked_out.html"
+    ),
+    ErrorPage(
+        "too many requests",
+        ANONYMOUS,
+        "/a11y-too-many-requests/",
+        429,
+        "registration/too_many_requests.html",
+    ),
     # The search forms are GET forms: their error state is a bad filter in the address.
     ErrorPage(
         "search with a bad postcode",

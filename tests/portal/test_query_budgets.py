@@ -1,10 +1,14 @@
 """Every list and detail page and API endpoint has an exact query budget, each query named.
 
-A budget is the number of queries one GET makes once the session is warm (the request is made
-once first, so process-wide caches and the first visit's session writes do not count). The
-comment above each entry names every query in order, healthchecks' style, so a change in the
-count says which query came or went. The counts are the same on PostgreSQL and SQLite (the suite
-runs on both); a difference would mean a backend-specific query and is written down beside it.
+A budget is the number of queries one GET makes once the session is warm (the request is made once
+first, so process-wide caches and the first visit's session writes do not count). A signed-in
+page's first queries are the session, the user and the "otp device": django-otp's OTPMiddleware
+reads the authenticator app the session was verified with, on every request, so that a device
+removed or unconfirmed since ends the verified session (RequireSecondFactorMiddleware then asks
+`is_verified()`, which reuses that read). The comment above each entry names every query in order,
+healthchecks' style, so a change in the count says which query came or went. The counts are the
+same on PostgreSQL and SQLite (the suite runs on both); a difference would mean a backend-specific
+query and is written down beside it.
 
 `test_every_route_has_a_budget.py` walks the URL resolver: a new list or detail route, or any
 new GET endpoint of the API, fails it until it has a budget here (or, for a page that is
@@ -60,190 +64,196 @@ BUDGETS: list[Budget] = [
     # -- portal -----------------------------------------------------------------------------
     # Fixed text for visitors: nothing read.
     Budget("home", "anonymous", lambda: page("/", None), 0),
-    # 1-3: session, user, actor's memberships; 4-6: own settings, those without an approved
-    # lot, those without a judgement; 7: drafts; 8: questions to answer; 9: agreements to sign;
-    # 10: unread notifications; 11: memberships (organisation switcher).
-    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 11),
-    # 1-3: session, user, actor's memberships; 4-5: listed settings, those with vacancies;
-    # 6: awaiting my evaluation; 7: awaiting moderation; 8: open windows; 9: judgements awaiting
-    # check; 10: unread notifications; 11: memberships (organisation switcher).
+    # 1-4: session, user, otp device, actor's memberships; 5-7: own settings, those without an
+    # approved lot, those without a judgement; 8: drafts; 9: questions to answer; 10: agreements to
+    # sign; 11: unread notifications; 12: memberships (organisation switcher).
+    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 12),
+    # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
+    # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
+    # awaiting check; 11: unread notifications; 12: memberships (organisation switcher).
     Budget(
         "dashboard",
         "lead evaluator",
         lambda: page("/dashboard/", lead(), after=evaluation_round()),
-        11,
+        12,
     ),
-    # 1-3: session, user, actor's memberships; 4-5: settings on the FPS, those with vacancies;
-    # 6: unread notifications; 7: memberships (organisation switcher).
-    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 7),
-    # 1-3: session, user, actor's memberships; 4: count (paginator); 5: the page of notices.
+    # 1-4: session, user, otp device, actor's memberships; 5-6: settings on the FPS, those with
+    # vacancies; 7: unread notifications; 8: memberships (organisation switcher).
+    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 8),
+    # 1-4: session, user, otp device, actor's memberships; 5: count (paginator); 6: the page of
+    # notices.
     Budget(
         "notifications",
         "lead evaluator",
         lambda: page("/notifications/", with_notifications(lead())),
-        5,
+        6,
     ),
     # -- onboarding: the provider's pages ---------------------------------------------------
-    # 1-3: session, user, actor's memberships; 4: colleagues with their users.
+    # 1-4: session, user, otp device, actor's memberships; 5: colleagues with their users.
     Budget(
         "providers:colleagues",
         "provider",
         lambda: page("/onboarding/colleagues/", evaluation_round().ready.user),
-        4,
+        5,
     ),
-    # 1-3: session, user, actor's memberships; 4: own settings; 5: their overviews
-    # (prefetch); 6: evidence.
+    # 1-4: session, user, otp device, actor's memberships; 5: own settings; 6: their overviews
+    # (prefetch); 7: evidence.
     Budget(
         "providers:evidence-list",
         "provider",
         lambda: page("/onboarding/evidence/", evaluation_round().ready.user),
-        6,
+        7,
     ),
-    # 1-3: session, user, actor's memberships; 4: purchasing systems; 5: windows open or
-    # scheduled; 6: the next window; 7: own applications with window and system.
+    # 1-4: session, user, otp device, actor's memberships; 5: purchasing systems; 6: windows open or
+    # scheduled; 7: the next window; 8: own applications with window and system.
     Budget(
         "providers:application-list",
         "provider",
         lambda: page("/onboarding/applications/", evaluation_round().ready.user),
-        7,
+        8,
     ),
-    # 1-3: session, user, actor's memberships; 4: the application; 5: membership (agreement
-    # still to sign?); 6: its purchasing system; 7: the next window; 8: its window; 9: open
-    # questions.
+    # 1-4: session, user, otp device, actor's memberships; 5: the application; 6: membership
+    # (agreement still to sign?); 7: its purchasing system; 8: the next window; 9: its window; 10:
+    # open questions.
     Budget(
         "providers:application-detail",
         "provider",
         lambda: (lambda r: page(f"/onboarding/applications/{r.application_ids[0]}/", r.ready.user))(
             evaluation_round()
         ),
-        9,
+        10,
     ),
-    # 1-3: session, user, actor's memberships; 4: questions to answer with their applications.
+    # 1-4: session, user, otp device, actor's memberships; 5: questions to answer with their
+    # applications.
     Budget(
         "providers:clarification-list",
         "provider",
         lambda: page("/onboarding/clarifications/", evaluation_round().ready.user),
-        4,
+        5,
     ),
-    # 1-3: session, user, actor's memberships; 4: the question; 5: its application; 6: its
-    # window; 7: the provider (the page names it).
+    # 1-4: session, user, otp device, actor's memberships; 5: the question; 6: its application; 7:
+    # its window; 8: the provider (the page names it).
     Budget(
         "providers:clarification-answer",
         "provider",
         lambda: (lambda r: page(f"/onboarding/clarifications/{r.question_ids[0]}/", r.ready.user))(
             evaluation_round()
         ),
-        7,
+        8,
     ),
-    # 1-3: session, user, actor's memberships; 4: memberships with system and signatory.
+    # 1-4: session, user, otp device, actor's memberships; 5: memberships with system and signatory.
     Budget(
         "providers:membership-status",
         "provider",
         lambda: page("/onboarding/membership/", passed_member()[0].user),
-        4,
+        5,
     ),
     # -- onboarding: the lead authority's pages ---------------------------------------------
-    # 1-3: session, user, actor's memberships; 4: purchasing systems; 5: their lots (prefetch).
+    # 1-4: session, user, otp device, actor's memberships; 5: purchasing systems; 6: their lots
+    # (prefetch).
     Budget(
-        "providers:fps-manage", "lead evaluator", lambda: page("/fps/", lead(), after=rounds(2)), 5
+        "providers:fps-manage", "lead evaluator", lambda: page("/fps/", lead(), after=rounds(2)), 6
     ),
-    # 1-3: session, user, actor's memberships; 4: windows with their systems and counts.
+    # 1-4: session, user, otp device, actor's memberships; 5: windows with their systems and counts.
     Budget(
         "providers:window-list",
         "lead evaluator",
         lambda: page("/fps/windows/", lead(), after=rounds(2)),
-        4,
+        5,
     ),
-    # 1-3: session, user, actor's memberships; 4: the window; 5: its system; 6: its
+    # 1-4: session, user, otp device, actor's memberships; 5: the window; 6: its system; 7: its
     # applications with provider, moderation and open-question counts.
     Budget(
         "providers:window-detail",
         "lead evaluator",
         lambda: page(f"/fps/windows/{evaluation_round().window_id}/", lead()),
-        6,
+        7,
     ),
-    # 1-3: session, user, actor's memberships; 4: applications awaiting my evaluation.
+    # 1-4: session, user, otp device, actor's memberships; 5: applications awaiting my evaluation.
     Budget(
         "providers:application-queue",
         "lead evaluator",
         lambda: page("/fps/applications/?awaiting=evaluation", lead(), after=evaluation_round()),
-        4,
+        5,
     ),
-    # 1-3: session, user, actor's memberships; 4: the application; 5: its results; 6: their
-    # decisions; 7: moderation; 8: results counted and 9: decisions' evaluators, again, by
-    # `complete_evaluators` (what 5-6 already read: reported, not changed here); 10: evidence;
-    # 11: settings with overviews; 12: provider; 13: window; 14: prices; 15: service prices;
-    # 16: clarification questions.
+    # 1-4: session, user, otp device, actor's memberships; 5: the application; 6: its results; 7:
+    # their decisions; 8: moderation; 9: results counted and 10: decisions' evaluators, again, by
+    # `complete_evaluators` (what 6-7 already read: reported, not changed here); 11: evidence; 12:
+    # settings with overviews; 13: provider; 14: window; 15: prices; 16: service prices; 17:
+    # clarification questions.
     Budget(
         "providers:evaluation-detail",
         "lead evaluator",
         lambda: page(f"/fps/applications/{evaluation_round().application_ids[0]}/", lead()),
-        16,
+        17,
     ),
-    # 1-3: session, user, actor's memberships; 4: memberships with providers and systems.
+    # 1-4: session, user, otp device, actor's memberships; 5: memberships with providers and
+    # systems.
     Budget(
         "providers:membership-list",
         "lead evaluator",
         lambda: page("/fps/memberships/", lead(), after=evaluation_round()),
-        4,
+        5,
     ),
     # -- directory --------------------------------------------------------------------------
-    # 1-3: session, user, actor's memberships; 4: own settings.
+    # 1-4: session, user, otp device, actor's memberships; 5: own settings.
     Budget(
         "providers:setting-list",
         "provider",
         lambda: page("/settings/mine/", provider_user(directory())),
-        4,
+        5,
     ),
-    # 1-3: session, user, actor's memberships; 4: the setting; 5: judgements; 6: approved
-    # lots; 7: additional services; 8: provider's membership; 9: setting evidence; 10:
-    # specialisms; 11: primary needs.
+    # 1-4: session, user, otp device, actor's memberships; 5: the setting; 6: judgements; 7:
+    # approved lots; 8: additional services; 9: provider's membership; 10: setting evidence; 11:
+    # specialisms; 12: primary needs.
     Budget(
         "providers:setting-detail",
         "commissioner",
         lambda: page(f"/settings/{directory().crewe.pk}/", commissioner()),
-        11,
+        12,
     ),
-    # The same eleven as a commissioner's, read through the provider's own scope: 1-3: session,
-    # user, actor's memberships; 4: the setting; 5: judgements; 6: approved lots; 7: additional
-    # services; 8: own membership; 9: current setting evidence; 10: specialisms; 11: needs.
+    # The same twelve as a commissioner's, read through the provider's own scope: 1-4: session,
+    # user, otp device, actor's memberships; 5: the setting; 6: judgements; 7: approved lots; 8:
+    # additional services; 9: own membership; 10: current setting evidence; 11: specialisms; 12:
+    # needs.
     Budget(
         "providers:setting-detail",
         "provider (own)",
         lambda: (lambda w: page(f"/settings/{w.crewe.pk}/", provider_user(w)))(directory()),
-        11,
+        12,
     ),
-    # 1-3: session, user, actor's memberships; 4: judgements awaiting check with settings.
+    # 1-4: session, user, otp device, actor's memberships; 5: judgements awaiting check with
+    # settings.
     Budget(
         "providers:judgement-check-list",
         "lead evaluator",
         lambda: page("/judgements/awaiting-check/", awaiting_check()),
-        4,
+        5,
     ),
-    # 1-3: session, user, actor's memberships; 4-7: the filters' choices (lots, specialisms,
-    # primary needs, authorities); 8: the page of settings; 9: their specialisms (prefetch);
-    # 10: the facet counts (one WITH ... UNION ALL query).
+    # 1-4: session, user, otp device, actor's memberships; 5-8: the filters' choices (lots,
+    # specialisms, primary needs, authorities); 9: the page of settings; 10: their specialisms
+    # (prefetch); 11: the facet counts (one WITH ... UNION ALL query).
     Budget(
         "providers:find-a-setting",
         "commissioner",
         lambda: page("/find-a-setting/", commissioner(), after=directory()),
-        10,
+        11,
     ),
-    # 1-3: session, user, actor's memberships; 4-7: the filters' choices; 8: the settings;
-    # 9: their specialisms (prefetch). No facet counts in an export.
+    # 1-4: session, user, otp device, actor's memberships; 5-8: the filters' choices; 9: the
+    # settings; 10: their specialisms (prefetch). No facet counts in an export.
     Budget(
         "providers:find-a-setting-csv",
         "commissioner",
         lambda: page("/find-a-setting/export.csv", commissioner(), after=directory()),
-        9,
+        10,
     ),
-    # As the CSV: 1-3: session, user, actor's memberships; 4-7: filters' choices; 8: the
-    # settings; 9: their specialisms.
+    # As the CSV: 1-4: session, user, otp device, actor's memberships; 5-8: filters' choices; 9: the
+    # settings; 10: their specialisms.
     Budget(
         "providers:find-a-setting-xlsx",
         "commissioner",
         lambda: page("/find-a-setting/export.xlsx", commissioner(), after=directory()),
-        9,
+        10,
     ),
     # 1-4: the filters' choices (lots, specialisms, primary needs, authorities); 5: the page of
     # listed settings; 6: their specialisms; 7: facet counts. No session for a visitor.
@@ -253,13 +263,13 @@ BUDGETS: list[Budget] = [
         lambda: page("/forum/settings/", None, after=directory()),
         7,
     ),
-    # 1-7: as for a visitor; 8-10: session, user, actor's memberships, read late by the base
-    # template's navigation (the public view does not ask who is signed in).
+    # 1-7: as for a visitor; 8-11: session, user, otp device, actor's memberships, read late by the
+    # base template's navigation (the public view does not ask who is signed in).
     Budget(
         "providers:forum-directory",
         "forum member",
         lambda: page("/forum/settings/", forum_member(), after=directory()),
-        10,
+        11,
     ),
     # 1: the listed setting; 2: specialisms; 3: primary needs; 4: published, confirmed
     # judgements; 5: the lots it is approved on.

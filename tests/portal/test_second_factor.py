@@ -241,6 +241,21 @@ def test_new_recovery_codes_replace_the_old_ones() -> None:
     assert AuditEvent.objects.filter(verb=AuditVerb.RECOVERY_CODES_ISSUED, actor=user).exists()
 
 
+def test_a_password_alone_cannot_get_new_recovery_codes() -> None:
+    """New recovery codes sign in without the app, so only a session past the second factor
+    may ask for them (or see how many are left): with a password alone the page and its form
+    send the person to the code step, and no codes are made."""
+    user = person(Role.COMMISSIONER)
+    _enrolled(user)
+    client = Client()
+    _password_step(client, user)
+    assert client.get(RECOVERY_CODES)["Location"].startswith(CODE)
+    refused = client.post(RECOVERY_CODES, {"next": "/dashboard/"})
+    assert refused.status_code == 302 and refused["Location"].startswith(CODE)
+    assert not StaticToken.objects.filter(device__user=user).exists()
+    assert not AuditEvent.objects.filter(verb=AuditVerb.RECOVERY_CODES_ISSUED).exists()
+
+
 def test_the_back_office_needs_a_verified_session() -> None:
     admin = person(Role.COMMISSIONER, is_staff=True, is_superuser=True)
     device = _enrolled(admin)
