@@ -76,9 +76,13 @@ def export_rows(settings: Iterable[Setting], criteria: SearchCriteria) -> Iterat
         yield export_row(setting, criteria)
 
 
+#: What a spreadsheet may read as the start of a formula (OWASP's CSV-injection list): = + - @,
+#: and a tab or carriage return, which some spreadsheets strip before reading the formula behind.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
         return "'" + value
     return value
 

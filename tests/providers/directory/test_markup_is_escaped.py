@@ -199,13 +199,6 @@ def test_the_xlsx_export_writes_formulas_as_text_not_formulas(
     assert "'" + formulas["setting"] in [c.value for c in cells]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT (reported, behaviour not changed here): the export neutralises a leading "
-    "= + - @ but not a leading tab or carriage return, which OWASP's CSV-injection guidance also "
-    "lists; a spreadsheet may strip them and run the formula behind. Fix _safe in "
-    "providers/selectors/search/export.py and remove this mark.",
-)
 def test_the_csv_export_neutralises_a_formula_behind_a_tab_or_carriage_return(
     client: Client, world: World
 ) -> None:
