@@ -11,6 +11,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fps_portal.accounts.models import Membership, Organisation, User
 from fps_portal.audit.back_office import AuditedModelAdmin, record_back_office_change, record_of
@@ -88,3 +92,23 @@ class MembershipAdmin(AuditedModelAdmin):
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     readonly_fields = ["created_at"]
+
+
+# An administrator removes a person's authenticator app or recovery codes when they lose their
+# phone: a change to how someone proves who they are, so it is audited like every other (the
+# django-otp admins are registered before this app's, in INSTALLED_APPS order).
+class AuditedTOTPDeviceAdmin(AuditedModelAdmin, TOTPDeviceAdmin):
+    pass
+
+
+class AuditedStaticDeviceAdmin(AuditedModelAdmin, StaticDeviceAdmin):
+    pass
+
+
+for _model, _admin in (
+    (TOTPDevice, AuditedTOTPDeviceAdmin),
+    (StaticDevice, AuditedStaticDeviceAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin)

@@ -25,7 +25,8 @@ from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 
-NEVER_RECORDED = frozenset({"password"})
+#: Secrets: a password hash, an authenticator app's key, a recovery code.
+NEVER_RECORDED = frozenset({"password", "key", "token"})
 BACK_OFFICE = "Back office"
 
 

@@ -264,3 +264,22 @@ def test_switching_organisation_is_audited(client: Client) -> None:
     other = person(Role.COMMISSIONER).memberships.get()
     assert client.post("/account/organisation/", {"membership": other.pk}).status_code == 400
     assert AuditEvent.objects.filter(verb=AuditVerb.SWITCHED_ORGANISATION).count() == 1
+
+
+def test_removing_a_persons_authenticator_app_is_audited_without_its_key() -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _, browser = _superuser()
+    owner = cast(User, UserFactory(email="lost.phone@sefton.example"))
+    device = TOTPDevice.objects.create(user=owner, name="Phone", confirmed=True)
+    deleted = browser.post(f"/back-office/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302, deleted.content.decode()[:2000]
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    (removed,) = _back_office_events()
+    assert (removed.verb, removed.object_type, removed.object_id) == (
+        AuditVerb.DELETED,
+        "otp_totp.totpdevice",
+        str(device.pk),
+    )
+    assert removed.before["name"] == "Phone" and "key" not in removed.before
+    assert device.key not in str(removed.before)
