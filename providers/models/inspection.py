@@ -1,4 +1,4 @@
-"""Inspection judgements, stored exactly as published (see shared/design/RATINGS.md)."""
+"""Inspection judgements, stored exactly as published (see docs/ratings.md)."""
 
 from __future__ import annotations
 

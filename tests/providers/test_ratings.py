@@ -1,4 +1,4 @@
-"""The ratings rules of shared/design/RATINGS.md, row by row, with no database."""
+"""The ratings rules of docs/ratings.md, row by row, with no database."""
 
 from __future__ import annotations
 
