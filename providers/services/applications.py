@@ -139,7 +139,7 @@ def application_set_scope(
     if any(s.provider_id != application.provider_id for s in settings):
         fields["settings"] = "Select your own settings."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = _editable(actor, application)
         before = {
@@ -177,15 +177,13 @@ def application_set_evidence(
     chosen = list(evidence)
     today = timezone.localdate()
     if any(e.provider_id != application.provider_id for e in chosen):
-        raise InvalidInput(
-            "Select your own evidence.", fields={"evidence": "Select your own evidence."}
-        )
+        raise InvalidInput.on_fields({"evidence": "Select your own evidence."})
     expired = [e for e in chosen if not e.is_valid_on(today)]
     if expired:
         message = (
             f"'{expired[0].title}' has expired or been replaced. Upload current evidence instead."
         )
-        raise InvalidInput(message, fields={"evidence": message})
+        raise InvalidInput.on_fields({"evidence": message})
     with transaction.atomic():
         locked = _editable(actor, application)
         before = sorted(locked.evidence.values_list("pk", flat=True))
@@ -226,7 +224,7 @@ def application_set_prices(
     if not parsed and not fields:
         fields["prices"] = "Enter a weekly price for at least one setting and lot."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = _editable(actor, application)
         before = {f"{p.setting_id}/{p.lot_id}": p.weekly_price for p in locked.prices.all()}
@@ -270,7 +268,7 @@ def application_add_service_price(
     except InvalidInput as exc:
         fields["rate"] = exc.message
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = _editable(actor, application)
         line, created = create_once(
@@ -424,7 +422,7 @@ def application_submit(
                     f"{next_window_message(system=system)}"
                 )
         if problems := application_problems(locked):
-            raise InvalidInput(next(iter(problems.values())), fields=problems)
+            raise InvalidInput.on_fields(problems)
         change = transition(
             locked,
             to=ApplicationState.SUBMITTED,

@@ -193,7 +193,7 @@ def evaluation_record(
                 f"Give the reason for your decision on {requirement_in_sentence(result)}."
             )
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     saved: list[EvaluatorDecision] = []
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -278,10 +278,7 @@ def application_moderate(
     require_lead_evaluator(actor)
     resolutions = resolutions or {}
     if not reason.strip():
-        raise InvalidInput(
-            "Give the reason for the outcome.",
-            fields={"reason": "Give the reason for the outcome."},
-        )
+        raise InvalidInput.on_fields({"reason": "Give the reason for the outcome."})
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if message := moderation_blocker(locked):
@@ -305,7 +302,7 @@ def application_moderate(
                     "The evaluators disagree: choose pass or fail and give the reason."
                 )
         if fields:
-            raise InvalidInput(next(iter(fields.values())), fields=fields)
+            raise InvalidInput.on_fields(fields)
         results = list(
             RequirementResult.objects.filter(application=locked).prefetch_related("decisions")
         )
@@ -378,7 +375,7 @@ def clarification_ask(
     if result is not None and result.application_id != application.pk:
         fields["result"] = "Choose a requirement of this application."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = _lock_under_evaluation(application)
         clarification = ClarificationQuestion.objects.create(
@@ -410,7 +407,7 @@ def clarification_answer(
 ) -> ClarificationQuestion:
     require_provider(actor, clarification.application.provider_id)
     if not answer.strip():
-        raise InvalidInput("Enter your answer.", fields={"answer": "Enter your answer."})
+        raise InvalidInput.on_fields({"answer": "Enter your answer."})
     with transaction.atomic():
         # Application first, then the question: the same order as withdrawing and moderating.
         application = Application.objects.select_for_update().get(pk=clarification.application_id)

@@ -76,7 +76,7 @@ def judgement_check(
     if outcome == CheckStatus.REJECTED and not reason:
         errors["reason"] = [REASON_MISSING]
     if errors:
-        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+        raise InvalidInput.on_fields(errors)
     # The setting first, then the judgement: the order `judgement_record` takes them in, so a
     # check and a new judgement for the same setting queue rather than deadlock.
     setting = dangerously_unscoped(Setting).select_for_update().get(pk=judgement.setting_id)

@@ -126,7 +126,7 @@ def agreement_sign(
     if not signatory_role.strip():
         fields["signatory_role"] = "Enter the signatory's role, like 'Director'."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     now = timezone.now()
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -258,7 +258,7 @@ def membership_change(
         elif review_on <= timezone.localdate():
             fields["review_on"] = "The review date must be in the future."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = FpsMembership.objects.select_for_update().get(pk=membership.pk)
         # The same two checks as `membership_actions_allowed`, which pages offer from.

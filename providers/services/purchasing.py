@@ -46,7 +46,7 @@ def _check_rules(
                 "A Dynamic Purchasing System admits providers on a rolling basis, not in windows."
             )
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
 
 
 def purchasing_system_create(
@@ -149,7 +149,7 @@ def lot_create(
             f"{system.term_end:%-d %B %Y}."
         )
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         last = Lot.objects.filter(purchasing_system=system).order_by("-display_order").first()
         lot = Lot.objects.create(
