@@ -14,6 +14,7 @@ from django.utils import timezone
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.once import create_once
@@ -383,10 +384,10 @@ def submitted_notice(application: Application) -> str:
         if application.window_id and application.window
         else "rolling admission"
     )
-    day = timezone.localtime(application.submitted_at or timezone.now())
+    day = application.submitted_at or timezone.now()
     return (
         f"Your application for {application.purchasing_system} ({where}) was submitted on "
-        f"{day:%-d %B %Y}"
+        f"{govuk_date(day)}"
     )
 
 
@@ -412,10 +413,9 @@ def application_submit(
             window = EvaluationWindow.objects.select_for_update().get(applications=locked)
             if window.state != WindowState.OPEN or not (window.opens_at <= now < window.closes_at):
                 if window.state == WindowState.SCHEDULED or now < window.opens_at:
-                    opens = timezone.localtime(window.opens_at)
                     raise WrongState(
-                        f"{window.name} has not opened yet. It opens on {opens:%-d %B %Y}; "
-                        "you can submit then."
+                        f"{window.name} has not opened yet. It opens on "
+                        f"{govuk_date(window.opens_at)}; you can submit then."
                     )
                 raise WrongState(
                     f"{window.name} is closed, so applications cannot be submitted now. "

@@ -13,6 +13,7 @@ from django.utils import timezone
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.text import possessive
@@ -251,7 +252,7 @@ def _open_questions_message(application: Application) -> str:
     )
     if not open_questions:
         return ""
-    due = f"{timezone.localtime(open_questions[0].due_at):%-d %B %Y}"
+    due = govuk_date(open_questions[0].due_at)
     if len(open_questions) == 1:
         return (
             f"Application {application.pk} has an open clarification question, due {due}. Wait "
@@ -369,8 +370,7 @@ def clarification_ask(
         fields["due_at"] = "The answer must be due in the future."
     elif deadline is not None and due_at > deadline:
         fields["due_at"] = (
-            "The answer must be due within the evaluation period, by "
-            f"{timezone.localtime(deadline):%-d %B %Y}."
+            f"The answer must be due within the evaluation period, by {govuk_date(deadline)}."
         )
     if result is not None and result.application_id != application.pk:
         fields["result"] = "Choose a requirement of this application."

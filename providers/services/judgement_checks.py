@@ -17,6 +17,7 @@ from django.utils import timezone
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.scoping import dangerously_unscoped, scoped
@@ -49,8 +50,7 @@ def judgements_awaiting_check(actor: Actor) -> QuerySet[InspectionJudgement]:
 
 
 def _wrong_state_message(judgement: InspectionJudgement) -> str:
-    when = timezone.localtime(judgement.checked_at) if judgement.checked_at else None
-    on = f" on {when:%-d %B %Y}" if when else ""
+    on = f" on {govuk_date(judgement.checked_at)}" if judgement.checked_at else ""
     return (
         f"This judgement was already {judgement.get_check_status_display().lower()}{on}. "
         "A decision stands: if it was wrong, record the inspection again as published."

@@ -16,6 +16,7 @@ from django.utils import timezone
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.scoping import scoped
@@ -80,7 +81,7 @@ def agreement_sign_blocker(
     ):
         return (
             f"Your organisation withdrew from the purchasing system on "
-            f"{timezone.localtime(membership.state_changed_at):%-d %B %Y}, after this application "
+            f"{govuk_date(membership.state_changed_at)}, after this application "
             f"passed. {WITHDRAWN_REJOINS}"
         )
     if (
