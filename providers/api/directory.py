@@ -202,9 +202,8 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         judgements = list(scoped(InspectionJudgement, actor).filter(setting=setting))
         if self._public():
             data = public_setting(setting)
-            data["judgements"] = [
-                judgement_out(j, public=True) for j in judgements if j.publication_date
-            ]
+            # The forum's scope already applies `published_judgements`.
+            data["judgements"] = [judgement_out(j, public=True) for j in judgements]
             return Response(data)
         offers = list(scoped(SettingLot, actor).filter(setting=setting).select_related("lot"))
         if not (actor.is_provider or actor.is_lead_evaluator):
