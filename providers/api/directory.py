@@ -202,9 +202,8 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         judgements = list(scoped(InspectionJudgement, actor).filter(setting=setting))
         if self._public():
             data = public_setting(setting)
-            data["judgements"] = [
-                judgement_out(j, public=True) for j in judgements if j.publication_date
-            ]
+            # The forum's scope already applies `published_judgements`.
+            data["judgements"] = [judgement_out(j, public=True) for j in judgements]
             return Response(data)
         offers = list(scoped(SettingLot, actor).filter(setting=setting).select_related("lot"))
         if not (actor.is_provider or actor.is_lead_evaluator):
@@ -219,19 +218,23 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         host_code = values.get("host_authority") or ""
         host = None
         if host_code:
-            host = Organisation.objects.filter(
-                kind=OrganisationKind.AUTHORITY, ons_code=host_code
-            ).first()
+            host = (
+                scoped(Organisation, self.actor)
+                .filter(kind=OrganisationKind.AUTHORITY, ons_code=host_code)
+                .first()
+            )
             if host is None:
                 raise InvalidInput(
                     "Unknown authority.",
                     fields={"host_authority": [f"No authority has ONS code {host_code}."]},
                 )
-        specialisms = list(Specialism.objects.filter(code__in=values.get("specialisms") or []))
+        specialisms = list(
+            scoped(Specialism, self.actor).filter(code__in=values.get("specialisms") or [])
+        )
         needs = list(
-            PrimaryNeed.objects.select_related("specialism").filter(
-                code__in=values.get("primary_needs") or []
-            )
+            scoped(PrimaryNeed, self.actor)
+            .select_related("specialism")
+            .filter(code__in=values.get("primary_needs") or [])
         )
         for name, given, found in (
             ("specialisms", values.get("specialisms") or [], specialisms),
@@ -309,7 +312,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         setting = self._own(pk)
         serializer = PriceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        lot = Lot.objects.filter(code=serializer.validated_data["lot"]).first()
+        lot = scoped(Lot, self.actor).filter(code=serializer.validated_data["lot"]).first()
         if lot is None:
             raise InvalidInput(
                 "Unknown lot.",

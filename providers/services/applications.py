@@ -14,6 +14,7 @@ from django.utils import timezone
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.once import create_once
@@ -139,7 +140,7 @@ def application_set_scope(
     if any(s.provider_id != application.provider_id for s in settings):
         fields["settings"] = "Select your own settings."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = _editable(actor, application)
         before = {
@@ -177,15 +178,13 @@ def application_set_evidence(
     chosen = list(evidence)
     today = timezone.localdate()
     if any(e.provider_id != application.provider_id for e in chosen):
-        raise InvalidInput(
-            "Select your own evidence.", fields={"evidence": "Select your own evidence."}
-        )
+        raise InvalidInput.on_fields({"evidence": "Select your own evidence."})
     expired = [e for e in chosen if not e.is_valid_on(today)]
     if expired:
         message = (
             f"'{expired[0].title}' has expired or been replaced. Upload current evidence instead."
         )
-        raise InvalidInput(message, fields={"evidence": message})
+        raise InvalidInput.on_fields({"evidence": message})
     with transaction.atomic():
         locked = _editable(actor, application)
         before = sorted(locked.evidence.values_list("pk", flat=True))
@@ -226,7 +225,7 @@ def application_set_prices(
     if not parsed and not fields:
         fields["prices"] = "Enter a weekly price for at least one setting and lot."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = _editable(actor, application)
         before = {f"{p.setting_id}/{p.lot_id}": p.weekly_price for p in locked.prices.all()}
@@ -270,7 +269,7 @@ def application_add_service_price(
     except InvalidInput as exc:
         fields["rate"] = exc.message
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = _editable(actor, application)
         line, created = create_once(
@@ -385,10 +384,10 @@ def submitted_notice(application: Application) -> str:
         if application.window_id and application.window
         else "rolling admission"
     )
-    day = timezone.localtime(application.submitted_at or timezone.now())
+    day = application.submitted_at or timezone.now()
     return (
         f"Your application for {application.purchasing_system} ({where}) was submitted on "
-        f"{day:%-d %B %Y}"
+        f"{govuk_date(day)}"
     )
 
 
@@ -414,17 +413,16 @@ def application_submit(
             window = EvaluationWindow.objects.select_for_update().get(applications=locked)
             if window.state != WindowState.OPEN or not (window.opens_at <= now < window.closes_at):
                 if window.state == WindowState.SCHEDULED or now < window.opens_at:
-                    opens = timezone.localtime(window.opens_at)
                     raise WrongState(
-                        f"{window.name} has not opened yet. It opens on {opens:%-d %B %Y}; "
-                        "you can submit then."
+                        f"{window.name} has not opened yet. It opens on "
+                        f"{govuk_date(window.opens_at)}; you can submit then."
                     )
                 raise WrongState(
                     f"{window.name} is closed, so applications cannot be submitted now. "
                     f"{next_window_message(system=system)}"
                 )
         if problems := application_problems(locked):
-            raise InvalidInput(next(iter(problems.values())), fields=problems)
+            raise InvalidInput.on_fields(problems)
         change = transition(
             locked,
             to=ApplicationState.SUBMITTED,

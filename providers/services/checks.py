@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from fps_portal.dates import govuk_date
 from providers.models import (
     Application,
     CheckResult,
@@ -131,7 +132,7 @@ def _insurance(items: list[Evidence], rule: RequiredEvidence, on: datetime.date)
         latest = max((e.valid_until for e in of_type if e.valid_until), default=None)
         return (
             CheckResult.FAIL,
-            f"The {label} insurance expired on {latest:%-d %B %Y}."
+            f"The {label} insurance expired on {govuk_date(latest)}."
             if latest
             else (
                 f"The {label} insurance has been replaced and no current certificate is attached."
@@ -140,7 +141,7 @@ def _insurance(items: list[Evidence], rule: RequiredEvidence, on: datetime.date)
     best = max(valid, key=lambda e: e.cover_amount or Decimal(0))
     minimum = MINIMUM_COVER[insurance_type]
     cover = best.cover_amount or Decimal(0)
-    expiry = f", valid until {best.valid_until:%-d %B %Y}" if best.valid_until else ""
+    expiry = f", valid until {govuk_date(best.valid_until)}" if best.valid_until else ""
     if cover < minimum:
         return CheckResult.NEEDS_EVALUATOR, (
             f"Cover of {_money(cover)} with {best.insurer} is below the usual minimum of "
@@ -195,7 +196,7 @@ def _inspection(judgements: list[InspectionJudgement], reports: list[Evidence]) 
     band = worst_band(j.band for j in judgements)
     described = "; ".join(
         f"{j.get_framework_display()} ({j.get_remit_display().lower()}) of "
-        f"{j.inspection_start_date:%-d %B %Y}: "
+        f"{govuk_date(j.inspection_start_date)}: "
         f"{Band(j.band).label.lower()}"
         + (
             " (reported by the provider, awaiting check)"

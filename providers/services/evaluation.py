@@ -13,6 +13,7 @@ from django.utils import timezone
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.text import possessive
@@ -193,7 +194,7 @@ def evaluation_record(
                 f"Give the reason for your decision on {requirement_in_sentence(result)}."
             )
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     saved: list[EvaluatorDecision] = []
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -251,7 +252,7 @@ def _open_questions_message(application: Application) -> str:
     )
     if not open_questions:
         return ""
-    due = f"{timezone.localtime(open_questions[0].due_at):%-d %B %Y}"
+    due = govuk_date(open_questions[0].due_at)
     if len(open_questions) == 1:
         return (
             f"Application {application.pk} has an open clarification question, due {due}. Wait "
@@ -278,10 +279,7 @@ def application_moderate(
     require_lead_evaluator(actor)
     resolutions = resolutions or {}
     if not reason.strip():
-        raise InvalidInput(
-            "Give the reason for the outcome.",
-            fields={"reason": "Give the reason for the outcome."},
-        )
+        raise InvalidInput.on_fields({"reason": "Give the reason for the outcome."})
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if message := moderation_blocker(locked):
@@ -305,7 +303,7 @@ def application_moderate(
                     "The evaluators disagree: choose pass or fail and give the reason."
                 )
         if fields:
-            raise InvalidInput(next(iter(fields.values())), fields=fields)
+            raise InvalidInput.on_fields(fields)
         results = list(
             RequirementResult.objects.filter(application=locked).prefetch_related("decisions")
         )
@@ -372,13 +370,12 @@ def clarification_ask(
         fields["due_at"] = "The answer must be due in the future."
     elif deadline is not None and due_at > deadline:
         fields["due_at"] = (
-            "The answer must be due within the evaluation period, by "
-            f"{timezone.localtime(deadline):%-d %B %Y}."
+            f"The answer must be due within the evaluation period, by {govuk_date(deadline)}."
         )
     if result is not None and result.application_id != application.pk:
         fields["result"] = "Choose a requirement of this application."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = _lock_under_evaluation(application)
         clarification = ClarificationQuestion.objects.create(
@@ -410,7 +407,7 @@ def clarification_answer(
 ) -> ClarificationQuestion:
     require_provider(actor, clarification.application.provider_id)
     if not answer.strip():
-        raise InvalidInput("Enter your answer.", fields={"answer": "Enter your answer."})
+        raise InvalidInput.on_fields({"answer": "Enter your answer."})
     with transaction.atomic():
         # Application first, then the question: the same order as withdrawing and moderating.
         application = Application.objects.select_for_update().get(pk=clarification.application_id)

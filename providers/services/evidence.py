@@ -190,7 +190,7 @@ def setting_overview_save(
         if not value.strip()
     }
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         overview, created = SettingOverview.objects.select_for_update().get_or_create(
             setting=setting,

@@ -149,7 +149,7 @@ def gias_prefill(urn: str) -> dict[str, object]:
             f"There is no establishment with URN {urn} in the Get Information about Schools "
             "data we hold. Check the URN, or leave it blank and fill in the details yourself."
         )
-        raise InvalidInput(message, fields={"urn": [message]})
+        raise InvalidInput.on_fields({"urn": [message]})
     try:
         postcode = normalise_postcode(record.postcode)
     except PostcodeError:

@@ -273,7 +273,7 @@ def judgement_record(
     assessed = _assess(actor=actor, setting=locked, data=data)
     if assessed.errors:
         errors = assessed.all_errors()
-        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+        raise InvalidInput.on_fields(errors)
     if assessed.refusal:
         raise WrongState(assessed.refusal, fields={"inspection_number": [assessed.refusal]})
     values = assessed.values

@@ -17,6 +17,7 @@ from django.utils import timezone
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.scoping import dangerously_unscoped, scoped
@@ -49,8 +50,7 @@ def judgements_awaiting_check(actor: Actor) -> QuerySet[InspectionJudgement]:
 
 
 def _wrong_state_message(judgement: InspectionJudgement) -> str:
-    when = timezone.localtime(judgement.checked_at) if judgement.checked_at else None
-    on = f" on {when:%-d %B %Y}" if when else ""
+    on = f" on {govuk_date(judgement.checked_at)}" if judgement.checked_at else ""
     return (
         f"This judgement was already {judgement.get_check_status_display().lower()}{on}. "
         "A decision stands: if it was wrong, record the inspection again as published."
@@ -76,7 +76,7 @@ def judgement_check(
     if outcome == CheckStatus.REJECTED and not reason:
         errors["reason"] = [REASON_MISSING]
     if errors:
-        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+        raise InvalidInput.on_fields(errors)
     # The setting first, then the judgement: the order `judgement_record` takes them in, so a
     # check and a new judgement for the same setting queue rather than deadlock.
     setting = dangerously_unscoped(Setting).select_for_update().get(pk=judgement.setting_id)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.scoping import scoped
@@ -80,7 +81,7 @@ def agreement_sign_blocker(
     ):
         return (
             f"Your organisation withdrew from the purchasing system on "
-            f"{timezone.localtime(membership.state_changed_at):%-d %B %Y}, after this application "
+            f"{govuk_date(membership.state_changed_at)}, after this application "
             f"passed. {WITHDRAWN_REJOINS}"
         )
     if (
@@ -126,7 +127,7 @@ def agreement_sign(
     if not signatory_role.strip():
         fields["signatory_role"] = "Enter the signatory's role, like 'Director'."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     now = timezone.now()
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -258,7 +259,7 @@ def membership_change(
         elif review_on <= timezone.localdate():
             fields["review_on"] = "The review date must be in the future."
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         locked = FpsMembership.objects.select_for_update().get(pk=membership.pk)
         # The same two checks as `membership_actions_allowed`, which pages offer from.

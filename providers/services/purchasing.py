@@ -10,6 +10,7 @@ from fps_portal.accounts.models import Organisation
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput
 from providers.models import Lot, PurchasingSystem, PurchasingSystemKind
 from providers.services._common import require_lead_evaluator
@@ -46,7 +47,7 @@ def _check_rules(
                 "A Dynamic Purchasing System admits providers on a rolling basis, not in windows."
             )
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
 
 
 def purchasing_system_create(
@@ -145,11 +146,11 @@ def lot_create(
         fields["name"] = "Enter the lot's name."
     if not (system.term_start <= starts_on <= system.term_end):
         fields["starts_on"] = (
-            f"The lot must start within the term, {system.term_start:%-d %B %Y} to "
-            f"{system.term_end:%-d %B %Y}."
+            f"The lot must start within the term, {govuk_date(system.term_start)} to "
+            f"{govuk_date(system.term_end)}."
         )
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     with transaction.atomic():
         last = Lot.objects.filter(purchasing_system=system).order_by("-display_order").first()
         lot = Lot.objects.create(

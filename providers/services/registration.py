@@ -143,7 +143,7 @@ def provider_registration_request(
         contact_email=contact_email,
     )
     if fields:
-        raise InvalidInput(next(iter(fields.values())), fields=fields)
+        raise InvalidInput.on_fields(fields)
     password_hash = make_password(password)
     _forget_expired_registrations()
     if User.objects.filter(email__iexact=email).exists():
@@ -346,7 +346,7 @@ def colleague_invite(*, actor: Actor, email: str, full_name: str) -> Membership:
         if not full_name.strip():
             fields["full_name"] = "Enter your colleague's full name."
         if fields:
-            raise InvalidInput(next(iter(fields.values())), fields=fields)
+            raise InvalidInput.on_fields(fields)
         existing = User.objects.filter(email__iexact=email).first()
         if existing is None:
             user = user_create(actor=actor, email=email, full_name=full_name.strip())

@@ -86,7 +86,7 @@ def setting_set_prices(
     dangerously_unscoped(Setting).select_for_update().filter(pk=setting.pk).first()
     errors = setting_prices_problems(setting=setting, prices=prices)
     if errors:
-        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+        raise InvalidInput.on_fields(errors)
     for lot, raw in prices.items():
         if raw is None or not str(raw).strip():
             setting_withdraw_lot(actor=actor, setting=setting, lot=lot)
@@ -191,7 +191,7 @@ def additional_service_problems(*, name: str, unit: str, rate: object) -> dict[s
 def _service_fields(name: str, unit: str, rate: object) -> tuple[str, str, Decimal]:
     errors = additional_service_problems(name=name, unit=unit, rate=rate)
     if errors:
-        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+        raise InvalidInput.on_fields(errors)
     # Already checked: parsing again cannot fail.
     return name.strip(), unit.strip(), parse_money(rate, field_name="rate")
 

@@ -226,18 +226,14 @@ def _full_snapshot(setting: Setting) -> dict[str, Any]:
 def _save(setting: Setting, data: SettingData, *, instance: Setting | None) -> None:
     errors, located = _checked(data, instance=instance)
     if errors:
-        first = next(iter(errors.values()))[0]
-        raise InvalidInput(first, fields=errors)
+        raise InvalidInput.on_fields(errors)
     _apply(setting, data, located)
     setting.updated_at = timezone.now()
     try:
         with transaction.atomic():
             setting.save()
     except IntegrityError as exc:  # two submits racing for one URN
-        raise InvalidInput(
-            "Another setting already has this URN.",
-            fields={"urn": ["Another setting already has this URN."]},
-        ) from exc
+        raise InvalidInput.on_fields({"urn": "Another setting already has this URN."}) from exc
     specialisms, needs = _areas(data)
     setting.specialisms.set(specialisms)
     setting.primary_needs.set(needs)

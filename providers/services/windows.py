@@ -68,7 +68,7 @@ def window_schedule(
             now=now,
         )
         if fields:
-            raise InvalidInput(next(iter(fields.values())), fields=fields)
+            raise InvalidInput.on_fields(fields)
         window = EvaluationWindow.objects.create(
             purchasing_system=system,
             name=name,

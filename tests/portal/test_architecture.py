@@ -27,13 +27,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "the Prefetch of decisions on results the view already read through scoped(); the form "
         "has no actor. " + NEXT_CHANGE
     ),
-    ("providers/api/directory.py", "Organisation.objects"): NEXT_CHANGE,
-    ("providers/api/directory.py", "Specialism.objects"): NEXT_CHANGE,
-    ("providers/api/directory.py", "PrimaryNeed.objects"): NEXT_CHANGE,
-    ("providers/api/directory.py", "Lot.objects"): NEXT_CHANGE,
-    ("providers/api/onboarding/views.py", "Application.objects"): NEXT_CHANGE,
-    ("providers/views/onboarding/account.py", "Membership.objects"): NEXT_CHANGE,
-    ("providers/views/onboarding/account.py", "SettingOverview.objects"): NEXT_CHANGE,
 }
 
 

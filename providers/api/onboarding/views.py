@@ -176,7 +176,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
     def _respond(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
         return Response(
             s.ApplicationSerializer(
-                self.optimise(Application.objects.filter(pk=application.pk)).get()
+                self.optimise(scoped(Application, self.actor).filter(pk=application.pk)).get()
             ).data,
             status=code,
         )

@@ -143,9 +143,8 @@ def colleagues(request: HttpRequest, actor: Actor) -> HttpResponse:
             )
             return redirect("providers:colleagues")
     people = (
-        Membership.objects.filter(
-            organisation=actor.organisation, role=Role.PROVIDER_USER, is_active=True
-        )
+        scoped(Membership, actor)
+        .filter(role=Role.PROVIDER_USER, is_active=True)
         .select_related("user")
         .order_by("user__email")
     )
@@ -168,7 +167,9 @@ def evidence_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         scoped(Setting, actor).filter(provider_id=actor.organisation_id).order_by("name")
     )
     overviews = set(
-        SettingOverview.objects.filter(setting__in=settings).values_list("setting_id", flat=True)
+        scoped(SettingOverview, actor)
+        .filter(setting__in=settings)
+        .values_list("setting_id", flat=True)
     )
     return render(
         request,
@@ -261,7 +262,7 @@ def evidence_download(request: HttpRequest, actor: Actor, pk: int) -> FileRespon
 @require_http_methods(["GET", "POST"])
 def setting_overview(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     setting = get_scoped_or_404(Setting, actor, pk=pk, provider_id=actor.organisation_id)
-    current = SettingOverview.objects.filter(setting=setting).first()
+    current = scoped(SettingOverview, actor).filter(setting=setting).first()
     initial = (
         {}
         if current is None
