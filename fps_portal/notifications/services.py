@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from fps_portal.notifications.models import Notification
@@ -22,17 +23,20 @@ def notify(
     *,
     recipients: Iterable[User],
     event_key: str,
-    subject: str,
-    body: str,
+    template: str,
+    context: Mapping[str, Any] | None = None,
     url: str = "",
     send_email: bool = True,
 ) -> list[Notification]:
     """Create one notification per recipient for this event, skipping anyone already told.
 
-    Safe to call twice for the same event: the second call creates nothing and sends nothing.
-    E-mails are queued only once the surrounding transaction commits.
+    The words come from ``templates/<template>_subject.txt`` and ``<template>_body.txt``, rendered
+    with ``context`` (see ``render_notification``). Safe to call twice for the same event: the
+    second call creates nothing and sends nothing. E-mails are queued only once the surrounding
+    transaction commits.
     """
 
+    subject, body = render_notification(template, context or {})
     created: list[Notification] = []
     for user in {u.pk: u for u in recipients if u.is_active}.values():
         with transaction.atomic():
@@ -54,6 +58,18 @@ def notify(
                     lambda nid=notification_id: _queue_email(nid)  # type: ignore[misc]
                 )
     return created
+
+
+def render_notification(template: str, context: Mapping[str, Any]) -> tuple[str, str]:
+    """The subject (one line) and body of a notification, from its pair of plain-text templates.
+
+    The templates switch autoescaping off (``{% autoescape off %}``): the e-mail is text/plain, so
+    "&" must stay "&"; the in-app page escapes the stored text when it shows it. Rendering is once
+    per event, not per recipient: the words do not depend on who reads them.
+    """
+    subject = " ".join(render_to_string(f"{template}_subject.txt", dict(context)).split())
+    body = render_to_string(f"{template}_body.txt", dict(context)).strip()
+    return subject, body
 
 
 def _queue_email(notification_id: int) -> None:

@@ -443,8 +443,8 @@ def application_submit(
         notify(
             recipients=provider_users(locked.provider_id),
             event_key=f"application-submitted:{locked.pk}",
-            subject=submitted_notice(locked),
-            body=f"We received your application to join {system}. We will tell you the outcome.",
+            template="notifications/application_submitted",
+            context={"application": locked},
             url=url,
         )
         if not system.admits_by_windows:
@@ -482,8 +482,8 @@ def application_withdraw(
             notify(
                 recipients=lead_evaluators(),
                 event_key=f"application-withdrawn:{locked.pk}",
-                subject=f"{locked.provider} withdrew its application",
-                body=reason or "No reason was given.",
+                template="notifications/application_withdrawn",
+                context={"provider": locked.provider, "reason": reason},
                 url=reverse("providers:evaluation-detail", args=[locked.pk]),
                 send_email=False,
             )

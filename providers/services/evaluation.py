@@ -66,9 +66,8 @@ def application_start_evaluation_locked(
     notify(
         recipients=lead_evaluators(),
         event_key=f"application-to-evaluate:{application.pk}",
-        subject=f"{possessive(application.provider)} application is ready to evaluate",
-        body="The automatic checks have run. Each application needs two evaluators and then "
-        "moderation.",
+        template="notifications/application_to_evaluate",
+        context={"provider": application.provider},
         url=reverse("providers:evaluation-detail", args=[application.pk]),
         send_email=False,
     )
@@ -394,9 +393,8 @@ def clarification_ask(
         notify(
             recipients=provider_users(locked.provider_id),
             event_key=f"clarification-asked:{clarification.pk}",
-            subject="The evaluators have a clarification question",
-            body=f"Please answer by {timezone.localtime(due_at):%-d %B %Y %H:%M}: "
-            f"{clarification.question}",
+            template="notifications/clarification_asked",
+            context={"due_at": due_at, "question": clarification.question},
             url=reverse("providers:clarification-answer", args=[clarification.pk]),
         )
     return clarification
@@ -424,8 +422,8 @@ def clarification_answer(
         notify(
             recipients=[locked.asked_by],
             event_key=f"clarification-answered:{locked.pk}",
-            subject=f"{application.provider} answered your clarification question",
-            body=locked.answer,
+            template="notifications/clarification_answered",
+            context={"provider": application.provider, "answer": locked.answer},
             url=reverse("providers:evaluation-detail", args=[locked.application_id]),
             send_email=False,
         )
@@ -459,8 +457,8 @@ def clarification_withdraw(
         notify(
             recipients=provider_users(application.provider_id),
             event_key=f"clarification-withdrawn:{locked.pk}",
-            subject="The evaluators withdrew a clarification question",
-            body=f"You do not need to answer this question any more: {locked.question}",
+            template="notifications/clarification_withdrawn",
+            context={"question": locked.question},
             url=reverse("providers:application-detail", args=[application.pk]),
         )
     return locked
@@ -482,9 +480,8 @@ def clarifications_remind(*, now: datetime.datetime | None = None) -> int:
             notify(
                 recipients=provider_users(question.application.provider_id),
                 event_key=f"clarification-reminder:{question.pk}",
-                subject="A clarification question is due soon",
-                body=f"Please answer by {timezone.localtime(question.due_at):%-d %B %Y %H:%M}: "
-                f"{question.question}",
+                template="notifications/clarification_reminder",
+                context={"due_at": question.due_at, "question": question.question},
                 url=reverse("providers:clarification-answer", args=[question.pk]),
             )
         )

@@ -333,12 +333,8 @@ def _tell_lead_evaluators(judgement: InspectionJudgement) -> None:
     notify(
         recipients=lead_evaluators(),
         event_key=f"judgement-reported:{judgement.pk}",
-        subject=f"{judgement.setting.name}: an inspection to check",
-        body=(
-            f"{judgement.setting.provider} reported a {judgement.get_framework_display()} "
-            f"judgement of {judgement.inspection_start_date:%-d %B %Y}. It does not count towards "
-            "the setting's band until you confirm it against the published report."
-        ),
+        template="notifications/judgement_reported",
+        context={"judgement": judgement},
         url=reverse("providers:judgement-check", args=[judgement.pk]),
         send_email=False,  # the dashboard's queue already lists it
     )

@@ -107,24 +107,15 @@ def judgement_check(
 
 
 def _tell_provider(judgement: InspectionJudgement, setting: Setting) -> None:
-    started = f"{judgement.inspection_start_date:%-d %B %Y}"
-    what = f"the {judgement.get_framework_display()} judgement of {started}"
-    if judgement.check_status == CheckStatus.CONFIRMED:
-        subject = f"{setting.name}: inspection confirmed"
-        body = (
-            f"The lead authority confirmed {what}. It now counts towards the setting's band, "
-            f"which is {setting.get_current_band_display().lower()}."
-        )
-    else:
-        subject = f"{setting.name}: inspection not confirmed"
-        body = (
-            f"The lead authority could not confirm {what}, so it does not count towards the "
-            f"setting's band. Reason: {judgement.check_reason}"
-        )
+    confirmed = judgement.check_status == CheckStatus.CONFIRMED
     notify(
         recipients=provider_users(setting.provider_id),
         event_key=f"judgement-checked:{judgement.pk}",
-        subject=subject,
-        body=body,
+        template=(
+            "notifications/judgement_confirmed"
+            if confirmed
+            else "notifications/judgement_not_confirmed"
+        ),
+        context={"judgement": judgement, "setting": setting},
         url=reverse("providers:setting-detail", args=[setting.pk]),
     )

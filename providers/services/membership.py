@@ -20,7 +20,6 @@ from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.scoping import scoped
-from fps_portal.text import possessive
 from fps_portal.transitions import transition
 from providers.models import Application, ApplicationState, FpsMembership, MembershipState
 from providers.models.fps import MEMBERSHIP_TRANSITIONS
@@ -191,17 +190,19 @@ def agreement_sign(
         notify(
             recipients=lead_evaluators(),
             event_key=f"agreement-signed:{locked.pk}",
-            subject=f"{locked.provider} signed the FPS agreement",
-            body=f"Signed by {signatory_name.strip()} ({signatory_role.strip()}). The "
-            "membership is active.",
+            template="notifications/agreement_signed",
+            context={
+                "provider": locked.provider,
+                "signatory_name": signatory_name.strip(),
+                "signatory_role": signatory_role.strip(),
+            },
             url=reverse("providers:membership-list"),
             send_email=False,
         )
         notify(
             recipients=provider_users(locked.provider_id),
             event_key=f"membership-active:{locked.pk}",
-            subject="You are now a member of the FPS",
-            body="Your settings now appear to every authority on the lots they passed.",
+            template="notifications/membership_active",
             url=reverse("providers:membership-status"),
         )
     return membership
@@ -296,27 +297,25 @@ def membership_change(
             after=change.after,
             reason=reason,
         )
-        label = locked.get_state_display().lower()
-        review = (
-            f" It will be reviewed on {review_on:%-d %B %Y}."
-            if review_on and target == MembershipState.SUSPENDED
-            else ""
-        )
         event_key = f"membership-{locked.pk}-{target}-{locked.state_changed_at:%Y%m%d%H%M%S%f}"
-        subject = f"{possessive(locked.provider)} FPS membership is now {label}"
-        body = f"Reason: {reason.strip()}.{review}"
+        told = {
+            "provider": locked.provider,
+            "state_label": locked.get_state_display().lower(),
+            "reason": reason.strip(),
+            "review_on": review_on if target == MembershipState.SUSPENDED else None,
+        }
         notify(
             recipients=provider_users(locked.provider_id),
             event_key=event_key,
-            subject=subject,
-            body=body,
+            template="notifications/membership_changed",
+            context=told,
             url=reverse("providers:membership-status"),
         )
         notify(
             recipients=lead_evaluators(),
             event_key=event_key,
-            subject=subject,
-            body=body,
+            template="notifications/membership_changed",
+            context=told,
             url=reverse("providers:membership-list"),
             send_email=False,
         )

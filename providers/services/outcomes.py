@@ -134,41 +134,6 @@ def outcome_summary(application: Application) -> OutcomeSummary:
     )
 
 
-def _pass_message(summary: OutcomeSummary, application: Application) -> tuple[str, str]:
-    """The subject and body of the e-mail telling a provider its application passed."""
-    admitted, not_admitted = summary.admitted, summary.not_admitted
-    subject = "Your application has passed"
-    if not_admitted:
-        subject += f" for {len(admitted)} of your {len(summary.settings)} settings"
-    lines = [f"Your application to join {application.purchasing_system} has passed.", ""]
-    lines.append("Settings admitted:")
-    for item in admitted:
-        lines.append(f"- {item.setting.name}, on {item.lots_in_words or 'no lot'}.")
-        if item.unpriced_lots:
-            lines.append(
-                f"  Not on {item.unpriced_lots_in_words}: you gave no weekly price for "
-                f"{'it' if len(item.unpriced_lots) == 1 else 'them'}."
-            )
-    if not_admitted:
-        lines += ["", "Settings not admitted, with the requirements they did not meet:"]
-        for item in not_admitted:
-            lines.append(f"- {item.setting.name}:")
-            lines += [f"  - {n.requirement}: {n.reason}" for n in item.not_met]
-    if summary.lots_without_setting:
-        lines += ["", f"No setting was admitted on {summary.lots_without_setting_in_words}."]
-    lines += [
-        "",
-        "Sign the FPS agreement to become a member. Once it is signed, the settings admitted "
-        "appear to every authority on the lots they were admitted on.",
-    ]
-    if not_admitted:
-        lines.append(
-            "You may apply again for the settings not admitted. "
-            + next_window_message(system=application.purchasing_system)
-        )
-    return subject, "\n".join(lines)
-
-
 def _set_outcome(application: Application, *, state: str, actor: Actor, reason: str) -> None:
     """Within moderation's transaction and row lock: under evaluation -> passed or failed."""
     change = transition(
@@ -229,12 +194,20 @@ def application_pass(
         after={"approved_settings": sorted(passed)},
         reason="Settings approved on the lots applied for",
     )
-    subject, body = _pass_message(outcome_summary(application), application)
+    summary = outcome_summary(application)
     notify(
         recipients=provider_users(application.provider_id),
         event_key=f"application-outcome:{application.pk}",
-        subject=subject,
-        body=body,
+        template="notifications/application_passed",
+        context={
+            "system": application.purchasing_system,
+            "summary": summary,
+            "next_window": (
+                next_window_message(system=application.purchasing_system)
+                if summary.not_admitted
+                else ""
+            ),
+        },
         url=reverse("providers:agreement-sign", args=[application.pk]),
     )
 
@@ -242,19 +215,13 @@ def application_pass(
 def application_fail(*, application: Application, actor: Actor, reason: str) -> None:
     _set_outcome(application, state=ApplicationState.FAILED, actor=actor, reason=reason)
     failed = application.results.filter(final_result=Verdict.FAIL).select_related("setting")
-    lines = [
-        f"- {r.get_requirement_display()}{f' ({r.setting.name})' if r.setting else ''}: "
-        f"{r.final_reason}"
-        for r in failed
-    ]
     notify(
         recipients=provider_users(application.provider_id),
         event_key=f"application-outcome:{application.pk}",
-        subject="Your application was not successful",
-        body=(
-            "Your application was not successful. These requirements were not met:\n"
-            + "\n".join(lines)
-            + f"\n\n{next_window_message(system=application.purchasing_system)}"
-        ),
+        template="notifications/application_failed",
+        context={
+            "failed": failed,
+            "next_window": next_window_message(system=application.purchasing_system),
+        },
         url=reverse("providers:application-detail", args=[application.pk]),
     )

@@ -366,13 +366,12 @@ def colleague_invite(*, actor: Actor, email: str, full_name: str) -> Membership:
         notify(
             recipients=[user],
             event_key=event_key,
-            subject=f"{actor.user} invited you to act for {organisation.name}",
-            body=(
-                "You have been added to North West SEND Placements as a user of "
-                f"{organisation.name}. Use the link to set your password, then sign in with "
-                f"this e-mail address. The link works once and expires in {_link_lifetime()}; "
-                f"after that, ask a colleague at {organisation.name} to invite you again."
-            ),
+            template="notifications/colleague_invited",
+            context={
+                "inviter": actor.user,
+                "organisation": organisation.name,
+                "link_lifetime": _link_lifetime(),
+            },
             url=set_password_path(user),
         )
     return membership

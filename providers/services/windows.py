@@ -164,13 +164,8 @@ def window_open(
         notify(
             recipients=registered_provider_users(),
             event_key=f"window-opened:{window.pk}",
-            subject=f"{window.name} is open for applications",
-            body=(
-                f"{window.purchasing_system} is open to new applications until "
-                f"{_when(window.closes_at)}. "
-                "Evidence you already hold and that is still valid is offered again, so you "
-                "only add what is new."
-            ),
+            template="notifications/window_opened",
+            context={"window": window},
             url=reverse("providers:application-list"),
         )
     return True
@@ -249,12 +244,8 @@ def window_remind_closing(*, window_id: int, now: datetime.datetime | None = Non
         sent = notify(
             recipients=registered_provider_users(),
             event_key=f"window-closing:{window.pk}",
-            subject=f"{window.name} closes on {_when(window.closes_at)}",
-            body=(
-                "Applications must be submitted before the window closes. Drafts that are not "
-                "submitted "
-                "by then are not evaluated in this round."
-            ),
+            template="notifications/window_closing",
+            context={"window": window},
             url=reverse("providers:application-list"),
         )
     return len(sent)

@@ -36,6 +36,8 @@ NOT_PAGE_TEMPLATES = {
     "registration/password_reset_email.html",
     "registration/password_reset_subject.txt",
     "registration/logged_out.html",
+    # Notification subjects and bodies (plain text, stored and e-mailed; rendered by notify()).
+    *(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "notifications").glob("*.txt")),
 }
 ERROR_SUMMARY = ".govuk-error-summary"
 

@@ -26,8 +26,7 @@ def _notify_once(
     return notify(
         recipients=recipients,
         event_key=key,
-        subject="The application window has opened",
-        body="You can now apply to join the FPS.",
+        template="notifications/membership_active",
         url="/dashboard/",
         send_email=send_email,
     )
@@ -46,7 +45,7 @@ def test_notifying_twice_for_one_event_creates_one_row_and_sends_one_email(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [user.email]
-    assert message.subject.startswith("The application window has opened")
+    assert message.subject.startswith("You are now a member of the FPS")
     assert "http://localhost:8000/dashboard/" in message.body
     assert Notification.objects.get(recipient=user).emailed_at is not None
 
