@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 
+def is_number(text: str) -> bool:
+    """Whether `text` is a whole number written in ASCII digits.
+
+    `str.isdigit()` alone also accepts "²" and other Unicode digits, which `int()` then refuses (a
+    server error) or which would be stored as a "number" nobody can type.
+    """
+    return text.isascii() and text.isdigit()
+
+
 def possessive(name: object) -> str:
     """`name` with its possessive ending: "Oak Trust's", but "Mersey Vale Schools'".
 

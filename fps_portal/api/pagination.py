@@ -4,6 +4,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
+from fps_portal.text import is_number
+
 PAGE_SIZE_MESSAGE = "Give a page size from 1 to {maximum}."
 
 
@@ -24,7 +26,7 @@ class StableCursorPagination(CursorPagination):
         given = request.query_params.get(self.page_size_query_param)
         if given is None:
             return self.page_size
-        if not (given.isascii() and given.isdigit() and 1 <= int(given) <= self.max_page_size):
+        if not (is_number(given) and 1 <= int(given) <= self.max_page_size):
             message = PAGE_SIZE_MESSAGE.format(maximum=self.max_page_size)
             raise ValidationError({self.page_size_query_param: [message]})
         return int(given)

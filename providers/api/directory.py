@@ -31,6 +31,7 @@ from fps_portal.api.permissions import (
 )
 from fps_portal.errors import InvalidInput, NotAllowed
 from fps_portal.scoping import scoped
+from fps_portal.text import is_number
 from providers.api.directory_serializers import (
     JudgementCheckInputSerializer,
     JudgementInputSerializer,
@@ -188,7 +189,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
             .first()
             # ASCII digits only: "²" is a digit to str.isdigit() but not to int() (a 500 the
             # fuzzing gate found).
-            if str(pk).isascii() and str(pk).isdigit()
+            if is_number(str(pk))
             else None
         )
         if setting is None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.errors import InvalidInput
+from fps_portal.text import is_number
 from providers.models import Gender, GiasEstablishment, PrimaryNeed
 from providers.postcodes import PostcodeError, normalise_postcode
 
@@ -45,7 +46,7 @@ def _date(raw: str) -> datetime.date | None:
 
 def _age(raw: str) -> int | None:
     raw = raw.strip()
-    return int(raw) if raw.isdigit() and int(raw) <= 99 else None
+    return int(raw) if is_number(raw) and int(raw) <= 99 else None
 
 
 def _value(row: dict[str, str], column: str) -> str:
@@ -76,7 +77,7 @@ def gias_import(*, raw: bytes, source_file: str = "") -> ImportResult:
     for row in reader:
         urn = (row.get("URN") or "").strip()
         name = (row.get("EstablishmentName") or "").strip()
-        if not urn.isdigit() or not name:
+        if not is_number(urn) or not name:
             skipped += 1
             continue
         record = existing.get(urn) or GiasEstablishment(urn=urn)
@@ -139,7 +140,7 @@ def _needs_from_sen(sen: list[str], needs: dict[str, PrimaryNeed]) -> list[Prima
 def gias_prefill(urn: str) -> dict[str, object]:
     """Initial values for a new setting from the GIAS row with this URN; else InvalidInput."""
     urn = (urn or "").strip()
-    if not urn.isdigit():
+    if not is_number(urn):
         raise InvalidInput(
             "A URN is a number, like 101173.", fields={"urn": ["A URN is a number, like 101173."]}
         )

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from fps_portal.actors import Actor
 from fps_portal.errors import InvalidInput
+from fps_portal.text import is_number
 from providers.models import Setting
 from providers.selectors.search.criteria import SearchCriteria, SettingSearchForm
 from providers.selectors.search.facets import Facets, search_facets
@@ -32,7 +33,7 @@ class SearchOutcome:
 
 def _page_size(params: Mapping[str, Any]) -> int:
     raw = str(params.get("page_size") or PAGE_SIZE)
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    if not is_number(raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         message = f"Enter a page size from 1 to {MAX_PAGE_SIZE}."
         raise InvalidInput(message, fields={"page_size": [message]})
     return int(raw)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
+from fps_portal.text import is_number
 from providers.models import Application, ApplicationState, EvaluationWindow, Lot, PurchasingSystem
 from providers.models.evaluation import open_clarification_q
 from providers.services.purchasing import (
@@ -147,7 +148,7 @@ def window_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = WindowForm(request.POST or None)
     chosen = request.POST.get("system") or request.GET.get("system") or ""
     system = (
-        systems.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        systems.filter(pk=int(chosen)).first() if is_number(chosen) else None
     ) or systems.first()
     if request.method == "POST" and form.is_valid():
         if system is None:

@@ -92,3 +92,18 @@ def test_locate_unknown_district_and_distance(db):
         < haversine_miles(crewe.latitude, crewe.longitude, bootle.latitude, bootle.longitude)
         < 40
     )
+
+
+def test_unicode_digits_are_not_a_urn_or_an_age(db):
+    # "²".isdigit() is true, but int("²") fails: such a row is skipped, such an age left blank.
+    header = (
+        "URN,EstablishmentName,Postcode,StatutoryLowAge,StatutoryHighAge,Gender (name),OpenDate\n"
+    )
+    rows = "12²456,Superscript School,CW1 2AB,5,11,Mixed,01-09-2010\n"
+    rows += "123457,Odd Ages School,CW1 2AB,²,1²,Mixed,01-09-2010\n"
+    result = gias_import(raw=(header + rows).encode("utf-8"))
+    assert result.created == 1
+    odd = GiasEstablishment.objects.get(urn="123457")
+    assert (odd.age_low, odd.age_high) == (None, None)
+    with pytest.raises(InvalidInput):
+        gias_prefill(urn="12²456")

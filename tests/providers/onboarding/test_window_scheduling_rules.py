@@ -158,3 +158,11 @@ def test_applying_in_a_closed_window_points_to_the_one_open_now() -> None:
     with pytest.raises(WrongState) as error:
         application_start(actor=ready.actor, system=closed.purchasing_system, window=closed)
     assert "Round 6 is open for applications until" in error.value.message
+
+
+def test_a_system_id_in_unicode_digits_is_no_server_error() -> None:
+    make_system()
+    browser = Client()
+    browser.force_login(person(Role.LEAD_EVALUATOR))
+    # "²".isdigit() is true but int("²") fails; the page falls back to the first system.
+    assert browser.get("/fps/windows/new/?system=²").status_code == 200
