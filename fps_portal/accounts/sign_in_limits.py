@@ -57,3 +57,15 @@ def over_limit(request: HttpRequest, *, group: str, key: str, rate: str) -> bool
             request, group=group, key=lambda _group, _request: key, rate=rate, increment=True
         )
     )
+
+
+def over_address_or_email_limit(
+    request: HttpRequest, *, group: str, email: str, per_address: str, per_email: str
+) -> bool:
+    """Counts this request against both its address and the e-mail typed, and says whether
+    either is over its rate (both are counted every time, so neither can be probed for free)."""
+    by_address = over_limit(
+        request, group=f"{group}-address", key=client_ip(request), rate=per_address
+    )
+    by_email = over_limit(request, group=f"{group}-email", key=email, rate=per_email)
+    return by_address or by_email

@@ -37,6 +37,8 @@ class ScopedGenericViewSet(viewsets.GenericViewSet[M], Generic[M]):
 
     def get_queryset(self) -> models.QuerySet[M]:
         if getattr(self, "swagger_fake_view", False):
+            # The schema generator asks for a queryset with no request actor: an empty one,
+            # which reads nothing, tells it the model.
             return self.model._default_manager.none()
         return self.optimise(scoped(self.model, actor_of(self.request)))
 

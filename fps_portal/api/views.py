@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fps_portal.accounts.models import Authority, Membership, Organisation, OrganisationKind
-from fps_portal.actors import actor_of
+from fps_portal.actors import active_memberships, actor_of
 from fps_portal.api.base import ScopedReadOnlyViewSet
 
 
@@ -46,9 +46,7 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         actor = actor_of(request)
         assert actor is not None
-        memberships = Membership.objects.filter(user=actor.user, is_active=True).select_related(
-            "organisation"
-        )
+        memberships = active_memberships(actor.user)
         data = {
             "email": actor.user.email,
             "full_name": actor.user.full_name,

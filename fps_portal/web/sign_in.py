@@ -22,6 +22,7 @@ from fps_portal.accounts.sign_in_limits import (
     LOCKED_OUT_TEMPLATE,
     client_ip,
     normalised_email,
+    over_address_or_email_limit,
     over_limit,
 )
 from fps_portal.audit.models import AuditVerb
@@ -78,16 +79,12 @@ class LimitedPasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: GovukPasswordResetForm) -> HttpResponse:
         email = normalised_email(form.cleaned_data["email"])
         request = self.request
-        if over_limit(
+        if over_address_or_email_limit(
             request,
-            group="password-reset-address",
-            key=client_ip(request),
-            rate=settings.PASSWORD_RESET_RATE_PER_ADDRESS,
-        ) | over_limit(
-            request,
-            group="password-reset-email",
-            key=email,
-            rate=settings.PASSWORD_RESET_RATE_PER_EMAIL,
+            group="password-reset",
+            email=email,
+            per_address=settings.PASSWORD_RESET_RATE_PER_ADDRESS,
+            per_email=settings.PASSWORD_RESET_RATE_PER_EMAIL,
         ):
             return too_many_requests(request, what="Resetting a password", typed_email=email)
         return super().form_valid(form)

@@ -15,19 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("fps_portal", "providers", "referrals", "contracts", "quality")
 MANAGERS = frozenset({"objects", "_default_manager", "all_objects"})
-NEXT_CHANGE = "moves to a selector in the next change"
 
 # (module, expression) -> why it may stay for now. Keep it short; every entry says why.
-ALLOWED: dict[tuple[str, str], str] = {
-    ("fps_portal/api/views.py", "Membership.objects"): (
-        "GET /me lists the user's own memberships in every organisation, which the Membership "
-        "rule (the acting organisation's only) would hide; like actors.active_memberships"
-    ),
-    ("providers/views/onboarding/lead_authority_forms.py", "EvaluatorDecision.objects"): (
-        "the Prefetch of decisions on results the view already read through scoped(); the form "
-        "has no actor. " + NEXT_CHANGE
-    ),
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _is_interface_module(relative: Path) -> bool:

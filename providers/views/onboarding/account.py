@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fps_portal.accounts.models import Membership, Role
-from fps_portal.accounts.sign_in_limits import client_ip, normalised_email, over_limit
+from fps_portal.accounts.sign_in_limits import normalised_email, over_address_or_email_limit
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -52,16 +52,12 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = normalised_email(form.cleaned_data["email"])
-        if over_limit(
+        if over_address_or_email_limit(
             request,
-            group="registration-address",
-            key=client_ip(request),
-            rate=settings.REGISTRATION_RATE_PER_ADDRESS,
-        ) | over_limit(
-            request,
-            group="registration-email",
-            key=email,
-            rate=settings.REGISTRATION_RATE_PER_EMAIL,
+            group="registration",
+            email=email,
+            per_address=settings.REGISTRATION_RATE_PER_ADDRESS,
+            per_email=settings.REGISTRATION_RATE_PER_EMAIL,
         ):
             return too_many_requests(request, what="Registering", typed_email=email)
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -184,6 +185,16 @@ def moderation_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
     application = get_scoped_or_404(Application, actor, pk=pk)
     disputed_ids = set(disagreements(application))
     disputed = [r for r in _results(actor, application) if r.pk in disputed_ids]
+    # What the moderator reads beside each result: every decision on it, in the order made.
+    prefetch_related_objects(
+        disputed,
+        Prefetch(
+            "decisions",
+            queryset=scoped(EvaluatorDecision, actor)
+            .select_related("evaluator")
+            .order_by("decided_at", "pk"),
+        ),
+    )
     blocker = moderation_blocker(application)
     data = request.POST if request.method == "POST" and not blocker else None
     form = ModerationForm(data, disputed=disputed)

@@ -182,6 +182,8 @@ class EvidenceForm(OnceOnlyForm):
     )
     setting = ServiceCheckedModelChoiceField(
         label="Setting",
+        # Empty until __init__ sets it from the actor's scoped choices (set_queryset): a
+        # field declared on the class has no actor yet, and an empty queryset reads nothing.
         queryset=Setting.objects.none(),
         empty_label="Whole organisation",
         help_text="Needed for a registration certificate, DfE registration, inspection report "
@@ -250,6 +252,7 @@ class OverviewForm(forms.Form):
 class ScopeForm(forms.Form):
     lots = forms.ModelMultipleChoiceField(
         label="Which lots are you applying for?",
+        # Set from the actor's scoped choices in __init__ (see the note above).
         queryset=Lot.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
@@ -259,6 +262,7 @@ class ScopeForm(forms.Form):
     )
     settings = forms.ModelMultipleChoiceField(
         label="Which settings are included?",
+        # Set from the actor's scoped choices in __init__ (see the note above).
         queryset=Setting.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
@@ -285,6 +289,7 @@ class EvidenceChoiceField(forms.ModelMultipleChoiceField[Evidence]):
 class ApplicationEvidenceForm(forms.Form):
     evidence = EvidenceChoiceField(
         label="Evidence to include",
+        # Set from the actor's scoped choices in __init__ (see the note above).
         queryset=Evidence.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -334,6 +339,7 @@ class PricesForm(forms.Form):
 class ServicePriceForm(OnceOnlyForm):
     setting = forms.ModelChoiceField(
         label="Setting",
+        # Set from the actor's scoped choices in __init__ (see the note above).
         queryset=Setting.objects.none(),
         error_messages={
             "required": "Select the setting that offers this service.",

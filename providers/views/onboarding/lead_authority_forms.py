@@ -11,14 +11,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from fps_portal.text import too_long
 from providers.models import (
     CheckResult,
-    EvaluatorDecision,
     PurchasingSystemKind,
     RequirementResult,
     Verdict,
@@ -193,16 +191,8 @@ class ModerationForm(forms.Form):
 
     def __init__(self, *args: Any, disputed: Sequence[RequirementResult], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # `disputed` comes with its decisions prefetched, in the order made (moderation_view).
         self.disputed = disputed
-        prefetch_related_objects(
-            list(disputed),
-            Prefetch(
-                "decisions",
-                queryset=EvaluatorDecision.objects.select_related("evaluator").order_by(
-                    "decided_at", "pk"
-                ),
-            ),
-        )
         for result in disputed:
             pk = result.pk
             where = f" – {result.setting.name}" if result.setting is not None else ""
