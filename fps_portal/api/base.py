@@ -7,8 +7,9 @@ from typing import Generic, TypeVar
 from django.db import models
 from rest_framework import mixins, viewsets
 
+from fps_portal.access import Access
 from fps_portal.actors import Actor, actor_of
-from fps_portal.api.permissions import ActionAllowed, ActorHasRole, ActorRule
+from fps_portal.api.permissions import AccessAllowed
 from fps_portal.scoping import scoped
 
 M = TypeVar("M", bound=models.Model)
@@ -17,14 +18,15 @@ M = TypeVar("M", bound=models.Model)
 class ScopedGenericViewSet(viewsets.GenericViewSet[M], Generic[M]):
     """`model` is read through `scoped(model, actor)`; `optimise` adds joins for the serializer.
 
-    Set `allowed_roles` to restrict the endpoint to some roles (others get 403); objects outside
-    the actor's scope are 404 whatever the role.
+    Set `access` (a `fps_portal.access` rule) to restrict the endpoint, `action_rules` to
+    restrict an action (others get 403); objects outside the actor's scope are 404 whatever the
+    role.
     """
 
     model: type[M]
-    allowed_roles: tuple[str, ...] | None = None
-    permission_classes = [ActorHasRole, ActionAllowed]
-    action_rules: dict[str, ActorRule] = {}
+    access: Access | None = None
+    permission_classes = [AccessAllowed]
+    action_rules: dict[str, Access] = {}
 
     @property
     def actor(self) -> Actor:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fps_portal.access import ANY_ACTOR, page_access
 from fps_portal.actors import SESSION_MEMBERSHIP_KEY, Actor, active_memberships, actor_of
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
@@ -29,11 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    if actor is None:
-        return render(request, "portal/no_membership.html", status=403)
+@page_access(ANY_ACTOR)
+def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     if actor.membership is None:  # a platform administrator with no organisation
         return redirect("admin:index")
     return render(

@@ -19,16 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from fps_portal.access import DIRECTORY_READERS, LEAD_EVALUATORS, PROVIDERS, Access, either
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.api.base import ScopedGenericViewSet
-from fps_portal.api.permissions import (
-    LEAD_EVALUATORS,
-    PROVIDERS,
-    ActorRule,
-    either,
-    lead_evaluators_only,
-    providers_only,
-)
 from fps_portal.errors import InvalidInput, NotAllowed
 from fps_portal.scoping import scoped
 from fps_portal.text import is_number
@@ -93,12 +86,6 @@ SEARCH_PARAMETERS = [
 ]
 
 
-READERS: ActorRule = (
-    lambda actor: actor.is_authority or actor.is_provider or actor.is_forum,
-    "Only authority staff, providers and forum members can use this list.",
-)
-
-
 def _facets_out(facets: Facets | None, form: SettingSearchForm) -> dict[str, Any] | None:
     """Every value of each filter with its count (zeros included, so the keys never vary).
 
@@ -115,19 +102,18 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
     model = Setting
     serializer_class = SettingInputSerializer
     action_rules = {
-        **dict.fromkeys(["list", "retrieve"], READERS),
+        **dict.fromkeys(["list", "retrieve"], DIRECTORY_READERS),
         **dict.fromkeys(
             ["create", "partial_update", "prices"],
-            (providers_only, "Only a provider's own users can add or change its settings."),
+            Access(PROVIDERS.allows, "Only a provider's own users can add or change its settings."),
         ),
         "judgements": either(
             LEAD_EVALUATORS,
             PROVIDERS,
             message="Only the lead authority or the setting's provider can record its judgements.",
         ),
-        "check_judgement": (
-            lead_evaluators_only,
-            "Only the lead authority's evaluators can check a judgement.",
+        "check_judgement": Access(
+            LEAD_EVALUATORS.allows, "Only the lead authority's evaluators can check a judgement."
         ),
     }
 

@@ -14,10 +14,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fps_portal.access import LEAD_EVALUATORS, PROVIDERS, Access, either, organisation_of, roles
 from fps_portal.accounts.models import Role
 from fps_portal.api.base import ScopedReadOnlyViewSet
 from fps_portal.api.pagination import StableCursorPagination
-from fps_portal.api.permissions import LEAD_EVALUATORS, PROVIDERS, either, providers_only
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.api.onboarding import serializers as s
@@ -42,7 +42,6 @@ from providers.services.purchasing import (
     purchasing_system_update,
 )
 from providers.services.windows import window_complete, window_schedule
-from providers.views.onboarding._access import organisation_of
 
 
 def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -120,7 +119,7 @@ class EvidenceViewSet(ScopedReadOnlyViewSet[Evidence], mixins.CreateModelMixin):
     serializer_class = s.EvidenceSerializer
     filterset_fields = ["kind", "setting"]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    action_rules = {"create": (providers_only, "Only providers upload evidence.")}
+    action_rules = {"create": Access(PROVIDERS.allows, "Only providers upload evidence.")}
 
     @extend_schema(request=s.EvidenceInputSerializer, responses={201: s.EvidenceSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -147,7 +146,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
 
     model = Application
     serializer_class = s.ApplicationSerializer
-    allowed_roles = (Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
+    access = roles(Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
     filterset_fields = ["state", "window"]
     pagination_class = ApplicationPagination
     action_rules = {
@@ -375,7 +374,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
 class ClarificationViewSet(ScopedReadOnlyViewSet[ClarificationQuestion]):
     model = ClarificationQuestion
     serializer_class = s.ClarificationSerializer
-    allowed_roles = (Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
+    access = roles(Role.PROVIDER_USER, Role.LEAD_EVALUATOR)
     filterset_fields = ["application"]
     action_rules = {"answer": PROVIDERS}
 

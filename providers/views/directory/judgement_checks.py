@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from fps_portal.access import Access, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404
@@ -20,7 +21,9 @@ from providers.services.judgement_checks import (
     judgement_check,
     judgements_awaiting_check,
 )
-from providers.views.directory.common import actor_required, put_on_form
+from providers.views.directory.common import put_on_form
+
+JUDGEMENT_CHECKERS = Access(can_check_judgement)
 
 
 class JudgementCheckForm(forms.Form):
@@ -43,7 +46,7 @@ class JudgementCheckForm(forms.Form):
     )
 
 
-@actor_required(can_check_judgement)
+@page_access(JUDGEMENT_CHECKERS)
 def judgement_check_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
@@ -52,7 +55,7 @@ def judgement_check_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@actor_required(can_check_judgement)
+@page_access(JUDGEMENT_CHECKERS)
 @require_http_methods(["GET", "POST"])
 def judgement_check_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     judgement = get_scoped_or_404(

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fps_portal.access import LEAD_EVALUATORS, PROVIDERS, either, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -28,7 +29,7 @@ from providers.services.setting_prices import (
     setting_set_prices,
 )
 from providers.services.settings import setting_added_by, setting_create, setting_update
-from providers.views.directory.common import actor_required, put_on_form
+from providers.views.directory.common import put_on_form
 from providers.views.directory.forms import (
     AdditionalServiceForm,
     JudgementForm,
@@ -37,9 +38,12 @@ from providers.views.directory.forms import (
     UrnLookupForm,
 )
 
-
-def _provider(actor: Actor) -> bool:
-    return actor.is_provider
+#: The lead authority, or the setting's own provider (`can_record_judgement` checks which).
+JUDGEMENT_RECORDERS = either(
+    LEAD_EVALUATORS,
+    PROVIDERS,
+    message="Only the lead authority or the setting's provider can record its judgements.",
+)
 
 
 def _own_setting(actor: Actor, pk: int) -> Setting:
@@ -47,7 +51,7 @@ def _own_setting(actor: Actor, pk: int) -> Setting:
     return get_scoped_or_404(Setting, actor, pk=pk, provider_id=actor.organisation_id)
 
 
-@actor_required(_provider)
+@page_access(PROVIDERS)
 def setting_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     settings = (
         scoped(Setting, actor)
@@ -64,7 +68,7 @@ def setting_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "providers/directory/setting_list.html", {"settings": settings})
 
 
-@actor_required(_provider)
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def setting_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     lookup = UrnLookupForm(request.GET or None)
@@ -107,7 +111,7 @@ def setting_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@actor_required(_provider)
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def setting_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     setting = _own_setting(actor, pk)
@@ -150,7 +154,7 @@ def setting_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
-@actor_required(_provider)
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     setting = _own_setting(actor, pk)
@@ -189,7 +193,7 @@ def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
-@actor_required(_provider)
+@page_access(PROVIDERS)
 @require_POST
 def service_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     setting = _own_setting(actor, pk)
@@ -222,7 +226,7 @@ def service_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
-@actor_required(_provider)
+@page_access(PROVIDERS)
 @require_POST
 def service_remove(request: HttpRequest, actor: Actor, pk: int, service_pk: int) -> HttpResponse:
     setting = _own_setting(actor, pk)
@@ -232,7 +236,7 @@ def service_remove(request: HttpRequest, actor: Actor, pk: int, service_pk: int)
     return redirect("providers:setting-prices", pk=setting.pk)
 
 
-@actor_required(lambda a: a.is_lead_evaluator or a.is_provider)
+@page_access(JUDGEMENT_RECORDERS)
 @require_http_methods(["GET", "POST"])
 def judgement_create(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     setting = get_scoped_or_404(Setting, actor, pk=pk)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from fps_portal.access import AUTHORITIES, DIRECTORY_READERS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -27,11 +28,7 @@ from providers.services.inspections import (
     latest_confirmed_judgements,
 )
 from providers.services.judgement_checks import can_check_judgement
-from providers.views.directory.common import actor_required, query_without, search_to_return_to
-
-
-def _searcher(actor: Actor) -> bool:
-    return actor.is_authority
+from providers.views.directory.common import query_without, search_to_return_to
 
 
 def label_with_counts(outcome: SearchOutcome) -> None:
@@ -50,7 +47,7 @@ def label_with_counts(outcome: SearchOutcome) -> None:
         ]
 
 
-@actor_required(_searcher)
+@page_access(AUTHORITIES)
 def find_a_setting(request: HttpRequest, actor: Actor) -> HttpResponse:
     try:
         outcome = run_search(actor, request.GET)
@@ -101,12 +98,12 @@ def _export(request: HttpRequest, actor: Actor, kind: str) -> HttpResponse:
     return response
 
 
-@actor_required(_searcher)
+@page_access(AUTHORITIES)
 def export_csv(request: HttpRequest, actor: Actor) -> HttpResponse:
     return _export(request, actor, "csv")
 
 
-@actor_required(_searcher)
+@page_access(AUTHORITIES)
 def export_xlsx(request: HttpRequest, actor: Actor) -> HttpResponse:
     return _export(request, actor, "xlsx")
 
@@ -154,7 +151,7 @@ def setting_page_context(actor: Actor, setting: Setting) -> dict[str, object]:
     }
 
 
-@actor_required(lambda a: a.is_authority or a.is_provider or a.is_forum)
+@page_access(DIRECTORY_READERS)
 def setting_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if actor.is_forum:
         return redirect("providers:forum-setting", pk=pk)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fps_portal.access import ANY_ACTOR, PROVIDERS, organisation_of, page_access
 from fps_portal.accounts.models import Membership, Role
 from fps_portal.accounts.sign_in_limits import normalised_email, over_address_or_email_limit
 from fps_portal.actors import Actor
@@ -30,7 +31,6 @@ from providers.services.registration import (
     provider_registration_confirm,
     provider_registration_request,
 )
-from providers.views.onboarding._access import any_actor, organisation_of, provider_only
 from providers.views.onboarding.forms import (
     EvidenceForm,
     InviteForm,
@@ -124,7 +124,7 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def colleagues(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = InviteForm(request.POST or None)
@@ -152,7 +152,7 @@ def colleagues(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 def evidence_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     evidence = (
         scoped(Evidence, actor)
@@ -178,7 +178,7 @@ def evidence_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def evidence_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
     settings_qs = scoped(Setting, actor).filter(provider_id=actor.organisation_id)
@@ -239,7 +239,7 @@ def evidence_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@any_actor
+@page_access(ANY_ACTOR)
 def evidence_download(request: HttpRequest, actor: Actor, pk: int) -> FileResponse:
     evidence = get_scoped_or_404(Evidence, actor, pk=pk)
     evidence_record_download(actor=actor, evidence=evidence)
@@ -254,7 +254,7 @@ def evidence_download(request: HttpRequest, actor: Actor, pk: int) -> FileRespon
     return response
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def setting_overview(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     setting = get_scoped_or_404(Setting, actor, pk=pk, provider_id=actor.organisation_id)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from fps_portal.access import PROVIDERS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -24,7 +25,6 @@ from providers.services.membership import (
     agreement_sign,
     agreement_sign_blocker,
 )
-from providers.views.onboarding._access import provider_only
 from providers.views.onboarding._notice import agreement_notice, clarification_notice
 from providers.views.onboarding.applications import FORM, application_step_page, form_status
 from providers.views.onboarding.forms import (
@@ -34,7 +34,7 @@ from providers.views.onboarding.forms import (
 )
 
 
-@provider_only
+@page_access(PROVIDERS)
 def clarification_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Exactly the questions the dashboard counts as waiting for an answer."""
     return render(
@@ -44,7 +44,7 @@ def clarification_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     clarification = get_scoped_or_404(ClarificationQuestion, actor, pk=pk)
@@ -85,7 +85,7 @@ def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> Ht
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = get_scoped_or_404(Application, actor, pk=pk)
@@ -125,7 +125,7 @@ def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 def membership_status(request: HttpRequest, actor: Actor) -> HttpResponse:
     memberships = scoped(FpsMembership, actor).select_related(
         "purchasing_system", "agreement_signed_by"

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from fps_portal.access import PROVIDERS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -45,7 +46,6 @@ from providers.services.evidence import evidence_current
 from providers.services.membership import agreement_sign_blocker
 from providers.services.outcomes import outcome_summary
 from providers.services.window_messages import next_window_message
-from providers.views.onboarding._access import provider_only
 from providers.views.onboarding.forms import (
     ApplicationEvidenceForm,
     DeclarationsForm,
@@ -68,7 +68,7 @@ def form_status(form: object) -> int:
     return 400 if getattr(form, "errors", None) else 200
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def application_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST":
@@ -147,7 +147,7 @@ def _tasks(application: Application) -> list[dict[str, object]]:
     ]
 
 
-@provider_only
+@page_access(PROVIDERS)
 def application_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = _application(actor, pk)
     results = []
@@ -223,7 +223,7 @@ def application_step_page(
     return render(request, FORM, context, status=status if status != 200 else form_status(form))
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def application_scope(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = _application(actor, pk)
@@ -263,7 +263,7 @@ def application_scope(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def application_evidence(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = _application(actor, pk)
@@ -298,7 +298,7 @@ def application_evidence(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = _application(actor, pk)
@@ -327,7 +327,7 @@ def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = _application(actor, pk)
@@ -360,7 +360,7 @@ def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def application_declarations(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = _application(actor, pk)
@@ -389,7 +389,7 @@ def application_declarations(request: HttpRequest, actor: Actor, pk: int) -> Htt
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def application_submit_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = _application(actor, pk)
@@ -419,7 +419,7 @@ def application_submit_view(request: HttpRequest, actor: Actor, pk: int) -> Http
     )
 
 
-@provider_only
+@page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def application_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = _application(actor, pk)

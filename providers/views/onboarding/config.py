@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fps_portal.access import LEAD_EVALUATORS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -22,7 +23,6 @@ from providers.services.purchasing import (
     purchasing_system_update,
 )
 from providers.services.windows import window_complete, window_schedule
-from providers.views.onboarding._access import evaluator_only
 from providers.views.onboarding.forms import (
     LotForm,
     PurchasingSystemForm,
@@ -33,7 +33,7 @@ from providers.views.onboarding.forms import (
 FORM = "providers/onboarding/form.html"
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 def fps_manage(request: HttpRequest, actor: Actor) -> HttpResponse:
     systems = list(scoped(PurchasingSystem, actor).order_by("name"))
     lots = (
@@ -51,7 +51,7 @@ def fps_manage(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 @require_http_methods(["GET", "POST"])
 def fps_edit(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpResponse:
     system = get_scoped_or_404(PurchasingSystem, actor, pk=pk) if pk else None
@@ -96,7 +96,7 @@ def fps_edit(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpR
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 @require_http_methods(["GET", "POST"])
 def lot_create_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     system = get_scoped_or_404(PurchasingSystem, actor, pk=pk)
@@ -124,7 +124,7 @@ def lot_create_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 def window_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     live = Q(
         applications__state__in=[ApplicationState.SUBMITTED, ApplicationState.UNDER_EVALUATION]
@@ -141,7 +141,7 @@ def window_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "providers/onboarding/window_list.html", {"windows": windows})
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 @require_http_methods(["GET", "POST"])
 def window_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     systems = scoped(PurchasingSystem, actor).filter(admits_by_windows=True)
@@ -178,7 +178,7 @@ def window_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 def window_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     window = get_scoped_or_404(EvaluationWindow, actor, pk=pk)
     applications = (
@@ -202,7 +202,7 @@ def window_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 @require_POST
 def window_complete_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     window = get_scoped_or_404(EvaluationWindow, actor, pk=pk)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fps_portal.access import LEAD_EVALUATORS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -47,7 +48,6 @@ from providers.services.membership import (
     membership_actions_allowed,
     membership_change,
 )
-from providers.views.onboarding._access import evaluator_only
 from providers.views.onboarding._notice import evaluation_notice
 from providers.views.onboarding.forms import (
     ClarificationForm,
@@ -76,7 +76,7 @@ QUEUES = {
 }
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 def application_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Exactly the applications a dashboard queue counts."""
     queue = QUEUES.get(request.GET.get("awaiting", ""))
@@ -90,7 +90,7 @@ def application_queue(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = get_scoped_or_404(Application, actor, pk=pk)
     results = _results(actor, application)
@@ -133,7 +133,7 @@ def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 @require_http_methods(["GET", "POST"])
 def evaluation_record_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = get_scoped_or_404(Application, actor, pk=pk)
@@ -179,7 +179,7 @@ def evaluation_record_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 @require_http_methods(["GET", "POST"])
 def moderation_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = get_scoped_or_404(Application, actor, pk=pk)
@@ -237,7 +237,7 @@ def moderation_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 @require_http_methods(["GET", "POST"])
 def clarification_ask_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = get_scoped_or_404(Application, actor, pk=pk)
@@ -266,7 +266,7 @@ def clarification_ask_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
     )
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 @require_POST
 def clarification_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     clarification = get_scoped_or_404(ClarificationQuestion, actor, pk=pk)
@@ -281,7 +281,7 @@ def clarification_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> 
     return redirect("providers:evaluation-detail", pk=clarification.application_id)
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 def membership_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     memberships = list(
         scoped(FpsMembership, actor)
@@ -301,7 +301,7 @@ NOTHING_TO_CHANGE: dict[str, str] = {
 }
 
 
-@evaluator_only
+@page_access(LEAD_EVALUATORS)
 @require_http_methods(["GET", "POST"])
 def membership_change_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     membership = get_scoped_or_404(FpsMembership, actor, pk=pk)
