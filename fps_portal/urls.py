@@ -47,7 +47,7 @@ urlpatterns = [
     ),
     path("healthz", healthz, name="healthz"),
     # The composition root: each app's routes are included by name, so no app imports another.
-    path("api/v1/", include("fps_portal.api.urls")),
+    path("api/v1/", include("fps_portal.api_urls")),
     path("api/v1/", include("providers.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from this URL rather than inline (strict CSP).

@@ -1,5 +1,5 @@
-"""The portal's own API routes. Apps add theirs in `<app>/api_urls.py`, included by the root
-URLconf."""
+"""The portal's own API routes, under /api/v1/. Each app registers its viewsets in its own
+`<app>/api_urls.py`, included by the root URLconf."""
 
 from django.urls import path
 from rest_framework.routers import DefaultRouter

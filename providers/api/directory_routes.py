@@ -1,8 +1,0 @@
-from rest_framework.routers import DefaultRouter
-
-from providers.api.directory import SettingViewSet
-
-
-def register(router: DefaultRouter) -> None:
-    """Adds this module's viewsets to the providers router."""
-    router.register("settings", SettingViewSet, basename="setting")
