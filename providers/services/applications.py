@@ -376,21 +376,6 @@ def _missing_evidence_message(missing: list[str]) -> str:
     return f"Required evidence is missing: {'; '.join(missing)}. {how}."
 
 
-def submitted_notice(application: Application) -> str:
-    """The "submitted" notice and e-mail subject, naming the window (or rolling admission) and the
-    day, so notices for different windows can be told apart."""
-    where = (
-        application.window.name
-        if application.window_id and application.window
-        else "rolling admission"
-    )
-    day = application.submitted_at or timezone.now()
-    return (
-        f"Your application for {application.purchasing_system} ({where}) was submitted on "
-        f"{govuk_date(day)}"
-    )
-
-
 def application_submit(
     *, actor: Actor, application: Application, now: datetime.datetime | None = None
 ) -> Application:

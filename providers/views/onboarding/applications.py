@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from fps_portal.access import PROVIDERS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
+from fps_portal.notifications.services import render_notification
 from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.models import (
     Application,
@@ -40,7 +41,6 @@ from providers.services.applications import (
     application_start,
     application_submit,
     application_withdraw,
-    submitted_notice,
 )
 from providers.services.evidence import evidence_current
 from providers.services.membership import agreement_sign_blocker
@@ -389,6 +389,15 @@ def application_declarations(request: HttpRequest, actor: Actor, pk: int) -> Htt
     )
 
 
+def _submitted_notice(application: Application) -> str:
+    """The "submitted" notice: the wording of the e-mail's subject (one template names the window,
+    or rolling admission, and the day, so notices for different windows can be told apart)."""
+    subject, _ = render_notification(
+        "notifications/application_submitted", {"application": application}
+    )
+    return subject
+
+
 @page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def application_submit_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
@@ -400,7 +409,7 @@ def application_submit_view(request: HttpRequest, actor: Actor, pk: int) -> Http
         except DomainError as error:
             error_message = error.message
         else:
-            messages.success(request, f"{submitted_notice(submitted)}.")
+            messages.success(request, f"{_submitted_notice(submitted)}.")
             return redirect("providers:application-detail", pk=pk)
     return render(
         request,
