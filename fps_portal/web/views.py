@@ -41,17 +41,16 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
+@page_access(ANY_ACTOR)
+def notification_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     page = Paginator(scoped(Notification, actor), 25).get_page(request.GET.get("page"))
     return render(request, "portal/notifications.html", {"page": page})
 
 
-@login_required
+@page_access(ANY_ACTOR)
 @require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_scoped_or_404(Notification, actor_of(request), pk=pk)
+def notification_open(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    notification = get_scoped_or_404(Notification, actor, pk=pk)
     notification_mark_read(notification=notification)
     target = notification.url or reverse("notifications")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -248,7 +248,7 @@ def _setting_for(world: World, persona: str) -> dict[str, Any]:
 PAGES: dict[str, Page] = {
     "home": Page(frozenset({ANONYMOUS})),
     "dashboard": Page(WITH_ORGANISATION),
-    "notifications": Page(SIGNED_IN),
+    "notifications": Page(WITH_ORGANISATION),
     "switch-membership": Page(SIGNED_IN, forms=(MAIN_FORM,)),
     "accessibility": Page(TRULY_EVERYONE),
     "privacy": Page(TRULY_EVERYONE),

@@ -96,6 +96,30 @@ def test_a_user_without_a_membership_gets_the_no_membership_page(
     assert "Your account is not linked to an organisation" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/dashboard/"),
+        ("get", "/notifications/"),
+        ("post", "/notifications/{pk}/open/"),
+        ("get", "/fps/"),
+        ("get", "/find-a-setting/"),
+    ],
+)
+def test_every_portal_page_gives_a_user_without_a_membership_the_no_membership_page(
+    client: Client, django_user_model: type[User], method: str, path: str
+) -> None:
+    """Issue 8: /notifications/ answered 200 to an account acting for no organisation."""
+    user = django_user_model.objects.create_user("loner@example.org", PASSWORD, full_name="Lo")
+    mine = _notify(user, "left-over")
+    client.force_login(user)
+    response = getattr(client, method)(path.format(pk=mine.pk))
+    assert response.status_code == 403
+    assert "Your account is not linked to an organisation" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+
 def test_a_deactivated_membership_counts_as_none(client: Client) -> None:
     user = person(Role.COMMISSIONER)
     Membership.objects.filter(user=user).update(is_active=False)
