@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
 
 from fps_portal.accounts.models import Role
@@ -57,18 +57,32 @@ def find_a_setting_panel(actor: Actor) -> Panel:
 
 @register_panel(roles={Role.PROVIDER_USER}, order=10)
 def provider_settings_panel(actor: Actor) -> Panel:
-    own = scoped(Setting, actor)
     url = reverse("providers:setting-list")
-    no_price = own.exclude(Exists(SettingLot.objects.filter(setting=OuterRef("pk"))))
-    no_judgement = own.exclude(Exists(InspectionJudgement.objects.filter(setting=OuterRef("pk"))))
+    # The three counts in one query.
+    counts = scoped(Setting, actor).aggregate(
+        settings=Count("pk", distinct=True),
+        no_price=Count(
+            "pk",
+            distinct=True,
+            filter=~Exists(SettingLot.objects.filter(setting=OuterRef("pk"))),
+        ),
+        no_judgement=Count(
+            "pk",
+            distinct=True,
+            filter=~Exists(InspectionJudgement.objects.filter(setting=OuterRef("pk"))),
+        ),
+    )
     return Panel(
         title="Your settings",
         items=[
-            QueueItem("Settings", own.count(), url),
+            QueueItem("Settings", counts["settings"], url),
             QueueItem(
-                "Missing a price", no_price.count(), url, "Add a weekly price for each lot offered."
+                "Missing a price",
+                counts["no_price"],
+                url,
+                "Add a weekly price for each lot offered.",
             ),
-            QueueItem("Missing an inspection judgement", no_judgement.count(), url),
+            QueueItem("Missing an inspection judgement", counts["no_judgement"], url),
         ],
     )
 

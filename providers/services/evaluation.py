@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.urls import reverse
@@ -223,13 +223,21 @@ def evaluation_record(
 
 def complete_evaluators(application: Application) -> list[int]:
     """Ids of evaluators who have decided every requirement of the application."""
-    total = RequirementResult.objects.filter(application=application).count()
+    return evaluators_who_decided_all(
+        RequirementResult.objects.filter(application=application).count(),
+        EvaluatorDecision.objects.filter(result__application=application).values_list(
+            "evaluator_id", flat=True
+        ),
+    )
+
+
+def evaluators_who_decided_all(requirements: int, deciders: Iterable[int]) -> list[int]:
+    """Of the evaluator ids, one per decision, those with a decision on each of the
+    `requirements` (for a page that has read the results and decisions already)."""
     counts: dict[int, int] = defaultdict(int)
-    for evaluator_id in EvaluatorDecision.objects.filter(
-        result__application=application
-    ).values_list("evaluator_id", flat=True):
+    for evaluator_id in deciders:
         counts[evaluator_id] += 1
-    return sorted(e for e, n in counts.items() if total and n == total)
+    return sorted(e for e, n in counts.items() if requirements and n == requirements)
 
 
 def disagreements(application: Application) -> dict[int, list[EvaluatorDecision]]:

@@ -64,10 +64,10 @@ BUDGETS: list[Budget] = [
     # -- portal -----------------------------------------------------------------------------
     # Fixed text for visitors: nothing read.
     Budget("home", "anonymous", lambda: page("/", None), 0),
-    # 1-4: session, user, otp device, actor's memberships; 5-7: own settings, those without an
-    # approved lot, those without a judgement; 8: drafts; 9: questions to answer; 10: agreements to
-    # sign; 11: unread notifications; 12: memberships (organisation switcher).
-    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 12),
+    # 1-4: session, user, otp device, actor's memberships; 5: own settings counted, with those
+    # without a lot and those without a judgement; 6: drafts; 7: questions to answer; 8: agreements
+    # to sign; 9: unread notifications; 10: memberships (organisation switcher).
+    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 10),
     # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
     # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
     # awaiting check; 11: unread notifications; 12: memberships (organisation switcher).
@@ -177,15 +177,14 @@ BUDGETS: list[Budget] = [
         5,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5: the application; 6: its results; 7:
-    # their decisions; 8: moderation; 9: results counted and 10: decisions' evaluators, again, by
-    # `complete_evaluators` (what 6-7 already read: reported, not changed here); 11: evidence; 12:
-    # settings with overviews; 13: provider; 14: window; 15: prices; 16: service prices; 17:
-    # clarification questions.
+    # their decisions (who has decided everything is counted from 6-7); 8: moderation; 9:
+    # evidence; 10: settings with overviews; 11: provider; 12: window; 13: prices; 14: service
+    # prices; 15: clarification questions.
     Budget(
         "providers:evaluation-detail",
         "lead evaluator",
         lambda: page(f"/fps/applications/{evaluation_round().application_ids[0]}/", lead()),
-        17,
+        15,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5: memberships with providers and
     # systems.
@@ -388,18 +387,16 @@ BUDGETS: list[Budget] = [
         lambda: api(f"/api/v1/applications/{evaluation_round().application_ids[0]}/", lead()),
         8,
     ),
-    # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
-    # settings, evidence, prices, service prices (the detail queryset, unused here); 9: results;
-    # 10: evaluators' decisions (prefetch).
+    # 1: token with its user; 2: actor's memberships; 3: the application; 4: results; 5:
+    # evaluators' decisions (prefetch).
     Budget(
         "application-results",
         "lead evaluator",
         lambda: api(f"/api/v1/applications/{states.evaluated().pk}/results/", lead()),
-        10,
+        5,
     ),
-    # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
-    # settings, evidence, prices, service prices (unused here); 9: its moderated results; 10:
-    # decisions (prefetched, then left out of the provider's body).
+    # 1: token with its user; 2: actor's memberships; 3: the application; 4: its moderated
+    # results; 5: decisions (prefetched, then left out of the provider's body).
     Budget(
         "application-results",
         "provider",
@@ -408,7 +405,7 @@ BUDGETS: list[Budget] = [
                 f"/api/v1/applications/{states.passed(ready).pk}/results/", ready.user
             )
         )(states.provider()),
-        10,
+        5,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of questions.
     Budget(

@@ -167,15 +167,24 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         **dict.fromkeys(["evaluation", "moderation", "clarifications"], LEAD_EVALUATORS),
     }
 
-    def optimise(self, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    @staticmethod
+    def _with_shape(queryset: QuerySet[Application]) -> QuerySet[Application]:
+        """What `ApplicationSerializer` reads beside each application."""
         return queryset.select_related("provider").prefetch_related(
             "lots", "settings", "evidence", "prices", "service_prices"
         )
 
+    def optimise(self, queryset: QuerySet[Application]) -> QuerySet[Application]:
+        # Only the list and the detail serialize what they read; every other action reads the
+        # application to act on (and `_respond` reads it again, shaped, after the change).
+        if self.action in ("list", "retrieve"):
+            return self._with_shape(queryset)
+        return queryset.select_related("provider")
+
     def _respond(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
         return Response(
             s.ApplicationSerializer(
-                self.optimise(scoped(Application, self.actor).filter(pk=application.pk)).get()
+                self._with_shape(scoped(Application, self.actor).filter(pk=application.pk)).get()
             ).data,
             status=code,
         )

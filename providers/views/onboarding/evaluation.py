@@ -37,10 +37,10 @@ from providers.services.evaluation import (
     application_moderate,
     clarification_ask,
     clarification_withdraw,
-    complete_evaluators,
     disagreements,
     evaluation_blocker,
     evaluation_record,
+    evaluators_who_decided_all,
     moderation_blocker,
 )
 from providers.services.membership import (
@@ -108,7 +108,9 @@ def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         .select_related("moderator")
         .first()
     )
-    evaluators = complete_evaluators(application)
+    evaluators = evaluators_who_decided_all(
+        len(results), [d.evaluator_id for ds in decisions.values() for d in ds]
+    )
     return render(
         request,
         "providers/onboarding/evaluation_detail.html",
