@@ -4,6 +4,7 @@ codes. Each is atomic and audited; a wrong code is audited too, so guessing show
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -111,34 +112,47 @@ def app_enrolment_confirm(
     return check, codes
 
 
-def app_code_check(*, user: User, code: str) -> CodeCheck:
-    device = confirmed_app(user)
+def _second_step(
+    user: User,
+    device: TOTPDevice | StaticDevice | None,
+    code: str,
+    *,
+    what: str,
+    verb: AuditVerb,
+    reason: Callable[[], str],
+) -> CodeCheck:
+    """One code for the second sign-in step: its use and its audit row together."""
     if device is None:
         return CodeCheck(device=None)
-    with transaction.atomic():  # the code's use and its audit row together
-        check = _check(user=user, device=device, code=normalise_code(code), what="app code")
+    with transaction.atomic():
+        check = _check(user=user, device=device, code=normalise_code(code), what=what)
         if check.accepted:
-            audit_record(
-                actor=actor_for_user(user), verb=AuditVerb.MFA_VERIFIED, obj=user, reason="App code"
-            )
+            audit_record(actor=actor_for_user(user), verb=verb, obj=user, reason=reason())
     return check
+
+
+def app_code_check(*, user: User, code: str) -> CodeCheck:
+    return _second_step(
+        user,
+        confirmed_app(user),
+        code,
+        what="app code",
+        verb=AuditVerb.MFA_VERIFIED,
+        reason=lambda: "App code",
+    )
 
 
 def recovery_code_use(*, user: User, code: str) -> CodeCheck:
     """Accepts one recovery code, once: it is deleted as it is used."""
-    device = recovery_device(user)
-    if device is None:
-        return CodeCheck(device=None)
-    with transaction.atomic():  # the code's use and its audit row together
-        check = _check(user=user, device=device, code=normalise_code(code), what="recovery code")
-        if check.accepted:
-            audit_record(
-                actor=actor_for_user(user),
-                verb=AuditVerb.RECOVERY_CODE_USED,
-                obj=user,
-                reason=f"{recovery_codes_left(user)} recovery codes left",
-            )
-    return check
+    # The codes left are counted after this one is used up.
+    return _second_step(
+        user,
+        recovery_device(user),
+        code,
+        what="recovery code",
+        verb=AuditVerb.RECOVERY_CODE_USED,
+        reason=lambda: f"{recovery_codes_left(user)} recovery codes left",
+    )
 
 
 def recovery_codes_replace(*, user: User) -> list[str]:

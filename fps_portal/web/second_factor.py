@@ -4,6 +4,7 @@ the app the first time. `RequireSecondFactorMiddleware` sends every password-onl
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import django_otp
@@ -63,6 +64,34 @@ def _refusal(form: forms.Form, check: CodeCheck, wrong: str) -> None:
         form.add_error("code", wrong)
 
 
+def _code_step(
+    request: HttpRequest,
+    *,
+    form_class: type[forms.Form],
+    check_code: Callable[..., CodeCheck],
+    wrong: str,
+    template: str,
+    on_success: Callable[[HttpRequest], None] | None = None,
+) -> HttpResponse:
+    """A second sign-in step's page: the form; on a right code, the session counts as signed
+    in with two factors and the person goes on; on a wrong one, why, at the field."""
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = check_code(user=_user(request), code=form.cleaned_data["code"])
+        if check.accepted:
+            _complete(request, check)
+            if on_success is not None:
+                on_success(request)
+            return redirect(_next_url(request))
+        _refusal(form, check, wrong)
+    return render(
+        request,
+        template,
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", ""), **_NO_NAV},
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
@@ -73,46 +102,37 @@ def verify(request: HttpRequest) -> HttpResponse:
         if second_factor.recovery_device(user) is not None:
             return redirect(f"{reverse('mfa-recovery')}?{request.GET.urlencode()}")
         return redirect(f"{reverse('mfa-enrol')}?{request.GET.urlencode()}")
-    form = AppCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        check = second_factor.app_code_check(user=user, code=form.cleaned_data["code"])
-        if check.accepted:
-            _complete(request, check)
-            return redirect(_next_url(request))
-        _refusal(form, check, "The code is not correct. Enter the code your app shows now")
-    return render(
+    return _code_step(
         request,
-        "registration/mfa_verify.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", ""), **_NO_NAV},
-        status=400 if form.errors else 200,
+        form_class=AppCodeForm,
+        check_code=second_factor.app_code_check,
+        wrong="The code is not correct. Enter the code your app shows now",
+        template="registration/mfa_verify.html",
     )
+
+
+def _warn_when_low_on_recovery_codes(request: HttpRequest) -> None:
+    left = second_factor.recovery_codes_left(_user(request))
+    if left <= _LOW_ON_RECOVERY_CODES:
+        messages.warning(
+            request,
+            f"You have {left} recovery code{'s' if left != 1 else ''} left. "
+            "Get new ones from the recovery codes page.",
+        )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def recovery(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
     if _verified(request):
         return redirect(_next_url(request))
-    form = RecoveryCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        check = second_factor.recovery_code_use(user=user, code=form.cleaned_data["code"])
-        if check.accepted:
-            _complete(request, check)
-            left = second_factor.recovery_codes_left(user)
-            if left <= _LOW_ON_RECOVERY_CODES:
-                messages.warning(
-                    request,
-                    f"You have {left} recovery code{'s' if left != 1 else ''} left. "
-                    "Get new ones from the recovery codes page.",
-                )
-            return redirect(_next_url(request))
-        _refusal(form, check, "The recovery code is not correct, or it has been used")
-    return render(
+    return _code_step(
         request,
-        "registration/mfa_recovery.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", ""), **_NO_NAV},
-        status=400 if form.errors else 200,
+        form_class=RecoveryCodeForm,
+        check_code=second_factor.recovery_code_use,
+        wrong="The recovery code is not correct, or it has been used",
+        template="registration/mfa_recovery.html",
+        on_success=_warn_when_low_on_recovery_codes,
     )
 
 

@@ -6,6 +6,7 @@ Used by `tests/portal/test_query_budgets.py`, whose table names the queries each
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -92,14 +93,20 @@ def me() -> Call:
     return Call("/api/v1/me/", lead(), api=True)
 
 
-def page(path: str, user: User | None, *, after: object = None) -> Call:
-    """A browser GET; `after` is the rows built for it (evaluated first, then ignored)."""
-    return Call(path, user)
+def page(path: str, user: User | None, *, after: object = None, api: bool = False) -> Call:
+    """A browser GET (an API GET with the user's token: `api`); `after` is the rows built for
+    it (evaluated first, then ignored)."""
+    return Call(path, user, api=api)
 
 
 def api(path: str, user: User | None, *, after: object = None) -> Call:
-    """An API GET with the user's token; `after` as for `page`."""
-    return Call(path, user, api=True)
+    return page(path, user, api=True)
+
+
+def round_provider(path_in: Callable[[Round], str], *, api: bool = False) -> Call:
+    """A GET by the round's provider user of the page of one of the round's objects."""
+    built = evaluation_round()
+    return page(path_in(built), built.ready.user, api=api)
 
 
 def rounds(count: int) -> Round:

@@ -44,6 +44,7 @@ from tests.portal.query_budget_scenes import (
     page,
     passed_member,
     provider_user,
+    round_provider,
     rounds,
     with_notifications,
 )
@@ -118,9 +119,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:application-detail",
         "provider",
-        lambda: (lambda r: page(f"/onboarding/applications/{r.application_ids[0]}/", r.ready.user))(
-            evaluation_round()
-        ),
+        lambda: round_provider(lambda r: f"/onboarding/applications/{r.application_ids[0]}/"),
         10,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5: questions to answer with their
@@ -136,9 +135,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "providers:clarification-answer",
         "provider",
-        lambda: (lambda r: page(f"/onboarding/clarifications/{r.question_ids[0]}/", r.ready.user))(
-            evaluation_round()
-        ),
+        lambda: round_provider(lambda r: f"/onboarding/clarifications/{r.question_ids[0]}/"),
         8,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5: memberships with system and signatory.
@@ -425,9 +422,7 @@ BUDGETS: list[Budget] = [
     Budget(
         "clarification-detail",
         "provider",
-        lambda: (lambda r: api(f"/api/v1/clarifications/{r.question_ids[0]}/", r.ready.user))(
-            evaluation_round()
-        ),
+        lambda: round_provider(lambda r: f"/api/v1/clarifications/{r.question_ids[0]}/", api=True),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of memberships.

@@ -276,6 +276,23 @@ class ClarificationSerializer(serializers.ModelSerializer[ClarificationQuestion]
         ]
 
 
+#: What every authority's staff see of a membership; the lead authority's evaluators and the
+#: provider also see who signed the access agreement (`_SIGNATORY`).
+_MEMBERSHIP_FOR_AUTHORITIES = [
+    "id",
+    "purchasing_system",
+    "provider",
+    "provider_name",
+    "state",
+    "state_reason",
+    "review_on",
+    "joined_at",
+    "state_changed_at",
+    "agreement_signed_at",
+]
+_SIGNATORY = ["agreement_signatory_name", "agreement_signatory_role"]
+
+
 @extend_schema_serializer(component_name="Membership")
 class LeadMembershipSerializer(serializers.ModelSerializer[FpsMembership]):
     """The lead authority's evaluators: everything, including their own reasons and the named
@@ -285,20 +302,7 @@ class LeadMembershipSerializer(serializers.ModelSerializer[FpsMembership]):
 
     class Meta:
         model = FpsMembership
-        fields = [
-            "id",
-            "purchasing_system",
-            "provider",
-            "provider_name",
-            "state",
-            "state_reason",
-            "review_on",
-            "joined_at",
-            "state_changed_at",
-            "agreement_signed_at",
-            "agreement_signatory_name",
-            "agreement_signatory_role",
-        ]
+        fields = [*_MEMBERSHIP_FOR_AUTHORITIES, *_SIGNATORY]
 
 
 class ProviderMembershipSerializer(LeadMembershipSerializer):
@@ -312,18 +316,7 @@ class AuthorityMembershipSerializer(LeadMembershipSerializer):
     the agreement: that is the provider's employee, and the lead authority holds the record."""
 
     class Meta(LeadMembershipSerializer.Meta):
-        fields = [
-            "id",
-            "purchasing_system",
-            "provider",
-            "provider_name",
-            "state",
-            "state_reason",
-            "review_on",
-            "joined_at",
-            "state_changed_at",
-            "agreement_signed_at",
-        ]
+        fields = _MEMBERSHIP_FOR_AUTHORITIES
 
 
 class ForumMembershipSerializer(LeadMembershipSerializer):

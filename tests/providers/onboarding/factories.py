@@ -138,62 +138,73 @@ class ReadyProvider:
     actor: Actor
 
 
-def ready_provider(
-    *, insurance_expires: datetime.date | None = None, grades: dict[str, str] | None = None
-) -> ReadyProvider:
+#: The overview a ready provider's setting has.
+OVERVIEW = {
+    "services_overview": "Small classes.",
+    "working_with_parents": "Weekly calls.",
+    "learner_voice": "School council.",
+}
+
+
+def provider_with_a_setting(*, grades: dict[str, str] | None = None) -> ReadyProvider:
+    """A provider's user, and one setting with a good inspection judgement (unless `grades`
+    say otherwise), before any evidence."""
     user = person(Role.PROVIDER_USER)
     me = actor(user)
     provider = me.organisation
     assert provider is not None
     setting = make_setting(provider=provider, dfe_number="8956001")
     make_judgement(setting=setting, grades=grades or {"overall_effectiveness": "2"})
-    expires = insurance_expires or timezone.localdate() + datetime.timedelta(days=300)
-    for kind in (
-        InsuranceType.EMPLOYERS_LIABILITY,
-        InsuranceType.PUBLIC_LIABILITY,
-        InsuranceType.PROFESSIONAL_INDEMNITY,
-    ):
-        evidence_add(
-            actor=me,
-            provider=provider,
-            kind=EvidenceKind.INSURANCE,
-            title=f"{kind} certificate",
-            upload=upload(),
-            insurance_type=kind,
-            insurer="Zurich",
-            cover_amount=Decimal("10000000"),
-            valid_until=expires,
-        )
-    for org_kind in (EvidenceKind.POLICY, EvidenceKind.REGISTRATION, EvidenceKind.FINANCIAL_CHECK):
-        evidence_add(
-            actor=me,
-            provider=provider,
-            kind=org_kind,
-            title=f"{org_kind} document",
-            upload=upload(),
-        )
-    for setting_kind in (
-        EvidenceKind.REGISTRATION_CERTIFICATE,
-        EvidenceKind.DFE_REGISTRATION,
-        EvidenceKind.INSPECTION_REPORT,
-        EvidenceKind.STATEMENT_OF_PURPOSE,
-    ):
-        evidence_add(
-            actor=me,
-            provider=provider,
-            kind=setting_kind,
-            title=f"{setting_kind} for {setting.name}",
-            upload=upload(),
-            setting=setting,
-        )
-    setting_overview_save(
-        actor=me,
-        setting=setting,
-        services_overview="Small classes.",
-        working_with_parents="Weekly calls.",
-        learner_voice="School council.",
-    )
     return ReadyProvider(user=user, provider=provider, setting=setting, actor=me)
+
+
+def ready_evidence(
+    setting: Setting, *, insurance_expires: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """Every piece of evidence a ready provider has: the three insurances, the organisation's
+    documents and the setting's, as the fields of each (no file)."""
+    expires = insurance_expires or timezone.localdate() + datetime.timedelta(days=300)
+    insurances = [
+        {
+            "kind": EvidenceKind.INSURANCE,
+            "title": f"{insurance} certificate",
+            "insurance_type": insurance,
+            "insurer": "Zurich",
+            "cover_amount": Decimal("10000000"),
+            "valid_until": expires,
+        }
+        for insurance in (
+            InsuranceType.EMPLOYERS_LIABILITY,
+            InsuranceType.PUBLIC_LIABILITY,
+            InsuranceType.PROFESSIONAL_INDEMNITY,
+        )
+    ]
+    documents = [
+        {"kind": kind, "title": f"{kind} document"}
+        for kind in (EvidenceKind.POLICY, EvidenceKind.REGISTRATION, EvidenceKind.FINANCIAL_CHECK)
+    ]
+    settings_documents = [
+        {"kind": kind, "title": f"{kind} for {setting.name}", "setting": setting}
+        for kind in (
+            EvidenceKind.REGISTRATION_CERTIFICATE,
+            EvidenceKind.DFE_REGISTRATION,
+            EvidenceKind.INSPECTION_REPORT,
+            EvidenceKind.STATEMENT_OF_PURPOSE,
+        )
+    ]
+    return insurances + documents + settings_documents
+
+
+def ready_provider(
+    *, insurance_expires: datetime.date | None = None, grades: dict[str, str] | None = None
+) -> ReadyProvider:
+    """A provider with one setting, a good judgement, every piece of evidence and an overview,
+    through the services."""
+    ready = provider_with_a_setting(grades=grades)
+    for fields in ready_evidence(ready.setting, insurance_expires=insurance_expires):
+        evidence_add(actor=ready.actor, provider=ready.provider, upload=upload(), **fields)
+    setting_overview_save(actor=ready.actor, setting=ready.setting, **OVERVIEW)
+    return ready
 
 
 def lot_for(system: PurchasingSystem) -> Lot:

@@ -40,11 +40,8 @@ from providers.models import (
     EvaluationWindow,
     EvaluatorDecision,
     Evidence,
-    EvidenceKind,
     FpsMembership,
-    InsuranceType,
     Lot,
-    MembershipState,
     Moderation,
     Requirement,
     RequirementResult,
@@ -56,75 +53,37 @@ from providers.models import (
 from providers.services.checks import store_checks
 from tests.factories import person
 from tests.providers.onboarding.factories import (
+    OVERVIEW,
     PDF_BYTES,
     ReadyProvider,
-    actor,
     lot_for,
-    make_judgement,
-    make_setting,
+    make_membership,
     open_window,
+    provider_with_a_setting,
+    ready_evidence,
 )
 
 PRICE = Decimal("3250.00")
 CHECKED = "Checked against the evidence."
 
 
-def _evidence(ready_user: User, provider_id: int, kind: str, **fields: object) -> Evidence:
-    return Evidence.objects.create(
-        provider_id=provider_id,
-        kind=kind,
-        file=ContentFile(PDF_BYTES, name="evidence.pdf"),
-        original_filename="evidence.pdf",
-        content_type="application/pdf",
-        size_bytes=len(PDF_BYTES),
-        uploaded_by=ready_user,
-        **fields,
-    )
-
-
 def provider(
     *, insurance_expires: datetime.date | None = None, grades: dict[str, str] | None = None
 ) -> ReadyProvider:
     """The same provider as `factories.ready_provider`, written as rows (no services, no audit)."""
-    user = person(Role.PROVIDER_USER)
-    me = actor(user)
-    organisation = me.organisation
-    assert organisation is not None
-    setting = make_setting(provider=organisation, dfe_number="8956001")
-    make_judgement(setting=setting, grades=grades or {"overall_effectiveness": "2"})
-    expires = insurance_expires or timezone.localdate() + datetime.timedelta(days=300)
-    for insurance in (
-        InsuranceType.EMPLOYERS_LIABILITY,
-        InsuranceType.PUBLIC_LIABILITY,
-        InsuranceType.PROFESSIONAL_INDEMNITY,
-    ):
-        _evidence(
-            user,
-            organisation.pk,
-            EvidenceKind.INSURANCE,
-            title=f"{insurance} certificate",
-            insurance_type=insurance,
-            insurer="Zurich",
-            cover_amount=Decimal("10000000"),
-            valid_until=expires,
+    ready = provider_with_a_setting(grades=grades)
+    for fields in ready_evidence(ready.setting, insurance_expires=insurance_expires):
+        Evidence.objects.create(
+            provider=ready.provider,
+            file=ContentFile(PDF_BYTES, name="evidence.pdf"),
+            original_filename="evidence.pdf",
+            content_type="application/pdf",
+            size_bytes=len(PDF_BYTES),
+            uploaded_by=ready.user,
+            **fields,
         )
-    for kind in (EvidenceKind.POLICY, EvidenceKind.REGISTRATION, EvidenceKind.FINANCIAL_CHECK):
-        _evidence(user, organisation.pk, kind, title=f"{kind} document")
-    for kind in (
-        EvidenceKind.REGISTRATION_CERTIFICATE,
-        EvidenceKind.DFE_REGISTRATION,
-        EvidenceKind.INSPECTION_REPORT,
-        EvidenceKind.STATEMENT_OF_PURPOSE,
-    ):
-        _evidence(user, organisation.pk, kind, title=f"{kind} for {setting.name}", setting=setting)
-    SettingOverview.objects.create(
-        setting=setting,
-        services_overview="Small classes.",
-        working_with_parents="Weekly calls.",
-        learner_voice="School council.",
-        updated_by=user,
-    )
-    return ReadyProvider(user=user, provider=organisation, setting=setting, actor=me)
+    SettingOverview.objects.create(setting=ready.setting, updated_by=ready.user, **OVERVIEW)
+    return ready
 
 
 def draft(
@@ -307,10 +266,9 @@ def member(
     ready = ready or provider()
     application = passed(ready, window)
     now = timezone.now()
-    membership = FpsMembership.objects.create(
-        purchasing_system_id=application.purchasing_system_id,
-        provider_id=application.provider_id,
-        state=MembershipState.ACTIVE,
+    membership = make_membership(
+        purchasing_system=application.purchasing_system,
+        provider=ready.provider,
         joined_at=now,
         state_changed_at=now,
         state_changed_by=ready.user,
