@@ -39,13 +39,13 @@ from providers.models import (
     Verdict,
     WindowState,
 )
+from providers.services.application_submission import application_submit
 from providers.services.applications import (
     application_add_service_price,
     application_declare,
     application_set_prices,
     application_set_scope,
     application_start,
-    application_submit,
 )
 from providers.services.evaluation import application_moderate, clarification_ask, evaluation_record
 from providers.services.inspections import JudgementData, judgement_record

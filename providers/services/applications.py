@@ -1,27 +1,22 @@
-"""A provider's application: draft, fill in, submit inside an open window, withdraw."""
+"""A provider's application: draft and fill in (scope, evidence, prices, declarations), and what
+stops it being submitted. Submitting and withdrawing: `services/application_submission.py`."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
-from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, WrongState
-from fps_portal.notifications.services import notify
 from fps_portal.once import create_once
 from fps_portal.text import possessive
-from fps_portal.transitions import transition
 from providers.models import (
-    APPLICATION_TRANSITIONS,
     Application,
     ApplicationPrice,
     ApplicationServicePrice,
@@ -36,13 +31,9 @@ from providers.models import (
 from providers.models.application import LIVE_STATES
 from providers.money import MoneyWording, parse_money
 from providers.services._common import (
-    check_transition,
-    lead_evaluators,
-    provider_users,
     require_provider,
 )
 from providers.services.checks import SERVICES_OVERVIEW_WHAT, missing_evidence
-from providers.services.evaluation import application_start_evaluation_locked
 from providers.services.evidence import evidence_current
 from providers.services.window_messages import next_window_message
 
@@ -374,102 +365,3 @@ def _missing_evidence_message(missing: list[str]) -> str:
     if any(item.startswith(SERVICES_OVERVIEW_WHAT) for item in missing):
         how += ", and write each setting's overview from your evidence library page"
     return f"Required evidence is missing: {'; '.join(missing)}. {how}."
-
-
-def application_submit(
-    *, actor: Actor, application: Application, now: datetime.datetime | None = None
-) -> Application:
-    """Submit inside an open window (or at any time on a DPS). A second submit is refused (409)."""
-    now = now or timezone.now()
-    require_provider(actor, application.provider_id)
-    with transaction.atomic():
-        locked = _lock(application)
-        if locked.state == ApplicationState.SUBMITTED:
-            raise WrongState("This application has already been submitted.")
-        check_transition(
-            current=locked.state,
-            target=ApplicationState.SUBMITTED,
-            transitions=APPLICATION_TRANSITIONS,
-            what="application",
-            label=locked.get_state_display(),
-        )
-        system = locked.purchasing_system
-        if system.admits_by_windows:
-            window = EvaluationWindow.objects.select_for_update().get(applications=locked)
-            if window.state != WindowState.OPEN or not (window.opens_at <= now < window.closes_at):
-                if window.state == WindowState.SCHEDULED or now < window.opens_at:
-                    raise WrongState(
-                        f"{window.name} has not opened yet. It opens on "
-                        f"{govuk_date(window.opens_at)}; you can submit then."
-                    )
-                raise WrongState(
-                    f"{window.name} is closed, so applications cannot be submitted now. "
-                    f"{next_window_message(system=system)}"
-                )
-        if problems := application_problems(locked):
-            raise InvalidInput.on_fields(problems)
-        change = transition(
-            locked,
-            to=ApplicationState.SUBMITTED,
-            table=APPLICATION_TRANSITIONS,
-            event="submitted",
-            by=actor.user,
-            at=now,
-            what="application",
-        )
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
-        )
-        url = reverse("providers:application-detail", args=[locked.pk])
-        notify(
-            recipients=provider_users(locked.provider_id),
-            event_key=f"application-submitted:{locked.pk}",
-            template="notifications/application_submitted",
-            context={"application": locked},
-            url=url,
-        )
-        if not system.admits_by_windows:
-            # Rolling admission: evaluation starts as soon as it is submitted.
-            application_start_evaluation_locked(application=locked, actor=actor, now=now)
-    return locked
-
-
-def application_withdraw(
-    *, actor: Actor, application: Application, reason: str = ""
-) -> Application:
-    """The provider takes back a draft, or a submitted application before evaluation starts."""
-    require_provider(actor, application.provider_id)
-    with transaction.atomic():
-        locked = _lock(application)
-        before = locked.state
-        change = transition(
-            locked,
-            to=ApplicationState.WITHDRAWN,
-            table=APPLICATION_TRANSITIONS,
-            event="withdrawn",
-            by=actor.user,
-            also={"withdrawal_reason": reason.strip()},
-            what="application",
-        )
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
-            reason=reason,
-        )
-        if before == ApplicationState.SUBMITTED:
-            notify(
-                recipients=lead_evaluators(),
-                event_key=f"application-withdrawn:{locked.pk}",
-                template="notifications/application_withdrawn",
-                context={"provider": locked.provider, "reason": reason},
-                url=reverse("providers:evaluation-detail", args=[locked.pk]),
-                send_email=False,
-            )
-    return locked

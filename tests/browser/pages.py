@@ -41,12 +41,12 @@ from providers.models import (
     Verdict,
     WindowState,
 )
+from providers.services.application_submission import application_submit
 from providers.services.applications import (
     application_declare,
     application_set_prices,
     application_set_scope,
     application_start,
-    application_submit,
 )
 from providers.services.evaluation import application_moderate
 from providers.services.registration import provider_registration_request

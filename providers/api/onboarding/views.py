@@ -32,6 +32,7 @@ from providers.models import (
     RequirementResult,
     Setting,
 )
+from providers.services import application_submission as submission
 from providers.services import applications as app_services
 from providers.services import evaluation as eval_services
 from providers.services.evidence import evidence_add
@@ -296,7 +297,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._respond(
-            app_services.application_submit(actor=self.actor, application=self.get_object())
+            submission.application_submit(actor=self.actor, application=self.get_object())
         )
 
     @extend_schema(request=s.WithdrawalInputSerializer, responses=s.ApplicationSerializer)
@@ -304,7 +305,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         reason = _valid(s.WithdrawalInputSerializer, request)["reason"]
         return self._respond(
-            app_services.application_withdraw(
+            submission.application_withdraw(
                 actor=self.actor, application=self.get_object(), reason=reason
             )
         )

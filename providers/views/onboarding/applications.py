@@ -30,6 +30,7 @@ from providers.models import (
     Verdict,
     WindowState,
 )
+from providers.services.application_submission import application_submit, application_withdraw
 from providers.services.applications import (
     application_add_service_price,
     application_declare,
@@ -39,8 +40,6 @@ from providers.services.applications import (
     application_set_prices,
     application_set_scope,
     application_start,
-    application_submit,
-    application_withdraw,
 )
 from providers.services.evidence import evidence_current
 from providers.services.membership import agreement_sign_blocker

@@ -23,13 +23,12 @@ from providers.models import (
 )
 from providers.models.application import LIVE_STATES
 from providers.money import parse_money
+from providers.services.application_submission import application_submit, application_withdraw
 from providers.services.applications import (
     application_add_service_price,
     application_set_prices,
     application_set_scope,
     application_start,
-    application_submit,
-    application_withdraw,
 )
 from tests.factories import person
 from tests.providers.onboarding import states

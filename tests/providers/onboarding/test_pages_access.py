@@ -80,7 +80,7 @@ def test_evaluators_do_not_see_drafts_but_see_submitted_applications(client: Cli
     application = draft(ready, window)
     client.force_login(person(Role.LEAD_EVALUATOR))
     assert client.get(f"/fps/applications/{application.pk}/").status_code == 404
-    from providers.services.applications import application_submit
+    from providers.services.application_submission import application_submit
 
     application_submit(actor=ready.actor, application=application)
     assert client.get(f"/fps/applications/{application.pk}/").status_code == 200

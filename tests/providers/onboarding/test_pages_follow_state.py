@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fps_portal.notifications.models import Notification
 from providers.models import Application, ClarificationQuestion
-from providers.services.applications import application_submit
+from providers.services.application_submission import application_submit
 from providers.services.evaluation import (
     clarification_answer,
     clarification_ask,

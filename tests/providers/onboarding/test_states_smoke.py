@@ -19,9 +19,9 @@ from providers.models import (
     Verdict,
     WindowState,
 )
+from providers.services.application_submission import application_submit
 from providers.services.applications import (
     application_problems,
-    application_submit,
 )
 from providers.services.evaluation import (
     application_moderate,

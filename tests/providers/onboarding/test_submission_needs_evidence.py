@@ -19,7 +19,8 @@ from providers.models import (
     InspectionJudgement,
     SettingOverview,
 )
-from providers.services.applications import application_problems, application_submit
+from providers.services.application_submission import application_submit
+from providers.services.applications import application_problems
 from providers.services.checks import (
     ORGANISATION_EVIDENCE,
     SETTING_EVIDENCE,

@@ -19,12 +19,12 @@ from providers.models import (
     Setting,
     Verdict,
 )
+from providers.services.application_submission import application_submit
 from providers.services.applications import (
     application_declare,
     application_set_prices,
     application_set_scope,
     application_start,
-    application_submit,
 )
 from providers.services.evaluation import evaluation_record
 from providers.services.evidence import evidence_add, setting_overview_save
