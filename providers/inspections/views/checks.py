@@ -12,15 +12,11 @@ from django.views.decorators.http import require_http_methods
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404
-from providers.models import CheckStatus, InspectionJudgement
-from providers.services.inspections import grade_rows
-from providers.services.judgement_checks import (
-    OUTCOME_MISSING,
-    can_check_judgement,
-    judgement_check,
-    judgements_awaiting_check,
-)
-from providers.views.directory.common import actor_required, put_on_form
+from fps_portal.web.pages import actor_required, put_on_form
+from providers.inspections.models import CheckStatus, InspectionJudgement
+from providers.inspections.permissions import can_check_judgement
+from providers.inspections.selectors import grade_rows, judgements_awaiting_check
+from providers.inspections.services import OUTCOME_MISSING, judgement_check
 
 
 class JudgementCheckForm(forms.Form):
