@@ -56,6 +56,46 @@ SHORT_FRAMEWORK: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Regulator:
+    """Who publishes a framework's reports, and where a setting's reports are found by its URN.
+
+    `by_urn` is the address of a setting's page of published reports, with `{urn}` for the URN;
+    blank where the regulator does not number settings by the DfE's URN (ISI, Estyn, CQC and
+    Scotland's inspectorates use their own references), so no link can be made from the URN.
+    """
+
+    name: str
+    by_urn: str = ""
+
+
+# Ofsted's ELS type takes any school's URN, so the link does not depend on knowing whether the
+# school is maintained, an academy or independent (the numbered types differ between them).
+_OFSTED = Regulator("Ofsted", "https://reports.ofsted.gov.uk/provider/ELS/{urn}")
+REGULATOR: dict[str, Regulator] = {
+    Framework.OFSTED_4POINT.value: _OFSTED,
+    Framework.OFSTED_EIF_NO_HEADLINE.value: _OFSTED,
+    Framework.OFSTED_REPORT_CARD.value: _OFSTED,
+    Framework.OFSTED_ISS.value: _OFSTED,
+    Framework.SCCIF.value: _OFSTED,
+    Framework.ISI_2023.value: Regulator("the Independent Schools Inspectorate"),
+    Framework.ESTYN_2022.value: Regulator("Estyn"),
+    Framework.SCOTLAND_6POINT.value: Regulator("Education Scotland or the Care Inspectorate"),
+    Framework.CQC.value: Regulator("the CQC"),
+}
+
+
+def published_report_url(framework: str, urn: str | None) -> str:
+    """The regulator's page of a setting's published reports, or "" when there is none to link:
+    no URN, a URN that is not one (digits only), or a regulator that does not use URNs."""
+    regulator = REGULATOR.get(framework)
+    if regulator is None or not regulator.by_urn or not urn:
+        return ""
+    if not (urn.isascii() and urn.isdigit()):
+        return ""
+    return regulator.by_urn.format(urn=urn)
+
+
 def fold(raw: str | None) -> str:
     """The form values are compared in: case-insensitive, runs of whitespace as one space."""
     return " ".join((raw or "").split()).casefold()

@@ -1,5 +1,6 @@
 """Reads of inspection judgements: the lead authority's queue of reports to check, which
-judgements are current, and a judgement's grades as a person reads them."""
+judgements are current, a judgement's grades as a person reads them and where its regulator
+publishes the report."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db.models import QuerySet
 
 from fps_portal.actors import Actor
 from fps_portal.scoping import scoped
-from providers.inspections.frameworks import FRAMEWORK_SPEC
+from providers.inspections.frameworks import FRAMEWORK_SPEC, REGULATOR, published_report_url
 from providers.inspections.models import CheckStatus, InspectionJudgement
 from providers.inspections.permissions import can_check_judgement
 
@@ -22,6 +23,16 @@ def judgements_awaiting_check(actor: Actor) -> QuerySet[InspectionJudgement]:
         .select_related("setting", "setting__provider", "recorded_by")
         .order_by("recorded_at", "id")
     )
+
+
+def with_published_report(judgement: InspectionJudgement) -> InspectionJudgement:
+    """Sets `report_url` (the regulator's page of the setting's reports, by URN, or "") and
+    `regulator` (who publishes it) on the judgement, for the checking pages. The setting must be
+    loaded with it (`select_related("setting")`), so this runs no query."""
+    regulator = REGULATOR.get(judgement.framework)
+    judgement.regulator = regulator.name if regulator else "the inspectorate"  # type: ignore[attr-defined]
+    judgement.report_url = published_report_url(judgement.framework, judgement.setting.urn)  # type: ignore[attr-defined]
+    return judgement
 
 
 def latest_confirmed_judgements(judgements: list[InspectionJudgement]) -> list[InspectionJudgement]:

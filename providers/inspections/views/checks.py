@@ -15,7 +15,11 @@ from fps_portal.scoping import get_scoped_or_404
 from fps_portal.web.pages import actor_required, put_on_form
 from providers.inspections.models import CheckStatus, InspectionJudgement
 from providers.inspections.permissions import can_check_judgement
-from providers.inspections.selectors import grade_rows, judgements_awaiting_check
+from providers.inspections.selectors import (
+    grade_rows,
+    judgements_awaiting_check,
+    with_published_report,
+)
 from providers.inspections.services import OUTCOME_MISSING, judgement_check
 
 
@@ -44,7 +48,7 @@ def judgement_check_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "providers/directory/judgement_check_list.html",
-        {"judgements": list(judgements_awaiting_check(actor))},
+        {"judgements": [with_published_report(j) for j in judgements_awaiting_check(actor)]},
     )
 
 
@@ -75,6 +79,7 @@ def judgement_check_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             messages.success(request, f"Judgement {done}. The provider has been told.")
             return redirect("providers:judgement-check-list")
     judgement.grade_rows = grade_rows(judgement)  # type: ignore[attr-defined]
+    with_published_report(judgement)
     return render(
         request,
         "providers/directory/judgement_check.html",

@@ -1,5 +1,8 @@
-"""The form that records an inspection judgement: a thin shell over `judgement_problems` and
-`judgement_record`, so one submission shows every error while the rules stay in the service."""
+"""The forms that record an inspection judgement, in two steps that work without JavaScript:
+the framework first (`FrameworkChoiceForm`, sent by GET), then a form with only that framework's
+areas, each offering only the values it publishes (`JudgementForm`). A thin shell over
+`judgement_problems` and `judgement_record`, so one submission shows every error while the rules
+stay in the service."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.text import too_long
 from fps_portal.web.pages import add_problems
-from providers.inspections.frameworks import FRAMEWORK_SPEC, Framework, Remit
+from providers.inspections.frameworks import FRAMEWORK_SPEC, Area, Framework, Remit
 from providers.inspections.models import JudgementSource
 from providers.inspections.services import (
     FRAMEWORK_MISSING,
@@ -28,14 +31,56 @@ def _grade_field(name: str) -> str:
     return f"grade_{name.removeprefix('grades.')}" if name.startswith("grades.") else name
 
 
-class JudgementForm(forms.Form):
-    """Every area of the chosen framework as published; areas the framework lacks are ignored."""
+FRAMEWORK_QUESTION = "Which framework was the inspection under?"
 
-    framework = forms.ChoiceField(
-        label="Framework",
+
+def _framework_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=FRAMEWORK_QUESTION,
         choices=Framework.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": FRAMEWORK_MISSING, "invalid_choice": FRAMEWORK_MISSING},
     )
+
+
+class FrameworkChoiceForm(forms.Form):
+    """The first step: which framework, so the next step shows only its areas and values."""
+
+    framework = _framework_field()
+
+
+def _grade_choice(area: Area, framework: str) -> forms.ChoiceField:
+    """A select offering exactly the values the area's scale publishes, with their meaning.
+
+    Required where the framework requires the area (the service's own message, so the page and
+    the API say the same); the others are marked optional by the `govuk` tag."""
+    scale = area.scale
+    return forms.ChoiceField(
+        label=area.label,
+        choices=[
+            ("", "Select a grade" if area.required else "Not graded in this report"),
+            *((v, scale.describe(v)) for v in scale.values),
+        ],
+        required=area.required,
+        error_messages={
+            "required": f"{area.label} is required.",
+            "invalid_choice": (
+                f"Select a grade {Framework(framework).label} publishes for {area.label}."
+            ),
+        },
+    )
+
+
+class JudgementForm(forms.Form):
+    """The chosen framework's areas only, each a choice of the values it publishes.
+
+    The framework comes from the data sent (a hidden field, from the first step) or from
+    `initial`; `chosen_framework` is it when known. Sent with no known framework (only a
+    hand-made request can), the form asks for the framework as radios beside the other fields,
+    so one submission still shows every error.
+    """
+
+    framework = _framework_field()
     remit = forms.ChoiceField(
         label="What the inspection covered",
         choices=[("", "The framework's usual remit"), *Remit.choices],
@@ -89,18 +134,17 @@ class JudgementForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.actor, self.setting, self.source = actor, setting, source
-        seen: set[str] = set()
-        for areas in FRAMEWORK_SPEC.values():
-            for area in areas:
-                if area.key in seen:
-                    continue
-                seen.add(area.key)
-                self.fields[f"grade_{area.key}"] = forms.CharField(
-                    label=area.label,
-                    required=False,
-                    max_length=40,
-                    error_messages=too_long(f"The {area.label.lower()} grade", 40),
-                )
+        raw = self.data.get("framework") if self.is_bound else self.initial.get("framework")
+        self.chosen_framework = raw if raw in FRAMEWORK_SPEC else None
+        for area in FRAMEWORK_SPEC.get(self.chosen_framework or "", ()):
+            self.fields[f"grade_{area.key}"] = _grade_choice(area, self.chosen_framework or "")
+
+    def grade_fields(self) -> list[forms.BoundField]:
+        """The chosen framework's areas, in the order its reports publish them."""
+        return [self[name] for name in self.fields if name.startswith("grade_")]
+
+    def framework_label(self) -> str:
+        return Framework(self.chosen_framework).label if self.chosen_framework else ""
 
     def clean(self) -> dict[str, Any]:
         super().clean()

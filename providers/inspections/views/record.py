@@ -1,5 +1,9 @@
 """Recording an inspection judgement for a setting: the lead authority's evaluators and the
-setting's own provider (whose report then waits for the lead authority's check)."""
+setting's own provider (whose report then waits for the lead authority's check).
+
+Two steps on one address, both plain forms (no JavaScript needed): with no `?framework=` the page
+asks for the framework (a GET form, so the choice is in the address and Back works); with one, it
+shows only that framework's areas and values, and posts with the framework in a hidden field."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from fps_portal.web.pages import actor_required
 from providers.inspections.models import CheckStatus, JudgementSource
 from providers.inspections.permissions import can_record_judgement
 from providers.inspections.services import judgement_record
-from providers.inspections.views.forms import JudgementForm
+from providers.inspections.views.forms import FrameworkChoiceForm, JudgementForm
 from providers.models import Setting
 
 
@@ -25,9 +29,23 @@ def judgement_create(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
     setting = get_scoped_or_404(Setting, actor, pk=pk)
     if not can_record_judgement(actor, setting):
         return render(request, "403.html", status=403)
+    if request.method == "GET":
+        # Bound once the first step was sent (its hidden `step` goes even with no radio chosen).
+        sent = "framework" in request.GET or "step" in request.GET
+        choice = FrameworkChoiceForm(request.GET if sent else None)
+        if not choice.is_valid():
+            return render(
+                request,
+                "providers/directory/judgement_framework.html",
+                {"form": choice, "setting": setting},
+                status=400 if choice.errors else 200,
+            )
     form = JudgementForm(
         request.POST or None,
-        initial={"relates_to_current_urn": True},
+        initial={
+            "relates_to_current_urn": True,
+            "framework": request.GET.get("framework", ""),
+        },
         actor=actor,
         setting=setting,
         source=JudgementSource.MANUAL,
