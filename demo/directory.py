@@ -14,6 +14,7 @@ from django.db import transaction
 
 from fps_portal.accounts.models import Organisation, OrganisationKind, User
 from fps_portal.actors import actor_for_user
+from providers.inspections.services import JudgementData, judgement_record
 from providers.models import (
     AdditionalService,
     FpsMembership,
@@ -26,7 +27,6 @@ from providers.models import (
     SettingLot,
 )
 from providers.services.gias import gias_import_file
-from providers.services.inspections import JudgementData, judgement_record
 
 GIAS_SAMPLE = Path(__file__).resolve().parent / "data" / "gias_subset.csv"
 

@@ -14,6 +14,9 @@ from django.db import connection, transaction
 from demo.fps import load_fps
 from demo.guard import require_demo_data_allowed
 from fps_portal.accounts.models import Organisation, OrganisationKind
+from providers.inspections.bands import derive_band, worst_band
+from providers.inspections.frameworks import Framework, Remit
+from providers.inspections.services import band_summary
 from providers.models import (
     AdditionalService,
     AuthorityLocation,
@@ -28,8 +31,6 @@ from providers.models import (
     Setting,
     SettingLot,
 )
-from providers.ratings import Framework, Remit, derive_band, worst_band
-from providers.services.inspections import band_summary
 from providers.services.search_fields import settings_refresh_search_fields
 
 PREFIX = (

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from fps_portal.accounts.models import Organisation, OrganisationKind, User
 from fps_portal.actors import Actor, actor_for_user
+from providers.inspections.services import JudgementData, judgement_record
 from providers.models import (
     Application,
     EvaluationWindow,
@@ -48,7 +49,6 @@ from providers.services.applications import (
     application_start,
 )
 from providers.services.evaluation import application_moderate, clarification_ask, evaluation_record
-from providers.services.inspections import JudgementData, judgement_record
 from providers.services.membership import agreement_sign
 from providers.services.windows import window_close
 

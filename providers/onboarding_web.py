@@ -9,6 +9,7 @@ from fps_portal.actors import Actor
 from fps_portal.context_processors import register_nav
 from fps_portal.scoping import scoped
 from fps_portal.web.dashboard import Panel, QueueItem, register_panel
+from providers.inspections.selectors import judgements_awaiting_check
 from providers.models import (
     Application,
     ApplicationState,
@@ -20,7 +21,6 @@ from providers.selectors.onboarding_queues import (
     applications_awaiting_moderation,
     clarifications_to_answer,
 )
-from providers.services.judgement_checks import judgements_awaiting_check
 from providers.services.membership import applications_with_agreement_to_sign
 
 register_nav(

@@ -35,6 +35,7 @@ from providers.api.directory_serializers import (
     search_result,
     setting_detail,
 )
+from providers.inspections.services import JudgementData, judgement_check, judgement_record
 from providers.models import (
     AdditionalService,
     InspectionJudgement,
@@ -48,8 +49,6 @@ from providers.models import (
 from providers.selectors.search.criteria import SettingSearchForm
 from providers.selectors.search.facets import Facets
 from providers.selectors.search.run import counts_by_parameter, run_search, unknown_parameters
-from providers.services.inspections import JudgementData, judgement_record
-from providers.services.judgement_checks import judgement_check
 from providers.services.setting_prices import setting_set_price
 from providers.services.settings import SettingData, setting_create, setting_update
 

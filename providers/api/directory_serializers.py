@@ -7,9 +7,9 @@ from typing import Any
 from rest_framework import serializers
 
 from fps_portal.api.fields import column_limit, model_text
+from providers.inspections.selectors import grade_rows
 from providers.models import Gender, InspectionJudgement, Setting
 from providers.selectors.search.query import prefetched_specialisms
-from providers.services.inspections import grade_rows
 
 
 def _band(setting: Setting) -> dict[str, Any]:

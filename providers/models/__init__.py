@@ -1,3 +1,9 @@
+from providers.inspections.models import (
+    CHECK_TRANSITIONS,
+    CheckStatus,
+    InspectionJudgement,
+    JudgementSource,
+)
 from providers.models.application import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -21,12 +27,6 @@ from providers.models.fps import (
     MembershipState,
     PurchasingSystem,
     PurchasingSystemKind,
-)
-from providers.models.inspection import (
-    CHECK_TRANSITIONS,
-    CheckStatus,
-    InspectionJudgement,
-    JudgementSource,
 )
 from providers.models.reference import AuthorityLocation, GiasEstablishment, PostcodeDistrict
 from providers.models.setting import (

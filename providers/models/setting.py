@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from fps_portal.once import submission_key_constraint, submission_key_field
-from providers.ratings import Band
+from providers.inspections.bands import Band
 
 
 class Specialism(models.Model):

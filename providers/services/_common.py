@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.db.models import QuerySet
-
-from fps_portal.accounts.models import Organisation, Role, User
+from fps_portal.accounts.recipients import (  # noqa: F401  (re-exported to the services)
+    lead_evaluators,
+    provider_users,
+    registered_provider_users,
+)
 from fps_portal.actors import Actor
 from fps_portal.errors import NotAllowed, WrongState
 
@@ -29,29 +31,3 @@ def require_lead_evaluator(actor: Actor) -> None:
 def require_provider(actor: Actor, provider_id: int) -> None:
     if not (actor.is_provider and actor.organisation_id == provider_id):
         raise NotAllowed("Only the provider's own users can do this.")
-
-
-def provider_users(provider: Organisation | int) -> QuerySet[User]:
-    provider_id = provider if isinstance(provider, int) else provider.pk
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=provider_id,
-        memberships__role=Role.PROVIDER_USER,
-        memberships__is_active=True,
-    ).distinct()
-
-
-def lead_evaluators() -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__role=Role.LEAD_EVALUATOR,
-        memberships__is_active=True,
-        memberships__organisation__is_lead=True,
-    ).distinct()
-
-
-def registered_provider_users() -> QuerySet[User]:
-    """Everyone acting for any provider organisation: who hears that a window opens."""
-    return User.objects.filter(
-        is_active=True, memberships__role=Role.PROVIDER_USER, memberships__is_active=True
-    ).distinct()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from fps_portal.dates import govuk_date
+from providers.inspections.bands import Band, TenderOutcome, tender_outcome, worst_band
 from providers.models import (
     Application,
     CheckResult,
@@ -26,7 +27,6 @@ from providers.models import (
     Setting,
     SettingOverview,
 )
-from providers.ratings import Band, TenderOutcome, tender_outcome, worst_band
 
 # The tender's minimum cover per insurance type. Less than this is not an automatic fail: an
 # evaluator judges whether the cover is adequate for the settings offered.

@@ -25,8 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fps_portal.dates import govuk_date
 from fps_portal.templatetags.govuk import govuk_tag_class
+from providers.inspections.bands import Band
 from providers.models import Gender, Setting
-from providers.ratings import Band
 from providers.selectors.search.query import prefetched_specialisms
 
 register = template.Library()

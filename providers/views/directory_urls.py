@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from providers.views.directory import forum, judgement_checks, manage, search
+from providers.inspections import urls as inspection_urls
+from providers.views.directory import forum, manage, search
 
 urlpatterns = [
     path("settings/mine/", manage.setting_list, name="setting-list"),
@@ -16,17 +17,7 @@ urlpatterns = [
         manage.service_remove,
         name="setting-service-remove",
     ),
-    path("settings/<int:pk>/judgements/new/", manage.judgement_create, name="judgement-create"),
-    path(
-        "judgements/awaiting-check/",
-        judgement_checks.judgement_check_list,
-        name="judgement-check-list",
-    ),
-    path(
-        "judgements/<int:pk>/check/",
-        judgement_checks.judgement_check_view,
-        name="judgement-check",
-    ),
+    *inspection_urls.urlpatterns,
     path("find-a-setting/", search.find_a_setting, name="find-a-setting"),
     path("find-a-setting/export.csv", search.export_csv, name="find-a-setting-csv"),
     path("find-a-setting/export.xlsx", search.export_xlsx, name="find-a-setting-xlsx"),

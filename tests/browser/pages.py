@@ -226,6 +226,7 @@ class Page:
     query: str = ""
     forms: tuple[str, ...] = ()
     also: tuple[Kwargs, ...] = ()  # the page in other states (GET only)
+    also_queries: tuple[str, ...] = ()  # the page under other query strings (GET only)
 
 
 MAIN_FORM = "main form[method=post][novalidate]"
@@ -337,8 +338,14 @@ PAGES: dict[str, Page] = {
         # without a name or a rate is an error.
         forms=(SERVICE_FORM,),
     ),
+    # The second step (one framework's areas) is the fullest state; the first step (which
+    # framework, a GET form) is checked too (its error state: test_judgement_form_steps.py).
     "providers:judgement-create": Page(
-        frozenset({LEAD, PROVIDER}), _pk("own_setting"), forms=(MAIN_FORM,)
+        frozenset({LEAD, PROVIDER}),
+        _pk("own_setting"),
+        query="?framework=ofsted_4point",
+        forms=(MAIN_FORM,),
+        also_queries=("",),
     ),
     "providers:judgement-check-list": Page(frozenset({LEAD})),
     "providers:judgement-check": Page(frozenset({LEAD}), _pk("judgement"), forms=(MAIN_FORM,)),
@@ -442,4 +449,7 @@ def url_of(name: str, world: World, persona: str) -> str:
 
 def other_states(name: str, world: World, persona: str) -> list[str]:
     page = PAGES[name]
-    return [reverse(name, kwargs=state(world, persona)) + page.query for state in page.also]
+    here = reverse(name, kwargs=page.kwargs(world, persona))
+    return [reverse(name, kwargs=state(world, persona)) + page.query for state in page.also] + [
+        here + query for query in page.also_queries
+    ]

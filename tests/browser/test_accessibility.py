@@ -229,7 +229,7 @@ def _check_every_page_as(persona: str, world: World, page: Any, base_url: str, g
             _visit(page, base_url, other, 200)
             gate.check(f"{persona}: {name} ({other})")
         for index, form in enumerate(row.forms):
-            if index or row.also:  # the first form is sent from the page just checked
+            if index or row.also or row.also_queries:  # sent from the page just checked
                 _visit(page, base_url, url, 200)
             label = f"{persona}: {name} ({url}) sent empty: {form}"
             if wrong := _send_empty(page, form):

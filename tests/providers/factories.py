@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import factory
 
+from providers.inspections.bands import derive_band
+from providers.inspections.frameworks import Framework, Remit
 from providers.models import (
     CheckStatus,
     FpsMembership,
@@ -17,7 +19,6 @@ from providers.models import (
     Setting,
     SettingLot,
 )
-from providers.ratings import Framework, Remit, derive_band
 from tests.factories import ProviderOrganisationFactory, lead_authority
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from providers.ratings import Band
+from providers.inspections.bands import Band
 from tests.providers.factories import InspectionJudgementFactory, SettingLotFactory
 
 

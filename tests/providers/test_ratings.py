@@ -9,26 +9,28 @@ from typing import Any
 
 import pytest
 
-from providers.ratings import (
+from providers.inspections.bands import (
     BAND_SEVERITY,
-    CATEGORIES_OF_CONCERN,
     DEFAULT_POLICY,
-    FRAMEWORK_REMIT,
-    FRAMEWORK_SPEC,
     RULE_VERSION,
     Band,
     BandResult,
-    Framework,
-    Remit,
     TenderOutcome,
     derive_band,
     is_alert_worthy,
-    normalise_category,
-    normalise_grades,
     policy_errors,
     tender_outcome,
-    validate_grades,
     worst_band,
+)
+from providers.inspections.frameworks import (
+    CATEGORIES_OF_CONCERN,
+    FRAMEWORK_REMIT,
+    FRAMEWORK_SPEC,
+    Framework,
+    Remit,
+    normalise_category,
+    normalise_grades,
+    validate_grades,
 )
 
 F = Framework

@@ -14,10 +14,10 @@ from django import forms
 
 from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.errors import InvalidInput
+from providers.inspections.bands import Band
 from providers.models import Lot, PrimaryNeed, Specialism
 from providers.money import parse_money
 from providers.postcodes import Location, locate, normalise_postcode
-from providers.ratings import Band
 
 # The blank choice comes first, so a form sent as it loads (no location) never asks for a
 # distance order it cannot give; criteria() turns it into distance or name.

@@ -20,8 +20,8 @@ from decimal import Decimal
 from django.db import connections
 from django.db.models import QuerySet
 
+from providers.inspections.bands import Band
 from providers.models import Setting, SettingLot
-from providers.ratings import Band
 
 # The columns of each setting the counts read, before its facet flags.
 COLUMNS = ("id", "band", "gender", "vacancies", "residential", "day", "host")

@@ -31,9 +31,9 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 
 from fps_portal.actors import Actor
 from fps_portal.scoping import PUBLIC, scoped
+from providers.inspections.bands import Band
 from providers.models import Setting, SettingLot, Specialism
 from providers.postcodes import EARTH_RADIUS_MILES, bounding_box
-from providers.ratings import Band
 from providers.selectors.search.criteria import SearchCriteria
 
 BAND_RANK = {Band.PASS: 0, Band.UNKNOWN: 1, Band.CONCERN: 2, Band.FAIL: 3}

@@ -4,22 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, QueryDict
-
-from fps_portal.errors import DomainError
-
-
-def put_on_form(form: forms.Form, exc: DomainError) -> None:
-    """The service's message at each field it names (the error summary lists them)."""
-    placed = False
-    for name, messages in exc.fields.items():
-        if name in form.fields:
-            for message in messages if isinstance(messages, list) else [messages]:
-                form.add_error(name, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def query_without(params: Any, *names: str) -> str:

@@ -7,27 +7,17 @@ stay in the service. Messages follow GOV.UK's pattern: say what is wrong and wha
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from fps_portal.accounts.models import Organisation, OrganisationKind
-from fps_portal.actors import Actor
-from fps_portal.errors import DomainError
 from fps_portal.once import OnceOnlyForm
 from fps_portal.scoping import PUBLIC, scoped
 from fps_portal.text import too_long
-from providers.models import Gender, JudgementSource, Lot, PrimaryNeed, Setting, Specialism
-from providers.ratings import FRAMEWORK_SPEC, Framework, Remit
-from providers.services.inspections import (
-    FRAMEWORK_MISSING,
-    REMIT_MISSING,
-    JudgementData,
-    judgement_problems,
-)
+from fps_portal.web.pages import add_problems
+from providers.models import Gender, Lot, PrimaryNeed, Setting, Specialism
 from providers.services.setting_prices import (
     SERVICE_NAME_MISSING,
     SERVICE_RATE_WORDING,
@@ -47,25 +37,6 @@ from providers.services.settings import (
 )
 
 URN_TOO_LONG = "A URN has at most 10 digits, like 101173."
-
-
-def add_problems(
-    form: forms.Form,
-    problems: Mapping[str, Any],
-    *,
-    field_for: Callable[[str], str] = lambda name: name,
-) -> None:
-    """Puts a service's messages (by the service's field name) on the form's fields.
-
-    A field that already has an error keeps only its own: the service saw a placeholder for it.
-    A message about something the form has no field for goes at the top of the form.
-    """
-    for name, messages in problems.items():
-        target = field_for(name)
-        if target in form.errors:
-            continue
-        for message in messages if isinstance(messages, list) else [messages]:
-            form.add_error(target if target in form.fields else None, str(message))
 
 
 class UrnLookupForm(forms.Form):
@@ -339,125 +310,3 @@ class AdditionalServiceForm(OnceOnlyForm):
         )
         add_problems(self, problems)
         return self.cleaned_data
-
-
-def _grade_field(name: str) -> str:
-    """The form field of a service field name: "grades.<area>" is "grade_<area>"."""
-    return f"grade_{name.removeprefix('grades.')}" if name.startswith("grades.") else name
-
-
-class JudgementForm(forms.Form):
-    """Every area of the chosen framework as published; areas the framework lacks are ignored."""
-
-    framework = forms.ChoiceField(
-        label="Framework",
-        choices=Framework.choices,
-        error_messages={"required": FRAMEWORK_MISSING, "invalid_choice": FRAMEWORK_MISSING},
-    )
-    remit = forms.ChoiceField(
-        label="What the inspection covered",
-        choices=[("", "The framework's usual remit"), *Remit.choices],
-        required=False,
-        error_messages={"invalid_choice": REMIT_MISSING},
-    )
-    inspection_number = forms.CharField(
-        label="Inspection number",
-        required=False,
-        max_length=30,
-        error_messages=too_long("The inspection number", 30),
-    )
-    inspection_start_date = forms.DateField(
-        label="Inspection start date",
-        error_messages={
-            "required": "Enter the date the inspection started.",
-            "invalid": "The inspection start date must be a real date.",
-        },
-    )
-    publication_date = forms.DateField(
-        label="Publication date",
-        required=False,
-        error_messages={"invalid": "The publication date must be a real date."},
-    )
-    category_of_concern = forms.CharField(
-        label="Category of concern",
-        required=False,
-        max_length=10,
-        help_text="SM, RSI, SWK or NTI; blank if none.",
-        error_messages={"max_length": "Enter SM, RSI, SWK or NTI, or leave it blank."},
-    )
-    relates_to_current_urn = forms.BooleanField(
-        label="The inspection was of this setting under its current URN",
-        required=False,
-        initial=True,
-    )
-    source_reference = forms.CharField(
-        label="Report link or file name",
-        required=False,
-        max_length=200,
-        error_messages=too_long("The report link or file name", 200),
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        actor: Actor,
-        setting: Setting,
-        source: str = JudgementSource.MANUAL,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.actor, self.setting, self.source = actor, setting, source
-        seen: set[str] = set()
-        for areas in FRAMEWORK_SPEC.values():
-            for area in areas:
-                if area.key in seen:
-                    continue
-                seen.add(area.key)
-                self.fields[f"grade_{area.key}"] = forms.CharField(
-                    label=area.label,
-                    required=False,
-                    max_length=40,
-                    error_messages=too_long(f"The {area.label.lower()} grade", 40),
-                )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        problems = judgement_problems(
-            actor=self.actor,
-            setting=self.setting,
-            data=self.to_data(),
-            unreadable=set(self.errors),
-        )
-        add_problems(self, problems, field_for=_grade_field)
-        return self.cleaned_data
-
-    def grades(self) -> dict[str, str]:
-        framework = self.cleaned_data.get("framework") or ""
-        keys = [a.key for a in FRAMEWORK_SPEC.get(framework, ())]
-        return {
-            k: v.strip() for k in keys if (v := self.cleaned_data.get(f"grade_{k}") or "").strip()
-        }
-
-    def to_data(self) -> JudgementData:
-        """The service's arguments. Placeholders stand in for fields that could not be read;
-        `clean` tells the service which those are."""
-        d = self.cleaned_data
-        return JudgementData(
-            framework=d.get("framework", ""),
-            remit=d.get("remit") or "",
-            inspection_number=d.get("inspection_number") or "",
-            inspection_start_date=d.get("inspection_start_date") or datetime.date.min,
-            publication_date=d.get("publication_date"),
-            grades=self.grades(),
-            category_of_concern=d.get("category_of_concern") or "",
-            relates_to_current_urn=d.get("relates_to_current_urn", False),
-            source=self.source,
-            source_reference=d.get("source_reference") or "",
-        )
-
-    def add_service_error(self, exc: DomainError) -> None:
-        """The service's refusal at the fields it names (a grade at its own field)."""
-        if exc.fields:
-            add_problems(self, exc.fields, field_for=_grade_field)
-        else:
-            self.add_error(None, exc.message)

@@ -16,11 +16,11 @@ from django.shortcuts import render
 from fps_portal.accounts.models import Organisation
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import PUBLIC, get_scoped_or_404, scoped
+from providers.inspections.bands import Band
+from providers.inspections.selectors import grade_rows, latest_confirmed_judgements
 from providers.models import InspectionJudgement, Lot, Setting, Specialism
 from providers.postcodes import POSTCODE_ATTRIBUTION
-from providers.ratings import Band
 from providers.selectors.search.run import run_search
-from providers.services.inspections import grade_rows, latest_confirmed_judgements
 from providers.views.directory.common import query_without, search_to_return_to
 from providers.views.directory.jargon import HOW_THE_FPS_WORKS, JARGON
 from providers.views.directory.search import label_with_counts

@@ -1,5 +1,6 @@
-"""A provider's own settings: list, add (pre-filled from GIAS by URN), edit, prices, services;
-and recording inspection judgements (the lead authority's evaluators and the setting's provider)."""
+"""A provider's own settings: list, add (pre-filled from GIAS by URN), edit, prices, services.
+
+Recording an inspection judgement is `providers.inspections.views.record`."""
 
 from __future__ import annotations
 
@@ -9,40 +10,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fps_portal.access import LEAD_EVALUATORS, PROVIDERS, either, page_access
+from fps_portal.access import PROVIDERS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
-from providers.models import (
-    AdditionalService,
-    CheckStatus,
-    JudgementSource,
-    Lot,
-    Setting,
-    SettingLot,
-)
+from fps_portal.web.pages import put_on_form
+from providers.models import AdditionalService, Lot, Setting, SettingLot
 from providers.services.gias import gias_prefill
-from providers.services.inspections import can_record_judgement, judgement_record
 from providers.services.setting_prices import (
     additional_service_add,
     additional_service_remove,
     setting_set_prices,
 )
 from providers.services.settings import setting_added_by, setting_create, setting_update
-from providers.views.directory.common import put_on_form
 from providers.views.directory.forms import (
     AdditionalServiceForm,
-    JudgementForm,
     PricesForm,
     SettingForm,
     UrnLookupForm,
-)
-
-#: The lead authority, or the setting's own provider (`can_record_judgement` checks which).
-JUDGEMENT_RECORDERS = either(
-    LEAD_EVALUATORS,
-    PROVIDERS,
-    message="Only the lead authority or the setting's provider can record its judgements.",
 )
 
 
@@ -234,42 +219,3 @@ def service_remove(request: HttpRequest, actor: Actor, pk: int, service_pk: int)
     additional_service_remove(actor=actor, service=service)
     messages.success(request, f"{service.name} removed.")
     return redirect("providers:setting-prices", pk=setting.pk)
-
-
-@page_access(JUDGEMENT_RECORDERS)
-@require_http_methods(["GET", "POST"])
-def judgement_create(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    setting = get_scoped_or_404(Setting, actor, pk=pk)
-    if not can_record_judgement(actor, setting):
-        return render(request, "403.html", status=403)
-    form = JudgementForm(
-        request.POST or None,
-        initial={"relates_to_current_urn": True},
-        actor=actor,
-        setting=setting,
-        source=JudgementSource.MANUAL,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            judgement, _ = judgement_record(actor=actor, setting=setting, data=form.to_data())
-        except DomainError as exc:
-            form.add_service_error(exc)
-        else:
-            setting.refresh_from_db()
-            band = setting.get_current_band_display().lower()
-            if judgement.check_status == CheckStatus.AWAITING_CHECK:
-                messages.success(
-                    request,
-                    "Judgement recorded as reported by the provider. It counts towards the "
-                    "setting's band once the lead authority has checked it against the published "
-                    f"report; until then the band stays {band}.",
-                )
-            else:
-                messages.success(request, f"Judgement recorded. The setting's band is now {band}.")
-            return redirect("providers:setting-detail", pk=setting.pk)
-    return render(
-        request,
-        "providers/directory/judgement_form.html",
-        {"form": form, "setting": setting},
-        status=400 if form.errors else 200,
-    )

@@ -10,6 +10,8 @@ from fps_portal.access import AUTHORITIES, DIRECTORY_READERS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import get_scoped_or_404, scoped
+from providers.inspections.permissions import can_check_judgement, can_record_judgement
+from providers.inspections.selectors import grade_rows, latest_confirmed_judgements
 from providers.models import (
     AdditionalService,
     Evidence,
@@ -22,12 +24,6 @@ from providers.postcodes import POSTCODE_ATTRIBUTION
 from providers.selectors.search.export import EXPORT_LIMIT, export_rows, to_csv, to_xlsx
 from providers.selectors.search.query import ordering_keys
 from providers.selectors.search.run import SearchOutcome, counts_by_parameter, run_search
-from providers.services.inspections import (
-    can_record_judgement,
-    grade_rows,
-    latest_confirmed_judgements,
-)
-from providers.services.judgement_checks import can_check_judgement
 from providers.views.directory.common import query_without, search_to_return_to
 
 

@@ -12,9 +12,7 @@ from django.utils import timezone
 from fps_portal.accounts.models import Role
 from fps_portal.actors import actor_for_user
 from fps_portal.errors import InvalidInput
-from providers.models import AdditionalService, Evidence, InspectionJudgement, Setting, SettingLot
-from providers.services.evidence import COVER_TOO_LARGE, evidence_add
-from providers.services.inspections import (
+from providers.inspections.services.recording import (
     PUBLICATION_IN_FUTURE,
     PUBLISHED_BEFORE_START,
     START_IN_FUTURE,
@@ -22,6 +20,8 @@ from providers.services.inspections import (
     judgement_problems,
     judgement_record,
 )
+from providers.models import AdditionalService, Evidence, InspectionJudgement, Setting, SettingLot
+from providers.services.evidence import COVER_TOO_LARGE, evidence_add
 from providers.services.settings import (
     CAPACITY_TOO_LARGE,
     MAX_CAPACITY,

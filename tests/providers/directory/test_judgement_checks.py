@@ -19,9 +19,9 @@ from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditEvent, AuditVerb
 from fps_portal.errors import NotAllowed, WrongState
 from fps_portal.notifications.models import Notification
+from providers.inspections.selectors import judgements_awaiting_check
+from providers.inspections.services import judgement_check, judgement_record
 from providers.models import CheckStatus, InspectionJudgement, JudgementSource
-from providers.services.inspections import judgement_record
-from providers.services.judgement_checks import judgement_check, judgements_awaiting_check
 from tests.factories import api_client_for, person
 from tests.providers.directory.test_judgement_rules import (
     lead_evaluator,

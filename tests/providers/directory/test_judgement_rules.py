@@ -16,8 +16,8 @@ from fps_portal.accounts.models import Role
 from fps_portal.actors import Actor, actor_for_user
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import NotAllowed, WrongState
+from providers.inspections.services import JudgementData, judgement_record
 from providers.models import InspectionJudgement, JudgementSource
-from providers.services.inspections import JudgementData, judgement_record
 from tests.factories import UserFactory, api_client_for, person
 
 NUMBER = "11499021"

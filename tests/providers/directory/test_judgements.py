@@ -10,9 +10,9 @@ from fps_portal.accounts.models import Role
 from fps_portal.actors import actor_for_user
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import InvalidInput, NotAllowed
+from providers.inspections.bands import RULE_VERSION
+from providers.inspections.services import JudgementData, judgement_record
 from providers.models import InspectionJudgement
-from providers.ratings import RULE_VERSION
-from providers.services.inspections import JudgementData, judgement_record
 from tests.conftest import ALL_ROLES
 from tests.factories import api_client_for, person
 

@@ -286,8 +286,9 @@ def test_a_blank_judgement_form_says_what_to_enter(world, client):
     response = client.post(f"/settings/{world.crewe.pk}/judgements/new/", dict.fromkeys(blank, ""))
     html = response.content.decode()
     assert response.status_code == 400 and DJANGO_REQUIRED not in html
+    # The framework is a set of radios, so its error links to the first one.
     assert errors_in(html) == [
-        ("#id_framework", "Select the inspection framework."),
+        ("#id_framework_0", "Select the inspection framework."),
         ("#id_inspection_start_date", "Enter the date the inspection started."),
     ]
 

@@ -13,7 +13,7 @@ councils would see the better band. Sending the same judgement again is still a 
 
 Nor does a judgement a provider adds count at once: it is recorded as reported by the provider,
 awaiting check (CheckStatus), and the lead authority's evaluators confirm or reject it against the
-published report (`providers.services.judgement_checks`). Otherwise a provider could invent a
+published report (`providers.inspections.services.checks`). Otherwise a provider could invent a
 later inspection with better grades and move its band. What the import, the lead authority's
 evaluators and platform administrators record (or correct) is confirmed on entry: those are the
 sources the check itself trusts. Only confirmed judgements count towards the band.
@@ -30,26 +30,30 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from fps_portal.accounts.recipients import lead_evaluators
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.scoping import dangerously_unscoped
-from providers.models import CheckStatus, InspectionJudgement, JudgementSource, Setting
-from providers.ratings import (
-    BAND_SEVERITY,
+from providers.inspections.bands import derive_band
+from providers.inspections.frameworks import (
     FRAMEWORK_REMIT,
-    FRAMEWORK_SPEC,
-    Band,
     Framework,
     Remit,
-    derive_band,
     normalise_category,
     normalise_grades,
     validate_grades,
 )
-from providers.services._common import lead_evaluators
+from providers.inspections.models import CheckStatus, InspectionJudgement, JudgementSource
+from providers.inspections.permissions import (
+    can_correct_judgement,
+    can_record_judgement,
+    confirmed_on_entry,
+)
+from providers.inspections.services.setting_band import setting_refresh_band
+from providers.models import Setting
 
 JUDGEMENT_FIELDS = [
     "framework",
@@ -67,17 +71,6 @@ JUDGEMENT_FIELDS = [
     "rule_version",
     "check_status",
 ]
-SHORT_FRAMEWORK = {
-    Framework.OFSTED_4POINT: "Ofsted",
-    Framework.OFSTED_EIF_NO_HEADLINE: "Ofsted (no headline grade)",
-    Framework.OFSTED_REPORT_CARD: "Ofsted report card",
-    Framework.OFSTED_ISS: "Ofsted ISS",
-    Framework.SCCIF: "Ofsted social care",
-    Framework.ISI_2023: "ISI",
-    Framework.ESTYN_2022: "Estyn",
-    Framework.SCOTLAND_6POINT: "Scotland",
-    Framework.CQC: "CQC",
-}
 
 
 @dataclass(frozen=True)
@@ -99,30 +92,6 @@ REMIT_MISSING = "Select what the inspection covered."
 START_IN_FUTURE = "The inspection start date must be today or in the past."
 PUBLICATION_IN_FUTURE = "The publication date must be today or in the past."
 PUBLISHED_BEFORE_START = "The report cannot be published before the inspection started."
-
-
-def can_record_judgement(actor: Actor | None, setting: Setting) -> bool:
-    """The lead authority's evaluators, who check judgements, and the setting's own provider."""
-    if actor is None:
-        return False
-    return actor.is_lead_evaluator or (
-        actor.is_provider and actor.organisation_id == setting.provider_id
-    )
-
-
-def can_correct_judgement(actor: Actor | None) -> bool:
-    """Who may change an inspection already recorded: the import (None) and the lead authority's
-    evaluators, nobody acting for a provider, and not a platform administrator by being staff."""
-    if actor is None:
-        return True
-    return actor.is_lead_evaluator
-
-
-def confirmed_on_entry(actor: Actor | None) -> bool:
-    """Whether what `actor` records counts at once: the same trusted sources that may correct a
-    judgement (the import, the lead authority's evaluators). A provider's
-    own report waits for the lead authority's check."""
-    return can_correct_judgement(actor)
 
 
 def already_recorded_message(number: str) -> str:
@@ -343,87 +312,3 @@ def _tell_lead_evaluators(judgement: InspectionJudgement) -> None:
 def _jsonable(values: Mapping[str, object]) -> dict[str, object]:
     probe = InspectionJudgement(**values)
     return snapshot(probe, list(values))
-
-
-def latest_confirmed_judgements(judgements: list[InspectionJudgement]) -> list[InspectionJudgement]:
-    """The latest confirmed judgement per remit; one about the current URN beats a predecessor
-    school's. A provider's report awaiting check (or rejected) is never current, whatever its
-    date: that is what stops an invented later inspection from moving the band."""
-    latest: dict[str, InspectionJudgement] = {}
-    for j in sorted(
-        (j for j in judgements if j.check_status == CheckStatus.CONFIRMED),
-        key=lambda j: (
-            j.relates_to_current_urn,
-            j.inspection_start_date,
-            j.publication_date or j.inspection_start_date,
-            j.pk,
-        ),
-        reverse=True,
-    ):
-        latest.setdefault(j.remit, j)
-    return list(latest.values())
-
-
-def band_summary(judgement: InspectionJudgement) -> str:
-    """The deciding grade in the inspectorate's words: "Ofsted: Overall effectiveness: 2 (Good)"."""
-    label = SHORT_FRAMEWORK.get(Framework(judgement.framework), judgement.get_framework_display())
-    reasons = [str(r) for r in judgement.band_reasons][:2]
-    text = f"{label}: {'; '.join(reasons)}" if reasons else label
-    return text if len(text) <= 200 else text[:199] + "…"
-
-
-@transaction.atomic
-def setting_refresh_band(*, setting: Setting, actor: Actor | None) -> Setting:
-    """Sets the setting's band to the worst band among its current judgements (latest per remit)."""
-    locked = dangerously_unscoped(Setting).select_for_update().get(pk=setting.pk)
-    current = latest_confirmed_judgements(
-        list(
-            dangerously_unscoped(InspectionJudgement).filter(
-                setting=locked, check_status=CheckStatus.CONFIRMED
-            )
-        )
-    )
-    before = snapshot(locked, ["current_band", "current_band_summary", "current_band_as_at"])
-    if current:
-        worst = max(current, key=lambda j: (BAND_SEVERITY[j.band], j.inspection_start_date))
-        locked.current_band = worst.band
-        locked.current_band_summary = band_summary(worst)
-        locked.current_band_as_at = worst.publication_date or worst.inspection_start_date
-    else:
-        locked.current_band, locked.current_band_summary, locked.current_band_as_at = (
-            Band.UNKNOWN,
-            "",
-            None,
-        )
-    after = snapshot(locked, ["current_band", "current_band_summary", "current_band_as_at"])
-    if after != before:
-        locked.save(update_fields=["current_band", "current_band_summary", "current_band_as_at"])
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=before,
-            after=after,
-            reason="Band recomputed from the latest judgement in each remit.",
-        )
-    setting.current_band = locked.current_band
-    setting.current_band_summary = locked.current_band_summary
-    setting.current_band_as_at = locked.current_band_as_at
-    return locked
-
-
-def grade_rows(judgement: InspectionJudgement) -> list[tuple[str, str]]:
-    """(area label, grade as published) in the report's order, for display.
-
-    A grade published as a number carries its meaning, "3 (Requires improvement)": a parent or
-    a commissioner should not need to know Ofsted's scale to read it.
-    """
-    areas = {a.key: a for a in FRAMEWORK_SPEC.get(judgement.framework, ())}
-
-    def shown(key: str) -> str:
-        grade = str(judgement.grades[key])
-        meaning = areas[key].scale.meanings.get(grade) if key in areas else None
-        return f"{grade} ({meaning})" if meaning and meaning != grade else grade
-
-    rows = [(areas[k].label, shown(k)) for k in areas if k in judgement.grades]
-    return rows + [(k, str(v)) for k, v in judgement.grades.items() if k not in areas]

@@ -13,15 +13,15 @@ from fps_portal.access import Access, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404
-from providers.models import CheckStatus, InspectionJudgement
-from providers.services.inspections import grade_rows
-from providers.services.judgement_checks import (
-    OUTCOME_MISSING,
-    can_check_judgement,
-    judgement_check,
+from fps_portal.web.pages import put_on_form
+from providers.inspections.models import CheckStatus, InspectionJudgement
+from providers.inspections.permissions import can_check_judgement
+from providers.inspections.selectors import (
+    grade_rows,
     judgements_awaiting_check,
+    with_published_report,
 )
-from providers.views.directory.common import put_on_form
+from providers.inspections.services import OUTCOME_MISSING, judgement_check
 
 JUDGEMENT_CHECKERS = Access(can_check_judgement)
 
@@ -51,7 +51,7 @@ def judgement_check_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "providers/directory/judgement_check_list.html",
-        {"judgements": list(judgements_awaiting_check(actor))},
+        {"judgements": [with_published_report(j) for j in judgements_awaiting_check(actor)]},
     )
 
 
@@ -82,6 +82,7 @@ def judgement_check_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             messages.success(request, f"Judgement {done}. The provider has been told.")
             return redirect("providers:judgement-check-list")
     judgement.grade_rows = grade_rows(judgement)  # type: ignore[attr-defined]
+    with_published_report(judgement)
     return render(
         request,
         "providers/directory/judgement_check.html",

@@ -1,4 +1,9 @@
-"""Inspection judgements, stored exactly as published (see docs/ratings.md)."""
+"""Inspection judgements, stored exactly as published (see docs/ratings.md).
+
+Part of the app `providers`, not an app of its own: `providers/models/__init__.py` imports these
+models, so their app label, table names, migration history and the model labels the audit log
+stores (`providers.inspectionjudgement`) stay as they were (ADR 0013).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from providers.ratings import Band, Framework, Remit
+from providers.inspections.bands import Band
+from providers.inspections.frameworks import Framework, Remit
 
 
 class JudgementSource(models.TextChoices):

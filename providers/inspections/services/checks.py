@@ -10,43 +10,26 @@ never counts). Each decision is audited and the provider's users are told throug
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from fps_portal.accounts.recipients import provider_users
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
-from fps_portal.scoping import dangerously_unscoped, scoped
-from providers.models import CHECK_TRANSITIONS, CheckStatus, InspectionJudgement, Setting
-from providers.services._common import provider_users
-from providers.services.inspections import setting_refresh_band
+from fps_portal.scoping import dangerously_unscoped
+from providers.inspections.models import CHECK_TRANSITIONS, CheckStatus, InspectionJudgement
+from providers.inspections.permissions import can_check_judgement
+from providers.inspections.services.setting_band import setting_refresh_band
+from providers.models import Setting
 
 CHECK_FIELDS = ["check_status", "checked_at", "checked_by", "check_reason"]
 OUTCOMES = (CheckStatus.CONFIRMED, CheckStatus.REJECTED)
 OUTCOME_MISSING = "Select whether the judgement matches the published report."
 REASON_MISSING = "Enter why the judgement is rejected, so the provider can put it right."
-
-
-def can_check_judgement(actor: Actor | None) -> bool:
-    """The lead authority's evaluators only: never a provider (checking its own report would make
-    the check pointless), nor a platform administrator by being staff."""
-    return actor is not None and actor.is_lead_evaluator
-
-
-def judgements_awaiting_check(actor: Actor) -> QuerySet[InspectionJudgement]:
-    """Provider reports the actor may check, oldest first (none for anyone who may not check)."""
-    if not can_check_judgement(actor):
-        return InspectionJudgement.objects.none()
-    return (
-        scoped(InspectionJudgement, actor)
-        .filter(check_status=CheckStatus.AWAITING_CHECK)
-        .select_related("setting", "setting__provider", "recorded_by")
-        .order_by("recorded_at", "id")
-    )
 
 
 def _wrong_state_message(judgement: InspectionJudgement) -> str:

@@ -1,0 +1,37 @@
+"""Every write to inspection judgements: recording one (`recording`), the lead authority's check
+of a provider's report (`checks`) and the setting's band that both keep current (`setting_band`).
+
+The rest of `providers` (and the apps above it) import these names from here, never from the
+modules, so the modules can change shape behind them (ADR 0013).
+"""
+
+from providers.inspections.services.checks import (
+    OUTCOME_MISSING,
+    REASON_MISSING,
+    judgement_check,
+)
+from providers.inspections.services.recording import (
+    FRAMEWORK_MISSING,
+    JUDGEMENT_FIELDS,
+    REMIT_MISSING,
+    JudgementData,
+    already_recorded_message,
+    judgement_problems,
+    judgement_record,
+)
+from providers.inspections.services.setting_band import band_summary, setting_refresh_band
+
+__all__ = [
+    "FRAMEWORK_MISSING",
+    "JUDGEMENT_FIELDS",
+    "OUTCOME_MISSING",
+    "REASON_MISSING",
+    "REMIT_MISSING",
+    "JudgementData",
+    "already_recorded_message",
+    "band_summary",
+    "judgement_check",
+    "judgement_problems",
+    "judgement_record",
+    "setting_refresh_band",
+]

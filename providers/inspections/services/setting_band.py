@@ -1,0 +1,64 @@
+"""Each setting's band: the worst band among its current judgements, kept in the same
+transaction as the judgement or check that changes it."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from fps_portal.actors import Actor
+from fps_portal.audit.models import AuditVerb
+from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.scoping import dangerously_unscoped
+from providers.inspections.bands import BAND_SEVERITY, Band
+from providers.inspections.frameworks import SHORT_FRAMEWORK
+from providers.inspections.models import CheckStatus, InspectionJudgement
+from providers.inspections.selectors import latest_confirmed_judgements
+from providers.models import Setting
+
+
+def band_summary(judgement: InspectionJudgement) -> str:
+    """The deciding grade in the inspectorate's words: "Ofsted: Overall effectiveness: 2 (Good)"."""
+    label = SHORT_FRAMEWORK.get(judgement.framework, judgement.get_framework_display())
+    reasons = [str(r) for r in judgement.band_reasons][:2]
+    text = f"{label}: {'; '.join(reasons)}" if reasons else label
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+@transaction.atomic
+def setting_refresh_band(*, setting: Setting, actor: Actor | None) -> Setting:
+    """Sets the setting's band to the worst band among its current judgements (latest per remit)."""
+    locked = dangerously_unscoped(Setting).select_for_update().get(pk=setting.pk)
+    current = latest_confirmed_judgements(
+        list(
+            dangerously_unscoped(InspectionJudgement).filter(
+                setting=locked, check_status=CheckStatus.CONFIRMED
+            )
+        )
+    )
+    before = snapshot(locked, ["current_band", "current_band_summary", "current_band_as_at"])
+    if current:
+        worst = max(current, key=lambda j: (BAND_SEVERITY[j.band], j.inspection_start_date))
+        locked.current_band = worst.band
+        locked.current_band_summary = band_summary(worst)
+        locked.current_band_as_at = worst.publication_date or worst.inspection_start_date
+    else:
+        locked.current_band, locked.current_band_summary, locked.current_band_as_at = (
+            Band.UNKNOWN,
+            "",
+            None,
+        )
+    after = snapshot(locked, ["current_band", "current_band_summary", "current_band_as_at"])
+    if after != before:
+        locked.save(update_fields=["current_band", "current_band_summary", "current_band_as_at"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.STATE_CHANGED,
+            obj=locked,
+            before=before,
+            after=after,
+            reason="Band recomputed from the latest judgement in each remit.",
+        )
+    setting.current_band = locked.current_band
+    setting.current_band_summary = locked.current_band_summary
+    setting.current_band_as_at = locked.current_band_as_at
+    return locked
