@@ -20,7 +20,7 @@ from fps_portal.accounts.services.api_clients import (
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
-from fps_portal.web.people import FORM, admin_only, show_error
+from fps_portal.web.people import FORM, admin_only, posted, show_error
 from fps_portal.web.people_forms import ApiClientForm, ReasonForm
 
 _SHOW_ONCE_KEY = "fps_api_credential_once"
@@ -49,7 +49,7 @@ def api_client_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @admin_only
 @require_http_methods(["GET", "POST"])
 def api_client_new(request: HttpRequest, actor: Actor) -> HttpResponse:
-    form = ApiClientForm(request.POST or None, organisation=actor.organisation)
+    form = ApiClientForm(posted(request), organisation=actor.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             issued = api_client_create(actor=actor, **form.cleaned_data)
@@ -116,7 +116,7 @@ def _reason_page(
 @require_http_methods(["GET", "POST"])
 def api_client_rotate_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     client = _client(actor, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             issued = api_client_rotate(
@@ -140,7 +140,7 @@ def api_client_rotate_page(request: HttpRequest, actor: Actor, pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def api_client_revoke_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     client = _client(actor, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             api_client_revoke(actor=actor, client=client, reason=form.cleaned_data["reason"])

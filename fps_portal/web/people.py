@@ -52,6 +52,11 @@ def admin_only(view: View) -> View:
     return wrapped
 
 
+def posted(request: HttpRequest) -> Any:
+    """The form's data on a POST (even an empty one, which is then invalid), None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def show_error(form: forms.BaseForm, error: DomainError) -> None:
     """The service's message on the fields it names, or on the form."""
     placed = False
@@ -121,7 +126,7 @@ def people_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @admin_only
 @require_http_methods(["GET", "POST"])
 def people_invite(request: HttpRequest, actor: Actor) -> HttpResponse:
-    form = InviteColleagueForm(request.POST or None, organisation=actor.organisation)
+    form = InviteColleagueForm(posted(request), organisation=actor.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             membership = colleague_invite(actor=actor, **form.cleaned_data)
@@ -158,7 +163,7 @@ def people_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def people_give_role(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     person = _person(actor, pk)
-    form = GiveRoleForm(request.POST or None, organisation=actor.organisation)
+    form = GiveRoleForm(posted(request), organisation=actor.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             membership = role_give(actor=actor, person=person.user, **form.cleaned_data)
@@ -182,7 +187,7 @@ def people_give_role(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def people_role_remove(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     membership = _membership(actor, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             role_remove(actor=actor, membership=membership, reason=form.cleaned_data["reason"])
@@ -211,7 +216,7 @@ def people_senior_position(request: HttpRequest, actor: Actor, pk: int) -> HttpR
     if membership.role != Role.SENIOR_MANAGER or not membership.is_active:
         raise Http404
     form = SeniorPositionForm(
-        request.POST or None, initial={"senior_position": membership.senior_position}
+        posted(request), initial={"senior_position": membership.senior_position}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -238,7 +243,7 @@ def people_senior_position(request: HttpRequest, actor: Actor, pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def people_deactivate(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     person = _person(actor, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             person_deactivate(actor=actor, person=person.user, reason=form.cleaned_data["reason"])
