@@ -68,7 +68,7 @@ def test_a_wrong_credential_is_401(header: str) -> None:
 
 
 def test_a_right_prefix_with_a_wrong_secret_is_401() -> None:
-    client, credential = registered_api_client(_admin())
+    _client, credential = registered_api_client(_admin())
     assert bearer(credential[:-4] + "AAAA").get("/api/v1/me/").status_code == 401
 
 
@@ -104,7 +104,7 @@ def test_rotation_invalidates_the_old_secret() -> None:
 
 
 def test_a_client_acts_only_in_its_role() -> None:
-    commissioner_client, credential = registered_api_client(_admin())
+    _commissioner_client, credential = registered_api_client(_admin())
     assert (
         bearer(credential).post("/api/v1/purchasing-systems/", SYSTEM, format="json").status_code
         == 403
@@ -130,7 +130,7 @@ def test_an_api_write_by_a_client_is_audited_with_the_client_named() -> None:
 
 
 def test_a_client_cannot_manage_people_or_clients_and_is_never_notified() -> None:
-    client, credential = registered_api_client(_admin())
+    client, _credential = registered_api_client(_admin())
     with pytest.raises(NotAllowed):
         api_client_create(actor=_client_actor(client), name="Another", role=Role.COMMISSIONER)
     assert (
