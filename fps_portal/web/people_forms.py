@@ -90,6 +90,7 @@ class SeniorPositionForm(forms.Form):
     senior_position = forms.ChoiceField(
         label="Senior position",
         choices=SeniorPosition.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the senior manager's position."},
     )
 
