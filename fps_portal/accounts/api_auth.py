@@ -89,13 +89,21 @@ class ApiClientAuthentication(TokenAuthentication):
 
 
 class ApiClientScheme(OpenApiAuthenticationExtension):
-    """The OpenAPI schema documents API clients as a bearer credential."""
+    """The OpenAPI schema documents API clients' credentials."""
 
     target_class = "fps_portal.accounts.api_auth.ApiClientAuthentication"
     name = "apiClient"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer"}
+        # An Authorization header with a prefix, documented as drf-spectacular documents DRF's
+        # tokens ("http bearer" would let tools treat it as any bearer token, OAuth's included).
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "An API client's credential, prefixed with 'Bearer ': "
+            "`Bearer fps_<prefix>_<secret>`.",
+        }
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):
