@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fps_portal.accounts.models import Membership, Organisation, OrganisationKind, Role
+from fps_portal.accounts.models import ApiClient, Membership, Organisation, OrganisationKind, Role
 
 if TYPE_CHECKING:
     from fps_portal.accounts.models import User
@@ -24,6 +24,20 @@ AUTHORITY_ROLES = frozenset(
 class Actor:
     user: User
     membership: Membership | None
+    #: Set when another council's system acts (its own user and membership, above).
+    api_client: ApiClient | None = None
+
+    @property
+    def label(self) -> str:
+        """Who acted, as the audit log names them: the person's e-mail, or the API client."""
+        if self.api_client is not None:
+            return f"API client: {self.api_client.name} ({self.api_client.key_prefix})"
+        return self.user.email
+
+    @property
+    def is_authority_admin(self) -> bool:
+        org = self.organisation
+        return self.role == Role.AUTHORITY_ADMIN and org is not None and org.is_authority
 
     @property
     def organisation(self) -> Organisation | None:
@@ -104,8 +118,13 @@ def actor_of(request: object) -> Actor | None:
     user = getattr(request, "user", None)
     actor = None
     if user is not None and user.is_authenticated:
-        session = getattr(request, "session", None)
-        membership_id = session.get(SESSION_MEMBERSHIP_KEY) if session is not None else None
-        actor = actor_for_user(user, membership_id)
+        auth = getattr(request, "auth", None)
+        if isinstance(auth, ApiClient):
+            # The authentication class checked the client is live; it acts only as its role.
+            actor = Actor(user=user, membership=auth.membership, api_client=auth)
+        else:
+            session = getattr(request, "session", None)
+            membership_id = session.get(SESSION_MEMBERSHIP_KEY) if session is not None else None
+            actor = actor_for_user(user, membership_id)
     request._fps_actor = actor  # type: ignore[attr-defined]
     return actor

@@ -28,6 +28,10 @@ def register_nav(label: str, url_name: str, show: Callable[[Actor | None], bool]
 
 
 register_nav("Dashboard", "dashboard", lambda actor: actor is not None)
+register_nav("People", "people-list", lambda actor: actor is not None and actor.is_authority_admin)
+register_nav(
+    "API clients", "api-client-list", lambda actor: actor is not None and actor.is_authority_admin
+)
 
 
 def portal(request: HttpRequest) -> dict[str, object]:

@@ -68,6 +68,29 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "senior_manager",
         "dcs",
     ),
+    # One authority administrator per authority with demo sign-ins: runs its people and API
+    # clients (ADR 0015).
+    DemoAccount(
+        "accounts@cheshireeast.example",
+        "Jordan Reid",
+        "authority administrator, Cheshire East",
+        "Cheshire East",
+        "authority_admin",
+    ),
+    DemoAccount(
+        "accounts@sefton.example",
+        "Taylor Quinn",
+        "authority administrator, Sefton",
+        "Sefton",
+        "authority_admin",
+    ),
+    DemoAccount(
+        "accounts@blackpool.example",
+        "Robin Walsh",
+        "authority administrator, Blackpool",
+        "Blackpool",
+        "authority_admin",
+    ),
     DemoAccount(
         "bids@oakfield.example",
         "Alex Morgan",

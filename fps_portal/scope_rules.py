@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from fps_portal.accounts.models import Membership, Organisation, OrganisationKind, User
+from fps_portal.accounts.models import ApiClient, Membership, Organisation, OrganisationKind, User
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditEvent
 from fps_portal.notifications.models import Notification
@@ -40,6 +40,14 @@ def _users(qs: QuerySet[User], actor: Actor) -> QuerySet[User]:
     if actor.organisation_id is None:
         return qs.none()
     return qs.filter(memberships__organisation_id=actor.organisation_id).distinct()
+
+
+@register_scope(ApiClient)
+def _api_clients(qs: QuerySet[ApiClient], actor: Actor) -> QuerySet[ApiClient]:
+    # Only the authority's administrators manage its clients; a client never sees clients.
+    if not actor.is_authority_admin or actor.api_client is not None:
+        return qs.none()
+    return qs.filter(organisation=actor.organisation)
 
 
 @register_scope(Notification)

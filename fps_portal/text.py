@@ -25,3 +25,12 @@ def possessive(name: object) -> str:
 def too_long(what: str, limit: int) -> dict[str, str]:
     """The GOV.UK wording for a value over `limit` characters, as a form field's error message."""
     return {"max_length": f"{what} must be {limit} characters or fewer."}
+
+
+#: API clients act as a user of their own whose address is in this reserved domain (RFC 2606):
+#: no e-mail can reach it, no password is set, and notifications skip it (ADR 0015).
+API_CLIENT_EMAIL_DOMAIN = "api-client.invalid"
+
+
+def is_api_client_address(email: str) -> bool:
+    return email.endswith("@" + API_CLIENT_EMAIL_DOMAIN)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from fps_portal.health import healthz
-from fps_portal.web import second_factor, views
+from fps_portal.web import api_clients, people, second_factor, views
 from fps_portal.web.forms import GovukSetPasswordForm
 from fps_portal.web.sign_in import LimitedPasswordResetView, SignInView
 
@@ -17,6 +17,40 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification-open"),
     path("account/organisation/", views.switch_membership, name="switch-membership"),
+    # The authority administrator's pages (ADR 0015).
+    path("account/people/", people.people_list, name="people-list"),
+    path("account/people/invite/", people.people_invite, name="people-invite"),
+    path("account/people/<int:pk>/", people.people_detail, name="people-detail"),
+    path("account/people/<int:pk>/give-role/", people.people_give_role, name="people-give-role"),
+    path("account/people/<int:pk>/deactivate/", people.people_deactivate, name="people-deactivate"),
+    path(
+        "account/people/roles/<int:pk>/remove/",
+        people.people_role_remove,
+        name="people-role-remove",
+    ),
+    path(
+        "account/people/roles/<int:pk>/senior-position/",
+        people.people_senior_position,
+        name="people-senior-position",
+    ),
+    path("account/api-clients/", api_clients.api_client_list, name="api-client-list"),
+    path("account/api-clients/new/", api_clients.api_client_new, name="api-client-new"),
+    path("account/api-clients/<int:pk>/", api_clients.api_client_detail, name="api-client-detail"),
+    path(
+        "account/api-clients/<int:pk>/credential/",
+        api_clients.api_client_credential,
+        name="api-client-credential",
+    ),
+    path(
+        "account/api-clients/<int:pk>/rotate/",
+        api_clients.api_client_rotate_page,
+        name="api-client-rotate",
+    ),
+    path(
+        "account/api-clients/<int:pk>/revoke/",
+        api_clients.api_client_revoke_page,
+        name="api-client-revoke",
+    ),
     path("accessibility/", views.static_page("pages/accessibility.html"), name="accessibility"),
     path("privacy/", views.static_page("pages/privacy.html"), name="privacy"),
     path("account/sign-in/", SignInView.as_view(), name="login"),

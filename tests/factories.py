@@ -74,6 +74,7 @@ def person(role: str, organisation: Organisation | None = None, **user_fields: o
             Role.SENIOR_MANAGER: lambda: authority("Sefton"),
             Role.PROVIDER_USER: ProviderOrganisationFactory,
             Role.FORUM_MEMBER: ForumFactory,
+            Role.AUTHORITY_ADMIN: lambda: authority("Sefton"),
         }[Role(role)]()
     user = UserFactory(**user_fields)
     MembershipFactory(
@@ -90,4 +91,22 @@ def api_client_for(user: User | None) -> APIClient:
     if user is not None:
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def registered_api_client(
+    administrator: User, *, role: str = Role.COMMISSIONER, name: str = "Case system"
+) -> tuple[object, str]:
+    """An API client registered by `administrator` (an authority administrator) and its
+    credential, as the administrator's page would make them."""
+    from fps_portal.accounts.services.api_clients import api_client_create
+    from fps_portal.actors import actor_for_user
+
+    issued = api_client_create(actor=actor_for_user(administrator), name=name, role=role)
+    return issued.client, issued.credential
+
+
+def bearer(credential: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {credential}")
     return client

@@ -21,7 +21,13 @@ from fps_portal.accounts.models import Membership, Role, User
 
 #: Roles whose holders must use a second factor: everyone who acts for a local authority.
 ROLES_REQUIRING_SECOND_FACTOR = frozenset(
-    {Role.LEAD_EVALUATOR, Role.COMMISSIONER, Role.QA_OFFICER, Role.SENIOR_MANAGER}
+    {
+        Role.LEAD_EVALUATOR,
+        Role.COMMISSIONER,
+        Role.QA_OFFICER,
+        Role.SENIOR_MANAGER,
+        Role.AUTHORITY_ADMIN,
+    }
 )
 
 #: Pages a signed-in person may reach before their second factor: the steps themselves, signing

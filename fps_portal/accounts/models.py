@@ -143,6 +143,7 @@ class Role(models.TextChoices):
     SENIOR_MANAGER = "senior_manager", "Senior manager"
     PROVIDER_USER = "provider_user", "Provider user"
     FORUM_MEMBER = "forum_member", "Parent-carer forum member"
+    AUTHORITY_ADMIN = "authority_admin", "Authority administrator"
 
 
 ROLE_ORGANISATION_KIND: dict[str, str] = {
@@ -152,7 +153,20 @@ ROLE_ORGANISATION_KIND: dict[str, str] = {
     Role.SENIOR_MANAGER: OrganisationKind.AUTHORITY,
     Role.PROVIDER_USER: OrganisationKind.PROVIDER,
     Role.FORUM_MEMBER: OrganisationKind.FORUM,
+    Role.AUTHORITY_ADMIN: OrganisationKind.AUTHORITY,
 }
+
+#: The roles an authority administrator may give a colleague in their own authority.
+AUTHORITY_STAFF_ROLES = (
+    Role.LEAD_EVALUATOR,
+    Role.COMMISSIONER,
+    Role.QA_OFFICER,
+    Role.SENIOR_MANAGER,
+    Role.AUTHORITY_ADMIN,
+)
+#: The roles an API client may act in: a system does a member of staff's casework, never a
+#: person's sign-off (senior managers) and never manages people or other clients.
+API_CLIENT_ROLES = (Role.LEAD_EVALUATOR, Role.COMMISSIONER, Role.QA_OFFICER)
 
 
 class SeniorPosition(models.TextChoices):
@@ -179,6 +193,9 @@ class Membership(models.Model):
     senior_position = models.CharField(max_length=40, choices=SeniorPosition.choices, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the role was removed or the person left."
+    )
 
     class Meta:
         ordering = ["organisation__name", "role"]
@@ -248,3 +265,59 @@ class PendingRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"Registration waiting for {self.email}"
+
+
+class ApiClient(models.Model):
+    """Another council's system, registered by an authority administrator.
+
+    It acts through `membership` (its own user, one role in the authority), so scoping, the
+    rules of each role and the audit log treat it as a member of staff. The credential is shown
+    once; only `key_prefix` (to find the row) and the SHA-256 of the whole credential are kept.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_clients"
+    )
+    name = models.CharField(max_length=100)
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_client")
+    membership = models.OneToOneField(
+        Membership, on_delete=models.PROTECT, related_name="api_client"
+    )
+    key_prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    lifetime_days = models.PositiveSmallIntegerField()
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "API client"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="api_client_once_per_submission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"API client {self.name} ({self.organisation})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.is_revoked:
+            return "Revoked"
+        return "Expired" if self.is_expired else "Active"

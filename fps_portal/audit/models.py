@@ -42,6 +42,12 @@ class AuditVerb(models.TextChoices):
     MFA_FAILED = "mfa_failed", "Entered a wrong code"
     RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
     RECOVERY_CODES_ISSUED = "recovery_codes_issued", "Got new recovery codes"
+    INVITED = "invited", "Invited a colleague"
+    ROLE_GIVEN = "role_given", "Gave a role"
+    ROLE_REMOVED = "role_removed", "Removed a role"
+    DEACTIVATED = "deactivated", "Deactivated a leaver"
+    CREDENTIAL_ROTATED = "credential_rotated", "Rotated an API credential"
+    REVOKED = "revoked", "Revoked an API client"
 
 
 class AuditEvent(models.Model):

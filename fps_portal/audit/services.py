@@ -63,7 +63,7 @@ def audit_record(
     user = actor.user if actor is not None else None
     return AuditEvent.objects.create(
         actor=user if user is not None and user.pk else None,
-        actor_label=getattr(user, "email", "") or "system",
+        actor_label=(actor.label if actor is not None and user is not None else "") or "system",
         organisation_id=actor.organisation_id if actor is not None else None,
         role=(actor.role or "") if actor is not None else "",
         verb=verb,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fps_portal.notifications.models import Notification
 from fps_portal.notifications.tasks import send_notification_email
+from fps_portal.text import is_api_client_address
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,9 @@ def notify(
 
     subject, body = render_notification(template, context or {})
     created: list[Notification] = []
-    for user in {u.pk: u for u in recipients if u.is_active}.values():
+    # An API client's own user is no one to tell (its address is in a reserved domain).
+    people = {u.pk: u for u in recipients if u.is_active and not is_api_client_address(u.email)}
+    for user in people.values():
         with transaction.atomic():
             notification, was_created = Notification.objects.get_or_create(
                 recipient=user,

@@ -207,6 +207,7 @@ CACHES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "fps_portal.accounts.api_auth.ThrottledTokenAuthentication",
+        "fps_portal.accounts.api_auth.ApiClientAuthentication",
         "fps_portal.accounts.api_auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["fps_portal.api.permissions.HasActor"],
@@ -222,7 +223,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "North West SEND Placements API",
     "DESCRIPTION": (
         "The REST API of the North West SEND Flexible Purchasing System. Authenticate with "
-        "`Authorization: Token <key>` (see `manage.py issue_api_token`). Every list is "
+        "`Authorization: Bearer <credential>`, the credential of an API client your "
+        "authority's administrator registers on the portal's API clients page (older "
+        "per-person tokens: `Authorization: Token <key>`). Every list is "
         "cursor-paginated; every error has the shape `{error: {code, message, fields}}`; another "
         "organisation's object answers 404 exactly like a missing one."
     ),

@@ -2,7 +2,8 @@
 
 The table is keyed by the URLconf's own routes: an endpoint added without a row here fails
 `test_every_api_route_has_a_row`, so nobody adds a read without deciding what each role sees.
-A forum member never reads the lead authority's reasons, the named signatory, or a price.
+A forum member never reads the lead authority's reasons, the named signatory, or a price; an
+authority administrator, who does no casework, reads no provider's evidence, membership or setting.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ QA = Role.QA_OFFICER.value
 SENIOR = Role.SENIOR_MANAGER.value
 PROVIDER = Role.PROVIDER_USER.value
 FORUM = Role.FORUM_MEMBER.value
+#: Runs the authority's accounts and does no casework (ADR 0015).
+ACCOUNTS = Role.AUTHORITY_ADMIN.value
 AUTHORITY_STAFF = (LEAD, COMMISSIONER, QA, SENIOR)
-SIGNED_IN = (*AUTHORITY_STAFF, PROVIDER, FORUM)
+SIGNED_IN = (*AUTHORITY_STAFF, PROVIDER, FORUM, ACCOUNTS)
 
 EMPTY = "an empty list"  # 200 with no results: the role may list, but none of these is theirs
 
@@ -168,9 +171,13 @@ READS: dict[str, Read] = {
     "window-list": Read(_url("window-list"), everyone(WINDOW)),
     "window-detail": Read(_url("window-detail", "window"), everyone(WINDOW), is_list=False),
     # Authorities see the registration certificates and reports of active members' settings.
-    "evidence-list": Read(_url("evidence-list"), everyone(EVIDENCE, **{FORUM: EMPTY})),
+    "evidence-list": Read(
+        _url("evidence-list"), everyone(EVIDENCE, **{FORUM: EMPTY, ACCOUNTS: EMPTY})
+    ),
     "evidence-detail": Read(
-        _url("evidence-detail", "evidence"), everyone(EVIDENCE, **{FORUM: 404}), is_list=False
+        _url("evidence-detail", "evidence"),
+        everyone(EVIDENCE, **{FORUM: 404, ACCOUNTS: 404}),
+        is_list=False,
     ),
     "application-list": Read(
         _url("application-list"), only({LEAD: APPLICATION, PROVIDER: APPLICATION})
@@ -196,21 +203,33 @@ READS: dict[str, Read] = {
         _url("membership-list"),
         everyone(
             MEMBERSHIP_FOR_AUTHORITIES,
-            **{LEAD: MEMBERSHIP_FULL, PROVIDER: MEMBERSHIP_FULL, FORUM: MEMBERSHIP_PUBLIC},
+            **{
+                LEAD: MEMBERSHIP_FULL,
+                PROVIDER: MEMBERSHIP_FULL,
+                FORUM: MEMBERSHIP_PUBLIC,
+                ACCOUNTS: EMPTY,
+            },
         ),
     ),
     "membership-detail": Read(
         _url("membership-detail", "membership"),
         everyone(
             MEMBERSHIP_FOR_AUTHORITIES,
-            **{LEAD: MEMBERSHIP_FULL, PROVIDER: MEMBERSHIP_FULL, FORUM: MEMBERSHIP_PUBLIC},
+            **{
+                LEAD: MEMBERSHIP_FULL,
+                PROVIDER: MEMBERSHIP_FULL,
+                FORUM: MEMBERSHIP_PUBLIC,
+                ACCOUNTS: 404,
+            },
         ),
         is_list=False,
     ),
-    "setting-list": Read(_url("setting-list"), everyone(SETTING_RESULT, **{FORUM: SETTING_PUBLIC})),
+    "setting-list": Read(
+        _url("setting-list"), everyone(SETTING_RESULT, **{FORUM: SETTING_PUBLIC, ACCOUNTS: 403})
+    ),
     "setting-detail": Read(
         _url("setting-detail", "setting"),
-        everyone(SETTING_DETAIL, **{FORUM: SETTING_DETAIL_PUBLIC}),
+        everyone(SETTING_DETAIL, **{FORUM: SETTING_DETAIL_PUBLIC, ACCOUNTS: 403}),
         is_list=False,
     ),
 }

@@ -98,6 +98,7 @@ def build_world() -> World:
         Role.SENIOR_MANAGER: person(Role.SENIOR_MANAGER),
         Role.PROVIDER_USER: ready.user,
         Role.FORUM_MEMBER: person(Role.FORUM_MEMBER),
+        Role.AUTHORITY_ADMIN: person(Role.AUTHORITY_ADMIN),
     }
     application.refresh_from_db()
     return World(

@@ -25,7 +25,8 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from demo.steps import DEMO_STEPS
-from fps_portal.accounts.models import Role, User
+from fps_portal.accounts.models import ApiClient, Role, User
+from fps_portal.accounts.services.api_clients import api_client_create
 from fps_portal.actors import Actor, actor_for_user
 from providers.models import (
     Application,
@@ -60,6 +61,7 @@ QA = "qa_officer"
 SENIOR = "senior_manager"
 PROVIDER = "provider_user"
 FORUM = "forum_member"
+ACCOUNTS = "authority_admin"  # Sefton's authority administrator
 NO_ORGANISATION = "no_organisation"  # signed in, but no active membership
 # Signed in with a password only, by someone who must use a second factor: every page but the
 # second-factor steps and the few open to them (OPEN_BEFORE_SECOND_FACTOR) sends them there.
@@ -68,7 +70,7 @@ AWAITING_APP = "awaiting_app"  # has none yet: asked to set one up
 PASSWORD_ONLY = frozenset({AWAITING_CODE, AWAITING_APP})
 
 AUTHORITY = frozenset({LEAD, COMMISSIONER, QA, SENIOR})
-WITH_ORGANISATION = AUTHORITY | {PROVIDER, FORUM}
+WITH_ORGANISATION = AUTHORITY | {PROVIDER, FORUM, ACCOUNTS}
 SIGNED_IN = WITH_ORGANISATION | {NO_ORGANISATION}
 EVERYONE = SIGNED_IN | {ANONYMOUS}
 # Pages open before the second factor too (accessibility, privacy, password reset).
@@ -84,6 +86,7 @@ DEMO_EMAIL = {
     SENIOR: "dcs@sefton.example",
     PROVIDER: "bids@northshore.example",
     FORUM: "forum@seftonparentcarers.example",
+    ACCOUNTS: "accounts@sefton.example",
 }
 
 
@@ -104,6 +107,8 @@ class World:
     reset_uid: str
     reset_token: str
     registration_token: str  # a provider's registration, its e-mailed link not yet followed
+    colleague: User  # Sefton's senior manager, whose roles its administrator manages
+    api_client: ApiClient  # registered by Sefton's administrator
 
 
 def _passed_application(
@@ -205,6 +210,10 @@ def build_world() -> World:
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
         registration_token=_registration_token(),
+        colleague=users[SENIOR],
+        api_client=api_client_create(
+            actor=actor(users[ACCOUNTS]), name="Sefton case management", role=Role.COMMISSIONER
+        ).client,
     )
 
 
@@ -244,6 +253,10 @@ def _window(index: int) -> Kwargs:
 def _setting_for(world: World, persona: str) -> dict[str, Any]:
     """A provider sees only its own settings' pages; authorities any setting on the FPS."""
     return {"pk": (world.own_setting if persona == PROVIDER else world.listed_setting).pk}
+
+
+def _role_of_colleague(world: World, persona: str) -> dict[str, Any]:
+    return {"pk": world.colleague.memberships.get(is_active=True).pk}
 
 
 PAGES: dict[str, Page] = {
@@ -353,6 +366,20 @@ PAGES: dict[str, Page] = {
     "providers:forum-directory": Page(EVERYONE),
     "providers:forum-setting": Page(EVERYONE, _pk("listed_setting")),
     "providers:forum-figures": Page(EVERYONE),
+    # The authority administrator's pages.
+    "people-list": Page(frozenset({ACCOUNTS})),
+    "people-invite": Page(frozenset({ACCOUNTS}), forms=(MAIN_FORM,)),
+    "people-detail": Page(frozenset({ACCOUNTS}), _pk("colleague")),
+    "people-give-role": Page(frozenset({ACCOUNTS}), _pk("colleague"), forms=(MAIN_FORM,)),
+    "people-deactivate": Page(frozenset({ACCOUNTS}), _pk("colleague"), forms=(MAIN_FORM,)),
+    "people-role-remove": Page(frozenset({ACCOUNTS}), _role_of_colleague, forms=(MAIN_FORM,)),
+    "people-senior-position": Page(frozenset({ACCOUNTS}), _role_of_colleague, forms=(MAIN_FORM,)),
+    "api-client-list": Page(frozenset({ACCOUNTS})),
+    "api-client-new": Page(frozenset({ACCOUNTS}), forms=(MAIN_FORM,)),
+    "api-client-detail": Page(frozenset({ACCOUNTS}), _pk("api_client")),
+    "api-client-credential": Page(frozenset({ACCOUNTS}), _pk("api_client")),
+    "api-client-rotate": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
+    "api-client-revoke": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
     "providers:about-the-fps": Page(EVERYONE),
 }
 

@@ -76,6 +76,8 @@ PROVIDER_CASES = ("X", "Y", "missing")
 NESTED_CASES = ("X", "Y", "X-with-Y's-child", "missing")
 SHARED_CASES = ("shared", "missing")
 PERSONAL_CASES = ("own", "other's", "missing")
+#: Authority A's object (the administrator's own authority) or B's: "X" and "Y" as for providers.
+AUTHORITY_CASES = ("X", "Y", "missing")
 
 
 def cases_for(kind: str | None) -> tuple[str, ...]:
@@ -87,6 +89,8 @@ def cases_for(kind: str | None) -> tuple[str, ...]:
         return SHARED_CASES
     if kind == "notification":
         return PERSONAL_CASES
+    if kind in ("person", "authority_role", "api_client"):
+        return AUTHORITY_CASES
     if kind in ("reset_link", "token"):
         return ("-",)
     return PROVIDER_CASES
@@ -115,6 +119,13 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
     }
     if kind in shared:
         return {"pk": shared[kind]}
+    if kind in ("person", "authority_role", "api_client"):
+        pair = {
+            "person": world.people,
+            "authority_role": world.roles,
+            "api_client": world.api_clients,
+        }
+        return {"pk": pair[kind][1 if case == "Y" else 0]}
     side = world.y if case == "Y" else world.x
     if kind == "service":
         child = world.y.service if case == "X-with-Y's-child" else side.service
@@ -150,6 +161,9 @@ _PARAMS = {
             "window",
             "lot",
             "authority",
+            "person",
+            "authority_role",
+            "api_client",
         )
     },
 }

@@ -35,6 +35,7 @@ from tests.portal.matrix_world import (
     ACTORS,
     ANONYMOUS,
     AUTHORITY_ACTORS,
+    AUTHORITY_ADMIN_A,
     FORUM_MEMBER,
     LEAD_EVALUATOR_A,
     PLATFORM_ADMIN,
@@ -110,8 +111,10 @@ def expect(
     lead: Cell | None = None,
     forum: Cell | None = None,
     admin: Cell | None = None,
+    accounts: Cell | None = None,
 ) -> Expect:
-    """Answers by group; the lead evaluator answers as the other authority staff unless said."""
+    """Answers by group; the lead evaluator answers as the other authority staff unless said;
+    `accounts` is authority A's administrator (who otherwise answers `rest`)."""
     out: dict[str, Cell] = {actor: rest for actor in ACTORS if actor != ANONYMOUS}
     if anonymous is not None:
         out[ANONYMOUS] = anonymous
@@ -121,6 +124,7 @@ def expect(
         ((LEAD_EVALUATOR_A,), lead if lead is not None else authorities),
         ((FORUM_MEMBER,), forum),
         ((PLATFORM_ADMIN,), admin),
+        ((AUTHORITY_ADMIN_A,), accounts),
     ):
         if cell is not None:
             for actor in group:

@@ -64,6 +64,38 @@ PORTAL: dict[str, Row] = {
     "api-me": Row(get=signed_in(200)),
     "authority-list": Row(get=signed_in(200)),
     "authority-detail": Row(ids="authority", get=signed_in(Found(200))),
+    # Authority A's administrator manages A's people and API clients; B's are 404 to them, and
+    # everyone else is refused. Writes posted empty are invalid (400) and change nothing.
+    "people-list": Row(get=expect(accounts=200)),
+    "people-invite": Row(get=expect(accounts=200), writes={"POST": expect(accounts=400)}),
+    "people-detail": Row(ids="person", get=expect(accounts=Own(200))),
+    **{
+        key: Row(
+            ids=ids,
+            get=expect(accounts=Own(200)),
+            writes={"POST": expect(accounts=Own(400))},
+            touches=("accounts.Membership",),
+        )
+        for key, ids in (
+            ("people-give-role", "person"),
+            ("people-deactivate", "person"),
+            ("people-role-remove", "authority_role"),
+            ("people-senior-position", "authority_role"),
+        )
+    },
+    "api-client-list": Row(get=expect(accounts=200)),
+    "api-client-new": Row(get=expect(accounts=200), writes={"POST": expect(accounts=400)}),
+    "api-client-detail": Row(ids="api_client", get=expect(accounts=Own(200))),
+    "api-client-credential": Row(ids="api_client", get=expect(accounts=Own(200))),
+    **{
+        key: Row(
+            ids="api_client",
+            get=expect(accounts=Own(200)),
+            writes={"POST": expect(accounts=Own(400))},
+            touches=("accounts.ApiClient",),
+        )
+        for key in ("api-client-rotate", "api-client-revoke")
+    },
 }
 
 # -- the providers app's pages --------------------------------------------------------------------
@@ -361,16 +393,19 @@ API: dict[str, Row] = {
         touches=(CLARIFICATION,),
     ),
     # Every authority may see which providers are members (and a forum the active ones); the
-    # administrator none (an empty list, any membership as if missing). Only the lead authority
+    # platform administrator and an authority administrator (who does no casework) none (an
+    # empty list, any membership as if missing). Only the lead authority
     # suspends and reinstates; a provider may withdraw its own active membership, never its
     # suspended one.
     "membership-list": Row(
-        get=expect(providers=200, authorities=200, forum=200, admin=200),
+        get=expect(providers=200, authorities=200, forum=200, admin=200, accounts=200),
         lists="membership-detail",
     ),
     "membership-detail": Row(
         ids="membership",
-        get=expect(providers=Own(200), authorities=Found(200), forum=Active(200), admin=404),
+        get=expect(
+            providers=Own(200), authorities=Found(200), forum=Active(200), admin=404, accounts=404
+        ),
     ),
     "membership-change": Row(
         ids="membership",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from fps_portal.accounts.models import Organisation, Role, User
+from fps_portal.accounts.services.api_clients import api_client_create
 from fps_portal.notifications.models import Notification
 from providers.models import (
     AdditionalService,
@@ -58,6 +59,8 @@ SENIOR_MANAGER_A = "senior_manager_a"
 LEAD_EVALUATOR_A = "lead_evaluator_a"
 FORUM_MEMBER = "forum_member"
 PLATFORM_ADMIN = "platform_admin"
+#: Authority A's administrator: manages A's people and API clients, sees no casework.
+AUTHORITY_ADMIN_A = "authority_admin_a"
 
 #: Every actor the matrix asks as. Authority A is the lead authority; B is another placing one.
 ACTORS = (
@@ -71,6 +74,7 @@ ACTORS = (
     LEAD_EVALUATOR_A,
     FORUM_MEMBER,
     PLATFORM_ADMIN,
+    AUTHORITY_ADMIN_A,
 )
 AUTHORITY_ACTORS = (COMMISSIONER_A, COMMISSIONER_B, QA_OFFICER_A, SENIOR_MANAGER_A)
 PROVIDERS = (PROVIDER_X, PROVIDER_Y)
@@ -109,6 +113,10 @@ class World:
     bystander_notification: int
     sessions: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    #: Authority A's and B's: a colleague (user), one of their roles, an API client. "X" is A's.
+    people: tuple[int, int] = (0, 0)
+    roles: tuple[int, int] = (0, 0)
+    api_clients: tuple[int, int] = (0, 0)
 
 
 def _side(ready_setting: Setting, organisation: Organisation, system: object, lot: Lot) -> Side:
@@ -147,6 +155,7 @@ def build_world() -> World:
         SENIOR_MANAGER_A: person(Role.SENIOR_MANAGER, a),
         LEAD_EVALUATOR_A: person(Role.LEAD_EVALUATOR, a),
         FORUM_MEMBER: person(Role.FORUM_MEMBER, ForumFactory(forum_authority=a)),
+        AUTHORITY_ADMIN_A: person(Role.AUTHORITY_ADMIN, a),
         PLATFORM_ADMIN: User.objects.create_user(
             "platform.admin@example.org", "x", full_name="Platform Admin", is_staff=True
         ),
@@ -200,6 +209,18 @@ def build_world() -> World:
         bystander_notification=Notification.objects.create(
             recipient=bystander, event_key="matrix:bystander", subject="Hi", body="Matrix"
         ).pk,
+    )
+    admin_b = person(Role.AUTHORITY_ADMIN, b)
+    world.people = (users[COMMISSIONER_A].pk, users[COMMISSIONER_B].pk)
+    world.roles = (
+        users[SENIOR_MANAGER_A].memberships.get().pk,
+        users[COMMISSIONER_B].memberships.get().pk,
+    )
+    world.api_clients = tuple(  # type: ignore[assignment]
+        api_client_create(
+            actor=actor(admin), name="Matrix system", role=Role.COMMISSIONER
+        ).client.pk
+        for admin in (users[AUTHORITY_ADMIN_A], admin_b)
     )
     if django_apps.is_installed("django_otp.plugins.otp_static"):
         from django_otp.plugins.otp_static.models import StaticDevice

@@ -131,3 +131,37 @@ def awaiting_check() -> User:
     ReportedJudgementFactory(setting=world.crewe)
     ReportedJudgementFactory(setting=world.bootle)
     return lead()
+
+
+def authority_admin() -> User:
+    """Sefton's administrator, with two colleagues (one with two roles, one who left) and two
+    API clients."""
+    from fps_portal.accounts.models import Membership
+    from tests.factories import authority, registered_api_client
+
+    sefton = authority("Sefton")
+    admin = person(Role.AUTHORITY_ADMIN, sefton)
+    both = person(Role.COMMISSIONER, sefton)
+    Membership.objects.create(user=both, organisation=sefton, role=Role.QA_OFFICER)
+    left = person(Role.QA_OFFICER, sefton)
+    Membership.objects.filter(user=left).update(is_active=False, ended_at=timezone.now())
+    registered_api_client(admin, name="Case system")
+    registered_api_client(admin, name="Finance system", role=Role.QA_OFFICER)
+    return admin
+
+
+def first_colleague(admin: User) -> int:
+    from fps_portal.accounts.models import Membership
+
+    return (
+        Membership.objects.filter(organisation__memberships__user=admin, role=Role.QA_OFFICER)
+        .values_list("user_id", flat=True)
+        .order_by("pk")
+        .first()
+    )  # type: ignore[return-value]
+
+
+def first_client(admin: User) -> int:
+    from fps_portal.accounts.models import ApiClient
+
+    return ApiClient.objects.filter(created_by=admin).order_by("pk").values_list("pk", flat=True)[0]

@@ -34,10 +34,13 @@ from tests import factories
 from tests.portal.query_budget_scenes import (
     Call,
     api,
+    authority_admin,
     awaiting_check,
     commissioner,
     directory,
     evaluation_round,
+    first_client,
+    first_colleague,
     forum_member,
     lead,
     me,
@@ -88,6 +91,44 @@ BUDGETS: list[Budget] = [
         "lead evaluator",
         lambda: page("/notifications/", with_notifications(lead())),
         6,
+    ),
+    # -- the authority administrator's pages -------------------------------------------------
+    # 1-4: session, user, otp device, actor's memberships; 5: people with a role (not API
+    # clients); 6: API clients not revoked; 7: unread notifications; 8: memberships
+    # (organisation switcher).
+    Budget(
+        "dashboard", "authority administrator", lambda: page("/dashboard/", authority_admin()), 8
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the authority's memberships (not
+    # API clients') with their users.
+    Budget(
+        "people-list",
+        "authority administrator",
+        lambda: page("/account/people/", authority_admin()),
+        5,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the person (scoped); 6: their
+    # memberships in the authority.
+    Budget(
+        "people-detail",
+        "authority administrator",
+        lambda: (lambda a: page(f"/account/people/{first_colleague(a)}/", a))(authority_admin()),
+        6,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the clients with their memberships.
+    Budget(
+        "api-client-list",
+        "authority administrator",
+        lambda: page("/account/api-clients/", authority_admin()),
+        5,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the client with its membership and
+    # who registered it.
+    Budget(
+        "api-client-detail",
+        "authority administrator",
+        lambda: (lambda a: page(f"/account/api-clients/{first_client(a)}/", a))(authority_admin()),
+        5,
     ),
     # -- onboarding: the provider's pages ---------------------------------------------------
     # 1-4: session, user, otp device, actor's memberships; 5: colleagues with their users.

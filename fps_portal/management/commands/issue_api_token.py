@@ -8,7 +8,13 @@ from fps_portal.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Print a new API token for the user with this e-mail (any earlier token is revoked)."
+    # For platform operations (a person's own token, e.g. to try the API). Another council's
+    # system is an API client its authority administrator registers on the portal (ADR 0015).
+    help = (
+        "Print a new personal API token for the user with this e-mail (any earlier token is "
+        "revoked). Councils' systems use API clients, registered by their authority's "
+        "administrator on /account/api-clients/."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
