@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
+from fps_portal.phones import phone_for_display
 from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.models import (
     AdditionalService,
@@ -61,7 +62,13 @@ def setting_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         )
         .order_by("name")
     )
-    return render(request, "providers/directory/setting_list.html", {"settings": settings})
+    # One query for both lists: the withdrawn are listed apart, under their own heading.
+    rows = list(settings)
+    return render(
+        request,
+        "providers/directory/setting_list.html",
+        {"settings": rows, "withdrawn": [s for s in rows if s.withdrawn_at]},
+    )
 
 
 @actor_required(_provider)
@@ -128,7 +135,7 @@ def setting_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "primary_needs": list(setting.primary_needs.values_list("pk", flat=True)),
         "capacity": setting.capacity,
         "vacancies": setting.vacancies,
-        "phone": setting.phone,
+        "phone": phone_for_display(setting.phone),
         "email": setting.email,
         "website": setting.website,
         "public_summary": setting.public_summary,
