@@ -10,6 +10,7 @@ import pytest
 from fps_portal.accounts.models import Role
 from providers.models import Setting
 from tests.factories import person
+from tests.reference_data import AN_AREA_OF_NEED
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ FORM = {
     "offers_day": "on",
     "capacity": "30",
     "vacancies": "2",
+    "specialisms": AN_AREA_OF_NEED,
 }
 
 

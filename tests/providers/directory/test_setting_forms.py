@@ -15,6 +15,7 @@ from fps_portal.errors import DomainError, InvalidInput, WrongState
 from providers.models import AdditionalService, InspectionJudgement, Setting, SettingLot
 from providers.services import setting_prices as setting_services
 from tests.factories import person
+from tests.reference_data import AN_AREA_OF_NEED
 
 DJANGO_REQUIRED = "This field is required."
 
@@ -28,6 +29,7 @@ SETTING = {
     "offers_day": "on",
     "capacity": "30",
     "vacancies": "2",
+    "specialisms": AN_AREA_OF_NEED,
 }
 
 
