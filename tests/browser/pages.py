@@ -33,6 +33,7 @@ from providers.models import (
     CheckStatus,
     ClarificationQuestion,
     EvaluationWindow,
+    Evidence,
     FpsMembership,
     InspectionJudgement,
     Lot,
@@ -245,6 +246,11 @@ def _setting_for(world: World, persona: str) -> dict[str, Any]:
     return {"pk": (world.own_setting if persona == PROVIDER else world.listed_setting).pk}
 
 
+def _first_evidence(world: World, persona: str) -> dict[str, Any]:
+    first = Evidence.objects.filter(provider_id=world.own_setting.provider_id).order_by("pk")
+    return {"pk": first.values_list("pk", flat=True)[0]}
+
+
 PAGES: dict[str, Page] = {
     "home": Page(frozenset({ANONYMOUS})),
     "dashboard": Page(WITH_ORGANISATION),
@@ -279,6 +285,9 @@ PAGES: dict[str, Page] = {
     "providers:colleagues": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
     "providers:evidence-list": Page(frozenset({PROVIDER})),
     "providers:evidence-upload": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
+    # The provider's first document went with a submitted application: the page says why it
+    # is kept (the confirmation form itself is the same template as the settings' below).
+    "providers:evidence-remove": Page(frozenset({PROVIDER}), _first_evidence),
     "providers:setting-overview": Page(
         frozenset({PROVIDER}), _pk("own_setting"), forms=(MAIN_FORM,)
     ),
@@ -330,6 +339,9 @@ PAGES: dict[str, Page] = {
     "providers:setting-create": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
     "providers:setting-detail": Page(AUTHORITY | {PROVIDER}, _setting_for),
     "providers:setting-edit": Page(frozenset({PROVIDER}), _pk("own_setting"), forms=(MAIN_FORM,)),
+    # The world's setting is in applications: both pages say why they cannot be done yet.
+    "providers:setting-delete": Page(frozenset({PROVIDER}), _pk("own_setting")),
+    "providers:setting-withdraw": Page(frozenset({PROVIDER}), _pk("own_setting")),
     "providers:setting-prices": Page(
         frozenset({PROVIDER}),
         _pk("own_setting"),

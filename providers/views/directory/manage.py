@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
+from fps_portal.once import address_with_new_key, key_in_address
 from fps_portal.phones import phone_for_display
 from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.models import (
@@ -74,8 +75,12 @@ def setting_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @actor_required(_provider)
 @require_http_methods(["GET", "POST"])
 def setting_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
-    lookup = UrnLookupForm(request.GET or None)
-    initial: dict[str, object] = {"gender": "mixed", "offers_day": True}
+    key = key_in_address(request)
+    if request.method == "GET" and key is None:
+        # The key lives in the address, so Back then Save sends the same one (fps_portal.once).
+        return redirect(address_with_new_key(request))
+    lookup = UrnLookupForm(request.GET if "urn" in request.GET else None)
+    initial: dict[str, object] = {"gender": "mixed", "offers_day": True, "submission_key": key}
     if (
         request.method == "GET"
         and lookup.is_bound
@@ -109,7 +114,13 @@ def setting_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "providers/directory/setting_form.html",
-        {"form": form, "lookup": lookup, "creating": True, "prefilled": bool(initial.get("urn"))},
+        {
+            "form": form,
+            "lookup": lookup,
+            "creating": True,
+            "prefilled": bool(initial.get("urn")),
+            "once_key": key,
+        },
         status=status,
     )
 

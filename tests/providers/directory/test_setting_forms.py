@@ -152,7 +152,7 @@ def test_the_service_checks_every_lot_before_writing(world):
 
 
 def test_the_urn_lookup_has_its_own_id_and_one_optional(world, provider_client):
-    html = provider_client.get("/settings/new/").content.decode()
+    html = provider_client.get("/settings/new/", follow=True).content.decode()
     assert html.count('id="id_urn"') == 1
     lookup = re.search(
         r'<label[^>]*for="([^"]+)"[^>]*>\s*URN to look up \(optional\)</label>', html

@@ -56,7 +56,7 @@ def data(**overrides: object) -> SettingData:
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_only_provider_users_may_add_a_setting(world, client, role):
     client.force_login(person(role))
-    response = client.get("/settings/new/")
+    response = client.get("/settings/new/", follow=True)
     assert response.status_code == (200 if role == Role.PROVIDER_USER else 403)
 
 
