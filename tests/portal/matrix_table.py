@@ -126,9 +126,7 @@ PAGES: dict[str, Row] = {
     "providers:evidence-upload": _provider_page(200, 200, "providers.Evidence"),
     # Authority staff see setting-level evidence of members only; the world's is insurance.
     # The world's evidence went with a submitted application: kept, so removing it is 409.
-    "providers:evidence-remove": _provider_object_page(
-        "evidence", 200, 409, "providers.Evidence"
-    ),
+    "providers:evidence-remove": _provider_object_page("evidence", 200, 409, "providers.Evidence"),
     "providers:evidence-download": Row(
         ids="evidence", get=expect(404, providers=Own(200), lead=Found(200))
     ),
