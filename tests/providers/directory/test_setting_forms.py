@@ -166,7 +166,8 @@ def test_the_urn_lookup_has_its_own_id_and_one_optional(world, provider_client):
 def test_day_and_residential_are_one_question_in_a_fieldset(world, provider_client, page):
     url = "/settings/new/" if page == "new" else f"/settings/{world.crewe.pk}/edit/"
     fieldset = fieldset_with_legend(
-        provider_client.get(url).content.decode(), "What places does the setting offer?"
+        provider_client.get(url, follow=True).content.decode(),
+        "What places does the setting offer?",
     )
     assert 'id="id_offers_day"' in fieldset and 'id="id_offers_residential"' in fieldset
     assert 'class="govuk-checkboxes"' in fieldset
