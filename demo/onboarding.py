@@ -37,6 +37,7 @@ from providers.models import (
     Setting,
     SettingLot,
     SettingOverview,
+    Specialism,
     Verdict,
     WindowState,
 )
@@ -233,8 +234,14 @@ def _northshore_setting(
             "offers_residential": True,
             "public_summary": f"{name} is a small residential school for young people with SEMH "
             "needs.",
+            # Southport is in Sefton: the host the postcode gives (providers.postcodes).
+            "host_authority": Organisation.objects.filter(
+                kind=OrganisationKind.AUTHORITY, name="Sefton"
+            ).first(),
         },
     )
+    # The tender needs a setting's areas of need (issue 10).
+    setting.specialisms.add(*Specialism.objects.filter(code="semh"))
     if created:
         judgement_record(
             actor=None,

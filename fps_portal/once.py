@@ -13,6 +13,13 @@ insert waits for the first transaction and then fails, whatever the timing, on e
 service then answers with the record the first request made, so the second request shows the same
 result instead of an error.
 
+Pages that are never cached (every signed-in page is `no-store`) are fetched again when the person
+goes Back, and the browser puts what they typed back into the fresh copy, which would carry a new
+key: Save would then make a second record. So a create page keeps its key in its own address
+(`?once=<key>`, `key_in_address` / `address_with_new_key`): a visit without one is redirected to
+one with a fresh key, Back returns to that same address and key, and the second Save answers with
+the first record. A new visit to the page (its link has no key) gets a new key.
+
 The key is unique per owner (not globally), and the earlier record is looked up within the owner
 only, so a key copied from someone else's page can neither reveal nor block their record.
 """
@@ -25,8 +32,27 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
 
 M = TypeVar("M", bound=models.Model)
+
+#: The query parameter holding a create page's submission key.
+ADDRESS_KEY = "once"
+
+
+def key_in_address(request: HttpRequest) -> uuid.UUID | None:
+    """The submission key in the page's address, if it holds a well-formed one."""
+    try:
+        return uuid.UUID(request.GET.get(ADDRESS_KEY, ""))
+    except ValueError:
+        return None
+
+
+def address_with_new_key(request: HttpRequest) -> str:
+    """This page's address with a fresh submission key (other parameters kept)."""
+    query = request.GET.copy()
+    query[ADDRESS_KEY] = str(uuid.uuid4())
+    return f"{request.path}?{query.urlencode()}"
 
 
 def create_once(

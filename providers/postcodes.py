@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from fps_portal.errors import InvalidInput
-from providers.models import PostcodeDistrict
+from providers.models import AuthorityLocation, PostcodeDistrict
 
 POSTCODE_ATTRIBUTION = (
     "Contains OS data © Crown copyright and database right 2025; Contains Royal Mail data © Royal "
@@ -20,6 +20,10 @@ POSTCODE_ATTRIBUTION = (
     "the Open Government Licence v3.0."
 )
 EARTH_RADIUS_MILES = 3958.8
+# How far from an authority's offices a setting may be and still have that authority suggested as
+# its host: the North West's authorities are at most this far across, so a setting in Leeds or
+# London gets no suggestion rather than the nearest North West council.
+HOST_AUTHORITY_RADIUS_MILES = 20.0
 
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
 _FULL = re.compile(rf"^({_OUTWARD})\s*([0-9][A-Z]{{2}})$")
@@ -96,3 +100,20 @@ def bounding_box(lat: float, lon: float, radius_miles: float) -> tuple[float, fl
     cos_lat = max(math.cos(math.radians(lat)), 1e-6)
     dlon = math.degrees(radius_miles / (EARTH_RADIUS_MILES * cos_lat))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+def likely_host_authority_id(location: Location) -> int | None:
+    """The authority a setting at `location` is most likely in: the one whose offices are
+    nearest, within HOST_AUTHORITY_RADIUS_MILES; None when none is that near.
+
+    District centroids and office districts are approximate, so near a boundary this can name
+    the neighbour: it is a suggestion the provider sees and may correct, never a rule.
+    """
+    nearest: tuple[float, int] | None = None
+    for authority_id, lat, lon in AuthorityLocation.objects.values_list(
+        "authority_id", "latitude", "longitude"
+    ):
+        miles = haversine_miles(location.latitude, location.longitude, lat, lon)
+        if miles <= HOST_AUTHORITY_RADIUS_MILES and (nearest is None or miles < nearest[0]):
+            nearest = (miles, authority_id)
+    return nearest[1] if nearest else None

@@ -338,3 +338,6 @@ LOGGING = {
 
 # Worker heartbeats older than this make /healthz report the worker as down.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("FPS_WORKER_HEARTBEAT_MAX_AGE", default=180)
+
+# Every form's limits are the server's, with GOV.UK's message (fps_portal/form_renderer.py).
+FORM_RENDERER = "fps_portal.form_renderer.GovukFormRenderer"

@@ -169,7 +169,12 @@ class SettingInputSerializer(serializers.Serializer):
         default="",
     )
     public_summary = serializers.CharField(required=False, allow_blank=True, default="")
-    specialisms = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    specialisms = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="Area of need codes. A setting needs at least one area or primary need.",
+    )
     primary_needs = serializers.ListField(
         child=serializers.CharField(), required=False, default=list
     )

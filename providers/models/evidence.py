@@ -115,6 +115,8 @@ class Evidence(models.Model):
     original_filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size_bytes = models.PositiveIntegerField()
+    # The file's SHA-256, so the same document uploaded again is noticed (services/evidence.py).
+    content_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     uploaded_at = models.DateTimeField(default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -136,7 +138,11 @@ class Evidence(models.Model):
             ),
             submission_key_constraint("provider", name="evidence_once_per_submission"),
         ]
-        indexes = [models.Index(fields=["provider", "kind"])]
+        indexes = [
+            models.Index(fields=["provider", "kind"]),
+            # The duplicate check on upload: this provider's files with this content.
+            models.Index(fields=["provider", "content_sha256"], name="evidence_provider_hash_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

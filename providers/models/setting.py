@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -117,6 +118,13 @@ class Setting(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Withdrawn by its provider (closed, sold, no longer offered): kept for the record of past
+    # applications and placements, but off the FPS (never `listed`) and no longer editable.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     submission_key = submission_key_field()
 
@@ -147,6 +155,10 @@ class Setting(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def age_range(self) -> str:

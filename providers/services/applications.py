@@ -341,6 +341,10 @@ def application_problems(application: Application) -> dict[str, str]:
     setting_ids = set(application.settings.values_list("pk", flat=True))
     if not lot_ids or not setting_ids:
         problems["scope"] = "Choose the lots you are applying for and the settings included."
+    if unclassified := list(application.settings.filter(specialisms__isnull=True).order_by("name")):
+        # Passed without one, a setting is found by no search by need (issue 10).
+        names = ", ".join(s.name for s in unclassified)
+        problems["settings"] = f"Select the areas of need each setting meets: {names}."
     if missing := missing_evidence(application):
         problems["evidence"] = _missing_evidence_message(missing)
     priced = list(application.prices.values_list("setting_id", "lot_id"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 from decimal import Decimal
 
@@ -15,8 +16,10 @@ from fps_portal.accounts.models import Organisation
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.once import already_made, create_once
+from fps_portal.transitions import lock
 from providers.models import Evidence, EvidenceKind, Setting, SettingOverview
 from providers.models.evidence import ORGANISATION_KINDS, SETTING_KINDS
 from providers.services._common import require_provider
@@ -95,10 +98,16 @@ def evidence_add(
         replaces.provider_id != provider.pk or replaces.superseded_at is not None
     ):
         raise WrongState("That evidence has already been replaced.")
+    digest = ""
     try:
         checked = check_upload(upload)
     except InvalidInput as exc:
         fields.update(exc.fields)
+    else:
+        assert upload is not None
+        digest = content_sha256(upload)
+        if same := same_document(provider_id=provider.pk, digest=digest):
+            fields["file"] = duplicate_message(same)
     if fields:
         raise InvalidInput.on_fields(fields)
     assert upload is not None
@@ -116,6 +125,7 @@ def evidence_add(
             original_filename=checked.original_filename,
             content_type=checked.content_type,
             size_bytes=checked.size,
+            content_sha256=digest,
             uploaded_by=actor.user,
             submission_key=submission_key,
         )
@@ -142,6 +152,68 @@ def evidence_add(
             evidence.file.storage.delete(stored_name)
             raise
     return evidence
+
+
+def content_sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def same_document(*, provider_id: int, digest: str) -> Evidence | None:
+    """The provider's current evidence item with exactly this content, if any. Replaced items
+    are not counted: going back to an older version of a document is a real change."""
+    return (
+        Evidence.objects.filter(
+            provider_id=provider_id, content_sha256=digest, superseded_at__isnull=True
+        )
+        .order_by("uploaded_at")
+        .first()
+    )
+
+
+def duplicate_message(same: Evidence) -> str:
+    return (
+        f"You already uploaded this file as '{same.title}' on {govuk_date(same.uploaded_at)}. "
+        "Use that one, or select a different file."
+    )
+
+
+def evidence_remove_blocker(evidence: Evidence) -> str:
+    """Why this item cannot be removed; empty when it can (the page asks the same)."""
+    if evidence.applications.filter(submitted_at__isnull=False).exists():
+        return (
+            "This document is part of a submitted application, so it is kept as the lead "
+            "authority received it. Upload a new version to replace it instead."
+        )
+    return ""
+
+
+def evidence_remove(*, actor: Actor, evidence: Evidence) -> None:
+    """Removes an item never sent in a submitted application: from the library, from the
+    provider's draft applications, and its stored file.
+
+    Files are kept only while a row needs them: a replaced item keeps its file because a
+    submitted application may name it, and every other path that leaves a file without a row
+    deletes it (evidence_add). The file goes once the deletion commits, so a rollback leaves
+    row and file together.
+    """
+    require_provider(actor, evidence.provider_id)
+    with transaction.atomic():
+        locked = lock(evidence)
+        if blocker := evidence_remove_blocker(locked):
+            raise WrongState(blocker)
+        before = snapshot(locked, EVIDENCE_FIELDS)
+        before["content_sha256"] = locked.content_sha256
+        before["draft_applications"] = sorted(locked.applications.values_list("pk", flat=True))
+        audit_record(actor=actor, verb=AuditVerb.DELETED, obj=locked, before=before)
+        stored_name, storage = locked.file.name, locked.file.storage
+        locked.applications.clear()
+        locked.delete()
+        transaction.on_commit(lambda: storage.delete(stored_name))
 
 
 def _saved(evidence: Evidence) -> Evidence:

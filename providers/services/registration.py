@@ -34,6 +34,7 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput
 from fps_portal.notifications.services import notify
+from fps_portal.phones import normalise_phone, phone_problem
 from providers.services._common import require_provider
 
 _COMPANY = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
@@ -55,7 +56,7 @@ REGISTRATION_LINK_HOURS = 24
 REGISTRATION_CONFIRM_ATTEMPTS = 5
 
 
-def _registration_problems(
+def registration_problems(
     *,
     email: str,
     full_name: str,
@@ -67,9 +68,16 @@ def _registration_problems(
     address: str,
     postcode: str,
     contact_email: str,
+    contact_phone: str = "",
 ) -> dict[str, str]:
     """What is wrong with a registration, by field. Whether the e-mail has an account is not
-    asked: the answer must not depend on it."""
+    asked: the answer must not depend on it.
+
+    The registration form asks this in its `clean` too, so one submission shows every error:
+    the form's own (a blank or too long answer) and these, at once.
+    """
+    companies_house_number = companies_house_number.strip().upper()
+    charity_number = charity_number.strip()
     fields: dict[str, str] = {}
     if not full_name.strip():
         fields["full_name"] = "Enter your full name."
@@ -93,6 +101,8 @@ def _registration_problems(
         fields["postcode"] = "Enter the postcode."
     if not contact_email.strip():
         fields["contact_email"] = "Enter a contact email address for the organisation."
+    if problem := phone_problem(contact_phone):
+        fields["contact_phone"] = problem
     try:
         validate_password(password, User(email=email, full_name=full_name))
     except ValidationError as exc:
@@ -130,7 +140,7 @@ def provider_registration_request(
     email = email.strip().lower()
     companies_house_number = companies_house_number.strip().upper()
     charity_number = charity_number.strip()
-    fields = _registration_problems(
+    fields = registration_problems(
         email=email,
         full_name=full_name,
         password=password,
@@ -141,6 +151,7 @@ def provider_registration_request(
         address=address,
         postcode=postcode,
         contact_email=contact_email,
+        contact_phone=contact_phone,
     )
     if fields:
         raise InvalidInput.on_fields(fields)
@@ -169,7 +180,7 @@ def provider_registration_request(
         "address": address.strip(),
         "postcode": postcode.strip().upper(),
         "contact_email": contact_email.strip(),
-        "contact_phone": contact_phone.strip(),
+        "contact_phone": normalise_phone(contact_phone),
     }
     with transaction.atomic():
         pending = PendingRegistration.objects.create(

@@ -47,7 +47,9 @@ def _refresh(setting_ids: Iterable[int] | None) -> int:
         settings = settings.filter(pk__in=ids)
         offers = offers.filter(setting_id__in=ids)
     rows = list(
-        settings.values_list("pk", "provider_id", "listed", "cheapest_price", "cheapest_lot_id")
+        settings.values_list(
+            "pk", "provider_id", "listed", "cheapest_price", "cheapest_lot_id", "withdrawn_at"
+        )
     )
     if not rows:
         return 0
@@ -63,11 +65,12 @@ def _refresh(setting_ids: Iterable[int] | None) -> int:
     ).values_list("setting_id", "weekly_price", "lot_id"):
         cheapest.setdefault(setting_id, (offer_price, offer_lot_id))
     changed = []
-    for pk, provider_id, listed, price, lot_id in rows:
+    for pk, provider_id, listed, price, lot_id, withdrawn_at in rows:
         new_price: Decimal | None
         new_lot: int | None
         new_price, new_lot = cheapest.get(pk, (None, None))
-        new_listed = provider_id in active and pk in cheapest
+        # A withdrawn setting is never on the FPS, whatever is left of its offers.
+        new_listed = provider_id in active and pk in cheapest and withdrawn_at is None
         if (listed, price, lot_id) != (new_listed, new_price, new_lot):
             changed.append(
                 Setting(pk=pk, listed=new_listed, cheapest_price=new_price, cheapest_lot_id=new_lot)

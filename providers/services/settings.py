@@ -22,11 +22,12 @@ from fps_portal.accounts.models import Organisation, OrganisationKind
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
-from fps_portal.errors import InvalidInput, NotAllowed
+from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.once import already_made
+from fps_portal.phones import normalise_phone, phone_problem
 from fps_portal.scoping import dangerously_unscoped
 from providers.models import Gender, PrimaryNeed, Setting, Specialism
-from providers.postcodes import locate, normalise_postcode
+from providers.postcodes import likely_host_authority_id, locate, normalise_postcode
 
 SETTING_FIELDS = [
     "name",
@@ -52,10 +53,12 @@ SETTING_FIELDS = [
     "public_summary",
 ]
 MAX_AGE = 25
+WITHDRAWN_SETTING_FROZEN = "This setting has been withdrawn, so it cannot be changed."
 # Messages a form shows for a blank or unreadable answer, where the service checks the same thing.
 NAME_MISSING = "Enter the setting's name."
 GENDER_MISSING = "Select who the setting takes: mixed, boys or girls."
 HOST_AUTHORITY_UNKNOWN = "Select the authority the setting is in."
+AREAS_OF_NEED_MISSING = "Select at least one area of need the setting meets."
 DFE_NUMBER_FORMAT = "A DfE number is 7 digits, like 8956001."
 # A bound well above any special school, so a typing slip (300000 for 30) is refused with a
 # message rather than stored, and nothing reaches the database beyond its integer columns.
@@ -118,6 +121,9 @@ def _rule_errors(
         add("age_to", "The oldest age must be the same as or more than the youngest age.")
     if known("gender") and data.gender not in Gender.values:
         add("gender", GENDER_MISSING)
+    if known("specialisms", "primary_needs") and not (data.specialisms or data.primary_needs):
+        # Without one, no search by need finds the setting and the figures by area miss it.
+        add("specialisms", AREAS_OF_NEED_MISSING)
     if not (data.offers_day or data.offers_residential):
         add("offers_day", "Select day, residential or both.")
     if known("capacity") and data.capacity < 0:
@@ -143,6 +149,8 @@ def _rule_errors(
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
             add("urn", f"Another setting already has URN {urn}.")
+    if known("phone") and (problem := phone_problem(data.phone)):
+        add("phone", problem)
     dfe = data.dfe_number.strip().replace("/", "")
     if known("dfe_number") and dfe and not (dfe.isdigit() and len(dfe) == 7):
         add("dfe_number", DFE_NUMBER_FORMAT)
@@ -178,7 +186,12 @@ def setting_problems(
 def _located(data: SettingData) -> dict[str, Any]:
     postcode = normalise_postcode(data.postcode)
     location = locate(postcode, allow_outward_only=False)
+    located: dict[str, Any] = {}
+    if data.host_authority is None:
+        # Left blank: the authority the postcode is in, which the provider may correct later.
+        located["host_authority_id"] = likely_host_authority_id(location)
     return {
+        **located,
         "postcode": postcode,
         "postcode_district": location.district,
         "latitude": location.latitude,
@@ -192,13 +205,13 @@ def _apply(setting: Setting, data: SettingData, located: dict[str, Any]) -> None
     setting.dfe_number = data.dfe_number.strip().replace("/", "")
     setting.address = data.address.strip()
     setting.town = data.town.strip()
-    setting.host_authority = data.host_authority
+    setting.host_authority = data.host_authority  # or the postcode's, in `located`
     setting.age_from, setting.age_to = data.age_from, data.age_to
     setting.gender = data.gender
     setting.offers_day, setting.offers_residential = data.offers_day, data.offers_residential
     setting.capacity, setting.vacancies = data.capacity, data.vacancies
     setting.phone, setting.email, setting.website = (
-        data.phone.strip(),
+        normalise_phone(data.phone),
         data.email.strip(),
         data.website.strip(),
     )
@@ -216,7 +229,7 @@ def _areas(data: SettingData) -> tuple[list[Specialism], list[PrimaryNeed]]:
     return list(specialisms.values()), list(data.primary_needs)
 
 
-def _full_snapshot(setting: Setting) -> dict[str, Any]:
+def setting_snapshot(setting: Setting) -> dict[str, Any]:
     state = snapshot(setting, SETTING_FIELDS)
     state["specialisms"] = sorted(setting.specialisms.values_list("code", flat=True))
     state["primary_needs"] = sorted(setting.primary_needs.values_list("code", flat=True))
@@ -267,7 +280,7 @@ def setting_create(
         if (twin := setting_added_by(actor=actor, submission_key=submission_key)) is not None:
             return twin
         raise
-    audit_record(actor=actor, verb=AuditVerb.CREATED, obj=setting, after=_full_snapshot(setting))
+    audit_record(actor=actor, verb=AuditVerb.CREATED, obj=setting, after=setting_snapshot(setting))
     return setting
 
 
@@ -276,9 +289,15 @@ def setting_update(*, actor: Actor, setting: Setting, data: SettingData) -> Sett
     """Changes the setting's profile; the row is locked so two editors leave one result."""
     require_setting_owner(actor, setting.provider_id)
     locked = dangerously_unscoped(Setting).select_for_update().get(pk=setting.pk)
-    before = _full_snapshot(locked)
+    if locked.is_withdrawn:
+        raise WrongState(WITHDRAWN_SETTING_FROZEN)
+    before = setting_snapshot(locked)
     _save(locked, data, instance=locked)
     audit_record(
-        actor=actor, verb=AuditVerb.UPDATED, obj=locked, before=before, after=_full_snapshot(locked)
+        actor=actor,
+        verb=AuditVerb.UPDATED,
+        obj=locked,
+        before=before,
+        after=setting_snapshot(locked),
     )
     return locked

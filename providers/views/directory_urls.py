@@ -3,13 +3,15 @@
 from django.urls import path
 
 from providers.inspections import urls as inspection_urls
-from providers.views.directory import forum, manage, search
+from providers.views.directory import forum, manage, removal, search
 
 urlpatterns = [
     path("settings/mine/", manage.setting_list, name="setting-list"),
     path("settings/new/", manage.setting_create_view, name="setting-create"),
     path("settings/<int:pk>/", search.setting_detail, name="setting-detail"),
     path("settings/<int:pk>/edit/", manage.setting_edit, name="setting-edit"),
+    path("settings/<int:pk>/delete/", removal.setting_delete_view, name="setting-delete"),
+    path("settings/<int:pk>/withdraw/", removal.setting_withdraw_view, name="setting-withdraw"),
     path("settings/<int:pk>/prices/", manage.setting_prices, name="setting-prices"),
     path("settings/<int:pk>/services/", manage.service_add, name="setting-service-add"),
     path(

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from providers.views.directory import removal
 from providers.views.onboarding import (
     account,
     after_submission,
@@ -22,6 +23,11 @@ urlpatterns = [
     path("onboarding/colleagues/", account.colleagues, name="colleagues"),
     path("onboarding/evidence/", account.evidence_list, name="evidence-list"),
     path("onboarding/evidence/new/", account.evidence_upload, name="evidence-upload"),
+    path(
+        "onboarding/evidence/<int:pk>/remove/",
+        removal.evidence_remove_view,
+        name="evidence-remove",
+    ),
     path(
         "onboarding/evidence/<int:pk>/download/",
         account.evidence_download,

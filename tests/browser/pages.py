@@ -34,6 +34,7 @@ from providers.models import (
     CheckStatus,
     ClarificationQuestion,
     EvaluationWindow,
+    Evidence,
     FpsMembership,
     InspectionJudgement,
     Lot,
@@ -259,6 +260,11 @@ def _role_of_colleague(world: World, persona: str) -> dict[str, Any]:
     return {"pk": world.colleague.memberships.get(is_active=True).pk}
 
 
+def _first_evidence(world: World, persona: str) -> dict[str, Any]:
+    first = Evidence.objects.filter(provider_id=world.own_setting.provider_id).order_by("pk")
+    return {"pk": first.values_list("pk", flat=True)[0]}
+
+
 PAGES: dict[str, Page] = {
     "home": Page(frozenset({ANONYMOUS})),
     "dashboard": Page(WITH_ORGANISATION),
@@ -293,6 +299,9 @@ PAGES: dict[str, Page] = {
     "providers:colleagues": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
     "providers:evidence-list": Page(frozenset({PROVIDER})),
     "providers:evidence-upload": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
+    # The provider's first document went with a submitted application: the page says why it
+    # is kept (the confirmation form itself is the same template as the settings' below).
+    "providers:evidence-remove": Page(frozenset({PROVIDER}), _first_evidence),
     "providers:setting-overview": Page(
         frozenset({PROVIDER}), _pk("own_setting"), forms=(MAIN_FORM,)
     ),
@@ -344,6 +353,9 @@ PAGES: dict[str, Page] = {
     "providers:setting-create": Page(frozenset({PROVIDER}), forms=(MAIN_FORM,)),
     "providers:setting-detail": Page(AUTHORITY | {PROVIDER}, _setting_for),
     "providers:setting-edit": Page(frozenset({PROVIDER}), _pk("own_setting"), forms=(MAIN_FORM,)),
+    # The world's setting is in applications: both pages say why they cannot be done yet.
+    "providers:setting-delete": Page(frozenset({PROVIDER}), _pk("own_setting")),
+    "providers:setting-withdraw": Page(frozenset({PROVIDER}), _pk("own_setting")),
     "providers:setting-prices": Page(
         frozenset({PROVIDER}),
         _pk("own_setting"),

@@ -157,6 +157,8 @@ PAGES: dict[str, Row] = {
     "providers:evidence-list": _provider_page(200),
     "providers:evidence-upload": _provider_page(200, 200, "providers.Evidence"),
     # Authority staff see setting-level evidence of members only; the world's is insurance.
+    # The world's evidence went with a submitted application: kept, so removing it is 409.
+    "providers:evidence-remove": _provider_object_page("evidence", 200, 409, "providers.Evidence"),
     "providers:evidence-download": Row(
         ids="evidence", get=expect(404, providers=Own(200), lead=Found(200))
     ),
@@ -204,13 +206,18 @@ PAGES: dict[str, Row] = {
     "providers:membership-list": _lead_page(None, 200),
     "providers:membership-change": _lead_page("membership", 200, 200, MEMBERSHIP),
     "providers:setting-list": _provider_page(200),
-    "providers:setting-create": _provider_page(200, 200, SETTING),
+    # A visit gets its submission key in its address first (fps_portal.once): Back keeps it.
+    "providers:setting-create": _provider_page(302, 200, SETTING),
     # Authority staff read every member's setting; a forum member is sent to the forum's page.
     "providers:setting-detail": Row(
         ids="setting",
         get=expect(providers=Own(200), authorities=Found(200), forum=302),
     ),
     "providers:setting-edit": _provider_object_page("setting", 200, 200, SETTING),
+    # The world's settings were submitted in applications still awaiting an outcome: deleting is
+    # refused (409), and so is withdrawing until that application is decided.
+    "providers:setting-delete": _provider_object_page("setting", 200, 409, SETTING),
+    "providers:setting-withdraw": _provider_object_page("setting", 200, 409, SETTING),
     "providers:setting-prices": _provider_object_page("setting", 200, 200, "providers.SettingLot"),
     "providers:setting-service-add": _provider_object_page(
         "setting", 405, 400, "providers.AdditionalService"

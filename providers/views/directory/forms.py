@@ -66,6 +66,17 @@ def _whole_number(label: str, *, missing: str, what: str, example: int) -> forms
     )
 
 
+class AreasOfNeedField(forms.ModelMultipleChoiceField[Specialism]):
+    """Needed, but the service judges emptiness: a primary need chosen without its area adds
+    the area (`setting_problems`), so an empty list here is not yet an error. `required` stays
+    on so the label is not marked "(optional)"."""
+
+    def clean(self, value: Any) -> Any:
+        if not value:
+            return self.queryset.none() if self.queryset is not None else []
+        return super().clean(value)
+
+
 class SettingForm(OnceOnlyForm):
     name = forms.CharField(
         label="Setting name",
@@ -103,6 +114,9 @@ class SettingForm(OnceOnlyForm):
         label="Local authority the setting is in",
         queryset=None,  # the authorities, set per form in __init__
         required=False,
+        help_text=(
+            "Leave this blank and we work it out from the postcode. Change it if we got it wrong."
+        ),
         empty_label="Select an authority",
         error_messages={"invalid_choice": HOST_AUTHORITY_UNKNOWN},
     )
@@ -127,11 +141,11 @@ class SettingForm(OnceOnlyForm):
     # Drawn by the template as one question in a fieldset: "What places does the setting offer?"
     offers_day = forms.BooleanField(label="Day places", required=False)
     offers_residential = forms.BooleanField(label="Residential places", required=False)
-    specialisms: forms.ModelMultipleChoiceField[Specialism] = forms.ModelMultipleChoiceField(
+    specialisms: forms.ModelMultipleChoiceField[Specialism] = AreasOfNeedField(
         label="Areas of need",
         queryset=None,
-        required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
         error_messages=dict.fromkeys(
             ("invalid_list", "invalid_choice", "invalid_pk_value"),
             "Select areas of need from the list.",

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fps_portal.access import PROVIDERS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
+from fps_portal.once import address_with_new_key, key_in_address
+from fps_portal.phones import phone_for_display
 from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.web.pages import put_on_form
 from providers.models import AdditionalService, Lot, Setting, SettingLot
@@ -50,14 +52,24 @@ def setting_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         )
         .order_by("name")
     )
-    return render(request, "providers/directory/setting_list.html", {"settings": settings})
+    # One query for both lists: the withdrawn are listed apart, under their own heading.
+    rows = list(settings)
+    return render(
+        request,
+        "providers/directory/setting_list.html",
+        {"settings": rows, "withdrawn": [s for s in rows if s.withdrawn_at]},
+    )
 
 
 @page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def setting_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
-    lookup = UrnLookupForm(request.GET or None)
-    initial: dict[str, object] = {"gender": "mixed", "offers_day": True}
+    key = key_in_address(request)
+    if request.method == "GET" and key is None:
+        # The key lives in the address, so Back then Save sends the same one (fps_portal.once).
+        return redirect(address_with_new_key(request))
+    lookup = UrnLookupForm(request.GET if "urn" in request.GET else None)
+    initial: dict[str, object] = {"gender": "mixed", "offers_day": True, "submission_key": key}
     if (
         request.method == "GET"
         and lookup.is_bound
@@ -91,7 +103,13 @@ def setting_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "providers/directory/setting_form.html",
-        {"form": form, "lookup": lookup, "creating": True, "prefilled": bool(initial.get("urn"))},
+        {
+            "form": form,
+            "lookup": lookup,
+            "creating": True,
+            "prefilled": bool(initial.get("urn")),
+            "once_key": key,
+        },
         status=status,
     )
 
@@ -117,7 +135,7 @@ def setting_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "primary_needs": list(setting.primary_needs.values_list("pk", flat=True)),
         "capacity": setting.capacity,
         "vacancies": setting.vacancies,
-        "phone": setting.phone,
+        "phone": phone_for_display(setting.phone),
         "email": setting.email,
         "website": setting.website,
         "public_summary": setting.public_summary,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from fps_portal.access import AUTHORITIES, DIRECTORY_READERS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import InvalidInput
+from fps_portal.phones import phone_for_display
 from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.inspections.permissions import can_check_judgement, can_record_judgement
 from providers.inspections.selectors import grade_rows, latest_confirmed_judgements
@@ -125,7 +126,9 @@ def setting_page_context(actor: Actor, setting: Setting) -> dict[str, object]:
             for line in [*setting.address.splitlines(), setting.town, setting.postcode]
             if line.strip()
         ],
-        "contact_lines": [line for line in (setting.phone, setting.email) if line],
+        "contact_lines": [
+            line for line in (phone_for_display(setting.phone), setting.email) if line
+        ],
         "judgements": judgements,
         "current": {j.pk for j in latest_confirmed_judgements(judgements)},
         "offers": offers,

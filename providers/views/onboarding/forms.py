@@ -23,6 +23,7 @@ from providers.models import Evidence, EvidenceKind, InsuranceType, Lot, Setting
 from providers.postcodes import PostcodeError, locate, normalise_postcode
 from providers.services.evidence import COVER_PENCE, COVER_TOO_LARGE
 from providers.services.outcomes import lots_in_words
+from providers.services.registration import registration_problems
 from providers.views.onboarding.form_fields import (
     ServiceCheckedCharField,
     ServiceCheckedChoiceField,
@@ -135,11 +136,24 @@ class RegisterForm(forms.Form):
         },
     )
     contact_phone = forms.CharField(
-        label="Organisation contact phone", max_length=30, required=False
+        label="Organisation contact phone",
+        max_length=30,
+        required=False,
+        help_text="A UK number, or an international one starting with +.",
     )
 
     # Without this, each number would be announced as required, yet either one may be left out.
     use_required_attribute = False
+
+    def clean(self) -> dict[str, Any]:
+        """Adds the service's rules about whatever the form could read, so every error shows
+        in one go rather than the form's first and the service's after they are put right."""
+        super().clean()
+        data = {name: self.cleaned_data.get(name) or "" for name in self.fields}
+        for name, message in registration_problems(**data).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return self.cleaned_data
 
     def clean_postcode(self) -> str:
         """The postcode as usually written, checked the way a setting's postcode is: a real

@@ -59,9 +59,9 @@ def test_prefill_from_urn(db):
 def test_add_a_setting_page_prefills_or_says_the_urn_is_unknown(db, client):
     gias_import(raw=GIAS.read_bytes())
     client.force_login(person(Role.PROVIDER_USER))
-    html = client.get("/settings/new/", {"urn": "101173"}).content.decode()
+    html = client.get("/settings/new/", {"urn": "101173"}, follow=True).content.decode()
     assert 'value="Fairley House School"' in html and 'value="SW1P 4AU"' in html
-    response = client.get("/settings/new/", {"urn": "424242"})
+    response = client.get("/settings/new/", {"urn": "424242"}, follow=True)
     assert (
         response.status_code == 400
         and "There is no establishment with URN 424242" in response.content.decode()

@@ -20,7 +20,14 @@ from providers.inspections.services.recording import (
     judgement_problems,
     judgement_record,
 )
-from providers.models import AdditionalService, Evidence, InspectionJudgement, Setting, SettingLot
+from providers.models import (
+    AdditionalService,
+    Evidence,
+    InspectionJudgement,
+    Setting,
+    SettingLot,
+    Specialism,
+)
 from providers.services.evidence import COVER_TOO_LARGE, evidence_add
 from providers.services.settings import (
     CAPACITY_TOO_LARGE,
@@ -31,6 +38,7 @@ from providers.services.settings import (
 )
 from tests.factories import api_client_for, person
 from tests.providers.onboarding.factories import upload
+from tests.reference_data import AN_AREA_OF_NEED
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +53,7 @@ SETTING_PAGE = {
     "offers_day": "on",
     "capacity": "30",
     "vacancies": "2",
+    "specialisms": AN_AREA_OF_NEED,
 }
 
 
@@ -138,7 +147,13 @@ def test_the_page_refuses_a_future_publication_date_at_its_field(world, client):
 
 
 def test_the_service_bounds_capacity_and_vacancies():
-    base = {"name": "Harbour School", "postcode": "L20 3AB", "age_from": 7, "age_to": 16}
+    base = {
+        "name": "Harbour School",
+        "postcode": "L20 3AB",
+        "age_from": 7,
+        "age_to": 16,
+        "specialisms": [Specialism.objects.order_by("display_order")[0]],
+    }
     assert setting_problems(SettingData(**base, capacity=MAX_CAPACITY), instance=None) == {}  # type: ignore[arg-type]
     too_many = SettingData(**base, capacity=MAX_CAPACITY + 1, vacancies=OVER_INT32)  # type: ignore[arg-type]
     problems = setting_problems(too_many, instance=None)

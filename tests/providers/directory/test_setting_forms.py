@@ -15,6 +15,7 @@ from fps_portal.errors import DomainError, InvalidInput, WrongState
 from providers.models import AdditionalService, InspectionJudgement, Setting, SettingLot
 from providers.services import setting_prices as setting_services
 from tests.factories import person
+from tests.reference_data import AN_AREA_OF_NEED
 
 DJANGO_REQUIRED = "This field is required."
 
@@ -28,6 +29,7 @@ SETTING = {
     "offers_day": "on",
     "capacity": "30",
     "vacancies": "2",
+    "specialisms": AN_AREA_OF_NEED,
 }
 
 
@@ -150,7 +152,7 @@ def test_the_service_checks_every_lot_before_writing(world):
 
 
 def test_the_urn_lookup_has_its_own_id_and_one_optional(world, provider_client):
-    html = provider_client.get("/settings/new/").content.decode()
+    html = provider_client.get("/settings/new/", follow=True).content.decode()
     assert html.count('id="id_urn"') == 1
     lookup = re.search(
         r'<label[^>]*for="([^"]+)"[^>]*>\s*URN to look up \(optional\)</label>', html
@@ -164,7 +166,8 @@ def test_the_urn_lookup_has_its_own_id_and_one_optional(world, provider_client):
 def test_day_and_residential_are_one_question_in_a_fieldset(world, provider_client, page):
     url = "/settings/new/" if page == "new" else f"/settings/{world.crewe.pk}/edit/"
     fieldset = fieldset_with_legend(
-        provider_client.get(url).content.decode(), "What places does the setting offer?"
+        provider_client.get(url, follow=True).content.decode(),
+        "What places does the setting offer?",
     )
     assert 'id="id_offers_day"' in fieldset and 'id="id_offers_residential"' in fieldset
     assert 'class="govuk-checkboxes"' in fieldset

@@ -10,7 +10,7 @@ from fps_portal.accounts.models import Role
 from fps_portal.actors import actor_for_user
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
-from providers.models import AdditionalService, PrimaryNeed, Setting, SettingLot
+from providers.models import AdditionalService, PrimaryNeed, Setting, SettingLot, Specialism
 from providers.services.setting_prices import (
     additional_service_add,
     setting_set_price,
@@ -19,6 +19,7 @@ from providers.services.setting_prices import (
 from providers.services.settings import SettingData, setting_create, setting_update
 from tests.conftest import ALL_ROLES
 from tests.factories import api_client_for, authority, person
+from tests.reference_data import AN_AREA_OF_NEED
 
 VALID = {
     "name": "Harbour School",
@@ -30,6 +31,7 @@ VALID = {
     "offers_day": "on",
     "capacity": "30",
     "vacancies": "2",
+    "specialisms": AN_AREA_OF_NEED,
 }
 
 
@@ -45,6 +47,7 @@ def data(**overrides: object) -> SettingData:
         "age_to": 16,
         "capacity": 30,
         "vacancies": 2,
+        "specialisms": [Specialism.objects.order_by("display_order")[0]],
     }
     values.update(overrides)
     return SettingData(**values)  # type: ignore[arg-type]
@@ -53,7 +56,7 @@ def data(**overrides: object) -> SettingData:
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_only_provider_users_may_add_a_setting(world, client, role):
     client.force_login(person(role))
-    response = client.get("/settings/new/")
+    response = client.get("/settings/new/", follow=True)
     assert response.status_code == (200 if role == Role.PROVIDER_USER else 403)
 
 
@@ -68,6 +71,7 @@ def test_provider_adds_a_setting_located_by_postcode(world, client):
     post = {
         **VALID,
         "host_authority": str(authority("Sefton").pk),
+        "specialisms": [],
         "primary_needs": [str(PrimaryNeed.objects.get(code="ASD").pk)],
     }
     response = client.post("/settings/new/", post)

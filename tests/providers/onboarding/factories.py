@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import uuid
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +34,7 @@ from providers.models import (
     PurchasingSystem,
     RequirementResult,
     Setting,
+    Specialism,
     Verdict,
     WindowState,
 )
@@ -69,7 +71,11 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def upload(name: str = "evidence.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+def upload(name: str = "evidence.pdf", content: bytes | None = None) -> SimpleUploadedFile:
+    """A PDF upload; each call's file is a different document unless `content` is given (the
+    same content twice is refused as a duplicate, issue 10)."""
+    if content is None:
+        content = PDF_BYTES + f"% {uuid.uuid4()}\n".encode()
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
@@ -119,7 +125,10 @@ def make_lot(**fields: Any) -> Lot:
 
 
 def make_setting(**fields: Any) -> Setting:
-    return cast(Setting, SettingFactory(**fields))
+    """A setting as the tender needs it: with an area of need (issue 10)."""
+    setting = cast(Setting, SettingFactory(**fields))
+    setting.specialisms.add(Specialism.objects.order_by("display_order")[0])
+    return setting
 
 
 def make_judgement(**fields: Any) -> InspectionJudgement:

@@ -126,6 +126,8 @@ def test_an_empty_registration_says_what_to_enter_in_each_field() -> None:
         "Enter a password of at least 12 characters.",
         "Enter the organisation's name.",
         "Enter the organisation's legal name.",
+        # The service's rule, in the same round as the form's own (issue 10).
+        "Enter a Companies House number, a charity number, or both.",
         "Enter the organisation's registered address.",
         "Enter the postcode of the registered address.",
         "Enter the organisation's contact email address.",

@@ -1,0 +1,142 @@
+"""Taking things off a provider's lists: deleting a draft setting, withdrawing a setting, and
+removing an evidence document. Each asks for confirmation on its own page (GOV.UK's pattern for
+a destructive action) and offers the action only when its service's `*_blocker` allows it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from fps_portal.access import PROVIDERS, page_access
+from fps_portal.actors import Actor
+from fps_portal.errors import DomainError
+from fps_portal.scoping import get_scoped_or_404
+from fps_portal.web.pages import put_on_form
+from providers.models import Evidence, Setting
+from providers.services.evidence import evidence_remove, evidence_remove_blocker
+from providers.services.setting_lifecycle import (
+    REASON_MISSING,
+    setting_delete,
+    setting_delete_blocker,
+    setting_withdraw,
+    setting_withdraw_blocker,
+)
+
+CONFIRM = "providers/directory/confirm_removal.html"
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing this setting?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, it has closed or no longer offers places. The lead authority "
+        "is told.",
+        error_messages={"required": REASON_MISSING},
+    )
+
+
+def _own_setting(actor: Actor, pk: int) -> Setting:
+    return get_scoped_or_404(
+        Setting, actor, pk=pk, provider_id=actor.organisation_id, select_related=["provider"]
+    )
+
+
+def _page(
+    request: HttpRequest, *, form: forms.Form | None, status: int, **context: object
+) -> HttpResponse:
+    return render(request, CONFIRM, {"form": form, **context}, status=status)
+
+
+@page_access(PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def setting_delete_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    setting = _own_setting(actor, pk)
+    form = forms.Form(request.POST or None)
+    blocker = setting_delete_blocker(setting)
+    if request.method == "POST" and not blocker:
+        try:
+            setting_delete(actor=actor, setting=setting)
+        except DomainError as exc:
+            put_on_form(form, exc)
+        else:
+            messages.success(request, f"{setting.name} was deleted.")
+            return redirect("providers:setting-list")
+    return _page(
+        request,
+        form=form,
+        status=409 if (blocker and request.method == "POST") or form.errors else 200,
+        title=f"Delete {setting.name}?",
+        caption="Your settings",
+        blocker=blocker,
+        explanation="The setting, its prices and services are deleted, and it is taken out of "
+        "your draft applications. You cannot undo this.",
+        button="Delete setting",
+        back=reverse("providers:setting-detail", args=[setting.pk]),
+    )
+
+
+@page_access(PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def setting_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    setting = _own_setting(actor, pk)
+    form = WithdrawalForm(request.POST or None)
+    blocker = setting_withdraw_blocker(setting)
+    if request.method == "POST" and not blocker and form.is_valid():
+        try:
+            setting_withdraw(actor=actor, setting=setting, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            put_on_form(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{setting.name} was withdrawn. Commissioners no longer find it, and the lead "
+                "authority has been told.",
+            )
+            return redirect("providers:setting-list")
+    conflict = blocker and request.method == "POST"
+    return _page(
+        request,
+        form=form,
+        status=409 if conflict else (400 if form.errors else 200),
+        title=f"Withdraw {setting.name}?",
+        caption="Your settings",
+        blocker=blocker,
+        explanation="Commissioners will no longer find it, its approval on each lot ends, and "
+        "it is taken out of your draft applications. Past applications keep it. To offer it "
+        "again, include it in a new application.",
+        button="Withdraw setting",
+        back=reverse("providers:setting-detail", args=[setting.pk]),
+    )
+
+
+@page_access(PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def evidence_remove_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    evidence = get_scoped_or_404(Evidence, actor, pk=pk, provider_id=actor.organisation_id)
+    form = forms.Form(request.POST or None)
+    blocker = evidence_remove_blocker(evidence)
+    if request.method == "POST" and not blocker:
+        try:
+            evidence_remove(actor=actor, evidence=evidence)
+        except DomainError as exc:
+            put_on_form(form, exc)
+        else:
+            messages.success(request, f"'{evidence.title}' was removed from your evidence.")
+            return redirect("providers:evidence-list")
+    return _page(
+        request,
+        form=form,
+        status=409 if (blocker and request.method == "POST") or form.errors else 200,
+        title=f"Remove '{evidence.title}'?",
+        caption="Evidence library",
+        blocker=blocker,
+        explanation="The document and its file are deleted, and it is taken out of your draft "
+        "applications. You cannot undo this.",
+        button="Remove document",
+        back=reverse("providers:evidence-list"),
+    )
