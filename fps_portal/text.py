@@ -25,3 +25,10 @@ def possessive(name: object) -> str:
 def too_long(what: str, limit: int) -> dict[str, str]:
     """The GOV.UK wording for a value over `limit` characters, as a form field's error message."""
     return {"max_length": f"{what} must be {limit} characters or fewer."}
+
+
+def names_in_words(names: list[str]) -> str:
+    """A list as a sentence reads it: "Oak", "Oak and Ash", "Oak, Ash and Elm"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
