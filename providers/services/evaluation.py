@@ -264,15 +264,18 @@ def _open_questions_message(application: Application) -> str:
     )
 
 
-def moderation_refusal(application: Application) -> str | None:
+def moderation_refusal(
+    application: Application, *, evaluators: list[int] | None = None
+) -> str | None:
     """Why moderating this application now would be refused, or None: the one rule the
     application's page (which offers "Moderate" only when it is None), the moderation page, the
-    API and `application_moderate` share. Names the provider, never an id."""
+    API and `application_moderate` share. Names the provider, never an id. `evaluators` is
+    `complete_evaluators(application)` when the caller has already counted them."""
     if message := moderation_blocker(application):
         return message
     if message := _open_questions_message(application):
         return message
-    done = len(complete_evaluators(application))
+    done = len(complete_evaluators(application) if evaluators is None else evaluators)
     if done < MINIMUM_EVALUATORS:
         return (
             f"At least {MINIMUM_EVALUATORS} evaluators must evaluate every requirement of "
@@ -302,9 +305,9 @@ def application_moderate(
         locked = Application.objects.select_for_update().get(pk=application.pk)
         # Asking takes the same row lock, so no question can appear between this check and the
         # outcome.
-        if message := moderation_refusal(locked):
-            raise WrongState(message)
         evaluators = complete_evaluators(locked)
+        if message := moderation_refusal(locked, evaluators=evaluators):
+            raise WrongState(message)
         disputed = disagreements(locked)
         fields: dict[str, str] = {}
         for result_id in disputed:

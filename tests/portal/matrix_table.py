@@ -174,7 +174,8 @@ PAGES: dict[str, Row] = {
     "providers:evaluation-record": _lead_page(
         "application", 200, 400, "providers.EvaluatorDecision"
     ),
-    "providers:moderation": _lead_page("application", 200, 200, "providers.Moderation"),
+    # Not yet evaluated by two: the page says why instead of a form, and a POST is refused (409).
+    "providers:moderation": _lead_page("application", 200, 409, "providers.Moderation"),
     "providers:clarification-ask": _lead_page("application", 200, 200, CLARIFICATION),
     "providers:clarification-withdraw": _lead_page("clarification", 405, 302, CLARIFICATION),
     "providers:membership-list": _lead_page(None, 200),

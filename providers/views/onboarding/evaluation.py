@@ -119,7 +119,7 @@ def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             "evaluator_count": len(evaluators),
             "minimum": MINIMUM_EVALUATORS,
             # "Moderate" is offered only when it can succeed; otherwise the page says why.
-            "moderation_refusal": moderation_refusal(application)
+            "moderation_refusal": moderation_refusal(application, evaluators=evaluators)
             if application.state == ApplicationState.UNDER_EVALUATION and moderation is None
             else None,
             # A withdrawn question is no longer asked; the audit log keeps it, and the page has
