@@ -106,14 +106,9 @@ class LeadWindowSerializer(WindowSerializer):
             "cancelled_at",
             "cancellation_reason",
         ]
-        read_only_fields = [
-            *WindowSerializer.Meta.read_only_fields,
-            "opened_by",
-            "closed_by",
-            "rescheduled_at",
-            "cancelled_at",
-            "cancellation_reason",
-        ]
+        # Output only (nothing writes through this shape); left out of `read_only_fields` so the
+        # schema, which documents this shape for everyone, marks them optional (nullable or
+        # blank), as other roles do not get them.
 
 
 def window_serializer_for(actor: Actor) -> type[WindowSerializer]:
