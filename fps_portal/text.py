@@ -34,3 +34,10 @@ API_CLIENT_EMAIL_DOMAIN = "api-client.invalid"
 
 def is_api_client_address(email: str) -> bool:
     return email.endswith("@" + API_CLIENT_EMAIL_DOMAIN)
+
+
+def names_in_words(names: list[str]) -> str:
+    """A list as a sentence reads it: "Oak", "Oak and Ash", "Oak, Ash and Elm"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

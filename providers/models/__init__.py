@@ -37,11 +37,17 @@ from providers.models.setting import (
     SettingLot,
     Specialism,
 )
-from providers.models.windows import WINDOW_TRANSITIONS, EvaluationWindow, WindowState
+from providers.models.windows import (
+    WINDOW_REASON_LIMIT,
+    WINDOW_TRANSITIONS,
+    EvaluationWindow,
+    WindowState,
+)
 
 __all__ = [
     "APPLICATION_TRANSITIONS",
     "CHECK_TRANSITIONS",
+    "WINDOW_REASON_LIMIT",
     "WINDOW_TRANSITIONS",
     "AdditionalService",
     "Application",

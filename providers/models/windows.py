@@ -16,20 +16,32 @@ class WindowState(models.TextChoices):
     - evaluating: closed to submissions (by beat at `closes_at`); submitted applications are
       under evaluation, clarifications run until `evaluation_deadline`.
     - completed: every application has an outcome; the round is over.
+    - cancelled: withdrawn by the lead authority before it opened (a typo, a change of plan);
+      it never opens, and its name and dates are free for another window.
+
+    A scheduled window may also be rescheduled (scheduled -> scheduled: its name or dates
+    corrected), opened early by the lead authority, and an open one closed early; each correction
+    carries a reason, kept in the audit log.
     """
 
     SCHEDULED = "scheduled", "Scheduled"
     OPEN = "open", "Open"
     EVALUATING = "evaluating", "Closed for evaluation"
     COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 WINDOW_TRANSITIONS: dict[str, frozenset[str]] = {
-    WindowState.SCHEDULED: frozenset({WindowState.OPEN}),
+    # scheduled -> scheduled is a reschedule: the only state in which name and dates may change.
+    WindowState.SCHEDULED: frozenset(
+        {WindowState.SCHEDULED, WindowState.OPEN, WindowState.CANCELLED}
+    ),
     WindowState.OPEN: frozenset({WindowState.EVALUATING}),
     WindowState.EVALUATING: frozenset({WindowState.COMPLETED}),
     WindowState.COMPLETED: frozenset(),
+    WindowState.CANCELLED: frozenset(),
 }
+WINDOW_REASON_LIMIT = 1000
 
 
 class EvaluationWindow(models.Model):
@@ -52,7 +64,24 @@ class EvaluationWindow(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     opened_at = models.DateTimeField(null=True, blank=True)
+    # Who opened or closed it by hand (early); empty when beat did, on time.
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rescheduled_at = models.DateTimeField(null=True, blank=True)
+    rescheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Shown on the window's page: why a round everyone could see never ran.
+    cancellation_reason = models.CharField(max_length=WINDOW_REASON_LIMIT, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

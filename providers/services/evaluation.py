@@ -260,15 +260,37 @@ def _open_questions_message(application: Application) -> str:
     if not open_questions:
         return ""
     due = govuk_date(open_questions[0].due_at)
+    whose = f"{possessive(application.provider.name)} application"
     if len(open_questions) == 1:
         return (
-            f"Application {application.pk} has an open clarification question, due {due}. Wait "
-            "for the answer or withdraw the question first."
+            f"{whose} has an open clarification question, due {due}. Wait for the answer or "
+            "withdraw the question first."
         )
     return (
-        f"Application {application.pk} has {len(open_questions)} open clarification questions, "
-        f"the first due {due}. Wait for the answers or withdraw the questions first."
+        f"{whose} has {len(open_questions)} open clarification questions, the first due {due}. "
+        "Wait for the answers or withdraw the questions first."
     )
+
+
+def moderation_refusal(
+    application: Application, *, evaluators: list[int] | None = None
+) -> str | None:
+    """Why moderating this application now would be refused, or None: the one rule the
+    application's page (which offers "Moderate" only when it is None), the moderation page, the
+    API and `application_moderate` share. Names the provider, never an id. `evaluators` is
+    `complete_evaluators(application)` when the caller has already counted them."""
+    if message := moderation_blocker(application):
+        return message
+    if message := _open_questions_message(application):
+        return message
+    done = len(complete_evaluators(application) if evaluators is None else evaluators)
+    if done < MINIMUM_EVALUATORS:
+        return (
+            f"At least {MINIMUM_EVALUATORS} evaluators must evaluate every requirement of "
+            f"{possessive(application.provider.name)} application before it is moderated; "
+            f"{done} {'has' if done == 1 else 'have'} so far."
+        )
+    return None
 
 
 def application_moderate(
@@ -289,18 +311,11 @@ def application_moderate(
         raise InvalidInput.on_fields({"reason": "Give the reason for the outcome."})
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if message := moderation_blocker(locked):
-            raise WrongState(message)
         # Asking takes the same row lock, so no question can appear between this check and the
         # outcome.
-        if message := _open_questions_message(locked):
-            raise WrongState(message)
         evaluators = complete_evaluators(locked)
-        if len(evaluators) < MINIMUM_EVALUATORS:
-            raise WrongState(
-                f"At least {MINIMUM_EVALUATORS} evaluators must evaluate every requirement before "
-                f"moderation; {len(evaluators)} have so far."
-            )
+        if message := moderation_refusal(locked, evaluators=evaluators):
+            raise WrongState(message)
         disputed = disagreements(locked)
         fields: dict[str, str] = {}
         for result_id in disputed:

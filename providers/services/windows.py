@@ -13,6 +13,7 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
+from fps_portal.text import names_in_words, possessive
 from fps_portal.transitions import allowed, refusal_message, transition
 from providers.models import (
     WINDOW_TRANSITIONS,
@@ -59,7 +60,7 @@ def window_schedule(
         # Lock the system so two windows scheduled at once cannot both pass the overlap and name
         # checks.
         PurchasingSystem.objects.select_for_update().filter(pk=system.pk).first()
-        fields = _window_problems(
+        fields = window_schedule_problems(
             system=system,
             name=name,
             opens_at=opens_at,
@@ -91,7 +92,7 @@ def window_schedule(
     return window
 
 
-def _window_problems(
+def window_schedule_problems(
     *,
     system: PurchasingSystem,
     name: str,
@@ -99,18 +100,23 @@ def _window_problems(
     closes_at: datetime.datetime,
     evaluation_deadline: datetime.datetime,
     now: datetime.datetime,
+    window: EvaluationWindow | None = None,
 ) -> dict[str, str]:
-    """What is wrong with a new window, by field; empty when it can be scheduled."""
+    """What is wrong with a new window (or `window` given these values), by field; empty when it
+    can be scheduled. A cancelled window holds neither its name nor its dates."""
     fields: dict[str, str] = {}
+    others = EvaluationWindow.objects.filter(purchasing_system=system).exclude(
+        state=WindowState.CANCELLED
+    )
+    if window is not None:
+        others = others.exclude(pk=window.pk)
     if not system.admits_by_windows:
         fields["name"] = (
             "This purchasing system admits providers on a rolling basis; it has no windows."
         )
     elif not name:
         fields["name"] = "Enter a name for the window, like 'Round 5 (2026)'."
-    elif same_name := EvaluationWindow.objects.filter(
-        purchasing_system=system, name__iexact=name
-    ).first():
+    elif same_name := others.filter(name__iexact=name).first():
         fields["name"] = (
             f"{system} already has a window called '{same_name.name}'. Give this one a "
             "different name."
@@ -128,9 +134,9 @@ def _window_problems(
         opens_at.date() > system.term_end or closes_at.date() < system.term_start
     ):
         fields["opens_at"] = "The window must fall within the purchasing system's term."
-    overlapping = EvaluationWindow.objects.filter(
-        purchasing_system=system, opens_at__lt=closes_at, closes_at__gt=opens_at
-    ).exclude(state=WindowState.COMPLETED)
+    overlapping = others.filter(opens_at__lt=closes_at, closes_at__gt=opens_at).exclude(
+        state=WindowState.COMPLETED
+    )
     if not fields.keys() & {"opens_at", "closes_at"} and overlapping.exists():
         fields["opens_at"] = (
             f"This overlaps the window '{overlapping.first()}'. Windows cannot overlap."
@@ -161,14 +167,20 @@ def window_open(
             before=change.before,
             after=change.after,
         )
-        notify(
-            recipients=registered_provider_users(),
-            event_key=f"window-opened:{window.pk}",
-            template="notifications/window_opened",
-            context={"window": window},
-            url=reverse("providers:application-list"),
-        )
+        announce_opening(window)
     return True
+
+
+def announce_opening(window: EvaluationWindow) -> None:
+    """Tell every provider the window is open: once, whether beat or the lead authority opened it
+    (the key is the window's)."""
+    notify(
+        recipients=registered_provider_users(),
+        event_key=f"window-opened:{window.pk}",
+        template="notifications/window_opened",
+        context={"window": window},
+        url=reverse("providers:application-list"),
+    )
 
 
 def window_close(
@@ -180,24 +192,45 @@ def window_close(
         window = _lock(window_id)
         if window.state != WindowState.OPEN or window.closes_at > now:
             return False
-        change = transition(
-            window, to=WindowState.EVALUATING, table=WINDOW_TRANSITIONS, event="closed", at=now
-        )
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=window,
-            before=change.before,
-            after=change.after,
-        )
-        submitted = list(
-            Application.objects.filter(window=window, state=ApplicationState.SUBMITTED).values_list(
-                "pk", flat=True
-            )
-        )
-        for application_id in submitted:
-            application_start_evaluation(application_id=application_id, actor=actor, now=now)
+        close_locked(window, actor=actor, now=now)
     return True
+
+
+def close_locked(
+    window: EvaluationWindow,
+    *,
+    actor: Actor | None,
+    now: datetime.datetime,
+    also: dict[str, object] | None = None,
+    reason: str = "",
+) -> None:
+    """Within the caller's transaction and the window's row lock: open -> evaluating, and each
+    submitted application to evaluation. Beat closing on time and the lead authority closing
+    early both come here."""
+    change = transition(
+        window,
+        to=WindowState.EVALUATING,
+        table=WINDOW_TRANSITIONS,
+        event="closed",
+        by=actor.user if actor else None,
+        at=now,
+        also=also,
+    )
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.STATE_CHANGED,
+        obj=window,
+        before=change.before,
+        after=change.after,
+        reason=reason,
+    )
+    submitted = list(
+        Application.objects.filter(window=window, state=ApplicationState.SUBMITTED).values_list(
+            "pk", flat=True
+        )
+    )
+    for application_id in submitted:
+        application_start_evaluation(application_id=application_id, actor=actor, now=now)
 
 
 def window_complete(*, actor: Actor, window: EvaluationWindow) -> EvaluationWindow:
@@ -205,14 +238,8 @@ def window_complete(*, actor: Actor, window: EvaluationWindow) -> EvaluationWind
     require_lead_evaluator(actor)
     with transaction.atomic():
         locked = _lock(window.pk)
-        # The table first, then the round's own rule, so a wrong state is named as such.
-        if not allowed(WINDOW_TRANSITIONS, locked.state, WindowState.COMPLETED):
-            raise WrongState(refusal_message(locked, what="window"))
-        pending = Application.objects.filter(
-            window=locked, state__in=[ApplicationState.SUBMITTED, ApplicationState.UNDER_EVALUATION]
-        ).count()
-        if pending:
-            raise WrongState(f"{pending} application(s) in this window still have no outcome.")
+        if message := window_completion_blocker(locked):
+            raise WrongState(message)
         change = transition(
             locked,
             to=WindowState.COMPLETED,
@@ -228,6 +255,35 @@ def window_complete(*, actor: Actor, window: EvaluationWindow) -> EvaluationWind
             after=change.after,
         )
     return locked
+
+
+def window_completion_blocker(window: EvaluationWindow) -> str | None:
+    """Why this round cannot be completed now, or None: the one rule the window's page (which
+    offers "Complete this round" only when it is None), the API and `window_complete` share.
+    Names the providers still waiting, never an id."""
+    # The table first, then the round's own rule, so a wrong state is named as such.
+    if not allowed(WINDOW_TRANSITIONS, window.state, WindowState.COMPLETED):
+        if window.state in (WindowState.SCHEDULED, WindowState.OPEN):
+            return (
+                f"{window.name} is {window.get_state_display().lower()}: a round can be "
+                "completed once it has closed and every application in it has an outcome."
+            )
+        return refusal_message(window, what="window")
+    waiting = list(
+        Application.objects.filter(
+            window=window, state__in=[ApplicationState.SUBMITTED, ApplicationState.UNDER_EVALUATION]
+        )
+        .order_by("provider__name")
+        .values_list("provider__name", flat=True)
+    )
+    if not waiting:
+        return None
+    if len(waiting) == 1:
+        return f"{possessive(waiting[0])} application still has no outcome. Moderate it first."
+    return (
+        f"The applications from {names_in_words(waiting)} still have no outcome. Moderate "
+        "them first."
+    )
 
 
 def window_remind_closing(*, window_id: int, now: datetime.datetime | None = None) -> int:

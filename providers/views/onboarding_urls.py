@@ -9,6 +9,7 @@ from providers.views.onboarding import (
     applications,
     config,
     evaluation,
+    window_corrections,
 )
 
 urlpatterns = [
@@ -102,6 +103,24 @@ urlpatterns = [
     path("fps/windows/new/", config.window_create, name="window-create"),
     path("fps/windows/<int:pk>/", config.window_detail, name="window-detail"),
     path("fps/windows/<int:pk>/complete/", config.window_complete_view, name="window-complete"),
+    path(
+        "fps/windows/<int:pk>/change/",
+        window_corrections.window_reschedule_view,
+        name="window-reschedule",
+    ),
+    path(
+        "fps/windows/<int:pk>/cancel/", window_corrections.window_cancel_view, name="window-cancel"
+    ),
+    path(
+        "fps/windows/<int:pk>/open-now/",
+        window_corrections.window_open_now_view,
+        name="window-open-now",
+    ),
+    path(
+        "fps/windows/<int:pk>/close-early/",
+        window_corrections.window_close_early_view,
+        name="window-close-early",
+    ),
     path("fps/applications/", evaluation.application_queue, name="application-queue"),
     path("fps/applications/<int:pk>/", evaluation.evaluation_detail, name="evaluation-detail"),
     path(

@@ -241,6 +241,8 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("provider", "POST", f"/api/v1/applications/{other}/submit/", 200, {}),
         ("provider", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
         ("provider", "POST", "/api/v1/purchasing-systems/", 201, {}),
+        ("provider", "POST", f"/api/v1/windows/{world.window.pk}/cancel/", 200, {}),
+        ("other_authority", "POST", f"/api/v1/windows/{world.window.pk}/close-early/", 200, {}),
         ("lead_authority", "GET", f"/api/v1/applications/{other}/", 200, {}),
         ("other_authority", "GET", f"/api/v1/applications/{world.application.pk}/", 200, {}),
         ("other_authority", "POST", f"/api/v1/memberships/{world.membership.pk}/change/", 200, {}),

@@ -54,6 +54,10 @@ WINDOW = keys(
     "id", "purchasing_system", "name", "opens_at", "closes_at", "evaluation_deadline", "state",
     "opened_at", "closed_at", "completed_at",
 )  # fmt: skip
+# The lead authority also sees who corrected the timetable by hand, when, and why it was cancelled.
+WINDOW_FOR_LEAD = WINDOW | keys(
+    "opened_by", "closed_by", "rescheduled_at", "cancelled_at", "cancellation_reason"
+)  # fmt: skip
 EVIDENCE = keys(
     "id", "kind", "title", "setting", "reference", "insurance_type", "insurer", "cover_amount",
     "valid_until", "original_filename", "content_type", "size_bytes", "uploaded_at",
@@ -168,8 +172,10 @@ READS: dict[str, Read] = {
     "purchasing-system-detail": Read(
         _url("purchasing-system-detail", "system"), everyone(PURCHASING_SYSTEM), is_list=False
     ),
-    "window-list": Read(_url("window-list"), everyone(WINDOW)),
-    "window-detail": Read(_url("window-detail", "window"), everyone(WINDOW), is_list=False),
+    "window-list": Read(_url("window-list"), everyone(WINDOW, **{LEAD: WINDOW_FOR_LEAD})),
+    "window-detail": Read(
+        _url("window-detail", "window"), everyone(WINDOW, **{LEAD: WINDOW_FOR_LEAD}), is_list=False
+    ),
     # Authorities see the registration certificates and reports of active members' settings.
     "evidence-list": Read(
         _url("evidence-list"), everyone(EVIDENCE, **{FORUM: EMPTY, ACCOUNTS: EMPTY})
@@ -240,6 +246,10 @@ WRITES: dict[tuple[str, str], Write] = {
     ("purchasing-system-lots", "post"): Write(_url("purchasing-system-lots", "system"), (LEAD,)),
     ("window-list", "post"): Write(_url("window-list"), (LEAD,)),
     ("window-complete", "post"): Write(_url("window-complete", "window"), (LEAD,)),
+    **{
+        (f"window-{correction}", "post"): Write(_url(f"window-{correction}", "window"), (LEAD,))
+        for correction in ("reschedule", "cancel", "open-now", "close-early")
+    },
     ("evidence-list", "post"): Write(_url("evidence-list"), (PROVIDER,)),
     ("application-list", "post"): Write(_url("application-list"), (PROVIDER,)),
     **{

@@ -11,6 +11,7 @@ state.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -53,7 +54,13 @@ from providers.services.applications import (
 from providers.services.evaluation import application_moderate
 from providers.services.registration import provider_registration_request
 from tests import factories
-from tests.providers.onboarding.factories import actor, close, evaluate, open_window
+from tests.providers.onboarding.factories import (
+    actor,
+    close,
+    evaluate,
+    open_window,
+    scheduled_window,
+)
 
 ANONYMOUS = "anonymous"
 LEAD = "lead_evaluator"
@@ -99,7 +106,8 @@ class World:
     evaluating: Application  # the provider's, under evaluation
     passed: Application  # the provider's, awaiting its signature on the agreement
     failed: Application  # the provider's, refused with reasons
-    windows: list[EvaluationWindow]  # every round: completed, evaluating, open
+    windows: list[EvaluationWindow]  # every round: completed, evaluating, open, scheduled
+    scheduled: EvaluationWindow  # the next round, announced but not yet open
     clarification: ClarificationQuestion  # asked of the provider, awaiting its answer
     membership: FpsMembership
     own_setting: Setting  # the provider's
@@ -191,6 +199,14 @@ def build_world() -> World:
         provider=provider.organisation, state=ApplicationState.UNDER_EVALUATION
     )
     passed = _passed_application(provider, system, own_setting, users[LEAD])
+    # The next round, after the open one: what the lead authority may still correct.
+    scheduled = scheduled_window(
+        purchasing_system=system,
+        name="Round 6 (2027)",
+        opens_at=open_round.closes_at + datetime.timedelta(days=30),
+        closes_at=open_round.closes_at + datetime.timedelta(days=60),
+        evaluation_deadline=open_round.closes_at + datetime.timedelta(days=120),
+    )
     listed = Setting.objects.filter(lot_offers__approved_at__isnull=False).order_by("name").first()
     assert listed is not None
     return World(
@@ -203,6 +219,7 @@ def build_world() -> World:
             provider=provider.organisation, state=ApplicationState.FAILED
         ),
         windows=list(EvaluationWindow.objects.order_by("opens_at")),
+        scheduled=scheduled,
         clarification=ClarificationQuestion.objects.get(application=evaluating),
         membership=FpsMembership.objects.order_by("pk").first(),
         own_setting=own_setting,
@@ -337,7 +354,15 @@ PAGES: dict[str, Page] = {
     "providers:window-detail": Page(
         frozenset({LEAD}),
         _window(0),
-        also=tuple(_window(i) for i in range(1, 4)),
+        also=(*(_window(i) for i in range(1, 4)), _pk("scheduled")),
+    ),
+    "providers:window-reschedule": Page(
+        frozenset({LEAD}), _pk("scheduled"), forms=(MAIN_FORM,), also=(_window(0),)
+    ),
+    "providers:window-cancel": Page(frozenset({LEAD}), _pk("scheduled"), forms=(MAIN_FORM,)),
+    "providers:window-open-now": Page(frozenset({LEAD}), _pk("scheduled"), forms=(MAIN_FORM,)),
+    "providers:window-close-early": Page(
+        frozenset({LEAD}), lambda world, persona: {"pk": world.draft.window_id}, forms=(MAIN_FORM,)
     ),
     "providers:application-queue": Page(frozenset({LEAD}), query="?awaiting=evaluation"),
     "providers:evaluation-detail": Page(

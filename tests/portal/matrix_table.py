@@ -195,12 +195,21 @@ PAGES: dict[str, Row] = {
     "providers:window-create": _lead_page(None, 200, 200, "providers.EvaluationWindow"),
     "providers:window-detail": _lead_page("window", 200),
     "providers:window-complete": _lead_page("window", 405, 302, "providers.EvaluationWindow"),
+    # The world's window is closed for evaluation: each correction's page says so (200) and a
+    # POST is refused as a wrong state (409), for the lead authority only.
+    **{
+        f"providers:window-{correction}": _lead_page(
+            "window", 200, 409, "providers.EvaluationWindow"
+        )
+        for correction in ("reschedule", "cancel", "open-now", "close-early")
+    },
     "providers:application-queue": _lead_page(None, 302),  # to the queue of what awaits you
     "providers:evaluation-detail": _lead_page("application", 200),
     "providers:evaluation-record": _lead_page(
         "application", 200, 400, "providers.EvaluatorDecision"
     ),
-    "providers:moderation": _lead_page("application", 200, 200, "providers.Moderation"),
+    # Not yet evaluated by two: the page says why instead of a form, and a POST is refused (409).
+    "providers:moderation": _lead_page("application", 200, 409, "providers.Moderation"),
     "providers:clarification-ask": _lead_page("application", 200, 200, CLARIFICATION),
     "providers:clarification-withdraw": _lead_page("clarification", 405, 302, CLARIFICATION),
     "providers:membership-list": _lead_page(None, 200),
@@ -302,6 +311,17 @@ API: dict[str, Row] = {
         writes={"POST": expect(REFUSED, lead=Found(409))},
         touches=("providers.EvaluationWindow",),
     ),
+    # The world's window is closed for evaluation, so every correction is a wrong state even for
+    # the lead authority; every other role is refused before the body is read.
+    **{
+        f"window-{correction}": Row(
+            ids="window",
+            writes={"POST": expect(REFUSED, lead=Found(409))},
+            body=lambda w, s, a: {"reason": "Matrix correction", "name": "Matrix round"},
+            touches=("providers.EvaluationWindow",),
+        )
+        for correction in ("reschedule", "cancel", "open-now", "close-early")
+    },
     # Authorities see members' setting-level evidence only, never insurance (the world's); a
     # forum and the administrator see none (an empty list).
     "evidence-list": Row(

@@ -199,13 +199,15 @@ BUDGETS: list[Budget] = [
         lambda: page("/fps/windows/", lead(), after=rounds(2)),
         5,
     ),
-    # 1-4: session, user, otp device, actor's memberships; 5: the window; 6: its system; 7: its
-    # applications with provider, moderation and open-question counts.
+    # 1-4: session, user, otp device, actor's memberships; 5: the window; 6: the providers whose
+    # applications still have no outcome (`window_completion_blocker`: may the round be
+    # completed?); 7: its system; 8: its applications with provider, moderation and open-question
+    # counts.
     Budget(
         "providers:window-detail",
         "lead evaluator",
         lambda: page(f"/fps/windows/{evaluation_round().window_id}/", lead()),
-        7,
+        8,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5: applications awaiting my evaluation.
     Budget(
@@ -216,13 +218,15 @@ BUDGETS: list[Budget] = [
     ),
     # 1-4: session, user, otp device, actor's memberships; 5: the application; 6: its results; 7:
     # their decisions (who has decided everything is counted from 6-7); 8: moderation; 9:
-    # evidence; 10: settings with overviews; 11: provider; 12: window; 13: prices; 14: service
-    # prices; 15: clarification questions.
+    # whether it is moderated and 10: its open questions (`moderation_refusal`: may it be
+    # moderated now? it has an open question, so the rule stops there); 11: evidence; 12:
+    # settings with overviews; 13: provider; 14: window; 15: prices; 16: service prices; 17:
+    # clarification questions.
     Budget(
         "providers:evaluation-detail",
         "lead evaluator",
         lambda: page(f"/fps/applications/{evaluation_round().application_ids[0]}/", lead()),
-        15,
+        17,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5: memberships with providers and
     # systems.

@@ -27,8 +27,9 @@ def test_a_change_the_table_allows_is_stamped_saved_and_described() -> None:
         )
     window.refresh_from_db()
     assert (window.state, window.opened_at) == (WindowState.OPEN, now)
-    assert change.before == {"state": WindowState.SCHEDULED, "opened_at": None}
-    assert change.after == {"state": WindowState.OPEN, "opened_at": now}
+    # The window records who opened it by hand (opened_by); opened on time by beat, nobody.
+    assert change.before == {"state": WindowState.SCHEDULED, "opened_at": None, "opened_by": None}
+    assert change.after == {"state": WindowState.OPEN, "opened_at": now, "opened_by": None}
 
 
 def test_the_actor_is_stamped_where_the_model_records_one() -> None:

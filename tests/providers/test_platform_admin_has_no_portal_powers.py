@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.admin import site as back_office
 from django.test import Client
 from django.utils import timezone
 
@@ -67,7 +68,11 @@ def _fingerprint(world: World) -> tuple[Any, ...]:
     world.membership.refresh_from_db()
     world.reported.refresh_from_db()
     world.setting.refresh_from_db()
+    world.window.refresh_from_db()
     return (
+        world.window.state,
+        world.window.name,
+        world.window.opens_at,
         world.membership.state,
         world.membership.state_reason,
         world.reported.check_status,
@@ -124,6 +129,23 @@ def _api_writes(world: World) -> dict[str, tuple[str, str, dict[str, Any]]]:
             },
         ),
         "complete a window": ("post", f"/api/v1/windows/{world.window.pk}/complete/", {}),
+        "reschedule a window": (
+            "post",
+            f"/api/v1/windows/{world.window.pk}/reschedule/",
+            {"name": "Staff name", "reason": "Staff say so"},
+        ),
+        **{
+            f"{what} a window": (
+                "post",
+                f"/api/v1/windows/{world.window.pk}/{action}/",
+                {"reason": "Staff say so"},
+            )
+            for what, action in (
+                ("cancel", "cancel"),
+                ("open now", "open-now"),
+                ("close early", "close-early"),
+            )
+        },
         "add a lot": (
             "post",
             f"/api/v1/purchasing-systems/{world.system.pk}/lots/",
@@ -151,6 +173,10 @@ WRITES = [
     "record a judgement",
     "schedule a window",
     "complete a window",
+    "reschedule a window",
+    "cancel a window",
+    "open now a window",
+    "close early a window",
     "add a lot",
     "create a purchasing system",
 ]
@@ -188,6 +214,14 @@ PAGES: list[tuple[str, Callable[[World], str], dict[str, str]]] = [
         {"framework": "ofsted_4point", "inspection_number": "19990001"},
     ),
     ("schedule a window", lambda w: "/fps/windows/new/", {"name": "Staff window"}),
+    *(
+        (
+            f"{action} a window",
+            lambda w, action=action: f"/fps/windows/{w.window.pk}/{action}/",
+            {"name": "Staff name", "reason": "Staff say so"},
+        )
+        for action in ("change", "cancel", "open-now", "close-early")
+    ),
     (
         "add a lot",
         lambda w: f"/fps/{w.system.pk}/lots/new/",
@@ -230,3 +264,9 @@ def test_the_api_lists_nothing_of_any_organisation_to_a_staff_account(admin: Use
         assert response.status_code in (200, 403), path
         if response.status_code == 200:
             assert response.json()["results"] == [], path
+
+
+def test_the_back_office_cannot_change_a_window_behind_the_services() -> None:
+    """A window changes only through its services (reason, audit, providers told, beat's row
+    lock): the back office has no window screen at all, so staff cannot edit one (issue 10)."""
+    assert EvaluationWindow not in back_office._registry

@@ -94,6 +94,47 @@ class WindowSerializer(serializers.ModelSerializer[EvaluationWindow]):
         read_only_fields = ["state", "opened_at", "closed_at", "completed_at"]
 
 
+class LeadWindowSerializer(WindowSerializer):
+    """The lead authority's evaluators also see who corrected the window by hand, and when."""
+
+    class Meta(WindowSerializer.Meta):
+        fields = [
+            *WindowSerializer.Meta.fields,
+            "opened_by",
+            "closed_by",
+            "rescheduled_at",
+            "cancelled_at",
+            "cancellation_reason",
+        ]
+        # Output only (nothing writes through this shape); left out of `read_only_fields` so the
+        # schema, which documents this shape for everyone, marks them optional (nullable or
+        # blank), as other roles do not get them.
+
+
+def window_serializer_for(actor: Actor) -> type[WindowSerializer]:
+    """Everyone reads the timetable; only the lead authority sees who corrected it."""
+    return LeadWindowSerializer if actor.is_lead_evaluator else WindowSerializer
+
+
+def _window_reason() -> serializers.CharField:
+    # Blank passes here so the service words the missing reason, as the pages do.
+    return model_text(EvaluationWindow, "cancellation_reason", "The reason", allow_blank=True)
+
+
+class WindowReasonInputSerializer(serializers.Serializer[Any]):
+    reason = _window_reason()
+
+
+class WindowRescheduleInputSerializer(serializers.Serializer[Any]):
+    """A field left out keeps the window's current value."""
+
+    name = model_text(EvaluationWindow, "name", "The window name", required=False)
+    opens_at = serializers.DateTimeField(required=False)
+    closes_at = serializers.DateTimeField(required=False)
+    evaluation_deadline = serializers.DateTimeField(required=False)
+    reason = _window_reason()
+
+
 class ApplicationPriceSerializer(serializers.ModelSerializer[ApplicationPrice]):
     class Meta:
         model = ApplicationPrice

@@ -42,6 +42,13 @@ from providers.services.purchasing import (
     purchasing_system_create,
     purchasing_system_update,
 )
+from providers.services.window_corrections import (
+    DATE_FIELDS,
+    window_cancel,
+    window_close_early,
+    window_open_now,
+    window_reschedule,
+)
 from providers.services.windows import window_complete, window_schedule
 
 
@@ -93,24 +100,65 @@ class PurchasingSystemViewSet(
 
 
 class WindowViewSet(ScopedReadOnlyViewSet[EvaluationWindow], mixins.CreateModelMixin):
-    """Evaluation windows. Everyone signed in reads the timetable; the lead authority schedules."""
+    """Evaluation windows. Everyone signed in reads the timetable; the lead authority schedules,
+    corrects (reschedule, cancel, open now, close early; each with a reason) and completes."""
 
     model = EvaluationWindow
-    serializer_class = s.WindowSerializer
+    # The schema documents the lead evaluators' shape; other roles get fewer fields.
+    serializer_class = s.LeadWindowSerializer
     filterset_fields = ["state", "purchasing_system"]
-    action_rules = {"create": LEAD_EVALUATORS, "complete": LEAD_EVALUATORS}
+    action_rules = dict.fromkeys(
+        ["create", "complete", "reschedule", "cancel", "open_now", "close_early"], LEAD_EVALUATORS
+    )
 
-    @extend_schema(responses={201: s.WindowSerializer})
+    def get_serializer_class(self) -> type[s.WindowSerializer]:
+        if getattr(self, "swagger_fake_view", False):
+            return s.LeadWindowSerializer
+        return s.window_serializer_for(self.actor)
+
+    def _answer(self, window: EvaluationWindow, code: int = status.HTTP_200_OK) -> Response:
+        return Response(s.window_serializer_for(self.actor)(window).data, status=code)
+
+    @extend_schema(request=s.WindowSerializer, responses={201: s.LeadWindowSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = _valid(s.WindowSerializer, request)
         window = window_schedule(actor=self.actor, system=data.pop("purchasing_system"), **data)
-        return Response(s.WindowSerializer(window).data, status=status.HTTP_201_CREATED)
+        return self._answer(window, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.WindowSerializer)
+    @extend_schema(request=None, responses=s.LeadWindowSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
-        window = window_complete(actor=self.actor, window=self.get_object())
-        return Response(s.WindowSerializer(window).data)
+        return self._answer(window_complete(actor=self.actor, window=self.get_object()))
+
+    @extend_schema(request=s.WindowRescheduleInputSerializer, responses=s.LeadWindowSerializer)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str | None = None) -> Response:
+        """Correct a scheduled window's name or dates; a field left out keeps its value."""
+        window = self.get_object()
+        data = _valid(s.WindowRescheduleInputSerializer, request)
+        current = {name: getattr(window, name) for name in ("name", *DATE_FIELDS)}
+        return self._answer(window_reschedule(actor=self.actor, window=window, **(current | data)))
+
+    @extend_schema(request=s.WindowReasonInputSerializer, responses=s.LeadWindowSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        window = self.get_object()
+        data = _valid(s.WindowReasonInputSerializer, request)
+        return self._answer(window_cancel(actor=self.actor, window=window, **data))
+
+    @extend_schema(request=s.WindowReasonInputSerializer, responses=s.LeadWindowSerializer)
+    @action(detail=True, methods=["post"], url_path="open-now")
+    def open_now(self, request: Request, pk: str | None = None) -> Response:
+        window = self.get_object()
+        data = _valid(s.WindowReasonInputSerializer, request)
+        return self._answer(window_open_now(actor=self.actor, window=window, **data))
+
+    @extend_schema(request=s.WindowReasonInputSerializer, responses=s.LeadWindowSerializer)
+    @action(detail=True, methods=["post"], url_path="close-early")
+    def close_early(self, request: Request, pk: str | None = None) -> Response:
+        window = self.get_object()
+        data = _valid(s.WindowReasonInputSerializer, request)
+        return self._answer(window_close_early(actor=self.actor, window=window, **data))
 
 
 class EvidenceViewSet(ScopedReadOnlyViewSet[Evidence], mixins.CreateModelMixin):

@@ -15,14 +15,26 @@ from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.text import is_number
-from providers.models import Application, ApplicationState, EvaluationWindow, Lot, PurchasingSystem
+from providers.models import (
+    Application,
+    ApplicationState,
+    EvaluationWindow,
+    Lot,
+    PurchasingSystem,
+    WindowState,
+)
 from providers.models.evaluation import open_clarification_q
 from providers.services.purchasing import (
     lot_create,
     purchasing_system_create,
     purchasing_system_update,
 )
-from providers.services.windows import window_complete, window_schedule
+from providers.services.window_corrections import window_correction_allowed
+from providers.services.windows import (
+    window_complete,
+    window_completion_blocker,
+    window_schedule,
+)
 from providers.views.onboarding.forms import (
     LotForm,
     PurchasingSystemForm,
@@ -195,10 +207,19 @@ def window_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         )
         .order_by("provider__name")
     )
+    corrections = ("reschedule", "cancel", "open_now", "close_early")
     return render(
         request,
         "providers/onboarding/window_detail.html",
-        {"window": window, "applications": applications},
+        {
+            "window": window,
+            "applications": applications,
+            "can": {name: window_correction_allowed(window, name) for name in corrections},
+            # Only a closed round can be completed; before that the page says nothing about it.
+            "completion_blocker": window_completion_blocker(window)
+            if window.state == WindowState.EVALUATING
+            else None,
+        },
     )
 
 

@@ -41,7 +41,7 @@ from providers.services.evaluation import (
     evaluation_blocker,
     evaluation_record,
     evaluators_who_decided_all,
-    moderation_blocker,
+    moderation_refusal,
 )
 from providers.services.membership import (
     WITHDRAWN_REJOINS,
@@ -120,8 +120,10 @@ def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             "moderation": moderation,
             "evaluator_count": len(evaluators),
             "minimum": MINIMUM_EVALUATORS,
-            "can_moderate": application.state == ApplicationState.UNDER_EVALUATION
-            and len(evaluators) >= MINIMUM_EVALUATORS,
+            # "Moderate" is offered only when it can succeed; otherwise the page says why.
+            "moderation_refusal": moderation_refusal(application, evaluators=evaluators)
+            if application.state == ApplicationState.UNDER_EVALUATION and moderation is None
+            else None,
             # A withdrawn question is no longer asked; the audit log keeps it, and the page has
             # no way to show it other than as still awaiting an answer.
             "clarifications": scoped(ClarificationQuestion, actor)
@@ -197,7 +199,7 @@ def moderation_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
             .order_by("decided_at", "pk"),
         ),
     )
-    blocker = moderation_blocker(application)
+    blocker = moderation_refusal(application)
     data = request.POST if request.method == "POST" and not blocker else None
     form = ModerationForm(data, disputed=disputed)
     status = 200

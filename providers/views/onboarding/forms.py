@@ -41,7 +41,9 @@ from providers.views.onboarding.lead_authority_forms import (  # noqa: F401
     MembershipChangeForm,
     ModerationForm,
     PurchasingSystemForm,
+    WindowCorrectionForm,
     WindowForm,
+    WindowRescheduleForm,
 )
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com."

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from fps_portal.text import too_long
 from providers.models import (
+    WINDOW_REASON_LIMIT,
     CheckResult,
     PurchasingSystemKind,
     RequirementResult,
@@ -113,6 +114,36 @@ class WindowForm(forms.Form):
         when="of the evaluation deadline",
         hint="Clarifications and outcomes are due by then.",
     )
+
+
+def window_reason_field(label: str, *, required: str) -> forms.CharField:
+    """The reason every correction of a window asks for: providers and the audit log read it."""
+    return forms.CharField(
+        label=label,
+        max_length=WINDOW_REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Providers are told this reason, and it is kept in the audit log.",
+        error_messages={"required": required, **too_long("The reason", WINDOW_REASON_LIMIT)},
+    )
+
+
+class WindowRescheduleForm(WindowForm):
+    """The scheduling form again, with the window's current values, and why it changes."""
+
+    reason = window_reason_field(
+        "Why are you changing the window?", required="Give the reason for the change."
+    )
+
+
+class WindowCorrectionForm(forms.Form):
+    """Confirming a cancellation, an early opening or an early close: only the reason."""
+
+    reason = window_reason_field("Reason", required="Give the reason.")
+
+    def __init__(self, *args: Any, label: str, required: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = required
 
 
 class EvaluationForm(forms.Form):

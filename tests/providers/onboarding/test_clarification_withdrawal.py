@@ -13,6 +13,7 @@ from fps_portal.accounts.models import Role
 from fps_portal.audit.models import AuditEvent, AuditVerb
 from fps_portal.errors import NotAllowed, WrongState
 from fps_portal.scoping import scoped
+from fps_portal.text import possessive
 from providers.models import (
     Application,
     ApplicationState,
@@ -58,10 +59,12 @@ def test_moderation_is_refused_while_a_question_is_open() -> None:
     due = f"{timezone.localtime(question.due_at):%-d %B %Y}"
     with pytest.raises(WrongState) as error:
         _moderate(application)
+    # The provider is named, never the application's internal id (issue 10).
     assert error.value.message == (
-        f"Application {application.pk} has an open clarification question, due {due}. Wait for "
-        "the answer or withdraw the question first."
+        f"{possessive(application.provider.name)} application has an open clarification "
+        f"question, due {due}. Wait for the answer or withdraw the question first."
     )
+    assert str(application.pk) not in error.value.message.replace(due, "")
     application.refresh_from_db()
     assert application.state == ApplicationState.UNDER_EVALUATION
     assert not Moderation.objects.filter(application=application).exists()

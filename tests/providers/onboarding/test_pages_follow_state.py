@@ -5,6 +5,7 @@ list exactly what they count, and the "submitted" notice names its window and da
 from __future__ import annotations
 
 import datetime
+import html
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from fps_portal.notifications.models import Notification
+from fps_portal.text import possessive
 from providers.models import Application, ClarificationQuestion
 from providers.services.application_submission import application_submit
 from providers.services.evaluation import (
@@ -22,7 +24,7 @@ from providers.services.evaluation import (
 from providers.services.membership import agreement_sign
 from tests.providers.onboarding import states
 from tests.providers.onboarding.factories import ReadyProvider, actor, evaluator, open_window
-from tests.providers.onboarding.states import draft, provider, under_evaluation
+from tests.providers.onboarding.states import draft, evaluated, provider, under_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +70,33 @@ def test_a_moderated_application_offers_no_evaluation_or_moderation_form(
 
 
 def test_an_application_under_evaluation_still_offers_both_forms(client: Client) -> None:
-    application = under_evaluation()
+    application = evaluated()
     client.force_login(evaluator())
     for page in ("evaluate", "moderate"):
         body = client.get(f"/fps/applications/{application.pk}/{page}/").content.decode()
         assert _has_form(body) and "data-notice" not in body
+
+
+def test_moderation_is_offered_only_when_it_can_succeed_and_says_why_not(client: Client) -> None:
+    """Before enough evaluators have evaluated, neither the application's page nor the
+    moderation page offers a moderation that would be refused; both say why, naming the
+    provider, never the application's id (issue 10)."""
+    application = under_evaluation()
+    client.force_login(evaluator())
+    why = (
+        f"At least 2 evaluators must evaluate every requirement of "
+        f"{possessive(application.provider.name)} application before it is moderated; 0 have "
+        "so far."
+    )
+    detail = client.get(f"/fps/applications/{application.pk}/").content.decode()
+    assert f'href="/fps/applications/{application.pk}/moderate/"' not in detail
+    assert html.escape(why) in detail
+    page = client.get(f"/fps/applications/{application.pk}/moderate/").content.decode()
+    assert not _has_form(page) and html.escape(why) in page
+    assert client.post(f"/fps/applications/{application.pk}/moderate/").status_code == 409
+    ready = evaluated()
+    offered = client.get(f"/fps/applications/{ready.pk}/").content.decode()
+    assert f'href="/fps/applications/{ready.pk}/moderate/"' in offered
 
 
 def test_an_answered_or_overdue_question_offers_no_answer_form(client: Client) -> None:

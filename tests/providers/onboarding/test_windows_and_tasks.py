@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -11,6 +12,7 @@ from fps_portal.accounts.models import Role
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.models import Notification
 from fps_portal.schedule import BEAT_SCHEDULE
+from fps_portal.text import possessive
 from providers import tasks
 from providers.models import (
     ApplicationState,
@@ -19,7 +21,11 @@ from providers.models import (
     PurchasingSystemKind,
     WindowState,
 )
-from providers.services.windows import window_complete, window_schedule
+from providers.services.windows import (
+    window_complete,
+    window_completion_blocker,
+    window_schedule,
+)
 from tests.factories import person
 from tests.providers.onboarding.factories import (
     actor,
@@ -166,13 +172,16 @@ def test_closing_reminder_goes_a_week_before_and_only_once() -> None:
 def test_a_window_completes_only_when_every_application_has_an_outcome() -> None:
     ready = ready_provider()
     window = open_window()
-    submitted_application(ready, window)
+    application = submitted_application(ready, window)
     EvaluationWindow.objects.filter(pk=window.pk).update(
         closes_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     tasks.close_due_windows.apply()
     window.refresh_from_db()
-    with pytest.raises(WrongState, match="still have no outcome"):
+    # The provider is named, never the application's id (issue 10).
+    expected = f"{possessive(application.provider.name)} application still has no outcome."
+    assert window_completion_blocker(window) == f"{expected} Moderate it first."
+    with pytest.raises(WrongState, match=re.escape(expected)):
         window_complete(actor=actor(person(Role.LEAD_EVALUATOR)), window=window)
 
 
