@@ -28,6 +28,11 @@ from providers.models.inspection import (
     InspectionJudgement,
     JudgementSource,
 )
+from providers.models.price_change import (
+    PRICE_CHANGE_TRANSITIONS,
+    PriceChange,
+    PriceChangeState,
+)
 from providers.models.reference import AuthorityLocation, GiasEstablishment, PostcodeDistrict
 from providers.models.setting import (
     AdditionalService,
@@ -42,6 +47,7 @@ from providers.models.windows import WINDOW_TRANSITIONS, EvaluationWindow, Windo
 __all__ = [
     "APPLICATION_TRANSITIONS",
     "CHECK_TRANSITIONS",
+    "PRICE_CHANGE_TRANSITIONS",
     "WINDOW_TRANSITIONS",
     "AdditionalService",
     "Application",
@@ -66,6 +72,8 @@ __all__ = [
     "MembershipState",
     "Moderation",
     "PostcodeDistrict",
+    "PriceChange",
+    "PriceChangeState",
     "PrimaryNeed",
     "PurchasingSystem",
     "PurchasingSystemKind",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from providers.views.directory import forum, judgement_checks, manage, search
+from providers.views.directory import forum, judgement_checks, manage, price_changes, search
 
 urlpatterns = [
     path("settings/mine/", manage.setting_list, name="setting-list"),
@@ -27,6 +27,8 @@ urlpatterns = [
         judgement_checks.judgement_check_view,
         name="judgement-check",
     ),
+    path("price-changes/", price_changes.price_change_list, name="price-change-list"),
+    path("price-changes/<int:pk>/", price_changes.price_change_view, name="price-change"),
     path("find-a-setting/", search.find_a_setting, name="find-a-setting"),
     path("find-a-setting/export.csv", search.export_csv, name="find-a-setting-csv"),
     path("find-a-setting/export.xlsx", search.export_xlsx, name="find-a-setting-xlsx"),

@@ -17,6 +17,8 @@ from providers.models import (
     CheckStatus,
     JudgementSource,
     Lot,
+    PriceChange,
+    PriceChangeState,
     Setting,
     SettingLot,
 )
@@ -150,6 +152,33 @@ def setting_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
+def _offers_and_pending(
+    actor: Actor, setting: Setting
+) -> tuple[dict[int, SettingLot], dict[int, PriceChange]]:
+    """The setting's offers and its changes waiting for the lead authority, by lot id."""
+    offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
+    pending = {
+        c.offer.lot_id: c
+        for c in scoped(PriceChange, actor)
+        .filter(offer__setting=setting, state=PriceChangeState.PENDING)
+        .select_related("offer")
+    }
+    return offers, pending
+
+
+def _saved_message(actor: Actor, setting: Setting) -> str:
+    if (
+        scoped(PriceChange, actor)
+        .filter(offer__setting=setting, state=PriceChangeState.PENDING)
+        .exists()
+    ):
+        return (
+            "Prices saved. A change to an approved price goes live when the lead authority "
+            "accepts it; until then commissioners see the approved price."
+        )
+    return "Prices saved."
+
+
 @actor_required(_provider)
 @require_http_methods(["GET", "POST"])
 def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
@@ -157,23 +186,25 @@ def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     lots = list(
         scoped(Lot, actor).select_related("purchasing_system").order_by("display_order", "code")
     )
-    offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
+    offers, pending = _offers_and_pending(actor, setting)
     form = PricesForm(
-        request.POST or None,
-        setting=setting,
-        lots=lots,
-        current={k: o.weekly_price for k, o in offers.items()},
+        request.POST or None, setting=setting, lots=lots, offers=offers, pending=pending
     )
     service_form = AdditionalServiceForm(prefix="service")
     # The form has checked every lot already; the service checks again under the setting's lock
     # and writes every lot in one transaction, so a refusal leaves all of them as they were.
     if request.method == "POST" and form.is_valid():
         try:
-            setting_set_prices(actor=actor, setting=setting, prices=form.prices())
+            setting_set_prices(
+                actor=actor,
+                setting=setting,
+                prices=form.prices(),
+                change_reason=form.cleaned_data.get("change_reason") or "",
+            )
         except DomainError as exc:
             put_on_form(form, exc)
         else:
-            messages.success(request, "Prices saved.")
+            messages.success(request, _saved_message(actor, setting))
             return redirect("providers:setting-prices", pk=setting.pk)
     return render(
         request,
@@ -182,6 +213,7 @@ def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "setting": setting,
             "form": form,
             "offers": offers,
+            "pending": pending,
             "service_form": service_form,
             "services": scoped(AdditionalService, actor).filter(setting=setting),
         },
@@ -203,18 +235,15 @@ def service_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             messages.success(request, f"{form.cleaned_data['name']} added.")
             return redirect("providers:setting-prices", pk=setting.pk)
     lots = list(scoped(Lot, actor).order_by("display_order", "code"))
-    offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
+    offers, pending = _offers_and_pending(actor, setting)
     return render(
         request,
         "providers/directory/setting_prices.html",
         {
             "setting": setting,
-            "form": PricesForm(
-                setting=setting,
-                lots=lots,
-                current={k: o.weekly_price for k, o in offers.items()},
-            ),
+            "form": PricesForm(setting=setting, lots=lots, offers=offers, pending=pending),
             "offers": offers,
+            "pending": pending,
             "service_form": form,
             "services": scoped(AdditionalService, actor).filter(setting=setting),
         },
