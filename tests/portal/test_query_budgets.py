@@ -43,6 +43,7 @@ from tests.portal.query_budget_scenes import (
     me,
     page,
     passed_member,
+    price_changes_waiting,
     provider_user,
     rounds,
     with_notifications,
@@ -70,12 +71,13 @@ BUDGETS: list[Budget] = [
     Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 12),
     # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
     # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
-    # awaiting check; 11: unread notifications; 12: memberships (organisation switcher).
+    # awaiting check; 11: price changes to decide; 12: unread notifications; 13: memberships
+    # (organisation switcher).
     Budget(
         "dashboard",
         "lead evaluator",
         lambda: page("/dashboard/", lead(), after=evaluation_round()),
-        12,
+        13,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5-6: settings on the FPS, those with
     # vacancies; 7: unread notifications; 8: memberships (organisation switcher).
@@ -228,6 +230,14 @@ BUDGETS: list[Budget] = [
         "providers:judgement-check-list",
         "lead evaluator",
         lambda: page("/judgements/awaiting-check/", awaiting_check()),
+        5,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: price changes waiting, with their
+    # settings, providers and lots.
+    Budget(
+        "providers:price-change-list",
+        "lead evaluator",
+        lambda: page("/price-changes/", lead(), after=price_changes_waiting()),
         5,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5-8: the filters' choices (lots,
@@ -409,6 +419,32 @@ BUDGETS: list[Budget] = [
             )
         )(states.provider()),
         10,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of price changes with their
+    # settings, providers, lots and proposers.
+    Budget(
+        "price-change-list",
+        "lead evaluator",
+        lambda: api("/api/v1/price-changes/", lead(), after=price_changes_waiting()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the provider's own price changes.
+    Budget(
+        "price-change-list",
+        "provider",
+        lambda: (lambda w: api("/api/v1/price-changes/", provider_user(w)))(
+            price_changes_waiting()[0]
+        ),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the price change.
+    Budget(
+        "price-change-detail",
+        "lead evaluator",
+        lambda: (lambda pk: api(f"/api/v1/price-changes/{pk}/", lead()))(
+            price_changes_waiting()[1]
+        ),
+        3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of questions.
     Budget(
