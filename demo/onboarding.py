@@ -39,10 +39,12 @@ from providers.models import (
     Verdict,
     WindowState,
 )
-from providers.services.applications import (
+from providers.services.application_prices import (
     application_add_service_price,
-    application_declare,
     application_set_prices,
+)
+from providers.services.applications import (
+    application_declare,
     application_set_scope,
     application_start,
     application_submit,

@@ -43,9 +43,9 @@ from providers.models import (
     Verdict,
     WindowState,
 )
+from providers.services.application_prices import application_set_prices
 from providers.services.applications import (
     application_declare,
-    application_set_prices,
     application_set_scope,
     application_start,
     application_submit,
