@@ -26,10 +26,10 @@ def test_a_provider_proposes_a_price_and_the_lead_authority_accepts_it(
     base = live_server.url
     provider = open_signed_in(person(Role.PROVIDER_USER, organisation=world.provider)).new_page()
     provider.goto(f"{base}/settings/{world.crewe.pk}/prices/")
-    price = provider.get_by_label(f"{world.day.code} {world.day.name}", exact=True)
+    price = provider.locator(f"#id_price_{world.day.pk}")
     assert price.input_value() == "3000.00"
     price.fill("3400.00")
-    provider.get_by_label("Why are you changing an approved price? (optional)").fill(
+    provider.get_by_label("Why are you changing an approved price?").fill(
         "A second therapist from January."
     )
     provider.get_by_role("button", name="Save prices").click()

@@ -337,7 +337,7 @@ class PricesForm(forms.Form):
             )
         if any(o.approved_at for o in offers.values()):
             self.fields["change_reason"] = forms.CharField(
-                label="Why are you changing an approved price? (optional)",
+                label="Why are you changing an approved price?",
                 help_text="The lead authority reads this when it decides the change.",
                 required=False,
                 max_length=2000,
