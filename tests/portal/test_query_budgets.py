@@ -383,12 +383,15 @@ BUDGETS: list[Budget] = [
         8,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of own applications; 4-8:
-    # their lots, settings, evidence, prices, service prices (prefetches).
+    # their lots, settings, evidence, frozen prices, frozen service prices (prefetches); 9-10:
+    # the one draft's live lines, its settings' prices on its lots and their services (issue 10:
+    # a draft shows its settings' own list; two queries per draft, and a provider has at most
+    # one draft per window).
     Budget(
         "application-list",
         "provider",
         lambda: api("/api/v1/applications/", evaluation_round().ready.user),
-        8,
+        10,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
     # settings, evidence, prices, service prices.
