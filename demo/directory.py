@@ -27,6 +27,7 @@ from providers.models import (
     SettingLot,
 )
 from providers.services.gias import gias_import_file
+from providers.services.setting_prices import setting_set_price
 
 GIAS_SAMPLE = Path(__file__).resolve().parent / "data" / "gias_subset.csv"
 
@@ -451,6 +452,24 @@ def load_directory() -> None:
                 ),
             )
     _provider_reported_judgement()
+    _provider_proposed_price_change()
+
+
+def _provider_proposed_price_change() -> None:
+    """Oakfield House's provider proposes a higher weekly price on lot 1: it waits in the lead
+    authority's queue, and commissioners see the approved £5,850.00 marked "change pending".
+    Proposing the same price again returns the pending change, so loading twice makes one."""
+    setting = Setting.objects.get(name="Oakfield House")
+    offer = SettingLot.objects.select_related("lot").get(setting=setting, lot__code="1")
+    provider = actor_for_user(User.objects.get(email="bids@oakfield.example"))
+    assert provider is not None
+    setting_set_price(
+        actor=provider,
+        setting=setting,
+        lot=offer.lot,
+        weekly_price="6150.00",
+        change_reason="A second speech and language therapist from January.",
+    )
 
 
 def _provider_reported_judgement() -> None:

@@ -41,11 +41,13 @@ from providers.models import (
     Verdict,
     WindowState,
 )
+from providers.services.application_prices import (
+    application_add_service_price,
+    application_set_prices,
+)
 from providers.services.application_submission import application_submit
 from providers.services.applications import (
-    application_add_service_price,
     application_declare,
-    application_set_prices,
     application_set_scope,
     application_start,
 )

@@ -13,6 +13,7 @@ from providers.api.onboarding.views import (
     PurchasingSystemViewSet,
     WindowViewSet,
 )
+from providers.api.price_changes import PriceChangeViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -26,5 +27,7 @@ router.register("clarifications", ClarificationViewSet, basename="clarification"
 router.register("memberships", MembershipViewSet, basename="membership")
 # The directory: settings, their prices and judgements.
 router.register("settings", SettingViewSet, basename="setting")
+# Price changes a member proposes and the lead authority decides.
+router.register("price-changes", PriceChangeViewSet, basename="price-change")
 
 urlpatterns = router.urls

@@ -22,6 +22,7 @@ from providers.selectors.onboarding_queues import (
     clarifications_to_answer,
 )
 from providers.services.membership import applications_with_agreement_to_sign
+from providers.services.price_changes import price_changes_pending
 
 register_nav(
     "Applications",
@@ -94,6 +95,12 @@ def evaluator_onboarding_panel(actor: Actor) -> Panel | None:
                 label="Inspection judgements awaiting check",
                 count=judgements_awaiting_check(actor).count(),
                 url=reverse("providers:judgement-check-list"),
+            ),
+            # A member's change to an approved price goes live only when accepted here.
+            QueueItem(
+                label="Price changes to decide",
+                count=price_changes_pending(actor).count(),
+                url=reverse("providers:price-change-list"),
             ),
         ],
     )

@@ -24,6 +24,7 @@ from providers.models import (
     Lot,
     MembershipState,
     PostcodeDistrict,
+    PriceChange,
     PrimaryNeed,
     PurchasingSystem,
     Setting,
@@ -116,6 +117,17 @@ def _setting_lots(qs: QuerySet[SettingLot], actor: Actor) -> QuerySet[SettingLot
     if actor.is_forum:
         return qs.none()  # prices are commercial information
     return _apply(qs, "setting__", actor)
+
+
+@register_scope(PriceChange)
+def _price_changes(qs: QuerySet[PriceChange], actor: Actor) -> QuerySet[PriceChange]:
+    """The lead authority (it decides) and the setting's own provider. A commissioner sees only
+    that a change is pending (`SettingLot.change_pending`), never an unapproved price."""
+    if _sees_everything(actor):
+        return qs
+    if actor.is_provider:
+        return qs.filter(offer__setting__provider_id=actor.organisation_id)
+    return qs.none()
 
 
 @register_scope(AdditionalService)

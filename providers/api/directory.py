@@ -294,7 +294,8 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
     @extend_schema(request=PriceInputSerializer, responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["post"])
     def prices(self, request: Request, pk: str) -> Response:
-        """Sets the indicative weekly price of one lot."""
+        """Sets the indicative weekly price of one lot; for an approved lot, proposes the new price
+        to the lead authority (`/api/v1/price-changes/`): the approved price stands until then."""
         setting = self._own(pk)
         serializer = PriceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -310,6 +311,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
                 setting=setting,
                 lot=lot,
                 weekly_price=serializer.validated_data["weekly_price"],
+                change_reason=serializer.validated_data["reason"],
             )
         except InvalidInput as exc:
             raise InvalidInput(exc.message, fields={"weekly_price": [exc.message]}) from exc

@@ -60,6 +60,8 @@ def search_result(setting: Setting) -> dict[str, Any]:
             "postcode": setting.postcode,
             "lot": getattr(setting, "lot_code", None),
             "weekly_price": f"{price:.2f}" if price is not None else None,
+            # The approved price stands until the lead authority accepts a proposed change.
+            "price_change_pending": setting.price_change_pending,
             "vacancies": setting.vacancies,
             "capacity": setting.capacity,
         }
@@ -88,6 +90,7 @@ def setting_detail(
                     "weekly_price": f"{o.weekly_price:.2f}",
                     "price_effective_from": o.price_effective_from.isoformat(),
                     "approved": o.approved_at is not None,
+                    "change_pending": o.change_pending,
                 }
                 for o in offers
             ],
@@ -183,6 +186,13 @@ class SettingInputSerializer(serializers.Serializer):
 class PriceInputSerializer(serializers.Serializer):
     lot = serializers.CharField(help_text="The lot's code, e.g. A1.")
     weekly_price = serializers.CharField(help_text="Pounds and pence, e.g. 3250.00.")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Why an approved price changes: the lead authority reads it when it decides.",
+    )
 
 
 class JudgementInputSerializer(serializers.Serializer):

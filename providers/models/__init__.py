@@ -28,6 +28,11 @@ from providers.models.fps import (
     PurchasingSystem,
     PurchasingSystemKind,
 )
+from providers.models.price_change import (
+    PRICE_CHANGE_TRANSITIONS,
+    PriceChange,
+    PriceChangeState,
+)
 from providers.models.reference import AuthorityLocation, GiasEstablishment, PostcodeDistrict
 from providers.models.setting import (
     AdditionalService,
@@ -47,6 +52,7 @@ from providers.models.windows import (
 __all__ = [
     "APPLICATION_TRANSITIONS",
     "CHECK_TRANSITIONS",
+    "PRICE_CHANGE_TRANSITIONS",
     "WINDOW_REASON_LIMIT",
     "WINDOW_TRANSITIONS",
     "AdditionalService",
@@ -72,6 +78,8 @@ __all__ = [
     "MembershipState",
     "Moderation",
     "PostcodeDistrict",
+    "PriceChange",
+    "PriceChangeState",
     "PrimaryNeed",
     "PurchasingSystem",
     "PurchasingSystemKind",

@@ -154,7 +154,12 @@ class Application(models.Model):
 
 
 class ApplicationPrice(models.Model):
-    """The indicative weekly price of the core offer at one setting on one lot."""
+    """The indicative weekly price of the core offer at one setting on one lot, as tendered.
+
+    Copied from the setting's own price list (`SettingLot`) when the application is submitted
+    and never changed after: the record evaluators read. A draft has none; it shows the
+    settings' list (`providers.selectors.application_prices`).
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="prices")
     setting = models.ForeignKey("providers.Setting", on_delete=models.PROTECT, related_name="+")
@@ -177,7 +182,8 @@ class ApplicationPrice(models.Model):
 
 
 class ApplicationServicePrice(models.Model):
-    """One line of a setting's additional services price list, e.g. 1:1 support at £25 an hour."""
+    """One line of a setting's additional services price list, e.g. 1:1 support at £25 an hour,
+    as tendered: copied from the setting's `AdditionalService` list at submission."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="service_prices"

@@ -116,6 +116,10 @@ class Setting(models.Model):
         related_name="+",
         editable=False,
     )
+    # Kept by providers.services.price_changes in the proposal's transaction: some approved price
+    # of this setting has a change waiting for the lead authority. Search, exports and the API
+    # show it beside the approved price, which stands until the change is accepted.
+    price_change_pending = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # Withdrawn by its provider (closed, sold, no longer offered): kept for the record of past
@@ -169,7 +173,8 @@ class SettingLot(models.Model):
     """A setting offered on a lot, with its indicative weekly price for the core offer.
 
     `approved_at` is set when the lead authority passes the setting for this lot; only approved
-    rows of providers with an active membership appear in search.
+    rows of providers with an active membership appear in search. `weekly_price` of an approved
+    row is the approved price: a provider's change to it is a PriceChange until accepted.
     """
 
     setting = models.ForeignKey(Setting, on_delete=models.CASCADE, related_name="lot_offers")
@@ -181,6 +186,9 @@ class SettingLot(models.Model):
     )
     price_effective_from = models.DateField(default=timezone.localdate)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # A change of this approved price waits for the lead authority (a pending PriceChange); kept
+    # in the same transaction by providers.services.price_changes, so pages read it off the row.
+    change_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["lot__display_order", "lot__code"]

@@ -29,6 +29,7 @@ from providers.services._common import (
     provider_users,
     require_provider,
 )
+from providers.services.application_prices import application_freeze_prices
 from providers.services.applications import application_problems
 from providers.services.evaluation import application_start_evaluation_locked
 from providers.services.window_messages import next_window_message
@@ -66,6 +67,8 @@ def application_submit(
                 )
         if problems := application_problems(locked):
             raise InvalidInput.on_fields(problems)
+        # What was tendered is kept as it was: later price changes do not rewrite it.
+        application_freeze_prices(actor=actor, application=locked)
         change = transition(
             locked,
             to=ApplicationState.SUBMITTED,

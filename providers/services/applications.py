@@ -3,9 +3,7 @@ stops it being submitted. Submitting and withdrawing: `services/application_subm
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,12 +12,8 @@ from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
-from fps_portal.once import create_once
-from fps_portal.text import possessive
 from providers.models import (
     Application,
-    ApplicationPrice,
-    ApplicationServicePrice,
     ApplicationState,
     EvaluationWindow,
     Evidence,
@@ -29,37 +23,21 @@ from providers.models import (
     WindowState,
 )
 from providers.models.application import LIVE_STATES
-from providers.money import MoneyWording, parse_money
 from providers.services._common import (
     require_provider,
+)
+from providers.services.application_prices import editable_draft as _editable
+from providers.services.application_prices import (
+    unpriced_problem,
 )
 from providers.services.checks import SERVICES_OVERVIEW_WHAT, missing_evidence
 from providers.services.evidence import evidence_current
 from providers.services.window_messages import next_window_message
 
-# How the application's amounts are named in their messages: each price box says whose price for
-# which lot, so a page of them never repeats one message.
-RATE_WORDING = MoneyWording(what="the rate")
-
-
-def price_wording(setting_name: str, lot_code: str) -> MoneyWording:
-    return MoneyWording(what=f"{possessive(setting_name)} weekly price for lot {lot_code}")
-
 
 def _lock(application: Application | int) -> Application:
     pk = application if isinstance(application, int) else application.pk
     return Application.objects.select_for_update().get(pk=pk)
-
-
-def _editable(actor: Actor, application: Application) -> Application:
-    require_provider(actor, application.provider_id)
-    locked = _lock(application)
-    if locked.state != ApplicationState.DRAFT:
-        raise WrongState(
-            f"This application is {locked.get_state_display().lower()}, so it can no longer be "
-            "changed."
-        )
-    return locked
 
 
 def _touch(application: Application) -> None:
@@ -145,10 +123,6 @@ def application_set_scope(
             locked.evidence.add(
                 *evidence_current(provider_id=locked.provider_id).filter(setting_id__in=added)
             )
-        # Prices for lots or settings no longer in the application go with them.
-        locked.prices.exclude(lot__in=lots).delete()
-        locked.prices.exclude(setting__in=settings).delete()
-        locked.service_prices.exclude(setting__in=settings).delete()
         _touch(locked)
         audit_record(
             actor=actor,
@@ -189,115 +163,6 @@ def application_set_evidence(
             after={"evidence": sorted(e.pk for e in chosen)},
         )
     return locked
-
-
-def application_set_prices(
-    *, actor: Actor, application: Application, prices: Mapping[tuple[int, int], object]
-) -> Application:
-    """Indicative weekly prices keyed by (setting id, lot id); a blank value means 'not offered'.
-
-    Every value is checked before any is written, so a bad one leaves the old prices in place.
-    """
-    lot_codes = dict(application.lots.values_list("pk", "code"))
-    setting_names = dict(application.settings.values_list("pk", "name"))
-    parsed: dict[tuple[int, int], Decimal] = {}
-    fields: dict[str, str] = {}
-    for (setting_id, lot_id), raw in prices.items():
-        if setting_id not in setting_names or lot_id not in lot_codes:
-            continue
-        if raw is None or str(raw).strip() == "":
-            continue
-        field = f"price_{setting_id}_{lot_id}"
-        wording = price_wording(setting_names[setting_id], lot_codes[lot_id])
-        try:
-            parsed[(setting_id, lot_id)] = parse_money(raw, field_name=field, wording=wording)
-        except InvalidInput as exc:
-            fields[field] = exc.message
-    if not parsed and not fields:
-        fields["prices"] = "Enter a weekly price for at least one setting and lot."
-    if fields:
-        raise InvalidInput.on_fields(fields)
-    with transaction.atomic():
-        locked = _editable(actor, application)
-        before = {f"{p.setting_id}/{p.lot_id}": p.weekly_price for p in locked.prices.all()}
-        locked.prices.all().delete()
-        ApplicationPrice.objects.bulk_create(
-            ApplicationPrice(application=locked, setting_id=s, lot_id=lot, weekly_price=price)
-            for (s, lot), price in sorted(parsed.items())
-        )
-        _touch(locked)
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.UPDATED,
-            obj=locked,
-            before={"prices": before},
-            after={"prices": {f"{s}/{lot}": p for (s, lot), p in parsed.items()}},
-        )
-    return locked
-
-
-def application_add_service_price(
-    *,
-    actor: Actor,
-    application: Application,
-    setting: Setting,
-    name: str,
-    unit: str,
-    rate: object,
-    submission_key: uuid.UUID | None = None,
-) -> ApplicationServicePrice:
-    """Add one line to the price list; the same form sent again (`submission_key`,
-    fps_portal.once) answers with the line the first sending added."""
-    fields: dict[str, str] = {}
-    if not application.settings.filter(pk=setting.pk).exists():
-        fields["setting"] = "Select a setting included in this application."
-    if not name.strip():
-        fields["name"] = "Enter the service, like '1:1 support'."
-    if not unit.strip():
-        fields["unit"] = "Enter the unit it is charged by, like 'hour'."
-    try:
-        amount = parse_money(rate, field_name="rate", wording=RATE_WORDING)
-    except InvalidInput as exc:
-        fields["rate"] = exc.message
-    if fields:
-        raise InvalidInput.on_fields(fields)
-    with transaction.atomic():
-        locked = _editable(actor, application)
-        line, created = create_once(
-            earlier=ApplicationServicePrice.objects.filter(application_id=locked.pk),
-            submission_key=submission_key,
-            create=lambda: ApplicationServicePrice.objects.create(
-                application=locked,
-                setting=setting,
-                name=name.strip(),
-                unit=unit.strip(),
-                rate=amount,
-                submission_key=submission_key,
-            ),
-        )
-        if not created:
-            return line
-        _touch(locked)
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.CREATED,
-            obj=line,
-            after={"name": line.name, "unit": line.unit, "rate": amount, "setting_id": setting.pk},
-        )
-    return line
-
-
-def application_remove_service_price(*, actor: Actor, line: ApplicationServicePrice) -> None:
-    with transaction.atomic():
-        locked = _editable(actor, line.application)
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.UPDATED,
-            obj=locked,
-            reason=f"Removed additional service '{line.name}'",
-        )
-        line.delete()
-        _touch(locked)
 
 
 def application_declare(
@@ -347,11 +212,8 @@ def application_problems(application: Application) -> dict[str, str]:
         problems["settings"] = f"Select the areas of need each setting meets: {names}."
     if missing := missing_evidence(application):
         problems["evidence"] = _missing_evidence_message(missing)
-    priced = list(application.prices.values_list("setting_id", "lot_id"))
-    if setting_ids and {s for s, _ in priced} != setting_ids:
-        problems["prices"] = "Enter at least one weekly price for every setting included."
-    elif lot_ids and {lot for _, lot in priced} != lot_ids:
-        problems["prices"] = "Enter at least one weekly price for every lot you are applying for."
+    if unpriced := unpriced_problem(application):
+        problems["prices"] = unpriced
     if not (
         application.declared_accurate
         and application.declared_no_exclusion_grounds

@@ -27,6 +27,7 @@ from providers.models import (
     Setting,
     SettingOverview,
 )
+from providers.selectors.application_prices import price_lines
 
 # The tender's minimum cover per insurance type. Less than this is not an automatic fail: an
 # evaluator judges whether the cover is adequate for the settings offered.
@@ -254,7 +255,8 @@ def run_checks(
     settings = list(application.settings.all())
     judgements = latest_unrejected_judgements_by_setting(settings)
     overviews = {o.setting_id: o for o in SettingOverview.objects.filter(setting__in=settings)}
-    prices = list(application.prices.select_related("lot"))
+    # The frozen tender lines once submitted; a draft's settings' own list before.
+    prices = price_lines(application)
     for setting in settings:
         mine = [e for e in items if e.setting_id == setting.pk]
         for rule in SETTING_EVIDENCE:

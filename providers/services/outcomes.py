@@ -166,27 +166,30 @@ def application_pass(
     passed = set(passed_setting_ids)
     now = timezone.now()
     _set_outcome(application, state=ApplicationState.PASSED, actor=actor, reason=reason)
+    # The tendered prices (frozen at submission) are approved. An offer the lead authority
+    # approved before keeps its approved price: a change to it is a proposal of its own.
     for price in application.prices.filter(setting_id__in=passed):
-        SettingLot.objects.update_or_create(
-            setting_id=price.setting_id,
-            lot_id=price.lot_id,
-            defaults={
-                "weekly_price": price.weekly_price,
-                "approved_at": now,
-                "price_effective_from": timezone.localdate(),
-            },
-        )
-    for line in application.service_prices.filter(setting_id__in=passed):
-        existing = AdditionalService.objects.filter(
-            setting_id=line.setting_id, name=line.name
-        ).first()
-        if existing is None:
-            AdditionalService.objects.create(
-                setting_id=line.setting_id, name=line.name, unit=line.unit, rate=line.rate
+        offer = SettingLot.objects.filter(setting_id=price.setting_id, lot_id=price.lot_id).first()
+        if offer is None:
+            SettingLot.objects.create(
+                setting_id=price.setting_id,
+                lot_id=price.lot_id,
+                weekly_price=price.weekly_price,
+                approved_at=now,
+                price_effective_from=timezone.localdate(),
             )
-        else:
-            existing.unit, existing.rate = line.unit, line.rate
-            existing.save(update_fields=["unit", "rate"])
+        elif offer.approved_at is None:
+            offer.weekly_price, offer.approved_at = price.weekly_price, now
+            offer.price_effective_from = timezone.localdate()
+            offer.save(update_fields=["weekly_price", "approved_at", "price_effective_from"])
+    # The services are on the settings' own list already; one tendered before that list was the
+    # only one (issue 10) is added if it is missing, never changed.
+    for line in application.service_prices.filter(setting_id__in=passed):
+        AdditionalService.objects.get_or_create(
+            setting_id=line.setting_id,
+            name=line.name,
+            defaults={"unit": line.unit, "rate": line.rate},
+        )
     audit_record(
         actor=actor,
         verb=AuditVerb.UPDATED,

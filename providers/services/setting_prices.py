@@ -1,9 +1,11 @@
 """A setting's weekly prices per lot and its additional services, as its provider sets them.
 
 Only the provider's own users change them. Every change is atomic and audited with before and
-after; a price change on a lot the lead authority has already approved is recorded the same way,
-so a commissioner can see when an indicative price moved. Amounts go through `parse_money`, whose
-limit keeps every amount inside the models' DecimalField(10, 2).
+after. A price the lead authority has already approved is not changed here: the new price becomes
+a proposal the lead authority accepts or refuses (`providers.services.price_changes`), and the
+approved price stands until then. This is the one price list of a setting: an application shows
+it and freezes a copy when it is submitted (`providers.services.applications`). Amounts go
+through `parse_money`, whose limit keeps every amount inside the models' DecimalField(10, 2).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from fps_portal.once import create_once
 from fps_portal.scoping import dangerously_unscoped
 from providers.models import AdditionalService, Lot, Setting, SettingLot
 from providers.money import MoneyWording, parse_money
+from providers.services.price_changes import price_change_propose
 from providers.services.settings import require_setting_owner
 
 SERVICE_NAME_MISSING = "Enter the service's name, like 1:1 support."
@@ -74,7 +77,11 @@ def setting_prices_problems(
 
 @transaction.atomic
 def setting_set_prices(
-    *, actor: Actor, setting: Setting, prices: Mapping[Lot, Decimal | str | None]
+    *,
+    actor: Actor,
+    setting: Setting,
+    prices: Mapping[Lot, Decimal | str | None],
+    change_reason: str = "",
 ) -> None:
     """Sets the weekly price of each lot given, a blank one withdrawing the lot: all or none.
 
@@ -91,7 +98,13 @@ def setting_set_prices(
         if raw is None or not str(raw).strip():
             setting_withdraw_lot(actor=actor, setting=setting, lot=lot)
         else:
-            setting_set_price(actor=actor, setting=setting, lot=lot, weekly_price=raw)
+            setting_set_price(
+                actor=actor,
+                setting=setting,
+                lot=lot,
+                weekly_price=raw,
+                change_reason=change_reason,
+            )
 
 
 @transaction.atomic
@@ -102,11 +115,13 @@ def setting_set_price(
     lot: Lot,
     weekly_price: Decimal | str,
     effective_from: datetime.date | None = None,
+    change_reason: str = "",
 ) -> SettingLot:
     """Offers the setting on `lot` at an indicative weekly price, or changes that price.
 
-    Approval stays with the lead authority: a new offer waits for approval, and changing the price
-    of an approved offer keeps it approved but is audited with the old and new price.
+    Approval stays with the lead authority: a new offer waits for approval, and a new price for
+    an approved offer is proposed to it (`price_change_propose`, with `change_reason`), the
+    approved price standing until it is accepted.
     """
     require_setting_owner(actor, setting.provider_id)
     price = parse_money(
@@ -128,6 +143,11 @@ def setting_set_price(
             ),
         )
         return offer
+    if offer.approved_at is not None:
+        offer.setting = setting
+        price_change_propose(actor=actor, offer=offer, weekly_price=price, reason=change_reason)
+        offer.refresh_from_db(fields=["change_pending"])
+        return offer
     if offer.weekly_price == price:
         return offer
     fields = ["weekly_price", "price_effective_from", "approved_at"]
@@ -140,7 +160,6 @@ def setting_set_price(
         obj=offer,
         before=before,
         after=snapshot(offer, fields),
-        reason="Price changed on an approved lot." if offer.approved_at else "",
     )
     return offer
 

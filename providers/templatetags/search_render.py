@@ -116,7 +116,11 @@ def _row(s: Setting, with_distance: bool, detail_url: str, back: str) -> str:
     price = getattr(s, "lot_price", None)
     if price is not None:
         code = escape(str(getattr(s, "lot_code", None)))
-        cells.append(f'{NUMERIC}£{price:,.2f}<br><span class="govuk-body-s">lot {code}</span></td>')
+        # The approved price; a change the lead authority has not accepted is only flagged.
+        pending = "; change pending" if s.price_change_pending else ""
+        cells.append(
+            f'{NUMERIC}£{price:,.2f}<br><span class="govuk-body-s">lot {code}{pending}</span></td>'
+        )
     else:
         cells.append(f"{NUMERIC}no price</td>")
     as_at = s.current_band_as_at

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from providers.inspections import urls as inspection_urls
-from providers.views.directory import forum, manage, removal, search
+from providers.views.directory import forum, manage, price_changes, removal, search
 
 urlpatterns = [
     path("settings/mine/", manage.setting_list, name="setting-list"),
@@ -20,6 +20,8 @@ urlpatterns = [
         name="setting-service-remove",
     ),
     *inspection_urls.urlpatterns,
+    path("price-changes/", price_changes.price_change_list, name="price-change-list"),
+    path("price-changes/<int:pk>/", price_changes.price_change_view, name="price-change"),
     path("find-a-setting/", search.find_a_setting, name="find-a-setting"),
     path("find-a-setting/export.csv", search.export_csv, name="find-a-setting-csv"),
     path("find-a-setting/export.xlsx", search.export_xlsx, name="find-a-setting-xlsx"),

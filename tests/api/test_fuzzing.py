@@ -69,6 +69,7 @@ LEAD_ONLY_WRITES = (
     ("applications", "moderation"),
     ("applications", "clarifications"),
     ("settings", "check"),
+    ("price-changes", "decision"),
 )
 
 
@@ -86,6 +87,7 @@ def _world_ids(world: World) -> list[int]:
         world.setting,
         world.other_setting,
         world.judgement,
+        world.price_change,
         world.evidence,
         world.other_evidence,
     ]
@@ -184,6 +186,7 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
         assert not lead_only, f"{role} did what only the lead authority's evaluators may"
     if caller == "other_authority":
         assert collection not in ("applications", "clarifications"), "read an application"
+        assert collection != "price-changes", "a commissioner read a price not yet approved"
         assert method not in WRITE_METHODS, "an authority's commissioner changed something"
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
@@ -246,6 +249,8 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("lead_authority", "GET", f"/api/v1/applications/{other}/", 200, {}),
         ("other_authority", "GET", f"/api/v1/applications/{world.application.pk}/", 200, {}),
         ("other_authority", "POST", f"/api/v1/memberships/{world.membership.pk}/change/", 200, {}),
+        ("other_authority", "GET", f"/api/v1/price-changes/{world.price_change.pk}/", 200, {}),
+        ("provider", "POST", f"/api/v1/price-changes/{world.price_change.pk}/decision/", 200, {}),
     ]
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):

@@ -89,13 +89,18 @@ SETTING_PUBLIC = keys(
     "public_summary",
 )  # fmt: skip
 SETTING_RESULT = SETTING_PUBLIC | {
-    "urn", "postcode", "lot", "weekly_price", "vacancies", "capacity",
+    "urn", "postcode", "lot", "weekly_price", "price_change_pending", "vacancies", "capacity",
 }  # fmt: skip
 SETTING_DETAIL = (SETTING_RESULT - {"lot", "weekly_price"}) | {
     "dfe_number", "address", "phone", "email", "website", "primary_needs", "lots",
     "additional_services", "judgements",
 }  # fmt: skip
 SETTING_DETAIL_PUBLIC = SETTING_PUBLIC | {"judgements"}
+PRICE_CHANGE_FOR_PROVIDER = keys(
+    "id", "setting", "setting_name", "lot", "approved_price", "proposed_price", "reason", "state",
+    "proposed_at", "accepted_at", "refused_at", "withdrawn_at", "decision_reason",
+)  # fmt: skip
+PRICE_CHANGE_FOR_LEAD = PRICE_CHANGE_FOR_PROVIDER | {"provider", "proposed_by"}
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -104,6 +109,9 @@ NEVER_FOR_FORUMS = frozenset(
         "agreement_signatory_name",
         "agreement_signatory_role",
         "weekly_price",
+        "price_change_pending",
+        "proposed_price",
+        "approved_price",
         "prices",
         "service_prices",
         "lots",
@@ -238,6 +246,17 @@ READS: dict[str, Read] = {
         everyone(SETTING_DETAIL, **{FORUM: SETTING_DETAIL_PUBLIC, ACCOUNTS: 403}),
         is_list=False,
     ),
+    # A proposed price is read only by the lead authority (it decides) and the provider whose
+    # price it is; commissioners see only `price_change_pending` on the setting.
+    "price-change-list": Read(
+        _url("price-change-list"),
+        only({LEAD: PRICE_CHANGE_FOR_LEAD, PROVIDER: PRICE_CHANGE_FOR_PROVIDER}),
+    ),
+    "price-change-detail": Read(
+        _url("price-change-detail", "price_change"),
+        only({LEAD: PRICE_CHANGE_FOR_LEAD, PROVIDER: PRICE_CHANGE_FOR_PROVIDER}),
+        is_list=False,
+    ),
 }
 
 WRITES: dict[tuple[str, str], Write] = {
@@ -283,6 +302,9 @@ WRITES: dict[tuple[str, str], Write] = {
     ("setting-judgements", "post"): Write(_url("setting-judgements", "setting"), (LEAD, PROVIDER)),
     ("setting-judgement-check", "post"): Write(
         _url("setting-judgement-check", "setting", judgement_pk="judgement"), (LEAD,)
+    ),
+    ("price-change-decision", "post"): Write(
+        _url("price-change-decision", "price_change"), (LEAD,)
     ),
 }
 

@@ -21,8 +21,10 @@ from providers.models import (
     FpsMembership,
     InspectionJudgement,
     Lot,
+    PriceChange,
     PurchasingSystem,
     Setting,
+    SettingLot,
 )
 from providers.services.evaluation import (
     application_moderate,
@@ -30,6 +32,7 @@ from providers.services.evaluation import (
     clarification_ask,
 )
 from providers.services.membership import agreement_sign
+from providers.services.setting_prices import setting_set_price
 from tests.factories import authority, person
 from tests.providers.onboarding.factories import (
     actor,
@@ -61,6 +64,7 @@ class World:
     setting: Setting
     other_setting: Setting
     judgement: InspectionJudgement
+    price_change: PriceChange  # P's change to its approved price, waiting for the lead authority
     evidence: Evidence
     other_evidence: Evidence
     ids: dict[str, int] = field(default_factory=dict)
@@ -101,6 +105,13 @@ def build_world() -> World:
         Role.AUTHORITY_ADMIN: person(Role.AUTHORITY_ADMIN),
     }
     application.refresh_from_db()
+    approved = SettingLot.objects.get(setting=ready.setting, lot=application.lots.get())
+    setting_set_price(
+        actor=ready.actor,
+        setting=ready.setting,
+        lot=approved.lot,
+        weekly_price=approved.weekly_price + 100,
+    )
     return World(
         users={str(k): v for k, v in users.items()},
         second_evaluator=second,
@@ -116,6 +127,7 @@ def build_world() -> World:
         setting=ready.setting,
         other_setting=other.setting,
         judgement=ready.setting.judgements.get(),
+        price_change=PriceChange.objects.get(offer=approved),
         evidence=Evidence.objects.get(setting=ready.setting, kind="registration_certificate"),
         other_evidence=Evidence.objects.filter(provider=other.provider).order_by("pk").first(),
     )

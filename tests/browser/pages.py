@@ -39,15 +39,17 @@ from providers.models import (
     FpsMembership,
     InspectionJudgement,
     Lot,
+    PriceChange,
+    PriceChangeState,
     PurchasingSystem,
     Setting,
     Verdict,
     WindowState,
 )
+from providers.services.application_prices import application_set_prices
 from providers.services.application_submission import application_submit
 from providers.services.applications import (
     application_declare,
-    application_set_prices,
     application_set_scope,
     application_start,
 )
@@ -113,6 +115,7 @@ class World:
     own_setting: Setting  # the provider's
     listed_setting: Setting  # on the FPS, in search results
     judgement: InspectionJudgement  # a provider's report awaiting the lead authority's check
+    price_change: PriceChange  # a member's change to an approved price, awaiting a decision
     reset_uid: str
     reset_token: str
     registration_token: str  # a provider's registration, its e-mailed link not yet followed
@@ -225,6 +228,7 @@ def build_world() -> World:
         own_setting=own_setting,
         listed_setting=listed,
         judgement=InspectionJudgement.objects.get(check_status=CheckStatus.AWAITING_CHECK),
+        price_change=PriceChange.objects.get(state=PriceChangeState.PENDING),
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
         registration_token=_registration_token(),
@@ -399,6 +403,8 @@ PAGES: dict[str, Page] = {
     ),
     "providers:judgement-check-list": Page(frozenset({LEAD})),
     "providers:judgement-check": Page(frozenset({LEAD}), _pk("judgement"), forms=(MAIN_FORM,)),
+    "providers:price-change-list": Page(frozenset({LEAD})),
+    "providers:price-change": Page(frozenset({LEAD}), _pk("price_change"), forms=(MAIN_FORM,)),
     "providers:find-a-setting": Page(AUTHORITY),
     "providers:forum-directory": Page(EVERYONE),
     "providers:forum-setting": Page(EVERYONE, _pk("listed_setting")),

@@ -140,6 +140,7 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         "application": side.application,
         "clarification": side.clarification,
         "membership": side.membership,
+        "price_change": side.price_change,
     }[kind]
     return {"pk": value}
 
@@ -157,6 +158,7 @@ _PARAMS = {
             "application",
             "clarification",
             "membership",
+            "price_change",
             "purchasing_system",
             "window",
             "lot",

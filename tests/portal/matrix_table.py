@@ -141,6 +141,7 @@ SETTING = "providers.Setting"
 MEMBERSHIP = "providers.FpsMembership"
 CLARIFICATION = "providers.ClarificationQuestion"
 JUDGEMENT = "providers.InspectionJudgement"
+PRICE_CHANGE = "providers.PriceChange"
 
 PAGES: dict[str, Row] = {
     # Registering is for people without an account; a signed-in one goes to their dashboard.
@@ -245,6 +246,9 @@ PAGES: dict[str, Row] = {
     ),
     "providers:judgement-check-list": _lead_page(None, 200),
     "providers:judgement-check": _lead_page("judgement", 200, 400, JUDGEMENT),
+    # Only the lead authority decides a change to an approved price (the empty form: 400).
+    "providers:price-change-list": _lead_page(None, 200),
+    "providers:price-change": _lead_page("price_change", 200, 400, PRICE_CHANGE),
     "providers:find-a-setting": Row(get=expect(authorities=200)),
     "providers:find-a-setting-csv": Row(get=expect(authorities=200)),
     "providers:find-a-setting-xlsx": Row(get=expect(authorities=200)),
@@ -530,6 +534,16 @@ API: dict[str, Row] = {
         },
         body=lambda w, s, a: {"outcome": "confirmed", "reason": "Matches the published report."},
         touches=(JUDGEMENT, SETTING),
+    ),
+    # Price changes: the lead authority reads and decides every one, a provider reads its own;
+    # nobody else reads a proposed price at all.
+    "price-change-list": Row(get=expect(providers=200, lead=200), lists="price-change-detail"),
+    "price-change-detail": Row(ids="price_change", get=expect(providers=Own(200), lead=Found(200))),
+    "price-change-decision": Row(
+        ids="price_change",
+        writes={"POST": _evaluators_only(200)},
+        body=lambda w, s, a: {"outcome": "refused", "reason": "Not justified."},
+        touches=(PRICE_CHANGE, "providers.SettingLot"),
     ),
 }
 

@@ -28,8 +28,10 @@ from providers.models import (
     FpsMembership,
     InspectionJudgement,
     Lot,
+    PriceChange,
     RequirementResult,
     Setting,
+    SettingLot,
 )
 from providers.services.evaluation import clarification_ask
 from providers.services.membership import membership_change
@@ -95,6 +97,7 @@ class Side:
     application: int
     clarification: int
     membership: int
+    price_change: int  # a change of the setting's price, waiting for the lead authority
     results: tuple[int, ...] = ()  # the application's requirement results
     application_lot: int = 0  # the lot the application is for
 
@@ -121,7 +124,13 @@ class World:
 
 def _side(ready_setting: Setting, organisation: Organisation, system: object, lot: Lot) -> Side:
     FpsMembershipFactory(purchasing_system=system, provider=organisation)
-    SettingLotFactory(setting=ready_setting, lot=lot, weekly_price=Decimal("3250.00"))
+    offer: SettingLot = SettingLotFactory(  # type: ignore[assignment]
+        setting=ready_setting, lot=lot, weekly_price=Decimal("3250.00")
+    )
+    # Made as the data it is: the offer stays unapproved, so the setting stays out of searches.
+    price_change = PriceChange.objects.create(
+        offer=offer, approved_price=offer.weekly_price, proposed_price=Decimal("3400.00")
+    )
     service = AdditionalService.objects.create(
         setting=ready_setting, name="1:1 support", unit="hour", rate=Decimal("35.00")
     )
@@ -135,6 +144,7 @@ def _side(ready_setting: Setting, organisation: Organisation, system: object, lo
         application=0,
         clarification=0,
         membership=organisation.fps_memberships.get().pk,
+        price_change=price_change.pk,
     )
 
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from fps_portal.accounts.models import Role, User
+from fps_portal.actors import actor_for_user
 from fps_portal.notifications.models import Notification
-from providers.models import ClarificationQuestion
+from providers.models import ClarificationQuestion, Lot, PriceChange, PriceChangeState, Setting
+from providers.services.setting_prices import setting_set_price
 from tests.factories import person
 from tests.providers.directory.conftest import World, build_world
 from tests.providers.factories import ReportedJudgementFactory
@@ -124,6 +126,21 @@ def passed_member() -> tuple[ReadyProvider, int]:
     application, _membership = states.member(ready)
     states.passed(states.provider(), application.window)
     return ready, application.pk
+
+
+def price_changes_waiting() -> tuple[World, int]:
+    """Two members' changes to approved prices, waiting for the lead authority; the first's id."""
+    world = build_world()
+    first = propose_price(world, world.crewe, world.day, "3400.00")
+    propose_price(world, world.bootle, world.day, "2900.00")
+    return world, first
+
+
+def propose_price(world: World, setting: Setting, lot: Lot, price: str) -> int:
+    provider = actor_for_user(person(Role.PROVIDER_USER, organisation=setting.provider))
+    assert provider is not None
+    setting_set_price(actor=provider, setting=setting, lot=lot, weekly_price=price)
+    return PriceChange.objects.get(offer__setting=setting, state=PriceChangeState.PENDING).pk
 
 
 def awaiting_check() -> User:

@@ -78,6 +78,7 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "providers:setting-service-remove": "POST action",
     "providers:judgement-create": "form",
     "providers:judgement-check": "form",
+    "providers:price-change": "form (the decision on one price change)",
 }
 
 

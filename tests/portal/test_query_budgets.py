@@ -46,6 +46,7 @@ from tests.portal.query_budget_scenes import (
     me,
     page,
     passed_member,
+    price_changes_waiting,
     provider_user,
     round_provider,
     rounds,
@@ -74,12 +75,13 @@ BUDGETS: list[Budget] = [
     Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 10),
     # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
     # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
-    # awaiting check; 11: unread notifications; 12: memberships (organisation switcher).
+    # awaiting check; 11: price changes to decide; 12: unread notifications; 13: memberships
+    # (organisation switcher).
     Budget(
         "dashboard",
         "lead evaluator",
         lambda: page("/dashboard/", lead(), after=evaluation_round()),
-        12,
+        13,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5-6: settings on the FPS, those with
     # vacancies; 7: unread notifications; 8: memberships (organisation switcher).
@@ -271,6 +273,14 @@ BUDGETS: list[Budget] = [
         lambda: page("/judgements/awaiting-check/", awaiting_check()),
         5,
     ),
+    # 1-4: session, user, otp device, actor's memberships; 5: price changes waiting, with their
+    # settings, providers and lots.
+    Budget(
+        "providers:price-change-list",
+        "lead evaluator",
+        lambda: page("/price-changes/", lead(), after=price_changes_waiting()),
+        5,
+    ),
     # 1-4: session, user, otp device, actor's memberships; 5-8: the filters' choices (lots,
     # specialisms, primary needs, authorities); 9: the page of settings; 10: their specialisms
     # (prefetch); 11: the facet counts (one WITH ... UNION ALL query).
@@ -414,12 +424,15 @@ BUDGETS: list[Budget] = [
         8,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of own applications; 4-8:
-    # their lots, settings, evidence, prices, service prices (prefetches).
+    # their lots, settings, evidence, frozen prices, frozen service prices (prefetches); 9-10:
+    # the one draft's live lines, its settings' prices on its lots and their services (issue 10:
+    # a draft shows its settings' own list; two queries per draft, and a provider has at most
+    # one draft per window).
     Budget(
         "application-list",
         "provider",
         lambda: api("/api/v1/applications/", evaluation_round().ready.user),
-        8,
+        10,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the application; 4-8: its lots,
     # settings, evidence, prices, service prices.
@@ -448,6 +461,32 @@ BUDGETS: list[Budget] = [
             )
         )(states.provider()),
         5,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of price changes with their
+    # settings, providers, lots and proposers.
+    Budget(
+        "price-change-list",
+        "lead evaluator",
+        lambda: api("/api/v1/price-changes/", lead(), after=price_changes_waiting()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the provider's own price changes.
+    Budget(
+        "price-change-list",
+        "provider",
+        lambda: (lambda w: api("/api/v1/price-changes/", provider_user(w)))(
+            price_changes_waiting()[0]
+        ),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the price change.
+    Budget(
+        "price-change-detail",
+        "lead evaluator",
+        lambda: (lambda pk: api(f"/api/v1/price-changes/{pk}/", lead()))(
+            price_changes_waiting()[1]
+        ),
+        3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of questions.
     Budget(

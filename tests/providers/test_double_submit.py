@@ -18,7 +18,7 @@ from django.test import Client
 
 from fps_portal.accounts.models import Role
 from fps_portal.audit.models import AuditEvent
-from providers.models import AdditionalService, ApplicationServicePrice, Evidence
+from providers.models import AdditionalService, Evidence
 from providers.services.setting_prices import additional_service_add
 from tests.factories import person
 from tests.providers.onboarding.factories import (
@@ -135,7 +135,9 @@ def test_an_application_service_line_sent_twice_is_added_once() -> None:
     }
     answers = [browser.post(path, form) for _ in range(2)]
     assert [a.status_code for a in answers] == [302, 302]
-    assert ApplicationServicePrice.objects.filter(application=application).count() == 1
+    # The service goes on the setting's own list (issue 10: one price list per setting).
+    added = AdditionalService.objects.filter(setting=ready.setting, name="Speech therapy")
+    assert added.count() == 1
 
 
 def test_a_key_from_another_providers_page_neither_reveals_nor_blocks_their_record() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from fps_portal.actors import Actor
@@ -27,6 +27,7 @@ from providers.models import (
     Verdict,
 )
 from providers.models.evidence import EvidenceKind
+from providers.selectors.application_prices import price_lines, service_lines
 from providers.services.evidence import COVER_PENCE, COVER_TOO_LARGE
 
 
@@ -148,9 +149,19 @@ class ApplicationServicePriceSerializer(serializers.ModelSerializer[ApplicationS
 
 
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
-    prices = ApplicationPriceSerializer(many=True, read_only=True)
-    service_prices = ApplicationServicePriceSerializer(many=True, read_only=True)
+    # A draft shows its settings' own price list for the round; a submitted application the
+    # lines frozen at submission (`providers.selectors.application_prices`).
+    prices = serializers.SerializerMethodField()
+    service_prices = serializers.SerializerMethodField()
     provider_name = serializers.CharField(source="provider.name", read_only=True)
+
+    @extend_schema_field(ApplicationPriceSerializer(many=True))
+    def get_prices(self, application: Application) -> list[dict[str, Any]]:
+        return ApplicationPriceSerializer(price_lines(application), many=True).data  # type: ignore[arg-type, return-value]
+
+    @extend_schema_field(ApplicationServicePriceSerializer(many=True))
+    def get_service_prices(self, application: Application) -> list[dict[str, Any]]:
+        return ApplicationServicePriceSerializer(service_lines(application), many=True).data  # type: ignore[arg-type, return-value]
 
     class Meta:
         model = Application

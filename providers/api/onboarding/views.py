@@ -32,6 +32,7 @@ from providers.models import (
     RequirementResult,
     Setting,
 )
+from providers.services import application_prices as price_services
 from providers.services import application_submission as submission
 from providers.services import applications as app_services
 from providers.services import evaluation as eval_services
@@ -311,7 +312,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
                 {"prices": ["Give each price the ids of its setting and its lot."]}
             ) from exc
         return self._respond(
-            app_services.application_set_prices(
+            price_services.application_set_prices(
                 actor=self.actor, application=application, prices=prices
             )
         )
@@ -324,7 +325,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
         application = self.get_object()
         data = _valid(s.ApplicationServiceInputSerializer, request)
         setting = get_scoped_or_404(Setting, self.actor, pk=data.pop("setting"))
-        app_services.application_add_service_price(
+        price_services.application_add_service_price(
             actor=self.actor, application=application, setting=setting, **data
         )
         return self._respond(application, status.HTTP_201_CREATED)

@@ -26,6 +26,7 @@ COLUMNS = [
     "Distance (miles)",
     "Lot",
     "Weekly price (£)",
+    "Price change pending",
     "Band",
     "Inspection grade",
     "Grade as at",
@@ -57,6 +58,8 @@ def export_row(setting: Setting, criteria: SearchCriteria) -> list[Any]:
         _distance(setting) if criteria.has_location else "",
         getattr(setting, "lot_code", "") or "",
         Decimal(price).quantize(Decimal("0.01")) if price is not None else "",
+        # The price above is the approved one; a proposed change is only flagged.
+        "Yes" if price is not None and setting.price_change_pending else "",
         setting.get_current_band_display(),
         setting.current_band_summary,
         setting.current_band_as_at or "",

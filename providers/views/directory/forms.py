@@ -7,17 +7,27 @@ stay in the service. Messages follow GOV.UK's pattern: say what is wrong and wha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from fps_portal.accounts.models import Organisation, OrganisationKind
+from fps_portal.dates import govuk_date
 from fps_portal.once import OnceOnlyForm
 from fps_portal.scoping import PUBLIC, scoped
 from fps_portal.text import too_long
 from fps_portal.web.pages import add_problems
-from providers.models import Gender, Lot, PrimaryNeed, Setting, Specialism
+from providers.models import (
+    Gender,
+    Lot,
+    PriceChange,
+    PrimaryNeed,
+    Setting,
+    SettingLot,
+    Specialism,
+)
 from providers.services.setting_prices import (
     SERVICE_NAME_MISSING,
     SERVICE_RATE_WORDING,
@@ -259,30 +269,72 @@ class SettingForm(OnceOnlyForm):
         )
 
 
+def _price_hint(lot: Lot, offer: SettingLot | None, pending: PriceChange | None) -> str:
+    """What the box means: an approved price is changed only by the lead authority accepting."""
+    example = f"Weekly price in pounds and pence, like {lot_price_wording(lot).example}."
+    if offer is None or offer.approved_at is None:
+        return example
+    approved = f"£{offer.weekly_price:,}"
+    if pending is not None:
+        return (
+            f"Approved at {approved} a week. Your change to £{pending.proposed_price:,}, "
+            f"proposed on {govuk_date(pending.proposed_at)}, is waiting for the lead authority; "
+            "commissioners see the approved price until it is accepted. "
+            f"Enter {offer.weekly_price} to withdraw the change."
+        )
+    return (
+        f"Approved at {approved} a week. A new price is sent to the lead authority, who accepts "
+        "or refuses it; commissioners see the approved price until then."
+    )
+
+
 class PricesForm(forms.Form):
-    """One indicative weekly price per lot; a blank price means the lot is not offered."""
+    """One indicative weekly price per lot; a blank price means the lot is not offered.
+
+    A lot with a change waiting shows the proposed price, so saving the form again leaves the
+    proposal as it is.
+    """
 
     def __init__(
         self,
         *args: Any,
         setting: Setting,
         lots: list[Lot],
-        current: dict[int, Decimal],
+        offers: Mapping[int, SettingLot],
+        pending: Mapping[int, PriceChange],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.setting = setting
         self.lots = lots
         for lot in lots:
-            example = lot_price_wording(lot).example
+            offer, change = offers.get(lot.pk), pending.get(lot.pk)
+            shown: Decimal | None = change.proposed_price if change else None
+            if shown is None and offer is not None:
+                shown = offer.weekly_price
             # No max_length: an over-long price is not pounds and pence, which the service says
             # naming the lot.
             self.fields[lot_price_field(lot)] = forms.CharField(
                 label=f"{lot.code} {lot.name}",
                 required=False,
-                initial=current.get(lot.pk),
-                help_text=f"Weekly price in pounds and pence, like {example}.",
+                initial=shown,
+                help_text=_price_hint(lot, offer, change),
             )
+        if any(o.approved_at for o in offers.values()):
+            self.fields["change_reason"] = forms.CharField(
+                label="Why are you changing an approved price?",
+                help_text="The lead authority reads this when it decides the change.",
+                required=False,
+                max_length=2000,
+                error_messages=too_long("The reason", 2000),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def price_fields(self) -> list[forms.BoundField]:
+        return [self[lot_price_field(lot)] for lot in self.lots]
+
+    def reason_field(self) -> forms.BoundField | None:
+        return self["change_reason"] if "change_reason" in self.fields else None
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -17,7 +17,14 @@ from fps_portal.once import address_with_new_key, key_in_address
 from fps_portal.phones import phone_for_display
 from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.web.pages import put_on_form
-from providers.models import AdditionalService, Lot, Setting, SettingLot
+from providers.models import (
+    AdditionalService,
+    Lot,
+    PriceChange,
+    PriceChangeState,
+    Setting,
+    SettingLot,
+)
 from providers.services.gias import gias_prefill
 from providers.services.setting_prices import (
     additional_service_add,
@@ -157,6 +164,33 @@ def setting_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
+def _offers_and_pending(
+    actor: Actor, setting: Setting
+) -> tuple[dict[int, SettingLot], dict[int, PriceChange]]:
+    """The setting's offers and its changes waiting for the lead authority, by lot id."""
+    offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
+    pending = {
+        c.offer.lot_id: c
+        for c in scoped(PriceChange, actor)
+        .filter(offer__setting=setting, state=PriceChangeState.PENDING)
+        .select_related("offer")
+    }
+    return offers, pending
+
+
+def _saved_message(actor: Actor, setting: Setting) -> str:
+    if (
+        scoped(PriceChange, actor)
+        .filter(offer__setting=setting, state=PriceChangeState.PENDING)
+        .exists()
+    ):
+        return (
+            "Prices saved. A change to an approved price goes live when the lead authority "
+            "accepts it; until then commissioners see the approved price."
+        )
+    return "Prices saved."
+
+
 @page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
@@ -164,23 +198,25 @@ def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     lots = list(
         scoped(Lot, actor).select_related("purchasing_system").order_by("display_order", "code")
     )
-    offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
+    offers, pending = _offers_and_pending(actor, setting)
     form = PricesForm(
-        request.POST or None,
-        setting=setting,
-        lots=lots,
-        current={k: o.weekly_price for k, o in offers.items()},
+        request.POST or None, setting=setting, lots=lots, offers=offers, pending=pending
     )
     service_form = AdditionalServiceForm(prefix="service")
     # The form has checked every lot already; the service checks again under the setting's lock
     # and writes every lot in one transaction, so a refusal leaves all of them as they were.
     if request.method == "POST" and form.is_valid():
         try:
-            setting_set_prices(actor=actor, setting=setting, prices=form.prices())
+            setting_set_prices(
+                actor=actor,
+                setting=setting,
+                prices=form.prices(),
+                change_reason=form.cleaned_data.get("change_reason") or "",
+            )
         except DomainError as exc:
             put_on_form(form, exc)
         else:
-            messages.success(request, "Prices saved.")
+            messages.success(request, _saved_message(actor, setting))
             return redirect("providers:setting-prices", pk=setting.pk)
     return render(
         request,
@@ -189,6 +225,7 @@ def setting_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "setting": setting,
             "form": form,
             "offers": offers,
+            "pending": pending,
             "service_form": service_form,
             "services": scoped(AdditionalService, actor).filter(setting=setting),
         },
@@ -210,18 +247,15 @@ def service_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             messages.success(request, f"{form.cleaned_data['name']} added.")
             return redirect("providers:setting-prices", pk=setting.pk)
     lots = list(scoped(Lot, actor).order_by("display_order", "code"))
-    offers = {o.lot_id: o for o in scoped(SettingLot, actor).filter(setting=setting)}
+    offers, pending = _offers_and_pending(actor, setting)
     return render(
         request,
         "providers/directory/setting_prices.html",
         {
             "setting": setting,
-            "form": PricesForm(
-                setting=setting,
-                lots=lots,
-                current={k: o.weekly_price for k, o in offers.items()},
-            ),
+            "form": PricesForm(setting=setting, lots=lots, offers=offers, pending=pending),
             "offers": offers,
+            "pending": pending,
             "service_form": form,
             "services": scoped(AdditionalService, actor).filter(setting=setting),
         },

@@ -17,8 +17,8 @@ from fps_portal.errors import DomainError
 from fps_portal.notifications.services import render_notification
 from fps_portal.scoping import get_scoped_or_404, scoped
 from providers.models import (
+    AdditionalService,
     Application,
-    ApplicationServicePrice,
     ApplicationState,
     ClarificationQuestion,
     EvaluationWindow,
@@ -30,14 +30,17 @@ from providers.models import (
     Verdict,
     WindowState,
 )
+from providers.selectors.application_prices import price_lines, round_offers, service_lines
+from providers.services.application_prices import (
+    application_add_service_price,
+    application_remove_service_price,
+    application_set_prices,
+)
 from providers.services.application_submission import application_submit, application_withdraw
 from providers.services.applications import (
-    application_add_service_price,
     application_declare,
     application_problems,
-    application_remove_service_price,
     application_set_evidence,
-    application_set_prices,
     application_set_scope,
     application_start,
 )
@@ -110,7 +113,7 @@ def _tasks(application: Application) -> list[dict[str, object]]:
     lots = application.lots.count()
     settings = application.settings.count()
     evidence = application.evidence.count()
-    services = application.service_prices.count()
+    services = len(service_lines(application))
     return [
         {
             "name": "Lots and settings",
@@ -129,7 +132,7 @@ def _tasks(application: Application) -> list[dict[str, object]]:
             "name": "Weekly prices",
             "url": "providers:application-prices",
             "done": "prices" not in problems and "scope" not in problems,
-            "hint": "An indicative weekly price per lot",
+            "hint": "Each setting's indicative weekly price on each lot of this round",
         },
         {
             "name": "Additional services price list",
@@ -306,8 +309,13 @@ def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
     cells = [
         (s, lot) for s in application.settings.order_by("name") for lot in application.lots.all()
     ]
-    initial = {(p.setting_id, p.lot_id): p.weekly_price for p in application.prices.all()}
-    form = PricesForm(request.POST or None, cells=cells, initial_prices=initial)
+    offers = list(round_offers(application))
+    form = PricesForm(
+        request.POST or None,
+        cells=cells,
+        initial_prices={(o.setting_id, o.lot_id): o.weekly_price for o in offers},
+        approved={(o.setting_id, o.lot_id) for o in offers if o.approved_at is not None},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             application_set_prices(actor=actor, application=application, prices=form.prices())
@@ -320,9 +328,10 @@ def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
         application,
         form,
         title="Weekly prices",
-        intro="The indicative weekly price of the core offer, in pounds and pence. Leave "
-        "a box empty where "
-        "the setting does not offer that lot.",
+        intro="The indicative weekly price of the core offer, in pounds and pence, for the lots "
+        "of this round. These are your settings' own prices: what you enter is saved to each "
+        "setting's price list, and the prices are kept as tendered when you submit. Leave a box "
+        "empty where the setting does not offer that lot.",
     )
 
 
@@ -333,10 +342,13 @@ def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
     if (guard := _draft_guard(request, application)) is not None:
         return guard
     if request.method == "POST" and request.POST.get("remove"):
-        line = get_scoped_or_404(
-            ApplicationServicePrice, actor, pk=request.POST["remove"], application=application
+        service = get_scoped_or_404(
+            AdditionalService,
+            actor,
+            pk=request.POST["remove"],
+            setting__in=application.settings.all(),
         )
-        application_remove_service_price(actor=actor, line=line)
+        application_remove_service_price(actor=actor, application=application, service=service)
         return redirect("providers:application-services", pk=pk)
     form = ServicePriceForm(request.POST or None, settings_qs=application.settings.order_by("name"))
     if request.method == "POST" and form.is_valid():
@@ -353,7 +365,7 @@ def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
         {
             "form": form,
             "application": application,
-            "lines": application.service_prices.select_related("setting"),
+            "lines": service_lines(application),
         },
         status=form_status(form),
     )
@@ -417,8 +429,8 @@ def application_submit_view(request: HttpRequest, actor: Actor, pk: int) -> Http
             "application": application,
             "problems": application_problems(application),
             "error_message": error_message,
-            "prices": application.prices.select_related("setting", "lot"),
-            "lines": application.service_prices.select_related("setting"),
+            "prices": price_lines(application),
+            "lines": service_lines(application),
             "evidence": application.evidence.select_related("setting"),
         },
         status=409

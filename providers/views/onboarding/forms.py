@@ -8,7 +8,7 @@ that look alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from fps_portal.dates import govuk_date
 from fps_portal.errors import DomainError
 from fps_portal.once import OnceOnlyForm
-from fps_portal.text import too_long
+from fps_portal.text import possessive, too_long
 from providers.models import Evidence, EvidenceKind, InsuranceType, Lot, Setting
 from providers.postcodes import PostcodeError, locate, normalise_postcode
 from providers.services.evidence import COVER_PENCE, COVER_TOO_LARGE
@@ -332,16 +332,26 @@ class PricesForm(forms.Form):
         *args: Any,
         cells: Sequence[tuple[Setting, Lot]],
         initial_prices: Mapping[tuple[int, int], Decimal],
+        approved: Collection[tuple[int, int]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.cells = cells
         for setting, lot in cells:
             name = f"price_{setting.pk}_{lot.pk}"
+            # An approved price is shown, not asked: it changes only as a proposal to the lead
+            # authority, from the setting's own prices page.
+            fixed = (setting.pk, lot.pk) in approved
             self.fields[name] = ServiceCheckedCharField(
                 label=f"{setting.name} – {lots_in_words([lot])}, weekly price in pounds",
-                help_text=f"Leave empty if {setting.name} does not offer lot {lot.code}.",
+                help_text=(
+                    f"Approved on the FPS. To change it, go to {possessive(setting.name)} "
+                    "prices and services."
+                    if fixed
+                    else f"Leave empty if {setting.name} does not offer lot {lot.code}."
+                ),
                 initial=initial_prices.get((setting.pk, lot.pk), ""),
+                disabled=fixed,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
             )
 

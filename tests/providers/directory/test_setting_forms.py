@@ -12,7 +12,13 @@ from fps_portal.accounts.models import Role
 from fps_portal.actors import actor_for_user
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import DomainError, InvalidInput, WrongState
-from providers.models import AdditionalService, InspectionJudgement, Setting, SettingLot
+from providers.models import (
+    AdditionalService,
+    InspectionJudgement,
+    PriceChange,
+    Setting,
+    SettingLot,
+)
 from providers.services import setting_prices as setting_services
 from tests.factories import person
 from tests.reference_data import AN_AREA_OF_NEED
@@ -130,9 +136,12 @@ def test_good_prices_are_all_saved(world, provider_client):
         {f"price_{world.day.pk}": "3100.00", f"price_{world.residential.pk}": "£5,300"},
     )
     assert response.status_code == 302
+    # Crewe's prices are approved: both new prices wait for the lead authority (issue 10).
+    proposed = PriceChange.objects.filter(offer__setting=world.crewe, state="pending")
+    assert sorted(c.proposed_price for c in proposed) == [Decimal("3100.00"), Decimal("5300.00")]
     assert (price(world, world.day), price(world, world.residential)) == (
-        Decimal("3100.00"),
-        Decimal("5300.00"),
+        Decimal("3000.00"),
+        Decimal("5200.00"),
     )
 
 

@@ -50,6 +50,7 @@ from providers.models import (
     Verdict,
     WindowState,
 )
+from providers.selectors.application_prices import round_offers
 from providers.services.checks import store_checks
 from tests.factories import person
 from tests.providers.onboarding.factories import (
@@ -111,8 +112,9 @@ def draft(
     application.evidence.set(
         Evidence.objects.filter(provider=ready.provider, superseded_at__isnull=True)
     )
-    ApplicationPrice.objects.create(
-        application=application, setting=ready.setting, lot=lot, weekly_price=PRICE
+    # The setting's own price list holds the draft's price (issue 10: one list per setting).
+    SettingLot.objects.get_or_create(
+        setting=ready.setting, lot=lot, defaults={"weekly_price": PRICE}
     )
     return application
 
@@ -126,6 +128,14 @@ def submitted(
     """Submitted inside its open window by the provider's user."""
     ready = ready or provider()
     application = draft(ready, window, lot=lot)
+    # Frozen at submission, as `application_freeze_prices` copies them.
+    for offer in round_offers(application):
+        ApplicationPrice.objects.create(
+            application=application,
+            setting=offer.setting,
+            lot=offer.lot,
+            weekly_price=offer.weekly_price,
+        )
     application.state = ApplicationState.SUBMITTED
     application.submitted_at, application.submitted_by = timezone.now(), ready.user
     application.save(update_fields=["state", "submitted_at", "submitted_by"])

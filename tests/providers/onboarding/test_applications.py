@@ -14,19 +14,21 @@ from fps_portal.audit.models import AuditEvent, AuditVerb
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from providers.models import (
     Application,
-    ApplicationPrice,
     ApplicationState,
     EvaluationWindow,
     EvidenceKind,
     PurchasingSystemKind,
+    SettingLot,
     WindowState,
 )
 from providers.models.application import LIVE_STATES
 from providers.money import parse_money
-from providers.services.application_submission import application_submit, application_withdraw
-from providers.services.applications import (
+from providers.services.application_prices import (
     application_add_service_price,
     application_set_prices,
+)
+from providers.services.application_submission import application_submit, application_withdraw
+from providers.services.applications import (
     application_set_scope,
     application_start,
 )
@@ -108,7 +110,8 @@ def test_a_price_that_is_not_a_positive_amount_is_refused_and_nothing_is_written
         with pytest.raises(InvalidInput) as error:
             application_set_prices(actor=ready.actor, application=application, prices={key: raw})
         assert f"price_{ready.setting.pk}_{lot.pk}" in error.value.fields
-    assert ApplicationPrice.objects.get(application=application).weekly_price == Decimal("3250.00")
+    # The setting's own price list is where a draft's price lives (issue 10).
+    assert SettingLot.objects.get(setting=ready.setting, lot=lot).weekly_price == Decimal("3250.00")
 
 
 def test_an_additional_service_rate_must_be_money() -> None:

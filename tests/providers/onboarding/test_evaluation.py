@@ -157,7 +157,8 @@ def test_disagreements_need_the_moderators_resolution_and_a_fail_lists_the_reaso
     assert application.state == ApplicationState.FAILED
     notification = ready.user.notifications.get(event_key=f"application-outcome:{application.pk}")
     assert "Policies and procedures: No behaviour policy." in notification.body
-    assert not SettingLot.objects.filter(setting=ready.setting).exists()
+    # The setting's own (unapproved) price stays on its list; nothing is approved.
+    assert not SettingLot.objects.filter(setting=ready.setting, approved_at__isnull=False).exists()
 
 
 def test_a_second_moderation_is_a_wrong_state() -> None:

@@ -24,8 +24,8 @@ from providers.models import (
     RequirementResult,
     SettingOverview,
 )
+from providers.services.application_prices import application_add_service_price
 from providers.services.application_submission import application_submit
-from providers.services.applications import application_add_service_price
 from providers.services.evaluation import (
     application_moderate,
     clarification_answer,

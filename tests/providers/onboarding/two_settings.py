@@ -19,10 +19,10 @@ from providers.models import (
     Setting,
     Verdict,
 )
+from providers.services.application_prices import application_set_prices
 from providers.services.application_submission import application_submit
 from providers.services.applications import (
     application_declare,
-    application_set_prices,
     application_set_scope,
     application_start,
 )
