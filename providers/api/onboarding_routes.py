@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from providers.api.agreements import AgreementDocumentViewSet
 from providers.api.onboarding.views import (
     ApplicationViewSet,
     ClarificationViewSet,
@@ -18,3 +19,4 @@ def register(router: DefaultRouter) -> None:
     router.register("applications", ApplicationViewSet, basename="application")
     router.register("clarifications", ClarificationViewSet, basename="clarification")
     router.register("memberships", MembershipViewSet, basename="membership")
+    router.register("agreement-documents", AgreementDocumentViewSet, basename="agreement-document")

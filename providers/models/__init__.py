@@ -1,3 +1,4 @@
+from providers.models.agreement import AgreementDocument
 from providers.models.application import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -44,6 +45,7 @@ __all__ = [
     "CHECK_TRANSITIONS",
     "WINDOW_TRANSITIONS",
     "AdditionalService",
+    "AgreementDocument",
     "Application",
     "ApplicationPrice",
     "ApplicationServicePrice",

@@ -216,6 +216,13 @@ class AgreementSignInputSerializer(serializers.Serializer[Any]):
         "The role of the person signing",
         allow_blank=True,
     )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="The version of the agreement the signatory read (agreement-documents); "
+        "if a newer one is current, nothing is signed (409).",
+    )
 
 
 class DecisionSerializer(serializers.ModelSerializer[EvaluatorDecision]):
@@ -282,6 +289,9 @@ class LeadMembershipSerializer(serializers.ModelSerializer[FpsMembership]):
     signatory of the access agreement."""
 
     provider_name = serializers.CharField(source="provider.name", read_only=True)
+    agreement_version = serializers.IntegerField(
+        source="agreement_version.version", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FpsMembership
@@ -298,6 +308,7 @@ class LeadMembershipSerializer(serializers.ModelSerializer[FpsMembership]):
             "agreement_signed_at",
             "agreement_signatory_name",
             "agreement_signatory_role",
+            "agreement_version",
         ]
 
 
@@ -323,6 +334,7 @@ class AuthorityMembershipSerializer(LeadMembershipSerializer):
             "joined_at",
             "state_changed_at",
             "agreement_signed_at",
+            "agreement_version",
         ]
 
 

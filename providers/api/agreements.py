@@ -1,0 +1,73 @@
+"""The published versions of each purchasing system's agreement, for whoever may read them (the
+scope rule: providers, authorities and the lead authority). Signing is
+`POST /applications/{id}/agreement/`, which records the current version."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from rest_framework import serializers
+
+from fps_portal.accounts.models import Role
+from fps_portal.actors import Actor
+from fps_portal.api.base import ScopedReadOnlyViewSet
+from providers.models import AgreementDocument
+
+
+class AgreementDocumentSerializer(serializers.ModelSerializer[AgreementDocument]):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AgreementDocument
+        fields = [
+            "id",
+            "purchasing_system",
+            "version",
+            "title",
+            "summary_of_changes",
+            "original_filename",
+            "content_type",
+            "size_bytes",
+            "published_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, obj: AgreementDocument) -> str:
+        return reverse("providers:agreement-document-download", args=[obj.pk])
+
+
+class LeadAgreementDocumentSerializer(AgreementDocumentSerializer):
+    """The lead authority also sees which of its people published each version."""
+
+    published_by = serializers.EmailField(source="published_by.email", read_only=True)
+
+    class Meta(AgreementDocumentSerializer.Meta):
+        fields = [*AgreementDocumentSerializer.Meta.fields, "published_by"]
+
+
+def agreement_document_serializer_for(actor: Actor) -> type[AgreementDocumentSerializer]:
+    if actor.is_lead_evaluator:
+        return LeadAgreementDocumentSerializer
+    return AgreementDocumentSerializer
+
+
+class AgreementDocumentViewSet(ScopedReadOnlyViewSet[AgreementDocument]):
+    """Every published version, newest first: a system's highest version is its current one."""
+
+    model = AgreementDocument
+    serializer_class = AgreementDocumentSerializer
+    # Not forums: the agreement is between the authorities and the providers.
+    allowed_roles = (
+        Role.PROVIDER_USER,
+        Role.LEAD_EVALUATOR,
+        Role.COMMISSIONER,
+        Role.QA_OFFICER,
+        Role.SENIOR_MANAGER,
+    )
+    filterset_fields = ["purchasing_system", "version"]
+
+    def get_serializer_class(self) -> type[AgreementDocumentSerializer]:
+        return agreement_document_serializer_for(self.actor)
+
+    def optimise(self, queryset: QuerySet[AgreementDocument]) -> QuerySet[AgreementDocument]:
+        return queryset.select_related("published_by").order_by("purchasing_system", "-version")
