@@ -17,7 +17,7 @@ from fps_portal.accounts.models import Organisation
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import PUBLIC, get_scoped_or_404, scoped
 from providers.models import InspectionJudgement, Lot, Setting, Specialism
-from providers.postcodes import POSTCODE_ATTRIBUTION
+from providers.postcodes import DISTANCE_NOTE, POSTCODE_ATTRIBUTION
 from providers.ratings import Band
 from providers.selectors.search.run import run_search
 from providers.services.inspections import grade_rows, latest_confirmed_judgements
@@ -54,6 +54,7 @@ def forum_directory(request: HttpRequest) -> HttpResponse:
             "criteria": outcome.criteria,
             "query": query_without(request.GET, "cursor"),
             "attribution": POSTCODE_ATTRIBUTION,
+            "distance_note": DISTANCE_NOTE,
         },
         status=200 if outcome.form.is_valid() else 400,
     )

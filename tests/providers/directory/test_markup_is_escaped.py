@@ -118,7 +118,9 @@ def test_the_api_returns_markup_as_the_literal_json_string(poisoned: dict[str, s
 
 
 def _csv_row(body: bytes, setting_name: str) -> dict[str, str]:
-    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    lines = body.decode("utf-8-sig").splitlines(keepends=True)
+    # The leading "#" rows explain the export; the table follows them.
+    rows = list(csv.DictReader(io.StringIO("".join(ln for ln in lines if not ln.startswith("#")))))
     (row,) = [r for r in rows if r["Setting"] == setting_name]
     return row
 
