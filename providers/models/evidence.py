@@ -152,7 +152,7 @@ class Evidence(models.Model):
 
     @property
     def file_type_label(self) -> str:
-        """"PDF", "DOCX", ...: what a download link says the file is."""
+        """ "PDF", "DOCX", ...: what a download link says the file is."""
         return FILE_TYPE_LABELS.get(self.content_type, "file")
 
     def is_valid_on(self, day: datetime.date) -> bool:

@@ -140,7 +140,9 @@ def to_csv(rows: Iterable[list[Any]], about: Sequence[tuple[str, str]] = ()) -> 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for label, value in about:
-        writer.writerow([f"# {label}: {value}"])
+        # Written as raw lines, not CSV cells: a quoted cell would no longer start with "#".
+        line = " ".join(f"# {label}: {value}".split())
+        buffer.write(f"{line}\r\n")
     for row in rows:
         cells = [_safe(v) for v in row]
         if cells and isinstance(cells[0], str) and cells[0].startswith("#"):

@@ -145,7 +145,7 @@ def test_the_sign_page_offers_the_current_version_to_download_with_its_type_and_
     page = client.get(_sign_page(application)).content.decode()
     assert "Read the agreement" in page
     assert f"/onboarding/agreements/{document.pk}/download/" in page
-    assert f"version 1 <span class=\"govuk-body-s\">(PDF, {len(PDF_BYTES)}" in page
+    assert f'version 1 <span class="govuk-body-s">(PDF, {len(PDF_BYTES)}' in page
     assert 'name="agreement_version" value="1"' in page
     response = client.post(
         _sign_page(application),
