@@ -36,6 +36,7 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "mfa-recovery-codes": "shows new recovery codes once, or offers new ones: a form",
     "providers:evidence-upload": "upload form",
     "providers:evidence-download": "streams one file (and audits the download)",
+    "providers:agreement-document-download": "streams one file (and audits the download)",
     "providers:setting-overview": "form",
     "providers:application-scope": "form step of an application",
     "providers:application-evidence": "form step of an application",
