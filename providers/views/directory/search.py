@@ -93,10 +93,9 @@ def _export(request: HttpRequest, actor: Actor, kind: str) -> HttpResponse:
     outcome = run_search(actor, params, paginate=False, facets=False)
     if not outcome.form.is_valid() or outcome.results is None or outcome.criteria is None:
         return redirect(f"{request.path.rsplit('/', 1)[0]}/?{params.urlencode()}")
-    settings = outcome.results.order_by(*ordering_keys(outcome.criteria, outcome.results))[
-        :EXPORT_LIMIT
-    ]
-    settings = list(settings)
+    settings = list(
+        outcome.results.order_by(*ordering_keys(outcome.criteria, outcome.results))[:EXPORT_LIMIT]
+    )
     rows = export_rows(settings, outcome.criteria)
     made_at = timezone.localtime()
     about = export_about(
