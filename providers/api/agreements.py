@@ -9,7 +9,6 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from fps_portal.accounts.models import Role
-from fps_portal.actors import Actor
 from fps_portal.api.base import ScopedReadOnlyViewSet
 from providers.models import AgreementDocument
 
@@ -36,21 +35,6 @@ class AgreementDocumentSerializer(serializers.ModelSerializer[AgreementDocument]
         return reverse("providers:agreement-document-download", args=[obj.pk])
 
 
-class LeadAgreementDocumentSerializer(AgreementDocumentSerializer):
-    """The lead authority also sees which of its people published each version."""
-
-    published_by = serializers.EmailField(source="published_by.email", read_only=True)
-
-    class Meta(AgreementDocumentSerializer.Meta):
-        fields = [*AgreementDocumentSerializer.Meta.fields, "published_by"]
-
-
-def agreement_document_serializer_for(actor: Actor) -> type[AgreementDocumentSerializer]:
-    if actor.is_lead_evaluator:
-        return LeadAgreementDocumentSerializer
-    return AgreementDocumentSerializer
-
-
 class AgreementDocumentViewSet(ScopedReadOnlyViewSet[AgreementDocument]):
     """Every published version, newest first: a system's highest version is its current one."""
 
@@ -65,9 +49,6 @@ class AgreementDocumentViewSet(ScopedReadOnlyViewSet[AgreementDocument]):
         Role.SENIOR_MANAGER,
     )
     filterset_fields = ["purchasing_system", "version"]
-
-    def get_serializer_class(self) -> type[AgreementDocumentSerializer]:
-        return agreement_document_serializer_for(self.actor)
 
     def optimise(self, queryset: QuerySet[AgreementDocument]) -> QuerySet[AgreementDocument]:
         return queryset.select_related("published_by").order_by("purchasing_system", "-version")

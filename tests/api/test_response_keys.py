@@ -77,7 +77,7 @@ AGREEMENT_DOCUMENT = keys(
     "id", "purchasing_system", "version", "title", "summary_of_changes", "original_filename",
     "content_type", "size_bytes", "published_at", "download_url",
 )  # fmt: skip
-AGREEMENT_DOCUMENT_FOR_THE_LEAD = AGREEMENT_DOCUMENT | {"published_by"}
+
 MEMBERSHIP_FULL = MEMBERSHIP_FOR_AUTHORITIES | {
     "agreement_signatory_name", "agreement_signatory_role",
 }  # fmt: skip
@@ -197,15 +197,15 @@ READS: dict[str, Read] = {
         only({LEAD: CLARIFICATION, PROVIDER: CLARIFICATION}),
         is_list=False,
     ),
-    # The agreement's versions: providers and authorities read them (the lead authority also who
-    # published each); forums are refused.
+    # The agreement's versions: providers and authorities read them (one shape); forums are
+    # refused.
     "agreement-document-list": Read(
         _url("agreement-document-list"),
-        everyone(AGREEMENT_DOCUMENT, **{LEAD: AGREEMENT_DOCUMENT_FOR_THE_LEAD, FORUM: 403}),
+        everyone(AGREEMENT_DOCUMENT, **{FORUM: 403}),
     ),
     "agreement-document-detail": Read(
         _url("agreement-document-detail", "agreement_document"),
-        everyone(AGREEMENT_DOCUMENT, **{LEAD: AGREEMENT_DOCUMENT_FOR_THE_LEAD, FORUM: 403}),
+        everyone(AGREEMENT_DOCUMENT, **{FORUM: 403}),
         is_list=False,
     ),
     "membership-list": Read(
