@@ -2,9 +2,16 @@
 
 from collections.abc import Callable
 
+from demo.agreement import load_agreement
 from demo.directory import load_directory
 from demo.fps import load_fps
 from demo.onboarding import load_onboarding
 from demo.people import load_people
 
-DEMO_STEPS: list[Callable[[], object]] = [load_people, load_fps, load_directory, load_onboarding]
+DEMO_STEPS: list[Callable[[], object]] = [
+    load_people,
+    load_fps,
+    load_agreement,
+    load_directory,
+    load_onboarding,
+]

@@ -3,6 +3,7 @@ here (docs/architecture.md "Conventions to copy")."""
 
 from rest_framework.routers import DefaultRouter
 
+from providers.api.agreements import AgreementDocumentViewSet
 from providers.api.directory import SettingViewSet
 from providers.api.lots import LotViewSet
 from providers.api.onboarding.views import (
@@ -25,6 +26,7 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("agreement-documents", AgreementDocumentViewSet, basename="agreement-document")
 # The directory: settings, their prices and judgements.
 router.register("settings", SettingViewSet, basename="setting")
 # Price changes a member proposes and the lead authority decides.

@@ -1,6 +1,8 @@
 """Who sees what of onboarding: windows, evidence, applications and their evaluation.
 
 - Windows: every signed-in organisation (the timetable is public information).
+- The agreement's published versions: providers (they read it before signing), authorities (they
+  place under it) and the lead authority. Forums and the public see none.
 - Evidence files: the provider itself; lead authority evaluators (they evaluate and re-check it);
   other authority users only setting-level evidence (registration, DfE registration, inspection
   report, Statement of Purpose) of settings whose provider is an active member, which a placing
@@ -27,6 +29,7 @@ from django.db.models import QuerySet
 from fps_portal.actors import Actor
 from fps_portal.scoping import register_scope
 from providers.models import (
+    AgreementDocument,
     Application,
     ApplicationPrice,
     ApplicationServicePrice,
@@ -61,6 +64,15 @@ def _evaluator(actor: Actor) -> bool:
 @register_scope(EvaluationWindow)
 def _windows(qs: QuerySet[EvaluationWindow], actor: Actor) -> QuerySet[EvaluationWindow]:
     return qs
+
+
+@register_scope(AgreementDocument)
+def _agreement_documents(
+    qs: QuerySet[AgreementDocument], actor: Actor
+) -> QuerySet[AgreementDocument]:
+    if _evaluator(actor) or actor.is_provider or actor.is_authority:
+        return qs
+    return qs.none()
 
 
 def _active_member_ids() -> QuerySet[FpsMembership, Any]:

@@ -117,3 +117,23 @@ def likely_host_authority_id(location: Location) -> int | None:
         if miles <= HOST_AUTHORITY_RADIUS_MILES and (nearest is None or miles < nearest[0]):
             nearest = (miles, authority_id)
     return nearest[1] if nearest else None
+
+
+DISTANCE_NOTE = (
+    "Distances are approximate: they are measured between the centres of postcode districts "
+    "(like CW1), not between addresses."
+)
+SAME_DISTRICT = "in the same postcode district"
+
+
+def approximate_distance(miles: float | None) -> str:
+    """A distance between district centres as a person should read it: never "0.0 miles" for two
+    places in one district, never more precise than the centres allow."""
+    if miles is None:
+        return "not known"
+    if miles < 0.05:  # the same centre: the same district
+        return SAME_DISTRICT
+    if miles < 1:
+        return "less than 1 mile"
+    whole = round(miles)
+    return f"about {whole} mile{'s' if whole != 1 else ''}"

@@ -4,6 +4,7 @@ from providers.inspections.models import (
     InspectionJudgement,
     JudgementSource,
 )
+from providers.models.agreement import AgreementDocument
 from providers.models.application import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -56,6 +57,7 @@ __all__ = [
     "WINDOW_REASON_LIMIT",
     "WINDOW_TRANSITIONS",
     "AdditionalService",
+    "AgreementDocument",
     "Application",
     "ApplicationPrice",
     "ApplicationServicePrice",

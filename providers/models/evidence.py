@@ -43,6 +43,15 @@ def private_storage() -> PrivateStorage:
     return PrivateStorage()
 
 
+# The types `providers.uploads` accepts, as a download link names them.
+FILE_TYPE_LABELS = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+}
+
+
 class EvidenceKind(models.TextChoices):
     # Organisation level
     INSURANCE = "insurance", "Insurance certificate"
@@ -146,6 +155,11 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def file_type_label(self) -> str:
+        """ "PDF", "DOCX", ...: what a download link says the file is."""
+        return FILE_TYPE_LABELS.get(self.content_type, "file")
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.superseded_at is None and (self.valid_until is None or self.valid_until >= day)

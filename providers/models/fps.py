@@ -142,6 +142,14 @@ class FpsMembership(models.Model):
     )
     agreement_signatory_name = models.CharField(max_length=200, blank=True)
     agreement_signatory_role = models.CharField(max_length=200, blank=True)
+    agreement_version = models.ForeignKey(
+        "providers.AgreementDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The version of the agreement the signatory read and signed.",
+    )
 
     class Meta:
         constraints = [

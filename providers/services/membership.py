@@ -29,6 +29,10 @@ from providers.services._common import (
     provider_users,
     require_provider,
 )
+from providers.services.agreement_documents import (
+    current_agreement_document,
+    not_published_blocker,
+)
 
 WITHDRAWN_REJOINS = (
     "A withdrawn provider rejoins by applying in a window and signing the agreement."
@@ -43,6 +47,7 @@ SIGNATURE_FIELDS = [
     "agreement_signed_at",
     "agreement_signatory_name",
     "agreement_signatory_role",
+    "agreement_version_id",
 ]
 
 
@@ -116,9 +121,23 @@ def applications_with_agreement_to_sign(actor: Actor) -> list[Application]:
     ]
 
 
+def newer_version_message(version: int) -> str:
+    return (
+        f"Version {version} of the agreement was published after you opened the page. "
+        "Read it, then sign."
+    )
+
+
 def agreement_sign(
-    *, actor: Actor, application: Application, signatory_name: str, signatory_role: str
+    *,
+    actor: Actor,
+    application: Application,
+    signatory_name: str,
+    signatory_role: str,
+    version: int | None = None,
 ) -> FpsMembership:
+    """Sign the current version of the agreement. `version` is the one the signatory was shown:
+    when a newer one was published since, nothing is signed (they have not read it)."""
     require_provider(actor, application.provider_id)
     fields: dict[str, str] = {}
     if not signatory_name.strip():
@@ -139,7 +158,14 @@ def agreement_sign(
         )
         if message := agreement_sign_blocker(locked, membership, now=now):
             raise WrongState(message)
+        document = current_agreement_document(locked.purchasing_system_id)
+        if message := not_published_blocker(document):
+            raise WrongState(message)
+        assert document is not None
+        if version is not None and version != document.version:
+            raise WrongState(newer_version_message(document.version))
         signature = {
+            "agreement_version": document,
             "agreement_signed_at": now,
             "agreement_signed_by": actor.user,
             "agreement_signatory_name": signatory_name.strip(),
@@ -185,7 +211,8 @@ def agreement_sign(
             obj=membership,
             before=before,
             after=snapshot(membership, SIGNATURE_FIELDS),
-            reason=f"FPS agreement signed by {signatory_name.strip()}, {signatory_role.strip()}",
+            reason=f"FPS agreement version {document.version} signed by "
+            f"{signatory_name.strip()}, {signatory_role.strip()}",
         )
         notify(
             recipients=lead_evaluators(),

@@ -12,7 +12,6 @@ request; through the template engine they were most of its time.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +26,7 @@ from fps_portal.dates import govuk_date
 from fps_portal.templatetags.govuk import govuk_tag_class
 from providers.inspections.bands import Band
 from providers.models import Gender, Setting
+from providers.postcodes import approximate_distance
 from providers.selectors.search.query import prefetched_specialisms
 
 register = template.Library()
@@ -93,11 +93,6 @@ BAND_LABELS = dict(Band.choices)
 GENDER_LABELS = dict(Gender.choices)
 
 
-def _one_place(value: float) -> str:
-    """As `floatformat:1` shows a float (round half up on its shortest repr)."""
-    return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
 def _row(s: Setting, with_distance: bool, detail_url: str, back: str) -> str:
     # Plain f-strings with html.escape (what django.utils.html.escape does) on every value that
     # comes from the database; format_html's lazy-string checks cost more than the row itself.
@@ -110,9 +105,7 @@ def _row(s: Setting, with_distance: bool, detail_url: str, back: str) -> str:
         f'{escape(s.name)}</a><br><span class="govuk-body-s">{escape(where)}</span></td>'
     ]
     if with_distance:
-        distance = getattr(s, "distance", None)
-        shown = f"{_one_place(distance)} miles" if distance is not None else "unknown"
-        cells.append(f"{NUMERIC}{shown}</td>")
+        cells.append(f"{NUMERIC}{approximate_distance(getattr(s, 'distance', None))}</td>")
     price = getattr(s, "lot_price", None)
     if price is not None:
         code = escape(str(getattr(s, "lot_code", None)))
@@ -157,3 +150,13 @@ def search_rows(rows: Iterable[Setting], criteria: Any, search_query: str = "") 
     detail_url = reverse("providers:setting-detail", args=[0])[: -len("0/")]
     back = escape(f"?{urlencode({'from': search_query})}") if search_query else ""
     return mark_safe("".join(_row(s, with_distance, detail_url, back) for s in rows))
+
+
+register.filter("approximate_distance", approximate_distance)
+
+
+@register.filter
+def page_count(page: Any, total: int | None) -> int:
+    """How many pages of `page.size` rows the `total` results make."""
+    size = getattr(page, "size", 0) or 0
+    return -(-int(total or 0) // size) if size else 1

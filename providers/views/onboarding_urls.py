@@ -6,6 +6,7 @@ from providers.views.directory import removal
 from providers.views.onboarding import (
     account,
     after_submission,
+    agreement,
     applications,
     config,
     evaluation,
@@ -93,11 +94,17 @@ urlpatterns = [
         after_submission.clarification_answer_view,
         name="clarification-answer",
     ),
+    path(
+        "onboarding/agreements/<int:pk>/download/",
+        agreement.agreement_document_download,
+        name="agreement-document-download",
+    ),
     path("onboarding/membership/", after_submission.membership_status, name="membership-status"),
     # Lead authority
     path("fps/", config.fps_manage, name="fps-manage"),
     path("fps/new/", config.fps_edit, name="fps-create"),
     path("fps/<int:pk>/edit/", config.fps_edit, name="fps-edit"),
+    path("fps/<int:pk>/agreement/", agreement.agreement_documents, name="agreement-documents"),
     path("fps/<int:pk>/lots/new/", config.lot_create_view, name="lot-create"),
     path("fps/windows/", config.window_list, name="window-list"),
     path("fps/windows/new/", config.window_create, name="window-create"),

@@ -78,6 +78,7 @@ def _world_ids(world: World) -> list[int]:
     and one that exists nowhere."""
     objects = [
         world.system,
+        world.agreement_document,
         world.lot,
         world.window,
         world.application,
@@ -181,6 +182,7 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
             body = None
         leaked = _keys_at_every_depth(body) & NEVER_FOR_FORUMS
         assert not leaked, f"a forum member read {sorted(leaked)}"
+        assert collection != "agreement-documents", "a forum member read the agreement"
     if caller != "lead_authority" and method in WRITE_METHODS:
         lead_only = any(collection == c and (a is None or a == action) for c, a in LEAD_ONLY_WRITES)
         assert not lead_only, f"{role} did what only the lead authority's evaluators may"
@@ -240,6 +242,7 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
     Row = tuple[str, str, str, int, Any]
     bypasses: list[Row] = [
         ("forum", "POST", "/api/v1/windows/", 201, {}),
+        ("forum", "GET", f"/api/v1/agreement-documents/{world.agreement_document.pk}/", 200, {}),
         ("forum", "GET", f"/api/v1/memberships/{world.membership.pk}/", 200, {"state_reason": ""}),
         ("provider", "POST", f"/api/v1/applications/{other}/submit/", 200, {}),
         ("provider", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
@@ -259,6 +262,7 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("provider", "GET", f"/api/v1/applications/{world.application.pk}/", 200, {}),
         ("lead_authority", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
         ("forum", "POST", "/api/v1/windows/", 403, {}),
+        ("provider", "GET", f"/api/v1/agreement-documents/{world.agreement_document.pk}/", 200, {}),
     ]
     for caller, method, path, status, body in allowed:
         _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))

@@ -78,8 +78,13 @@ MEMBERSHIP_PUBLIC = keys(
     "id", "purchasing_system", "provider", "provider_name", "state", "joined_at"
 )
 MEMBERSHIP_FOR_AUTHORITIES = MEMBERSHIP_PUBLIC | {
-    "state_reason", "review_on", "state_changed_at", "agreement_signed_at",
+    "state_reason", "review_on", "state_changed_at", "agreement_signed_at", "agreement_version",
 }  # fmt: skip
+AGREEMENT_DOCUMENT = keys(
+    "id", "purchasing_system", "version", "title", "summary_of_changes", "original_filename",
+    "content_type", "size_bytes", "published_at", "download_url",
+)  # fmt: skip
+
 MEMBERSHIP_FULL = MEMBERSHIP_FOR_AUTHORITIES | {
     "agreement_signatory_name", "agreement_signatory_role",
 }  # fmt: skip
@@ -211,6 +216,17 @@ READS: dict[str, Read] = {
     "clarification-detail": Read(
         _url("clarification-detail", "clarification"),
         only({LEAD: CLARIFICATION, PROVIDER: CLARIFICATION}),
+        is_list=False,
+    ),
+    # The agreement's versions: providers and authorities read them (one shape); forums are
+    # refused.
+    "agreement-document-list": Read(
+        _url("agreement-document-list"),
+        everyone(AGREEMENT_DOCUMENT, **{FORUM: 403}),
+    ),
+    "agreement-document-detail": Read(
+        _url("agreement-document-detail", "agreement_document"),
+        everyone(AGREEMENT_DOCUMENT, **{FORUM: 403}),
         is_list=False,
     ),
     "membership-list": Read(

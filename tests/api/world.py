@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fps_portal.accounts.models import Role, User
 from providers.models import (
+    AgreementDocument,
     Application,
     ClarificationQuestion,
     EvaluationWindow,
@@ -55,6 +56,7 @@ class World:
     other_provider_user: User
     other_authority_commissioner: User
     system: PurchasingSystem
+    agreement_document: AgreementDocument  # version 1 of the system's agreement
     lot: Lot
     window: EvaluationWindow
     application: Application
@@ -118,6 +120,9 @@ def build_world() -> World:
         other_provider_user=other.user,
         other_authority_commissioner=person(Role.COMMISSIONER, authority("Knowsley")),
         system=window.purchasing_system,
+        agreement_document=AgreementDocument.objects.get(
+            purchasing_system=window.purchasing_system
+        ),
         lot=application.lots.get(),
         window=window,
         application=application,

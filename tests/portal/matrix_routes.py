@@ -85,7 +85,7 @@ def cases_for(kind: str | None) -> tuple[str, ...]:
         return ("-",)
     if kind in ("service", "setting_judgement"):
         return NESTED_CASES
-    if kind in ("purchasing_system", "window", "lot", "authority"):
+    if kind in ("purchasing_system", "window", "lot", "authority", "agreement_document"):
         return SHARED_CASES
     if kind == "notification":
         return PERSONAL_CASES
@@ -116,6 +116,7 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         "window": world.window,
         "lot": world.lot.pk,
         "authority": world.authority_a.pk,
+        "agreement_document": world.agreement_document,
     }
     if kind in shared:
         return {"pk": shared[kind]}
@@ -166,6 +167,7 @@ _PARAMS = {
             "person",
             "authority_role",
             "api_client",
+            "agreement_document",
         )
     },
 }

@@ -188,6 +188,15 @@ PAGES: dict[str, Row] = {
         "clarification", 200, 400, CLARIFICATION
     ),
     "providers:membership-status": _provider_page(200),
+    # The agreement is read by providers and authorities alike; forums and the administrator
+    # see none of it (as if missing).
+    "providers:agreement-document-download": Row(
+        ids="agreement_document", get=expect(Found(200), forum=404, admin=404)
+    ),
+    # Posted empty, the form is shown again (as on the other lead pages); nothing is published.
+    "providers:agreement-documents": _lead_page(
+        "purchasing_system", 200, 200, "providers.AgreementDocument"
+    ),
     "providers:fps-manage": _lead_page(None, 200),
     "providers:fps-create": _lead_page(None, 200, 200, "providers.PurchasingSystem"),
     "providers:fps-edit": _lead_page("purchasing_system", 200, 200, "providers.PurchasingSystem"),
@@ -392,6 +401,13 @@ API: dict[str, Row] = {
         writes={"POST": _providers_only(409)},  # not passed (yet)
         body=lambda w, s, a: {"signatory_name": "Sam Signer", "signatory_role": "Director"},
         touches=(MEMBERSHIP,),
+    ),
+    # The agreement's versions: providers and authority staff read them; forums are refused.
+    "agreement-document-list": Row(
+        get=expect(200, forum=REFUSED, admin=REFUSED), lists="agreement-document-detail"
+    ),
+    "agreement-document-detail": Row(
+        ids="agreement_document", get=expect(Found(200), forum=REFUSED, admin=REFUSED)
     ),
     "application-evaluation": Row(
         ids="application",

@@ -24,6 +24,7 @@ from fps_portal.accounts.services.api_clients import api_client_create
 from fps_portal.notifications.models import Notification
 from providers.models import (
     AdditionalService,
+    AgreementDocument,
     Application,
     FpsMembership,
     InspectionJudgement,
@@ -111,6 +112,8 @@ class World:
     window: int
     lot: Lot
     authority_a: Organisation
+    #: Version 1 of the system's agreement (published by the factory).
+    agreement_document: int
     #: Each signed-in actor's own notification, and one of a bystander's (nobody's here).
     notifications: dict[str, int]
     bystander_notification: int
@@ -215,6 +218,7 @@ def build_world() -> World:
         window=window.pk,
         lot=lot,
         authority_a=a,
+        agreement_document=AgreementDocument.objects.get(purchasing_system=system).pk,
         notifications=notifications,
         bystander_notification=Notification.objects.create(
             recipient=bystander, event_key="matrix:bystander", subject="Hi", body="Matrix"

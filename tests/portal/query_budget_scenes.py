@@ -14,13 +14,25 @@ from django.utils import timezone
 from fps_portal.accounts.models import Role, User
 from fps_portal.actors import actor_for_user
 from fps_portal.notifications.models import Notification
-from providers.models import ClarificationQuestion, Lot, PriceChange, PriceChangeState, Setting
+from providers.models import (
+    ClarificationQuestion,
+    Lot,
+    PriceChange,
+    PriceChangeState,
+    PurchasingSystem,
+    Setting,
+)
 from providers.services.setting_prices import setting_set_price
 from tests.factories import person
 from tests.providers.directory.conftest import World, build_world
-from tests.providers.factories import ReportedJudgementFactory
+from tests.providers.factories import ReportedJudgementFactory, publish_agreement
 from tests.providers.onboarding import states
-from tests.providers.onboarding.factories import ReadyProvider, make_membership, open_window
+from tests.providers.onboarding.factories import (
+    ReadyProvider,
+    make_membership,
+    make_system,
+    open_window,
+)
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,14 @@ def rounds(count: int) -> Round:
 
 def provider_user(world: World) -> User:
     return person(Role.PROVIDER_USER, organisation=world.provider)
+
+
+def agreement_versions() -> PurchasingSystem:
+    """A purchasing system whose agreement has three published versions."""
+    system = make_system()
+    publish_agreement(system)
+    publish_agreement(system)
+    return system
 
 
 def passed_member() -> tuple[ReadyProvider, int]:

@@ -46,6 +46,7 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "providers:evidence-upload": "upload form",
     "providers:evidence-download": "streams one file (and audits the download)",
     "providers:evidence-remove": "confirmation form",
+    "providers:agreement-document-download": "streams one file (and audits the download)",
     "providers:setting-overview": "form",
     "providers:application-scope": "form step of an application",
     "providers:application-evidence": "form step of an application",

@@ -33,6 +33,7 @@ from providers.models import FpsMembership
 from tests import factories
 from tests.portal.query_budget_scenes import (
     Call,
+    agreement_versions,
     api,
     authority_admin,
     awaiting_check,
@@ -189,6 +190,14 @@ BUDGETS: list[Budget] = [
         5,
     ),
     # -- onboarding: the lead authority's pages ---------------------------------------------
+    # 1-4: session, user, otp device, actor's memberships; 5: the purchasing system; 6: its
+    # versions of the agreement with who published each (three here).
+    Budget(
+        "providers:agreement-documents",
+        "lead evaluator",
+        lambda: (lambda system: page(f"/fps/{system.pk}/agreement/", lead()))(agreement_versions()),
+        6,
+    ),
     # 1-4: session, user, otp device, actor's memberships; 5: purchasing systems; 6: their lots
     # (prefetch).
     Budget(
@@ -397,6 +406,27 @@ BUDGETS: list[Budget] = [
         "window-detail",
         "lead evaluator",
         lambda: api(f"/api/v1/windows/{evaluation_round().window_id}/", lead()),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of versions (three here).
+    Budget(
+        "agreement-document-list",
+        "provider",
+        lambda: api(
+            "/api/v1/agreement-documents/",
+            factories.person("provider_user"),
+            after=agreement_versions(),
+        ),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the version.
+    Budget(
+        "agreement-document-detail",
+        "provider",
+        lambda: api(
+            f"/api/v1/agreement-documents/{agreement_versions().agreement_documents.first().pk}/",
+            factories.person("provider_user"),
+        ),
         3,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of own evidence.

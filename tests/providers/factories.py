@@ -6,10 +6,12 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 
 from providers.inspections.bands import derive_band
 from providers.inspections.frameworks import Framework, Remit
 from providers.models import (
+    AgreementDocument,
     CheckStatus,
     FpsMembership,
     InspectionJudgement,
@@ -30,6 +32,31 @@ class PurchasingSystemFactory(factory.django.DjangoModelFactory):
     term_start = datetime.date(2021, 4, 1)
     term_end = datetime.date(2031, 3, 31)
     lead_authority = factory.LazyFunction(lead_authority)
+
+    @factory.post_generation
+    def agreement(obj: PurchasingSystem, create: bool, extracted: object, **kwargs: object) -> None:
+        """Version 1 of the agreement is published, so a passed provider can sign; pass
+        `agreement=False` for a system whose lead authority has published none yet."""
+        if create and extracted is not False:
+            publish_agreement(obj)
+
+
+AGREEMENT_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def publish_agreement(system: PurchasingSystem, *, version: int | None = None) -> AgreementDocument:
+    """A published version written as a row (the service's own tests publish through it)."""
+    if version is None:
+        version = AgreementDocument.objects.filter(purchasing_system=system).count() + 1
+    return AgreementDocument.objects.create(
+        purchasing_system=system,
+        version=version,
+        title=f"{system.name} agreement",
+        file=ContentFile(AGREEMENT_PDF, name="agreement.pdf"),
+        original_filename="agreement.pdf",
+        content_type="application/pdf",
+        size_bytes=len(AGREEMENT_PDF),
+    )
 
 
 class LotFactory(factory.django.DjangoModelFactory):

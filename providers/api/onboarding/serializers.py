@@ -268,6 +268,13 @@ class AgreementSignInputSerializer(serializers.Serializer[Any]):
         "The role of the person signing",
         allow_blank=True,
     )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="The version of the agreement the signatory read (agreement-documents); "
+        "if a newer one is current, nothing is signed (409).",
+    )
 
 
 class DecisionSerializer(serializers.ModelSerializer[EvaluatorDecision]):
@@ -351,10 +358,13 @@ class LeadMembershipSerializer(serializers.ModelSerializer[FpsMembership]):
     signatory of the access agreement."""
 
     provider_name = serializers.CharField(source="provider.name", read_only=True)
+    agreement_version = serializers.IntegerField(
+        source="agreement_version.version", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FpsMembership
-        fields = [*_MEMBERSHIP_FOR_AUTHORITIES, *_SIGNATORY]
+        fields = [*_MEMBERSHIP_FOR_AUTHORITIES, *_SIGNATORY, "agreement_version"]
 
 
 class ProviderMembershipSerializer(LeadMembershipSerializer):
@@ -368,7 +378,7 @@ class AuthorityMembershipSerializer(LeadMembershipSerializer):
     the agreement: that is the provider's employee, and the lead authority holds the record."""
 
     class Meta(LeadMembershipSerializer.Meta):
-        fields = _MEMBERSHIP_FOR_AUTHORITIES
+        fields = [*_MEMBERSHIP_FOR_AUTHORITIES, "agreement_version"]
 
 
 class ForumMembershipSerializer(LeadMembershipSerializer):

@@ -475,7 +475,7 @@ class MembershipViewSet(ScopedReadOnlyViewSet[FpsMembership]):
         return s.membership_serializer_for(self.actor)
 
     def optimise(self, queryset: QuerySet[FpsMembership]) -> QuerySet[FpsMembership]:
-        return queryset.select_related("provider")
+        return queryset.select_related("provider", "agreement_version")
 
     @extend_schema(request=s.MembershipChangeSerializer, responses=s.LeadMembershipSerializer)
     @action(detail=True, methods=["post"])

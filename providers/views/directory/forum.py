@@ -19,7 +19,7 @@ from fps_portal.scoping import PUBLIC, get_scoped_or_404, scoped
 from providers.inspections.bands import Band
 from providers.inspections.selectors import grade_rows, latest_confirmed_judgements
 from providers.models import InspectionJudgement, Lot, Setting, Specialism
-from providers.postcodes import POSTCODE_ATTRIBUTION
+from providers.postcodes import DISTANCE_NOTE, POSTCODE_ATTRIBUTION
 from providers.selectors.search.run import run_search
 from providers.views.directory.common import query_without, search_to_return_to
 from providers.views.directory.jargon import HOW_THE_FPS_WORKS, JARGON
@@ -54,6 +54,7 @@ def forum_directory(request: HttpRequest) -> HttpResponse:
             "criteria": outcome.criteria,
             "query": query_without(request.GET, "cursor"),
             "attribution": POSTCODE_ATTRIBUTION,
+            "distance_note": DISTANCE_NOTE,
         },
         status=200 if outcome.form.is_valid() else 400,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from fps_portal.access import AUTHORITIES, DIRECTORY_READERS, page_access
@@ -21,8 +22,14 @@ from providers.models import (
     Setting,
     SettingLot,
 )
-from providers.postcodes import POSTCODE_ATTRIBUTION
-from providers.selectors.search.export import EXPORT_LIMIT, export_rows, to_csv, to_xlsx
+from providers.postcodes import DISTANCE_NOTE, POSTCODE_ATTRIBUTION
+from providers.selectors.search.export import (
+    EXPORT_LIMIT,
+    export_about,
+    export_rows,
+    to_csv,
+    to_xlsx,
+)
 from providers.selectors.search.query import ordering_keys
 from providers.selectors.search.run import SearchOutcome, counts_by_parameter, run_search
 from providers.views.directory.common import query_without, search_to_return_to
@@ -68,6 +75,7 @@ def find_a_setting(request: HttpRequest, actor: Actor) -> HttpResponse:
             "facets": outcome.facets,
             "query": query_without(request.GET, "cursor"),
             "attribution": POSTCODE_ATTRIBUTION,
+            "distance_note": DISTANCE_NOTE,
         },
         status=status,
     )
@@ -79,16 +87,27 @@ def _export(request: HttpRequest, actor: Actor, kind: str) -> HttpResponse:
     outcome = run_search(actor, params, paginate=False, facets=False)
     if not outcome.form.is_valid() or outcome.results is None or outcome.criteria is None:
         return redirect(f"{request.path.rsplit('/', 1)[0]}/?{params.urlencode()}")
-    settings = outcome.results.order_by(*ordering_keys(outcome.criteria, outcome.results))[
-        :EXPORT_LIMIT
-    ]
+    settings = list(
+        outcome.results.order_by(*ordering_keys(outcome.criteria, outcome.results))[:EXPORT_LIMIT]
+    )
     rows = export_rows(settings, outcome.criteria)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    made_at = timezone.localtime()
+    about = export_about(
+        form=outcome.form,
+        criteria=outcome.criteria,
+        made_at=made_at,
+        made_by=f"{actor.user.email}, {actor.organisation}",
+        rows=len(settings),
+        search_url=request.build_absolute_uri(
+            f"{reverse('providers:find-a-setting')}?{params.urlencode()}"
+        ),
+    )
+    stamp = made_at.strftime("%Y%m%d-%H%M")
     if kind == "csv":
-        response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(to_csv(rows, about), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            to_xlsx(rows),
+            to_xlsx(rows, about),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="settings-{stamp}.{kind}"'

@@ -13,12 +13,15 @@ from fps_portal.access import PROVIDERS, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
+from fps_portal.text import is_number
 from providers.models import (
+    AgreementDocument,
     Application,
     ClarificationQuestion,
     FpsMembership,
 )
 from providers.selectors.onboarding_queues import clarifications_to_answer
+from providers.services.agreement_documents import not_published_blocker
 from providers.services.evaluation import clarification_answer, clarification_answer_blocker
 from providers.services.membership import (
     agreement_membership,
@@ -90,7 +93,13 @@ def clarification_answer_view(request: HttpRequest, actor: Actor, pk: int) -> Ht
 def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     application = get_scoped_or_404(Application, actor, pk=pk)
     membership = agreement_membership(application)
-    blocker = agreement_sign_blocker(application, membership)
+    document = (
+        scoped(AgreementDocument, actor)
+        .filter(purchasing_system_id=application.purchasing_system_id)
+        .order_by("-version")
+        .first()
+    )
+    blocker = agreement_sign_blocker(application, membership) or not_published_blocker(document)
     data = request.POST if request.method == "POST" and not blocker else None
     form = SignForm(data)
     status = 200
@@ -103,6 +112,8 @@ def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
                 application=application,
                 signatory_name=form.cleaned_data["signatory_name"],
                 signatory_role=form.cleaned_data["signatory_role"],
+                # The version shown when the page was opened: a newer one is refused unread.
+                version=_version_read(request),
             )
         except DomainError as error:
             apply_domain_error(form, error)
@@ -117,7 +128,9 @@ def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
         title="Sign the FPS agreement",
         intro="By signing, your organisation agrees to the overarching agreement of "
         f"{application.purchasing_system}. "
-        "Your name, role and the time are recorded.",
+        "Your name, role, the version signed and the time are recorded.",
+        agreement_document=document,
+        hidden={"agreement_version": document.version} if document else {},
         submit_label="Sign the agreement",
         notice=agreement_notice(application, membership, blocker) if blocker else None,
         refused=blocker if status == 409 else "",
@@ -125,10 +138,15 @@ def agreement_sign_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
     )
 
 
+def _version_read(request: HttpRequest) -> int | None:
+    sent = request.POST.get("agreement_version", "")
+    return int(sent) if is_number(sent) else None
+
+
 @page_access(PROVIDERS)
 def membership_status(request: HttpRequest, actor: Actor) -> HttpResponse:
     memberships = scoped(FpsMembership, actor).select_related(
-        "purchasing_system", "agreement_signed_by"
+        "purchasing_system", "agreement_signed_by", "agreement_version"
     )
     return render(
         request, "providers/onboarding/membership_status.html", {"memberships": memberships}

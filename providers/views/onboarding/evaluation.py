@@ -289,7 +289,7 @@ def clarification_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> 
 def membership_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     memberships = list(
         scoped(FpsMembership, actor)
-        .select_related("provider", "purchasing_system")
+        .select_related("provider", "purchasing_system", "agreement_version")
         .order_by("provider__name")
     )
     # Only a membership with something left to change gets a "Change" link.

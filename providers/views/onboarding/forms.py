@@ -433,6 +433,9 @@ class AnswerForm(forms.Form):
 
 
 class SignForm(forms.Form):
+    # The version to read is shown above the fields (context: agreement_document).
+    context_template = "providers/onboarding/_agreement_to_read.html"
+
     signatory_name = forms.CharField(
         label="Full name of the person signing",
         max_length=200,

@@ -117,8 +117,16 @@ def test_the_api_returns_markup_as_the_literal_json_string(poisoned: dict[str, s
     assert [s["name"] for s in row["specialisms"]] == [poisoned["specialism"]]
 
 
+def _csv_rows(body: bytes) -> list[dict[str, str]]:
+    text = body.decode("utf-8-sig")
+    # The leading "#" lines explain the export; the table follows them.
+    while text.startswith("#"):
+        text = text.split("\r\n", 1)[1]
+    return list(csv.DictReader(io.StringIO(text)))
+
+
 def _csv_row(body: bytes, setting_name: str) -> dict[str, str]:
-    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = _csv_rows(body)
     (row,) = [r for r in rows if r["Setting"] == setting_name]
     return row
 
@@ -205,10 +213,6 @@ def test_the_csv_export_neutralises_a_formula_behind_a_tab_or_carriage_return(
     Setting.objects.filter(pk=world.crewe.pk).update(town="\t=1+2")
     Setting.objects.filter(pk=world.bootle.pk).update(town="\r=1+2")
     client.force_login(person(Role.COMMISSIONER))
-    rows = list(
-        csv.DictReader(
-            io.StringIO(client.get("/find-a-setting/export.csv").content.decode("utf-8-sig"))
-        )
-    )
+    rows = _csv_rows(client.get("/find-a-setting/export.csv").content)
     towns = {r["Setting"]: r["Town"] for r in rows}
     assert towns["Crewe School"].startswith("'") and towns["Bootle College"].startswith("'")

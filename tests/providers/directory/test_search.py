@@ -412,9 +412,11 @@ def test_setting_page_says_whether_the_setting_is_listed(world, client):
 def test_the_page_says_how_many_are_shown_and_in_what_order(world, commissioner, client):
     client.force_login(commissioner)
     html = client.get(PAGE, {"ordering": "price", "page_size": "2"}).content.decode()
-    assert "Showing 2 of 3, sorted by weekly price, lowest first." in html
+    assert (
+        "Showing 1 to 2 of 3 settings (page 1 of 2), sorted by weekly price, lowest first." in html
+    )
     html = client.get(PAGE, {"postcode": "L20 3AB"}).content.decode()
-    assert "Showing 3 of 3, sorted by distance, nearest first." in html
+    assert "Showing 1 to 3 of 3 settings, sorted by distance, nearest first." in html
 
 
 def test_no_download_is_offered_for_no_results(world, commissioner, client):
