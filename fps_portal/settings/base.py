@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "fps_portal.middleware.NoStoreForAuthenticatedMiddleware",
+    # Inside the header middleware, so a page it replays gets the CSP and no-store headers too.
+    "fps_portal.post_redirect_get.PostRedirectGetMiddleware",
     # Last, as django-axes asks: turns a lockout found during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -200,6 +200,22 @@ def _draft_guard(request: HttpRequest, application: Application) -> HttpResponse
     return None
 
 
+#: The query parameter a check-answers "Change" link adds, so the step leads back there.
+FROM_CHECK_ANSWERS = "check"
+
+
+def _from_check_answers(request: HttpRequest) -> bool:
+    return request.GET.get("from") == FROM_CHECK_ANSWERS
+
+
+def _after_step(request: HttpRequest, application: Application) -> HttpResponse:
+    """Where a saved step leads: back to check answers when it was opened from there (the GOV.UK
+    check answers pattern), else to the task list."""
+    if _from_check_answers(request):
+        return redirect("providers:application-submit", pk=application.pk)
+    return redirect("providers:application-detail", pk=application.pk)
+
+
 def application_step_page(
     request: HttpRequest,
     application: Application,
@@ -218,7 +234,12 @@ def application_step_page(
         "caption": str(application),
         "submit_label": "Save and continue",
         **extra,
-        "back_url": reverse("providers:application-detail", args=[application.pk]),
+        "back_url": reverse(
+            "providers:application-submit"
+            if _from_check_answers(request)
+            else "providers:application-detail",
+            args=[application.pk],
+        ),
     }
     return render(request, FORM, context, status=status if status != 200 else form_status(form))
 
@@ -251,7 +272,7 @@ def application_scope(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            return redirect("providers:application-detail", pk=application.pk)
+            return _after_step(request, application)
     return application_step_page(
         request,
         application,
@@ -285,7 +306,7 @@ def application_evidence(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            return redirect("providers:application-detail", pk=application.pk)
+            return _after_step(request, application)
     return application_step_page(
         request,
         application,
@@ -315,7 +336,7 @@ def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            return redirect("providers:application-detail", pk=application.pk)
+            return _after_step(request, application)
     return application_step_page(
         request,
         application,
@@ -380,7 +401,7 @@ def application_declarations(request: HttpRequest, actor: Actor, pk: int) -> Htt
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            return redirect("providers:application-detail", pk=application.pk)
+            return _after_step(request, application)
     return application_step_page(
         request,
         application,

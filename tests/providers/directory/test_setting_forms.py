@@ -288,7 +288,7 @@ def test_a_blank_judgement_form_says_what_to_enter(world, client):
     assert response.status_code == 400 and DJANGO_REQUIRED not in html
     assert errors_in(html) == [
         ("#id_framework", "Select the inspection framework."),
-        ("#id_inspection_start_date", "Enter the date the inspection started."),
+        ("#id_inspection_start_date_day", "Enter the date the inspection started."),
     ]
 
 
@@ -305,7 +305,7 @@ def test_every_error_in_a_judgement_shows_at_once(world, client):
     )
     links = [link for link, _ in errors_in(response.content.decode())]
     assert links == [
-        "#id_inspection_start_date",
+        "#id_inspection_start_date_day",
         "#id_category_of_concern",
         "#id_grade_overall_effectiveness",
     ]
