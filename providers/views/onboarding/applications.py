@@ -216,6 +216,13 @@ def _after_step(request: HttpRequest, application: Application) -> HttpResponse:
     return redirect("providers:application-detail", pk=application.pk)
 
 
+def _services_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """The additional services page after a line is added or removed, still leading back to
+    check answers when it was opened from there."""
+    url = reverse("providers:application-services", args=[pk])
+    return redirect(f"{url}?from={FROM_CHECK_ANSWERS}" if _from_check_answers(request) else url)
+
+
 def application_step_page(
     request: HttpRequest,
     application: Application,
@@ -359,7 +366,7 @@ def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             ApplicationServicePrice, actor, pk=request.POST["remove"], application=application
         )
         application_remove_service_price(actor=actor, line=line)
-        return redirect("providers:application-services", pk=pk)
+        return _services_again(request, pk)
     form = ServicePriceForm(request.POST or None, settings_qs=application.settings.order_by("name"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -368,7 +375,7 @@ def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             apply_domain_error(form, error)
         else:
             messages.success(request, "The service was added to the price list.")
-            return redirect("providers:application-services", pk=pk)
+            return _services_again(request, pk)
     return render(
         request,
         "providers/onboarding/services.html",
