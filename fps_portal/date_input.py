@@ -107,15 +107,15 @@ class DateInputWidget(forms.MultiWidget):
         text = text.strip()
         try:
             value: datetime.date = (
-                datetime.datetime.fromisoformat(text).replace(tzinfo=dates.UK_TIME)
+                datetime.datetime.fromisoformat(text)
                 if self.with_time
                 else datetime.date.fromisoformat(text)
             )
         except ValueError:
             # Kept where the person would see it, so it reads as "not a real date".
             return [text, text, text, ""][: len(self.parts)] if text else [""] * len(self.parts)
-        if self.with_time and not isinstance(value, datetime.datetime):
-            value = datetime.datetime.combine(value, datetime.time(), tzinfo=dates.UK_TIME)
+        if isinstance(value, datetime.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dates.UK_TIME)  # a time without a zone is UK time
         return self.decompress(value)
 
 

@@ -164,3 +164,11 @@ def test_a_stored_moment_is_shown_in_uk_time():
     moment = datetime.datetime(2027, 7, 1, 16, 0, tzinfo=datetime.UTC)
     html = _rendered(WindowForm(initial={"opens_at": moment}), "opens_at")
     assert 'value="5pm"' in html and 'for="id_opens_at_time">Time</label>' in html
+
+
+def test_one_iso_moment_is_read_in_its_own_zone():
+    form = WindowForm({"opens_at": "2027-07-01T16:00:00+00:00"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["opens_at"] == datetime.datetime(2027, 7, 1, 16, tzinfo=datetime.UTC)
+    naive = WindowForm({"opens_at": "2027-07-01T09:30"})
+    assert naive.is_valid() and naive.cleaned_data["opens_at"].hour == 9

@@ -24,6 +24,7 @@ def test_each_answer_has_a_change_link_naming_it(client):
         r'Change<span class="govuk-visually-hidden"> ([^<]+)</span></a></dd>',
         page,
     )
+
     def change(step: str) -> str:
         return reverse(f"providers:application-{step}", args=[application.pk]) + "?from=check"
 
