@@ -247,7 +247,8 @@ def _check_every_page_as(persona: str, world: World, page: Any, base_url: str, g
         url = url_of(name, world, persona)
         _visit(page, base_url, url, 200)
         if row.ready:
-            page.locator(row.ready).first.wait_for()
+            # The API documentation builds its schema on request: seconds on a busy machine.
+            page.locator(row.ready).first.wait_for(timeout=60_000)
         gate.check(f"{persona}: {name} ({url})")
         for other in other_states(name, world, persona):
             _visit(page, base_url, other, 200)
