@@ -34,18 +34,26 @@ register_nav(
 )
 
 
+def _current(path: str, urls: list[str]) -> str | None:
+    """The one item a page belongs to: its own address, else the longest item address it sits
+    under ("/fps/windows/3/" is under Windows, "/fps/windows/", not also under "/fps/"). The
+    dashboard and the home page own only themselves."""
+    if path in urls:
+        return path
+    under = [url for url in urls if url not in ("/", reverse("dashboard")) and path.startswith(url)]
+    return max(under, key=len, default=None)
+
+
 def portal(request: HttpRequest) -> dict[str, object]:
     actor = actor_of(request) if getattr(request, "user", None) is not None else None
-    items = []
+    entries: list[tuple[str, str]] = []
     for entry in _nav:
         if not entry.show(actor):
             continue
         try:
-            url = reverse(entry.url_name)
+            entries.append((entry.label, reverse(entry.url_name)))
         except NoReverseMatch:
             continue
-        active = request.path == url or (
-            url != "/" and request.path.startswith(url) and entry.url_name != "dashboard"
-        )
-        items.append({"label": entry.label, "url": url, "active": active})
+    current = _current(request.path, [url for _, url in entries])
+    items = [{"label": label, "url": url, "active": url == current} for label, url in entries]
     return {"actor": actor, "nav_items": items}

@@ -84,12 +84,15 @@ urlpatterns = [
     path("api/v1/", include("fps_portal.api_urls")),
     path("api/v1/", include("providers.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # The split view serves its start-up script from this URL rather than inline (strict CSP).
-    # Swagger UI sets style attributes from its own script; only this page allows inline styles.
+    # The split view serves its start-up script from this URL rather than inline (strict CSP),
+    # drawn inside the service's layout (pages/api_docs.html). Swagger UI sets style attributes
+    # from its own script; only this page allows inline styles.
     path(
         "api/v1/docs/",
         csp_update({"style-src": ["'unsafe-inline'"]})(
-            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="pages/api_docs.html"
+            )
         ),
         name="api-docs",
     ),

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "fps_portal.middleware.NoStoreForAuthenticatedMiddleware",
+    # Inside the header middleware, so a page it replays gets the CSP and no-store headers too.
+    "fps_portal.post_redirect_get.PostRedirectGetMiddleware",
     # Last, as django-axes asks: turns a lockout found during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -237,6 +239,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button: a control nested in a control
+    # (axe nested-interactive) that is also too small a target (WCAG 2.2 target-size).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     # Choice sets that several serializers share get one stable name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "fps_portal.accounts.models.OrganisationKind",

@@ -19,6 +19,9 @@ Conventions, following the Design System rather than Django's defaults:
   ``<id>-hint`` and ``<id>-error``, both named in ``aria-describedby``;
 - the error summary links to the first control of a field, so ``#id_<name>``
   for most fields and ``#id_<name>_0`` for radios and checkboxes;
+- dates are three boxes (day, month, year) in a fieldset, the GOV.UK date input
+  (``fps_portal.date_input``), never the browser's ``type="date"`` picker; the
+  error summary links to the day box;
 - ``type="number"`` is not used: number fields render as text inputs with an
   ``inputmode`` (https://design-system.service.gov.uk/components/text-input/);
 - password fields get the Design System's "Show" toggle (password-input);
@@ -44,6 +47,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from fps_portal import dates
+from fps_portal.date_input import DATE_EXAMPLE, PART_WIDTHS, TIME_EXAMPLE, DateInputWidget
 from fps_portal.text import possessive
 
 register = template.Library()
@@ -60,7 +64,6 @@ BAND_TAG_CLASSES: dict[str, str] = {
 # Class for the control itself, by kind, and its error modifier.
 _CONTROL_CLASSES: dict[str, tuple[str, str]] = {
     "input": ("govuk-input", "govuk-input--error"),
-    "date": ("govuk-input", "govuk-input--error"),
     "number": ("govuk-input", "govuk-input--error"),
     "password": (
         "govuk-input govuk-password-input__input govuk-js-password-input-input",
@@ -94,6 +97,8 @@ def _kind(widget: forms.Widget) -> str:
     # *Input subclasses Input, and SelectMultiple subclasses Select.
     if widget.is_hidden:
         return "hidden"
+    if isinstance(widget, DateInputWidget):
+        return "date_input"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
@@ -106,8 +111,6 @@ def _kind(widget: forms.Widget) -> str:
         return "textarea"
     if isinstance(widget, forms.FileInput):
         return "file"
-    if isinstance(widget, forms.DateInput):
-        return "date"
     if isinstance(widget, forms.NumberInput):
         return "number"
     if isinstance(widget, forms.PasswordInput):
@@ -123,8 +126,11 @@ def _base_id(field: BoundField) -> str:
 
 def _anchor_id(field: BoundField) -> str:
     """The id of the control the error summary should move focus to."""
-    if _kind(field.field.widget) in ("radios", "checkboxes"):
+    kind = _kind(field.field.widget)
+    if kind in ("radios", "checkboxes"):
         return f"{_base_id(field)}_0"
+    if kind == "date_input":
+        return f"{_base_id(field)}_day"
     return str(field.id_for_label or _base_id(field))
 
 
@@ -150,13 +156,7 @@ def _render_control(
         del attrs["class"]
     attrs["autofocus"] = False
     render_with: forms.Widget | None = None
-    if kind == "date":
-        date_widget = copy.deepcopy(widget)
-        assert isinstance(date_widget, forms.DateInput)
-        date_widget.input_type = "date"
-        date_widget.format = "%Y-%m-%d"  # the only value format type=date accepts
-        render_with = date_widget
-    elif kind == "number":
+    if kind == "number":
         number_widget = copy.deepcopy(widget)
         assert isinstance(number_widget, forms.NumberInput)
         number_widget.input_type = "text"
@@ -211,6 +211,49 @@ def _choice_items(field: BoundField, kind: str) -> list[ChoiceItem]:
     return items
 
 
+class DateItem(TypedDict):
+    """One box of a date input."""
+
+    id: str
+    name: str
+    part: str
+    label: str
+    value: str
+    width: int
+    error: bool
+    inputmode: str
+
+
+def _date_hint(help_text: str, widget: forms.Widget) -> str:
+    # The component's guidance: always show an example date, in the format people type.
+    assert isinstance(widget, DateInputWidget)
+    examples = [DATE_EXAMPLE, TIME_EXAMPLE] if widget.with_time else [DATE_EXAMPLE]
+    return " ".join([help_text, *examples] if help_text else examples)
+
+
+def _date_items(field: BoundField) -> list[DateItem]:
+    widget = field.field.widget
+    assert isinstance(widget, DateInputWidget)
+    value = field.value()
+    values = value if isinstance(value, list | tuple) else widget.decompress(value)
+    at_fault = set(getattr(field.field, "error_parts", ()) or ()) if field.errors else set()
+    if field.errors and not at_fault:
+        at_fault = set(widget.parts)  # an error the form or a service added: the whole date
+    return [
+        {
+            "id": f"{_base_id(field)}_{part}",
+            "name": f"{field.html_name}_{part}",
+            "part": part,
+            "label": part.capitalize(),
+            "value": str(values[index] if index < len(values) else ""),
+            "width": PART_WIDTHS[part],
+            "error": part in at_fault,
+            "inputmode": "" if part == "time" else "numeric",
+        }
+        for index, part in enumerate(widget.parts)
+    ]
+
+
 @register.simple_tag
 def govuk_field(
     field: BoundField,
@@ -244,6 +287,8 @@ def govuk_field(
 
     base_id = _base_id(field)
     hint_text = field.help_text if hint is None else hint
+    if kind == "date_input" and hint is None:
+        hint_text = _date_hint(str(hint_text or ""), widget)
     hint_id = f"{base_id}-hint" if hint_text else ""
     error_id = f"{base_id}-error" if field.errors else ""
     described_by = _join_classes(widget.attrs.get("aria-describedby"), hint_id, error_id)
@@ -268,6 +313,10 @@ def govuk_field(
         "error_id": error_id,
         "described_by": described_by,
     }
+
+    if kind == "date_input":
+        context["items"] = _date_items(field)
+        return render_to_string("govuk/fields/date_input.html", context)
 
     if kind in ("radios", "checkboxes"):
         context["items"] = _choice_items(field, kind)

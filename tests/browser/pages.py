@@ -258,6 +258,7 @@ class Page:
     forms: tuple[str, ...] = ()
     also: tuple[Kwargs, ...] = ()  # the page in other states (GET only)
     also_queries: tuple[str, ...] = ()  # the page under other query strings (GET only)
+    ready: str = ""  # a selector to wait for before checking (content drawn by script)
 
 
 MAIN_FORM = "main form[method=post][novalidate]"
@@ -293,6 +294,9 @@ PAGES: dict[str, Page] = {
     "switch-membership": Page(SIGNED_IN, forms=(MAIN_FORM,)),
     "accessibility": Page(TRULY_EVERYONE),
     "privacy": Page(TRULY_EVERYONE),
+    # Under /api/, so open before the second factor like the rest of the API; checked once
+    # Swagger UI has drawn the operations.
+    "api-docs": Page(TRULY_EVERYONE, ready=".swagger-ui .opblock"),
     "login": Page(frozenset({ANONYMOUS}), forms=(MAIN_FORM,)),
     "password_reset": Page(TRULY_EVERYONE, forms=(MAIN_FORM,)),
     "password_reset_done": Page(TRULY_EVERYONE),
@@ -496,9 +500,13 @@ ERROR_PAGES = [
 ]
 
 
+#: Routes under /api/ that are pages a person reads.
+API_PAGES = frozenset({"api-docs"})
+
+
 def page_route_names() -> Iterator[str]:
-    """The name of every route of the portal's pages: not the API, the back office or the static
-    files."""
+    """The name of every route of the portal's pages: not the API (but its documentation page),
+    the back office or the static files."""
 
     def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
         for pattern in patterns:
@@ -509,7 +517,7 @@ def page_route_names() -> Iterator[str]:
                 yield prefix + str(pattern.pattern), namespace + (pattern.name or "")
 
     for route, name in walk(get_resolver("fps_portal.urls").url_patterns, "", ""):
-        if route.startswith(("api/", "back-office/")):
+        if route.startswith(("api/", "back-office/")) and name not in API_PAGES:
             continue
         yield name
 

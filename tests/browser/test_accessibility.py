@@ -129,7 +129,27 @@ def _reflow_problems(page: Any) -> list[str]:
                      + (el.className ? '.' + String(el.className).split(' ').join('.') : ''));
         }"""
     )
-    return [f"reflow: wider than 320 px: {', '.join(overflowing)}"] if overflowing else []
+    problems = [f"reflow: wider than 320 px: {', '.join(overflowing)}"] if overflowing else []
+    # And without exception: nothing, a table's own scrolling region included, makes the page
+    # wider than the window (tables stack into cards on a phone instead).
+    used, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if used > window:
+        problems.append(f"reflow: the page is {used} px wide in a {window} px window")
+    return problems
+
+
+def _current_navigation_problems(page: Any) -> list[str]:
+    """The service navigation marks exactly one item as the current page's section (none on a
+    page outside them all, like the accessibility statement), in its class and aria-current."""
+    current = page.evaluate(
+        """() => [...document.querySelectorAll('.govuk-service-navigation__item')]
+            .filter(item => item.classList.contains('govuk-service-navigation__item--active')
+                || item.querySelector('[aria-current]'))
+            .map(item => item.innerText.trim())"""
+    )
+    return (
+        [f"navigation: {len(current)} items marked current: {current}"] if len(current) > 1 else []
+    )
 
 
 _PARTS = """() => {
@@ -172,6 +192,8 @@ class Gate:
                 self.seen |= parts
             if width == 320:
                 found += _reflow_problems(self.page)
+            else:
+                found += _current_navigation_problems(self.page)
             if found:
                 self.problems[f"{label} at {width} px"] = found
         self.page.set_viewport_size({"width": WIDTHS[0], "height": 900})
@@ -224,6 +246,9 @@ def _check_every_page_as(persona: str, world: World, page: Any, base_url: str, g
             continue
         url = url_of(name, world, persona)
         _visit(page, base_url, url, 200)
+        if row.ready:
+            # The API documentation builds its schema on request: seconds on a busy machine.
+            page.locator(row.ready).first.wait_for(timeout=60_000)
         gate.check(f"{persona}: {name} ({url})")
         for other in other_states(name, world, persona):
             _visit(page, base_url, other, 200)

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 
 from fps_portal.actors import Actor
+from fps_portal.date_input import DateInputField
 from fps_portal.errors import DomainError
 from fps_portal.text import too_long
 from fps_portal.web.pages import add_problems
@@ -93,17 +94,13 @@ class JudgementForm(forms.Form):
         max_length=30,
         error_messages=too_long("The inspection number", 30),
     )
-    inspection_start_date = forms.DateField(
+    inspection_start_date = DateInputField(
         label="Inspection start date",
-        error_messages={
-            "required": "Enter the date the inspection started.",
-            "invalid": "The inspection start date must be a real date.",
-        },
+        subject="the inspection start date",
+        error_messages={"required": "Enter the date the inspection started."},
     )
-    publication_date = forms.DateField(
-        label="Publication date",
-        required=False,
-        error_messages={"invalid": "The publication date must be a real date."},
+    publication_date = DateInputField(
+        label="Publication date", required=False, subject="the publication date"
     )
     category_of_concern = forms.CharField(
         label="Category of concern",

@@ -202,6 +202,29 @@ def _draft_guard(request: HttpRequest, application: Application) -> HttpResponse
     return None
 
 
+#: The query parameter a check-answers "Change" link adds, so the step leads back there.
+FROM_CHECK_ANSWERS = "check"
+
+
+def _from_check_answers(request: HttpRequest) -> bool:
+    return request.GET.get("from") == FROM_CHECK_ANSWERS
+
+
+def _after_step(request: HttpRequest, application: Application) -> HttpResponse:
+    """Where a saved step leads: back to check answers when it was opened from there (the GOV.UK
+    check answers pattern), else to the task list."""
+    if _from_check_answers(request):
+        return redirect("providers:application-submit", pk=application.pk)
+    return redirect("providers:application-detail", pk=application.pk)
+
+
+def _services_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """The additional services page after a line is added or removed, still leading back to
+    check answers when it was opened from there."""
+    url = reverse("providers:application-services", args=[pk])
+    return redirect(f"{url}?from={FROM_CHECK_ANSWERS}" if _from_check_answers(request) else url)
+
+
 def application_step_page(
     request: HttpRequest,
     application: Application,
@@ -220,7 +243,12 @@ def application_step_page(
         "caption": str(application),
         "submit_label": "Save and continue",
         **extra,
-        "back_url": reverse("providers:application-detail", args=[application.pk]),
+        "back_url": reverse(
+            "providers:application-submit"
+            if _from_check_answers(request)
+            else "providers:application-detail",
+            args=[application.pk],
+        ),
     }
     return render(request, FORM, context, status=status if status != 200 else form_status(form))
 
@@ -253,7 +281,7 @@ def application_scope(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            return redirect("providers:application-detail", pk=application.pk)
+            return _after_step(request, application)
     return application_step_page(
         request,
         application,
@@ -287,7 +315,7 @@ def application_evidence(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            return redirect("providers:application-detail", pk=application.pk)
+            return _after_step(request, application)
     return application_step_page(
         request,
         application,
@@ -322,7 +350,7 @@ def application_prices(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            return redirect("providers:application-detail", pk=application.pk)
+            return _after_step(request, application)
     return application_step_page(
         request,
         application,
@@ -349,7 +377,7 @@ def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             setting__in=application.settings.all(),
         )
         application_remove_service_price(actor=actor, application=application, service=service)
-        return redirect("providers:application-services", pk=pk)
+        return _services_again(request, pk)
     form = ServicePriceForm(request.POST or None, settings_qs=application.settings.order_by("name"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -358,7 +386,7 @@ def application_services(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
             apply_domain_error(form, error)
         else:
             messages.success(request, "The service was added to the price list.")
-            return redirect("providers:application-services", pk=pk)
+            return _services_again(request, pk)
     return render(
         request,
         "providers/onboarding/services.html",
@@ -391,7 +419,7 @@ def application_declarations(request: HttpRequest, actor: Actor, pk: int) -> Htt
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            return redirect("providers:application-detail", pk=application.pk)
+            return _after_step(request, application)
     return application_step_page(
         request,
         application,

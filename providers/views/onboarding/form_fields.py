@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from fps_portal.date_input import DateInputField, DateTimeInputField
 from providers.models import Setting
 
 
@@ -42,8 +43,18 @@ class ServiceCheckedDecimalField(EmptinessCheckedByService, forms.DecimalField):
     pass
 
 
-class ServiceCheckedDateField(EmptinessCheckedByService, forms.DateField):
-    pass
+class ServiceCheckedDateField(DateInputField):
+    """A GOV.UK date input, not marked optional, whose emptiness the service judges (as
+    `EmptinessCheckedByService`); a date half typed is still the form's to refuse."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["required"] = True
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        if not any(str(part or "").strip() for part in value or []):
+            return None
+        return super().clean(value)
 
 
 class ServiceCheckedFileField(EmptinessCheckedByService, forms.FileField):
@@ -54,24 +65,7 @@ class ServiceCheckedModelChoiceField(EmptinessCheckedByService, forms.ModelChoic
     """A choice of one of the provider's settings (evidence names one only for some kinds)."""
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-    format = "%Y-%m-%dT%H:%M"
-
-    def __init__(self, attrs: dict[str, object] | None = None) -> None:
-        super().__init__(attrs=attrs, format=self.format)
-
-
-def datetime_field(label: str, *, when: str, hint: str = "") -> forms.DateTimeField:
-    """A date and time field whose messages read as a sentence: `when` completes "the date and
-    time …", like "the window opens" or "of the evaluation deadline"."""
-    return forms.DateTimeField(
-        label=label,
-        help_text=hint,
-        widget=DateTimeLocalInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={
-            "required": f"Enter the date and time {when}.",
-            "invalid": f"The date and time {when} must be a real date and time.",
-        },
-    )
+def datetime_field(label: str, *, when: str, hint: str = "") -> DateTimeInputField:
+    """A date (GOV.UK date input) and time of day whose messages read as a sentence: `when`
+    completes "the date and time …", like "the window opens" or "of the evaluation deadline"."""
+    return DateTimeInputField(label=label, help_text=hint, when=when)

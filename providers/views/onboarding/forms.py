@@ -235,10 +235,9 @@ class EvidenceForm(OnceOnlyForm):
     )
     valid_until = ServiceCheckedDateField(
         label="Valid until",
-        widget=forms.DateInput,
         help_text="The expiry date. Needed for an insurance certificate, and for any other "
         "evidence that expires.",
-        error_messages={"invalid": "Enter the expiry date as a real date."},
+        subject="the expiry date",
     )
     file = ServiceCheckedFileField(label="Upload a file", help_text="PDF, DOCX, PNG or JPEG.")
 

@@ -14,6 +14,7 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from fps_portal.date_input import DateInputField
 from fps_portal.text import too_long
 from providers.models import (
     WINDOW_REASON_LIMIT,
@@ -46,22 +47,8 @@ class PurchasingSystemForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of purchasing system."},
     )
-    term_start = forms.DateField(
-        label="Term starts",
-        widget=forms.DateInput,
-        error_messages={
-            "required": "Enter the date the term starts.",
-            "invalid": "The date the term starts must be a real date.",
-        },
-    )
-    term_end = forms.DateField(
-        label="Term ends",
-        widget=forms.DateInput,
-        error_messages={
-            "required": "Enter the date the term ends.",
-            "invalid": "The date the term ends must be a real date.",
-        },
-    )
+    term_start = DateInputField(label="Term starts", subject="the date the term starts")
+    term_end = DateInputField(label="Term ends", subject="the date the term ends")
     direct_award_allowed = forms.BooleanField(
         label="Direct award is allowed in exceptional urgency", required=False
     )
@@ -86,14 +73,7 @@ class LotForm(forms.Form):
     description = forms.CharField(
         label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    starts_on = forms.DateField(
-        label="Starts on",
-        widget=forms.DateInput,
-        error_messages={
-            "required": "Enter the date the lot starts.",
-            "invalid": "The date the lot starts must be a real date.",
-        },
-    )
+    starts_on = DateInputField(label="Starts on", subject="the date the lot starts")
     is_residential = forms.BooleanField(label="Residential placements", required=False)
 
 
@@ -313,10 +293,7 @@ class MembershipChangeForm(forms.Form):
         help_text="The provider is told this reason.",
     )
     review_on = ServiceCheckedDateField(
-        label="Review date",
-        widget=forms.DateInput,
-        help_text="Needed for a suspension.",
-        error_messages={"invalid": "The review date must be a real date."},
+        label="Review date", help_text="Needed for a suspension.", subject="the review date"
     )
     confirm_removal = forms.BooleanField(
         label="Yes, remove the provider from the FPS. I understand this cannot be undone",

@@ -139,7 +139,7 @@ def test_the_page_refuses_a_future_publication_date_at_its_field(world, client):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'href="#id_publication_date"' in page and PUBLICATION_IN_FUTURE in page
+    assert 'href="#id_publication_date_day"' in page and PUBLICATION_IN_FUTURE in page
     assert not InspectionJudgement.objects.exists()
 
 

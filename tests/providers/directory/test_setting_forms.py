@@ -301,7 +301,7 @@ def test_a_blank_judgement_form_says_what_to_enter(world, client):
     # The framework is a set of radios, so its error links to the first one.
     assert errors_in(html) == [
         ("#id_framework_0", "Select the inspection framework."),
-        ("#id_inspection_start_date", "Enter the date the inspection started."),
+        ("#id_inspection_start_date_day", "Enter the date the inspection started."),
     ]
 
 
@@ -318,7 +318,7 @@ def test_every_error_in_a_judgement_shows_at_once(world, client):
     )
     links = [link for link, _ in errors_in(response.content.decode())]
     assert links == [
-        "#id_inspection_start_date",
+        "#id_inspection_start_date_day",
         "#id_category_of_concern",
         "#id_grade_overall_effectiveness",
     ]
