@@ -70,7 +70,7 @@ def _windows(qs: QuerySet[EvaluationWindow], actor: Actor) -> QuerySet[Evaluatio
 def _agreement_documents(
     qs: QuerySet[AgreementDocument], actor: Actor
 ) -> QuerySet[AgreementDocument]:
-    if _evaluator(actor) or actor.is_provider or actor.is_authority:
+    if _evaluator(actor) or actor.is_provider or actor.is_authority or actor.is_authority_admin:
         return qs
     return qs.none()
 

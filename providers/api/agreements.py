@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from rest_framework import serializers
 
-from fps_portal.access import roles
+from fps_portal.access import AUTHORITIES, PROVIDERS, either, roles
 from fps_portal.accounts.models import Role
 from fps_portal.api.base import ScopedReadOnlyViewSet
 from providers.models import AgreementDocument
@@ -42,12 +42,11 @@ class AgreementDocumentViewSet(ScopedReadOnlyViewSet[AgreementDocument]):
     model = AgreementDocument
     serializer_class = AgreementDocumentSerializer
     # Not forums: the agreement is between the authorities and the providers.
-    access = roles(
-        Role.PROVIDER_USER,
-        Role.LEAD_EVALUATOR,
-        Role.COMMISSIONER,
-        Role.QA_OFFICER,
-        Role.SENIOR_MANAGER,
+    access = either(
+        PROVIDERS,
+        AUTHORITIES,
+        roles(Role.AUTHORITY_ADMIN),  # an authority's own staff, as the download page allows
+        message="Only providers and authority staff can read the FPS agreement.",
     )
     filterset_fields = ["purchasing_system", "version"]
 

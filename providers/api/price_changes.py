@@ -55,8 +55,12 @@ class ProviderPriceChangeSerializer(serializers.ModelSerializer):
 class LeadPriceChangeSerializer(ProviderPriceChangeSerializer):
     """The lead authority also sees whose change it is and who proposed it."""
 
-    provider = serializers.CharField(source="offer.setting.provider.name", read_only=True)
-    proposed_by = serializers.EmailField(source="proposed_by.email", read_only=True, default=None)
+    # Output only; not read_only, because drf-spectacular lists read-only fields as required and
+    # the provider's narrower shape (without these) is validated against this component.
+    provider = serializers.CharField(source="offer.setting.provider.name", required=False)
+    proposed_by = serializers.EmailField(
+        source="proposed_by.email", required=False, allow_null=True
+    )
 
     class Meta(ProviderPriceChangeSerializer.Meta):
         fields = [*ProviderPriceChangeSerializer.Meta.fields, "provider", "proposed_by"]

@@ -86,7 +86,7 @@ def _tell_providers(
     notify(
         recipients=registered_provider_users(),
         event_key=event_key,
-        template=f"notifications/{template}",
+        template=template,
         context={"window": window, **context},
         url=reverse("providers:application-list"),
     )
@@ -153,7 +153,7 @@ def window_reschedule(
                 locked,
                 # One message per reschedule: the time it was made is unique under the lock.
                 event_key=f"window-rescheduled:{locked.pk}:{now.isoformat()}",
-                template="window_rescheduled",
+                template="notifications/window_rescheduled",
                 before={key: window_time(value) for key, value in before.items()},
                 reason=reason,
             )
@@ -191,7 +191,7 @@ def window_cancel(
         _tell_providers(
             locked,
             event_key=f"window-cancelled:{locked.pk}",
-            template="window_cancelled",
+            template="notifications/window_cancelled",
             reason=reason,
         )
     return locked
@@ -266,7 +266,7 @@ def window_close_early(
         _tell_providers(
             locked,
             event_key=f"window-closed-early:{locked.pk}",
-            template="window_closed_early",
+            template="notifications/window_closed_early",
             was_closing=window_time(was_closing),
             reason=reason,
         )

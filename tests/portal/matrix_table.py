@@ -487,6 +487,7 @@ API: dict[str, Row] = {
             "postcode": "CW1 2AB",
             "age_from": 5,
             "age_to": 16,
+            "specialisms": ["semh"],  # a setting needs an area of need
         },
         touches=(SETTING,),
     ),

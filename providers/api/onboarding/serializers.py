@@ -358,8 +358,11 @@ class LeadMembershipSerializer(serializers.ModelSerializer[FpsMembership]):
     signatory of the access agreement."""
 
     provider_name = serializers.CharField(source="provider.name", read_only=True)
+    # Output only (memberships are changed through MembershipChangeSerializer). Not read_only:
+    # drf-spectacular lists every read-only field as required, and this component describes the
+    # widest shape, so the forum's narrower one (without it) would break the published schema.
     agreement_version = serializers.IntegerField(
-        source="agreement_version.version", read_only=True, allow_null=True
+        source="agreement_version.version", required=False, allow_null=True
     )
 
     class Meta:

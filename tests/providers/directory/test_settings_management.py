@@ -10,7 +10,15 @@ from fps_portal.accounts.models import Role
 from fps_portal.actors import actor_for_user
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
-from providers.models import AdditionalService, PrimaryNeed, Setting, SettingLot, Specialism
+from providers.models import (
+    AdditionalService,
+    PriceChange,
+    PriceChangeState,
+    PrimaryNeed,
+    Setting,
+    SettingLot,
+    Specialism,
+)
 from providers.services.setting_prices import (
     additional_service_add,
     setting_set_price,
@@ -163,13 +171,16 @@ def test_prices_per_lot_validated_and_changes_on_approved_lots_audited(world, cl
         url, {f"price_{world.day.pk}": "3100.50", f"price_{world.residential.pk}": "5200.00"}
     )
     assert ok.status_code == 302
+    # The approved price stands: the change is a proposal the lead authority decides (issue 10).
     offer = SettingLot.objects.get(setting=world.crewe, lot=world.day)
-    assert offer.weekly_price == Decimal("3100.50") and offer.approved_at is not None
+    assert offer.weekly_price == Decimal("3000.00") and offer.approved_at is not None
+    change = PriceChange.objects.get(offer=offer, state=PriceChangeState.PENDING)
+    assert change.proposed_price == Decimal("3100.50")
     event = AuditEvent.objects.get(
-        object_type="providers.settinglot", object_id=str(offer.pk), verb="updated"
+        object_type="providers.pricechange", object_id=str(change.pk), verb="created"
     )
-    assert event.before["weekly_price"] == "3000.00" and event.after["weekly_price"] == "3100.50"
-    assert "approved" in event.reason
+    assert event.after["approved_price"] == "3000.00"
+    assert event.after["proposed_price"] == "3100.50"
 
 
 @pytest.mark.parametrize("price", ["0", "-10", "abc", "12.345", "", "1e3"])

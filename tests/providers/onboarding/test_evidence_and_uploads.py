@@ -189,6 +189,8 @@ def test_who_may_download_which_evidence(client, role: str) -> None:
         Role.SENIOR_MANAGER: (404, 200),
         Role.PROVIDER_USER: (404, 404),
         Role.FORUM_MEMBER: (404, 404),
+        # An administrator runs the authority's accounts, not its casework.
+        Role.AUTHORITY_ADMIN: (404, 404),
     }[Role(role)]
     assert (
         _download(client, insurance).status_code,

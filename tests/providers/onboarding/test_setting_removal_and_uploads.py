@@ -27,7 +27,7 @@ from providers.services.setting_lifecycle import (
 from providers.services.settings import AREAS_OF_NEED_MISSING, SettingData, setting_create
 from tests.factories import authority, person
 from tests.providers.onboarding import states
-from tests.providers.onboarding.factories import PDF_BYTES, upload
+from tests.providers.onboarding.factories import PDF_BYTES, actor, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -176,14 +176,14 @@ def test_withdrawing_a_member_setting_takes_it_off_the_fps_and_tells_the_lead_au
     searcher.force_login(person(Role.COMMISSIONER))
     assert setting.name not in searcher.get("/find-a-setting/").content.decode()
     with pytest.raises(WrongState):
-        setting_withdraw(actor=states.actor(member.created_by), setting=setting, reason="Again")
+        setting_withdraw(actor=actor(member.created_by), setting=setting, reason="Again")
 
 
 def test_a_setting_in_an_undecided_application_cannot_be_withdrawn():
     application = states.submitted()
     with pytest.raises(WrongState):
         setting_withdraw(
-            actor=states.actor(application.created_by),
+            actor=actor(application.created_by),
             setting=application.settings.get(),
             reason="Closing",
         )
@@ -231,7 +231,7 @@ def test_evidence_in_a_submitted_application_is_kept():
     item = application.evidence.first()
     assert item is not None
     with pytest.raises(WrongState):
-        evidence_remove(actor=states.actor(application.created_by), evidence=item)
+        evidence_remove(actor=actor(application.created_by), evidence=item)
     assert Evidence.objects.filter(pk=item.pk).exists()
 
 
