@@ -228,7 +228,10 @@ def test_the_csv_export_holds_the_settings_shown(
     assert re.fullmatch(r"settings-\d{8}-\d{4}\.csv", download.suggested_filename)
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
-    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    # The file first says what it is (lines starting "#": filters, time; docs/directory.md).
+    text = saved.read_text(encoding="utf-8-sig")
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    rows = list(csv.DictReader(io.StringIO(body)))
 
     assert [row["Setting"] for row in rows] == shown
     assert [row["Band"] for row in rows] == ["Pass", "Concern"]

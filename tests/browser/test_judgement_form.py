@@ -85,7 +85,10 @@ def test_choose_the_framework_then_grade_only_its_areas(
     ]
 
     page.get_by_label("Inspection number").fill("CQC-7")
-    page.get_by_label("Inspection start date").fill("2025-02-03")
+    # The GOV.UK date input: day, month and year boxes in one fieldset.
+    page.locator("#id_inspection_start_date_day").fill("3")
+    page.locator("#id_inspection_start_date_month").fill("2")
+    page.locator("#id_inspection_start_date_year").fill("2025")
     page.get_by_label("Overall (optional)").select_option("Good")
     page.get_by_label("Safe (optional)").select_option("Requires improvement")
     page.get_by_role("button", name="Record judgement").click()
