@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = "Referrals and competitions"
+
+    def ready(self) -> None:
+        from referrals import scope_rules  # noqa: F401
