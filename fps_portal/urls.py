@@ -83,6 +83,7 @@ urlpatterns = [
     # The composition root: each app's routes are included by name, so no app imports another.
     path("api/v1/", include("fps_portal.api_urls")),
     path("api/v1/", include("providers.api_urls")),
+    path("api/v1/", include("referrals.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from this URL rather than inline (strict CSP),
     # drawn inside the service's layout (pages/api_docs.html). Swagger UI sets style attributes
@@ -98,6 +99,7 @@ urlpatterns = [
     ),
     path("back-office/", admin.site.urls),
     path("", include("providers.urls")),
+    path("", include("referrals.urls")),
 ]
 
 # Under /api/ what Django answers itself (no route, a bad request, an unhandled exception) is

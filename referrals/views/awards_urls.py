@@ -1,0 +1,5 @@
+"""Pages of the referrals app: awards (see referrals/urls.py)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
