@@ -46,21 +46,16 @@ def application_start_evaluation_locked(
 ) -> None:
     """Within the caller's transaction and row lock: submitted -> under evaluation, checks
     stored."""
-    change = transition(
+    # The checks first, so the audit row can say how many were run (they read no state).
+    results = store_checks(application=application, on=timezone.localdate(now))
+    transition(
         application,
         to=ApplicationState.UNDER_EVALUATION,
         table=APPLICATION_TRANSITIONS,
         event="evaluation_started",
         at=now,
         also={"checks_run_at": now},
-    )
-    results = store_checks(application=application, on=timezone.localdate(now))
-    audit_record(
         actor=actor,
-        verb=AuditVerb.STATE_CHANGED,
-        obj=application,
-        before=change.before,
-        after=change.after,
         reason=f"{len(results)} requirement(s) checked automatically",
     )
     notify(

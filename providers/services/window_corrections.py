@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
-from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.transitions import allowed, lock, refusal_message, transition
@@ -131,7 +130,7 @@ def window_reschedule(
         if fields:
             raise InvalidInput.on_fields(fields)
         before = {key: getattr(locked, key) for key in DATE_FIELDS}
-        change = transition(
+        transition(
             locked,
             to=WindowState.SCHEDULED,
             table=WINDOW_TRANSITIONS,
@@ -139,13 +138,8 @@ def window_reschedule(
             by=actor.user,
             at=now,
             also=changed,
-        )
-        audit_record(
             actor=actor,
             verb=AuditVerb.UPDATED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
             reason=reason,
         )
         if changed.keys() & set(DATE_FIELDS):
@@ -171,7 +165,7 @@ def window_cancel(
         locked = _locked(window, "cancel")
         if fields := _reason_problem(reason, action="cancelling the window"):
             raise InvalidInput.on_fields(fields)
-        change = transition(
+        transition(
             locked,
             to=WindowState.CANCELLED,
             table=WINDOW_TRANSITIONS,
@@ -179,13 +173,7 @@ def window_cancel(
             by=actor.user,
             at=now,
             also={"cancellation_reason": reason},
-        )
-        audit_record(
             actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
             reason=reason,
         )
         _tell_providers(
@@ -226,7 +214,7 @@ def window_open_now(
             fields.setdefault("reason", next(iter(problems.values())))
         if fields:
             raise InvalidInput.on_fields(fields)
-        change = transition(
+        transition(
             locked,
             to=WindowState.OPEN,
             table=WINDOW_TRANSITIONS,
@@ -234,13 +222,7 @@ def window_open_now(
             by=actor.user,
             at=now,
             also={"opens_at": opens_at},
-        )
-        audit_record(
             actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
             reason=reason,
         )
         announce_opening(locked)
