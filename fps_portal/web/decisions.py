@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 
 from fps_portal.errors import DomainError
 from fps_portal.web.pages import put_on_form
+from fps_portal.web.reasons import reason_field
 
 
 class DecisionForm(forms.Form):
@@ -28,12 +29,7 @@ class DecisionForm(forms.Form):
     reason_help: ClassVar[str]
 
     outcome = forms.ChoiceField(widget=forms.RadioSelect)
-    reason = forms.CharField(
-        label="Reason",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    reason = reason_field(required=None, max_length=2000, rows=4)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404
 from fps_portal.web.pages import put_on_form
+from fps_portal.web.reasons import ReasonForm, reason_field
 from providers.models import Evidence, Setting
 from providers.services.evidence import evidence_remove, evidence_remove_blocker
 from providers.services.setting_lifecycle import (
@@ -32,14 +33,14 @@ from providers.services.setting_lifecycle import (
 CONFIRM = "providers/directory/confirm_removal.html"
 
 
-class WithdrawalForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you withdrawing this setting?",
+class WithdrawalForm(ReasonForm):
+    reason = reason_field(
+        "Why are you withdrawing this setting?",
+        required=REASON_MISSING,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text="For example, it has closed or no longer offers places. The lead authority "
         "is told.",
-        error_messages={"required": REASON_MISSING},
     )
 
 
