@@ -100,7 +100,7 @@ class _Correction:
     problems: dict[str, str]  # what is wrong with the request, the reason included; {} if none
     also: dict[str, object]  # the fields set with the move
     tell: Callable[[], object]  # who is told once it has moved
-    event: str = ""  # the `<event>_at` / `<event>_by` stamped (a close stamps `closed`)
+    event: str | None = None  # the `<event>_at` / `<event>_by` stamped (a close: `closed`)
     verb: str = AuditVerb.STATE_CHANGED
 
 
