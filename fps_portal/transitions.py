@@ -1,38 +1,57 @@
 """One way to change an object's state: through the transition table beside its model.
 
     locked = lock(window)                     # SELECT ... FOR UPDATE, inside the caller's atomic
-    change = transition(
+    transition(
         locked,
         to=WindowState.OPEN,
         table=WINDOW_TRANSITIONS,
         event="opened",                 # stamps opened_at (and opened_by if the model has it)
         by=actor.user if actor else None,
         at=now,
+        actor=actor,                    # audited: a STATE_CHANGED row, before and after
+        reason=reason,
     )
-    audit_record(actor=actor, verb=AuditVerb.STATE_CHANGED, obj=change.obj,
-                 before=change.before, after=change.after)
 
 `transition` refuses a change the table does not allow (WrongState, 409), stamps `<event>_at`
 and `<event>_by` where the model has them, sets any other fields given in `also`, saves only the
-fields it changed, and returns the state and every field it set, before and after, for the audit
-row. It must run inside the caller's transaction with the row locked, so the state it checked is
-still the state it changes.
+fields it changed, and returns the state and every field it set, before and after. It must run
+inside the caller's transaction with the row locked, so the state it checked is still the state
+it changes.
+
+Given `actor` (None for the system: beat, a task), it also appends the audit row of the change,
+in the same transaction: `verb` (STATE_CHANGED unless the caller names another), the object,
+before, after and `reason`. A caller whose row records more than the move (the agreement's
+SIGNED row, with the signature) leaves `actor` out and writes that row itself.
 """
 
 from __future__ import annotations
 
 import datetime
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from django.db import models
 from django.utils import timezone
 
-from fps_portal.audit.services import in_callers_transaction
+from fps_portal.audit.models import AuditVerb
+from fps_portal.audit.services import audit_record, in_callers_transaction
 from fps_portal.errors import WrongState
 
+if TYPE_CHECKING:
+    from fps_portal.actors import Actor
+
 M = TypeVar("M", bound=models.Model)
+
+
+class _Unaudited(enum.Enum):
+    """`transition(actor=...)` left out: the caller writes the change's audit row itself."""
+
+    UNAUDITED = enum.auto()
+
+
+UNAUDITED: Final = _Unaudited.UNAUDITED
 
 
 @dataclass(frozen=True)
@@ -78,8 +97,12 @@ def transition(
     also: Mapping[str, Any] | None = None,
     field: str = "state",
     what: str = "",
+    actor: Actor | _Unaudited | None = UNAUDITED,
+    verb: str = AuditVerb.STATE_CHANGED,
+    reason: str = "",
 ) -> Transitioned[M]:
-    """Move the locked `obj` to state `to` if `table` allows it; see the module's docstring.
+    """Move the locked `obj` to state `to` if `table` allows it, and audit the move when given
+    `actor`; see the module's docstring.
 
     A refusal reads "This <what> is <state>, so it cannot be changed that way." (`what` defaults
     to the model's verbose name).
@@ -103,6 +126,8 @@ def transition(
         setattr(obj, name, value)
     obj.save(update_fields=[obj._meta.get_field(name).name for name in changes])
     after = {name: _value(obj, name) for name in changes}
+    if actor is not UNAUDITED:
+        audit_record(actor=actor, verb=verb, obj=obj, before=before, after=after, reason=reason)
     return Transitioned(obj=obj, before=before, after=after)
 
 

@@ -21,7 +21,8 @@ from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.web.people import FORM, admin_only, posted, show_error
-from fps_portal.web.people_forms import ApiClientForm, ReasonForm
+from fps_portal.web.people_forms import ApiClientForm
+from fps_portal.web.reasons import ReasonForm
 
 _SHOW_ONCE_KEY = "fps_api_credential_once"
 

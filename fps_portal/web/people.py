@@ -29,12 +29,8 @@ from fps_portal.accounts.services.people import (
 from fps_portal.actors import Actor, actor_of
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
-from fps_portal.web.people_forms import (
-    GiveRoleForm,
-    InviteColleagueForm,
-    ReasonForm,
-    SeniorPositionForm,
-)
+from fps_portal.web.people_forms import GiveRoleForm, InviteColleagueForm, SeniorPositionForm
+from fps_portal.web.reasons import ReasonForm
 
 FORM = "portal/people/form.html"
 View = Callable[..., HttpResponse]

@@ -15,6 +15,7 @@ from fps_portal.accounts.models import (
 from fps_portal.accounts.services.api_clients import DEFAULT_LIFETIME_DAYS, LIFETIMES
 from fps_portal.once import OnceOnlyForm
 from fps_portal.text import too_long
+from fps_portal.web.reasons import reason_field
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com."
 POSITION_HINT = "Only for senior managers: rating alerts and sign-offs go to named posts."
@@ -34,15 +35,6 @@ def _position_field() -> forms.ChoiceField:
         required=False,
         choices=[("", "None"), *SeniorPosition.choices],
         help_text=POSITION_HINT,
-    )
-
-
-def _reason_field(label: str = "Reason") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the reason.", **too_long(label, 500)},
     )
 
 
@@ -83,7 +75,7 @@ class GiveRoleForm(RoleFormMixin):
         label="Role", widget=forms.RadioSelect, error_messages={"required": "Select a role."}
     )
     senior_position = _position_field()
-    reason = _reason_field("Why they need this role")
+    reason = reason_field("Why they need this role")
 
 
 class SeniorPositionForm(forms.Form):
@@ -93,10 +85,6 @@ class SeniorPositionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the senior manager's position."},
     )
-
-
-class ReasonForm(forms.Form):
-    reason = _reason_field()
 
 
 class ApiClientForm(OnceOnlyForm):

@@ -10,8 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fps_portal.actors import Actor
-from fps_portal.audit.models import AuditVerb
-from fps_portal.audit.services import audit_record
 from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
@@ -69,7 +67,7 @@ def application_submit(
             raise InvalidInput.on_fields(problems)
         # What was tendered is kept as it was: later price changes do not rewrite it.
         application_freeze_prices(actor=actor, application=locked)
-        change = transition(
+        transition(
             locked,
             to=ApplicationState.SUBMITTED,
             table=APPLICATION_TRANSITIONS,
@@ -77,13 +75,7 @@ def application_submit(
             by=actor.user,
             at=now,
             what="application",
-        )
-        audit_record(
             actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
         )
         url = reverse("providers:application-detail", args=[locked.pk])
         notify(
@@ -107,7 +99,7 @@ def application_withdraw(
     with transaction.atomic():
         locked = lock(application)
         before = locked.state
-        change = transition(
+        transition(
             locked,
             to=ApplicationState.WITHDRAWN,
             table=APPLICATION_TRANSITIONS,
@@ -115,13 +107,7 @@ def application_withdraw(
             by=actor.user,
             also={"withdrawal_reason": reason.strip()},
             what="application",
-        )
-        audit_record(
             actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
             reason=reason,
         )
         if before == ApplicationState.SUBMITTED:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 from django.urls import reverse
@@ -46,21 +46,16 @@ def application_start_evaluation_locked(
 ) -> None:
     """Within the caller's transaction and row lock: submitted -> under evaluation, checks
     stored."""
-    change = transition(
+    # The checks first, so the audit row can say how many were run (they read no state).
+    results = store_checks(application=application, on=timezone.localdate(now))
+    transition(
         application,
         to=ApplicationState.UNDER_EVALUATION,
         table=APPLICATION_TRANSITIONS,
         event="evaluation_started",
         at=now,
         also={"checks_run_at": now},
-    )
-    results = store_checks(application=application, on=timezone.localdate(now))
-    audit_record(
         actor=actor,
-        verb=AuditVerb.STATE_CHANGED,
-        obj=application,
-        before=change.before,
-        after=change.after,
         reason=f"{len(results)} requirement(s) checked automatically",
     )
     notify(
@@ -117,10 +112,13 @@ def evaluation_blocker(application: Application) -> str | None:
     return None
 
 
-def moderation_blocker(application: Application) -> str | None:
+def moderation_blocker(application: Application, *, moderated: bool | None = None) -> str | None:
     """Why this application can no longer be moderated, or None. (Open questions and too few
-    evaluators are prerequisites still to be met, not a state that has moved on.)"""
-    if Moderation.objects.filter(application=application).exists():
+    evaluators are prerequisites still to be met, not a state that has moved on.) `moderated`
+    is whether it has a moderation, when the caller has already read it."""
+    if moderated is None:
+        moderated = Moderation.objects.filter(application=application).exists()
+    if moderated:
         return "This application has already been moderated."
     return _not_under_evaluation(application)
 
@@ -250,16 +248,17 @@ def disagreements(application: Application) -> dict[int, list[EvaluatorDecision]
     return {rid: ds for rid, ds in by_result.items() if len({d.verdict for d in ds}) > 1}
 
 
-def _open_questions_message(application: Application) -> str:
+def _open_questions_message(
+    application: Application, open_questions: Sequence[ClarificationQuestion] | None = None
+) -> str:
     """Why the application cannot have an outcome yet because of its open questions; empty when
     none is open. The provider could still answer one, and an answer after the outcome would be
     refused."""
-    open_questions = list(
-        ClarificationQuestion.objects.filter(application=application).open().order_by("due_at")
-    )
+    if open_questions is None:
+        open_questions = list(ClarificationQuestion.objects.filter(application=application).open())
     if not open_questions:
         return ""
-    due = govuk_date(open_questions[0].due_at)
+    due = govuk_date(min(question.due_at for question in open_questions))
     whose = f"{possessive(application.provider.name)} application"
     if len(open_questions) == 1:
         return (
@@ -273,15 +272,22 @@ def _open_questions_message(application: Application) -> str:
 
 
 def moderation_refusal(
-    application: Application, *, evaluators: list[int] | None = None
+    application: Application,
+    *,
+    evaluators: list[int] | None = None,
+    moderated: bool | None = None,
+    open_questions: Sequence[ClarificationQuestion] | None = None,
 ) -> str | None:
     """Why moderating this application now would be refused, or None: the one rule the
     application's page (which offers "Moderate" only when it is None), the moderation page, the
-    API and `application_moderate` share. Names the provider, never an id. `evaluators` is
-    `complete_evaluators(application)` when the caller has already counted them."""
-    if message := moderation_blocker(application):
+    API and `application_moderate` share. Names the provider, never an id.
+
+    What the caller has already read it may pass, and it is not read again: `evaluators` is
+    `complete_evaluators(application)`, `moderated` whether it has a moderation, and
+    `open_questions` its questions that are open (`open_clarification_q`)."""
+    if message := moderation_blocker(application, moderated=moderated):
         return message
-    if message := _open_questions_message(application):
+    if message := _open_questions_message(application, open_questions):
         return message
     done = len(complete_evaluators(application) if evaluators is None else evaluators)
     if done < MINIMUM_EVALUATORS:

@@ -195,6 +195,7 @@ def agreement_sign(
                 membership.save(update_fields=list(signature))
             else:
                 # Withdrawn -> active, after a new application passed (agreement_sign_blocker).
+                # Not audited here: the SIGNED row below records the move with the signature.
                 transition(
                     membership,
                     to=MembershipState.ACTIVE,
@@ -304,7 +305,7 @@ def membership_change(
             # Withdrawing would end the suspension without the lead authority (and, before
             # `agreement_sign_blocker` knew better, let the old agreement be signed again).
             raise WrongState(SUSPENSION_ENDS_WITH_THE_LEAD)
-        change = transition(
+        transition(
             locked,
             to=target,
             table=MEMBERSHIP_TRANSITIONS,
@@ -315,13 +316,7 @@ def membership_change(
                 "review_on": review_on if target == MembershipState.SUSPENDED else None,
             },
             what="membership",
-        )
-        audit_record(
             actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
             reason=reason,
         )
         event_key = f"membership-{locked.pk}-{target}-{locked.state_changed_at:%Y%m%d%H%M%S%f}"

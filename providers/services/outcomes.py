@@ -136,7 +136,7 @@ def outcome_summary(application: Application) -> OutcomeSummary:
 
 def _set_outcome(application: Application, *, state: str, actor: Actor, reason: str) -> None:
     """Within moderation's transaction and row lock: under evaluation -> passed or failed."""
-    change = transition(
+    transition(
         application,
         to=state,
         table=APPLICATION_TRANSITIONS,
@@ -144,13 +144,7 @@ def _set_outcome(application: Application, *, state: str, actor: Actor, reason: 
         by=actor.user,
         also={"outcome_reason": reason.strip()},
         what="application",
-    )
-    audit_record(
         actor=actor,
-        verb=AuditVerb.STATE_CHANGED,
-        obj=application,
-        before=change.before,
-        after=change.after,
         reason=reason,
     )
 

@@ -96,20 +96,14 @@ def _refresh_flags(setting: Setting, offer: SettingLot) -> None:
 
 
 def _withdraw(change: PriceChange, *, actor: Actor, reason: str) -> None:
-    moved = transition(
+    transition(
         change,
         to=PriceChangeState.WITHDRAWN,
         table=PRICE_CHANGE_TRANSITIONS,
         event="withdrawn",
         also={"decision_reason": reason},
         what="price change",
-    )
-    audit_record(
         actor=actor,
-        verb=AuditVerb.STATE_CHANGED,
-        obj=change,
-        before=moved.before,
-        after=moved.after,
         reason=reason,
     )
 
@@ -190,7 +184,7 @@ def price_change_decide(
     locked = dangerously_unscoped(PriceChange).select_for_update().get(pk=change.pk)
     if locked.state != PriceChangeState.PENDING:
         raise WrongState(_decided_message(locked))
-    moved = transition(
+    transition(
         locked,
         to=outcome,
         table=PRICE_CHANGE_TRANSITIONS,
@@ -198,13 +192,7 @@ def price_change_decide(
         by=actor.user if actor.user.pk else None,
         also={"decision_reason": reason},
         what="price change",
-    )
-    audit_record(
         actor=actor,
-        verb=AuditVerb.STATE_CHANGED,
-        obj=locked,
-        before=moved.before,
-        after=moved.after,
         reason=reason or "Price change accepted.",
     )
     if outcome == PriceChangeState.ACCEPTED:

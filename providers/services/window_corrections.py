@@ -15,6 +15,8 @@ closes early; each notification is keyed by the event, so a retry tells nobody t
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.urls import reverse
@@ -22,7 +24,6 @@ from django.utils import timezone
 
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
-from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.transitions import allowed, lock, refusal_message, transition
@@ -92,6 +93,59 @@ def _tell_providers(
     )
 
 
+@dataclass(frozen=True)
+class _Correction:
+    """What one correction does to the window it found under the lock."""
+
+    problems: dict[str, str]  # what is wrong with the request, the reason included; {} if none
+    also: dict[str, object]  # the fields set with the move
+    tell: Callable[[], object]  # who is told once it has moved
+    event: str | None = None  # the `<event>_at` / `<event>_by` stamped (a close: `closed`)
+    verb: str = AuditVerb.STATE_CHANGED
+
+
+def _correct(
+    window: EvaluationWindow,
+    correction: str,
+    *,
+    actor: Actor,
+    reason: str,
+    now: datetime.datetime | None,
+    plan: Callable[[EvaluationWindow, str, datetime.datetime], _Correction],
+) -> EvaluationWindow:
+    """What every correction does: the lead authority only; under the locks, refused (409) unless
+    the table still allows it; `plan` (given the locked window, the stripped reason and the time)
+    says what is wrong (400, nothing written), what to set and whom to tell; then the move,
+    audited with the reason, and the notification, all in one transaction."""
+    require_lead_evaluator(actor)
+    now = now or timezone.now()
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = _locked(window, correction)
+        change = plan(locked, reason, now)
+        if change.problems:
+            raise InvalidInput.on_fields(change.problems)
+        target = CORRECTIONS[correction]
+        if target == WindowState.EVALUATING:
+            # A close, early or on time, is one path: it also starts evaluating what was sent.
+            close_locked(locked, actor=actor, now=now, also=change.also, reason=reason)
+        else:
+            transition(
+                locked,
+                to=target,
+                table=WINDOW_TRANSITIONS,
+                event=change.event,
+                by=actor.user,
+                at=now,
+                also=change.also,
+                actor=actor,
+                verb=change.verb,
+                reason=reason,
+            )
+        change.tell()
+    return locked
+
+
 def window_reschedule(
     *,
     actor: Actor,
@@ -105,11 +159,9 @@ def window_reschedule(
 ) -> EvaluationWindow:
     """Correct a scheduled window's name or dates, under the rules a new window meets. Providers
     are told when a date changes (a new name alone tells nobody)."""
-    require_lead_evaluator(actor)
-    now = now or timezone.now()
-    name, reason = name.strip(), reason.strip()
-    with transaction.atomic():
-        locked = _locked(window, "reschedule")
+    name = name.strip()
+
+    def plan(locked: EvaluationWindow, reason: str, now: datetime.datetime) -> _Correction:
         fields = window_schedule_problems(
             system=locked.purchasing_system,
             name=name,
@@ -128,73 +180,43 @@ def window_reschedule(
         changed = {key: value for key, value in new.items() if getattr(locked, key) != value}
         if not fields and not changed:
             fields["name"] = "Nothing has changed: change the name or a date, or go back."
-        if fields:
-            raise InvalidInput.on_fields(fields)
-        before = {key: getattr(locked, key) for key in DATE_FIELDS}
-        change = transition(
-            locked,
-            to=WindowState.SCHEDULED,
-            table=WINDOW_TRANSITIONS,
-            event="rescheduled",
-            by=actor.user,
-            at=now,
-            also=changed,
-        )
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.UPDATED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
-            reason=reason,
-        )
-        if changed.keys() & set(DATE_FIELDS):
-            _tell_providers(
-                locked,
-                # One message per reschedule: the time it was made is unique under the lock.
-                event_key=f"window-rescheduled:{locked.pk}:{now.isoformat()}",
-                template="notifications/window_rescheduled",
-                before={key: window_time(value) for key, value in before.items()},
-                reason=reason,
-            )
-    return locked
+        before = {key: window_time(getattr(locked, key)) for key in DATE_FIELDS}
+
+        def tell() -> None:
+            if changed.keys() & set(DATE_FIELDS):
+                _tell_providers(
+                    locked,
+                    # One message per reschedule: the time it was made is unique under the lock.
+                    event_key=f"window-rescheduled:{locked.pk}:{now.isoformat()}",
+                    template="notifications/window_rescheduled",
+                    before=before,
+                    reason=reason,
+                )
+
+        return _Correction(fields, changed, tell, event="rescheduled", verb=AuditVerb.UPDATED)
+
+    return _correct(window, "reschedule", actor=actor, reason=reason, now=now, plan=plan)
 
 
 def window_cancel(
     *, actor: Actor, window: EvaluationWindow, reason: str, now: datetime.datetime | None = None
 ) -> EvaluationWindow:
     """Cancel a window before it opens: it never opens, and every provider is told why."""
-    require_lead_evaluator(actor)
-    now = now or timezone.now()
-    reason = reason.strip()
-    with transaction.atomic():
-        locked = _locked(window, "cancel")
-        if fields := _reason_problem(reason, action="cancelling the window"):
-            raise InvalidInput.on_fields(fields)
-        change = transition(
-            locked,
-            to=WindowState.CANCELLED,
-            table=WINDOW_TRANSITIONS,
+
+    def plan(locked: EvaluationWindow, reason: str, now: datetime.datetime) -> _Correction:
+        return _Correction(
+            _reason_problem(reason, action="cancelling the window"),
+            {"cancellation_reason": reason},
+            lambda: _tell_providers(
+                locked,
+                event_key=f"window-cancelled:{locked.pk}",
+                template="notifications/window_cancelled",
+                reason=reason,
+            ),
             event="cancelled",
-            by=actor.user,
-            at=now,
-            also={"cancellation_reason": reason},
         )
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
-            reason=reason,
-        )
-        _tell_providers(
-            locked,
-            event_key=f"window-cancelled:{locked.pk}",
-            template="notifications/window_cancelled",
-            reason=reason,
-        )
-    return locked
+
+    return _correct(window, "cancel", actor=actor, reason=reason, now=now, plan=plan)
 
 
 def window_open_now(
@@ -202,11 +224,8 @@ def window_open_now(
 ) -> EvaluationWindow:
     """Open a scheduled window before its time: it opens now (its opening time becomes now) and
     providers are told it is open, exactly as when beat opens it."""
-    require_lead_evaluator(actor)
-    now = now or timezone.now()
-    reason = reason.strip()
-    with transaction.atomic():
-        locked = _locked(window, "open_now")
+
+    def plan(locked: EvaluationWindow, reason: str, now: datetime.datetime) -> _Correction:
         opens_at = min(locked.opens_at, now)
         fields = _reason_problem(reason, action="opening the window now")
         if locked.closes_at <= now:
@@ -224,27 +243,11 @@ def window_open_now(
             window=locked,
         ):
             fields.setdefault("reason", next(iter(problems.values())))
-        if fields:
-            raise InvalidInput.on_fields(fields)
-        change = transition(
-            locked,
-            to=WindowState.OPEN,
-            table=WINDOW_TRANSITIONS,
-            event="opened",
-            by=actor.user,
-            at=now,
-            also={"opens_at": opens_at},
+        return _Correction(
+            fields, {"opens_at": opens_at}, lambda: announce_opening(locked), event="opened"
         )
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
-            reason=reason,
-        )
-        announce_opening(locked)
-    return locked
+
+    return _correct(window, "open_now", actor=actor, reason=reason, now=now, plan=plan)
 
 
 def window_close_early(
@@ -252,22 +255,20 @@ def window_close_early(
 ) -> EvaluationWindow:
     """Close an open window now: its closing time becomes now, its submitted applications go to
     evaluation as at any close, and every provider is told it closed early and why."""
-    require_lead_evaluator(actor)
-    now = now or timezone.now()
-    reason = reason.strip()
-    with transaction.atomic():
-        locked = _locked(window, "close_early")
-        if fields := _reason_problem(reason, action="closing the window early"):
-            raise InvalidInput.on_fields(fields)
+
+    def plan(locked: EvaluationWindow, reason: str, now: datetime.datetime) -> _Correction:
         was_closing = locked.closes_at
-        # Closed late by beat's minute at most: never move the closing time later.
-        closes_at = min(was_closing, now)
-        close_locked(locked, actor=actor, now=now, also={"closes_at": closes_at}, reason=reason)
-        _tell_providers(
-            locked,
-            event_key=f"window-closed-early:{locked.pk}",
-            template="notifications/window_closed_early",
-            was_closing=window_time(was_closing),
-            reason=reason,
+        return _Correction(
+            _reason_problem(reason, action="closing the window early"),
+            # Closed late by beat's minute at most: never move the closing time later.
+            {"closes_at": min(was_closing, now)},
+            lambda: _tell_providers(
+                locked,
+                event_key=f"window-closed-early:{locked.pk}",
+                template="notifications/window_closed_early",
+                was_closing=window_time(was_closing),
+                reason=reason,
+            ),
         )
-    return locked
+
+    return _correct(window, "close_early", actor=actor, reason=reason, now=now, plan=plan)

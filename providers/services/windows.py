@@ -157,15 +157,13 @@ def window_open(
         window = _lock(window_id)
         if window.state != WindowState.SCHEDULED or window.opens_at > now:
             return False
-        change = transition(
-            window, to=WindowState.OPEN, table=WINDOW_TRANSITIONS, event="opened", at=now
-        )
-        audit_record(
+        transition(
+            window,
+            to=WindowState.OPEN,
+            table=WINDOW_TRANSITIONS,
+            event="opened",
+            at=now,
             actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=window,
-            before=change.before,
-            after=change.after,
         )
         announce_opening(window)
     return True
@@ -207,7 +205,7 @@ def close_locked(
     """Within the caller's transaction and the window's row lock: open -> evaluating, and each
     submitted application to evaluation. Beat closing on time and the lead authority closing
     early both come here."""
-    change = transition(
+    transition(
         window,
         to=WindowState.EVALUATING,
         table=WINDOW_TRANSITIONS,
@@ -215,13 +213,7 @@ def close_locked(
         by=actor.user if actor else None,
         at=now,
         also=also,
-    )
-    audit_record(
         actor=actor,
-        verb=AuditVerb.STATE_CHANGED,
-        obj=window,
-        before=change.before,
-        after=change.after,
         reason=reason,
     )
     submitted = list(
@@ -240,19 +232,13 @@ def window_complete(*, actor: Actor, window: EvaluationWindow) -> EvaluationWind
         locked = _lock(window.pk)
         if message := window_completion_blocker(locked):
             raise WrongState(message)
-        change = transition(
+        transition(
             locked,
             to=WindowState.COMPLETED,
             table=WINDOW_TRANSITIONS,
             event="completed",
             by=actor.user,
-        )
-        audit_record(
             actor=actor,
-            verb=AuditVerb.STATE_CHANGED,
-            obj=locked,
-            before=change.before,
-            after=change.after,
         )
     return locked
 

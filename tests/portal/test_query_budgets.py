@@ -229,15 +229,15 @@ BUDGETS: list[Budget] = [
     ),
     # 1-4: session, user, otp device, actor's memberships; 5: the application; 6: its results; 7:
     # their decisions (who has decided everything is counted from 6-7); 8: moderation; 9:
-    # whether it is moderated and 10: its open questions (`moderation_refusal`: may it be
-    # moderated now? it has an open question, so the rule stops there); 11: evidence; 12:
-    # settings with overviews; 13: provider; 14: window; 15: prices; 16: service prices; 17:
-    # clarification questions.
+    # clarification questions, each marked open or not (`moderation_refusal` is given 8 and 9,
+    # so may it be moderated now costs nothing more); 10: provider (the refusal names it: an
+    # open question stops the rule there); 11: evidence; 12: settings with overviews; 13:
+    # window; 14: prices; 15: service prices.
     Budget(
         "providers:evaluation-detail",
         "lead evaluator",
         lambda: page(f"/fps/applications/{evaluation_round().application_ids[0]}/", lead()),
-        17,
+        15,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5: memberships with providers and
     # systems.

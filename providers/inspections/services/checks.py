@@ -11,22 +11,19 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from fps_portal.accounts.recipients import provider_users
 from fps_portal.actors import Actor
-from fps_portal.audit.models import AuditVerb
-from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
 from fps_portal.scoping import dangerously_unscoped
+from fps_portal.transitions import allowed, transition
 from providers.inspections.models import CHECK_TRANSITIONS, CheckStatus, InspectionJudgement
 from providers.inspections.permissions import can_check_judgement
 from providers.inspections.services.setting_band import setting_refresh_band
 from providers.models import Setting
 
-CHECK_FIELDS = ["check_status", "checked_at", "checked_by", "check_reason"]
 OUTCOMES = (CheckStatus.CONFIRMED, CheckStatus.REJECTED)
 OUTCOME_MISSING = "Select whether the judgement matches the published report."
 REASON_MISSING = "Enter why the judgement is rejected, so the provider can put it right."
@@ -64,20 +61,18 @@ def judgement_check(
     # check and a new judgement for the same setting queue rather than deadlock.
     setting = dangerously_unscoped(Setting).select_for_update().get(pk=judgement.setting_id)
     locked = dangerously_unscoped(InspectionJudgement).select_for_update().get(pk=judgement.pk)
-    if outcome not in CHECK_TRANSITIONS.get(locked.check_status, frozenset()):
+    # Checked before `transition`, which would name the state but not when it was decided.
+    if not allowed(CHECK_TRANSITIONS, locked.check_status, outcome):
         raise WrongState(_wrong_state_message(locked))
-    before = snapshot(locked, CHECK_FIELDS)
-    locked.check_status = outcome
-    locked.checked_at = timezone.now()
-    locked.checked_by = actor.user if actor.user.pk else None
-    locked.check_reason = reason
-    locked.save(update_fields=CHECK_FIELDS)
-    audit_record(
+    transition(
+        locked,
+        to=outcome,
+        table=CHECK_TRANSITIONS,
+        field="check_status",
+        event="checked",
+        by=actor.user if actor.user.pk else None,
+        also={"check_reason": reason},
         actor=actor,
-        verb=AuditVerb.STATE_CHANGED,
-        obj=locked,
-        before=before,
-        after=snapshot(locked, CHECK_FIELDS),
         reason=reason
         or ("Confirmed against the published report." if outcome == CheckStatus.CONFIRMED else ""),
     )

@@ -3,17 +3,14 @@ of reports awaiting check, and one page per report to confirm or reject it with 
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from fps_portal.access import Access, page_access
 from fps_portal.actors import Actor
-from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404
-from fps_portal.web.pages import put_on_form
+from fps_portal.web.decisions import DecisionForm, decision_page
 from providers.inspections.models import CheckStatus, InspectionJudgement
 from providers.inspections.permissions import can_check_judgement
 from providers.inspections.selectors import (
@@ -26,23 +23,16 @@ from providers.inspections.services import OUTCOME_MISSING, judgement_check
 JUDGEMENT_CHECKERS = Access(can_check_judgement)
 
 
-class JudgementCheckForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Does it match the published report?",
-        choices=[
-            (CheckStatus.CONFIRMED, "Yes, confirm it: it counts towards the setting's band"),
-            (CheckStatus.REJECTED, "No, reject it: it never counts"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": OUTCOME_MISSING, "invalid_choice": OUTCOME_MISSING},
-    )
-    reason = forms.CharField(
-        label="Reason",
-        help_text="Required to reject: the provider is told it. For example, no inspection with "
-        "this number is published.",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+class JudgementCheckForm(DecisionForm):
+    outcome_label = "Does it match the published report?"
+    outcome_choices = [
+        (CheckStatus.CONFIRMED, "Yes, confirm it: it counts towards the setting's band"),
+        (CheckStatus.REJECTED, "No, reject it: it never counts"),
+    ]
+    outcome_missing = OUTCOME_MISSING
+    reason_help = (
+        "Required to reject: the provider is told it. For example, no inspection with this "
+        "number is published."
     )
 
 
@@ -64,33 +54,29 @@ def judgement_check_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
         select_related=("setting", "setting__provider", "recorded_by", "checked_by"),
         pk=pk,
     )
-    form = JudgementCheckForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            judgement_check(
-                judgement=judgement,
-                actor=actor,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            put_on_form(form, exc)
-            status = exc.http_status  # 409 when it was checked meanwhile, as in the API
-        else:
-            done = "confirmed" if judgement.check_status == CheckStatus.CONFIRMED else "rejected"
-            messages.success(request, f"Judgement {done}. The provider has been told.")
-            return redirect("providers:judgement-check-list")
-    judgement.grade_rows = grade_rows(judgement)  # type: ignore[attr-defined]
-    with_published_report(judgement)
-    return render(
-        request,
-        "providers/directory/judgement_check.html",
-        {
-            "form": form,
+
+    def decide(outcome: str, reason: str) -> None:
+        judgement_check(judgement=judgement, actor=actor, outcome=outcome, reason=reason)
+
+    def done() -> str:
+        done = "confirmed" if judgement.check_status == CheckStatus.CONFIRMED else "rejected"
+        return f"Judgement {done}. The provider has been told."
+
+    def context() -> dict[str, object]:
+        judgement.grade_rows = grade_rows(judgement)  # type: ignore[attr-defined]
+        with_published_report(judgement)
+        return {
             "judgement": judgement,
             "setting": judgement.setting,
             "awaiting": judgement.check_status == CheckStatus.AWAITING_CHECK,
-        },
-        status=status if status != 200 else (400 if form.errors else 200),
+        }
+
+    return decision_page(
+        request,
+        form_class=JudgementCheckForm,
+        decide=decide,
+        done=done,
+        then="providers:judgement-check-list",
+        template="providers/directory/judgement_check.html",
+        context=context,
     )

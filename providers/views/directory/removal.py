@@ -4,6 +4,9 @@ a destructive action) and offers the action only when its service's `*_blocker` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +19,7 @@ from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404
 from fps_portal.web.pages import put_on_form
+from fps_portal.web.reasons import ReasonForm, reason_field
 from providers.models import Evidence, Setting
 from providers.services.evidence import evidence_remove, evidence_remove_blocker
 from providers.services.setting_lifecycle import (
@@ -29,14 +33,14 @@ from providers.services.setting_lifecycle import (
 CONFIRM = "providers/directory/confirm_removal.html"
 
 
-class WithdrawalForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you withdrawing this setting?",
+class WithdrawalForm(ReasonForm):
+    reason = reason_field(
+        "Why are you withdrawing this setting?",
+        required=REASON_MISSING,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text="For example, it has closed or no longer offers places. The lead authority "
         "is told.",
-        error_messages={"required": REASON_MISSING},
     )
 
 
@@ -46,33 +50,47 @@ def _own_setting(actor: Actor, pk: int) -> Setting:
     )
 
 
-def _page(
-    request: HttpRequest, *, form: forms.Form | None, status: int, **context: object
+def _confirm(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    blocker: str | None,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    then: str,
+    error_status: int = 409,
+    **page: object,
 ) -> HttpResponse:
-    return render(request, CONFIRM, {"form": form, **context}, status=status)
+    """A confirmation page: on POST, unless `blocker` says the action can no longer be taken,
+    `act(cleaned_data)` and back to `then` with `done`; otherwise the page again, its form
+    carrying the service's message (`error_status`), or 409 when a blocker refused the POST."""
+    posted = request.method == "POST"
+    # A form with no fields has nothing to check (and is unbound when nothing was sent).
+    if posted and not blocker and (not form.fields or form.is_valid()):
+        try:
+            act(form.cleaned_data if form.fields else {})
+        except DomainError as exc:
+            put_on_form(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(then)
+    status = 409 if blocker and posted else (error_status if form.errors else 200)
+    return render(request, CONFIRM, {"form": form, "blocker": blocker, **page}, status=status)
 
 
 @page_access(PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def setting_delete_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     setting = _own_setting(actor, pk)
-    form = forms.Form(request.POST or None)
-    blocker = setting_delete_blocker(setting)
-    if request.method == "POST" and not blocker:
-        try:
-            setting_delete(actor=actor, setting=setting)
-        except DomainError as exc:
-            put_on_form(form, exc)
-        else:
-            messages.success(request, f"{setting.name} was deleted.")
-            return redirect("providers:setting-list")
-    return _page(
+    return _confirm(
         request,
-        form=form,
-        status=409 if (blocker and request.method == "POST") or form.errors else 200,
+        form=forms.Form(request.POST or None),
+        blocker=setting_delete_blocker(setting),
+        act=lambda _: setting_delete(actor=actor, setting=setting),
+        done=f"{setting.name} was deleted.",
+        then="providers:setting-list",
         title=f"Delete {setting.name}?",
         caption="Your settings",
-        blocker=blocker,
         explanation="The setting, its prices and services are deleted, and it is taken out of "
         "your draft applications. You cannot undo this.",
         button="Delete setting",
@@ -84,28 +102,17 @@ def setting_delete_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def setting_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     setting = _own_setting(actor, pk)
-    form = WithdrawalForm(request.POST or None)
-    blocker = setting_withdraw_blocker(setting)
-    if request.method == "POST" and not blocker and form.is_valid():
-        try:
-            setting_withdraw(actor=actor, setting=setting, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            put_on_form(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{setting.name} was withdrawn. Commissioners no longer find it, and the lead "
-                "authority has been told.",
-            )
-            return redirect("providers:setting-list")
-    conflict = blocker and request.method == "POST"
-    return _page(
+    return _confirm(
         request,
-        form=form,
-        status=409 if conflict else (400 if form.errors else 200),
+        form=WithdrawalForm(request.POST or None),
+        blocker=setting_withdraw_blocker(setting),
+        act=lambda data: setting_withdraw(actor=actor, setting=setting, reason=data["reason"]),
+        done=f"{setting.name} was withdrawn. Commissioners no longer find it, and the lead "
+        "authority has been told.",
+        then="providers:setting-list",
+        error_status=400,
         title=f"Withdraw {setting.name}?",
         caption="Your settings",
-        blocker=blocker,
         explanation="Commissioners will no longer find it, its approval on each lot ends, and "
         "it is taken out of your draft applications. Past applications keep it. To offer it "
         "again, include it in a new application.",
@@ -118,23 +125,15 @@ def setting_withdraw_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def evidence_remove_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     evidence = get_scoped_or_404(Evidence, actor, pk=pk, provider_id=actor.organisation_id)
-    form = forms.Form(request.POST or None)
-    blocker = evidence_remove_blocker(evidence)
-    if request.method == "POST" and not blocker:
-        try:
-            evidence_remove(actor=actor, evidence=evidence)
-        except DomainError as exc:
-            put_on_form(form, exc)
-        else:
-            messages.success(request, f"'{evidence.title}' was removed from your evidence.")
-            return redirect("providers:evidence-list")
-    return _page(
+    return _confirm(
         request,
-        form=form,
-        status=409 if (blocker and request.method == "POST") or form.errors else 200,
+        form=forms.Form(request.POST or None),
+        blocker=evidence_remove_blocker(evidence),
+        act=lambda _: evidence_remove(actor=actor, evidence=evidence),
+        done=f"'{evidence.title}' was removed from your evidence.",
+        then="providers:evidence-list",
         title=f"Remove '{evidence.title}'?",
         caption="Evidence library",
-        blocker=blocker,
         explanation="The document and its file are deleted, and it is taken out of your draft "
         "applications. You cannot undo this.",
         button="Remove document",

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fps_portal.access import LEAD_EVALUATORS, page_access
@@ -27,6 +28,7 @@ from providers.models import (
     Moderation,
     RequirementResult,
 )
+from providers.models.evaluation import open_clarification_q
 from providers.selectors.onboarding_queues import (
     applications_awaiting_evaluation,
     applications_awaiting_moderation,
@@ -111,6 +113,19 @@ def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     evaluators = evaluators_who_decided_all(
         len(results), [d.evaluator_id for ds in decisions.values() for d in ds]
     )
+    # A withdrawn question is no longer asked; the audit log keeps it, and the page has no way
+    # to show it other than as still awaiting an answer. Each is marked open or not (the one
+    # meaning of open), so the moderation rule below need not read them again.
+    clarifications = list(
+        scoped(ClarificationQuestion, actor)
+        .filter(application=application, withdrawn_at__isnull=True)
+        .select_related("asked_by")
+        .annotate(
+            is_open=ExpressionWrapper(
+                open_clarification_q(now=timezone.now()), output_field=BooleanField()
+            )
+        )
+    )
     return render(
         request,
         "providers/onboarding/evaluation_detail.html",
@@ -121,14 +136,15 @@ def evaluation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             "evaluator_count": len(evaluators),
             "minimum": MINIMUM_EVALUATORS,
             # "Moderate" is offered only when it can succeed; otherwise the page says why.
-            "moderation_refusal": moderation_refusal(application, evaluators=evaluators)
+            "moderation_refusal": moderation_refusal(
+                application,
+                evaluators=evaluators,
+                moderated=False,
+                open_questions=[q for q in clarifications if q.is_open],
+            )
             if application.state == ApplicationState.UNDER_EVALUATION and moderation is None
             else None,
-            # A withdrawn question is no longer asked; the audit log keeps it, and the page has
-            # no way to show it other than as still awaiting an answer.
-            "clarifications": scoped(ClarificationQuestion, actor)
-            .filter(application=application, withdrawn_at__isnull=True)
-            .select_related("asked_by"),
+            "clarifications": clarifications,
             "prices": application.prices.select_related("setting", "lot"),
             "lines": application.service_prices.select_related("setting"),
             "material": application_material(application),

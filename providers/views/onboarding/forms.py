@@ -19,6 +19,7 @@ from fps_portal.dates import govuk_date
 from fps_portal.errors import DomainError
 from fps_portal.once import OnceOnlyForm
 from fps_portal.text import possessive, too_long
+from fps_portal.web.reasons import ReasonForm, reason_field
 from providers.models import Evidence, EvidenceKind, InsuranceType, Lot, Setting
 from providers.postcodes import PostcodeError, locate, normalise_postcode
 from providers.services.evidence import COVER_PENCE, COVER_TOO_LARGE
@@ -417,10 +418,8 @@ class DeclarationsForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are you withdrawing?", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+class WithdrawForm(ReasonForm):
+    reason = reason_field("Why are you withdrawing?", required=None, max_length=None)
 
 
 class AnswerForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from fps_portal.date_input import DateInputField
 from fps_portal.text import too_long
+from fps_portal.web.reasons import ReasonForm, reason_field
 from providers.models import (
     WINDOW_REASON_LIMIT,
     CheckResult,
@@ -98,12 +99,12 @@ class WindowForm(forms.Form):
 
 def window_reason_field(label: str, *, required: str) -> forms.CharField:
     """The reason every correction of a window asks for: providers and the audit log read it."""
-    return forms.CharField(
-        label=label,
+    return reason_field(
+        label,
+        required=required,
         max_length=WINDOW_REASON_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Providers are told this reason, and it is kept in the audit log.",
-        error_messages={"required": required, **too_long("The reason", WINDOW_REASON_LIMIT)},
+        too_long_as="The reason",
     )
 
 
@@ -115,15 +116,11 @@ class WindowRescheduleForm(WindowForm):
     )
 
 
-class WindowCorrectionForm(forms.Form):
-    """Confirming a cancellation, an early opening or an early close: only the reason."""
+class WindowCorrectionForm(ReasonForm):
+    """Confirming a cancellation, an early opening or an early close: only the reason, worded
+    for each (`label=`, `required=`)."""
 
     reason = window_reason_field("Reason", required="Give the reason.")
-
-    def __init__(self, *args: Any, label: str, required: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
-        self.fields["reason"].error_messages["required"] = required
 
 
 class EvaluationForm(forms.Form):
@@ -193,11 +190,12 @@ class ModerationForm(forms.Form):
     shows the evaluators' decisions, so the moderator need not open another page.
     """
 
-    reason = forms.CharField(
-        label="Reason for the outcome",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = reason_field(
+        "Reason for the outcome",
+        required="Give the reason for the outcome.",
+        max_length=None,
+        rows=4,
         help_text="This is shown to the provider with the outcome.",
-        error_messages={"required": "Give the reason for the outcome."},
     )
 
     def __init__(self, *args: Any, disputed: Sequence[RequirementResult], **kwargs: Any) -> None:

@@ -192,3 +192,27 @@ def test_the_window_page_counts_only_open_questions() -> None:
     response = browser.get(f"/fps/windows/{window.pk}/")
     counts = {a.pk: a.open_questions for a in response.context["applications"]}
     assert counts == {first.pk: 0, second.pk: 1}
+
+
+def test_the_evaluation_page_offers_moderation_only_once_no_question_is_open() -> None:
+    ready, application = _evaluated()
+    answered, withdrawn, lapsed = _ask(application), _ask(application), _ask(application)
+    clarification_answer(actor=ready.actor, clarification=answered, answer="Ms Patel.")
+    clarification_withdraw(actor=actor(evaluator()), clarification=withdrawn)
+    ClarificationQuestion.objects.filter(pk=lapsed.pk).update(
+        due_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    browser = Client()
+    browser.force_login(evaluator())
+    page = f"/fps/applications/{application.pk}/"
+    # Answered, withdrawn and lapsed questions hold nothing up.
+    assert browser.get(page).context["moderation_refusal"] is None
+
+    later, sooner = _ask(application, days=9), _ask(application, days=3)
+    refusal = browser.get(page).context["moderation_refusal"]
+    assert refusal == (
+        f"{possessive(application.provider.name)} application has 2 open clarification "
+        f"questions, the first due {timezone.localtime(sooner.due_at):%-d %B %Y}. Wait for the "
+        "answers or withdraw the questions first."
+    )
+    assert later.due_at > sooner.due_at
