@@ -315,6 +315,8 @@ WRITES: dict[tuple[str, str], Write] = {
     ("setting-list", "post"): Write(_url("setting-list"), (PROVIDER,)),
     ("setting-detail", "patch"): Write(_url("setting-detail", "setting"), (PROVIDER,)),
     ("setting-prices", "post"): Write(_url("setting-prices", "setting"), (PROVIDER,)),
+    ("setting-withdraw", "post"): Write(_url("setting-withdraw", "setting"), (PROVIDER,)),
+    ("setting-detail", "delete"): Write(_url("setting-detail", "setting"), (PROVIDER,)),
     ("setting-judgements", "post"): Write(_url("setting-judgements", "setting"), (LEAD, PROVIDER)),
     ("setting-judgement-check", "post"): Write(
         _url("setting-judgement-check", "setting", judgement_pk="judgement"), (LEAD,)

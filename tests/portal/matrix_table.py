@@ -501,10 +501,20 @@ API: dict[str, Row] = {
                 providers=Own(200),
                 forum=REFUSED,
                 admin=REFUSED,
-            )
+            ),
+            # The world's settings were submitted in applications: deleting is refused (409),
+            # as on the page; the provider withdraws them instead.
+            "DELETE": expect(REFUSED, providers=Own(409), forum=REFUSED, admin=REFUSED),
         },
         body=lambda w, s, a: {"vacancies": 1},
         touches=(SETTING,),
+    ),
+    # Their applications are still undecided, so withdrawing waits for the outcome (409).
+    "setting-withdraw": Row(
+        ids="setting",
+        writes={"POST": expect(REFUSED, providers=Own(409), forum=REFUSED, admin=REFUSED)},
+        body=lambda w, s, a: {"reason": "The school closed."},
+        touches=(SETTING, "providers.SettingLot"),
     ),
     "setting-prices": Row(
         ids="setting",
