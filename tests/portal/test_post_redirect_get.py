@@ -81,3 +81,43 @@ def test_the_kept_page_is_not_shown_elsewhere_later_or_to_someone_else(monkeypat
     later = post_redirect_get.time.time() + post_redirect_get.KEEP_FOR + 1
     monkeypatch.setattr(post_redirect_get.time, "time", lambda: later)
     assert browser.send("get", "/form/", NAVIGATE).status_code == 200
+
+
+def _cached_pages() -> list[str]:
+    from django.core.cache import cache
+
+    return [k for k in cache._cache if post_redirect_get.CACHE_PREFIX in k]  # type: ignore[attr-defined]
+
+
+def test_the_session_holds_no_page_and_the_cached_page_goes_once_shown():
+    browser = Browser(_form_with_errors)
+    browser.send("post", "/form/", NAVIGATE)
+    kept = browser.session[post_redirect_get.SESSION_KEY]
+    assert set(kept) == {"path", "user", "at", "key"}  # no rendered page in the session
+    assert "There is a problem" not in str(dict(browser.session))
+    assert len(_cached_pages()) == 1
+    assert browser.send("get", "/form/", NAVIGATE).status_code == 400
+    assert _cached_pages() == [] and post_redirect_get.SESSION_KEY not in browser.session
+
+
+def test_a_page_never_shown_leaves_the_cache_when_the_person_goes_elsewhere_or_sends_again():
+    browser = Browser(_form_with_errors)
+    browser.send("post", "/form/", NAVIGATE)
+    browser.send("post", "/form/", NAVIGATE)  # sent twice before the GET: one page kept
+    assert len(_cached_pages()) == 1
+    browser.send("get", "/other/", NAVIGATE)
+    assert _cached_pages() == []
+
+
+def test_the_cached_page_expires_with_the_time_it_is_kept_for(monkeypatch):
+    from django.core.cache import cache
+
+    timeouts: list[object] = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache,
+        "set",
+        lambda key, value, timeout=None: timeouts.append(timeout) or real_set(key, value, timeout),
+    )
+    Browser(_form_with_errors).send("post", "/form/", NAVIGATE)
+    assert timeouts == [post_redirect_get.KEEP_FOR]
