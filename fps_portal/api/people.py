@@ -213,6 +213,20 @@ class IssuedApiClientSerializer(ApiClientSerializer):
         return str(self.context["credential"])
 
 
+# What the field takes: the number of days, or (as a form sends it) its digits.
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "enum": list(LIFETIMES)},
+            {"type": "string", "enum": [str(days) for days in LIFETIMES]},
+        ],
+        "default": DEFAULT_LIFETIME_DAYS,
+    }
+)
+class LifetimeField(serializers.ChoiceField):
+    """A credential's lifetime in days, one of `LIFETIMES`."""
+
+
 class ApiClientInputSerializer(serializers.Serializer[Any]):
     name = model_text(
         ApiClient,
@@ -230,7 +244,7 @@ class ApiClientInputSerializer(serializers.Serializer[Any]):
         "The system can do what a person in this role can, and nothing else (lead evaluator "
         "only in the lead authority).",
     )
-    lifetime_days = serializers.ChoiceField(
+    lifetime_days = LifetimeField(
         choices=list(LIFETIMES.items()),
         default=DEFAULT_LIFETIME_DAYS,
         help_text="How long the credential lasts, in days (a rotation gives it as long again).",
@@ -242,6 +256,10 @@ class ApiClientInputSerializer(serializers.Serializer[Any]):
 
 
 # -- endpoints ---------------------------------------------------------------------------------
+
+
+#: The schema's security for these endpoints: the portal's session cookie only.
+IN_PERSON: list[Any] = [{"cookieAuth": []}]
 
 
 class _AdministratorsViewSet(ScopedGenericViewSet[M], Generic[M]):
@@ -256,6 +274,7 @@ def _person_out(person: Person) -> dict[str, Any]:
     return PersonSerializer(person).data
 
 
+@extend_schema(auth=IN_PERSON)
 class PersonViewSet(_AdministratorsViewSet[User]):
     """Your authority's people: invite a colleague, give a role, deactivate a leaver."""
 
@@ -315,6 +334,7 @@ class PersonViewSet(_AdministratorsViewSet[User]):
         return Response(_person_out(self._person(pk)))
 
 
+@extend_schema(auth=IN_PERSON)
 class PersonRoleViewSet(_AdministratorsViewSet[Membership]):
     """One role of one of your authority's people: remove it, or change a senior position."""
 
@@ -359,6 +379,7 @@ def _issued(issued: IssuedCredential, code: int) -> Response:
     return response
 
 
+@extend_schema(auth=IN_PERSON)
 class ApiClientViewSet(_AdministratorsViewSet[ApiClient]):
     """Your authority's API clients: register one, rotate its credential, revoke it."""
 
