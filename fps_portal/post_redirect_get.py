@@ -124,4 +124,4 @@ class PostRedirectGetMiddleware:
         fresh = time.time() - float(kept.get("at", 0)) <= KEEP_FOR
         if page is None or not fresh or kept.get("user") != _user_key(request):
             return None
-        return page  # type: ignore[no-any-return]
+        return page

@@ -114,10 +114,11 @@ def test_the_cached_page_expires_with_the_time_it_is_kept_for(monkeypatch):
 
     timeouts: list[object] = []
     real_set = cache.set
-    monkeypatch.setattr(
-        cache,
-        "set",
-        lambda key, value, timeout=None: timeouts.append(timeout) or real_set(key, value, timeout),
-    )
+
+    def recording_set(key: str, value: object, timeout: object = None) -> None:
+        timeouts.append(timeout)
+        real_set(key, value, timeout)
+
+    monkeypatch.setattr(cache, "set", recording_set)
     Browser(_form_with_errors).send("post", "/form/", NAVIGATE)
     assert timeouts == [post_redirect_get.KEEP_FOR]
