@@ -75,6 +75,13 @@ DIRECTORY_READERS = Access(
     "Only authority staff, providers and forum members can use this list.",
 )
 
+#: An authority's administrator (ADR 0015): manages its people and API clients. Never an API
+#: client, whatever its role: a client must not manage people or clients.
+AUTHORITY_ADMINS = Access(
+    lambda actor: actor.is_authority_admin and actor.api_client is None,
+    "Only the authority's administrators can manage its people and API clients.",
+)
+
 
 def page_access(rule: Access) -> Callable[[View], View]:
     """A page for the actors `rule` allows; the view is called as `view(request, actor, ...)`.

@@ -18,19 +18,30 @@ one (``Sec-Fetch-Mode: navigate``, sent by every current browser) is redirected.
 The kept page is tied to the user and the address, shown at most once and only within
 ``KEEP_FOR`` of the POST, and it never holds what the page itself did not show (passwords are
 never redrawn into a form).
+
+The page itself is kept in the cache (Redis in production), under a random key that expires
+after ``KEEP_FOR``; the session holds only that key, the address, the user and the time. A
+rendered page may hold personal data (the person's own answers), and this way it never reaches
+the database's session table or its backups, and is gone by itself minutes later even if never
+shown. Why the page and not the POST data, replayed on the GET: docs/architecture.md
+("Post/Redirect/Get").
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
 SESSION_KEY = "fps_post_redirect_get"
+#: The cache key of a kept page: this prefix and the random key the session holds.
+CACHE_PREFIX = "fps-prg:"
 #: Seconds within which the GET must follow the POST; a page found later is discarded.
 KEEP_FOR = 300
 
@@ -68,13 +79,22 @@ class PostRedirectGetMiddleware:
         response = self.get_response(request)
         if not _should_keep(request, response):
             return response
+        self._discard(request)  # an earlier page never shown
+        key = secrets.token_urlsafe(16)
+        cache.set(
+            CACHE_PREFIX + key,
+            {
+                "status": response.status_code,
+                "content_type": response["Content-Type"],
+                "body": response.content.decode(response.charset or "utf-8"),
+            },
+            timeout=KEEP_FOR,
+        )
         request.session[SESSION_KEY] = {
             "path": request.get_full_path(),
             "user": _user_key(request),
             "at": time.time(),
-            "status": response.status_code,
-            "content_type": response["Content-Type"],
-            "body": response.content.decode(response.charset or "utf-8"),
+            "key": key,
         }
         redirect = HttpResponse(status=303)
         redirect["Location"] = request.get_full_path()
@@ -82,15 +102,26 @@ class PostRedirectGetMiddleware:
         return redirect
 
     @staticmethod
-    def _take(request: HttpRequest) -> dict[str, Any] | None:
+    def _discard(request: HttpRequest) -> dict[str, Any] | None:
+        """Removes the kept page (session entry and cached page); returns the session entry."""
+        kept = request.session.pop(SESSION_KEY, None)
+        if isinstance(kept, dict) and kept.get("key"):
+            cache.delete(CACHE_PREFIX + str(kept["key"]))
+        return kept if isinstance(kept, dict) else None
+
+    @classmethod
+    def _take(cls, request: HttpRequest) -> dict[str, Any] | None:
         kept = request.session.get(SESSION_KEY)
         if not kept:
             return None
-        if kept.get("path") != request.get_full_path():
+        if not isinstance(kept, dict) or kept.get("path") != request.get_full_path():
             if request.headers.get("Sec-Fetch-Mode") == "navigate":
                 # The person went elsewhere: the kept page will never be wanted.
-                del request.session[SESSION_KEY]
+                cls._discard(request)
             return None
-        del request.session[SESSION_KEY]
+        page = cache.get(CACHE_PREFIX + str(kept.get("key", "")))
+        cls._discard(request)
         fresh = time.time() - float(kept.get("at", 0)) <= KEEP_FOR
-        return kept if fresh and kept.get("user") == _user_key(request) else None
+        if page is None or not fresh or kept.get("user") != _user_key(request):
+            return None
+        return page

@@ -3,6 +3,7 @@ read or any object looked up."""
 
 from typing import Any
 
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -41,3 +42,18 @@ class AccessAllowed(HasActor):
                 self.message = rule.refusal_for(actor)
                 return False
         return True
+
+
+class SignedInInPerson(BasePermission):
+    """The request comes with a browser session of the portal (past its second factor), not a
+    token or an API client's credential: for the authority administrator's endpoints (people and
+    API clients, ADR 0015). A credential is a single factor a system holds; managing who may act
+    for an authority takes the person, signed in with their second factor."""
+
+    message = (
+        "Manage people and API clients signed in to the portal as your authority's "
+        "administrator: a token or an API client's credential cannot."
+    )
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.successful_authenticator, SessionAuthentication)

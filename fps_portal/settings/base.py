@@ -250,6 +250,11 @@ SPECTACULAR_SETTINGS = {
         "PurchasingSystemKindEnum": "providers.models.fps.PurchasingSystemKind",
         "EvidenceKindEnum": "providers.models.evidence.EvidenceKind",
         "VerdictEnum": "providers.models.evaluation.Verdict",
+        # The authority administrator's endpoints (fps_portal/api/people.py).
+        "StaffRoleEnum": "fps_portal.api.people.STAFF_ROLE_CHOICES",
+        "ApiClientRoleEnum": "fps_portal.api.people.CLIENT_ROLE_CHOICES",
+        "PersonStatusEnum": "fps_portal.api.people.PERSON_STATUSES",
+        "ApiClientStatusEnum": "fps_portal.api.people.CLIENT_STATUSES",
     },
 }
 

@@ -5,7 +5,6 @@ person or membership is 404 through the scoping rules; anyone but an administrat
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -18,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from fps_portal.accounts.models import Membership, Role, User
+from fps_portal.accounts.selectors import Person, people
 from fps_portal.accounts.services.people import (
-    awaiting_first_sign_in,
     colleague_invite,
     person_deactivate,
     role_give,
@@ -28,7 +27,7 @@ from fps_portal.accounts.services.people import (
 )
 from fps_portal.actors import Actor, actor_of
 from fps_portal.errors import DomainError
-from fps_portal.scoping import get_scoped_or_404, scoped
+from fps_portal.scoping import get_scoped_or_404
 from fps_portal.web.people_forms import GiveRoleForm, InviteColleagueForm, SeniorPositionForm
 from fps_portal.web.reasons import ReasonForm
 
@@ -65,33 +64,8 @@ def show_error(form: forms.BaseForm, error: DomainError) -> None:
         form.add_error(None, error.message)
 
 
-@dataclass(frozen=True)
-class Person:
-    user: User
-    roles: list[Membership]
-    ended: list[Membership]
-
-    @property
-    def status(self) -> str:
-        if not self.roles:
-            return "Left"
-        return "Invited" if awaiting_first_sign_in(self.user) else "Active"
-
-
 def _people(actor: Actor, user: User | None = None) -> list[Person]:
-    memberships = (
-        scoped(Membership, actor)
-        .filter(api_client__isnull=True)
-        .select_related("user")
-        .order_by("user__full_name", "user__email", "role")
-    )
-    if user is not None:
-        memberships = memberships.filter(user=user)
-    people: dict[int, Person] = {}
-    for m in memberships:
-        person = people.setdefault(m.user_id, Person(user=m.user, roles=[], ended=[]))
-        (person.roles if m.is_active else person.ended).append(m)
-    return list(people.values())
+    return people(actor, users=None if user is None else [user])
 
 
 def _person(actor: Actor, pk: int) -> Person:

@@ -30,6 +30,7 @@ from providers.api.directory_serializers import (
     JudgementInputSerializer,
     PriceInputSerializer,
     SettingInputSerializer,
+    SettingWithdrawalInputSerializer,
     judgement_out,
     public_setting,
     search_result,
@@ -49,6 +50,7 @@ from providers.models import (
 from providers.selectors.search.criteria import SettingSearchForm
 from providers.selectors.search.facets import Facets
 from providers.selectors.search.run import counts_by_parameter, run_search, unknown_parameters
+from providers.services.setting_lifecycle import setting_delete, setting_withdraw
 from providers.services.setting_prices import setting_set_price
 from providers.services.settings import SettingData, setting_create, setting_update
 
@@ -103,7 +105,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
     action_rules = {
         **dict.fromkeys(["list", "retrieve"], DIRECTORY_READERS),
         **dict.fromkeys(
-            ["create", "partial_update", "prices"],
+            ["create", "partial_update", "prices", "withdraw", "destroy"],
             Access(PROVIDERS.allows, "Only a provider's own users can add or change its settings."),
         ),
         "judgements": either(
@@ -290,6 +292,39 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         given = {k: v for k, v in serializer.validated_data.items() if k in request.data}
         setting_update(actor=self.actor, setting=setting, data=self._data(given, base=base))
         return Response(self._detail(setting))
+
+    @extend_schema(request=SettingWithdrawalInputSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """Withdraws the provider's own setting from the FPS and its list, with the reason (the
+        lead authority's evaluators are told); 409 while it is in an application the lead
+        authority has not decided, or when it was already withdrawn. The row stays, for the
+        record of the applications that name it."""
+        setting = self._own(pk)
+        serializer = SettingWithdrawalInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        withdrawn = setting_withdraw(
+            actor=self.actor, setting=setting, reason=serializer.validated_data["reason"]
+        )
+        return Response(
+            {
+                "id": withdrawn.pk,
+                "name": withdrawn.name,
+                "withdrawn_at": withdrawn.withdrawn_at.isoformat()
+                if withdrawn.withdrawn_at
+                else None,
+                "withdrawal_reason": withdrawn.withdrawal_reason,
+                "listed": withdrawn.listed,
+            }
+        )
+
+    @extend_schema(request=None, responses={status.HTTP_204_NO_CONTENT: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        """Deletes the provider's own setting that was never part of a submitted application
+        (a draft, a mistake, a duplicate); 409 otherwise (withdraw it instead), or while
+        documents of its own are in the evidence library."""
+        setting_delete(actor=self.actor, setting=self._own(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=PriceInputSerializer, responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["post"])

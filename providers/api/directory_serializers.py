@@ -10,6 +10,7 @@ from fps_portal.api.fields import column_limit, model_text
 from providers.inspections.selectors import grade_rows
 from providers.models import Gender, InspectionJudgement, Setting
 from providers.selectors.search.query import prefetched_specialisms
+from providers.services.setting_lifecycle import REASON_MAX, REASON_MISSING, REASON_TOO_LONG
 
 
 def _band(setting: Setting) -> dict[str, Any]:
@@ -192,6 +193,19 @@ class PriceInputSerializer(serializers.Serializer):
         default="",
         max_length=2000,
         help_text="Why an approved price changes: the lead authority reads it when it decides.",
+    )
+
+
+class SettingWithdrawalInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=REASON_MAX,
+        help_text="Why the setting is withdrawn (closed, no longer offers places): the lead "
+        "authority is told.",
+        error_messages={
+            "required": REASON_MISSING,
+            "blank": REASON_MISSING,
+            "max_length": REASON_TOO_LONG,
+        },
     )
 
 

@@ -69,15 +69,25 @@ class Regulator:
     by_urn: str = ""
 
 
-# Ofsted's ELS type takes any school's URN, so the link does not depend on knowing whether the
-# school is maintained, an academy or independent (the numbered types differ between them).
-_OFSTED = Regulator("Ofsted", "https://reports.ofsted.gov.uk/provider/ELS/{urn}")
+# Ofsted's provider pages are `https://reports.ofsted.gov.uk/provider/<type>/<URN>`, and the
+# type depends on the kind of provider: 21 for maintained schools, 23 for academies, 27 for
+# independent schools, 2 for children's social care, 16 for childcare (as found in public
+# code linking them, e.g. from Ofsted's own "Web link" column of its state-funded schools'
+# outcomes, and in schools' own sites). `ELS` is the old www.ofsted.gov.uk site's type; nothing
+# found shows the current site answering it, so it is not used. A URN alone does not say
+# whether a school is maintained, an academy or independent, and the school frameworks (and
+# SCCIF, which also inspects residential special schools) cover all of them; Ofsted's search
+# takes a URN ("Enter either the name or address or the URN of the provider") and lists that
+# provider, whatever its type, one click from its reports, so those link to the search. The
+# Independent School Standards are inspected only in independent schools: type 27 is certain.
+_OFSTED_BY_SEARCH = Regulator("Ofsted", "https://reports.ofsted.gov.uk/search?q={urn}")
+_OFSTED_INDEPENDENT = Regulator("Ofsted", "https://reports.ofsted.gov.uk/provider/27/{urn}")
 REGULATOR: dict[str, Regulator] = {
-    Framework.OFSTED_4POINT.value: _OFSTED,
-    Framework.OFSTED_EIF_NO_HEADLINE.value: _OFSTED,
-    Framework.OFSTED_REPORT_CARD.value: _OFSTED,
-    Framework.OFSTED_ISS.value: _OFSTED,
-    Framework.SCCIF.value: _OFSTED,
+    Framework.OFSTED_4POINT.value: _OFSTED_BY_SEARCH,
+    Framework.OFSTED_EIF_NO_HEADLINE.value: _OFSTED_BY_SEARCH,
+    Framework.OFSTED_REPORT_CARD.value: _OFSTED_BY_SEARCH,
+    Framework.OFSTED_ISS.value: _OFSTED_INDEPENDENT,
+    Framework.SCCIF.value: _OFSTED_BY_SEARCH,
     Framework.ISI_2023.value: Regulator("the Independent Schools Inspectorate"),
     Framework.ESTYN_2022.value: Regulator("Estyn"),
     Framework.SCOTLAND_6POINT.value: Regulator("Education Scotland or the Care Inspectorate"),

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from fps_portal.accounts.models import Role
 from tests.api.routes import api_routes
@@ -106,6 +107,12 @@ PRICE_CHANGE_FOR_PROVIDER = keys(
     "proposed_at", "accepted_at", "refused_at", "withdrawn_at", "decision_reason",
 )  # fmt: skip
 PRICE_CHANGE_FOR_LEAD = PRICE_CHANGE_FOR_PROVIDER | {"provider", "proposed_by"}
+# The authority administrator's people and API clients (never a credential once made).
+PERSON = keys("id", "email", "full_name", "status", "last_login", "roles", "ended_roles")
+API_CLIENT = keys(
+    "id", "name", "role", "role_label", "key_prefix", "status", "lifetime_days", "created_at",
+    "created_by", "expires_at", "rotated_at", "revoked_at", "last_used_at",
+)  # fmt: skip
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -146,6 +153,9 @@ class Read:
     url: Callable[[World], str]
     answers: dict[str | None, Expected]
     is_list: bool = True
+    #: Asked with each role's browser session, not a token (the authority administrator's
+    #: endpoints, which only a person signed in to the portal may use).
+    session: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,7 @@ class Write:
 
     url: Callable[[World], str]
     roles: tuple[str, ...]
+    session: bool = False
 
 
 def _url(name: str, *attrs: str, **extra: str) -> Callable[[World], str]:
@@ -273,9 +284,53 @@ READS: dict[str, Read] = {
         only({LEAD: PRICE_CHANGE_FOR_LEAD, PROVIDER: PRICE_CHANGE_FOR_PROVIDER}),
         is_list=False,
     ),
+    # Only the authority's administrator, signed in by session; each another role's refusal.
+    "person-list": Read(_url("person-list"), only({ACCOUNTS: PERSON}), session=True),
+    "person-detail": Read(
+        lambda w: reverse("person-detail", kwargs={"pk": w.users[COMMISSIONER].pk}),
+        only({ACCOUNTS: PERSON}),
+        is_list=False,
+        session=True,
+    ),
+    "client-list": Read(_url("client-list"), only({ACCOUNTS: API_CLIENT}), session=True),
+    "client-detail": Read(
+        _url("client-detail", "api_client"),
+        only({ACCOUNTS: API_CLIENT}),
+        is_list=False,
+        session=True,
+    ),
 }
 
+
+def _commissioners_role(world: World) -> str:
+    pk = world.users[COMMISSIONER].memberships.get().pk
+    return reverse("person-role-remove", kwargs={"pk": pk})
+
+
+def _senior_managers_role(world: World) -> str:
+    pk = world.users[SENIOR].memberships.get().pk
+    return reverse("person-role-senior-position", kwargs={"pk": pk})
+
+
+def _persons(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={"pk": w.users[COMMISSIONER].pk})
+
+
 WRITES: dict[tuple[str, str], Write] = {
+    ("person-list", "post"): Write(_url("person-list"), (ACCOUNTS,), session=True),
+    ("person-roles", "post"): Write(_persons("person-roles"), (ACCOUNTS,), session=True),
+    ("person-deactivate", "post"): Write(_persons("person-deactivate"), (ACCOUNTS,), session=True),
+    ("person-role-remove", "post"): Write(_commissioners_role, (ACCOUNTS,), session=True),
+    ("person-role-senior-position", "post"): Write(
+        _senior_managers_role, (ACCOUNTS,), session=True
+    ),
+    ("client-list", "post"): Write(_url("client-list"), (ACCOUNTS,), session=True),
+    **{
+        (f"client-{action}", "post"): Write(
+            _url(f"client-{action}", "api_client"), (ACCOUNTS,), session=True
+        )
+        for action in ("rotate", "revoke")
+    },
     ("purchasing-system-list", "post"): Write(_url("purchasing-system-list"), (LEAD,)),
     ("purchasing-system-detail", "put"): Write(_url("purchasing-system-detail", "system"), (LEAD,)),
     ("purchasing-system-lots", "post"): Write(_url("purchasing-system-lots", "system"), (LEAD,)),
@@ -315,6 +370,8 @@ WRITES: dict[tuple[str, str], Write] = {
     ("setting-list", "post"): Write(_url("setting-list"), (PROVIDER,)),
     ("setting-detail", "patch"): Write(_url("setting-detail", "setting"), (PROVIDER,)),
     ("setting-prices", "post"): Write(_url("setting-prices", "setting"), (PROVIDER,)),
+    ("setting-withdraw", "post"): Write(_url("setting-withdraw", "setting"), (PROVIDER,)),
+    ("setting-detail", "delete"): Write(_url("setting-detail", "setting"), (PROVIDER,)),
     ("setting-judgements", "post"): Write(_url("setting-judgements", "setting"), (LEAD, PROVIDER)),
     ("setting-judgement-check", "post"): Write(
         _url("setting-judgement-check", "setting", judgement_pk="judgement"), (LEAD,)
@@ -349,7 +406,11 @@ def _keys_at_every_depth(value: Any) -> set[str]:
     return set()
 
 
-def _client(world: World, role: str | None) -> Any:
+def _client(world: World, role: str | None, *, session: bool = False) -> Any:
+    if session and role is not None:
+        browser = APIClient()
+        browser.force_login(world.users[role])  # past the second factor (tests/conftest.py)
+        return browser
     return api_client_for(world.users[role] if role else None)
 
 
@@ -359,7 +420,7 @@ def test_each_role_reads_exactly_its_keys(world: World, name: str) -> None:
     assert set(read.answers) == set(ROLES), "every role, and anonymous, has an answer"
     url = read.url(world)
     for role, expected in read.answers.items():
-        response = _client(world, role).get(url)
+        response = _client(world, role, session=read.session).get(url)
         body = response.json()
         if isinstance(expected, int):
             assert response.status_code == expected, (role, body)
@@ -390,7 +451,9 @@ def test_a_role_that_may_not_write_is_refused_before_its_input_is_read(
     for role in ROLES:
         if role in write.roles:
             continue
-        response = getattr(_client(world, role), method)(url, {}, format="json")
+        response = getattr(_client(world, role, session=write.session), method)(
+            url, {}, format="json"
+        )
         expected = 401 if role is None else 403
         assert response.status_code == expected, (role, response.json())
         assert response.json()["error"]["fields"] == {}

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from fps_portal.accounts.models import Role, User
+from fps_portal.accounts.models import ApiClient, Role, User
+from fps_portal.accounts.services.api_clients import api_client_create
 from providers.models import (
     AgreementDocument,
     Application,
@@ -70,6 +71,8 @@ class World:
     evidence: Evidence
     other_evidence: Evidence
     ids: dict[str, int] = field(default_factory=dict)
+    #: The authority administrator's API client (Sefton's, as the administrator is).
+    api_client: ApiClient | None = None
 
 
 def build_world() -> World:
@@ -114,7 +117,11 @@ def build_world() -> World:
         lot=approved.lot,
         weekly_price=approved.weekly_price + 100,
     )
+    api_client = api_client_create(
+        actor=actor(users[Role.AUTHORITY_ADMIN]), name="Sefton case system", role=Role.COMMISSIONER
+    ).client
     return World(
+        api_client=api_client,
         users={str(k): v for k, v in users.items()},
         second_evaluator=second,
         other_provider_user=other.user,

@@ -188,15 +188,18 @@ def ask(
     method: str,
     path: str,
     body: dict[str, Any] | None = None,
+    *,
+    session: bool = False,
 ) -> HttpResponse:
-    """One request as `actor`: pages with the actor's browser session, the API with its token.
+    """One request as `actor`: pages with the actor's browser session, the API with its token
+    (or, with `session`, the browser session too).
 
     Pages are posted empty; the API gets `body` as JSON (a minimal valid one, so that the
     permission check and not validation decides)."""
     client = Client(raise_request_exception=False)
     headers: dict[str, str] = {}
     if actor != ANONYMOUS:
-        if route.api:
+        if route.api and not session:
             headers["Authorization"] = f"Token {world.tokens[actor]}"
         else:
             client.cookies["sessionid"] = world.sessions[actor]

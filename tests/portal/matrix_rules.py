@@ -161,6 +161,9 @@ class Row:
     #: For an API list: the detail route whose GET says which of X's and Y's objects each actor
     #: may see; the list must hold exactly those of them.
     lists: str | None = None
+    #: Ask the API with the actor's browser session instead of a token: for the endpoints only
+    #: a person signed in to the portal may use (the authority administrator's, ADR 0015).
+    session: bool = False
     #: (method, actor, case or "*") -> why today's code answers otherwise.
     known: dict[tuple[str, str, str], str] = field(default_factory=dict)
 

@@ -31,6 +31,8 @@ from tests.portal.matrix_world import (
     PROVIDERS,
 )
 
+USER, MEMBER, CLIENT = "accounts.User", "accounts.Membership", "accounts.ApiClient"
+
 # -- the portal's own pages and endpoints ---------------------------------------------------------
 
 PORTAL: dict[str, Row] = {
@@ -95,6 +97,69 @@ PORTAL: dict[str, Row] = {
             touches=("accounts.ApiClient",),
         )
         for key in ("api-client-rotate", "api-client-revoke")
+    },
+    # The same in the API, for the administrator signed in by session (a token, theirs or an
+    # API client's, is refused: tests/portal/test_people_api.py). Valid bodies: each write is
+    # made for A's object (and rolled back after the cell).
+    "person-list": Row(
+        get=expect(accounts=200),
+        writes={"POST": expect(accounts=201)},
+        body=lambda w, s, a: {
+            "email": "matrix.invitee@example.org",
+            "full_name": "Matrix Invitee",
+            "role": "commissioner",
+        },
+        touches=(USER, MEMBER),
+        lists="person-detail",
+        session=True,
+    ),
+    "person-detail": Row(ids="person", get=expect(accounts=Own(200)), session=True),
+    "person-roles": Row(
+        ids="person",
+        writes={"POST": expect(accounts=Own(201))},
+        body=lambda w, s, a: {"role": "qa_officer", "reason": "Covering the QA rota."},
+        touches=(MEMBER,),
+        session=True,
+    ),
+    "person-deactivate": Row(
+        ids="person",
+        writes={"POST": expect(accounts=Own(200))},
+        body=lambda w, s, a: {"reason": "Left the authority."},
+        touches=(MEMBER,),
+        session=True,
+    ),
+    "person-role-remove": Row(
+        ids="authority_role",
+        writes={"POST": expect(accounts=Own(200))},
+        body=lambda w, s, a: {"reason": "Back to their post."},
+        touches=(MEMBER,),
+        session=True,
+    ),
+    "person-role-senior-position": Row(
+        ids="authority_role",
+        writes={"POST": expect(accounts=Own(200))},
+        body=lambda w, s, a: {"senior_position": "dcs"},
+        touches=(MEMBER,),
+        session=True,
+    ),
+    "client-list": Row(
+        get=expect(accounts=200),
+        writes={"POST": expect(accounts=201)},
+        body=lambda w, s, a: {"name": "Matrix case system", "role": "commissioner"},
+        touches=(CLIENT, USER, MEMBER),
+        lists="client-detail",
+        session=True,
+    ),
+    "client-detail": Row(ids="api_client", get=expect(accounts=Own(200)), session=True),
+    **{
+        key: Row(
+            ids="api_client",
+            writes={"POST": expect(accounts=Own(200))},
+            body=lambda w, s, a: {"reason": "Matrix."},
+            touches=(CLIENT, MEMBER),
+            session=True,
+        )
+        for key in ("client-rotate", "client-revoke")
     },
 }
 
@@ -501,10 +566,20 @@ API: dict[str, Row] = {
                 providers=Own(200),
                 forum=REFUSED,
                 admin=REFUSED,
-            )
+            ),
+            # The world's settings were submitted in applications: deleting is refused (409),
+            # as on the page; the provider withdraws them instead.
+            "DELETE": expect(REFUSED, providers=Own(409), forum=REFUSED, admin=REFUSED),
         },
         body=lambda w, s, a: {"vacancies": 1},
         touches=(SETTING,),
+    ),
+    # Their applications are still undecided, so withdrawing waits for the outcome (409).
+    "setting-withdraw": Row(
+        ids="setting",
+        writes={"POST": expect(REFUSED, providers=Own(409), forum=REFUSED, admin=REFUSED)},
+        body=lambda w, s, a: {"reason": "The school closed."},
+        touches=(SETTING, "providers.SettingLot"),
     ),
     "setting-prices": Row(
         ids="setting",

@@ -184,7 +184,7 @@ def test_route_answers_each_actor_as_the_table_says(asked: World, cell: Cell) ->
     side = world.y if cell.case == "Y" else world.x
     body = row.body(world, side, cell.actor) if (writing and row.body) else None
     path = reverse(cell.route.key, kwargs=kwargs or None)
-    response = ask(world, cell.route, cell.actor, cell.method, path, body)
+    response = ask(world, cell.route, cell.actor, cell.method, path, body, session=row.session)
     got = answered(response, path)
     assert got == expected, _explain(cell, path, expected, got)
     if before is not None:

@@ -81,3 +81,54 @@ def test_the_kept_page_is_not_shown_elsewhere_later_or_to_someone_else(monkeypat
     later = post_redirect_get.time.time() + post_redirect_get.KEEP_FOR + 1
     monkeypatch.setattr(post_redirect_get.time, "time", lambda: later)
     assert browser.send("get", "/form/", NAVIGATE).status_code == 200
+
+
+def _cached(browser: Browser) -> object:
+    """The page the session's key names in the cache (None when there is none)."""
+    from django.core.cache import cache
+
+    kept = browser.session.get(post_redirect_get.SESSION_KEY)
+    return cache.get(post_redirect_get.CACHE_PREFIX + kept["key"]) if kept else None
+
+
+def test_the_session_holds_no_page_and_the_cached_page_goes_once_shown():
+    from django.core.cache import cache
+
+    browser = Browser(_form_with_errors)
+    browser.send("post", "/form/", NAVIGATE)
+    kept = browser.session[post_redirect_get.SESSION_KEY]
+    assert set(kept) == {"path", "user", "at", "key"}  # no rendered page in the session
+    assert "There is a problem" not in str(dict(browser.session))
+    assert "There is a problem" in str(_cached(browser))
+    assert browser.send("get", "/form/", NAVIGATE).status_code == 400
+    assert post_redirect_get.SESSION_KEY not in browser.session
+    assert cache.get(post_redirect_get.CACHE_PREFIX + kept["key"]) is None
+
+
+def test_a_page_never_shown_leaves_the_cache_when_the_person_goes_elsewhere_or_sends_again():
+    from django.core.cache import cache
+
+    browser = Browser(_form_with_errors)
+    browser.send("post", "/form/", NAVIGATE)
+    first = browser.session[post_redirect_get.SESSION_KEY]["key"]
+    browser.send("post", "/form/", NAVIGATE)  # sent twice before the GET: one page kept
+    second = browser.session[post_redirect_get.SESSION_KEY]["key"]
+    assert cache.get(post_redirect_get.CACHE_PREFIX + first) is None
+    assert _cached(browser) is not None
+    browser.send("get", "/other/", NAVIGATE)
+    assert cache.get(post_redirect_get.CACHE_PREFIX + second) is None
+
+
+def test_the_cached_page_expires_with_the_time_it_is_kept_for(monkeypatch):
+    from django.core.cache import cache
+
+    timeouts: list[object] = []
+    real_set = cache.set
+
+    def recording_set(key: str, value: object, timeout: object = None) -> None:
+        timeouts.append(timeout)
+        real_set(key, value, timeout)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    Browser(_form_with_errors).send("post", "/form/", NAVIGATE)
+    assert timeouts == [post_redirect_get.KEEP_FOR]

@@ -133,6 +133,39 @@ BUDGETS: list[Budget] = [
         lambda: (lambda a: page(f"/account/api-clients/{first_client(a)}/", a))(authority_admin()),
         5,
     ),
+    # The same in the API, signed in by session as the pages are.
+    # 1-4: session, user, otp device, actor's memberships; 5: the page of people (users with a
+    # role here, not API clients'); 6: their memberships here.
+    Budget(
+        "person-list",
+        "authority administrator",
+        lambda: page("/api/v1/people/", authority_admin()),
+        6,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the person (scoped); 6: their
+    # memberships here.
+    Budget(
+        "person-detail",
+        "authority administrator",
+        lambda: (lambda a: page(f"/api/v1/people/{first_colleague(a)}/", a))(authority_admin()),
+        6,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the page of clients with their
+    # memberships and who registered them.
+    Budget(
+        "client-list",
+        "authority administrator",
+        lambda: page("/api/v1/api-clients/", authority_admin()),
+        5,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the client with its membership and
+    # who registered it.
+    Budget(
+        "client-detail",
+        "authority administrator",
+        lambda: (lambda a: page(f"/api/v1/api-clients/{first_client(a)}/", a))(authority_admin()),
+        5,
+    ),
     # -- onboarding: the provider's pages ---------------------------------------------------
     # 1-4: session, user, otp device, actor's memberships; 5: colleagues with their users.
     Budget(

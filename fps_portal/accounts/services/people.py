@@ -27,6 +27,7 @@ from fps_portal.accounts.models import (
     User,
     membership_problems,
 )
+from fps_portal.accounts.selectors import awaiting_first_sign_in
 from fps_portal.accounts.services import membership_create, user_create
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
@@ -49,10 +50,6 @@ def require_authority_admin(actor: Actor | None) -> Organisation:
 def set_password_path(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     return reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
-
-
-def awaiting_first_sign_in(user: User) -> bool:
-    return not user.has_usable_password() and user.last_login is None
 
 
 def _role_problems(organisation: Organisation, role: str, senior_position: str) -> dict[str, str]:

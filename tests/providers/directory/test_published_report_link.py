@@ -17,13 +17,20 @@ from tests.providers.factories import ReportedJudgementFactory
         Framework.OFSTED_4POINT,
         Framework.OFSTED_EIF_NO_HEADLINE,
         Framework.OFSTED_REPORT_CARD,
-        Framework.OFSTED_ISS,
         Framework.SCCIF,
     ],
 )
-def test_ofsted_frameworks_link_to_ofsteds_reports_by_urn(framework):
+def test_ofsted_frameworks_of_any_kind_of_school_link_to_ofsteds_search_for_the_urn(framework):
+    # The URN does not say whether a school is maintained (type 21), an academy (23) or
+    # independent (27): Ofsted's search for the URN finds it whichever it is.
     assert published_report_url(framework, "105380") == (
-        "https://reports.ofsted.gov.uk/provider/ELS/105380"
+        "https://reports.ofsted.gov.uk/search?q=105380"
+    )
+
+
+def test_the_independent_school_standards_link_to_the_independent_schools_page():
+    assert published_report_url(Framework.OFSTED_ISS, "137279") == (
+        "https://reports.ofsted.gov.uk/provider/27/137279"
     )
 
 
@@ -50,7 +57,7 @@ def test_the_check_page_and_queue_link_the_report_naming_the_setting(world, clie
     judgement = ReportedJudgementFactory(setting=world.crewe, framework=Framework.OFSTED_4POINT)
     client.force_login(person(Role.LEAD_EVALUATOR))
     link = (
-        '<a class="govuk-link" href="https://reports.ofsted.gov.uk/provider/ELS/105380">'
+        '<a class="govuk-link" href="https://reports.ofsted.gov.uk/search?q=105380">'
         "Ofsted’s published reports for Crewe School (URN 105380)</a>"
     )
     page = client.get(f"/judgements/{judgement.pk}/check/").content.decode()
