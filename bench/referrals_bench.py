@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from html import unescape
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,6 +49,9 @@ API = {"referrals": "/api/v1/referrals/", "invitations": "/api/v1/invitations/"}
 #: An anchor tag, and its href: the pagination's "next" link is the one with rel="next".
 ANCHOR = re.compile(r"<a\s[^>]*>")
 HREF = re.compile(r'href="([^"]+)"')
+
+if TYPE_CHECKING:
+    from fps_portal.accounts.models import Organisation
 
 urlpatterns: list[object] = []
 
@@ -100,7 +104,7 @@ def past_the_second_factor(client: object, user: object) -> None:
     session.save()
 
 
-def busiest() -> tuple[object, object]:
+def busiest() -> tuple[Organisation, Organisation]:
     """The authority with the most referrals and the provider with the most invitations: their
     lists have the deepest pages."""
     from django.db.models import Count

@@ -330,18 +330,20 @@ class Build:
         published, deadline = referral.published_at, referral.response_deadline
         end = min(deadline, now)
         submitted: list[Response] = []
+        invited: list[Invitation] = []
         for provider_id in providers:
             invitation = Invitation(
                 referral=referral, provider_id=provider_id, invited_at=published
             )
             self.invitations.append(invitation)
+            invited.append(invitation)
             if referral.state == ReferralState.WITHDRAWN:
                 invitation.state = InvitationState.WITHDRAWN
                 continue
             roll = rng.random()
             is_open = referral.state == ReferralState.OPEN
             answered = between(rng, published, end, 0.2, 0.95)
-            if roll < 0.32:
+            if roll < 0.28:
                 invitation.first_viewed_at = answered - HOUR
                 draft = is_open and rng.random() < 0.3
                 offers = on_lot[provider_id]
@@ -351,7 +353,7 @@ class Build:
                         submitted.append(response)
                 if not draft:
                     invitation.state = InvitationState.RESPONDED
-            elif roll < 0.67:
+            elif roll < 0.64:
                 invitation.state = InvitationState.DECLINED
                 invitation.first_viewed_at = invitation.declined_at = answered
                 invitation.decline_reason = rng.choice(DECLINES)
@@ -360,6 +362,15 @@ class Build:
                 invitation.lapsed_at = deadline
                 if referral.deadline_reminded_at:
                     invitation.reminded_at = referral.deadline_reminded_at
+        if referral.state == ReferralState.AWARDED and not submitted and invited:
+            # An awarded competition had a response to award: its first invitee responded.
+            first = invited[0]
+            first.state = InvitationState.RESPONDED
+            first.declined_at = first.lapsed_at = first.reminded_at = None
+            first.decline_reason = ""
+            at = between(rng, published, end, 0.2, 0.95)
+            first.first_viewed_at = at - HOUR
+            submitted.append(self._response(first, on_lot[first.provider_id][0], at, False))
         return submitted
 
     def _response(
@@ -403,7 +414,7 @@ class Build:
         when it does not pass, and every response's outcome, told at the award."""
         awarded_at = referral.awarded_at
         assert awarded_at is not None
-        winner = min(
+        winner = min(  # every submitted response has its weekly price
             submitted,
             key=lambda r: (bands.get(r.setting_id) != "pass", r.weekly_price, r.setting_id),
         )
@@ -416,7 +427,7 @@ class Build:
             setting_id=winner.setting_id,
             state=AwardState.COMPLETE,
             reasons="The highest weighted total of the responses that passed.",
-            agreed_weekly_price=winner.weekly_price,
+            agreed_weekly_price=winner.weekly_price or Decimal(0),
             weeks_per_year=weeks_for(referral.lot),
             start_date=referral.start_date,
             end_date=referral.expected_end_date,

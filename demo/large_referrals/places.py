@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -106,17 +107,7 @@ def authority_places() -> list[Place]:
             staff[local] = user
             memberships.append((user, authority, role, position))
         location = locations.get(authority.pk)
-        near = (
-            sorted(
-                districts,
-                key=lambda d, loc=location: (
-                    (d.latitude - loc.latitude) ** 2
-                    + ((d.longitude - loc.longitude) * math.cos(math.radians(loc.latitude))) ** 2
-                ),
-            )[:6]
-            if location
-            else districts[:6]
-        )
+        near = sorted(districts, key=_distance_from(location))[:6] if location else districts[:6]
         places.append(
             Place(
                 authority=authority,
@@ -137,6 +128,16 @@ def authority_places() -> list[Place]:
         ignore_conflicts=True,
     )
     return places
+
+
+def _distance_from(place: AuthorityLocation) -> Callable[[PostcodeDistrict], float]:
+    """Squared distance (in degrees, longitude scaled) from the authority's fixed point."""
+    scale = math.cos(math.radians(place.latitude))
+
+    def distance(d: PostcodeDistrict) -> float:
+        return (d.latitude - place.latitude) ** 2 + ((d.longitude - place.longitude) * scale) ** 2
+
+    return distance
 
 
 def lot_offers(system_id: int) -> dict[int, dict[int, list[Offer]]]:
