@@ -1,4 +1,5 @@
-"""Blackpool's referrals in the demo (placements officer: placements@blackpool.example).
+"""Blackpool's referrals in the demo (placements officer: placements@blackpool.example), numbered
+in the year the demo is loaded (BLA-2026-… when loaded in 2026).
 
 - BLA-2026-0001 a preselected competition, open: three settings shortlisted from a saved
   find-a-setting search, each with its grounds; one response, one decline, Oakfield yet to answer.

@@ -1,4 +1,5 @@
-"""Sefton's referrals in the demo (placements officer: placements@sefton.example).
+"""Sefton's referrals in the demo (placements officer: placements@sefton.example), numbered in the
+year the demo is loaded (SEF-2026-… when loaded in 2026).
 
 - SEF-2026-0001 draft: an open competition being written.
 - SEF-2026-0002 returned to the referrer for more information.
@@ -122,8 +123,6 @@ def _open_competition(sefton: Placing) -> None:
         "and a class of no more than eight.",
         outcomes="Two-word phrases with familiar adults; a class of eight with support.",
     )
-    published = referral.published_at
-    assert published is not None
     invitations = invite_members(referral)
     lot = referral.lot
     respond(
