@@ -343,7 +343,10 @@ class Build:
             roll = rng.random()
             is_open = referral.state == ReferralState.OPEN
             answered = between(rng, published, end, 0.2, 0.95)
-            if roll < 0.28:
+            # A setting that requires improvement bids less often (and is chosen only when
+            # nothing better is offered), so few placements need the risk sign-offs.
+            passes = on_lot[provider_id][0].band == "pass"
+            if roll < (0.34 if passes else 0.17):
                 invitation.first_viewed_at = answered - HOUR
                 draft = is_open and rng.random() < 0.3
                 offers = on_lot[provider_id]
@@ -363,8 +366,11 @@ class Build:
                 if referral.deadline_reminded_at:
                     invitation.reminded_at = referral.deadline_reminded_at
         if referral.state == ReferralState.AWARDED and not submitted and invited:
-            # An awarded competition had a response to award: its first invitee responded.
-            first = invited[0]
+            # An awarded competition had a response to award: an invitee (one whose setting
+            # passes, if any) responded.
+            first = next(
+                (i for i in invited if on_lot[i.provider_id][0].band == "pass"), invited[0]
+            )
             first.state = InvitationState.RESPONDED
             first.declined_at = first.lapsed_at = first.reminded_at = None
             first.decline_reason = ""

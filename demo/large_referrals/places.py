@@ -141,7 +141,7 @@ def _distance_from(place: AuthorityLocation) -> Callable[[PostcodeDistrict], flo
 
 
 def lot_offers(system_id: int) -> dict[int, dict[int, list[Offer]]]:
-    """lot id -> provider id -> the approved offers of the provider's settings on that lot."""
+    """lot id -> provider id -> the approved offers of its settings on that lot, best first."""
     active = FpsMembership.objects.filter(
         purchasing_system_id=system_id, state=MembershipState.ACTIVE
     ).values("provider_id")
@@ -163,4 +163,7 @@ def lot_offers(system_id: int) -> dict[int, dict[int, list[Offer]]]:
         by_lot[lot_id][provider_id].append(
             Offer(provider_id, setting_id, price, band or "", summary, as_at)
         )
+    for providers in by_lot.values():
+        for offers in providers.values():
+            offers.sort(key=lambda o: o.band != "pass")  # a provider bids its best setting first
     return by_lot
