@@ -7,6 +7,7 @@ from demo.directory import load_directory
 from demo.fps import load_fps
 from demo.onboarding import load_onboarding
 from demo.people import load_people
+from demo.placements import load_referrals
 
 DEMO_STEPS: list[Callable[[], object]] = [
     load_people,
@@ -14,4 +15,5 @@ DEMO_STEPS: list[Callable[[], object]] = [
     load_agreement,
     load_directory,
     load_onboarding,
+    load_referrals,
 ]

@@ -68,6 +68,57 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "senior_manager",
         "dcs",
     ),
+    # The senior managers who authorise direct awards and spot purchases (a head of service) and
+    # sign off an award to a Requires Improvement or Inadequate setting (the CSW service manager
+    # and the commissioning service manager), at both placing authorities of the referrals demo.
+    DemoAccount(
+        "headofservice@sefton.example",
+        "Priya Nair",
+        "senior manager (head of service, commissioning), Sefton",
+        "Sefton",
+        "senior_manager",
+        "head_of_service_commissioning",
+    ),
+    DemoAccount(
+        "cswmanager@sefton.example",
+        "Owen Hughes",
+        "senior manager (CSW service manager), Sefton",
+        "Sefton",
+        "senior_manager",
+        "csw_service_manager",
+    ),
+    DemoAccount(
+        "commissioningmanager@sefton.example",
+        "Grace Lam",
+        "senior manager (commissioning service manager), Sefton",
+        "Sefton",
+        "senior_manager",
+        "commissioning_service_manager",
+    ),
+    DemoAccount(
+        "headofservice@blackpool.example",
+        "Declan Ward",
+        "senior manager (head of service, commissioning), Blackpool",
+        "Blackpool",
+        "senior_manager",
+        "head_of_service_commissioning",
+    ),
+    DemoAccount(
+        "cswmanager@blackpool.example",
+        "Fatima Khan",
+        "senior manager (CSW service manager), Blackpool",
+        "Blackpool",
+        "senior_manager",
+        "csw_service_manager",
+    ),
+    DemoAccount(
+        "commissioningmanager@blackpool.example",
+        "Ian Booth",
+        "senior manager (commissioning service manager), Blackpool",
+        "Blackpool",
+        "senior_manager",
+        "commissioning_service_manager",
+    ),
     # One authority administrator per authority with demo sign-ins: runs its people and API
     # clients (ADR 0015).
     DemoAccount(
