@@ -62,7 +62,9 @@ def invitation_view(actor: Actor, invitation: Invitation) -> InvitationView:
     referral = invitation.referral
     return InvitationView(
         invitation=invitation,
-        criteria=list(scoped(Criterion, actor).filter(referral=referral).order_by("position", "id")),
+        criteria=list(
+            scoped(Criterion, actor).filter(referral=referral).order_by("position", "id")
+        ),
         descriptors=list(scoped(ScaleDescriptor, actor).filter(referral=referral)),
         questions=list(
             scoped(ReferralQuestion, actor).filter(referral=referral).order_by("asked_at", "id")

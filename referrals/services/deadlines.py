@@ -47,18 +47,16 @@ def _reminder_hours(authority_ids: set[int]) -> dict[int, int]:
     return {r.authority_id: r.reminder_hours_before_deadline for r in rules}
 
 
-def referrals_due(
-    *, now: datetime.datetime | None = None
-) -> tuple[list[int], list[int]]:
+def referrals_due(*, now: datetime.datetime | None = None) -> tuple[list[int], list[int]]:
     """Ids of open referrals past their deadline (to close) and of those due their reminder."""
     now = now or timezone.now()
     open_ = dangerously_unscoped(Referral).filter(
         state=ReferralState.OPEN, response_deadline__isnull=False
     )
     to_close = list(
-        open_.filter(response_deadline__lte=now).order_by("response_deadline", "pk").values_list(
-            "pk", flat=True
-        )
+        open_.filter(response_deadline__lte=now)
+        .order_by("response_deadline", "pk")
+        .values_list("pk", flat=True)
     )
     waiting = list(
         open_.filter(response_deadline__gt=now, deadline_reminded_at__isnull=True).values_list(
@@ -69,8 +67,7 @@ def referrals_due(
     to_remind = [
         pk
         for pk, authority, deadline in waiting
-        if deadline
-        <= now + datetime.timedelta(hours=hours.get(authority, DEFAULT_REMINDER_HOURS))
+        if deadline <= now + datetime.timedelta(hours=hours.get(authority, DEFAULT_REMINDER_HOURS))
     ]
     return to_close, to_remind
 

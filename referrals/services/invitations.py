@@ -180,9 +180,9 @@ def invitation_viewed(*, actor: Actor, invitation: Invitation) -> None:
     if invitation.first_viewed_at is not None or not actor.is_provider:
         return
     now = timezone.now()
-    dangerously_unscoped(Invitation).filter(
-        pk=invitation.pk, first_viewed_at__isnull=True
-    ).update(first_viewed_at=now)
+    dangerously_unscoped(Invitation).filter(pk=invitation.pk, first_viewed_at__isnull=True).update(
+        first_viewed_at=now
+    )
     invitation.first_viewed_at = now
 
 

@@ -107,7 +107,12 @@ def _money(value: object) -> Decimal | None:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    if not amount.is_finite() or amount <= 0 or amount > MAX_PRICE or -amount.as_tuple().exponent > 2:  # type: ignore[operator]
+    if (
+        not amount.is_finite()
+        or amount <= 0
+        or amount > MAX_PRICE
+        or -amount.as_tuple().exponent > 2
+    ):  # type: ignore[operator]
         return None
     return amount
 
@@ -154,9 +159,7 @@ RESPONSE_FIELDS = [
 
 
 def _json(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        k: (str(v) if isinstance(v, Decimal | datetime.date) else v) for k, v in values.items()
-    }
+    return {k: (str(v) if isinstance(v, Decimal | datetime.date) else v) for k, v in values.items()}
 
 
 @transaction.atomic
@@ -446,7 +449,11 @@ def response_withdraw(
         what="response",
     )
     audit_record(
-        actor=actor, verb=AuditVerb.STATE_CHANGED, obj=locked, before=moved.before, after=moved.after
+        actor=actor,
+        verb=AuditVerb.STATE_CHANGED,
+        obj=locked,
+        before=moved.before,
+        after=moved.after,
     )
     others = (
         dangerously_unscoped(Response)
@@ -563,7 +570,12 @@ def response_service_add(
             actor=actor,
             verb=AuditVerb.CREATED,
             obj=service,
-            after=_json(snapshot(service, ["response_id", "price_list_item_id", "name", "unit", "rate", "quantity"])),
+            after=_json(
+                snapshot(
+                    service,
+                    ["response_id", "price_list_item_id", "name", "unit", "rate", "quantity"],
+                )
+            ),
         )
     return service
 
@@ -657,7 +669,9 @@ def response_attachment_add(
                 actor=actor,
                 verb=AuditVerb.CREATED,
                 obj=saved,
-                after=snapshot(saved, ["response_id", "title", "original_filename", "size", "sha256"]),
+                after=snapshot(
+                    saved, ["response_id", "title", "original_filename", "size", "sha256"]
+                ),
             )
             return saved
     except IntegrityError:
@@ -690,9 +704,7 @@ def response_attachment_remove(
 
 
 @transaction.atomic
-def response_attachment_record_download(
-    *, actor: Actor, attachment: ResponseAttachment
-) -> None:
+def response_attachment_record_download(*, actor: Actor, attachment: ResponseAttachment) -> None:
     audit_record(
         actor=actor,
         verb=AuditVerb.DOWNLOADED,
