@@ -3,6 +3,7 @@ leave them empty: the service says what a submission still lacks."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,8 +13,8 @@ from fps_portal.once import OnceOnlyForm
 from providers.models import AdditionalService, Setting
 from referrals.models import Criterion, DeclineReason
 from referrals.services.invitations import NOTE_LIMIT, REASON_MISSING
-from referrals.services.questions import LIMIT, QUESTION_MISSING
 from referrals.services.questions import ANSWER_MISSING as QUESTION_ANSWER_MISSING
+from referrals.services.questions import LIMIT, QUESTION_MISSING
 from referrals.services.responses import PRICE_INVALID, SERVICE_QUANTITY_INVALID, TEXT_LIMIT
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
@@ -101,7 +102,7 @@ class ResponseForm(forms.Form):
     weekly_price = forms.DecimalField(
         label="Weekly price for the core offer (£)",
         required=False,
-        min_value=0.01,
+        min_value=Decimal("0.01"),
         max_digits=10,
         decimal_places=2,
         error_messages={
