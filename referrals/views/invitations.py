@@ -116,7 +116,7 @@ def invitation_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 def invitation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     invitation = _invitation(actor, pk)
     settings = proposable_settings(actor, invitation)
-    form = StartResponseForm(request.POST or None, settings=settings)
+    form = StartResponseForm(request.POST if request.method == "POST" else None, settings=settings)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +152,7 @@ def invitation_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def invitation_decline_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     invitation = _invitation(actor, pk)
-    form = DeclineForm(request.POST or None)
+    form = DeclineForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +193,7 @@ def invitation_reopen_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def question_ask_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     invitation = _invitation(actor, pk)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -275,7 +275,9 @@ def response_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     response = _response(actor, pk)
     criteria = invitation_view(actor, response.invitation).criteria
     form = ResponseForm(
-        request.POST or None, criteria=criteria, initial=_initial(response, criteria)
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        initial=_initial(response, criteria),
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -349,7 +351,10 @@ def response_resubmit_view(request: HttpRequest, actor: Actor, pk: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def response_service_add_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     response = _response(actor, pk)
-    form = ServiceForm(request.POST or None, price_list=price_list(actor, response.setting))
+    form = ServiceForm(
+        request.POST if request.method == "POST" else None,
+        price_list=price_list(actor, response.setting),
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -398,7 +403,7 @@ def response_service_remove_view(
 @require_http_methods(["GET", "POST"])
 def response_attachment_add_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     response = _response(actor, pk)
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    form = AttachmentForm(request.POST if request.method == "POST" else None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

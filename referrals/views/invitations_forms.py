@@ -42,9 +42,8 @@ class DeclineForm(forms.Form):
 
 
 class StartResponseForm(forms.Form):
-    setting = forms.ModelChoiceField(
+    setting = forms.ChoiceField(
         label="Which setting are you proposing?",
-        queryset=Setting.objects.none(),
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select the setting you are proposing.",
@@ -55,19 +54,12 @@ class StartResponseForm(forms.Form):
     def __init__(self, *args: Any, settings: list[Setting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["setting"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Setting.objects.none()
-        field.choices = [(s.pk, s.name) for s in settings]
-        self._settings = {s.pk: s for s in settings}
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(s.pk), s.name) for s in settings]
+        self._settings = {str(s.pk): s for s in settings}
 
     def clean_setting(self) -> Setting:
-        value = self.data.get(self.add_prefix("setting"))
-        try:
-            return self._settings[int(value or 0)]
-        except (KeyError, ValueError) as exc:
-            raise forms.ValidationError(
-                "Select one of your settings approved on this lot."
-            ) from exc
+        return self._settings[self.cleaned_data["setting"]]
 
 
 class QuestionForm(OnceOnlyForm):

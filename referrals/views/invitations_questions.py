@@ -56,7 +56,7 @@ def referral_question_answer(
         pk=question_pk,
         referral=referral,
     )
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
