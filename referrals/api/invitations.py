@@ -67,7 +67,9 @@ class InvitationViewSet(ScopedReadOnlyViewSet[Invitation]):
     def optimise(self, queryset: QuerySet[Invitation]) -> QuerySet[Invitation]:
         return queryset.select_related(*INVITATION_JOINS).prefetch_related(
             "referral__needs",
-            Prefetch("responses", queryset=Response.objects.only("id", "invitation_id")),
+            Prefetch(
+                "responses", queryset=scoped(Response, self.actor).only("id", "invitation_id")
+            ),
         )
 
     def _detail(self, invitation: Invitation, code: int = status.HTTP_200_OK) -> ApiResponse:

@@ -123,7 +123,7 @@ def test_answers_go_to_every_invitee_without_naming_who_asked(
     commissioner,
     django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
-    other, other_user, _ = second_invitee(world)
+    _, other_user, _ = second_invitee(world)
     with django_capture_on_commit_callbacks(execute=True):
         asked = questions.question_ask(
             actor=provider, invitation=world.invitation, question="Is there a sensory room need?"
@@ -158,6 +158,72 @@ def test_a_question_after_the_deadline_is_refused(world: Competition, provider) 
     assert not ReferralQuestion.objects.exists()
 
 
+def _race_once() -> str:
+    """One submission and one close at the same moment; the response's final state."""
+    world = published_competition()
+    provider = actor(world.provider_user)
+    response = svc.response_start(
+        actor=provider, invitation=world.invitation, setting=world.setting
+    )
+    svc.response_update(
+        actor=provider,
+        response=response,
+        data=svc.ResponseData(
+            how_needs_met="Small classes.",
+            how_outcomes_met="Termly reviews.",
+            inspection_judgement="Ofsted: Good",
+            inspection_date=datetime.date(2024, 5, 1),
+            inspection_confirmed=True,
+            weekly_price=Decimal("3250.00"),
+            answers={c.pk: "Yes." for c in world.referral.criteria.all()},
+        ),
+    )
+    deadline = timezone.now() + datetime.timedelta(seconds=30)
+    Referral.objects.filter(pk=world.referral.pk).update(response_deadline=deadline)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            barrier.wait()
+            svc.response_submit(
+                actor=provider, response=response, now=deadline - datetime.timedelta(microseconds=1)
+            )
+        except WrongState:
+            pass  # the close came first: refused, as it should be
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def close() -> None:
+        try:
+            barrier.wait()
+            deadlines.referral_close_at_deadline(referral_id=world.referral.pk, now=deadline)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit), threading.Thread(target=close)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    referral = Referral.objects.get(pk=world.referral.pk)
+    invitation = Invitation.objects.get(pk=world.invitation.pk)
+    final = Response.objects.get(pk=response.pk)
+    assert referral.state == ReferralState.CLOSED
+    if final.state == ResponseState.SUBMITTED:
+        assert invitation.state == InvitationState.RESPONDED
+        assert final.submitted_at is not None and final.submitted_at < referral.closed_at
+    else:
+        assert final.state == ResponseState.DRAFT
+        assert invitation.state == InvitationState.LAPSED
+    return final.state
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_a_submission_racing_the_close_gives_one_consistent_result() -> None:
@@ -165,70 +231,5 @@ def test_a_submission_racing_the_close_gives_one_consistent_result() -> None:
     decides. Either the response is in (submitted before the close, the invitation responded)
     or it is refused and the invitation lapses; never a submitted response with a lapsed
     invitation, or one submitted after the close."""
-    outcomes = []
-    for _ in range(4):
-        world = published_competition()
-        provider = actor(world.provider_user)
-        response = svc.response_start(
-            actor=provider, invitation=world.invitation, setting=world.setting
-        )
-        svc.response_update(
-            actor=provider,
-            response=response,
-            data=svc.ResponseData(
-                how_needs_met="Small classes.",
-                how_outcomes_met="Termly reviews.",
-                inspection_judgement="Ofsted: Good",
-                inspection_date=datetime.date(2024, 5, 1),
-                inspection_confirmed=True,
-                weekly_price=Decimal("3250.00"),
-                answers={c.pk: "Yes." for c in world.referral.criteria.all()},
-            ),
-        )
-        deadline = timezone.now() + datetime.timedelta(seconds=30)
-        Referral.objects.filter(pk=world.referral.pk).update(response_deadline=deadline)
-        barrier = threading.Barrier(2)
-        errors: list[BaseException] = []
-
-        def submit() -> None:
-            try:
-                barrier.wait()
-                svc.response_submit(
-                    actor=provider,
-                    response=response,
-                    now=deadline - datetime.timedelta(microseconds=1),
-                )
-            except WrongState:
-                pass
-            except BaseException as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        def close() -> None:
-            try:
-                barrier.wait()
-                deadlines.referral_close_at_deadline(referral_id=world.referral.pk, now=deadline)
-            except BaseException as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=submit), threading.Thread(target=close)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert not errors, errors
-        referral = Referral.objects.get(pk=world.referral.pk)
-        invitation = Invitation.objects.get(pk=world.invitation.pk)
-        final = Response.objects.get(pk=response.pk)
-        assert referral.state == ReferralState.CLOSED
-        if final.state == ResponseState.SUBMITTED:
-            assert invitation.state == InvitationState.RESPONDED
-            assert final.submitted_at is not None and final.submitted_at < referral.closed_at
-        else:
-            assert final.state == ResponseState.DRAFT
-            assert invitation.state == InvitationState.LAPSED
-        outcomes.append(final.state)
-    assert set(outcomes) <= {ResponseState.SUBMITTED, ResponseState.DRAFT}
+    outcomes = {_race_once() for _ in range(4)}
+    assert outcomes <= {ResponseState.SUBMITTED, ResponseState.DRAFT}
