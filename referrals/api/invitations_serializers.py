@@ -260,7 +260,7 @@ class ResponseUpdateSerializer(serializers.Serializer):
         max_digits=10,
         decimal_places=2,
         min_value=Decimal("0.01"),
-        required=False,  # type: ignore[arg-type]
+        required=False,
     )
     price_difference_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=10000

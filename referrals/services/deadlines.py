@@ -67,7 +67,8 @@ def referrals_due(*, now: datetime.datetime | None = None) -> tuple[list[int], l
     to_remind = [
         pk
         for pk, authority, deadline in waiting
-        if deadline <= now + datetime.timedelta(hours=hours.get(authority, DEFAULT_REMINDER_HOURS))
+        if deadline is not None
+        and deadline <= now + datetime.timedelta(hours=hours.get(authority, DEFAULT_REMINDER_HOURS))
     ]
     return to_close, to_remind
 

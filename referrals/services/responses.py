@@ -107,12 +107,9 @@ def _money(value: object) -> Decimal | None:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    if (
-        not amount.is_finite()
-        or amount <= 0
-        or amount > MAX_PRICE
-        or -amount.as_tuple().exponent > 2
-    ):  # type: ignore[operator]
+    if not amount.is_finite() or amount <= 0 or amount > MAX_PRICE:
+        return None
+    if amount != amount.quantize(Decimal("0.01")):  # not to the penny
         return None
     return amount
 
@@ -531,7 +528,8 @@ def response_service_add(
     if price_list_item is not None:
         if price_list_item.setting_id != locked.setting_id:
             errors["price_list_item"] = [SERVICE_NOT_ON_LIST]
-        name, unit, money = price_list_item.name, price_list_item.unit, price_list_item.rate
+        name, unit = price_list_item.name, price_list_item.unit
+        money: Decimal | None = price_list_item.rate
     else:
         name, unit = (name or "").strip(), (unit or "").strip()
         money = _money(rate)
