@@ -80,7 +80,11 @@ class InvitationViewSet(ScopedReadOnlyViewSet[Invitation]):
         return ApiResponse(data, status=code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
-        return self._detail(self.get_object())
+        invitation = self.get_object()
+        data = s.InvitationDetailSerializer(
+            invitation, context={"view_data": invitation_view(self.actor, invitation)}
+        ).data
+        return ApiResponse(data)
 
     @extend_schema(request=s.DeclineInputSerializer, responses=s.InvitationDetailSerializer)
     @action(detail=True, methods=["post"])

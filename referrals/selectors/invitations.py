@@ -77,6 +77,10 @@ def invitation_view(actor: Actor, invitation: Invitation) -> InvitationView:
     )
 
 
+def referral_criteria(actor: Actor, referral_id: int) -> list[Criterion]:
+    return list(scoped(Criterion, actor).filter(referral_id=referral_id).order_by("position", "id"))
+
+
 def shared_documents(actor: Actor, invitation: Invitation) -> list[ChildDocument]:
     """The documents the authority marked as shareable with this referral's invitees."""
     return list(

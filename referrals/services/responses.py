@@ -324,11 +324,21 @@ def response_update(
     return locked
 
 
-def submission_problems(response: Response) -> dict[str, list[str]]:
+_UNSET: Any = object()
+
+
+def submission_problems(
+    response: Response,
+    *,
+    criteria: list[Criterion] | None = None,
+    indicative: Decimal | None = _UNSET,
+) -> dict[str, list[str]]:
     """What the response still lacks before it can be submitted, by field (the page lists them
-    and offers Submit only when there are none)."""
+    and offers Submit only when there are none). A page that has read the referral's criteria
+    and the indicative price passes them."""
     problems: dict[str, list[str]] = {}
-    indicative = indicative_price(response.setting, response.invitation.referral.lot_id)
+    if indicative is _UNSET:
+        indicative = indicative_price(response.setting, response.invitation.referral.lot_id)
     if response.weekly_price is None:
         problems["weekly_price"] = [PRICE_MISSING]
     elif (
@@ -345,15 +355,13 @@ def submission_problems(response: Response) -> dict[str, list[str]]:
         problems["how_needs_met"] = [NEEDS_MISSING]
     if not response.how_outcomes_met.strip():
         problems["how_outcomes_met"] = [OUTCOMES_MISSING]
-    answered = set(
-        dangerously_unscoped(CriterionAnswer)
-        .filter(response=response)
-        .exclude(answer="")
-        .values_list("criterion_id", flat=True)
-    )
-    for criterion in dangerously_unscoped(Criterion).filter(
-        referral_id=response.invitation.referral_id
-    ):
+    # Read through the response's answers (prefetched by the page, fresh in a service).
+    answered = {a.criterion_id for a in response.answers.all() if a.answer.strip()}
+    if criteria is None:
+        criteria = list(
+            dangerously_unscoped(Criterion).filter(referral_id=response.invitation.referral_id)
+        )
+    for criterion in criteria:
         if criterion.pk not in answered:
             problems[f"answers.{criterion.pk}"] = [f"{ANSWER_MISSING[:-1]}: {criterion.title}."]
     if not response.inspection_judgement.strip():

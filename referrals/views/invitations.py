@@ -33,6 +33,7 @@ from referrals.selectors.invitations import (
     price_list,
     proposable_settings,
     provider_invitations,
+    referral_criteria,
     response_detail,
 )
 from referrals.services.invitations import (
@@ -234,16 +235,19 @@ def shared_document_download(
 def _response_context(actor: Actor, response: Response, form: ResponseForm) -> dict[str, object]:
     invitation = response.invitation
     referral = invitation.referral
+    indicative = indicative_price(response.setting, referral.lot_id)
     return {
         "response": response,
         "invitation": invitation,
         "referral": referral,
         "form": form,
-        "indicative": indicative_price(response.setting, referral.lot_id),
+        "indicative": indicative,
         "services": list(response.services.all()),
         "attachments": list(response.attachments.all()),
         "service_form": ServiceForm(price_list=price_list(actor, response.setting)),
-        "problems": submission_problems(response) if response.state == ResponseState.DRAFT else {},
+        "problems": submission_problems(response, criteria=form.criteria, indicative=indicative)
+        if response.state == ResponseState.DRAFT
+        else {},
         "open": can_answer(invitation),
         "draft": response.state == ResponseState.DRAFT,
     }
@@ -273,7 +277,7 @@ def _initial(response: Response, form_criteria: list) -> dict[str, object]:
 @require_http_methods(["GET", "POST"])
 def response_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     response = _response(actor, pk)
-    criteria = invitation_view(actor, response.invitation).criteria
+    criteria = referral_criteria(actor, response.invitation.referral_id)
     form = ResponseForm(
         request.POST if request.method == "POST" else None,
         criteria=criteria,
