@@ -106,6 +106,19 @@ PRICE_CHANGE_FOR_PROVIDER = keys(
     "proposed_at", "accepted_at", "refused_at", "withdrawn_at", "decision_reason",
 )  # fmt: skip
 PRICE_CHANGE_FOR_LEAD = PRICE_CHANGE_FOR_PROVIDER | {"provider", "proposed_by"}
+# Issue 11: the provider's invitation shows the referral's snapshot, never the child.
+INVITATION = keys(
+    "id", "referral", "state", "invited_at", "first_viewed_at", "declined_at", "decline_reason",
+    "decline_note", "lapsed_at", "outcome", "responses",
+)  # fmt: skip
+INVITATION_DETAIL = INVITATION | {"criteria", "descriptors", "questions", "documents"}
+RESPONSE = keys(
+    "id", "invitation", "referral", "setting", "setting_name", "state", "weekly_price",
+    "indicative_price", "price_difference_reason", "proposed_start_date", "how_needs_met",
+    "how_outcomes_met", "inspection_judgement", "inspection_date", "inspection_confirmed",
+    "answers", "services", "attachments", "created_at", "updated_at", "submitted_at",
+    "withdrawn_at",
+)  # fmt: skip
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -273,6 +286,15 @@ READS: dict[str, Read] = {
         only({LEAD: PRICE_CHANGE_FOR_LEAD, PROVIDER: PRICE_CHANGE_FOR_PROVIDER}),
         is_list=False,
     ),
+    # Issue 11: only the invited provider reads its invitations and responses.
+    "invitation-list": Read(_url("invitation-list"), only({PROVIDER: INVITATION})),
+    "invitation-detail": Read(
+        _url("invitation-detail", "invitation"), only({PROVIDER: INVITATION_DETAIL}), is_list=False
+    ),
+    "response-list": Read(_url("response-list"), only({PROVIDER: RESPONSE})),
+    "response-detail": Read(
+        _url("response-detail", "response"), only({PROVIDER: RESPONSE}), is_list=False
+    ),
 }
 
 WRITES: dict[tuple[str, str], Write] = {
@@ -322,6 +344,26 @@ WRITES: dict[tuple[str, str], Write] = {
     ("price-change-decision", "post"): Write(
         _url("price-change-decision", "price_change"), (LEAD,)
     ),
+    **{
+        (f"invitation-{action}", "post"): Write(
+            _url(f"invitation-{action}", "invitation"), (PROVIDER,)
+        )
+        for action in ("decline", "reopen", "questions")
+    },
+    ("response-list", "post"): Write(_url("response-list"), (PROVIDER,)),
+    ("response-detail", "patch"): Write(_url("response-detail", "response"), (PROVIDER,)),
+    **{
+        (f"response-{action}", "post"): Write(_url(f"response-{action}", "response"), (PROVIDER,))
+        for action in (
+            "submit",
+            "withdraw",
+            "resubmit",
+            "services",
+            "remove-service",
+            "attachments",
+            "remove-attachment",
+        )
+    },
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by
