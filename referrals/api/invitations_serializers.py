@@ -106,6 +106,8 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     referral = ReferralSnapshotSerializer(read_only=True)
     responses = serializers.SerializerMethodField()
+    # Blank until declined: a DeclineReason value, or "".
+    decline_reason = serializers.CharField(read_only=True, help_text="A DeclineReason, or blank.")
 
     class Meta:
         model = Invitation

@@ -61,7 +61,15 @@ CALLERS = {
 }
 
 # Collections whose objects belong to one provider (by the first path segment after /api/v1/).
-PROVIDER_OWNED = ("applications", "evidence", "settings", "clarifications", "memberships")
+PROVIDER_OWNED = (
+    "applications",
+    "evidence",
+    "settings",
+    "clarifications",
+    "memberships",
+    "invitations",
+    "responses",
+)
 LEAD_ONLY_WRITES = (
     ("purchasing-systems", None),
     ("windows", None),
@@ -91,6 +99,10 @@ def _world_ids(world: World) -> list[int]:
         world.price_change,
         world.evidence,
         world.other_evidence,
+        world.invitation,
+        world.other_invitation,
+        world.response,
+        world.other_response,
     ]
     return [*sorted({o.pk for o in objects}), 987654]
 
@@ -99,12 +111,19 @@ def _forbidden(caller: str, world: World) -> dict[str, set[int]]:
     """Provider Q's objects, by collection, that this caller may never reach. The lead
     authority's evaluators see every provider's settings and evidence, but an application only
     once it is submitted (Q's is a draft); nobody else sees any of Q's."""
+    # Q's invitation and response are Q's alone (an authority reads no invitation through
+    # this API, and a response only once the referral has closed).
+    competition = {
+        "invitations": {world.other_invitation.pk},
+        "responses": {world.other_response.pk},
+    }
     if caller == "lead_authority":
-        return {"applications": {world.other_application.pk}}
+        return {"applications": {world.other_application.pk}, **competition}
     return {
         "applications": {world.other_application.pk},
         "evidence": {world.other_evidence.pk},
         "settings": {world.other_setting.pk},
+        **competition,
     }
 
 
@@ -254,6 +273,8 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("other_authority", "POST", f"/api/v1/memberships/{world.membership.pk}/change/", 200, {}),
         ("other_authority", "GET", f"/api/v1/price-changes/{world.price_change.pk}/", 200, {}),
         ("provider", "POST", f"/api/v1/price-changes/{world.price_change.pk}/decision/", 200, {}),
+        ("provider", "GET", f"/api/v1/invitations/{world.other_invitation.pk}/", 200, {}),
+        ("provider", "POST", f"/api/v1/responses/{world.other_response.pk}/submit/", 200, {}),
     ]
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):
@@ -263,6 +284,7 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("lead_authority", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
         ("forum", "POST", "/api/v1/windows/", 403, {}),
         ("provider", "GET", f"/api/v1/agreement-documents/{world.agreement_document.pk}/", 200, {}),
+        ("provider", "GET", f"/api/v1/responses/{world.response.pk}/", 200, {}),
     ]
     for caller, method, path, status, body in allowed:
         _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))
