@@ -236,6 +236,7 @@ def _response_context(actor: Actor, response: Response, form: ResponseForm) -> d
     invitation = response.invitation
     referral = invitation.referral
     indicative = indicative_price(response.setting, referral.lot_id)
+    answers = {a.criterion_id: a.answer for a in response.answers.all()}
     return {
         "response": response,
         "invitation": invitation,
@@ -243,6 +244,7 @@ def _response_context(actor: Actor, response: Response, form: ResponseForm) -> d
         "form": form,
         "indicative": indicative,
         "services": list(response.services.all()),
+        "answered": [(c.title, answers.get(c.pk, "")) for c in form.criteria],
         "attachments": list(response.attachments.all()),
         "service_form": ServiceForm(price_list=price_list(actor, response.setting)),
         "problems": submission_problems(response, criteria=form.criteria, indicative=indicative)

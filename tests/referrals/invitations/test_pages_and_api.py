@@ -85,7 +85,11 @@ def test_the_provider_answers_through_its_pages(world: Competition) -> None:
     )
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     submitted = browser.post(reverse("referrals:response-submit", args=[response.pk]), follow=True)
-    assert "Your response is submitted" in submitted.content.decode()
+    shown = submitted.content.decode()
+    assert "Your response is submitted" in shown
+    # Read-only once submitted: the answers are shown, the draft's form is not.
+    assert "Our speech therapist works with each pupil." in shown
+    assert "Save the draft" not in shown
     assert Response.objects.get().state == ResponseState.SUBMITTED
 
 
