@@ -106,7 +106,7 @@ def _competition(world: World) -> World:
     CriterionFactory(referral=referral)
     for mine, setting in ((True, world.setting), (False, world.other_setting)):
         invitation = InvitationFactory(referral=referral, provider=setting.provider)
-        response = ResponseFactory(invitation=invitation, setting=setting, how_needs_met="")
+        response: Any = ResponseFactory(invitation=invitation, setting=setting, how_needs_met="")
         ResponseService.objects.create(
             response=response, name="1:1", unit="hour", rate=Decimal("30.00"), quantity=2
         )

@@ -143,7 +143,7 @@ def _competition(world: World) -> World:
     sefton = world.users[COMMISSIONER].memberships.get(is_active=True).organisation
     offer = SettingLot.objects.filter(setting=world.own_setting).order_by("pk").first()
     assert offer is not None
-    referral = ReferralFactory(
+    referral: Any = ReferralFactory(
         child__authority=sefton,
         authority=sefton,
         lot=offer.lot,
@@ -158,8 +158,10 @@ def _competition(world: World) -> World:
         created_by=world.users[COMMISSIONER],
     )
     CriterionFactory(referral=referral, title="Best match to her needs", weight=100)
-    invitation = InvitationFactory(referral=referral, provider=world.own_setting.provider)
-    response = ResponseFactory(invitation=invitation, setting=world.own_setting, how_needs_met="")
+    invitation: Any = InvitationFactory(referral=referral, provider=world.own_setting.provider)
+    response: Any = ResponseFactory(
+        invitation=invitation, setting=world.own_setting, how_needs_met=""
+    )
     ResponseService.objects.create(
         response=response, name="1:1 support", unit="hour", rate=Decimal("35.00"), quantity=2
     )

@@ -215,7 +215,9 @@ def _competition(world: World, x: Side, y: Side) -> None:
     referral_a.shared_documents.add(document)
     for side in (x, y):
         invitation = InvitationFactory(referral=referral_a, provider=side.organisation)
-        response = ResponseFactory(invitation=invitation, setting=side.setting, how_needs_met="")
+        response: Any = ResponseFactory(
+            invitation=invitation, setting=side.setting, how_needs_met=""
+        )
         service = ResponseService.objects.create(
             response=response, name="Matrix support", unit="hour", rate="30.00", quantity="2"
         )

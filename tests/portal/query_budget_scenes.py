@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -238,7 +239,7 @@ def invited_twice() -> Invited:
         setting__provider=first.provider, lot=first.lot, weekly_price=Decimal("3000.00")
     ).setting
     other = published_competition()
-    invitations = [
+    invitations: list[Any] = [
         first.invitation,
         InvitationFactory(referral=other.referral, provider=first.provider),
     ]
@@ -272,7 +273,7 @@ def invited_twice() -> Invited:
                 answered_at=timezone.now(),
             )
         for setting in (first.setting, second_setting):
-            response = ResponseFactory(invitation=invitation, setting=setting)
+            response: Any = ResponseFactory(invitation=invitation, setting=setting)
             for name in ("Escort", "1:1"):
                 ResponseService.objects.create(
                     response=response, name=name, unit="hour", rate="20.00", quantity="2"
