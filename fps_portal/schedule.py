@@ -19,4 +19,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "providers-close-due-windows": _every(60.0, "providers.close_due_windows"),
     "providers-remind-windows-closing": _every(3600.0, "providers.remind_windows_closing"),
     "providers-remind-clarifications-due": _every(3600.0, "providers.remind_clarifications_due"),
+    # Referrals: responses close at the deadline (checked every minute: an emergency referral's
+    # deadline is hours away); providers yet to answer are reminded before it (every 5 minutes).
+    "referrals-close-due-referrals": _every(60.0, "referrals.close_due_referrals"),
+    "referrals-remind-referral-deadlines": _every(300.0, "referrals.remind_referral_deadlines"),
 }

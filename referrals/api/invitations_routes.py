@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from referrals.api.invitations import InvitationViewSet, ResponseViewSet
+
 #: (prefix, viewset, basename) for each route.
-ROUTES: list[tuple[str, Any, str]] = []
+ROUTES: list[tuple[str, Any, str]] = [
+    ("invitations", InvitationViewSet, "invitation"),
+    ("responses", ResponseViewSet, "response"),
+]

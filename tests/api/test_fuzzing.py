@@ -67,7 +67,15 @@ CALLERS = {
 ACCOUNTS_ONLY = ("people", "api-clients")
 
 # Collections whose objects belong to one provider (by the first path segment after /api/v1/).
-PROVIDER_OWNED = ("applications", "evidence", "settings", "clarifications", "memberships")
+PROVIDER_OWNED = (
+    "applications",
+    "evidence",
+    "settings",
+    "clarifications",
+    "memberships",
+    "invitations",
+    "responses",
+)
 LEAD_ONLY_WRITES = (
     ("purchasing-systems", None),
     ("windows", None),
@@ -104,6 +112,10 @@ def _world_ids(world: World) -> list[int]:
         world.users[Role.SENIOR_MANAGER.value].memberships.get(),
         world.other_authority_commissioner.memberships.get(),
         world.api_client,
+        world.invitation,
+        world.other_invitation,
+        world.response,
+        world.other_response,
     ]
     return [*sorted({o.pk for o in objects}), 987654]
 
@@ -112,12 +124,19 @@ def _forbidden(caller: str, world: World) -> dict[str, set[int]]:
     """Provider Q's objects, by collection, that this caller may never reach. The lead
     authority's evaluators see every provider's settings and evidence, but an application only
     once it is submitted (Q's is a draft); nobody else sees any of Q's."""
+    # Q's invitation and response are Q's alone (an authority reads no invitation through
+    # this API, and a response only once the referral has closed).
+    competition = {
+        "invitations": {world.other_invitation.pk},
+        "responses": {world.other_response.pk},
+    }
     if caller == "lead_authority":
-        return {"applications": {world.other_application.pk}}
+        return {"applications": {world.other_application.pk}, **competition}
     return {
         "applications": {world.other_application.pk},
         "evidence": {world.other_evidence.pk},
         "settings": {world.other_setting.pk},
+        **competition,
     }
 
 
@@ -316,6 +335,8 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("provider", "POST", "/api/v1/api-clients/", 201, {}),
         ("accounts", "GET", f"/api/v1/people/{world.other_authority_commissioner.pk}/", 200, {}),
         ("accounts", "POST", f"/api/v1/settings/{world.setting.pk}/withdraw/", 200, {}),
+        ("provider", "GET", f"/api/v1/invitations/{world.other_invitation.pk}/", 200, {}),
+        ("provider", "POST", f"/api/v1/responses/{world.other_response.pk}/submit/", 200, {}),
     ]
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):
@@ -326,6 +347,7 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("forum", "POST", "/api/v1/windows/", 403, {}),
         ("provider", "GET", f"/api/v1/agreement-documents/{world.agreement_document.pk}/", 200, {}),
         ("accounts", "GET", f"/api/v1/people/{world.users[COMMISSIONER].pk}/", 200, {}),
+        ("provider", "GET", f"/api/v1/responses/{world.response.pk}/", 200, {}),
     ]
     for caller, method, path, status, body in allowed:
         _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))

@@ -113,6 +113,19 @@ API_CLIENT = keys(
     "id", "name", "role", "role_label", "key_prefix", "status", "lifetime_days", "created_at",
     "created_by", "expires_at", "rotated_at", "revoked_at", "last_used_at",
 )  # fmt: skip
+# Issue 11: the provider's invitation shows the referral's snapshot, never the child.
+INVITATION = keys(
+    "id", "referral", "state", "invited_at", "first_viewed_at", "declined_at", "decline_reason",
+    "decline_note", "lapsed_at", "outcome", "responses",
+)  # fmt: skip
+INVITATION_DETAIL = INVITATION | {"criteria", "descriptors", "questions", "documents"}
+RESPONSE = keys(
+    "id", "invitation", "referral", "setting", "setting_name", "state", "weekly_price",
+    "indicative_price", "price_difference_reason", "proposed_start_date", "how_needs_met",
+    "how_outcomes_met", "inspection_judgement", "inspection_date", "inspection_confirmed",
+    "answers", "services", "attachments", "created_at", "updated_at", "submitted_at",
+    "withdrawn_at",
+)  # fmt: skip
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -299,6 +312,15 @@ READS: dict[str, Read] = {
         is_list=False,
         session=True,
     ),
+    # Issue 11: only the invited provider reads its invitations and responses.
+    "invitation-list": Read(_url("invitation-list"), only({PROVIDER: INVITATION})),
+    "invitation-detail": Read(
+        _url("invitation-detail", "invitation"), only({PROVIDER: INVITATION_DETAIL}), is_list=False
+    ),
+    "response-list": Read(_url("response-list"), only({PROVIDER: RESPONSE})),
+    "response-detail": Read(
+        _url("response-detail", "response"), only({PROVIDER: RESPONSE}), is_list=False
+    ),
 }
 
 
@@ -379,6 +401,26 @@ WRITES: dict[tuple[str, str], Write] = {
     ("price-change-decision", "post"): Write(
         _url("price-change-decision", "price_change"), (LEAD,)
     ),
+    **{
+        (f"invitation-{action}", "post"): Write(
+            _url(f"invitation-{action}", "invitation"), (PROVIDER,)
+        )
+        for action in ("decline", "reopen", "questions")
+    },
+    ("response-list", "post"): Write(_url("response-list"), (PROVIDER,)),
+    ("response-detail", "patch"): Write(_url("response-detail", "response"), (PROVIDER,)),
+    **{
+        (f"response-{action}", "post"): Write(_url(f"response-{action}", "response"), (PROVIDER,))
+        for action in (
+            "submit",
+            "withdraw",
+            "resubmit",
+            "services",
+            "remove-service",
+            "attachments",
+            "remove-attachment",
+        )
+    },
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -73,6 +74,50 @@ class World:
     ids: dict[str, int] = field(default_factory=dict)
     #: The authority administrator's API client (Sefton's, as the administrator is).
     api_client: ApiClient | None = None
+    # Issue 11: P's invitation to the commissioner's open referral and its draft response (with
+    # a service), and Q's own invitation and response to the same referral.
+    invitation: Any = None
+    response: Any = None
+    other_invitation: Any = None
+    other_response: Any = None
+
+
+def _competition(world: World) -> World:
+    from decimal import Decimal
+
+    from referrals.models import ReferralState, ResponseService
+    from tests.referrals.factories import (
+        CriterionFactory,
+        InvitationFactory,
+        ReferralFactory,
+        ResponseFactory,
+    )
+
+    commissioner = world.users[Role.COMMISSIONER.value]
+    placing = commissioner.memberships.get().organisation
+    referral = ReferralFactory(
+        child__authority=placing,
+        authority=placing,
+        lot=world.lot,
+        purchasing_system=world.lot.purchasing_system,
+        state=ReferralState.OPEN,
+        published_at=timezone.now(),
+        response_deadline=timezone.now() + datetime.timedelta(days=7),
+        shown_age_years=12,
+        created_by=commissioner,
+    )
+    CriterionFactory(referral=referral)
+    for mine, setting in ((True, world.setting), (False, world.other_setting)):
+        invitation = InvitationFactory(referral=referral, provider=setting.provider)
+        response: Any = ResponseFactory(invitation=invitation, setting=setting, how_needs_met="")
+        ResponseService.objects.create(
+            response=response, name="1:1", unit="hour", rate=Decimal("30.00"), quantity=2
+        )
+        if mine:
+            world.invitation, world.response = invitation, response
+        else:
+            world.other_invitation, world.other_response = invitation, response
+    return world
 
 
 def build_world() -> World:
@@ -120,26 +165,28 @@ def build_world() -> World:
     api_client = api_client_create(
         actor=actor(users[Role.AUTHORITY_ADMIN]), name="Sefton case system", role=Role.COMMISSIONER
     ).client
-    return World(
-        api_client=api_client,
-        users={str(k): v for k, v in users.items()},
-        second_evaluator=second,
-        other_provider_user=other.user,
-        other_authority_commissioner=person(Role.COMMISSIONER, authority("Knowsley")),
-        system=window.purchasing_system,
-        agreement_document=AgreementDocument.objects.get(
-            purchasing_system=window.purchasing_system
-        ),
-        lot=application.lots.get(),
-        window=window,
-        application=application,
-        other_application=other_application,
-        clarification=clarification,
-        membership=membership,
-        setting=ready.setting,
-        other_setting=other.setting,
-        judgement=ready.setting.judgements.get(),
-        price_change=PriceChange.objects.get(offer=approved),
-        evidence=Evidence.objects.get(setting=ready.setting, kind="registration_certificate"),
-        other_evidence=Evidence.objects.filter(provider=other.provider).order_by("pk").first(),
+    return _competition(
+        World(
+            api_client=api_client,
+            users={str(k): v for k, v in users.items()},
+            second_evaluator=second,
+            other_provider_user=other.user,
+            other_authority_commissioner=person(Role.COMMISSIONER, authority("Knowsley")),
+            system=window.purchasing_system,
+            agreement_document=AgreementDocument.objects.get(
+                purchasing_system=window.purchasing_system
+            ),
+            lot=application.lots.get(),
+            window=window,
+            application=application,
+            other_application=other_application,
+            clarification=clarification,
+            membership=membership,
+            setting=ready.setting,
+            other_setting=other.setting,
+            judgement=ready.setting.judgements.get(),
+            price_change=PriceChange.objects.get(offer=approved),
+            evidence=Evidence.objects.get(setting=ready.setting, kind="registration_certificate"),
+            other_evidence=Evidence.objects.filter(provider=other.provider).order_by("pk").first(),
+        )
     )

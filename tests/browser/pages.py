@@ -121,6 +121,62 @@ class World:
     registration_token: str  # a provider's registration, its e-mailed link not yet followed
     colleague: User  # Sefton's senior manager, whose roles its administrator manages
     api_client: ApiClient  # registered by Sefton's administrator
+    # Issue 11: Sefton's open referral inviting the provider, its draft response for its own
+    # setting, and a question it asked (unanswered) beside one answered.
+    invitation: Any = None
+    response: Any = None
+    question: Any = None
+
+
+def _competition(world: World) -> World:
+    from decimal import Decimal
+
+    from providers.models import SettingLot
+    from referrals.models import ReferralQuestion, ReferralState, ResponseService
+    from tests.referrals.factories import (
+        CriterionFactory,
+        InvitationFactory,
+        ReferralFactory,
+        ResponseFactory,
+    )
+
+    sefton = world.users[COMMISSIONER].memberships.get(is_active=True).organisation
+    offer = SettingLot.objects.filter(setting=world.own_setting).order_by("pk").first()
+    assert offer is not None
+    referral: Any = ReferralFactory(
+        child__authority=sefton,
+        authority=sefton,
+        lot=offer.lot,
+        purchasing_system=offer.lot.purchasing_system,
+        reference="SEF-2026-0901",
+        state=ReferralState.OPEN,
+        published_at=timezone.now(),
+        response_deadline=timezone.now() + datetime.timedelta(days=7),
+        shown_age_years=12,
+        shown_gender="female",
+        shown_postcode_district="L20",
+        created_by=world.users[COMMISSIONER],
+    )
+    CriterionFactory(referral=referral, title="Best match to her needs", weight=100)
+    invitation: Any = InvitationFactory(referral=referral, provider=world.own_setting.provider)
+    response: Any = ResponseFactory(
+        invitation=invitation, setting=world.own_setting, how_needs_met=""
+    )
+    ResponseService.objects.create(
+        response=response, name="1:1 support", unit="hour", rate=Decimal("35.00"), quantity=2
+    )
+    ReferralQuestion.objects.create(
+        referral=referral,
+        asked_by_invitation=invitation,
+        question="Is transport from home included?",
+        answer="No: the authority arranges it.",
+        answered_at=timezone.now(),
+    )
+    world.invitation, world.response = invitation, response
+    world.question = ReferralQuestion.objects.create(
+        referral=referral, asked_by_invitation=invitation, question="Can she start mid-term?"
+    )
+    return world
 
 
 def _passed_application(
@@ -212,30 +268,32 @@ def build_world() -> World:
     )
     listed = Setting.objects.filter(lot_offers__approved_at__isnull=False).order_by("name").first()
     assert listed is not None
-    return World(
-        users=users,
-        system=system,
-        draft=draft,
-        evaluating=evaluating,
-        passed=passed,
-        failed=Application.objects.get(
-            provider=provider.organisation, state=ApplicationState.FAILED
-        ),
-        windows=list(EvaluationWindow.objects.order_by("opens_at")),
-        scheduled=scheduled,
-        clarification=ClarificationQuestion.objects.get(application=evaluating),
-        membership=FpsMembership.objects.order_by("pk").first(),
-        own_setting=own_setting,
-        listed_setting=listed,
-        judgement=InspectionJudgement.objects.get(check_status=CheckStatus.AWAITING_CHECK),
-        price_change=PriceChange.objects.get(state=PriceChangeState.PENDING),
-        reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
-        reset_token=default_token_generator.make_token(forgetful),
-        registration_token=_registration_token(),
-        colleague=users[SENIOR],
-        api_client=api_client_create(
-            actor=actor(users[ACCOUNTS]), name="Sefton case management", role=Role.COMMISSIONER
-        ).client,
+    return _competition(
+        World(
+            users=users,
+            system=system,
+            draft=draft,
+            evaluating=evaluating,
+            passed=passed,
+            failed=Application.objects.get(
+                provider=provider.organisation, state=ApplicationState.FAILED
+            ),
+            windows=list(EvaluationWindow.objects.order_by("opens_at")),
+            scheduled=scheduled,
+            clarification=ClarificationQuestion.objects.get(application=evaluating),
+            membership=FpsMembership.objects.order_by("pk").first(),
+            own_setting=own_setting,
+            listed_setting=listed,
+            judgement=InspectionJudgement.objects.get(check_status=CheckStatus.AWAITING_CHECK),
+            price_change=PriceChange.objects.get(state=PriceChangeState.PENDING),
+            reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
+            reset_token=default_token_generator.make_token(forgetful),
+            registration_token=_registration_token(),
+            colleague=users[SENIOR],
+            api_client=api_client_create(
+                actor=actor(users[ACCOUNTS]), name="Sefton case management", role=Role.COMMISSIONER
+            ).client,
+        )
     )
 
 
@@ -429,6 +487,32 @@ PAGES: dict[str, Page] = {
     "api-client-rotate": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
     "api-client-revoke": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
     "providers:about-the-fps": Page(EVERYONE),
+    # Issue 11: the provider's side of a referral, and the authority's answers to questions.
+    "referrals:invitation-list": Page(frozenset({PROVIDER})),
+    "referrals:invitation-detail": Page(frozenset({PROVIDER}), _pk("invitation")),
+    "referrals:invitation-decline": Page(
+        frozenset({PROVIDER}), _pk("invitation"), forms=(MAIN_FORM,)
+    ),
+    "referrals:invitation-question": Page(
+        frozenset({PROVIDER}), _pk("invitation"), forms=(MAIN_FORM,)
+    ),
+    # Its form saves a draft, which may be empty; what is missing is listed above it.
+    "referrals:response-edit": Page(frozenset({PROVIDER}), _pk("response")),
+    "referrals:response-service-add": Page(
+        frozenset({PROVIDER}), _pk("response"), forms=(MAIN_FORM,)
+    ),
+    "referrals:response-attachment-add": Page(
+        frozenset({PROVIDER}), _pk("response"), forms=(MAIN_FORM,)
+    ),
+    "referrals:referral-questions": Page(
+        frozenset({COMMISSIONER, SENIOR}),
+        lambda world, persona: {"pk": world.question.referral_id},
+    ),
+    "referrals:referral-question-answer": Page(
+        frozenset({COMMISSIONER, SENIOR}),
+        lambda world, persona: {"pk": world.question.referral_id, "question_pk": world.question.pk},
+        forms=(MAIN_FORM,),
+    ),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
@@ -444,6 +528,14 @@ NOT_PAGES: dict[str, str] = {
     "providers:clarification-withdraw": "POST only; redirects to the evaluation page",
     "providers:setting-service-add": "POST only; its errors show on the prices page (above)",
     "providers:setting-service-remove": "POST only; redirects to the prices page",
+    "referrals:invitation-reopen": "POST only; redirects to the invitation",
+    "referrals:invitation-document": "a file download (a document shared with invitees)",
+    "referrals:response-submit": "POST only; redirects to the response (errors shown there)",
+    "referrals:response-withdraw": "POST only; redirects to the response",
+    "referrals:response-resubmit": "POST only; redirects to the response",
+    "referrals:response-service-remove": "POST only; redirects to the response",
+    "referrals:response-attachment": "a file download",
+    "referrals:response-attachment-remove": "POST only; redirects to the response",
 }
 
 

@@ -91,6 +91,8 @@ def cases_for(kind: str | None) -> tuple[str, ...]:
         return PERSONAL_CASES
     if kind in ("person", "authority_role", "api_client"):
         return AUTHORITY_CASES
+    if kind in ("question_referral", "referral_question"):
+        return AUTHORITY_CASES  # authority A's referral ("X") or B's ("Y")
     if kind in ("reset_link", "token"):
         return ("-",)
     return PROVIDER_CASES
@@ -128,6 +130,14 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         }
         return {"pk": pair[kind][1 if case == "Y" else 0]}
     side = world.y if case == "Y" else world.x
+    nested = {
+        "invitation_document": {"pk": side.invitation, "document_pk": side.shared_document},
+        "response_service": {"pk": side.response, "service_pk": side.response_service},
+        "response_attachment": {"pk": side.response, "attachment_pk": side.response_attachment},
+        "referral_question": {"pk": side.question_referral, "question_pk": side.referral_question},
+    }
+    if kind in nested:
+        return nested[kind]
     if kind == "service":
         child = world.y.service if case == "X-with-Y's-child" else side.service
         return {"pk": side.setting.pk, "service_pk": child.pk}
@@ -142,12 +152,19 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         "clarification": side.clarification,
         "membership": side.membership,
         "price_change": side.price_change,
+        "invitation": side.invitation,
+        "response": side.response,
+        "question_referral": side.question_referral,
     }[kind]
     return {"pk": value}
 
 
 _PARAMS = {
     "service": ("pk", "service_pk"),
+    "invitation_document": ("pk", "document_pk"),
+    "response_service": ("pk", "service_pk"),
+    "response_attachment": ("pk", "attachment_pk"),
+    "referral_question": ("pk", "question_pk"),
     "setting_judgement": ("pk", "judgement_pk"),
     "notification": ("pk",),
     **{
@@ -160,6 +177,9 @@ _PARAMS = {
             "clarification",
             "membership",
             "price_change",
+            "invitation",
+            "response",
+            "question_referral",
             "purchasing_system",
             "window",
             "lot",

@@ -26,9 +26,12 @@ from tests.portal.matrix_rules import (
     signed_in,
 )
 from tests.portal.matrix_world import (
+    COMMISSIONER_A,
+    COMMISSIONER_B,
     LEAD_EVALUATOR_A,
     PROVIDER_Y,
     PROVIDERS,
+    SENIOR_MANAGER_A,
 )
 
 USER, MEMBER, CLIENT = "accounts.User", "accounts.Membership", "accounts.ApiClient"
@@ -639,5 +642,150 @@ API: dict[str, Row] = {
     ),
 }
 
+# -- issue 11: the provider's side of a referral ----------------------------------------------
+
+INVITATION = "referrals.Invitation"
+RESPONSE = "referrals.Response"
+QUESTION = "referrals.ReferralQuestion"
+
+
+def _authority_placers(ok: Answer) -> Expect:
+    """The placing roles (commissioners, senior managers) of the referral's own authority: A's
+    ("X") for A's, B's ("Y") for B's commissioner; every other role is refused."""
+    own_a: Cell = {"X": ok, "Y": 404, "missing": 404}
+    own_b: Cell = {"X": 404, "Y": ok, "missing": 404}
+    return expect(lead=403) | {
+        COMMISSIONER_A: own_a,
+        SENIOR_MANAGER_A: own_a,
+        COMMISSIONER_B: own_b,
+    }
+
+
+REFERRAL_PAGES: dict[str, Row] = {
+    # The provider's invitations: its own only (the other provider's is 404, as a missing one).
+    "referrals:invitation-list": _provider_page(200),
+    # Posted empty, the choice of setting is missing (400).
+    "referrals:invitation-detail": _provider_object_page("invitation", 200, 400, RESPONSE),
+    "referrals:invitation-decline": _provider_object_page("invitation", 200, 400, INVITATION),
+    # Not declined: nothing to undo; the page says so and goes back to the invitation.
+    "referrals:invitation-reopen": _provider_object_page("invitation", 405, 302, INVITATION),
+    "referrals:invitation-question": _provider_object_page("invitation", 200, 400, QUESTION),
+    "referrals:invitation-document": Row(ids="invitation_document", get=expect(providers=Own(200))),
+    # An empty form saves the draft's fields empty (a draft may be incomplete).
+    "referrals:response-edit": _provider_object_page("response", 200, 302, RESPONSE),
+    # Incomplete, a draft, a draft: each refused with a message on the response's page.
+    "referrals:response-submit": _provider_object_page("response", 405, 302, RESPONSE),
+    "referrals:response-withdraw": _provider_object_page("response", 405, 302, RESPONSE),
+    "referrals:response-resubmit": _provider_object_page("response", 405, 302, RESPONSE),
+    "referrals:response-service-add": _provider_object_page(
+        "response", 200, 400, "referrals.ResponseService"
+    ),
+    "referrals:response-service-remove": Row(
+        ids="response_service",
+        get=expect(providers=405),
+        writes={"POST": expect(providers=Own(302))},
+        touches=("referrals.ResponseService",),
+    ),
+    "referrals:response-attachment-add": _provider_object_page(
+        "response", 200, 400, "referrals.ResponseAttachment"
+    ),
+    "referrals:response-attachment": Row(ids="response_attachment", get=expect(providers=Own(200))),
+    "referrals:response-attachment-remove": Row(
+        ids="response_attachment",
+        get=expect(providers=405),
+        writes={"POST": expect(providers=Own(302))},
+        touches=("referrals.ResponseAttachment",),
+    ),
+    # The authority's page of its referral's questions; the answer posted empty is 400.
+    "referrals:referral-questions": Row(ids="question_referral", get=_authority_placers(200)),
+    "referrals:referral-question-answer": Row(
+        ids="referral_question",
+        get=_authority_placers(200),
+        writes={"POST": _authority_placers(400)},
+        touches=(QUESTION,),
+    ),
+}
+
+
+def _invitee(ok: Answer) -> Expect:
+    """The invited provider on its own object (the other's is 404); every other role 403."""
+    return expect(providers=Own(ok))
+
+
+REFERRAL_API: dict[str, Row] = {
+    "invitation-list": Row(get=expect(providers=200), lists="invitation-detail"),
+    "invitation-detail": Row(ids="invitation", get=_invitee(200)),
+    "invitation-decline": Row(
+        ids="invitation",
+        writes={"POST": _invitee(200)},
+        body=lambda w, s, a: {"reason": "no_vacancy"},
+        touches=(INVITATION,),
+    ),
+    "invitation-reopen": Row(
+        ids="invitation", writes={"POST": _invitee(409)}, touches=(INVITATION,)
+    ),  # not declined
+    "invitation-questions": Row(
+        ids="invitation",
+        writes={"POST": _invitee(201)},
+        body=lambda w, s, a: {"question": "Is transport included?"},
+        touches=(QUESTION,),
+    ),
+    # The body names X's invitation and setting: X's draft answers (one per setting); Y may not
+    # see X's invitation.
+    "response-list": Row(
+        get=expect(providers=200),
+        lists="response-detail",
+        writes={"POST": expect(providers=201) | {PROVIDER_Y: 404}},
+        body=lambda w, s, a: {"invitation": s.invitation, "setting": s.setting.pk},
+        touches=(RESPONSE,),
+    ),
+    "response-detail": Row(
+        ids="response",
+        get=_invitee(200),
+        writes={"PATCH": _invitee(200)},
+        body=lambda w, s, a: {"how_outcomes_met": "Termly reviews."},
+        touches=(RESPONSE,),
+    ),
+    "response-submit": Row(
+        ids="response", writes={"POST": _invitee(400)}, touches=(RESPONSE,)
+    ),  # incomplete
+    "response-withdraw": Row(
+        ids="response", writes={"POST": _invitee(409)}, touches=(RESPONSE,)
+    ),  # a draft
+    "response-resubmit": Row(
+        ids="response", writes={"POST": _invitee(409)}, touches=(RESPONSE,)
+    ),  # a draft
+    "response-services": Row(
+        ids="response",
+        writes={"POST": _invitee(201)},
+        body=lambda w, s, a: {
+            "name": "Escort",
+            "unit": "journey",
+            "rate": "18.50",
+            "quantity": "2",
+        },
+        touches=("referrals.ResponseService",),
+    ),
+    "response-remove-service": Row(
+        ids="response",
+        writes={"POST": _invitee(200)},
+        body=lambda w, s, a: {"id": s.response_service},
+        touches=("referrals.ResponseService",),
+    ),
+    # JSON without a file: 400 naming it.
+    "response-attachments": Row(
+        ids="response",
+        writes={"POST": _invitee(400)},
+        body=lambda w, s, a: {"title": "Plan"},
+        touches=("referrals.ResponseAttachment",),
+    ),
+    "response-remove-attachment": Row(
+        ids="response",
+        writes={"POST": _invitee(200)},
+        body=lambda w, s, a: {"id": s.response_attachment},
+        touches=("referrals.ResponseAttachment",),
+    ),
+}
+
 #: Every route's row, by URL name.
-TABLE: dict[str, Row] = {**PORTAL, **PAGES, **API}
+TABLE: dict[str, Row] = {**PORTAL, **PAGES, **API, **REFERRAL_PAGES, **REFERRAL_API}

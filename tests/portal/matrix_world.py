@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
@@ -101,6 +102,16 @@ class Side:
     price_change: int  # a change of the setting's price, waiting for the lead authority
     results: tuple[int, ...] = ()  # the application's requirement results
     application_lot: int = 0  # the lot the application is for
+    # Issue 11, the provider's side: its invitation to authority A's open referral, its draft
+    # response there with a service and an attachment, and the document A shared.
+    invitation: int = 0
+    response: int = 0
+    response_service: int = 0
+    response_attachment: int = 0
+    shared_document: int = 0
+    # Authority A's referral ("X") or B's ("Y"), with a question a provider asked on it.
+    question_referral: int = 0
+    referral_question: int = 0
 
 
 @dataclass
@@ -149,6 +160,87 @@ def _side(ready_setting: Setting, organisation: Organisation, system: object, lo
         membership=organisation.fps_memberships.get().pk,
         price_change=price_change.pk,
     )
+
+
+def _competition(world: World, x: Side, y: Side) -> None:
+    """Issue 11: authority A's open referral on the matrix lot, inviting X and Y (each with a
+    draft response, a service and an attachment, and a shared document), and B's, inviting Y;
+    a question on each. Rows, as the referral factories make them."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from referrals.models import (
+        ChildDocument,
+        ReferralQuestion,
+        ReferralState,
+        ResponseAttachment,
+        ResponseService,
+    )
+    from tests.referrals.factories import (
+        CriterionFactory,
+        InvitationFactory,
+        ReferralFactory,
+        ResponseFactory,
+    )
+
+    def referral(authority: Organisation) -> Any:
+        made = ReferralFactory(
+            child__authority=authority,
+            authority=authority,
+            lot=world.lot,
+            purchasing_system=world.lot.purchasing_system,
+            state=ReferralState.OPEN,
+            published_at=timezone.now(),
+            response_deadline=timezone.now() + datetime.timedelta(days=7),
+            shown_age_years=12,
+        )
+        CriterionFactory(referral=made)
+        return made
+
+    referral_a = referral(world.authority_a)
+    referral_b = referral(authority("Sefton"))
+    body = b"%PDF-1.4\n% matrix shared plan\n%%EOF\n"
+    document = ChildDocument(
+        child=referral_a.child,
+        kind="redacted_ehc_plan",
+        title="EHC plan (redacted)",
+        original_filename="plan.pdf",
+        content_type="application/pdf",
+        size=len(body),
+        sha256=hashlib.sha256(body).hexdigest(),
+    )
+    document.file.save("plan.pdf", ContentFile(body), save=False)
+    document.save()
+    referral_a.shared_documents.add(document)
+    for side in (x, y):
+        invitation = InvitationFactory(referral=referral_a, provider=side.organisation)
+        response: Any = ResponseFactory(
+            invitation=invitation, setting=side.setting, how_needs_met=""
+        )
+        service = ResponseService.objects.create(
+            response=response, name="Matrix support", unit="hour", rate="30.00", quantity="2"
+        )
+        file_body = f"%PDF-1.4\n% matrix attachment {side.organisation.pk}\n%%EOF\n".encode()
+        attachment = ResponseAttachment(
+            response=response,
+            title="Matrix plan",
+            original_filename="matrix.pdf",
+            content_type="application/pdf",
+            size=len(file_body),
+            sha256=hashlib.sha256(file_body).hexdigest(),
+        )
+        attachment.file.save("matrix.pdf", ContentFile(file_body), save=False)
+        attachment.save()
+        side.invitation, side.response = invitation.pk, response.pk
+        side.response_service, side.response_attachment = service.pk, attachment.pk
+        side.shared_document = document.pk
+    invited_b = InvitationFactory(referral=referral_b, provider=y.organisation)
+    for side, on, by in ((x, referral_a, x.invitation), (y, referral_b, invited_b.pk)):
+        side.question_referral = on.pk
+        side.referral_question = ReferralQuestion.objects.create(
+            referral=on, asked_by_invitation_id=by, question="Is transport included?"
+        ).pk
 
 
 def build_world() -> World:
@@ -224,6 +316,7 @@ def build_world() -> World:
             recipient=bystander, event_key="matrix:bystander", subject="Hi", body="Matrix"
         ).pk,
     )
+    _competition(world, sides[0], sides[1])
     admin_b = person(Role.AUTHORITY_ADMIN, b)
     world.people = (users[COMMISSIONER_A].pk, users[COMMISSIONER_B].pk)
     world.roles = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -202,3 +203,88 @@ def first_client(admin: User) -> int:
     from fps_portal.accounts.models import ApiClient
 
     return ApiClient.objects.filter(created_by=admin).order_by("pk").values_list("pk", flat=True)[0]
+
+
+@dataclass
+class Invited:
+    """A provider invited to two open referrals, each with two criteria, two descriptors, two
+    answered questions, two shared documents and the provider's responses from two settings."""
+
+    user: User
+    commissioner: User
+    invitation: int
+    referral: int
+    response: int
+    question: int
+
+
+def invited_twice() -> Invited:
+    import hashlib
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+
+    from providers.models import AdditionalService
+    from referrals.models import ChildDocument, ReferralQuestion, ResponseService, ScaleDescriptor
+    from tests.providers.factories import SettingLotFactory
+    from tests.referrals.factories import (
+        CriterionFactory,
+        InvitationFactory,
+        ResponseFactory,
+        published_competition,
+    )
+
+    first = published_competition()
+    second_setting = SettingLotFactory(
+        setting__provider=first.provider, lot=first.lot, weekly_price=Decimal("3000.00")
+    ).setting
+    other = published_competition()
+    invitations: list[Any] = [
+        first.invitation,
+        InvitationFactory(referral=other.referral, provider=first.provider),
+    ]
+    responses = []
+    for invitation in invitations:
+        referral = invitation.referral
+        CriterionFactory(referral=referral, weight=0, kind="pass_fail", title="Registered")
+        for score in (0, 5):
+            ScaleDescriptor.objects.create(
+                referral=referral, score=score, descriptor=f"Score {score}"
+            )
+        for n in range(2):
+            body = f"%PDF-1.4 budget {referral.pk} {n}".encode()
+            document = ChildDocument(
+                child=referral.child,
+                kind="report",
+                title=f"Report {n}",
+                original_filename="report.pdf",
+                content_type="application/pdf",
+                size=len(body),
+                sha256=hashlib.sha256(body).hexdigest(),
+            )
+            document.file.save("report.pdf", ContentFile(body), save=False)
+            document.save()
+            referral.shared_documents.add(document)
+            ReferralQuestion.objects.create(
+                referral=referral,
+                asked_by_invitation=invitation,
+                question=f"Question {n}?",
+                answer="Yes.",
+                answered_at=timezone.now(),
+            )
+        for setting in (first.setting, second_setting):
+            response: Any = ResponseFactory(invitation=invitation, setting=setting)
+            for name in ("Escort", "1:1"):
+                ResponseService.objects.create(
+                    response=response, name=name, unit="hour", rate="20.00", quantity="2"
+                )
+            responses.append(response)
+    AdditionalService.objects.create(setting=first.setting, name="OT", unit="hour", rate="40.00")
+    return Invited(
+        user=first.provider_user,
+        commissioner=first.commissioner,
+        invitation=first.invitation.pk,
+        referral=first.referral.pk,
+        response=responses[0].pk,
+        question=ReferralQuestion.objects.filter(referral=first.referral).first().pk,  # type: ignore[union-attr]
+    )

@@ -80,6 +80,19 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "providers:judgement-create": "form",
     "providers:judgement-check": "form",
     "providers:price-change": "form (the decision on one price change)",
+    "referrals:invitation-decline": "form: the reason for declining",
+    "referrals:invitation-reopen": "POST action",
+    "referrals:invitation-question": "form: a clarification question",
+    "referrals:invitation-document": "streams one shared file (and audits the download)",
+    "referrals:response-submit": "POST action",
+    "referrals:response-withdraw": "POST action",
+    "referrals:response-resubmit": "POST action",
+    "referrals:response-service-add": "form",
+    "referrals:response-service-remove": "POST action",
+    "referrals:response-attachment-add": "upload form",
+    "referrals:response-attachment": "streams one file (and audits the download)",
+    "referrals:response-attachment-remove": "POST action",
+    "referrals:referral-question-answer": "form: the authority's answer to one question",
 }
 
 

@@ -43,6 +43,7 @@ from tests.portal.query_budget_scenes import (
     first_client,
     first_colleague,
     forum_member,
+    invited_twice,
     lead,
     me,
     page,
@@ -571,6 +572,77 @@ BUDGETS: list[Budget] = [
         "provider",
         lambda: round_provider(lambda r: f"/api/v1/clarifications/{r.question_ids[0]}/", api=True),
         3,
+    ),
+    # -- issue 11: the provider's side of a referral ----------------------------------------
+    # 1-4: session, user, otp device, actor's memberships; 5: the provider's invitations with
+    # their referrals, lots, authorities and primary needs; 6: their responses with settings.
+    Budget(
+        "referrals:invitation-list",
+        "provider",
+        lambda: page("/invitations/", invited_twice().user),
+        6,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the invitation with its referral,
+    # lot, authority and primary need; 6: the settings it may propose; 7: criteria; 8: scale
+    # descriptors; 9: questions; 10: shared documents; 11: its responses with their settings;
+    # 12: the referral's other needs.
+    Budget(
+        "referrals:invitation-detail",
+        "provider",
+        lambda: (lambda w: page(f"/invitations/{w.invitation}/", w.user))(invited_twice()),
+        12,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the response with its setting,
+    # invitation and referral; 6-8: its services, attachments and answers; 9: the criteria; 10:
+    # the setting's approved indicative price for the lot; 11: its price list.
+    Budget(
+        "referrals:response-edit",
+        "provider",
+        lambda: (lambda w: page(f"/invitations/responses/{w.response}/", w.user))(invited_twice()),
+        11,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the referral; 6: its questions
+    # with who asked and who answered.
+    Budget(
+        "referrals:referral-questions",
+        "commissioner",
+        lambda: (lambda w: page(f"/referrals/{w.referral}/questions/", w.commissioner))(
+            invited_twice()
+        ),
+        6,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of invitations with their
+    # referrals' snapshots; 4: the referrals' other needs; 5: the responses' ids.
+    Budget(
+        "invitation-list",
+        "provider",
+        lambda: api("/api/v1/invitations/", invited_twice().user),
+        5,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the invitation with its referral's
+    # snapshot; 4: other needs; 5: responses' ids; 6: criteria; 7: scale descriptors; 8:
+    # questions; 9: shared documents; 10: the responses (the selector's read of them).
+    Budget(
+        "invitation-detail",
+        "provider",
+        lambda: (lambda w: api(f"/api/v1/invitations/{w.invitation}/", w.user))(invited_twice()),
+        10,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of responses with their
+    # invitations and settings; 4-6: services, attachments, answers.
+    Budget(
+        "response-list",
+        "provider",
+        lambda: api("/api/v1/responses/", invited_twice().user),
+        6,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the response with its invitation and
+    # setting; 4-6: services, attachments, answers.
+    Budget(
+        "response-detail",
+        "provider",
+        lambda: (lambda w: api(f"/api/v1/responses/{w.response}/", w.user))(invited_twice()),
+        6,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of memberships.
     Budget(
