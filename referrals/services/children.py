@@ -277,6 +277,11 @@ def _checked(details: ChildDetails) -> tuple[dict[str, object], dict[str, list[s
     return values, problems
 
 
+def child_problems(details: ChildDetails) -> dict[str, list[str]]:
+    """Every rule `details` breaks, by field (a form shows them beside its own checks)."""
+    return _checked(details)[1]
+
+
 def _case_number_taken(authority_id: int, case_number: str, exclude_pk: int | None) -> bool:
     same = Child.objects.filter(authority_id=authority_id, case_number=case_number)
     if exclude_pk is not None:

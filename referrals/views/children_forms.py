@@ -17,7 +17,8 @@ from fps_portal.once import OnceOnlyForm
 from fps_portal.scoping import scoped
 from providers.models import PrimaryNeed
 from referrals.models import ChildDocumentKind, ChildGender, LegalStatus
-from referrals.services.children import ChildDetails, ParentCarerDetails
+from fps_portal.web.pages import add_problems
+from referrals.services.children import ChildDetails, ParentCarerDetails, child_problems
 
 #: Parent or carer blocks on the form (the API takes up to MAX_PARENT_CARERS).
 CARER_SLOTS = 3
@@ -148,6 +149,13 @@ class ChildForm(OnceOnlyForm):
             [self[carer_field(i, part)] for part in CARER_PARTS] for i in range(self.carer_slots)
         ]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The service's rules too, so one submission shows every error (a field already at
+        # fault keeps its own message).
+        add_problems(self, child_problems(self.details()), field_for=field_for_problem)
+        return data
+
     def details(self) -> ChildDetails:
         data = self.cleaned_data
         carers = []
@@ -156,19 +164,19 @@ class ChildForm(OnceOnlyForm):
             if any(str(v).strip() for v in values.values()):
                 carers.append(ParentCarerDetails(**values))
         return ChildDetails(
-            given_name=data["given_name"],
-            family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"],
-            case_number=data["case_number"],
-            gender=data["gender"],
-            legal_status=data["legal_status"],
+            given_name=data.get("given_name"),
+            family_name=data.get("family_name"),
+            date_of_birth=data.get("date_of_birth"),
+            case_number=data.get("case_number"),
+            gender=data.get("gender"),
+            legal_status=data.get("legal_status"),
             caseworker_name=data.get("caseworker_name") or "",
             caseworker_email=data.get("caseworker_email") or "",
             social_worker_name=data.get("social_worker_name") or "",
             social_worker_email=data.get("social_worker_email") or "",
             iro_name=data.get("iro_name") or "",
             iro_email=data.get("iro_email") or "",
-            primary_need=data["primary_need"],
+            primary_need=data.get("primary_need"),
             other_needs=list(data.get("other_needs") or []),
             home_postcode=data.get("home_postcode") or "",
             current_setting_name=data.get("current_setting_name") or "",
