@@ -15,9 +15,9 @@ from fps_portal.actors import Actor
 from fps_portal.date_input import DateInputField
 from fps_portal.once import OnceOnlyForm
 from fps_portal.scoping import scoped
+from fps_portal.web.pages import add_problems
 from providers.models import PrimaryNeed
 from referrals.models import ChildDocumentKind, ChildGender, LegalStatus
-from fps_portal.web.pages import add_problems
 from referrals.services.children import ChildDetails, ParentCarerDetails, child_problems
 
 #: Parent or carer blocks on the form (the API takes up to MAX_PARENT_CARERS).

@@ -213,7 +213,6 @@ def test_a_bad_edit_changes_nothing() -> None:
         child_update(actor=p.actor, child=child, details=details(outcomes=["New"], case_number=""))
     child.refresh_from_db()
     assert child.case_number == "ICS-424242"
-    assert (
-        list(child.outcomes.values_list("text", flat=True))[0] == "To read at age level by Year 9"
-    )
+    first_outcome = child.outcomes.values_list("text", flat=True).first()
+    assert first_outcome == "To read at age level by Year 9"
     assert _counts() == before
