@@ -334,7 +334,7 @@ class ChildFilter(StrictFilterSet):
         return queryset
 
 
-class ChildViewSet(ScopedReadOnlyViewSet[Child], mixins.CreateModelMixin, mixins.UpdateModelMixin):
+class ChildViewSet(ScopedReadOnlyViewSet[Child]):
     """Children's records: the placing authority's commissioners and senior managers only."""
 
     model = Child
@@ -398,7 +398,7 @@ class ChildViewSet(ScopedReadOnlyViewSet[Child], mixins.CreateModelMixin, mixins
         methods=["get", "post"],
         pagination_class=None,
         filterset_class=None,
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
     )
     def documents(self, request: Request, pk: str | None = None) -> Response:
         """The record's current documents (GET, audited), or upload one (POST, multipart)."""

@@ -42,6 +42,7 @@ from referrals.views.children_forms import (
     ChildSearchForm,
     carer_field,
     field_for_problem,
+    posted,
 )
 
 PAGE_SIZE = 50
@@ -97,7 +98,7 @@ def child_create_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "GET" and key is None:
         # The key lives in the address, so Back then Save sends the same one (fps_portal.once).
         return redirect(address_with_new_key(request))
-    form = ChildForm(request.POST or None, actor=actor, initial={"submission_key": key})
+    form = ChildForm(posted(request), actor=actor, initial={"submission_key": key})
     if form.is_bound and (earlier := child_created_by(actor=actor, submission_key=form.sent_key())):
         return redirect("referrals:child-detail", pk=earlier.pk)
     if request.method == "POST" and form.is_valid():
@@ -153,7 +154,7 @@ def child_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     child = child_record(actor, pk)
     carers = len(child.parent_carers.all())
     form = ChildForm(
-        request.POST or None,
+        posted(request),
         actor=actor,
         initial=_initial(child),
         carer_slots=max(CARER_SLOTS, carers + 1),

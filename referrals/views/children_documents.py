@@ -22,7 +22,7 @@ from referrals.services.child_documents import (
     child_document_record_download,
     child_document_remove,
 )
-from referrals.views.children_forms import ChildDocumentForm, RemoveDocumentForm
+from referrals.views.children_forms import ChildDocumentForm, RemoveDocumentForm, posted
 
 FORM = "providers/onboarding/form.html"
 
@@ -35,7 +35,9 @@ def child_document_upload(request: HttpRequest, actor: Actor, pk: int) -> HttpRe
     if request.method == "GET" and key is None:
         return redirect(address_with_new_key(request))
     form = ChildDocumentForm(
-        request.POST or None, request.FILES or None, initial={"submission_key": key}
+        posted(request),
+        request.FILES if request.method == "POST" else None,
+        initial={"submission_key": key},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -74,7 +76,7 @@ def child_document_upload(request: HttpRequest, actor: Actor, pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def child_document_remove_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     document = get_scoped_or_404(ChildDocument, actor, pk=pk, select_related=["child"])
-    form = RemoveDocumentForm(request.POST or None)
+    form = RemoveDocumentForm(posted(request))
     refused = ""
     if request.method == "POST":
         try:

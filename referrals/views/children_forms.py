@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 
 from fps_portal.actors import Actor
 from fps_portal.date_input import DateInputField
@@ -23,6 +24,11 @@ from referrals.services.children import ChildDetails, ParentCarerDetails, child_
 #: Parent or carer blocks on the form (the API takes up to MAX_PARENT_CARERS).
 CARER_SLOTS = 3
 CARER_PARTS = ("name", "relationship", "email", "phone", "preferred_setting_other", "views")
+
+
+def posted(request: HttpRequest) -> Any:
+    """The form's data on a POST (even an empty one, which is then invalid), None on GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def carer_field(index: int, part: str) -> str:

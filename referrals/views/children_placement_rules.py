@@ -15,7 +15,7 @@ from fps_portal.web.pages import put_on_form
 from referrals.permissions import PLACEMENT_RULES_ADMINS
 from referrals.selectors.placement_rules import placement_rules_of
 from referrals.services.placement_rules import RULE_FIELDS, placement_rules_save
-from referrals.views.children_forms import PlacementRulesForm
+from referrals.views.children_forms import PlacementRulesForm, posted
 
 
 @page_access(PLACEMENT_RULES_ADMINS)
@@ -23,7 +23,7 @@ from referrals.views.children_forms import PlacementRulesForm
 def placement_rules(request: HttpRequest, actor: Actor) -> HttpResponse:
     rules = placement_rules_of(actor)
     form = PlacementRulesForm(
-        request.POST or None, initial={name: getattr(rules, name) for name in RULE_FIELDS}
+        posted(request), initial={name: getattr(rules, name) for name in RULE_FIELDS}
     )
     if request.method == "POST" and form.is_valid():
         try:
