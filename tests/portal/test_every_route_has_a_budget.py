@@ -80,6 +80,10 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "providers:judgement-create": "form",
     "providers:judgement-check": "form",
     "providers:price-change": "form (the decision on one price change)",
+    "referrals:child-create": "form",
+    "referrals:child-document-upload": "upload form",
+    "referrals:child-document-download": "streams one file (and audits the download)",
+    "referrals:child-document-remove": "confirmation form",
 }
 
 
