@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -70,6 +71,9 @@ class World:
     evidence: Evidence
     other_evidence: Evidence
     ids: dict[str, int] = field(default_factory=dict)
+    #: Sefton's child (the commissioner's and senior manager's authority), with a document.
+    child: Any = None
+    child_document: Any = None
 
 
 def build_world() -> World:
@@ -114,7 +118,7 @@ def build_world() -> World:
         lot=approved.lot,
         weekly_price=approved.weekly_price + 100,
     )
-    return World(
+    world = World(
         users={str(k): v for k, v in users.items()},
         second_evaluator=second,
         other_provider_user=other.user,
@@ -135,4 +139,24 @@ def build_world() -> World:
         price_change=PriceChange.objects.get(offer=approved),
         evidence=Evidence.objects.get(setting=ready.setting, kind="registration_certificate"),
         other_evidence=Evidence.objects.filter(provider=other.provider).order_by("pk").first(),
+    )
+    _child_record(world)
+    return world
+
+
+def _child_record(world: World) -> None:
+    """A child of the commissioner's authority, with a carer, an outcome and a document."""
+    from referrals.services.child_documents import child_document_add
+    from referrals.services.children import child_create
+    from tests.providers.onboarding.factories import upload
+    from tests.referrals.children.helpers import details
+
+    placing = actor(world.users[Role.COMMISSIONER.value])
+    world.child = child_create(actor=placing, details=details())
+    world.child_document = child_document_add(
+        actor=placing,
+        child=world.child,
+        kind="redacted_ehc_plan",
+        title="Redacted plan",
+        upload=upload("redacted.pdf"),
     )
