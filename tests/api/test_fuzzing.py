@@ -71,6 +71,9 @@ LEAD_ONLY_WRITES = (
     ("settings", "check"),
     ("price-changes", "decision"),
 )
+# Children's records: a placing authority writes its own; none of the callers is Sefton's,
+# whose child the world holds, so none may ever reach it.
+CHILD_COLLECTIONS = ("children", "child-documents")
 
 
 def _world_ids(world: World) -> list[int]:
@@ -91,6 +94,8 @@ def _world_ids(world: World) -> list[int]:
         world.price_change,
         world.evidence,
         world.other_evidence,
+        world.child,
+        world.child_document,
     ]
     return [*sorted({o.pk for o in objects}), 987654]
 
@@ -186,10 +191,25 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
     if caller != "lead_authority" and method in WRITE_METHODS:
         lead_only = any(collection == c and (a is None or a == action) for c, a in LEAD_ONLY_WRITES)
         assert not lead_only, f"{role} did what only the lead authority's evaluators may"
+    if collection in CHILD_COLLECTIONS:
+        assert caller == "other_authority", f"{role} used a child's record"
+        sefton = {
+            "children": world.child.pk,
+            "child-documents": world.child_document.pk,
+        }[collection]
+        assert not (len(parts) > 1 and parts[1] == str(sefton)), "reached Sefton's child"
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        results = body.get("results", []) if isinstance(body, dict) else []
+        assert sefton not in {item.get("id") for item in results}, "listed Sefton's child"
     if caller == "other_authority":
         assert collection not in ("applications", "clarifications"), "read an application"
         assert collection != "price-changes", "a commissioner read a price not yet approved"
-        assert method not in WRITE_METHODS, "an authority's commissioner changed something"
+        assert method not in WRITE_METHODS or collection in CHILD_COLLECTIONS, (
+            "an authority's commissioner changed something that is not its own child's record"
+        )
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"
@@ -254,6 +274,17 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("other_authority", "POST", f"/api/v1/memberships/{world.membership.pk}/change/", 200, {}),
         ("other_authority", "GET", f"/api/v1/price-changes/{world.price_change.pk}/", 200, {}),
         ("provider", "POST", f"/api/v1/price-changes/{world.price_change.pk}/decision/", 200, {}),
+        ("other_authority", "GET", f"/api/v1/children/{world.child.pk}/", 200, {}),
+        ("other_authority", "GET", "/api/v1/children/", 200, {"results": [{"id": world.child.pk}]}),
+        (
+            "other_authority",
+            "DELETE",
+            f"/api/v1/child-documents/{world.child_document.pk}/",
+            204,
+            None,
+        ),
+        ("lead_authority", "GET", "/api/v1/children/", 200, {"results": []}),
+        ("provider", "GET", f"/api/v1/child-documents/{world.child_document.pk}/", 200, {}),
     ]
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):
@@ -263,6 +294,8 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("lead_authority", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
         ("forum", "POST", "/api/v1/windows/", 403, {}),
         ("provider", "GET", f"/api/v1/agreement-documents/{world.agreement_document.pk}/", 200, {}),
+        ("other_authority", "POST", "/api/v1/children/", 201, {"id": world.child.pk + 1}),
+        ("other_authority", "GET", "/api/v1/children/", 200, {"results": []}),
     ]
     for caller, method, path, status, body in allowed:
         _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))
