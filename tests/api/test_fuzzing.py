@@ -71,8 +71,9 @@ LEAD_ONLY_WRITES = (
     ("settings", "check"),
     ("price-changes", "decision"),
 )
-# Children's records: a placing authority writes its own; none of the callers is Sefton's,
-# whose child the world holds, so none may ever reach it.
+# Children's records: only a placing authority's commissioners and senior managers use them (of
+# the callers, the other authority's commissioner, who writes its own and never reaches the lead
+# authority's neighbour's, Knowsley's, child).
 CHILD_COLLECTIONS = ("children", "child-documents")
 
 
@@ -96,6 +97,8 @@ def _world_ids(world: World) -> list[int]:
         world.other_evidence,
         world.child,
         world.child_document,
+        world.other_child,
+        world.other_child_document,
     ]
     return [*sorted({o.pk for o in objects}), 987654]
 
@@ -193,17 +196,17 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
         assert not lead_only, f"{role} did what only the lead authority's evaluators may"
     if collection in CHILD_COLLECTIONS:
         assert caller == "other_authority", f"{role} used a child's record"
-        sefton = {
-            "children": world.child.pk,
-            "child-documents": world.child_document.pk,
+        knowsley = {
+            "children": world.other_child.pk,
+            "child-documents": world.other_child_document.pk,
         }[collection]
-        assert not (len(parts) > 1 and parts[1] == str(sefton)), "reached Sefton's child"
+        assert not (len(parts) > 1 and parts[1] == str(knowsley)), "reached Knowsley's child"
         try:
             body = response.json()
         except ValueError:
             body = None
         results = body.get("results", []) if isinstance(body, dict) else []
-        assert sefton not in {item.get("id") for item in results}, "listed Sefton's child"
+        assert knowsley not in {item.get("id") for item in results}, "listed Knowsley's child"
     if caller == "other_authority":
         assert collection not in ("applications", "clarifications"), "read an application"
         assert collection != "price-changes", "a commissioner read a price not yet approved"
@@ -274,12 +277,18 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("other_authority", "POST", f"/api/v1/memberships/{world.membership.pk}/change/", 200, {}),
         ("other_authority", "GET", f"/api/v1/price-changes/{world.price_change.pk}/", 200, {}),
         ("provider", "POST", f"/api/v1/price-changes/{world.price_change.pk}/decision/", 200, {}),
-        ("other_authority", "GET", f"/api/v1/children/{world.child.pk}/", 200, {}),
-        ("other_authority", "GET", "/api/v1/children/", 200, {"results": [{"id": world.child.pk}]}),
+        ("other_authority", "GET", f"/api/v1/children/{world.other_child.pk}/", 200, {}),
+        (
+            "other_authority",
+            "GET",
+            "/api/v1/children/",
+            200,
+            {"results": [{"id": world.other_child.pk}]},
+        ),
         (
             "other_authority",
             "DELETE",
-            f"/api/v1/child-documents/{world.child_document.pk}/",
+            f"/api/v1/child-documents/{world.other_child_document.pk}/",
             204,
             None,
         ),
@@ -294,8 +303,9 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("lead_authority", "GET", f"/api/v1/evidence/{world.other_evidence.pk}/", 200, {}),
         ("forum", "POST", "/api/v1/windows/", 403, {}),
         ("provider", "GET", f"/api/v1/agreement-documents/{world.agreement_document.pk}/", 200, {}),
-        ("other_authority", "POST", "/api/v1/children/", 201, {"id": world.child.pk + 1}),
-        ("other_authority", "GET", "/api/v1/children/", 200, {"results": []}),
+        ("other_authority", "POST", "/api/v1/children/", 201, {"id": 987654}),
+        ("other_authority", "GET", f"/api/v1/children/{world.child.pk}/", 200, {}),
+        ("other_authority", "GET", "/api/v1/children/", 200, {"results": [{"id": world.child.pk}]}),
     ]
     for caller, method, path, status, body in allowed:
         _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))

@@ -71,9 +71,12 @@ class World:
     evidence: Evidence
     other_evidence: Evidence
     ids: dict[str, int] = field(default_factory=dict)
-    #: Sefton's child (the commissioner's and senior manager's authority), with a document.
+    #: Sefton's child (the commissioner's and senior manager's authority), with a document;
+    #: and Knowsley's (the other authority's), which none of the roles above may reach.
     child: Any = None
     child_document: Any = None
+    other_child: Any = None
+    other_child_document: Any = None
 
 
 def build_world() -> World:
@@ -145,18 +148,23 @@ def build_world() -> World:
 
 
 def _child_record(world: World) -> None:
-    """A child of the commissioner's authority, with a carer, an outcome and a document."""
+    """A child of the commissioner's authority and one of the other authority's, each with a
+    carer, outcomes and a document."""
     from referrals.services.child_documents import child_document_add
     from referrals.services.children import child_create
     from tests.providers.onboarding.factories import upload
     from tests.referrals.children.helpers import details
 
-    placing = actor(world.users[Role.COMMISSIONER.value])
-    world.child = child_create(actor=placing, details=details())
-    world.child_document = child_document_add(
-        actor=placing,
-        child=world.child,
-        kind="redacted_ehc_plan",
-        title="Redacted plan",
-        upload=upload("redacted.pdf"),
-    )
+    made = []
+    for user in (world.users[Role.COMMISSIONER.value], world.other_authority_commissioner):
+        placing = actor(user)
+        child = child_create(actor=placing, details=details())
+        document = child_document_add(
+            actor=placing,
+            child=child,
+            kind="redacted_ehc_plan",
+            title="Redacted plan",
+            upload=upload("redacted.pdf"),
+        )
+        made.append((child, document))
+    (world.child, world.child_document), (world.other_child, world.other_child_document) = made

@@ -80,6 +80,8 @@ AWAITING_APP = "awaiting_app"  # has none yet: asked to set one up
 PASSWORD_ONLY = frozenset({AWAITING_CODE, AWAITING_APP})
 
 AUTHORITY = frozenset({LEAD, COMMISSIONER, QA, SENIOR})
+#: Who reads children's records: the placing authority's commissioners and senior managers.
+PLACING = frozenset({COMMISSIONER, SENIOR})
 WITH_ORGANISATION = AUTHORITY | {PROVIDER, FORUM, ACCOUNTS}
 SIGNED_IN = WITH_ORGANISATION | {NO_ORGANISATION}
 EVERYONE = SIGNED_IN | {ANONYMOUS}
@@ -121,6 +123,8 @@ class World:
     registration_token: str  # a provider's registration, its e-mailed link not yet followed
     colleague: User  # Sefton's senior manager, whose roles its administrator manages
     api_client: ApiClient  # registered by Sefton's administrator
+    child: Any = None  # Sefton's, looked after, with a carer, outcomes and a document
+    child_document: Any = None
 
 
 def _passed_application(
@@ -212,7 +216,7 @@ def build_world() -> World:
     )
     listed = Setting.objects.filter(lot_offers__approved_at__isnull=False).order_by("name").first()
     assert listed is not None
-    return World(
+    world = World(
         users=users,
         system=system,
         draft=draft,
@@ -236,6 +240,25 @@ def build_world() -> World:
         api_client=api_client_create(
             actor=actor(users[ACCOUNTS]), name="Sefton case management", role=Role.COMMISSIONER
         ).client,
+    )
+    _child_record(world)
+    return world
+
+
+def _child_record(world: World) -> None:
+    """A Sefton child's whole record, made by its commissioner (the demo may hold others)."""
+    from referrals.services.child_documents import child_document_add
+    from referrals.services.children import child_create
+    from tests.providers.onboarding.factories import upload
+    from tests.referrals.children.helpers import details
+
+    placing = actor(world.users[COMMISSIONER])
+    world.child = child_create(
+        actor=placing,
+        details=details(case_number="ICS-A11Y-1", current_setting=world.listed_setting),
+    )
+    world.child_document = child_document_add(
+        actor=placing, child=world.child, kind="ehc_plan", title="EHC plan", upload=upload("p.pdf")
     )
 
 
@@ -429,6 +452,14 @@ PAGES: dict[str, Page] = {
     "api-client-rotate": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
     "api-client-revoke": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
     "providers:about-the-fps": Page(EVERYONE),
+    # Children's records: the placing authority's commissioners and senior managers.
+    "referrals:child-list": Page(PLACING, also_queries=("?q=thistle", "?q=nobody")),
+    "referrals:child-create": Page(PLACING, forms=(MAIN_FORM,)),
+    "referrals:child-detail": Page(PLACING, _pk("child")),
+    "referrals:child-edit": Page(PLACING, _pk("child"), forms=(MAIN_FORM,)),
+    "referrals:child-document-upload": Page(PLACING, _pk("child"), forms=(MAIN_FORM,)),
+    "referrals:child-document-remove": Page(PLACING, _pk("child_document")),
+    "referrals:placement-rules": Page(frozenset({ACCOUNTS}), forms=(MAIN_FORM,)),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
@@ -437,6 +468,8 @@ NOT_PAGES: dict[str, str] = {
     "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",
     "notification-open": "POST only; redirects to the notification's page",
     "providers:evidence-download": "a file download",
+    "referrals:child-document-download": "a file download (a document on a child's record)",
+    "referrals:child-export": "a CSV download (the child's record)",
     "providers:agreement-document-download": "a file download (the agreement's PDF)",
     "providers:find-a-setting-csv": "a CSV download",
     "providers:find-a-setting-xlsx": "a spreadsheet download",
