@@ -250,6 +250,8 @@ SPECTACULAR_SETTINGS = {
         "PurchasingSystemKindEnum": "providers.models.fps.PurchasingSystemKind",
         "EvidenceKindEnum": "providers.models.evidence.EvidenceKind",
         "VerdictEnum": "providers.models.evaluation.Verdict",
+        "ChildGenderEnum": "referrals.models.child.ChildGender",
+        "ChildDocumentKindEnum": "referrals.models.child.ChildDocumentKind",
     },
 }
 

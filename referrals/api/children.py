@@ -231,8 +231,8 @@ class ChildInputSerializer(serializers.Serializer[Any]):
         child=serializers.CharField(max_length=2000), required=False, max_length=MAX_OUTCOMES
     )
     young_person_views = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    parent_carers = ParentCarerInputSerializer(
-        many=True, required=False, max_length=MAX_PARENT_CARERS
+    parent_carers = serializers.ListField(
+        child=ParentCarerInputSerializer(), required=False, max_length=MAX_PARENT_CARERS
     )
 
 

@@ -32,7 +32,7 @@ def with_whole_record(queryset: QuerySet[Child]) -> QuerySet[Child]:
     )
 
 
-def child_record(actor: Actor, pk: object) -> Child:
+def child_record(actor: Actor, pk: int | str) -> Child:
     """One child with everything the record page, the API and the export show; 404 if unseen."""
     queryset = (
         scoped(Child, actor)

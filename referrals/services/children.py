@@ -195,7 +195,7 @@ def _checked(details: ChildDetails) -> tuple[dict[str, object], dict[str, list[s
     for name in _EMAILS:
         if values[name] and name not in problems:
             try:
-                validate_email(values[name])
+                validate_email(str(values[name]))
             except ValidationError:
                 fail(name, EMAIL_INVALID)
             else:
@@ -339,12 +339,14 @@ def child_create(
     if problems:
         raise InvalidInput.on_fields(problems)
 
+    authority_id: int = actor.organisation_id
+
     def make() -> Child:
         return Child.objects.create(
-            authority_id=actor.organisation_id,
+            authority_id=authority_id,
             created_by=actor.user,
             submission_key=submission_key,
-            **values,  # type: ignore[arg-type]
+            **values,
         )
 
     try:

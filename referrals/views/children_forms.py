@@ -166,16 +166,25 @@ class ChildForm(OnceOnlyForm):
         data = self.cleaned_data
         carers = []
         for i in range(self.carer_slots):
-            values = {part: (data.get(carer_field(i, part)) or "") for part in CARER_PARTS}
-            if any(str(v).strip() for v in values.values()):
-                carers.append(ParentCarerDetails(**values))
+            values = {part: str(data.get(carer_field(i, part)) or "") for part in CARER_PARTS}
+            if any(v.strip() for v in values.values()):
+                carers.append(
+                    ParentCarerDetails(
+                        name=values["name"],
+                        relationship=values["relationship"],
+                        email=values["email"],
+                        phone=values["phone"],
+                        preferred_setting_other=values["preferred_setting_other"],
+                        views=values["views"],
+                    )
+                )
         return ChildDetails(
-            given_name=data.get("given_name"),
-            family_name=data.get("family_name"),
+            given_name=data.get("given_name") or "",
+            family_name=data.get("family_name") or "",
             date_of_birth=data.get("date_of_birth"),
-            case_number=data.get("case_number"),
-            gender=data.get("gender"),
-            legal_status=data.get("legal_status"),
+            case_number=data.get("case_number") or "",
+            gender=data.get("gender") or "",
+            legal_status=data.get("legal_status") or "",
             caseworker_name=data.get("caseworker_name") or "",
             caseworker_email=data.get("caseworker_email") or "",
             social_worker_name=data.get("social_worker_name") or "",

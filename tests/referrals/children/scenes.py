@@ -25,8 +25,7 @@ def two_records() -> Records:
     commissioner = person(Role.COMMISSIONER, authority("Sefton"))
     actor = actor_of(commissioner)
     children = [
-        child_create(actor=actor, details=details(case_number=f"ICS-BUDGET-{n}"))
-        for n in (1, 2)
+        child_create(actor=actor, details=details(case_number=f"ICS-BUDGET-{n}")) for n in (1, 2)
     ]
     documents = [
         child_document_add(

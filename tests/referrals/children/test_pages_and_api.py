@@ -301,3 +301,20 @@ def test_commissioners_have_the_children_link_and_administrators_the_rules_link(
     admin = person(Role.AUTHORITY_ADMIN, p.authority)
     admin_nav = _browser(admin).get("/dashboard/").content.decode()
     assert "/account/placement-rules/" in admin_nav and 'href="/children/"' not in admin_nav
+
+
+def test_the_api_names_a_parent_or_carers_bad_field_by_its_place() -> None:
+    p = placing()
+    api = api_client_for(p.user)
+    answer = api.post(
+        "/api/v1/children/",
+        api_body(parent_carers=[{"name": "Rowan", "relationship": "mother", "email": "nope"}]),
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["fields"] == {
+        "parent_carers.0.email": [
+            "Enter an e-mail address in the correct format, like name@example.org."
+        ]
+    }
+    assert not Child.objects.exists()

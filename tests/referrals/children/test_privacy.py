@@ -153,7 +153,7 @@ def test_no_other_role_sees_a_child(world: tuple, who: str) -> None:
         seen.append(_body(answer))
     created = api.post("/api/v1/children/", {}, format="json")
     assert created.status_code == 403
-    seen += [_body(browser.get("/dashboard/")), *(m.body for m in mail.outbox)]
+    seen += [_body(browser.get("/dashboard/")), *(str(m.body) for m in mail.outbox)]
     _assert_unseen(child, seen)
     assert not AuditEvent.objects.filter(
         verb__in=[AuditVerb.VIEWED_CHILD_RECORD, AuditVerb.DOWNLOADED], actor=user
