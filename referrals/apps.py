@@ -6,4 +6,4 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals and competitions"
 
     def ready(self) -> None:
-        from referrals import invitations_web, scope_rules  # noqa: F401
+        from referrals import children_web, invitations_web, scope_rules  # noqa: F401

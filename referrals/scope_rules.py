@@ -153,7 +153,8 @@ register_scope(RouteCase)(_authority_only)
 def _placement_rules(
     qs: QuerySet[AuthorityPlacementRules], actor: Actor
 ) -> QuerySet[AuthorityPlacementRules]:
-    if actor.is_authority:
+    # Its administrator sets them (and reads no child); its staff read them.
+    if actor.is_authority or actor.is_authority_admin:
         return qs.filter(authority_id=actor.organisation_id)
     return qs.none()
 

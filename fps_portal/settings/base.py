@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
         "ApiClientRoleEnum": "fps_portal.api.people.CLIENT_ROLE_CHOICES",
         "PersonStatusEnum": "fps_portal.api.people.PERSON_STATUSES",
         "ApiClientStatusEnum": "fps_portal.api.people.CLIENT_STATUSES",
+        "ChildGenderEnum": "referrals.models.child.ChildGender",
+        "ChildDocumentKindEnum": "referrals.models.child.ChildDocumentKind",
     },
 }
 

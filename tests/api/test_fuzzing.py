@@ -85,6 +85,10 @@ LEAD_ONLY_WRITES = (
     ("settings", "check"),
     ("price-changes", "decision"),
 )
+# Children's records: only a placing authority's commissioners and senior managers use them (of
+# the callers, the other authority's commissioner, who writes its own and never reaches the lead
+# authority's neighbour's, Knowsley's, child).
+CHILD_COLLECTIONS = ("children", "child-documents")
 
 
 def _world_ids(world: World) -> list[int]:
@@ -116,6 +120,10 @@ def _world_ids(world: World) -> list[int]:
         world.other_invitation,
         world.response,
         world.other_response,
+        world.child,
+        world.child_document,
+        world.other_child,
+        world.other_child_document,
     ]
     return [*sorted({o.pk for o in objects}), 987654]
 
@@ -223,10 +231,25 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
     if caller != "lead_authority" and method in WRITE_METHODS:
         lead_only = any(collection == c and (a is None or a == action) for c, a in LEAD_ONLY_WRITES)
         assert not lead_only, f"{role} did what only the lead authority's evaluators may"
+    if collection in CHILD_COLLECTIONS:
+        assert caller == "other_authority", f"{role} used a child's record"
+        knowsley = {
+            "children": world.other_child.pk,
+            "child-documents": world.other_child_document.pk,
+        }[collection]
+        assert not (len(parts) > 1 and parts[1] == str(knowsley)), "reached Knowsley's child"
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        results = body.get("results", []) if isinstance(body, dict) else []
+        assert knowsley not in {item.get("id") for item in results}, "listed Knowsley's child"
     if caller == "other_authority":
         assert collection not in ("applications", "clarifications"), "read an application"
         assert collection != "price-changes", "a commissioner read a price not yet approved"
-        assert method not in WRITE_METHODS, "an authority's commissioner changed something"
+        assert method not in WRITE_METHODS or collection in CHILD_COLLECTIONS, (
+            "an authority's commissioner changed something that is not its own child's record"
+        )
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"
@@ -337,6 +360,23 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("accounts", "POST", f"/api/v1/settings/{world.setting.pk}/withdraw/", 200, {}),
         ("provider", "GET", f"/api/v1/invitations/{world.other_invitation.pk}/", 200, {}),
         ("provider", "POST", f"/api/v1/responses/{world.other_response.pk}/submit/", 200, {}),
+        ("other_authority", "GET", f"/api/v1/children/{world.other_child.pk}/", 200, {}),
+        (
+            "other_authority",
+            "GET",
+            "/api/v1/children/",
+            200,
+            {"results": [{"id": world.other_child.pk}]},
+        ),
+        (
+            "other_authority",
+            "DELETE",
+            f"/api/v1/child-documents/{world.other_child_document.pk}/",
+            204,
+            None,
+        ),
+        ("lead_authority", "GET", "/api/v1/children/", 200, {"results": []}),
+        ("provider", "GET", f"/api/v1/child-documents/{world.child_document.pk}/", 200, {}),
     ]
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):
@@ -348,6 +388,9 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("provider", "GET", f"/api/v1/agreement-documents/{world.agreement_document.pk}/", 200, {}),
         ("accounts", "GET", f"/api/v1/people/{world.users[COMMISSIONER].pk}/", 200, {}),
         ("provider", "GET", f"/api/v1/responses/{world.response.pk}/", 200, {}),
+        ("other_authority", "POST", "/api/v1/children/", 201, {"id": 987654}),
+        ("other_authority", "GET", f"/api/v1/children/{world.child.pk}/", 200, {}),
+        ("other_authority", "GET", "/api/v1/children/", 200, {"results": [{"id": world.child.pk}]}),
     ]
     for caller, method, path, status, body in allowed:
         _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))

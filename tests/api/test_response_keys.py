@@ -145,6 +145,23 @@ NEVER_FOR_FORUMS = frozenset(
     }
 )
 
+# A child's record: the placing authority's commissioners and senior managers alone.
+CHILD_SUMMARY = keys(
+    "id", "given_name", "family_name", "date_of_birth", "case_number", "gender", "legal_status",
+    "primary_need", "updated_at",
+)  # fmt: skip
+CHILD_RECORD = CHILD_SUMMARY | keys(
+    "caseworker_name", "caseworker_email", "social_worker_name", "social_worker_email",
+    "iro_name", "iro_email", "other_needs", "home_postcode", "current_setting",
+    "current_setting_name", "ehcp_issued_on", "ehcp_next_review_on", "outcomes",
+    "young_person_views", "parent_carers", "created_at",
+)  # fmt: skip
+CHILD_DOCUMENT = keys(
+    "id", "child", "kind", "title", "original_filename", "content_type", "size", "uploaded_at",
+    "download_url",
+)  # fmt: skip
+PLACING = {COMMISSIONER: None, SENIOR: None}
+
 Expected = int | frozenset[str] | str
 
 
@@ -321,6 +338,19 @@ READS: dict[str, Read] = {
     "response-detail": Read(
         _url("response-detail", "response"), only({PROVIDER: RESPONSE}), is_list=False
     ),
+    # Children's records: the placing roles read them; every other role is refused.
+    "child-list": Read(_url("child-list"), only(dict.fromkeys(PLACING, CHILD_SUMMARY))),
+    "child-detail": Read(
+        _url("child-detail", "child"), only(dict.fromkeys(PLACING, CHILD_RECORD)), is_list=False
+    ),
+    "child-documents": Read(
+        _url("child-documents", "child"), only(dict.fromkeys(PLACING, CHILD_DOCUMENT))
+    ),
+    "child-document-detail": Read(
+        _url("child-document-detail", "child_document"),
+        only(dict.fromkeys(PLACING, CHILD_DOCUMENT)),
+        is_list=False,
+    ),
 }
 
 
@@ -421,11 +451,19 @@ WRITES: dict[tuple[str, str], Write] = {
             "remove-attachment",
         )
     },
+    ("child-list", "post"): Write(_url("child-list"), tuple(PLACING)),
+    ("child-detail", "put"): Write(_url("child-detail", "child"), tuple(PLACING)),
+    ("child-documents", "post"): Write(_url("child-documents", "child"), tuple(PLACING)),
+    ("child-document-detail", "delete"): Write(
+        _url("child-document-detail", "child_document"), tuple(PLACING)
+    ),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by
 # tests/portal/test_api_foundation.py and the fuzzing gate).
 NOT_DATA = {("api-schema", "get"), ("api-docs", "get")}
+# A file, not JSON: tests/referrals/children covers who may download it and its audit.
+NOT_DATA |= {("child-document-download", "get")}
 
 
 def test_every_api_route_has_a_row() -> None:

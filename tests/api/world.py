@@ -80,6 +80,12 @@ class World:
     response: Any = None
     other_invitation: Any = None
     other_response: Any = None
+    #: Sefton's child (the commissioner's and senior manager's authority), with a document;
+    #: and Knowsley's (the other authority's), which none of the roles above may reach.
+    child: Any = None
+    child_document: Any = None
+    other_child: Any = None
+    other_child_document: Any = None
 
 
 def _competition(world: World) -> World:
@@ -165,28 +171,51 @@ def build_world() -> World:
     api_client = api_client_create(
         actor=actor(users[Role.AUTHORITY_ADMIN]), name="Sefton case system", role=Role.COMMISSIONER
     ).client
-    return _competition(
-        World(
-            api_client=api_client,
-            users={str(k): v for k, v in users.items()},
-            second_evaluator=second,
-            other_provider_user=other.user,
-            other_authority_commissioner=person(Role.COMMISSIONER, authority("Knowsley")),
-            system=window.purchasing_system,
-            agreement_document=AgreementDocument.objects.get(
-                purchasing_system=window.purchasing_system
-            ),
-            lot=application.lots.get(),
-            window=window,
-            application=application,
-            other_application=other_application,
-            clarification=clarification,
-            membership=membership,
-            setting=ready.setting,
-            other_setting=other.setting,
-            judgement=ready.setting.judgements.get(),
-            price_change=PriceChange.objects.get(offer=approved),
-            evidence=Evidence.objects.get(setting=ready.setting, kind="registration_certificate"),
-            other_evidence=Evidence.objects.filter(provider=other.provider).order_by("pk").first(),
-        )
+    world = World(
+        api_client=api_client,
+        users={str(k): v for k, v in users.items()},
+        second_evaluator=second,
+        other_provider_user=other.user,
+        other_authority_commissioner=person(Role.COMMISSIONER, authority("Knowsley")),
+        system=window.purchasing_system,
+        agreement_document=AgreementDocument.objects.get(
+            purchasing_system=window.purchasing_system
+        ),
+        lot=application.lots.get(),
+        window=window,
+        application=application,
+        other_application=other_application,
+        clarification=clarification,
+        membership=membership,
+        setting=ready.setting,
+        other_setting=other.setting,
+        judgement=ready.setting.judgements.get(),
+        price_change=PriceChange.objects.get(offer=approved),
+        evidence=Evidence.objects.get(setting=ready.setting, kind="registration_certificate"),
+        other_evidence=Evidence.objects.filter(provider=other.provider).order_by("pk").first(),
     )
+    _child_record(world)
+    return _competition(world)
+
+
+def _child_record(world: World) -> None:
+    """A child of the commissioner's authority and one of the other authority's, each with a
+    carer, outcomes and a document."""
+    from referrals.services.child_documents import child_document_add
+    from referrals.services.children import child_create
+    from tests.providers.onboarding.factories import upload
+    from tests.referrals.children.helpers import details
+
+    made = []
+    for user in (world.users[Role.COMMISSIONER.value], world.other_authority_commissioner):
+        placing = actor(user)
+        child = child_create(actor=placing, details=details())
+        document = child_document_add(
+            actor=placing,
+            child=child,
+            kind="redacted_ehc_plan",
+            title="Redacted plan",
+            upload=upload("redacted.pdf"),
+        )
+        made.append((child, document))
+    (world.child, world.child_document), (world.other_child, world.other_child_document) = made

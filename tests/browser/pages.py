@@ -80,6 +80,8 @@ AWAITING_APP = "awaiting_app"  # has none yet: asked to set one up
 PASSWORD_ONLY = frozenset({AWAITING_CODE, AWAITING_APP})
 
 AUTHORITY = frozenset({LEAD, COMMISSIONER, QA, SENIOR})
+#: Who reads children's records: the placing authority's commissioners and senior managers.
+PLACING = frozenset({COMMISSIONER, SENIOR})
 WITH_ORGANISATION = AUTHORITY | {PROVIDER, FORUM, ACCOUNTS}
 SIGNED_IN = WITH_ORGANISATION | {NO_ORGANISATION}
 EVERYONE = SIGNED_IN | {ANONYMOUS}
@@ -126,6 +128,8 @@ class World:
     invitation: Any = None
     response: Any = None
     question: Any = None
+    child: Any = None  # Sefton's, looked after, with a carer, outcomes and a document
+    child_document: Any = None
 
 
 def _competition(world: World) -> World:
@@ -268,32 +272,49 @@ def build_world() -> World:
     )
     listed = Setting.objects.filter(lot_offers__approved_at__isnull=False).order_by("name").first()
     assert listed is not None
-    return _competition(
-        World(
-            users=users,
-            system=system,
-            draft=draft,
-            evaluating=evaluating,
-            passed=passed,
-            failed=Application.objects.get(
-                provider=provider.organisation, state=ApplicationState.FAILED
-            ),
-            windows=list(EvaluationWindow.objects.order_by("opens_at")),
-            scheduled=scheduled,
-            clarification=ClarificationQuestion.objects.get(application=evaluating),
-            membership=FpsMembership.objects.order_by("pk").first(),
-            own_setting=own_setting,
-            listed_setting=listed,
-            judgement=InspectionJudgement.objects.get(check_status=CheckStatus.AWAITING_CHECK),
-            price_change=PriceChange.objects.get(state=PriceChangeState.PENDING),
-            reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
-            reset_token=default_token_generator.make_token(forgetful),
-            registration_token=_registration_token(),
-            colleague=users[SENIOR],
-            api_client=api_client_create(
-                actor=actor(users[ACCOUNTS]), name="Sefton case management", role=Role.COMMISSIONER
-            ).client,
-        )
+    world = World(
+        users=users,
+        system=system,
+        draft=draft,
+        evaluating=evaluating,
+        passed=passed,
+        failed=Application.objects.get(
+            provider=provider.organisation, state=ApplicationState.FAILED
+        ),
+        windows=list(EvaluationWindow.objects.order_by("opens_at")),
+        scheduled=scheduled,
+        clarification=ClarificationQuestion.objects.get(application=evaluating),
+        membership=FpsMembership.objects.order_by("pk").first(),
+        own_setting=own_setting,
+        listed_setting=listed,
+        judgement=InspectionJudgement.objects.get(check_status=CheckStatus.AWAITING_CHECK),
+        price_change=PriceChange.objects.get(state=PriceChangeState.PENDING),
+        reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
+        reset_token=default_token_generator.make_token(forgetful),
+        registration_token=_registration_token(),
+        colleague=users[SENIOR],
+        api_client=api_client_create(
+            actor=actor(users[ACCOUNTS]), name="Sefton case management", role=Role.COMMISSIONER
+        ).client,
+    )
+    _child_record(world)
+    return _competition(world)
+
+
+def _child_record(world: World) -> None:
+    """A Sefton child's whole record, made by its commissioner (the demo may hold others)."""
+    from referrals.services.child_documents import child_document_add
+    from referrals.services.children import child_create
+    from tests.providers.onboarding.factories import upload
+    from tests.referrals.children.helpers import details
+
+    placing = actor(world.users[COMMISSIONER])
+    world.child = child_create(
+        actor=placing,
+        details=details(case_number="ICS-A11Y-1", current_setting=world.listed_setting),
+    )
+    world.child_document = child_document_add(
+        actor=placing, child=world.child, kind="ehc_plan", title="EHC plan", upload=upload("p.pdf")
     )
 
 
@@ -513,6 +534,14 @@ PAGES: dict[str, Page] = {
         lambda world, persona: {"pk": world.question.referral_id, "question_pk": world.question.pk},
         forms=(MAIN_FORM,),
     ),
+    # Children's records: the placing authority's commissioners and senior managers.
+    "referrals:child-list": Page(PLACING, also_queries=("?q=thistle", "?q=nobody")),
+    "referrals:child-create": Page(PLACING, forms=(MAIN_FORM,)),
+    "referrals:child-detail": Page(PLACING, _pk("child")),
+    "referrals:child-edit": Page(PLACING, _pk("child"), forms=(MAIN_FORM,)),
+    "referrals:child-document-upload": Page(PLACING, _pk("child"), forms=(MAIN_FORM,)),
+    "referrals:child-document-remove": Page(PLACING, _pk("child_document")),
+    "referrals:placement-rules": Page(frozenset({ACCOUNTS}), forms=(MAIN_FORM,)),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
@@ -521,6 +550,8 @@ NOT_PAGES: dict[str, str] = {
     "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",
     "notification-open": "POST only; redirects to the notification's page",
     "providers:evidence-download": "a file download",
+    "referrals:child-document-download": "a file download (a document on a child's record)",
+    "referrals:child-export": "a CSV download (the child's record)",
     "providers:agreement-document-download": "a file download (the agreement's PDF)",
     "providers:find-a-setting-csv": "a CSV download",
     "providers:find-a-setting-xlsx": "a spreadsheet download",

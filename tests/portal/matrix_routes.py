@@ -89,7 +89,7 @@ def cases_for(kind: str | None) -> tuple[str, ...]:
         return SHARED_CASES
     if kind == "notification":
         return PERSONAL_CASES
-    if kind in ("person", "authority_role", "api_client"):
+    if kind in ("person", "authority_role", "api_client", "child", "child_document"):
         return AUTHORITY_CASES
     if kind in ("question_referral", "referral_question"):
         return AUTHORITY_CASES  # authority A's referral ("X") or B's ("Y")
@@ -122,11 +122,13 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
     }
     if kind in shared:
         return {"pk": shared[kind]}
-    if kind in ("person", "authority_role", "api_client"):
+    if kind in ("person", "authority_role", "api_client", "child", "child_document"):
         pair = {
             "person": world.people,
             "authority_role": world.roles,
             "api_client": world.api_clients,
+            "child": world.children,
+            "child_document": world.child_documents,
         }
         return {"pk": pair[kind][1 if case == "Y" else 0]}
     side = world.y if case == "Y" else world.x
@@ -188,6 +190,8 @@ _PARAMS = {
             "authority_role",
             "api_client",
             "agreement_document",
+            "child",
+            "child_document",
         )
     },
 }

@@ -787,5 +787,103 @@ REFERRAL_API: dict[str, Row] = {
     ),
 }
 
+# -- the referrals app: children's records ------------------------------------------------------
+#
+# Only the placing authority's commissioners and senior managers (A's two, and B's commissioner)
+# use these routes; every other role is refused (403) whatever the id. Each sees its own
+# authority's child ("X" is A's, "Y" is B's); the other authority's is 404 like a missing one.
+
+CHILD = "referrals.Child"
+CHILD_DOCUMENT = "referrals.ChildDocument"
+
+
+def _placing(ok: Answer) -> Expect:
+    """A route without an id: the same answer for each placing actor, 403 for everyone else."""
+    return {**expect(), COMMISSIONER_A: ok, SENIOR_MANAGER_A: ok, COMMISSIONER_B: ok}
+
+
+def _placing_own(ok: Answer) -> Expect:
+    """A child's (or its document's) route: `ok` for the placing actor's own authority's."""
+    a_side: Cell = {"X": ok, "Y": 404, "missing": 404}
+    b_side: Cell = {"X": 404, "Y": ok, "missing": 404}
+    return {**expect(), COMMISSIONER_A: a_side, SENIOR_MANAGER_A: a_side, COMMISSIONER_B: b_side}
+
+
+def _child_body(world: object, side: object, actor: str) -> dict[str, object]:
+    return {
+        "given_name": "Matrix",
+        "family_name": "Child",
+        "date_of_birth": "2015-05-05",
+        "case_number": "MATRIX-1",
+        "gender": "male",
+        "legal_status": "ehcp_only",
+        "caseworker_name": "Casey Worker",
+        "caseworker_email": "casey@example.org",
+        "primary_need": "ASD",
+        "home_postcode": "L20 3NJ",
+    }
+
+
+CHILDREN: dict[str, Row] = {
+    "referrals:child-list": Row(get=_placing(200)),
+    # A visit gets its submission key in its address first (fps_portal.once); posted empty, 400.
+    "referrals:child-create": Row(
+        get=_placing(302), writes={"POST": _placing(400)}, touches=(CHILD,)
+    ),
+    "referrals:child-detail": Row(ids="child", get=_placing_own(200)),
+    "referrals:child-edit": Row(
+        ids="child", get=_placing_own(200), writes={"POST": _placing_own(400)}, touches=(CHILD,)
+    ),
+    "referrals:child-export": Row(ids="child", get=_placing_own(200)),
+    "referrals:child-document-upload": Row(
+        ids="child",
+        get=_placing_own(302),
+        writes={"POST": _placing_own(400)},
+        touches=(CHILD_DOCUMENT,),
+    ),
+    "referrals:child-document-download": Row(ids="child_document", get=_placing_own(200)),
+    # The confirmation; posted, the document is removed (the world is rolled back after).
+    "referrals:child-document-remove": Row(
+        ids="child_document",
+        get=_placing_own(200),
+        writes={"POST": _placing_own(302)},
+        touches=(CHILD_DOCUMENT,),
+    ),
+    # The authority's administrator sets its placement rules; posted empty, 400.
+    "referrals:placement-rules": Row(
+        get=expect(accounts=200),
+        writes={"POST": expect(accounts=400)},
+        touches=("referrals.AuthorityPlacementRules",),
+    ),
+    "child-list": Row(
+        get=_placing(200),
+        writes={"POST": _placing(201)},
+        body=_child_body,  # type: ignore[arg-type]
+        touches=(CHILD,),
+        lists="child-detail",
+    ),
+    "child-detail": Row(
+        ids="child",
+        get=_placing_own(200),
+        writes={"PUT": _placing_own(200)},
+        body=_child_body,  # type: ignore[arg-type]
+        touches=(CHILD,),
+    ),
+    # A JSON body without a file: 400 on one's own child.
+    "child-documents": Row(
+        ids="child",
+        get=_placing_own(200),
+        writes={"POST": _placing_own(400)},
+        touches=(CHILD_DOCUMENT,),
+    ),
+    "child-document-detail": Row(
+        ids="child_document",
+        get=_placing_own(200),
+        writes={"DELETE": _placing_own(204)},
+        touches=(CHILD_DOCUMENT,),
+    ),
+    "child-document-download": Row(ids="child_document", get=_placing_own(200)),
+}
+
 #: Every route's row, by URL name.
-TABLE: dict[str, Row] = {**PORTAL, **PAGES, **API, **REFERRAL_PAGES, **REFERRAL_API}
+TABLE: dict[str, Row] = {**PORTAL, **PAGES, **API, **REFERRAL_PAGES, **REFERRAL_API, **CHILDREN}

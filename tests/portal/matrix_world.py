@@ -134,6 +134,9 @@ class World:
     people: tuple[int, int] = (0, 0)
     roles: tuple[int, int] = (0, 0)
     api_clients: tuple[int, int] = (0, 0)
+    #: Authority A's child and B's, and a document on each record ("X" is A's).
+    children: tuple[int, int] = (0, 0)
+    child_documents: tuple[int, int] = (0, 0)
 
 
 def _side(ready_setting: Setting, organisation: Organisation, system: object, lot: Lot) -> Side:
@@ -329,6 +332,7 @@ def build_world() -> World:
         ).client.pk
         for admin in (users[AUTHORITY_ADMIN_A], admin_b)
     )
+    _children(world, users)
     if django_apps.is_installed("django_otp.plugins.otp_static"):
         from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -338,6 +342,32 @@ def build_world() -> World:
         world.sessions[name] = _session_of(user)
         world.tokens[name] = Token.objects.create(user=user).key
     return world
+
+
+def _children(world: World, users: dict[str, User]) -> None:
+    """A child of authority A and one of B, each with a document on the record."""
+    from referrals.services.child_documents import child_document_add
+    from tests.providers.onboarding.factories import upload
+    from tests.referrals.factories import ChildFactory
+
+    children, documents = [], []
+    for org, commissioner in (
+        (world.authority_a, users[COMMISSIONER_A]),
+        (users[COMMISSIONER_B].memberships.get().organisation, users[COMMISSIONER_B]),
+    ):
+        child = ChildFactory(authority=org)
+        children.append(child.pk)
+        documents.append(
+            child_document_add(
+                actor=actor(commissioner),
+                child=child,
+                kind="ehc_plan",
+                title="EHC plan",
+                upload=upload("plan.pdf"),
+            ).pk
+        )
+    world.children = (children[0], children[1])
+    world.child_documents = (documents[0], documents[1])
 
 
 def _session_of(user: User) -> str:

@@ -93,6 +93,10 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "referrals:response-attachment": "streams one file (and audits the download)",
     "referrals:response-attachment-remove": "POST action",
     "referrals:referral-question-answer": "form: the authority's answer to one question",
+    "referrals:child-create": "form",
+    "referrals:child-document-upload": "upload form",
+    "referrals:child-document-download": "streams one file (and audits the download)",
+    "referrals:child-document-remove": "confirmation form",
 }
 
 

@@ -55,6 +55,7 @@ from tests.portal.query_budget_scenes import (
     with_notifications,
 )
 from tests.providers.onboarding import states
+from tests.referrals.children.scenes import two_records
 
 pytestmark = pytest.mark.django_db
 
@@ -677,6 +678,101 @@ BUDGETS: list[Budget] = [
         "commissioner",
         lambda: api(f"/api/v1/settings/{directory().crewe.pk}/", commissioner()),
         8,
+    ),
+    # -- the referrals app: children's records -------------------------------------------------
+    # Every read of a record writes its audit row in a transaction of its own: in the suite's
+    # wrapping transaction that is a savepoint, its insert and its release (three statements).
+    # 1-4: session, user, otp device, actor's memberships; 5: count (paginator); 6: the page of
+    # children with their primary needs; 7-9: the audit row naming every child listed.
+    Budget(
+        "referrals:child-list",
+        "commissioner",
+        lambda: (lambda r: page("/children/", r.commissioner))(two_records()),
+        9,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the child with primary need and
+    # current setting; 6: other needs; 7: outcomes; 8: parents and carers with their preferred
+    # settings; 9: current documents; 10-12: the audit row of the view.
+    Budget(
+        "referrals:child-detail",
+        "commissioner",
+        lambda: (lambda r: page(f"/children/{r.children[0].pk}/", r.commissioner))(two_records()),
+        12,
+    ),
+    # 1-12: as the record page (the form shows the record, so its view is audited); 13-14: the
+    # primary needs for the primary need's list and the other needs' boxes.
+    Budget(
+        "referrals:child-edit",
+        "commissioner",
+        lambda: (lambda r: page(f"/children/{r.children[0].pk}/edit/", r.commissioner))(
+            two_records()
+        ),
+        14,
+    ),
+    # 1-12: as the record page (the export is a view of it too).
+    Budget(
+        "referrals:child-export",
+        "commissioner",
+        lambda: (lambda r: page(f"/children/{r.children[0].pk}/export.csv", r.commissioner))(
+            two_records()
+        ),
+        12,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the authority's rules (none saved
+    # here: the defaults are shown).
+    Budget(
+        "referrals:placement-rules",
+        "authority administrator",
+        lambda: page("/account/placement-rules/", authority_admin()),
+        5,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of children with their primary
+    # needs; 4-6: the audit row naming every child listed.
+    Budget(
+        "child-list",
+        "commissioner",
+        lambda: (lambda r: api("/api/v1/children/", r.commissioner))(two_records()),
+        6,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the child with primary need; 4: other
+    # needs; 5: outcomes; 6: parents and carers; 7-9: the audit row of the view.
+    Budget(
+        "child-detail",
+        "commissioner",
+        lambda: (lambda r: api(f"/api/v1/children/{r.children[0].pk}/", r.commissioner))(
+            two_records()
+        ),
+        9,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the child; 4: its current documents;
+    # 5-7: the audit row of the view.
+    Budget(
+        "child-documents",
+        "commissioner",
+        lambda: (lambda r: api(f"/api/v1/children/{r.children[0].pk}/documents/", r.commissioner))(
+            two_records()
+        ),
+        7,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the document with its child; 4-6: the
+    # audit row of the view.
+    Budget(
+        "child-document-detail",
+        "commissioner",
+        lambda: (lambda r: api(f"/api/v1/child-documents/{r.document.pk}/", r.commissioner))(
+            two_records()
+        ),
+        6,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the document with its child; 4-6: the
+    # audit row of the download.
+    Budget(
+        "child-document-download",
+        "commissioner",
+        lambda: (
+            lambda r: api(f"/api/v1/child-documents/{r.document.pk}/download/", r.commissioner)
+        )(two_records()),
+        6,
     ),
 ]
 
