@@ -19,4 +19,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "providers-close-due-windows": _every(60.0, "providers.close_due_windows"),
     "providers-remind-windows-closing": _every(3600.0, "providers.remind_windows_closing"),
     "providers-remind-clarifications-due": _every(3600.0, "providers.remind_clarifications_due"),
+    # Referrals: a direct award's review date reminds its submitter and authoriser once (hourly).
+    "referrals-remind-direct-award-reviews": _every(
+        3600.0, "referrals.remind_direct_award_reviews"
+    ),
 }

@@ -6,4 +6,4 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals and competitions"
 
     def ready(self) -> None:
-        from referrals import scope_rules  # noqa: F401
+        from referrals import referrals_ui, route_tasks, scope_rules  # noqa: F401
