@@ -167,7 +167,9 @@ def test_criteria_and_scale_pages_refuse_bad_input_and_write_nothing(
 
 def test_another_authoritys_referral_is_404_on_every_page(cast: Cast, signed_in: SignIn) -> None:
     referral = _case(cast).referral
-    knowsley_senior = person(Role.SENIOR_MANAGER, cast.other_commissioner.memberships.get().organisation)
+    knowsley_senior = person(
+        Role.SENIOR_MANAGER, cast.other_commissioner.memberships.get().organisation
+    )
     for user in (cast.other_commissioner, knowsley_senior):
         client = signed_in(user)
         for name in REFERRAL_PAGES:

@@ -93,7 +93,13 @@ def test_bad_input_names_each_field_and_writes_nothing(cast: Cast) -> None:
                 primary_need_code="NOPE",
             ),
         )
-    assert set(raised.value.fields) == {"child", "route", "lot", "expected_end_date", "primary_need"}
+    assert set(raised.value.fields) == {
+        "child",
+        "route",
+        "lot",
+        "expected_end_date",
+        "primary_need",
+    }
     assert Referral.objects.count() == 0
     assert not AuditEvent.objects.filter(object_type="referrals.referral").exists()
 
@@ -111,7 +117,9 @@ def test_a_dps_refuses_direct_award(cast: Cast) -> None:
     system.admits_by_windows = False
     system.save()
     with pytest.raises(InvalidInput) as raised:
-        referral_create(actor=actor(cast.commissioner), data=details(cast, route=Route.DIRECT_AWARD))
+        referral_create(
+            actor=actor(cast.commissioner), data=details(cast, route=Route.DIRECT_AWARD)
+        )
     assert "dynamic purchasing system" in raised.value.fields["route"][0]
     assert Referral.objects.count() == 0
 
@@ -169,9 +177,7 @@ def test_publishing_snapshots_invites_active_approved_members_and_tells_them(
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         published = referral_publish(actor=actor(cast.commissioner), referral=referral)
     assert published.state == ReferralState.OPEN
-    assert published.shown_age_years == age_in_years(
-        cast.child.date_of_birth, timezone.localdate()
-    )
+    assert published.shown_age_years == age_in_years(cast.child.date_of_birth, timezone.localdate())
     assert published.shown_gender == cast.child.gender
     assert published.shown_postcode_district == "L20"
     assert published.response_deadline is not None
@@ -248,7 +254,9 @@ def test_withdraw_tells_the_invitees(cast: Cast) -> None:
     referral.refresh_from_db()
     assert referral.state == ReferralState.WITHDRAWN
     assert Invitation.objects.get(referral=referral).state == InvitationState.WITHDRAWN
-    notice = Notification.objects.get(recipient=cast.member_user, event_key__startswith="referral-w")
+    notice = Notification.objects.get(
+        recipient=cast.member_user, event_key__startswith="referral-w"
+    )
     assert "The family moved away." in notice.body
     with pytest.raises(WrongState):
         referral_withdraw(actor=actor(cast.commissioner), referral=referral, reason="Again.")

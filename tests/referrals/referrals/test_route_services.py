@@ -48,7 +48,9 @@ def _submitted(cast: Cast) -> RouteCase:
     referral = referral_create(
         actor=actor(cast.commissioner), data=details(cast, route=Route.DIRECT_AWARD)
     )
-    return route_case_submit(actor=actor(cast.commissioner), referral=referral, data=_direct_award(cast))
+    return route_case_submit(
+        actor=actor(cast.commissioner), referral=referral, data=_direct_award(cast)
+    )
 
 
 def test_a_direct_award_case_waits_for_a_director_who_is_told(cast: Cast) -> None:
@@ -98,7 +100,9 @@ def test_only_a_head_of_service_or_director_authorises(cast: Cast) -> None:
         assert "Only a head of service or a director" in raised.value.message
     case.refresh_from_db()
     assert case.state == AuthorisationState.AWAITING
-    authorised = route_case_authorise(actor=actor(cast.director), referral=case.referral, note="Yes.")
+    authorised = route_case_authorise(
+        actor=actor(cast.director), referral=case.referral, note="Yes."
+    )
     assert authorised.state == AuthorisationState.AUTHORISED
     assert authorised.authorised_by == cast.director and authorised.decision_note == "Yes."
     assert AuditEvent.objects.filter(object_id=str(case.pk), verb="decided").count() == 1
@@ -123,9 +127,7 @@ def test_a_refusal_needs_reasons_and_makes_the_referral_a_draft_again(cast: Cast
     case = _submitted(cast)
     with pytest.raises(InvalidInput):
         route_case_refuse(actor=actor(cast.director), referral=case.referral, note="")
-    route_case_refuse(
-        actor=actor(cast.director), referral=case.referral, note="Run a competition."
-    )
+    route_case_refuse(actor=actor(cast.director), referral=case.referral, note="Run a competition.")
     case.refresh_from_db()
     case.referral.refresh_from_db()
     assert case.state == AuthorisationState.REFUSED
@@ -145,7 +147,9 @@ def test_a_dps_refuses_a_direct_award_case(cast: Cast) -> None:
     )
     referral.refresh_from_db()
     with pytest.raises(WrongState) as raised:
-        route_case_submit(actor=actor(cast.commissioner), referral=referral, data=_direct_award(cast))
+        route_case_submit(
+            actor=actor(cast.commissioner), referral=referral, data=_direct_award(cast)
+        )
     assert "dynamic purchasing system" in raised.value.message
     assert not RouteCase.objects.exists()
 
