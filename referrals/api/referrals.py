@@ -122,7 +122,9 @@ class ReferralViewSet(ScopedReadOnlyViewSet[Referral]):
     def optimise(self, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
         if getattr(self, "action", None) == "list":
             return queryset
-        return queryset.select_related("lot", "child", "route_case").prefetch_related(
+        return queryset.select_related(
+            "lot", "child", "primary_need", "route_case"
+        ).prefetch_related(
             "needs", "criteria", "descriptors", "shortlist__setting", "shared_documents"
         )
 

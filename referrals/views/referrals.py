@@ -171,11 +171,15 @@ def _actions(referral: Referral) -> dict[str, bool]:
 def referral_detail_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     referral = _referral(actor, pk)
     problems = publish_problems(referral) if referral.state == ReferralState.DRAFT else []
-    invitations = list(
-        scoped(Invitation, actor).filter(referral=referral).select_related("provider")
+    invitations = (
+        list(scoped(Invitation, actor).filter(referral=referral).select_related("provider"))
+        if referral.published_at is not None
+        else []
     )
-    shortlist = list(
-        scoped(ShortlistEntry, actor).filter(referral=referral).select_related("setting")
+    shortlist = (
+        list(scoped(ShortlistEntry, actor).filter(referral=referral).select_related("setting"))
+        if referral.route == Route.PRESELECTED_COMPETITION
+        else []
     )
     case = getattr(referral, "route_case", None) if referral.route in AUTHORISED_ROUTES else None
     ground_labels = dict(PreselectionGround.choices)

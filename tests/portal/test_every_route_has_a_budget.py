@@ -80,6 +80,18 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "providers:judgement-create": "form",
     "providers:judgement-check": "form",
     "providers:price-change": "form (the decision on one price change)",
+    "referrals:referral-create": "form",
+    "referrals:referral-edit": "form",
+    "referrals:referral-criteria": "form: adding a criterion and the weights",
+    "referrals:referral-criterion-remove": "POST action",
+    "referrals:referral-scale": "form",
+    "referrals:referral-shortlist": "form: choosing settings from a find-a-setting search",
+    "referrals:referral-publish": "confirmation form",
+    "referrals:referral-return": "form with the reason",
+    "referrals:referral-withdraw": "confirmation form with the reason",
+    "referrals:referral-close": "confirmation form with the reason",
+    "referrals:referral-route-case": "form: a direct award's or spot purchase's case",
+    "referrals:authorisation-decide": "form: authorising or refusing one case",
 }
 
 
