@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
@@ -63,6 +63,7 @@ from tests.providers.onboarding.factories import (
     open_window,
     scheduled_window,
 )
+from tests.referrals.referrals.browser_world import browser_referrals
 
 ANONYMOUS = "anonymous"
 LEAD = "lead_evaluator"
@@ -80,6 +81,7 @@ AWAITING_APP = "awaiting_app"  # has none yet: asked to set one up
 PASSWORD_ONLY = frozenset({AWAITING_CODE, AWAITING_APP})
 
 AUTHORITY = frozenset({LEAD, COMMISSIONER, QA, SENIOR})
+PLACING = frozenset({COMMISSIONER, SENIOR})
 WITH_ORGANISATION = AUTHORITY | {PROVIDER, FORUM, ACCOUNTS}
 SIGNED_IN = WITH_ORGANISATION | {NO_ORGANISATION}
 EVERYONE = SIGNED_IN | {ANONYMOUS}
@@ -121,6 +123,8 @@ class World:
     registration_token: str  # a provider's registration, its e-mailed link not yet followed
     colleague: User  # Sefton's senior manager, whose roles its administrator manages
     api_client: ApiClient  # registered by Sefton's administrator
+    #: Sefton's referrals by kind: open, preselected, spot (drafts), direct (awaiting the DCS).
+    referrals: dict[str, int] = field(default_factory=dict)
 
 
 def _passed_application(
@@ -212,7 +216,7 @@ def build_world() -> World:
     )
     listed = Setting.objects.filter(lot_offers__approved_at__isnull=False).order_by("name").first()
     assert listed is not None
-    return World(
+    world = World(
         users=users,
         system=system,
         draft=draft,
@@ -237,6 +241,8 @@ def build_world() -> World:
             actor=actor(users[ACCOUNTS]), name="Sefton case management", role=Role.COMMISSIONER
         ).client,
     )
+    world.referrals = browser_referrals(users[COMMISSIONER])
+    return world
 
 
 # A page's address for a persona: its URL kwargs, from the world.
@@ -280,6 +286,10 @@ def _setting_for(world: World, persona: str) -> dict[str, Any]:
 
 def _role_of_colleague(world: World, persona: str) -> dict[str, Any]:
     return {"pk": world.colleague.memberships.get(is_active=True).pk}
+
+
+def _referral(kind: str) -> Kwargs:
+    return lambda world, persona: {"pk": world.referrals[kind]}
 
 
 def _first_evidence(world: World, persona: str) -> dict[str, Any]:
@@ -429,6 +439,32 @@ PAGES: dict[str, Page] = {
     "api-client-rotate": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
     "api-client-revoke": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
     "providers:about-the-fps": Page(EVERYONE),
+    # Referrals and their routes (Sefton's; the senior manager is its DCS).
+    "referrals:referral-list": Page(PLACING),
+    "referrals:referral-create": Page(PLACING, forms=(MAIN_FORM,)),
+    "referrals:referral-detail": Page(
+        PLACING, _referral("open"), also=(_referral("direct"), _referral("preselected"))
+    ),
+    "referrals:referral-edit": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    "referrals:referral-criteria": Page(
+        PLACING, _referral("open"), forms=("main form#criterion-add",)
+    ),
+    "referrals:referral-scale": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    # A competition that is not preselected has no shortlist: the page says so.
+    "referrals:referral-shortlist": Page(
+        PLACING, _referral("preselected"), forms=(MAIN_FORM,), also=(_referral("open"),)
+    ),
+    "referrals:referral-publish": Page(PLACING, _referral("open")),
+    "referrals:referral-return": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    "referrals:referral-withdraw": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    "referrals:referral-close": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    "referrals:referral-route-case": Page(
+        PLACING, _referral("spot"), forms=(MAIN_FORM,), also=(_referral("direct"),)
+    ),
+    "referrals:authorisation-list": Page(frozenset({SENIOR})),
+    "referrals:authorisation-decide": Page(
+        frozenset({SENIOR}), _referral("direct"), forms=(MAIN_FORM,)
+    ),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
@@ -444,6 +480,7 @@ NOT_PAGES: dict[str, str] = {
     "providers:clarification-withdraw": "POST only; redirects to the evaluation page",
     "providers:setting-service-add": "POST only; its errors show on the prices page (above)",
     "providers:setting-service-remove": "POST only; redirects to the prices page",
+    "referrals:referral-criterion-remove": "POST only; redirects to the criteria page",
 }
 
 
