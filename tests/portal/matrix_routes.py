@@ -89,7 +89,7 @@ def cases_for(kind: str | None) -> tuple[str, ...]:
         return SHARED_CASES
     if kind == "notification":
         return PERSONAL_CASES
-    if kind in ("person", "authority_role", "api_client"):
+    if kind in ("person", "authority_role", "api_client", *REFERRAL_KINDS):
         return AUTHORITY_CASES
     if kind in ("reset_link", "token"):
         return ("-",)
@@ -127,6 +127,13 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
             "api_client": world.api_clients,
         }
         return {"pk": pair[kind][1 if case == "Y" else 0]}
+    if kind in REFERRAL_KINDS:
+        rows = world.referral_rows
+        assert rows is not None
+        at = 1 if case == "Y" else 0
+        if kind == "referral_criterion":
+            return {"pk": rows.referrals[at], "criterion_pk": rows.criteria[at]}
+        return {"pk": (rows.direct_awards if kind == "direct_award" else rows.referrals)[at]}
     side = world.y if case == "Y" else world.x
     if kind == "service":
         child = world.y.service if case == "X-with-Y's-child" else side.service
@@ -146,8 +153,14 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
     return {"pk": value}
 
 
+#: The referral part's kinds: authority A's object is the "X" case, B's the "Y" case.
+REFERRAL_KINDS = ("referral", "direct_award", "referral_criterion")
+
 _PARAMS = {
     "service": ("pk", "service_pk"),
+    "referral_criterion": ("pk", "criterion_pk"),
+    "referral": ("pk",),
+    "direct_award": ("pk",),
     "setting_judgement": ("pk", "judgement_pk"),
     "notification": ("pk",),
     **{

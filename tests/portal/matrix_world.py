@@ -51,6 +51,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     submitted_application,
 )
+from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
 
 ANONYMOUS = "anonymous"
 PROVIDER_X = "provider_x"
@@ -123,6 +124,8 @@ class World:
     people: tuple[int, int] = (0, 0)
     roles: tuple[int, int] = (0, 0)
     api_clients: tuple[int, int] = (0, 0)
+    #: Authority A's and B's referral objects ("X" is A's): tests/referrals/referrals/matrix_rows.
+    referral_rows: ReferralRows | None = None
 
 
 def _side(ready_setting: Setting, organisation: Organisation, system: object, lot: Lot) -> Side:
@@ -235,6 +238,12 @@ def build_world() -> World:
             actor=actor(admin), name="Matrix system", role=Role.COMMISSIONER
         ).client.pk
         for admin in (users[AUTHORITY_ADMIN_A], admin_b)
+    )
+    world.referral_rows = referral_rows(
+        authorities=(a, b),
+        commissioners=(users[COMMISSIONER_A], users[COMMISSIONER_B]),
+        lot=lot,
+        setting=sides[0].setting,
     )
     if django_apps.is_installed("django_otp.plugins.otp_static"):
         from django_otp.plugins.otp_static.models import StaticDevice
