@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
         "PurchasingSystemKindEnum": "providers.models.fps.PurchasingSystemKind",
         "EvidenceKindEnum": "providers.models.evidence.EvidenceKind",
         "VerdictEnum": "providers.models.evaluation.Verdict",
+        "ReferralStateEnum": "referrals.models.referral.ReferralState",
+        "ReferralKindEnum": "referrals.models.referral.ReferralKind",
+        "CriterionKindEnum": "referrals.models.referral.CriterionKind",
+        "AuthorisationStateEnum": "referrals.models.referral.AuthorisationState",
     },
 }
 
