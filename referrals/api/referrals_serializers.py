@@ -115,6 +115,8 @@ class ReferralSerializer(serializers.ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
     descriptors = DescriptorSerializer(many=True, read_only=True)
     shortlist = ShortlistEntrySerializer(many=True, read_only=True)
+    # Text, not an e-mail field: the referrer's address may be blank.
+    referrer_email = serializers.CharField(read_only=True)
     route_case = serializers.SerializerMethodField()
     publish_problems = serializers.SerializerMethodField()
 
