@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fps_portal.api.fields import model_text
+from providers.models import PrimaryNeed
 from referrals.models import (
     Criterion,
     CriterionCategory,
@@ -110,8 +111,12 @@ class ReferralSerializer(serializers.ModelSerializer):
     """One referral as its authority reads it, with its criteria, scale, shortlist, route case
     and what is still missing before it can be published."""
 
-    primary_need = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    needs = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    primary_need: serializers.SlugRelatedField[PrimaryNeed] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    needs: serializers.SlugRelatedField[PrimaryNeed] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     criteria = CriterionSerializer(many=True, read_only=True)
     descriptors = DescriptorSerializer(many=True, read_only=True)
     shortlist = ShortlistEntrySerializer(many=True, read_only=True)

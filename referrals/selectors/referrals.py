@@ -73,7 +73,7 @@ def referral_list(actor: Actor, filters: ReferralFilters | None = None) -> Query
     return filter_referrals(qs, filters or ReferralFilters())
 
 
-def referral_for_page(actor: Actor, pk: object) -> QuerySet[Referral]:
+def referral_for_page(actor: Actor, pk: int) -> QuerySet[Referral]:
     """One referral (get it with `get_scoped_or_404` semantics) and what its page shows."""
     return (
         scoped(Referral, actor)

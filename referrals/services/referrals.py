@@ -172,7 +172,7 @@ def _resolve(actor: Actor, data: ReferralInput) -> _Resolved:
         errors["price_per_place"] = ["Enter a price per place above £0, or leave it empty."]
     if data.route not in Route.values:
         errors["route"] = [ROUTE_MISSING]
-    lot = scoped(Lot, actor).select_related("purchasing_system").filter(pk=data.lot_id).first()
+    lot = scoped(Lot, actor).select_related("purchasing_system").filter(pk=data.lot_id or 0).first()
     if lot is None:
         errors["lot"] = [LOT_MISSING]
     elif data.route == Route.DIRECT_AWARD and not lot.purchasing_system.direct_award_allowed:

@@ -32,8 +32,8 @@ from referrals.services.routes import RouteCaseInput
 TEXTAREA = {"rows": 5}
 
 
-def _need_choices() -> list[tuple[str, str]]:
-    return [(n.code, f"{n.name} ({n.code})") for n in PrimaryNeed.objects.order_by("name")]
+def _need_choices(actor: Actor) -> list[tuple[str, str]]:
+    return [(n.code, f"{n.name} ({n.code})") for n in scoped(PrimaryNeed, actor).order_by("name")]
 
 
 def _lot_choices(actor: Actor) -> list[tuple[str, str]]:
@@ -129,7 +129,7 @@ class ReferralForm(OnceOnlyForm):
         super().__init__(*args, **kwargs)
         self.fields["child"].choices = [("", "Choose a child"), *_child_choices(actor)]  # type: ignore[attr-defined]
         self.fields["lot"].choices = [("", "Choose a lot"), *_lot_choices(actor)]  # type: ignore[attr-defined]
-        needs = _need_choices()
+        needs = _need_choices(actor)
         self.fields["primary_need"].choices = [("", "Choose the primary need"), *needs]  # type: ignore[attr-defined]
         self.fields["needs"].choices = needs  # type: ignore[attr-defined]
         if referral is not None and referral.child_id is not None:

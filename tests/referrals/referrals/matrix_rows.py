@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fps_portal.accounts.models import Organisation, User
 from providers.models import Lot, Setting
-from referrals.models import ReferralState, Route, RouteCase
+from referrals.models import Referral, ReferralState, Route, RouteCase
 from tests.referrals.factories import ChildFactory, CriterionFactory, ReferralFactory
 
 
@@ -43,7 +43,7 @@ def referral_rows(
             created_by=commissioner,
         )
         criterion = CriterionFactory(referral=referral, weight=100)
-        case_for = ReferralFactory(
+        case_for: Referral = ReferralFactory(  # type: ignore[assignment]
             child=child,
             authority=authority,
             lot=lot,
