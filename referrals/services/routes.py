@@ -387,7 +387,8 @@ def direct_award_review_remind(*, case_id: int) -> bool:
     (it may be opened to competition). False when it was reminded already (beat run twice)."""
     case = (
         dangerously_unscoped(RouteCase)
-        .select_for_update()
+        # Only the case's row: PostgreSQL locks no row on the nullable side of a join.
+        .select_for_update(of=("self",))
         .select_related("referral", "submitted_by", "authorised_by")
         .get(pk=case_id)
     )
