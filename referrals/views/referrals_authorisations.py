@@ -27,11 +27,12 @@ from referrals.services.referral_rules import settings_eligible
 from referrals.services.routes import (
     REFUSE_NOTE_MISSING,
     authorisation_refusal,
+    direct_award_review_record,
     route_case_authorise,
     route_case_refuse,
     route_case_submit,
 )
-from referrals.views.referrals_forms import DecisionForm, RouteCaseForm
+from referrals.views.referrals_forms import DecisionForm, ReviewForm, RouteCaseForm
 
 
 def _referral(actor: Actor, pk: int) -> Referral:
@@ -155,6 +156,43 @@ def authorisation_decide_page(request: HttpRequest, actor: Actor, pk: int) -> Ht
             "form": form,
             "awaiting": case.state == AuthorisationState.AWAITING,
             "refusal": authorisation_refusal(actor),
+        },
+        status=status if status != 200 else (400 if form.errors else 200),
+    )
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def review_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """A direct award's review: kept with the provider, or opened to competition."""
+    referral = _referral(actor, pk)
+    case = getattr(referral, "route_case", None)
+    if referral.route != Route.DIRECT_AWARD or case is None:
+        raise Http404("No direct award to review.")
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            direct_award_review_record(
+                actor=actor,
+                referral=referral,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            put_on_form(form, exc)
+            status = exc.http_status
+        else:
+            messages.success(request, "Review recorded.")
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/referrals/review.html",
+        {
+            "referral": referral,
+            "case": case,
+            "form": form,
+            "reviewable": case.state == AuthorisationState.AUTHORISED and not case.review_outcome,
         },
         status=status if status != 200 else (400 if form.errors else 200),
     )

@@ -18,6 +18,7 @@ from referrals.models import (
     CriterionCategory,
     CriterionKind,
     DirectAwardGround,
+    DirectAwardReview,
     PreselectionGround,
     PriceScoring,
     Referral,
@@ -387,6 +388,18 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What did the review decide?",
+        choices=DirectAwardReview.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome of the review."},
+    )
+    note = forms.CharField(
+        label="Why", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 

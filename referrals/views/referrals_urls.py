@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("referrals/<int:pk>/withdraw/", pages.referral_withdraw_page, name="referral-withdraw"),
     path("referrals/<int:pk>/close/", pages.referral_close_page, name="referral-close"),
     path("referrals/<int:pk>/route-case/", routes.route_case_page, name="referral-route-case"),
+    path("referrals/<int:pk>/review/", routes.review_page, name="referral-review"),
     path("senior/", routes.authorisation_list_page, name="authorisation-list"),
     path(
         "senior/authorisations/<int:pk>/",

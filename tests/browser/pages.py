@@ -461,6 +461,7 @@ PAGES: dict[str, Page] = {
     "referrals:referral-route-case": Page(
         PLACING, _referral("spot"), forms=(MAIN_FORM,), also=(_referral("direct"),)
     ),
+    "referrals:referral-review": Page(PLACING, _referral("direct"), forms=(MAIN_FORM,)),
     "referrals:authorisation-list": Page(frozenset({SENIOR})),
     "referrals:authorisation-decide": Page(
         frozenset({SENIOR}), _referral("direct"), forms=(MAIN_FORM,)

@@ -637,6 +637,14 @@ REFERRAL_PAGES: dict[str, Row] = {
     "referrals:referral-close": _referral_page(200, 400),
     # A mini-competition has no case to authorise: the page says so, a POST is 409.
     "referrals:referral-route-case": _referral_page(200, 409, ROUTE_CASE),
+    # The world's direct awards await authorisation, so their review cannot be recorded yet
+    # (409); posted empty, the form is refused first (400).
+    "referrals:referral-review": Row(
+        ids="direct_award",
+        get=expect() | _own_referral(200),
+        writes={"POST": expect() | _own_referral(400)},
+        touches=(ROUTE_CASE,),
+    ),
     # The senior managers' queue; only a head of service or director decides (A's is a DCS).
     "referrals:authorisation-list": Row(get=expect() | {SENIOR_MANAGER_A: 200}),
     "referrals:authorisation-decide": Row(

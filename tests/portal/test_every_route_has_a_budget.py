@@ -92,6 +92,7 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "referrals:referral-close": "confirmation form with the reason",
     "referrals:referral-route-case": "form: a direct award's or spot purchase's case",
     "referrals:authorisation-decide": "form: authorising or refusing one case",
+    "referrals:referral-review": "form: the outcome of a direct award's review",
 }
 
 

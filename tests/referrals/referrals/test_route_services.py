@@ -4,11 +4,14 @@ authorisation (nobody else's, never one's own), refusal, the DPS rule and the re
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from fps_portal.accounts.models import User
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.models import Notification
@@ -195,3 +198,20 @@ def test_beat_reminds_once_at_the_review_date(cast: Cast) -> None:
     }
     case.refresh_from_db()
     assert case.review_reminded_at is not None
+
+
+def test_the_review_is_recorded_once_after_authorisation(
+    cast: Cast, signed_in: Callable[[User], Client]
+) -> None:
+    case = _submitted(cast)
+    client = signed_in(cast.commissioner)
+    url = f"/referrals/{case.referral.pk}/review/"
+    assert client.post(url, {"outcome": "kept"}).status_code == 409  # not authorised yet
+    route_case_authorise(actor=actor(cast.director), referral=case.referral)
+    assert client.post(url, {}).status_code == 400
+    assert client.post(url, {"outcome": "reopened", "note": "Compete it."}).status_code == 302
+    case.refresh_from_db()
+    assert case.review_outcome == "reopened"
+    RouteCase.objects.filter(pk=case.pk).update(review_on=timezone.localdate())
+    assert remind_direct_award_reviews() == 0  # reviewed: no reminder is due any more
+    assert client.post(url, {"outcome": "kept"}).status_code == 409
