@@ -23,4 +23,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # deadline is hours away); providers yet to answer are reminded before it (every 5 minutes).
     "referrals-close-due-referrals": _every(60.0, "referrals.close_due_referrals"),
     "referrals-remind-referral-deadlines": _every(300.0, "referrals.remind_referral_deadlines"),
+    # Referrals: a direct award's review date reminds its submitter and authoriser once (hourly).
+    "referrals-remind-direct-award-reviews": _every(
+        3600.0, "referrals.remind_direct_award_reviews"
+    ),
 }

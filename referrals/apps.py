@@ -6,4 +6,10 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals and competitions"
 
     def ready(self) -> None:
-        from referrals import children_web, invitations_web, scope_rules  # noqa: F401
+        from referrals import (  # noqa: F401
+            children_web,
+            invitations_web,
+            referrals_ui,
+            route_tasks,
+            scope_rules,
+        )

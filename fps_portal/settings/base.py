@@ -257,6 +257,10 @@ SPECTACULAR_SETTINGS = {
         "ApiClientStatusEnum": "fps_portal.api.people.CLIENT_STATUSES",
         "ChildGenderEnum": "referrals.models.child.ChildGender",
         "ChildDocumentKindEnum": "referrals.models.child.ChildDocumentKind",
+        "ReferralStateEnum": "referrals.models.referral.ReferralState",
+        "ReferralKindEnum": "referrals.models.referral.ReferralKind",
+        "CriterionKindEnum": "referrals.models.referral.CriterionKind",
+        "AuthorisationStateEnum": "referrals.models.referral.AuthorisationState",
     },
 }
 

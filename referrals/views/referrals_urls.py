@@ -1,5 +1,34 @@
-"""Pages of the referrals app: referrals (see referrals/urls.py)."""
+"""Pages of the referrals app: referrals and their routes (see referrals/urls.py), and the senior
+managers' authorisations under /senior/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from referrals.views import referrals as pages
+from referrals.views import referrals_authorisations as routes
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("referrals/", pages.referral_list_page, name="referral-list"),
+    path("referrals/new/", pages.referral_create_page, name="referral-create"),
+    path("referrals/<int:pk>/", pages.referral_detail_page, name="referral-detail"),
+    path("referrals/<int:pk>/edit/", pages.referral_edit_page, name="referral-edit"),
+    path("referrals/<int:pk>/criteria/", pages.referral_criteria_page, name="referral-criteria"),
+    path(
+        "referrals/<int:pk>/criteria/<int:criterion_pk>/remove/",
+        pages.referral_criterion_remove_page,
+        name="referral-criterion-remove",
+    ),
+    path("referrals/<int:pk>/scale/", pages.referral_scale_page, name="referral-scale"),
+    path("referrals/<int:pk>/shortlist/", pages.referral_shortlist_page, name="referral-shortlist"),
+    path("referrals/<int:pk>/publish/", pages.referral_publish_page, name="referral-publish"),
+    path("referrals/<int:pk>/return/", pages.referral_return_page, name="referral-return"),
+    path("referrals/<int:pk>/withdraw/", pages.referral_withdraw_page, name="referral-withdraw"),
+    path("referrals/<int:pk>/close/", pages.referral_close_page, name="referral-close"),
+    path("referrals/<int:pk>/route-case/", routes.route_case_page, name="referral-route-case"),
+    path("referrals/<int:pk>/review/", routes.review_page, name="referral-review"),
+    path("senior/", routes.authorisation_list_page, name="authorisation-list"),
+    path(
+        "senior/authorisations/<int:pk>/",
+        routes.authorisation_decide_page,
+        name="authorisation-decide",
+    ),
+]

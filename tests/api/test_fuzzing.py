@@ -124,8 +124,10 @@ def _world_ids(world: World) -> list[int]:
         world.child_document,
         world.other_child,
         world.other_child_document,
+        world.referral,
+        world.other_referral,
     ]
-    return [*sorted({o.pk for o in objects}), 987654]
+    return [*sorted({o.pk for o in objects if o is not None}), 987654]
 
 
 def _forbidden(caller: str, world: World) -> dict[str, set[int]]:
@@ -247,9 +249,15 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
     if caller == "other_authority":
         assert collection not in ("applications", "clarifications"), "read an application"
         assert collection != "price-changes", "a commissioner read a price not yet approved"
-        assert method not in WRITE_METHODS or collection in CHILD_COLLECTIONS, (
-            "an authority's commissioner changed something that is not its own child's record"
+        # A commissioner writes only its own authority's children's records and referrals.
+        assert method not in WRITE_METHODS or collection in (*CHILD_COLLECTIONS, "referrals"), (
+            "an authority's commissioner changed something that is not its own casework"
         )
+    if collection == "referrals":
+        assert caller == "other_authority", f"{role} reached a placing authority's referrals"
+        assert world.other_referral is not None
+        if len(parts) > 1 and parts[1].isdigit():
+            assert int(parts[1]) != world.other_referral.pk, "reached another authority's referral"
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"
@@ -339,6 +347,8 @@ COMMISSIONER = Role.COMMISSIONER.value
 def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
     """The gate is only as good as its oracle: each bypass it names is one it would catch."""
     other = world.other_application.pk
+    assert world.referral is not None and world.other_referral is not None
+    referral, other_referral = world.referral.pk, world.other_referral.pk
     Row = tuple[str, str, str, int, Any]
     bypasses: list[Row] = [
         ("forum", "POST", "/api/v1/windows/", 201, {}),
@@ -377,6 +387,10 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ),
         ("lead_authority", "GET", "/api/v1/children/", 200, {"results": []}),
         ("provider", "GET", f"/api/v1/child-documents/{world.child_document.pk}/", 200, {}),
+        ("provider", "GET", "/api/v1/referrals/", 200, {"results": []}),
+        ("forum", "GET", f"/api/v1/referrals/{referral}/", 200, {}),
+        ("other_authority", "GET", f"/api/v1/referrals/{other_referral}/", 200, {}),
+        ("other_authority", "POST", f"/api/v1/referrals/{other_referral}/publish/", 200, {}),
     ]
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):
@@ -391,6 +405,8 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("other_authority", "POST", "/api/v1/children/", 201, {"id": 987654}),
         ("other_authority", "GET", f"/api/v1/children/{world.child.pk}/", 200, {}),
         ("other_authority", "GET", "/api/v1/children/", 200, {"results": [{"id": world.child.pk}]}),
+        ("other_authority", "POST", f"/api/v1/referrals/{referral}/publish/", 200, {}),
+        ("other_authority", "POST", "/api/v1/referrals/", 201, {}),
     ]
     for caller, method, path, status, body in allowed:
         _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))

@@ -161,6 +161,19 @@ CHILD_DOCUMENT = keys(
     "download_url",
 )  # fmt: skip
 PLACING = {COMMISSIONER: None, SENIOR: None}
+# A placing authority's referral: read only by its commissioners and senior managers.
+REFERRAL_ROW = keys(
+    "id", "reference", "kind", "child", "places", "route", "lot", "is_emergency", "start_date",
+    "state", "response_deadline", "created_at", "published_at",
+)  # fmt: skip
+REFERRAL = REFERRAL_ROW | keys(
+    "purchasing_system", "price_per_place", "expected_end_date", "primary_need", "needs",
+    "outcomes_sought", "provider_summary", "shared_documents", "referrer_name", "referrer_email",
+    "shown_age_years", "shown_gender", "shown_postcode_district", "scale_max", "price_scoring",
+    "search_filters", "return_reason", "returned_at", "closed_at", "withdrawn_at",
+    "withdrawal_reason", "awarded_at", "criteria", "descriptors", "shortlist", "route_case",
+    "publish_problems",
+)  # fmt: skip
 
 Expected = int | frozenset[str] | str
 
@@ -351,6 +364,16 @@ READS: dict[str, Read] = {
         only(dict.fromkeys(PLACING, CHILD_DOCUMENT)),
         is_list=False,
     ),
+    # The placing authority's commissioners and senior managers; nobody else reads a referral
+    # here (providers read their invitations' snapshot).
+    "referral-list": Read(
+        _url("referral-list"), only({COMMISSIONER: REFERRAL_ROW, SENIOR: REFERRAL_ROW})
+    ),
+    "referral-detail": Read(
+        _url("referral-detail", "referral"),
+        only({COMMISSIONER: REFERRAL, SENIOR: REFERRAL}),
+        is_list=False,
+    ),
 }
 
 
@@ -457,6 +480,28 @@ WRITES: dict[tuple[str, str], Write] = {
     ("child-document-detail", "delete"): Write(
         _url("child-document-detail", "child_document"), tuple(PLACING)
     ),
+    ("referral-list", "post"): Write(_url("referral-list"), (COMMISSIONER, SENIOR)),
+    ("referral-detail", "put"): Write(_url("referral-detail", "referral"), (COMMISSIONER, SENIOR)),
+    **{
+        (f"referral-{action}", method): Write(
+            _url(f"referral-{action}", "referral"), (COMMISSIONER, SENIOR)
+        )
+        for action, method in [
+            ("publish", "post"),
+            ("return", "post"),
+            ("withdraw", "post"),
+            ("close", "post"),
+            ("criteria", "put"),
+            ("scale", "put"),
+            ("shortlist", "put"),
+            ("route-case", "post"),
+        ]
+    },
+    # Only a head of service or a director (the world's senior manager is a DCS).
+    **{
+        (f"referral-{action}", "post"): Write(_url(f"referral-{action}", "referral"), (SENIOR,))
+        for action in ("authorise", "refuse")
+    },
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

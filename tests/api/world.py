@@ -36,6 +36,7 @@ from providers.services.evaluation import (
 )
 from providers.services.membership import agreement_sign
 from providers.services.setting_prices import setting_set_price
+from referrals.models import Referral
 from tests.factories import authority, person
 from tests.providers.onboarding.factories import (
     actor,
@@ -46,6 +47,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
+from tests.referrals.factories import ReferralFactory
 
 # The roles in the order the tables list them; None is an anonymous caller.
 ROLES: list[str | None] = [None, *(r.value for r in Role)]
@@ -86,6 +88,11 @@ class World:
     child_document: Any = None
     other_child: Any = None
     other_child_document: Any = None
+
+    #: Sefton's draft referral (the commissioner's and senior manager's authority), and one of
+    #: Knowsley's that no caller of the gates may reach.
+    referral: Referral | None = None
+    other_referral: Referral | None = None
 
 
 def _competition(world: World) -> World:
@@ -171,12 +178,13 @@ def build_world() -> World:
     api_client = api_client_create(
         actor=actor(users[Role.AUTHORITY_ADMIN]), name="Sefton case system", role=Role.COMMISSIONER
     ).client
+    other_commissioner = person(Role.COMMISSIONER, authority("Knowsley"))
     world = World(
         api_client=api_client,
         users={str(k): v for k, v in users.items()},
         second_evaluator=second,
         other_provider_user=other.user,
-        other_authority_commissioner=person(Role.COMMISSIONER, authority("Knowsley")),
+        other_authority_commissioner=other_commissioner,
         system=window.purchasing_system,
         agreement_document=AgreementDocument.objects.get(
             purchasing_system=window.purchasing_system
@@ -193,6 +201,13 @@ def build_world() -> World:
         price_change=PriceChange.objects.get(offer=approved),
         evidence=Evidence.objects.get(setting=ready.setting, kind="registration_certificate"),
         other_evidence=Evidence.objects.filter(provider=other.provider).order_by("pk").first(),
+    )
+    lot = application.lots.get()
+    world.referral = ReferralFactory(
+        child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]
+    )
+    world.other_referral = ReferralFactory(
+        child__authority=authority("Knowsley"), lot=lot, created_by=other_commissioner
     )
     _child_record(world)
     return _competition(world)

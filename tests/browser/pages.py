@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
@@ -63,6 +63,7 @@ from tests.providers.onboarding.factories import (
     open_window,
     scheduled_window,
 )
+from tests.referrals.referrals.browser_world import browser_referrals
 
 ANONYMOUS = "anonymous"
 LEAD = "lead_evaluator"
@@ -130,6 +131,9 @@ class World:
     question: Any = None
     child: Any = None  # Sefton's, looked after, with a carer, outcomes and a document
     child_document: Any = None
+
+    #: Sefton's referrals by kind: open, preselected, spot (drafts), direct (awaiting the DCS).
+    referrals: dict[str, int] = field(default_factory=dict)
 
 
 def _competition(world: World) -> World:
@@ -297,6 +301,7 @@ def build_world() -> World:
             actor=actor(users[ACCOUNTS]), name="Sefton case management", role=Role.COMMISSIONER
         ).client,
     )
+    world.referrals = browser_referrals(users[COMMISSIONER])
     _child_record(world)
     return _competition(world)
 
@@ -359,6 +364,10 @@ def _setting_for(world: World, persona: str) -> dict[str, Any]:
 
 def _role_of_colleague(world: World, persona: str) -> dict[str, Any]:
     return {"pk": world.colleague.memberships.get(is_active=True).pk}
+
+
+def _referral(kind: str) -> Kwargs:
+    return lambda world, persona: {"pk": world.referrals[kind]}
 
 
 def _first_evidence(world: World, persona: str) -> dict[str, Any]:
@@ -542,6 +551,33 @@ PAGES: dict[str, Page] = {
     "referrals:child-document-upload": Page(PLACING, _pk("child"), forms=(MAIN_FORM,)),
     "referrals:child-document-remove": Page(PLACING, _pk("child_document")),
     "referrals:placement-rules": Page(frozenset({ACCOUNTS}), forms=(MAIN_FORM,)),
+    # Referrals and their routes (Sefton's; the senior manager is its DCS).
+    "referrals:referral-list": Page(PLACING),
+    "referrals:referral-create": Page(PLACING, forms=(MAIN_FORM,)),
+    "referrals:referral-detail": Page(
+        PLACING, _referral("open"), also=(_referral("direct"), _referral("preselected"))
+    ),
+    "referrals:referral-edit": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    "referrals:referral-criteria": Page(
+        PLACING, _referral("open"), forms=("main form#criterion-add",)
+    ),
+    "referrals:referral-scale": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    # A competition that is not preselected has no shortlist: the page says so.
+    "referrals:referral-shortlist": Page(
+        PLACING, _referral("preselected"), forms=(MAIN_FORM,), also=(_referral("open"),)
+    ),
+    "referrals:referral-publish": Page(PLACING, _referral("open")),
+    "referrals:referral-return": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    "referrals:referral-withdraw": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    "referrals:referral-close": Page(PLACING, _referral("open"), forms=(MAIN_FORM,)),
+    "referrals:referral-route-case": Page(
+        PLACING, _referral("spot"), forms=(MAIN_FORM,), also=(_referral("direct"),)
+    ),
+    "referrals:referral-review": Page(PLACING, _referral("direct"), forms=(MAIN_FORM,)),
+    "referrals:authorisation-list": Page(frozenset({SENIOR})),
+    "referrals:authorisation-decide": Page(
+        frozenset({SENIOR}), _referral("direct"), forms=(MAIN_FORM,)
+    ),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
@@ -567,6 +603,7 @@ NOT_PAGES: dict[str, str] = {
     "referrals:response-service-remove": "POST only; redirects to the response",
     "referrals:response-attachment": "a file download",
     "referrals:response-attachment-remove": "POST only; redirects to the response",
+    "referrals:referral-criterion-remove": "POST only; redirects to the criteria page",
 }
 
 

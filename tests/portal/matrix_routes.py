@@ -89,7 +89,14 @@ def cases_for(kind: str | None) -> tuple[str, ...]:
         return SHARED_CASES
     if kind == "notification":
         return PERSONAL_CASES
-    if kind in ("person", "authority_role", "api_client", "child", "child_document"):
+    if kind in (
+        "person",
+        "authority_role",
+        "api_client",
+        "child",
+        "child_document",
+        *REFERRAL_KINDS,
+    ):
         return AUTHORITY_CASES
     if kind in ("question_referral", "referral_question"):
         return AUTHORITY_CASES  # authority A's referral ("X") or B's ("Y")
@@ -131,6 +138,13 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
             "child_document": world.child_documents,
         }
         return {"pk": pair[kind][1 if case == "Y" else 0]}
+    if kind in REFERRAL_KINDS:
+        rows = world.referral_rows
+        assert rows is not None
+        at = 1 if case == "Y" else 0
+        if kind == "referral_criterion":
+            return {"pk": rows.referrals[at], "criterion_pk": rows.criteria[at]}
+        return {"pk": (rows.direct_awards if kind == "direct_award" else rows.referrals)[at]}
     side = world.y if case == "Y" else world.x
     nested = {
         "invitation_document": {"pk": side.invitation, "document_pk": side.shared_document},
@@ -161,12 +175,18 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
     return {"pk": value}
 
 
+#: The referral part's kinds: authority A's object is the "X" case, B's the "Y" case.
+REFERRAL_KINDS = ("referral", "direct_award", "referral_criterion")
+
 _PARAMS = {
     "service": ("pk", "service_pk"),
     "invitation_document": ("pk", "document_pk"),
     "response_service": ("pk", "service_pk"),
     "response_attachment": ("pk", "attachment_pk"),
     "referral_question": ("pk", "question_pk"),
+    "referral_criterion": ("pk", "criterion_pk"),
+    "referral": ("pk",),
+    "direct_award": ("pk",),
     "setting_judgement": ("pk", "judgement_pk"),
     "notification": ("pk",),
     **{

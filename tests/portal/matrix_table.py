@@ -32,6 +32,7 @@ from tests.portal.matrix_world import (
     PROVIDER_Y,
     PROVIDERS,
     SENIOR_MANAGER_A,
+    World,
 )
 
 USER, MEMBER, CLIENT = "accounts.User", "accounts.Membership", "accounts.ApiClient"
@@ -661,6 +662,51 @@ def _authority_placers(ok: Answer) -> Expect:
     }
 
 
+# -- the referrals app: referrals and their routes -------------------------------------------------
+# Authority A's commissioner and senior manager and B's commissioner place children: each reads
+# and acts on its own authority's referral (A's is the "X" case, B's the "Y" case) and gets 404
+# for the other's; every other role is refused (403) whatever the id. The world's referrals are
+# drafts not ready to publish, so forms posted empty (and publishing) are 400.
+
+
+def _own_referral(ok: Answer) -> dict[str, Cell]:
+    mine = {"X": ok, "Y": 404, "missing": 404}
+    return {
+        COMMISSIONER_A: mine,
+        SENIOR_MANAGER_A: mine,
+        COMMISSIONER_B: {"X": 404, "Y": ok, "missing": 404},
+    }
+
+
+def _placing(ok: Answer) -> Expect:
+    """A route without an id: the same answer for each placing actor, 403 for everyone else."""
+    return expect() | {COMMISSIONER_A: ok, COMMISSIONER_B: ok, SENIOR_MANAGER_A: ok}
+
+
+def _referral_page(ok_get: Answer, ok_post: Answer | None = None, *touches: str) -> Row:
+    return Row(
+        ids="referral",
+        get=expect() | _own_referral(ok_get),
+        writes={} if ok_post is None else {"POST": expect() | _own_referral(ok_post)},
+        touches=touches or (REFERRAL,),
+    )
+
+
+REFERRAL = "referrals.Referral"
+ROUTE_CASE = "referrals.RouteCase"
+
+
+def _referral_body(world: World, side: object, actor: str) -> dict[str, object]:
+    rows = world.referral_rows
+    assert rows is not None
+    return {
+        "child": rows.children[1 if actor == COMMISSIONER_B else 0],
+        "route": "open_competition",
+        "lot": world.lot.pk,
+        "start_date": in_days(40)[:10],
+    }
+
+
 REFERRAL_PAGES: dict[str, Row] = {
     # The provider's invitations: its own only (the other provider's is 404, as a missing one).
     "referrals:invitation-list": _provider_page(200),
@@ -703,6 +749,97 @@ REFERRAL_PAGES: dict[str, Row] = {
         get=_authority_placers(200),
         writes={"POST": _authority_placers(400)},
         touches=(QUESTION,),
+    ),
+    "referrals:referral-list": Row(get=_placing(200)),
+    # A visit gets its submission key in its address first (fps_portal.once).
+    "referrals:referral-create": Row(
+        get=_placing(302), writes={"POST": _placing(400)}, touches=(REFERRAL,)
+    ),
+    "referrals:referral-detail": _referral_page(200),
+    "referrals:referral-edit": _referral_page(200, 400),
+    "referrals:referral-criteria": _referral_page(200, 400, "referrals.Criterion"),
+    # POST only: a GET is refused (405) before the referral is looked up.
+    "referrals:referral-criterion-remove": Row(
+        ids="referral_criterion",
+        get=_placing(405),
+        writes={"POST": expect() | _own_referral(302)},
+        touches=("referrals.Criterion",),
+    ),
+    "referrals:referral-scale": _referral_page(200, 400, "referrals.ScaleDescriptor"),
+    # The world's referrals are open competitions: no shortlist (the page says why; 409).
+    "referrals:referral-shortlist": _referral_page(200, 409, "referrals.ShortlistEntry"),
+    "referrals:referral-publish": _referral_page(200, 400, REFERRAL, "referrals.Invitation"),
+    "referrals:referral-return": _referral_page(200, 400),
+    "referrals:referral-withdraw": _referral_page(200, 400),
+    "referrals:referral-close": _referral_page(200, 400),
+    # A mini-competition has no case to authorise: the page says so, a POST is 409.
+    "referrals:referral-route-case": _referral_page(200, 409, ROUTE_CASE),
+    # The world's direct awards await authorisation, so their review cannot be recorded yet
+    # (409); posted empty, the form is refused first (400).
+    "referrals:referral-review": Row(
+        ids="direct_award",
+        get=expect() | _own_referral(200),
+        writes={"POST": expect() | _own_referral(400)},
+        touches=(ROUTE_CASE,),
+    ),
+    # The senior managers' queue; only a head of service or director decides (A's is a DCS).
+    "referrals:authorisation-list": Row(get=expect() | {SENIOR_MANAGER_A: 200}),
+    "referrals:authorisation-decide": Row(
+        ids="direct_award",
+        get=expect() | {SENIOR_MANAGER_A: {"X": 200, "Y": 404, "missing": 404}},
+        writes={"POST": expect() | {SENIOR_MANAGER_A: {"X": 400, "Y": 404, "missing": 404}}},
+        touches=(ROUTE_CASE, REFERRAL),
+    ),
+}
+
+
+def _referral_action(method: str, ok: Answer, *touches: str) -> Row:
+    return Row(
+        ids="referral",
+        writes={method: expect() | _own_referral(ok)},
+        body=lambda w, s, a: {},
+        touches=touches or (REFERRAL,),
+    )
+
+
+ROUTE_API: dict[str, Row] = {
+    "referral-list": Row(
+        get=_placing(200),
+        lists="referral-detail",
+        writes={"POST": _placing(201)},
+        body=_referral_body,
+        touches=(REFERRAL,),
+    ),
+    "referral-detail": Row(
+        ids="referral",
+        get=expect() | _own_referral(200),
+        writes={"PUT": expect() | _own_referral(200)},
+        body=_referral_body,
+        touches=(REFERRAL,),
+    ),
+    # The world's drafts are not ready (400); posted empty, every action's input is invalid.
+    "referral-publish": _referral_action("POST", 400, REFERRAL, "referrals.Invitation"),
+    "referral-return": _referral_action("POST", 400),
+    "referral-withdraw": _referral_action("POST", 400),
+    "referral-close": _referral_action("POST", 400),
+    "referral-criteria": _referral_action("PUT", 400, "referrals.Criterion"),
+    "referral-scale": _referral_action("PUT", 400, "referrals.ScaleDescriptor"),
+    "referral-shortlist": _referral_action("PUT", 400, "referrals.ShortlistEntry"),
+    "referral-route-case": _referral_action("POST", 400, ROUTE_CASE),
+    # Only a head of service or director (A's senior manager, a DCS) may attempt these; every
+    # other role is refused before the body is read, whatever the id.
+    "referral-authorise": Row(
+        ids="direct_award",
+        writes={"POST": expect() | {SENIOR_MANAGER_A: {"X": 200, "Y": 404, "missing": 404}}},
+        body=lambda w, s, a: {"note": "Agreed."},
+        touches=(ROUTE_CASE,),
+    ),
+    # Refusing needs written reasons: posted empty it is 400, nothing changed.
+    "referral-refuse": Row(
+        ids="direct_award",
+        writes={"POST": expect() | {SENIOR_MANAGER_A: {"X": 400, "Y": 404, "missing": 404}}},
+        body=lambda w, s, a: {},
+        touches=(ROUTE_CASE, REFERRAL),
     ),
 }
 
@@ -797,11 +934,6 @@ CHILD = "referrals.Child"
 CHILD_DOCUMENT = "referrals.ChildDocument"
 
 
-def _placing(ok: Answer) -> Expect:
-    """A route without an id: the same answer for each placing actor, 403 for everyone else."""
-    return {**expect(), COMMISSIONER_A: ok, SENIOR_MANAGER_A: ok, COMMISSIONER_B: ok}
-
-
 def _placing_own(ok: Answer) -> Expect:
     """A child's (or its document's) route: `ok` for the placing actor's own authority's."""
     a_side: Cell = {"X": ok, "Y": 404, "missing": 404}
@@ -886,4 +1018,12 @@ CHILDREN: dict[str, Row] = {
 }
 
 #: Every route's row, by URL name.
-TABLE: dict[str, Row] = {**PORTAL, **PAGES, **API, **REFERRAL_PAGES, **REFERRAL_API, **CHILDREN}
+TABLE: dict[str, Row] = {
+    **PORTAL,
+    **PAGES,
+    **API,
+    **REFERRAL_PAGES,
+    **REFERRAL_API,
+    **ROUTE_API,
+    **CHILDREN,
+}

@@ -52,6 +52,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     submitted_application,
 )
+from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
 
 ANONYMOUS = "anonymous"
 PROVIDER_X = "provider_x"
@@ -137,6 +138,8 @@ class World:
     #: Authority A's child and B's, and a document on each record ("X" is A's).
     children: tuple[int, int] = (0, 0)
     child_documents: tuple[int, int] = (0, 0)
+    #: Authority A's and B's referral objects ("X" is A's): tests/referrals/referrals/matrix_rows.
+    referral_rows: ReferralRows | None = None
 
 
 def _side(ready_setting: Setting, organisation: Organisation, system: object, lot: Lot) -> Side:
@@ -333,6 +336,12 @@ def build_world() -> World:
         for admin in (users[AUTHORITY_ADMIN_A], admin_b)
     )
     _children(world, users)
+    world.referral_rows = referral_rows(
+        authorities=(a, b),
+        commissioners=(users[COMMISSIONER_A], users[COMMISSIONER_B]),
+        lot=lot,
+        setting=sides[0].setting,
+    )
     if django_apps.is_installed("django_otp.plugins.otp_static"):
         from django_otp.plugins.otp_static.models import StaticDevice
 

@@ -97,6 +97,19 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "referrals:child-document-upload": "upload form",
     "referrals:child-document-download": "streams one file (and audits the download)",
     "referrals:child-document-remove": "confirmation form",
+    "referrals:referral-create": "form",
+    "referrals:referral-edit": "form",
+    "referrals:referral-criteria": "form: adding a criterion and the weights",
+    "referrals:referral-criterion-remove": "POST action",
+    "referrals:referral-scale": "form",
+    "referrals:referral-shortlist": "form: choosing settings from a find-a-setting search",
+    "referrals:referral-publish": "confirmation form",
+    "referrals:referral-return": "form with the reason",
+    "referrals:referral-withdraw": "confirmation form with the reason",
+    "referrals:referral-close": "confirmation form with the reason",
+    "referrals:referral-route-case": "form: a direct award's or spot purchase's case",
+    "referrals:authorisation-decide": "form: authorising or refusing one case",
+    "referrals:referral-review": "form: the outcome of a direct award's review",
 }
 
 

@@ -56,6 +56,7 @@ from tests.portal.query_budget_scenes import (
 )
 from tests.providers.onboarding import states
 from tests.referrals.children.scenes import two_records
+from tests.referrals.referrals.scenes import referral_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +88,9 @@ BUDGETS: list[Budget] = [
         13,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5-6: settings on the FPS, those with
-    # vacancies; 7: unread notifications; 8: memberships (organisation switcher).
-    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 8),
+    # vacancies; 7: the referrals panel's four counts; 8: unread notifications; 9: memberships
+    # (organisation switcher).
+    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 9),
     # 1-4: session, user, otp device, actor's memberships; 5: count (paginator); 6: the page of
     # notices.
     Budget(
@@ -773,6 +775,62 @@ BUDGETS: list[Budget] = [
             lambda r: api(f"/api/v1/child-documents/{r.document.pk}/download/", r.commissioner)
         )(two_records()),
         6,
+    ),
+    # -- referrals and their routes -------------------------------------------------------------
+    # 1-4: session, user, otp device, actor's memberships; 5: lots (the filter's choices); 6: the
+    # authority's children (the filter's choices); 7: count (paginator); 8: the page of
+    # referrals with their lots and children.
+    Budget(
+        "referrals:referral-list",
+        "commissioner",
+        lambda: page("/referrals/", referral_scene().commissioner),
+        8,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: the referral with its lot, system,
+    # child, case and people; 6: needs; 7: criteria; 8: descriptors; 9: shared documents; 10:
+    # invitations with their providers (published).
+    Budget(
+        "referrals:referral-detail",
+        "commissioner",
+        lambda: (lambda s: page(f"/referrals/{s.competition.pk}/", s.commissioner))(
+            referral_scene()
+        ),
+        10,
+    ),
+    # 1-4 and 5-9 as above (the case comes with the referral); no invitation to list.
+    Budget(
+        "referrals:referral-detail",
+        "commissioner, a direct award",
+        lambda: (lambda s: page(f"/referrals/{s.direct_award.pk}/", s.commissioner))(
+            referral_scene()
+        ),
+        9,
+    ),
+    # 1-4: session, user, otp device, actor's memberships; 5: cases awaiting authorisation with
+    # their referrals, settings, providers and submitters; 6: cases decided.
+    Budget(
+        "referrals:authorisation-list",
+        "director",
+        lambda: page("/senior/", referral_scene().director),
+        6,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the page of referrals.
+    Budget(
+        "referral-list",
+        "commissioner",
+        lambda: api("/api/v1/referrals/", referral_scene().commissioner),
+        3,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the referral with its lot, child,
+    # primary need and case; 4: needs; 5: criteria; 6: descriptors; 7: shortlist with settings;
+    # 8: shared documents.
+    Budget(
+        "referral-detail",
+        "commissioner",
+        lambda: (lambda s: api(f"/api/v1/referrals/{s.competition.pk}/", s.commissioner))(
+            referral_scene()
+        ),
+        8,
     ),
 ]
 

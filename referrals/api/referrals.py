@@ -1,0 +1,304 @@
+"""/api/v1/referrals/: the placing authority's referrals, for its commissioners, senior managers
+and its own systems. The same services and scoping as the pages: another authority's referral
+is 404, a role that can never act is 403 before its body is read (ADR 0008).
+
+- `GET /referrals/` (filters `state`, `route`, `lot`, `child`, `deadline`), `GET /referrals/{id}/`
+  (with `publish_problems`: what is missing before it can be published);
+- `POST /referrals/` (a draft), `PUT /referrals/{id}/` (a draft or returned one);
+- `PUT .../criteria/`, `PUT .../scale/`, `PUT .../shortlist/` (preselected competitions);
+- `POST .../publish/`, `.../return/`, `.../withdraw/`, `.../close/`;
+- `POST .../route-case/` (a direct award's or spot purchase's case), then `.../authorise/` or
+  `.../refuse/` by a head of service or director.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from fps_portal.access import Access
+from fps_portal.api.base import ScopedReadOnlyViewSet
+from fps_portal.api.filters import StrictFilterSet
+from referrals.api.referrals_serializers import (
+    CriteriaInputSerializer,
+    NoteInputSerializer,
+    ReasonInputSerializer,
+    ReferralInputSerializer,
+    ReferralListSerializer,
+    ReferralSerializer,
+    RouteCaseInputSerializer,
+    ScaleInputSerializer,
+    ShortlistInputSerializer,
+)
+from referrals.models import Referral, ReferralState, Route
+from referrals.referrals_access import PLACING
+from referrals.selectors.referrals import DEADLINE_CHOICES, ReferralFilters, filter_referrals
+from referrals.services.referrals import (
+    CriterionInput,
+    ReferralInput,
+    criteria_replace,
+    referral_close,
+    referral_create,
+    referral_publish,
+    referral_return,
+    referral_update,
+    referral_withdraw,
+    scale_set,
+)
+from referrals.services.routes import (
+    RouteCaseInput,
+    can_authorise_route_case,
+    route_case_authorise,
+    route_case_refuse,
+    route_case_submit,
+)
+from referrals.services.shortlist import ShortlistChoice, shortlist_save
+
+AUTHORISERS = Access(
+    can_authorise_route_case,
+    "Only a head of service or a director can authorise or refuse a direct award or a spot "
+    "purchase.",
+)
+
+
+class ReferralFilterSet(StrictFilterSet):
+    state = django_filters.ChoiceFilter(choices=ReferralState.choices)
+    route = django_filters.ChoiceFilter(choices=Route.choices)
+    lot = django_filters.NumberFilter(field_name="lot_id")
+    child = django_filters.NumberFilter(field_name="child_id")
+    deadline = django_filters.ChoiceFilter(choices=DEADLINE_CHOICES, method="by_deadline")
+
+    class Meta:
+        model = Referral
+        fields = ["state", "route", "lot", "child", "deadline"]
+
+    def by_deadline(
+        self, queryset: QuerySet[Referral], name: str, value: str
+    ) -> QuerySet[Referral]:
+        return filter_referrals(queryset, ReferralFilters(deadline=value))
+
+
+def referral_input(values: dict[str, Any]) -> ReferralInput:
+    return ReferralInput(
+        kind=values["kind"],
+        child_id=values["child"],
+        places=values["places"],
+        price_per_place=values["price_per_place"],
+        route=values["route"],
+        lot_id=values["lot"],
+        is_emergency=values["is_emergency"],
+        start_date=values["start_date"],
+        expected_end_date=values["expected_end_date"],
+        primary_need_code=values["primary_need"],
+        need_codes=tuple(values["needs"]),
+        outcomes_sought=values["outcomes_sought"],
+        provider_summary=values["provider_summary"],
+        shared_document_ids=tuple(values["shared_documents"]),
+        referrer_name=values["referrer_name"],
+        referrer_email=values["referrer_email"],
+    )
+
+
+class ReferralViewSet(ScopedReadOnlyViewSet[Referral]):
+    """The authority's referrals and their routes."""
+
+    model = Referral
+    access = PLACING
+    filterset_class = ReferralFilterSet
+    action_rules = {"authorise": AUTHORISERS, "refuse": AUTHORISERS}
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        if self.action == "list":
+            return ReferralListSerializer
+        return ReferralSerializer
+
+    def optimise(self, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+        if getattr(self, "action", None) == "list":
+            return queryset
+        return queryset.select_related(
+            "lot", "child", "primary_need", "route_case"
+        ).prefetch_related(
+            "needs", "criteria", "descriptors", "shortlist__setting", "shared_documents"
+        )
+
+    def _fresh(self, referral: Referral, *, created: bool = False) -> Response:
+        fresh = self.optimise(self.get_queryset().filter(pk=referral.pk)).get()
+        return Response(
+            ReferralSerializer(fresh).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(request=ReferralInputSerializer, responses={201: ReferralSerializer})
+    def create(self, request: Request) -> Response:
+        """A draft referral, with the authority's next reference number."""
+        serializer = ReferralInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        referral = referral_create(
+            actor=self.actor, data=referral_input(values), submission_key=values["submission_key"]
+        )
+        return self._fresh(referral, created=True)
+
+    @extend_schema(request=ReferralInputSerializer, responses=ReferralSerializer)
+    def update(self, request: Request, pk: str | None = None) -> Response:
+        """Changes a draft (a returned referral becomes a draft again)."""
+        referral = self.get_object()
+        serializer = ReferralInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = referral_update(
+            actor=self.actor,
+            referral=referral,
+            data=referral_input(dict(serializer.validated_data)),
+        )
+        return self._fresh(updated)
+
+    @extend_schema(request=CriteriaInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["put"])
+    def criteria(self, request: Request, pk: str | None = None) -> Response:
+        """Replaces the criteria: scored criteria's weights must total 100."""
+        referral = self.get_object()
+        serializer = CriteriaInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        items = [CriterionInput(**item) for item in serializer.validated_data["criteria"]]
+        return self._fresh(criteria_replace(actor=self.actor, referral=referral, criteria=items))
+
+    @extend_schema(request=ScaleInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["put"])
+    def scale(self, request: Request, pk: str | None = None) -> Response:
+        """The scoring scale, a descriptor for every score from 0, and how price is scored."""
+        referral = self.get_object()
+        serializer = ScaleInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        updated = scale_set(
+            actor=self.actor,
+            referral=referral,
+            scale_max=data["scale_max"],
+            price_scoring=data["price_scoring"],
+            descriptors={d["score"]: d["descriptor"] for d in data["descriptors"]},
+        )
+        return self._fresh(updated)
+
+    @extend_schema(request=ShortlistInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["put"])
+    def shortlist(self, request: Request, pk: str | None = None) -> Response:
+        """A preselected competition's shortlist, with the find-a-setting filters it came from
+        and the grounds for each setting."""
+        referral = self.get_object()
+        serializer = ShortlistInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        shortlist_save(
+            actor=self.actor,
+            referral=referral,
+            search_filters=data["search_filters"],
+            choices=[
+                ShortlistChoice(
+                    setting_id=c["setting"], grounds=tuple(c["grounds"]), note=c["note"]
+                )
+                for c in data["settings"]
+            ],
+        )
+        return self._fresh(referral)
+
+    @extend_schema(request=None, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Publishes a draft competition and invites providers; 400 lists what is missing, 409
+        when it is published already."""
+        referral = self.get_object()
+        return self._fresh(referral_publish(actor=self.actor, referral=referral))
+
+    @extend_schema(request=ReasonInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_referrer(self, request: Request, pk: str | None = None) -> Response:
+        """Returns a draft to the referrer for more information (the reason is e-mailed to
+        the referrer when the referral has their address)."""
+        referral = self.get_object()
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        returned = referral_return(
+            actor=self.actor, referral=referral, reason=serializer.validated_data["reason"]
+        )
+        return self._fresh(returned)
+
+    @extend_schema(request=ReasonInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Withdraws the referral; invited providers are told."""
+        referral = self.get_object()
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        withdrawn = referral_withdraw(
+            actor=self.actor, referral=referral, reason=serializer.validated_data["reason"]
+        )
+        return self._fresh(withdrawn)
+
+    @extend_schema(request=ReasonInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Closes an open competition before its deadline."""
+        referral = self.get_object()
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        closed = referral_close(
+            actor=self.actor, referral=referral, reason=serializer.validated_data["reason"]
+        )
+        return self._fresh(closed)
+
+    @extend_schema(request=RouteCaseInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"], url_path="route-case", url_name="route-case")
+    def route_case(self, request: Request, pk: str | None = None) -> Response:
+        """The case for a direct award (grounds, justification, setting, review date) or a spot
+        purchase (provider on the portal or outside it, why the usual procedures do not
+        apply), put before a head of service or director."""
+        referral = self.get_object()
+        serializer = RouteCaseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        route_case_submit(
+            actor=self.actor,
+            referral=referral,
+            data=RouteCaseInput(
+                justification=data["justification"],
+                weekly_price=data["weekly_price"],
+                ground=data["ground"],
+                setting_id=data["setting"],
+                provider_id=data["provider"],
+                outside_provider_name=data["outside_provider_name"],
+                outside_setting_name=data["outside_setting_name"],
+                review_on=data["review_on"],
+            ),
+        )
+        return self._fresh(referral)
+
+    @extend_schema(request=NoteInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def authorise(self, request: Request, pk: str | None = None) -> Response:
+        """A head of service or director authorises the case (not their own)."""
+        referral = self.get_object()
+        serializer = NoteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        route_case_authorise(
+            actor=self.actor, referral=referral, note=serializer.validated_data["note"]
+        )
+        return self._fresh(referral)
+
+    @extend_schema(request=NoteInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: str | None = None) -> Response:
+        """Refuses the case with a reason; the referral is a draft again."""
+        referral = self.get_object()
+        serializer = NoteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        route_case_refuse(
+            actor=self.actor, referral=referral, note=serializer.validated_data["note"]
+        )
+        return self._fresh(referral)

@@ -1,0 +1,580 @@
+"""The placing authority's referral pages: the list with its filters, a new referral, one
+referral (its summary and the task list of what is missing before publishing), its forms
+(details, criteria and weights, the scale, the shortlist) and its actions (publish, return to
+the referrer, withdraw, close early). Every page takes `PLACING`; another authority's referral
+is 404 (scoping); the services decide the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fps_portal.access import page_access
+from fps_portal.actors import Actor
+from fps_portal.errors import DomainError
+from fps_portal.once import address_with_new_key, key_in_address
+from fps_portal.scoping import dangerously_unscoped, scoped
+from fps_portal.transitions import allowed
+from fps_portal.web.pages import put_on_form
+from providers.postcodes import POSTCODE_ATTRIBUTION
+from providers.selectors.search.run import run_search
+from referrals.models import (
+    AUTHORISED_ROUTES,
+    REFERRAL_TRANSITIONS,
+    CriterionKind,
+    Invitation,
+    PreselectionGround,
+    Referral,
+    ReferralState,
+    Route,
+    ShortlistEntry,
+)
+from referrals.referrals_access import PLACING
+from referrals.selectors.referrals import referral_for_page, referral_list
+from referrals.services.referral_rules import offers_on_the_lot
+from referrals.services.referrals import (
+    CLOSE_REASON_MISSING,
+    RETURN_REASON_MISSING,
+    WITHDRAW_REASON_MISSING,
+    CriterionInput,
+    criteria_weights_set,
+    criterion_add,
+    criterion_remove,
+    problems_by_task,
+    publish_problems,
+    referral_close,
+    referral_create,
+    referral_publish,
+    referral_return,
+    referral_update,
+    referral_withdraw,
+    scale_set,
+)
+from referrals.services.shortlist import NOT_FILTERS, ShortlistChoice, shortlist_save
+from referrals.views.referrals_forms import (
+    CriterionForm,
+    ReasonForm,
+    ReferralFilterForm,
+    ReferralForm,
+    ScaleForm,
+    WeightsForm,
+)
+
+PAGE_SIZE = 25
+
+
+def _referral(actor: Actor, pk: int) -> Referral:
+    referral = referral_for_page(actor, pk).first()
+    if referral is None:
+        raise Http404("No such referral.")
+    return referral
+
+
+def _status(form: forms.Form, status: int) -> int:
+    return status if status != 200 else (400 if form.errors else 200)
+
+
+@page_access(PLACING)
+def referral_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = ReferralFilterForm(request.GET or None, actor=actor)
+    rows = referral_list(actor, form.filters() if form.is_bound else None)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "referrals/referrals/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def referral_create_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    key = key_in_address(request)
+    if request.method == "GET" and key is None:
+        return redirect(address_with_new_key(request))
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None,
+        actor=actor,
+        initial={"submission_key": key, "child": request.GET.get("child", "")},
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_create(
+                actor=actor,
+                data=form.to_input(),
+                submission_key=form.cleaned_data.get("submission_key") or key,
+            )
+        except DomainError as exc:
+            put_on_form(form, exc)
+            status = exc.http_status
+        else:
+            messages.success(request, f"Referral {referral.reference} saved as a draft.")
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/referrals/form.html",
+        {"form": form, "referral": None},
+        status=_status(form, status),
+    )
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def referral_edit_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    referral = _referral(actor, pk)
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None, actor=actor, referral=referral
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_update(actor=actor, referral=referral, data=form.to_input())
+        except DomainError as exc:
+            put_on_form(form, exc)
+            status = exc.http_status
+        else:
+            messages.success(request, "Referral saved.")
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/referrals/form.html",
+        {"form": form, "referral": referral},
+        status=_status(form, status),
+    )
+
+
+def _actions(referral: Referral) -> dict[str, bool]:
+    state = referral.state
+    competition = referral.is_competition
+    return {
+        "can_edit": state in (ReferralState.DRAFT, ReferralState.RETURNED),
+        "can_publish": competition and state == ReferralState.DRAFT,
+        "can_return": allowed(REFERRAL_TRANSITIONS, state, ReferralState.RETURNED),
+        "can_withdraw": allowed(REFERRAL_TRANSITIONS, state, ReferralState.WITHDRAWN),
+        "can_close": competition and state == ReferralState.OPEN,
+        "can_submit_case": referral.route in AUTHORISED_ROUTES and state == ReferralState.DRAFT,
+        "is_preselected": referral.route == Route.PRESELECTED_COMPETITION,
+    }
+
+
+@page_access(PLACING)
+def referral_detail_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    referral = _referral(actor, pk)
+    problems = publish_problems(referral) if referral.state == ReferralState.DRAFT else []
+    invitations = (
+        list(scoped(Invitation, actor).filter(referral=referral).select_related("provider"))
+        if referral.published_at is not None
+        else []
+    )
+    shortlist = (
+        list(scoped(ShortlistEntry, actor).filter(referral=referral).select_related("setting"))
+        if referral.route == Route.PRESELECTED_COMPETITION
+        else []
+    )
+    case = getattr(referral, "route_case", None) if referral.route in AUTHORISED_ROUTES else None
+    ground_labels = dict(PreselectionGround.choices)
+    for entry in shortlist:
+        entry.ground_labels = [ground_labels.get(g, g) for g in entry.grounds]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "referrals/referrals/detail.html",
+        {
+            "referral": referral,
+            "tasks": problems_by_task(referral, problems) if referral.is_competition else [],
+            "problems": problems,
+            "invitations": invitations,
+            "shortlist": shortlist,
+            "case": case,
+            **_actions(referral),
+        },
+    )
+
+
+# -- criteria and the scale ---------------------------------------------------------------
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def referral_criteria_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    referral = _referral(actor, pk)
+    criteria = list(referral.criteria.all())
+    scored = [c for c in criteria if c.kind == CriterionKind.SCORED]
+    sending = request.POST.get("form") if request.method == "POST" else None
+    add_form = CriterionForm(request.POST if sending == "add" else None, prefix="add")
+    weights_form = WeightsForm(request.POST if sending == "weights" else None, criteria=scored)
+    status = 200
+    if sending == "add" and add_form.is_valid():
+        data = add_form.cleaned_data
+        try:
+            criterion_add(
+                actor=actor,
+                referral=referral,
+                item=CriterionInput(
+                    kind=data["kind"],
+                    category=data["category"],
+                    title=data["title"],
+                    guidance=data["guidance"],
+                    weight=data.get("weight") or 0,
+                ),
+            )
+        except DomainError as exc:
+            put_on_form(add_form, exc)
+            status = exc.http_status
+        else:
+            messages.success(request, "Criterion added.")
+            return redirect("referrals:referral-criteria", pk=referral.pk)
+    elif sending == "weights" and weights_form.is_valid():
+        try:
+            criteria_weights_set(actor=actor, referral=referral, weights=weights_form.weights())
+        except DomainError as exc:
+            put_on_form(weights_form, exc)
+            status = exc.http_status
+        else:
+            messages.success(request, "Weights saved.")
+            return redirect("referrals:referral-criteria", pk=referral.pk)
+    elif request.method == "POST" and sending not in ("add", "weights"):
+        add_form = CriterionForm({}, prefix="add")
+        add_form.is_valid()
+    failed = bool(add_form.errors or weights_form.errors)
+    return render(
+        request,
+        "referrals/referrals/criteria.html",
+        {
+            "referral": referral,
+            "criteria": criteria,
+            "total": sum(c.weight for c in scored),
+            "add_form": add_form,
+            "weights_form": weights_form,
+            "form": add_form if add_form.errors else weights_form,
+            "editable": referral.state in (ReferralState.DRAFT, ReferralState.RETURNED),
+        },
+        status=status if status != 200 else (400 if failed else 200),
+    )
+
+
+@page_access(PLACING)
+@require_POST
+def referral_criterion_remove_page(
+    request: HttpRequest, actor: Actor, pk: int, criterion_pk: int
+) -> HttpResponse:
+    referral = _referral(actor, pk)
+    try:
+        criterion_remove(actor=actor, referral=referral, criterion_id=criterion_pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        if exc.http_status == 409:
+            return render(
+                request,
+                "referrals/referrals/refused.html",
+                {"referral": referral, "message": exc.message},
+                status=409,
+            )
+    else:
+        messages.success(request, "Criterion removed.")
+    return redirect("referrals:referral-criteria", pk=referral.pk)
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def referral_scale_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    referral = _referral(actor, pk)
+    form = ScaleForm(request.POST if request.method == "POST" else None, referral=referral)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            scale_set(
+                actor=actor,
+                referral=referral,
+                scale_max=form.cleaned_data["scale_max"],
+                price_scoring=form.cleaned_data["price_scoring"],
+                descriptors=form.descriptors(),
+            )
+        except DomainError as exc:
+            put_on_form(form, exc)
+            status = exc.http_status
+        else:
+            messages.success(request, "Scoring scale saved.")
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    descriptor_fields = [form[name] for name in form.fields if name.startswith("descriptor_")]
+    return render(
+        request,
+        "referrals/referrals/scale.html",
+        {"referral": referral, "form": form, "descriptor_fields": descriptor_fields},
+        status=_status(form, status),
+    )
+
+
+# -- the shortlist ------------------------------------------------------------------------
+
+
+class ShortlistForm(forms.Form):
+    """A choose box, grounds and words for each setting shown."""
+
+    def __init__(self, *args: Any, setting_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for pk in setting_ids:
+            self.fields[f"choose_{pk}"] = forms.BooleanField(
+                label="Invite this setting", required=False
+            )
+            self.fields[f"grounds_{pk}"] = forms.MultipleChoiceField(
+                label="Grounds for choosing it",
+                choices=PreselectionGround.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.fields[f"note_{pk}"] = forms.CharField(
+                label="In your own words", required=False, max_length=2000
+            )
+
+    def choices(self, setting_ids: list[int]) -> list[ShortlistChoice]:
+        data = self.cleaned_data
+        return [
+            ShortlistChoice(
+                setting_id=pk,
+                grounds=tuple(data.get(f"grounds_{pk}") or ()),
+                note=data.get(f"note_{pk}") or "",
+            )
+            for pk in setting_ids
+            if data.get(f"choose_{pk}")
+        ]
+
+
+def _search_params(request: HttpRequest, referral: Referral) -> QueryDict:
+    if request.method == "POST":
+        params = QueryDict(request.POST.get("search", ""), mutable=True)
+    elif request.GET:
+        params = request.GET.copy()
+    else:
+        params = QueryDict(mutable=True)
+        params.update(referral.search_filters or {"lot": referral.lot.code})
+    return params
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def referral_shortlist_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    referral = _referral(actor, pk)
+    if referral.route != Route.PRESELECTED_COMPETITION:
+        return render(
+            request,
+            "referrals/referrals/refused.html",
+            {
+                "referral": referral,
+                "message": "Only a preselected competition has a shortlist: change the route "
+                "on the referral's details to build one.",
+            },
+            status=409 if request.method == "POST" else 200,
+        )
+    params = _search_params(request, referral)
+    try:
+        outcome = run_search(actor, params, facets=False)
+    except DomainError:
+        params = QueryDict(mutable=True)
+        outcome = run_search(actor, params, facets=False)
+    entries = list(
+        scoped(ShortlistEntry, actor).filter(referral=referral).select_related("setting__provider")
+    )
+    on_list = {e.setting_id: e for e in entries}
+    found = list(outcome.page.rows) if outcome.page is not None else []
+    settings_shown = [e.setting for e in entries] + [s for s in found if s.pk not in on_list]
+    ids = [s.pk for s in settings_shown]
+    initial: dict[str, Any] = {}
+    for entry in entries:
+        initial[f"choose_{entry.setting_id}"] = True
+        initial[f"grounds_{entry.setting_id}"] = entry.grounds
+        initial[f"note_{entry.setting_id}"] = entry.grounds_note
+    form = ShortlistForm(
+        request.POST if request.method == "POST" else None, setting_ids=ids, initial=initial
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            shortlist_save(
+                actor=actor,
+                referral=referral,
+                search_filters={k: v for k, v in params.items() if k not in NOT_FILTERS},
+                choices=form.choices(ids),
+            )
+        except DomainError as exc:
+            for name, texts in exc.fields.items():
+                target = name if name in form.fields else None
+                if name.startswith("setting_"):
+                    target = f"choose_{name.removeprefix('setting_')}"
+                for text in texts:
+                    form.add_error(target if target in form.fields else None, text)
+            status = exc.http_status
+        else:
+            messages.success(request, "Shortlist saved, with the search it came from.")
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    rows = [
+        {
+            "setting": s,
+            "on_list": s.pk in on_list,
+            "choose": form[f"choose_{s.pk}"],
+            "grounds": form[f"grounds_{s.pk}"],
+            "note": form[f"note_{s.pk}"],
+        }
+        for s in settings_shown
+    ]
+    query = params.copy()
+    for name in NOT_FILTERS:
+        query.pop(name, None)
+    return render(
+        request,
+        "referrals/referrals/shortlist.html",
+        {
+            "referral": referral,
+            "search_form": outcome.form,
+            "form": form,
+            "rows": rows,
+            "search": query.urlencode(),
+            "attribution": POSTCODE_ATTRIBUTION,
+            "editable": referral.state in (ReferralState.DRAFT, ReferralState.RETURNED),
+        },
+        status=_status(form, status),
+    )
+
+
+# -- actions ------------------------------------------------------------------------------
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def referral_publish_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    referral = _referral(actor, pk)
+    problems = publish_problems(referral) if referral.state == ReferralState.DRAFT else []
+    status, message = 200, ""
+    if request.method == "POST":
+        try:
+            referral_publish(actor=actor, referral=referral)
+        except DomainError as exc:
+            status, message = exc.http_status, exc.message
+            referral = _referral(actor, pk)
+        else:
+            invited = dangerously_unscoped(Invitation).filter(referral=referral).count()
+            messages.success(
+                request,
+                f"Referral {referral.reference} published: {invited} provider(s) invited.",
+            )
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    invitees = 0
+    if referral.state == ReferralState.DRAFT and not problems:
+        offers = offers_on_the_lot(referral)
+        if referral.route == Route.PRESELECTED_COMPETITION:
+            offers = offers.filter(setting_id__in=referral.shortlist.values("setting_id"))
+        invitees = offers.values("setting__provider_id").distinct().count()
+    return render(
+        request,
+        "referrals/referrals/publish.html",
+        {
+            "referral": referral,
+            "problems": problems,
+            "message": message,
+            "invitees": invitees,
+            "can_publish": referral.is_competition and referral.state == ReferralState.DRAFT,
+        },
+        status=status,
+    )
+
+
+def _reason_page(
+    request: HttpRequest,
+    actor: Actor,
+    pk: int,
+    *,
+    service: Any,
+    label: str,
+    missing: str,
+    template_context: dict[str, str],
+    done: str,
+) -> HttpResponse:
+    referral = _referral(actor, pk)
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None, label=label, missing=missing
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=actor, referral=referral, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            put_on_form(form, exc)
+            status = exc.http_status
+        else:
+            messages.success(request, done)
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    return render(
+        request,
+        "referrals/referrals/reason.html",
+        {"referral": referral, "form": form, **template_context},
+        status=_status(form, status),
+    )
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def referral_return_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    return _reason_page(
+        request,
+        actor,
+        pk,
+        service=referral_return,
+        label="What does the referrer need to add or change?",
+        missing=RETURN_REASON_MISSING,
+        template_context={
+            "title": "Return the referral to the referrer",
+            "intro": "The referral goes back for more information. If it has the referrer's "
+            "e-mail, they are sent your words. Editing it makes it a draft again.",
+            "button": "Return the referral",
+        },
+        done="Referral returned to the referrer.",
+    )
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def referral_withdraw_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    return _reason_page(
+        request,
+        actor,
+        pk,
+        service=referral_withdraw,
+        label="Why is the referral withdrawn?",
+        missing=WITHDRAW_REASON_MISSING,
+        template_context={
+            "title": "Withdraw the referral",
+            "intro": "Nothing more can be done with a withdrawn referral. Invited providers are "
+            "told it was withdrawn, with your reason.",
+            "button": "Withdraw the referral",
+        },
+        done="Referral withdrawn. Invited providers have been told.",
+    )
+
+
+@page_access(PLACING)
+@require_http_methods(["GET", "POST"])
+def referral_close_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    return _reason_page(
+        request,
+        actor,
+        pk,
+        service=referral_close,
+        label="Why close the competition before its deadline?",
+        missing=CLOSE_REASON_MISSING,
+        template_context={
+            "title": "Close the competition early",
+            "intro": "No more responses are taken once it closes; invitations not yet answered "
+            "lapse. The submitted responses are then opened for evaluation.",
+            "button": "Close the competition",
+        },
+        done="Competition closed: its responses can be evaluated.",
+    )
