@@ -19,10 +19,10 @@ from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.delivery import notification_deliver_unsent
 from fps_portal.notifications.models import Notification
 from referrals.models import (
+    AuthorityPlacementRules,
     Award,
     AwardService,
     AwardState,
-    AuthorityPlacementRules,
     Criterion,
     Invitation,
     Outcome,
@@ -133,7 +133,11 @@ def test_a_second_award_is_refused_and_the_constraint_holds_without_locks() -> N
         ({"agreed_weekly_price": Decimal("3100.00")}, "price_negotiation_note", None),
         ({"agreed_weekly_price": None}, "agreed_weekly_price", None),
         ({"start_date": None}, "start_date", None),
-        ({"parental_preference_reason": ""}, "parental_preference_reason", PREFERENCE_REASON_MISSING),
+        (
+            {"parental_preference_reason": ""},
+            "parental_preference_reason",
+            PREFERENCE_REASON_MISSING,
+        ),
         (
             {"services": [ServiceLine("", "hour", Decimal(-1), Decimal(0))]},
             "services.0.name",
