@@ -36,6 +36,7 @@ from fps_portal.notifications.services import notify
 from fps_portal.scoping import dangerously_unscoped
 from fps_portal.transitions import lock, transition
 from providers.inspections.bands import Band
+from providers.models import Setting
 from referrals.awards_access import SIGN_OFF_POSITIONS, can_sign_off_as, is_senior_manager
 from referrals.models import (
     AWARD_TRANSITIONS,
@@ -189,6 +190,16 @@ def _check_services(services: Sequence[ServiceLine], errors: dict[str, str]) -> 
             errors[f"services.{index}.quantity"] = "Enter a quantity greater than 0."
 
 
+def _current_band(setting_id: int) -> str:
+    return (
+        dangerously_unscoped(Setting)
+        .filter(pk=setting_id)
+        .values_list("current_band", flat=True)
+        .first()
+        or ""
+    )
+
+
 def _referral_of(response: Response) -> Referral:
     return (
         dangerously_unscoped(Referral)
@@ -263,7 +274,8 @@ def award_propose(
             errors["approver"] = APPROVER_INVALID
     if errors:
         raise InvalidInput.on_fields(errors)
-    band = response.setting.current_band
+    # The band as it is now, not as the caller's copy of the setting last read it.
+    band = _current_band(response.setting_id)
     if approval:
         state = AwardState.AWAITING_APPROVAL
     elif band in RISK_BANDS:
@@ -732,7 +744,7 @@ def award_direct(*, actor: Actor, route_case: RouteCase) -> Award:
             f"This referral is {referral.get_state_display().lower()}, so it cannot be awarded."
         )
     setting = case.setting
-    band = setting.current_band if setting is not None else ""
+    band = _current_band(setting.pk) if setting is not None else ""
     state = AwardState.AWAITING_SIGN_OFF if band in RISK_BANDS else AwardState.COMPLETE
     award = Award.objects.create(
         referral=referral,
