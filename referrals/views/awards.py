@@ -47,7 +47,12 @@ from referrals.views.awards_forms import (
     RiskDocumentsForm,
 )
 
-RESPONSE_JOINS = ("invitation__referral", "invitation__provider", "setting")
+RESPONSE_JOINS = (
+    "invitation__referral",
+    "invitation__referral__lot",
+    "invitation__provider",
+    "setting",
+)
 
 
 def _status(form_has_errors: bool, status: int) -> int:

@@ -37,7 +37,7 @@ def awarded_placement(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     award = get_scoped_or_404(
         Award,
         actor,
-        select_related=("referral", "referral__lot", "setting"),
+        select_related=("referral", "referral__lot", "setting", "provider", "response"),
         pk=pk,
         state=AwardState.COMPLETE,
     )
@@ -90,7 +90,9 @@ def awarded_document(request: HttpRequest, actor: Actor, pk: int) -> FileRespons
 
 @page_access(PROVIDERS)
 def invitation_outcome(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    invitation = get_scoped_or_404(Invitation, actor, select_related=("referral",), pk=pk)
+    invitation = get_scoped_or_404(
+        Invitation, actor, select_related=("referral", "referral__lot"), pk=pk
+    )
     return render(
         request,
         "referrals/awards/outcome.html",

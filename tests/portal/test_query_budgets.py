@@ -54,6 +54,7 @@ from tests.portal.query_budget_scenes import (
     with_notifications,
 )
 from tests.providers.onboarding import states
+from tests.referrals.awards.budgets import AWARD_BUDGETS
 
 pytestmark = pytest.mark.django_db
 
@@ -573,6 +574,8 @@ BUDGETS: list[Budget] = [
         lambda: api(f"/api/v1/settings/{directory().crewe.pk}/", commissioner()),
         8,
     ),
+    # -- referrals: evaluation and award ------------------------------------------------------
+    *(Budget(*entry) for entry in AWARD_BUDGETS),
 ]
 
 

@@ -15,6 +15,8 @@ from fps_portal.accounts.models import Organisation, Role, SeniorPosition, User
 from fps_portal.actors import Actor, actor_for_user
 from providers.models import Setting
 from referrals.models import (
+    AuthorityPlacementRules,
+    Award,
     Criterion,
     CriterionCategory,
     CriterionKind,
@@ -175,3 +177,25 @@ def mark_all(
             score=score,
             note="Strong on sensory needs.",
         )
+
+
+def awarded(world: Evaluation, *, approver: User | None = None) -> Award:
+    """The world's referral awarded to A through the service (fully marked first); with an
+    approver named, above a threshold of £1, it waits for that approver."""
+    from referrals.services.awards import award_propose
+
+    mark_all(world)
+    if approver is not None:
+        AuthorityPlacementRules.objects.get_or_create(
+            authority=world.authority,
+            defaults={"reference_prefix": "SEF", "award_approval_threshold": Decimal(1)},
+        )
+    return award_propose(
+        actor=world.actor,
+        response=world.response_a,
+        reasons="The best value for the child: therapy on site.",
+        agreed_weekly_price=world.response_a.weekly_price,
+        start_date=world.referral.start_date,
+        parental_preference_reason="The preferred school has no sensory room.",
+        approver=approver,
+    )
