@@ -30,6 +30,8 @@ from tests.portal.matrix_world import (
     PROVIDER_Y,
     PROVIDERS,
 )
+from tests.referrals.awards.matrix_rows import API as AWARD_API
+from tests.referrals.awards.matrix_rows import PAGES as AWARD_PAGES
 
 # -- the portal's own pages and endpoints ---------------------------------------------------------
 
@@ -565,4 +567,4 @@ API: dict[str, Row] = {
 }
 
 #: Every route's row, by URL name.
-TABLE: dict[str, Row] = {**PORTAL, **PAGES, **API}
+TABLE: dict[str, Row] = {**PORTAL, **PAGES, **API, **AWARD_PAGES, **AWARD_API}
