@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
@@ -63,6 +63,7 @@ from tests.providers.onboarding.factories import (
     open_window,
     scheduled_window,
 )
+from tests.referrals.awards.pages_world import build_award_pages
 
 ANONYMOUS = "anonymous"
 LEAD = "lead_evaluator"
@@ -121,6 +122,8 @@ class World:
     registration_token: str  # a provider's registration, its e-mailed link not yet followed
     colleague: User  # Sefton's senior manager, whose roles its administrator manages
     api_client: ApiClient  # registered by Sefton's administrator
+    #: The evaluation and award pages' objects, by name (tests/referrals/awards/pages_world.py).
+    awards: dict[str, int] = field(default_factory=dict)
 
 
 def _passed_application(
@@ -212,7 +215,11 @@ def build_world() -> World:
     )
     listed = Setting.objects.filter(lot_offers__approved_at__isnull=False).order_by("name").first()
     assert listed is not None
+    awards = build_award_pages(
+        commissioner=users[COMMISSIONER], senior=users[SENIOR], provider_setting=own_setting
+    )
     return World(
+        awards=awards,
         users=users,
         system=system,
         draft=draft,
@@ -262,11 +269,16 @@ class Page:
 
 
 MAIN_FORM = "main form[method=post][novalidate]"
+PLACING_PAGE = frozenset({COMMISSIONER, SENIOR})
 SERVICE_FORM = "main form[action$='/services/']"
 
 
 def _pk(attribute: str) -> Kwargs:
     return lambda world, persona: {"pk": getattr(world, attribute).pk}
+
+
+def _award(name: str) -> Kwargs:
+    return lambda world, persona: {"pk": world.awards[name]}
 
 
 def _window(index: int) -> Kwargs:
@@ -429,10 +441,28 @@ PAGES: dict[str, Page] = {
     "api-client-rotate": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
     "api-client-revoke": Page(frozenset({ACCOUNTS}), _pk("api_client"), forms=(MAIN_FORM,)),
     "providers:about-the-fps": Page(EVERYONE),
+    # Evaluation and award: the placing authority (commissioner and senior manager) on a closed
+    # referral, its senior managers' queue and decisions, the provider's placement and outcome.
+    "referrals:evaluation": Page(PLACING_PAGE, _award("closed"), also=(_award("no_suitable"),)),
+    "referrals:response-marks": Page(PLACING_PAGE, _award("response"), forms=(MAIN_FORM,)),
+    "referrals:award-create": Page(PLACING_PAGE, _award("response"), forms=(MAIN_FORM,)),
+    "referrals:no-suitable-provider": Page(PLACING_PAGE, _award("closed"), forms=(MAIN_FORM,)),
+    "referrals:rerun": Page(PLACING_PAGE, _award("no_suitable"), forms=(MAIN_FORM,)),
+    "referrals:award-detail": Page(PLACING_PAGE, _award("signing"), also=(_award("waiting"),)),
+    "referrals:risk-documents": Page(PLACING_PAGE, _award("signing"), forms=(MAIN_FORM,)),
+    "referrals:risk-approach": Page(PLACING_PAGE, _award("signing"), forms=(MAIN_FORM,)),
+    "referrals:award-approvals": Page(frozenset({SENIOR})),
+    "referrals:award-approval": Page(frozenset({SENIOR}), _award("waiting"), forms=(MAIN_FORM,)),
+    # The demo's senior manager is the DCS, who does not sign: the page says who does.
+    "referrals:risk-sign-off": Page(frozenset({SENIOR}), _award("signing")),
+    "referrals:awarded-placement-list": Page(frozenset({PROVIDER})),
+    "referrals:awarded-placement": Page(frozenset({PROVIDER}), _award("placement")),
+    "referrals:invitation-outcome": Page(frozenset({PROVIDER}), _award("outcome")),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
 NOT_PAGES: dict[str, str] = {
+    "referrals:awarded-document": "a file download (a document of the placed child's record)",
     "healthz": "JSON for the load balancer",
     "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",
     "notification-open": "POST only; redirects to the notification's page",
