@@ -92,7 +92,8 @@ def _world_ids(world: World) -> list[int]:
         world.evidence,
         world.other_evidence,
     ]
-    return [*sorted({o.pk for o in objects}), 987654]
+    # The evaluation and award routes' objects (tests/referrals/awards/matrix.py).
+    return [*sorted({o.pk for o in objects} | set(world.ids.values())), 987654]
 
 
 def _forbidden(caller: str, world: World) -> dict[str, set[int]]:

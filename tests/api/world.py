@@ -44,6 +44,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
+from tests.referrals.awards.matrix import build_api_awards
 
 # The roles in the order the tables list them; None is an anonymous caller.
 ROLES: list[str | None] = [None, *(r.value for r in Role)]
@@ -114,7 +115,7 @@ def build_world() -> World:
         lot=approved.lot,
         weekly_price=approved.weekly_price + 100,
     )
-    return World(
+    world = World(
         users={str(k): v for k, v in users.items()},
         second_evaluator=second,
         other_provider_user=other.user,
@@ -136,3 +137,13 @@ def build_world() -> World:
         evidence=Evidence.objects.get(setting=ready.setting, kind="registration_certificate"),
         other_evidence=Evidence.objects.filter(provider=other.provider).order_by("pk").first(),
     )
+    world.ids.update(
+        build_api_awards(
+            commissioner=users[Role.COMMISSIONER],
+            senior=users[Role.SENIOR_MANAGER],
+            provider=ready.provider,
+            setting=ready.setting,
+            lot=world.lot,
+        )
+    )
+    return world

@@ -161,3 +161,52 @@ def build_awards_world(
         sides[1 if side is sides[0] else 0]["outcome_invitation"] = lost.pk
     assert Invitation.objects.filter(pk=sides[0]["outcome_invitation"], provider=provider_x)
     return sides[0], sides[1]
+
+
+def build_api_awards(
+    *, commissioner: User, senior: User, provider: Organisation, setting: Setting, lot: Any
+) -> dict[str, int]:
+    """For the API gates (tests/api/world.py): the commissioner's authority's closed referral
+    with the provider's marked response, an award awaiting the senior manager's approval, and a
+    complete award to the provider (its placement)."""
+    authority = commissioner.memberships.get().organisation
+    referral = _referral(authority, lot, commissioner)
+    criterion = CriterionFactory(referral=referral)
+    response = SubmittedResponseFactory(
+        invitation=InvitationFactory(referral=referral, provider=provider, state="responded"),
+        setting=setting,
+    )
+    CriterionMark.objects.create(response=response, criterion=criterion, score=4, note="Good.")
+    waiting = _referral(authority, lot, commissioner)
+    pending = Award.objects.create(
+        referral=waiting,
+        provider=provider,
+        setting=setting,
+        state=AwardState.AWAITING_APPROVAL,
+        reasons="The best value.",
+        agreed_weekly_price=Decimal("3250.00"),
+        start_date=waiting.start_date,
+        approver=senior,
+        proposed_by=commissioner,
+    )
+    placed = _referral(
+        authority, lot, commissioner, state=ReferralState.AWARDED, awarded_at=timezone.now()
+    )
+    placement = Award.objects.create(
+        referral=placed,
+        provider=provider,
+        setting=setting,
+        state=AwardState.COMPLETE,
+        reasons="The best value.",
+        agreed_weekly_price=Decimal("3250.00"),
+        start_date=placed.start_date,
+        completed_at=timezone.now(),
+    )
+    _document(placed)
+    return {
+        "award_referral": referral.pk,
+        "award_response": response.pk,
+        "criterion": criterion.pk,
+        "pending_award": pending.pk,
+        "placement": placement.pk,
+    }
