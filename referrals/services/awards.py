@@ -190,7 +190,9 @@ def _check_services(services: Sequence[ServiceLine], errors: dict[str, str]) -> 
             errors[f"services.{index}.quantity"] = "Enter a quantity greater than 0."
 
 
-def _current_band(setting_id: int) -> str:
+def _current_band(setting_id: int | None) -> str:
+    if setting_id is None:
+        return ""
     return (
         dangerously_unscoped(Setting)
         .filter(pk=setting_id)
@@ -198,6 +200,12 @@ def _current_band(setting_id: int) -> str:
         .first()
         or ""
     )
+
+
+def _child_of(referral: Referral) -> Child | None:
+    if referral.child_id is None:
+        return None
+    return dangerously_unscoped(Child).filter(pk=referral.child_id).first()
 
 
 def _referral_of(response: Response) -> Referral:
@@ -231,7 +239,7 @@ def award_propose(
     missing or wrong (by field).
     """
     referral = _closed_referral(actor, _referral_of(response))
-    referral.child = dangerously_unscoped(Child).filter(pk=referral.child_id).first()
+    referral.child = _child_of(referral)
     if (existing := live_award(referral)) is not None:
         raise WrongState(ALREADY_DECIDED.format(state=existing.get_state_display().lower()))
     ranking = evaluation_ranking(referral=referral, actor=actor)
@@ -274,6 +282,7 @@ def award_propose(
             errors["approver"] = APPROVER_INVALID
     if errors:
         raise InvalidInput.on_fields(errors)
+    assert agreed_weekly_price is not None and start_date is not None
     # The band as it is now, not as the caller's copy of the setting last read it.
     band = _current_band(response.setting_id)
     if approval:
@@ -602,7 +611,7 @@ def referral_no_suitable_provider(*, actor: Actor, referral: Referral, reason: s
     if (existing := live_award(locked)) is not None:
         raise WrongState(ALREADY_DECIDED.format(state=existing.get_state_display().lower()))
     reason = reason.strip()
-    child = dangerously_unscoped(Child).filter(pk=locked.child_id).first()
+    child = _child_of(locked)
     if not reason:
         raise InvalidInput.on_fields({"reason": NO_SUITABLE_REASON_MISSING})
     if names_the_child(reason, child):

@@ -216,7 +216,11 @@ def alert_recipients(child: Child | None) -> list[tuple[str, str, str]]:
 def _alert_and_complete(
     *, actor: Actor, referral: Referral, award: Award, approval: RiskApproval
 ) -> None:
-    child = dangerously_unscoped(Child).filter(pk=referral.child_id).first()
+    child = (
+        dangerously_unscoped(Child).filter(pk=referral.child_id).first()
+        if referral.child_id is not None
+        else None
+    )
     recipients = alert_recipients(child)
     before = snapshot(approval, APPROVAL_FIELDS)
     approval.alerted_at = timezone.now()

@@ -55,6 +55,13 @@ RESPONSE_JOINS = (
 )
 
 
+AWARD_DONE: dict[str, str] = {
+    AwardState.COMPLETE: "Award made. The provider and every other invitee have been told.",
+    AwardState.AWAITING_APPROVAL: "Award proposed. It waits for its approver.",
+    AwardState.AWAITING_SIGN_OFF: "Award proposed. It waits for the risk sign-offs.",
+}
+
+
 def _status(form_has_errors: bool, status: int) -> int:
     return status if status != 200 else (400 if form_has_errors else 200)
 
@@ -191,14 +198,7 @@ def award_create(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             _service_errors(form, exc, [row for row, _line in lines])
             status = exc.http_status
         else:
-            done = {
-                AwardState.COMPLETE: (
-                    "Award made. The provider and every other invitee have been told."
-                ),
-                AwardState.AWAITING_APPROVAL: "Award proposed. It waits for its approver.",
-                AwardState.AWAITING_SIGN_OFF: "Award proposed. It waits for the risk sign-offs.",
-            }[award.state]
-            messages.success(request, done)
+            messages.success(request, AWARD_DONE[award.state])
             return redirect("referrals:award-detail", award.pk)
     return render(
         request,

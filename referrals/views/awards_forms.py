@@ -205,9 +205,14 @@ class AwardForm(forms.Form):
             if not any(v not in (None, "") for v in values):
                 continue
             name, unit, rate, quantity = values
-            lines.append(
-                (i, ServiceLine(name=name or "", unit=unit or "", rate=rate, quantity=quantity))
-            )  # type: ignore[arg-type]
+            # A missing rate or quantity is the service's to refuse, by row and field.
+            line = ServiceLine(
+                name=name or "",
+                unit=unit or "",
+                rate=rate,  # type: ignore[arg-type]
+                quantity=quantity,  # type: ignore[arg-type]
+            )
+            lines.append((i, line))
         return lines
 
     def approver_user(self) -> User | None:

@@ -41,15 +41,16 @@ def awarded_placement(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         pk=pk,
         state=AwardState.COMPLETE,
     )
+    child_id = award.referral.child_id or 0  # a block purchase names no child: none matches
     child = (
         scoped(Child, actor)
-        .filter(pk=award.referral.child_id)
+        .filter(pk=child_id)
         .select_related("primary_need")
         .prefetch_related("other_needs")
         .first()
     )
-    documents = list(scoped(ChildDocument, actor).filter(child_id=award.referral.child_id))
-    outcomes = list(scoped(EhcpOutcome, actor).filter(child_id=award.referral.child_id))
+    documents = list(scoped(ChildDocument, actor).filter(child_id=child_id))
+    outcomes = list(scoped(EhcpOutcome, actor).filter(child_id=child_id))
     if child is not None:
         placement_record_viewed(actor=actor, award=award)
     return render(

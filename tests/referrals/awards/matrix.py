@@ -29,11 +29,13 @@ from referrals.models import (
     Award,
     AwardState,
     ChildDocument,
+    Criterion,
     CriterionMark,
     Invitation,
     Outcome,
     Referral,
     ReferralState,
+    Response,
 )
 from tests.factories import person
 from tests.referrals.factories import (
@@ -103,9 +105,11 @@ def build_awards_world(
         (sides[1], authority_b, commissioner_b, provider_y, setting_y, senior_manager_b),
     ):
         referral = _referral(authority, lot, user)
-        criterion = CriterionFactory(referral=referral)
+        criterion: Criterion = CriterionFactory(referral=referral)  # type: ignore[assignment]
         invitation = InvitationFactory(referral=referral, provider=provider, state="responded")
-        response = SubmittedResponseFactory(invitation=invitation, setting=setting)
+        response: Response = SubmittedResponseFactory(  # type: ignore[assignment]
+            invitation=invitation, setting=setting
+        )
         CriterionMark.objects.create(
             response=response, criterion=criterion, score=4, note="Matrix.", recorded_by=user
         )
@@ -114,7 +118,7 @@ def build_awards_world(
         side["criterion"] = criterion.pk
 
         waiting = _referral(authority, lot, user)
-        waiting_response = SubmittedResponseFactory(
+        waiting_response: Response = SubmittedResponseFactory(  # type: ignore[assignment]
             invitation=InvitationFactory(referral=waiting, provider=provider, state="responded"),
             setting=setting,
         )
@@ -171,8 +175,8 @@ def build_api_awards(
     complete award to the provider (its placement)."""
     authority = commissioner.memberships.get().organisation
     referral = _referral(authority, lot, commissioner)
-    criterion = CriterionFactory(referral=referral)
-    response = SubmittedResponseFactory(
+    criterion: Criterion = CriterionFactory(referral=referral)  # type: ignore[assignment]
+    response: Response = SubmittedResponseFactory(  # type: ignore[assignment]
         invitation=InvitationFactory(referral=referral, provider=provider, state="responded"),
         setting=setting,
     )

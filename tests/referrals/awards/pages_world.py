@@ -13,12 +13,14 @@ from providers.models import Lot, Setting, SettingLot
 from referrals.models import (
     Award,
     AwardState,
+    Criterion,
     CriterionKind,
     CriterionMark,
     Outcome,
     ParentCarer,
     Referral,
     ReferralState,
+    Response,
     RiskApproval,
 )
 from tests.providers.factories import SettingLotFactory
@@ -55,11 +57,14 @@ def build_award_pages(
     authority = commissioner.memberships.get().organisation
     offer = SettingLot.objects.filter(setting=provider_setting).select_related("lot").first()
     lot = offer.lot if offer else SettingLotFactory(setting=provider_setting).lot
-    rival = SettingLotFactory(lot=lot, weekly_price=Decimal("3100.00")).setting
+    rival: Setting = SettingLotFactory(lot=lot, weekly_price=Decimal("3100.00")).setting
     provider = provider_setting.provider
 
     closed = _referral(authority, lot, commissioner, ReferralState.CLOSED)
-    scored = CriterionFactory(referral=closed, title="Best match to the needs", weight=60)
+    assert closed.child is not None
+    scored: Criterion = CriterionFactory(  # type: ignore[assignment]
+        referral=closed, title="Best match to the needs", weight=60
+    )
     CriterionFactory(referral=closed, category="price", title="Price", weight=40, position=2)
     CriterionFactory(
         referral=closed,
@@ -72,7 +77,7 @@ def build_award_pages(
         invitation=InvitationFactory(referral=closed, provider=provider, state="responded"),
         setting=provider_setting,
     )
-    theirs = SubmittedResponseFactory(
+    theirs: Response = SubmittedResponseFactory(  # type: ignore[assignment]
         invitation=InvitationFactory(referral=closed, provider=rival.provider, state="responded"),
         setting=rival,
         weekly_price=Decimal("3000.00"),
@@ -95,7 +100,7 @@ def build_award_pages(
 
     def award(state: str, **fields: object) -> Award:
         referral = _referral(authority, lot, commissioner, ReferralState.CLOSED)
-        response = SubmittedResponseFactory(
+        response: Response = SubmittedResponseFactory(  # type: ignore[assignment]
             invitation=InvitationFactory(referral=referral, provider=provider, state="responded"),
             setting=provider_setting,
         )

@@ -142,7 +142,7 @@ def test_a_looked_after_childs_social_worker_and_iro_are_alerted(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     world = closed_competition()
-    Child.objects.filter(pk=world.referral.child_id).update(
+    Child.objects.filter(referrals=world.referral).update(
         legal_status=LegalStatus.LOOKED_AFTER_S31,
         social_worker_name="Sam Social",
         social_worker_email="sam.social@sefton.example",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fps_portal.accounts.models import Organisation, Role, SeniorPosition, User
 from fps_portal.actors import Actor, actor_for_user
-from providers.models import Setting
+from providers.models import Setting, SettingLot
 from referrals.models import (
     AuthorityPlacementRules,
     Award,
@@ -100,17 +100,19 @@ def closed_competition(*, state: str = ReferralState.CLOSED) -> Evaluation:
         weight=0,
         position=0,
     )
-    response_a = SubmittedResponseFactory(
+    response_a: Response = SubmittedResponseFactory(  # type: ignore[assignment]
         invitation=world.invitation, setting=world.setting, weekly_price=Decimal("3250.00")
     )
     ResponseService.objects.create(
         response=response_a, name="Speech therapy", unit="hour", rate=Decimal("60"), quantity=2
     )
-    offer_b = SettingLotFactory(lot=world.lot, weekly_price=Decimal("3100.00"))
+    offer_b: SettingLot = SettingLotFactory(  # type: ignore[assignment]
+        lot=world.lot, weekly_price=Decimal("3100.00")
+    )
     provider_b = offer_b.setting.provider
     FpsMembershipFactory(provider=provider_b, purchasing_system=world.lot.purchasing_system)
     invitation_b = InvitationFactory(referral=referral, provider=provider_b, state="responded")
-    response_b = SubmittedResponseFactory(
+    response_b: Response = SubmittedResponseFactory(  # type: ignore[assignment]
         invitation=invitation_b,
         setting=offer_b.setting,
         weekly_price=Decimal("3000.00"),
