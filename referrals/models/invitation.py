@@ -91,6 +91,9 @@ class Invitation(models.Model):
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True, default="")
     # The outcome letter (its own scores, the winning scores, the reasons) is sent once.
     outcome_notified_at = models.DateTimeField(null=True, blank=True)
+    # What the letter told the provider (its own scores, the winning scores, the reasons), as
+    # sent: its outcome page shows this, and it is the record of what was said.
+    outcome_feedback = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["invited_at", "id"]

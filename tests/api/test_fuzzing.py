@@ -76,6 +76,8 @@ PROVIDER_OWNED = (
     "invitations",
     "responses",
 )
+#: What a commissioner writes through the API: its own authority's casework.
+OWN_CASEWORK = ("referrals", "awards")
 LEAD_ONLY_WRITES = (
     ("purchasing-systems", None),
     ("windows", None),
@@ -127,7 +129,8 @@ def _world_ids(world: World) -> list[int]:
         world.referral,
         world.other_referral,
     ]
-    return [*sorted({o.pk for o in objects if o is not None}), 987654]
+    # The evaluation and award routes' objects (tests/referrals/awards/matrix.py).
+    return [*sorted({o.pk for o in objects if o is not None} | set(world.ids.values())), 987654]
 
 
 def _forbidden(caller: str, world: World) -> dict[str, set[int]]:
@@ -250,7 +253,7 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
         assert collection not in ("applications", "clarifications"), "read an application"
         assert collection != "price-changes", "a commissioner read a price not yet approved"
         # A commissioner writes only its own authority's children's records and referrals.
-        assert method not in WRITE_METHODS or collection in (*CHILD_COLLECTIONS, "referrals"), (
+        assert method not in WRITE_METHODS or collection in (*CHILD_COLLECTIONS, *OWN_CASEWORK), (
             "an authority's commissioner changed something that is not its own casework"
         )
     if collection == "referrals":

@@ -126,6 +126,24 @@ RESPONSE = keys(
     "answers", "services", "attachments", "created_at", "updated_at", "submitted_at",
     "withdrawn_at",
 )  # fmt: skip
+# Evaluation and award: the placing authority's commissioners and senior managers only.
+RANKING = keys(
+    "referral", "reference", "state", "price_scoring", "scale_max",
+    "regional_median_weekly_price", "parental_preferences", "ranked",
+)  # fmt: skip
+AWARD = keys(
+    "id", "referral", "reference", "response", "provider", "setting", "state", "reasons",
+    "agreed_weekly_price", "price_negotiation_note", "weeks_per_year", "start_date", "end_date",
+    "differs_from_parental_preference", "parental_preference_reason", "approver", "approved_at",
+    "rejected_at", "rejection_reason", "band_at_award", "additional_monitoring", "proposed_at",
+    "completed_at", "services",
+)  # fmt: skip
+# The awarded provider's placement: the child's record, none of the authority's deliberation.
+PLACEMENT = keys(
+    "id", "reference", "setting", "agreed_weekly_price", "weeks_per_year", "start_date",
+    "end_date", "additional_monitoring", "completed_at", "services", "child", "documents",
+)  # fmt: skip
+PLACING = (COMMISSIONER, SENIOR)
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -221,6 +239,10 @@ def _url(name: str, *attrs: str, **extra: str) -> Callable[[World], str]:
         return reverse(name, kwargs=kwargs)
 
     return build
+
+
+def _ids(name: str, kind: str) -> Callable[[World], str]:
+    return lambda world: reverse(name, kwargs={"pk": world.ids[kind]})
 
 
 def _authority(world: World) -> str:
@@ -374,6 +396,19 @@ READS: dict[str, Read] = {
         only({COMMISSIONER: REFERRAL, SENIOR: REFERRAL}),
         is_list=False,
     ),
+    "referral-evaluation-ranking": Read(
+        _ids("referral-evaluation-ranking", "award_referral"),
+        only(dict.fromkeys(PLACING, RANKING)),
+        is_list=False,
+    ),
+    "award-list": Read(_url("award-list"), only(dict.fromkeys(PLACING, AWARD))),
+    "award-detail": Read(
+        _ids("award-detail", "pending_award"), only(dict.fromkeys(PLACING, AWARD)), is_list=False
+    ),
+    "awarded-placement-list": Read(_url("awarded-placement-list"), only({PROVIDER: PLACEMENT})),
+    "awarded-placement-detail": Read(
+        _ids("awarded-placement-detail", "placement"), only({PROVIDER: PLACEMENT}), is_list=False
+    ),
 }
 
 
@@ -502,6 +537,14 @@ WRITES: dict[tuple[str, str], Write] = {
         (f"referral-{action}", "post"): Write(_url(f"referral-{action}", "referral"), (SENIOR,))
         for action in ("authorise", "refuse")
     },
+    **{
+        (f"referral-evaluation-{action}", "post"): Write(
+            _ids(f"referral-evaluation-{action}", "award_referral"), PLACING
+        )
+        for action in ("marks", "award", "no-suitable-provider", "rerun")
+    },
+    ("award-approve", "post"): Write(_ids("award-approve", "pending_award"), (SENIOR,)),
+    ("award-reject", "post"): Write(_ids("award-reject", "pending_award"), (SENIOR,)),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

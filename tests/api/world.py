@@ -47,6 +47,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
+from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 
 # The roles in the order the tables list them; None is an anonymous caller.
@@ -201,6 +202,15 @@ def build_world() -> World:
         price_change=PriceChange.objects.get(offer=approved),
         evidence=Evidence.objects.get(setting=ready.setting, kind="registration_certificate"),
         other_evidence=Evidence.objects.filter(provider=other.provider).order_by("pk").first(),
+    )
+    world.ids.update(
+        build_api_awards(
+            commissioner=users[Role.COMMISSIONER],
+            senior=users[Role.SENIOR_MANAGER],
+            provider=ready.provider,
+            setting=ready.setting,
+            lot=world.lot,
+        )
     )
     lot = application.lots.get()
     world.referral = ReferralFactory(

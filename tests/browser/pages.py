@@ -63,6 +63,7 @@ from tests.providers.onboarding.factories import (
     open_window,
     scheduled_window,
 )
+from tests.referrals.awards.pages_world import build_award_pages
 from tests.referrals.referrals.browser_world import browser_referrals
 
 ANONYMOUS = "anonymous"
@@ -134,6 +135,9 @@ class World:
 
     #: Sefton's referrals by kind: open, preselected, spot (drafts), direct (awaiting the DCS).
     referrals: dict[str, int] = field(default_factory=dict)
+
+    #: The evaluation and award pages' objects, by name (tests/referrals/awards/pages_world.py).
+    awards: dict[str, int] = field(default_factory=dict)
 
 
 def _competition(world: World) -> World:
@@ -276,7 +280,11 @@ def build_world() -> World:
     )
     listed = Setting.objects.filter(lot_offers__approved_at__isnull=False).order_by("name").first()
     assert listed is not None
+    awards = build_award_pages(
+        commissioner=users[COMMISSIONER], senior=users[SENIOR], provider_setting=own_setting
+    )
     world = World(
+        awards=awards,
         users=users,
         system=system,
         draft=draft,
@@ -346,11 +354,16 @@ class Page:
 
 
 MAIN_FORM = "main form[method=post][novalidate]"
+PLACING_PAGE = frozenset({COMMISSIONER, SENIOR})
 SERVICE_FORM = "main form[action$='/services/']"
 
 
 def _pk(attribute: str) -> Kwargs:
     return lambda world, persona: {"pk": getattr(world, attribute).pk}
+
+
+def _award(name: str) -> Kwargs:
+    return lambda world, persona: {"pk": world.awards[name]}
 
 
 def _window(index: int) -> Kwargs:
@@ -578,10 +591,28 @@ PAGES: dict[str, Page] = {
     "referrals:authorisation-decide": Page(
         frozenset({SENIOR}), _referral("direct"), forms=(MAIN_FORM,)
     ),
+    # Evaluation and award: the placing authority (commissioner and senior manager) on a closed
+    # referral, its senior managers' queue and decisions, the provider's placement and outcome.
+    "referrals:evaluation": Page(PLACING_PAGE, _award("closed"), also=(_award("no_suitable"),)),
+    "referrals:response-marks": Page(PLACING_PAGE, _award("response"), forms=(MAIN_FORM,)),
+    "referrals:award-create": Page(PLACING_PAGE, _award("response"), forms=(MAIN_FORM,)),
+    "referrals:no-suitable-provider": Page(PLACING_PAGE, _award("closed"), forms=(MAIN_FORM,)),
+    "referrals:rerun": Page(PLACING_PAGE, _award("no_suitable"), forms=(MAIN_FORM,)),
+    "referrals:award-detail": Page(PLACING_PAGE, _award("signing"), also=(_award("waiting"),)),
+    "referrals:risk-documents": Page(PLACING_PAGE, _award("signing"), forms=(MAIN_FORM,)),
+    "referrals:risk-approach": Page(PLACING_PAGE, _award("signing"), forms=(MAIN_FORM,)),
+    "referrals:award-approvals": Page(frozenset({SENIOR})),
+    "referrals:award-approval": Page(frozenset({SENIOR}), _award("waiting"), forms=(MAIN_FORM,)),
+    # The demo's senior manager is the DCS, who does not sign: the page says who does.
+    "referrals:risk-sign-off": Page(frozenset({SENIOR}), _award("signing")),
+    "referrals:awarded-placement-list": Page(frozenset({PROVIDER})),
+    "referrals:awarded-placement": Page(frozenset({PROVIDER}), _award("placement")),
+    "referrals:invitation-outcome": Page(frozenset({PROVIDER}), _award("outcome")),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
 NOT_PAGES: dict[str, str] = {
+    "referrals:awarded-document": "a file download (a document of the placed child's record)",
     "healthz": "JSON for the load balancer",
     "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",
     "notification-open": "POST only; redirects to the notification's page",

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
+from tests.referrals.awards.matrix import KINDS as AWARD_KINDS
 
 #: The answer "go and sign in" (302 to the sign-in page, coming back here afterwards).
 SIGN_IN = "sign-in"
@@ -154,6 +155,8 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
     }
     if kind in nested:
         return nested[kind]
+    if kind in AWARD_KINDS:
+        return {"pk": side.awards[kind]}
     if kind == "service":
         child = world.y.service if case == "X-with-Y's-child" else side.service
         return {"pk": side.setting.pk, "service_pk": child.pk}
@@ -212,6 +215,7 @@ _PARAMS = {
             "agreement_document",
             "child",
             "child_document",
+            *AWARD_KINDS,
         )
     },
 }

@@ -34,6 +34,8 @@ from tests.portal.matrix_world import (
     SENIOR_MANAGER_A,
     World,
 )
+from tests.referrals.awards.matrix_rows import API as AWARD_API
+from tests.referrals.awards.matrix_rows import PAGES as AWARD_PAGES
 
 USER, MEMBER, CLIENT = "accounts.User", "accounts.Membership", "accounts.ApiClient"
 
@@ -1026,4 +1028,6 @@ TABLE: dict[str, Row] = {
     **REFERRAL_API,
     **ROUTE_API,
     **CHILDREN,
+    **AWARD_PAGES,
+    **AWARD_API,
 }

@@ -52,6 +52,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     submitted_application,
 )
+from tests.referrals.awards.matrix import build_awards_world
 from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
 
 ANONYMOUS = "anonymous"
@@ -113,6 +114,9 @@ class Side:
     # Authority A's referral ("X") or B's ("Y"), with a question a provider asked on it.
     question_referral: int = 0
     referral_question: int = 0
+    #: The evaluation and award routes' objects (tests/referrals/awards/matrix.py), by kind:
+    #: authority A's or provider X's on side X, authority B's or provider Y's on side Y.
+    awards: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -300,6 +304,19 @@ def build_world() -> World:
         reason="Insurance lapsed.",
         review_on=timezone.localdate() + datetime.timedelta(days=30),
     )
+    world_x, world_y = build_awards_world(
+        lot=lot,
+        authority_a=a,
+        authority_b=b,
+        commissioner_a=users[COMMISSIONER_A],
+        commissioner_b=users[COMMISSIONER_B],
+        senior_manager_a=users[SENIOR_MANAGER_A],
+        provider_x=sides[0].organisation,
+        provider_y=sides[1].organisation,
+        setting_x=sides[0].setting,
+        setting_y=sides[1].setting,
+    )
+    sides[0].awards, sides[1].awards = world_x, world_y
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {

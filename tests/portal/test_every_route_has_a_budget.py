@@ -110,6 +110,13 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "referrals:referral-route-case": "form: a direct award's or spot purchase's case",
     "referrals:authorisation-decide": "form: authorising or refusing one case",
     "referrals:referral-review": "form: the outcome of a direct award's review",
+    "referrals:no-suitable-provider": "form: the reason no response is suitable",
+    "referrals:rerun": "form: the route to re-run the referral on",
+    "referrals:risk-documents": "upload form: the inspection summary and action plan",
+    "referrals:risk-approach": "form: the risk management approach and quality visit",
+    "referrals:award-approval": "form: the approver's decision on one award",
+    "referrals:risk-sign-off": "form: one manager's sign-off of the risk approach",
+    "referrals:awarded-document": "streams one file of the child's record (and audits it)",
 }
 
 

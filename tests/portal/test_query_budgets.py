@@ -55,6 +55,7 @@ from tests.portal.query_budget_scenes import (
     with_notifications,
 )
 from tests.providers.onboarding import states
+from tests.referrals.awards.budgets import AWARD_BUDGETS
 from tests.referrals.children.scenes import two_records
 from tests.referrals.referrals.scenes import referral_scene
 
@@ -832,6 +833,8 @@ BUDGETS: list[Budget] = [
         ),
         8,
     ),
+    # -- referrals: evaluation and award ------------------------------------------------------
+    *(Budget(*entry) for entry in AWARD_BUDGETS),
 ]
 
 
