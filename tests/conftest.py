@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,21 @@ from fps_portal.accounts.models import Role, User
 from tests.factories import person
 
 ALL_ROLES = [r.value for r in Role]
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many xdist workers `-n auto` (pyproject's addopts) starts: PYTEST_WORKERS when set (0:
+    none, the tests run in this process); none for a run of named test files, where starting a
+    worker per core (each importing Django and migrating a test database of its own) costs more
+    than it saves; else pytest-xdist's own count, one per core. `-n N` always means N."""
+    workers = os.environ.get("PYTEST_WORKERS", "").strip()
+    if workers.isdigit():
+        return int(workers)
+    if config.args_source == pytest.Config.ArgsSource.ARGS and all(
+        Path(arg.split("::")[0]).is_file() for arg in config.args
+    ):
+        return 0
+    return None
 
 
 @pytest.fixture(scope="session")
