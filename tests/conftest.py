@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,32 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
                     cursor.execute(
                         "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate"
                     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _files_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Uploads and the embedded broker's file go to folders of this run's own (of this xdist
+    worker's, under -n), never the checkout's var/: `make run`'s demo keeps its files there, and
+    every worker of the suite (and every other run on the machine) would share them. A test that
+    looks inside the folder still points it at its own tmp_path (the `settings` fixture, the
+    broker fixtures of tests/portal/conftest.py)."""
+    from django.conf import settings
+
+    from fps_portal.celery import app as celery_app
+
+    private = tmp_path_factory.mktemp("private")
+    media = settings.PRIVATE_MEDIA_ROOT, settings.MEDIA_ROOT
+    settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT = private
+    broker = celery_app.conf.broker_url
+    if celery_app.conf.broker_transport == "fps_portal.broker:Transport":
+        celery_app.conf.broker_url = (
+            f"sqlite:///{tmp_path_factory.mktemp('var') / 'broker.sqlite3'}"
+        )
+    try:
+        yield
+    finally:
+        settings.PRIVATE_MEDIA_ROOT, settings.MEDIA_ROOT = media
+        celery_app.conf.broker_url = broker
 
 
 @pytest.fixture
