@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fps_portal.accounts.models import Role, User
 from tests.factories import person
+from tests.reference_data import remember_reference_data
 
 ALL_ROLES = [r.value for r in Role]
 
@@ -38,8 +39,11 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Django empties every table with one TRUNCATE after each transactional test, and the audit
     log refuses TRUNCATE (migration audit/0003); in the suite's throwaway database only, it may.
     tests/portal/test_database_roles.py tries the trigger on a database set up as in production.
+    The reference rows the migrations loaded are remembered here, for transactional tests to get
+    back after each flush (tests/reference_data.py).
     """
     with django_db_blocker.unblock():
+        remember_reference_data()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_event_no_truncate'")
