@@ -34,6 +34,31 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`xdist_group` for pytest 9.2, until pytest-xdist mends it (pytest-xdist issue #1386).
+
+    Under --dist loadgroup each xdist worker adds "@<group>" to a grouped test's id and the
+    scheduler hands every test of a group to one worker; pytest-xdist 3.8 still writes the id to
+    `item._nodeid`, which pytest 9.2 no longer reads (ids are structured, in `item._id`), so the
+    groups were silently ignored. This writes the suffix where pytest reads it; it does nothing
+    once pytest-xdist has done so itself."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = f"@{'_'.join(groups)}"
+        if groups and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = NodeId.parse(item.nodeid + suffix)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Django empties every table with one TRUNCATE after each transactional test, and the audit
