@@ -14,7 +14,8 @@ from __future__ import annotations
 import importlib
 
 from django.apps import apps
-from django.db import models, transaction
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
 
 from fps_portal.accounts.models import Organisation, OrganisationKind
 
@@ -52,6 +53,11 @@ def restore_reference_data() -> None:
     with transaction.atomic():
         for model, rows in _remembered:
             model._default_manager.bulk_create([model(**row) for row in rows], batch_size=1000)
+        # Rows written with their ids do not move PostgreSQL's sequences (as loaddata's do not):
+        # after a flush that restarted them, the next new row would take id 1 again.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in _remembered]):
+                cursor.execute(sql)
 
 
 class _FirstAreaOfNeed:

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from fps_portal.accounts.models import Organisation, OrganisationKind
 from tests.reference_data import LOADERS, REFERENCE_TABLES, restore_reference_data
 
 
@@ -66,3 +67,5 @@ def test_the_restored_rows_are_the_loaders_rows_with_the_migrated_ids() -> None:
     assert _rows(ids=True) == migrated
     restore_reference_data()  # a second call, with the rows there, adds nothing
     assert _rows(ids=True) == migrated
+    # The flush above restarted the tables' id sequences; a new row still gets a free id.
+    Organisation.objects.create(kind=OrganisationKind.PROVIDER, name="After the restore")
