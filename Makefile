@@ -63,8 +63,10 @@ run: demo-data
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py collectstatic --no-input -v 0
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) PORT=$(PORT) $(PY) -m fps_portal.devserver
 
+# The suite runs in pytest-xdist workers, one per core unless PYTEST_WORKERS says (0: no workers).
+PYTEST_WORKERS ?= auto
 test: install browser
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 lint: $(STAMP_PY)
 	$(VENV)/bin/ruff check .

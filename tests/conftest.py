@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +14,49 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fps_portal.accounts.models import Role, User
 from tests.factories import person
+from tests.reference_data import remember_reference_data
 
 ALL_ROLES = [r.value for r in Role]
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many xdist workers `-n auto` (pyproject's addopts) starts: PYTEST_WORKERS when set (0:
+    none, the tests run in this process); none for a run of named test files, where starting a
+    worker per core (each importing Django and migrating a test database of its own) costs more
+    than it saves; else pytest-xdist's own count, one per core. `-n N` always means N."""
+    workers = os.environ.get("PYTEST_WORKERS", "").strip()
+    if workers.isdigit():
+        return int(workers)
+    if config.args_source == pytest.Config.ArgsSource.ARGS and all(
+        Path(arg.split("::")[0]).is_file() for arg in config.args
+    ):
+        return 0
+    return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`xdist_group` for pytest 9.2, until pytest-xdist mends it (pytest-xdist issue #1386).
+
+    Under --dist loadgroup each xdist worker adds "@<group>" to a grouped test's id and the
+    scheduler hands every test of a group to one worker; pytest-xdist 3.8 still writes the id to
+    `item._nodeid`, which pytest 9.2 no longer reads (ids are structured, in `item._id`), so the
+    groups were silently ignored. This writes the suffix where pytest reads it; it does nothing
+    once pytest-xdist has done so itself."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = f"@{'_'.join(groups)}"
+        if groups and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(scope="session")
@@ -21,8 +64,11 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Django empties every table with one TRUNCATE after each transactional test, and the audit
     log refuses TRUNCATE (migration audit/0003); in the suite's throwaway database only, it may.
     tests/portal/test_database_roles.py tries the trigger on a database set up as in production.
+    The reference rows the migrations loaded are remembered here, for transactional tests to get
+    back after each flush (tests/reference_data.py).
     """
     with django_db_blocker.unblock():
+        remember_reference_data()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_event_no_truncate'")
@@ -30,6 +76,32 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
                     cursor.execute(
                         "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate"
                     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _files_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Uploads and the embedded broker's file go to folders of this run's own (of this xdist
+    worker's, under -n), never the checkout's var/: `make run`'s demo keeps its files there, and
+    every worker of the suite (and every other run on the machine) would share them. A test that
+    looks inside the folder still points it at its own tmp_path (the `settings` fixture, the
+    broker fixtures of tests/portal/conftest.py)."""
+    from django.conf import settings
+
+    from fps_portal.celery import app as celery_app
+
+    private = tmp_path_factory.mktemp("private")
+    media = settings.PRIVATE_MEDIA_ROOT, settings.MEDIA_ROOT
+    settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT = private
+    broker = celery_app.conf.broker_url
+    if celery_app.conf.broker_transport == "fps_portal.broker:Transport":
+        celery_app.conf.broker_url = (
+            f"sqlite:///{tmp_path_factory.mktemp('var') / 'broker.sqlite3'}"
+        )
+    try:
+        yield
+    finally:
+        settings.PRIVATE_MEDIA_ROOT, settings.MEDIA_ROOT = media
+        celery_app.conf.broker_url = broker
 
 
 @pytest.fixture

@@ -47,6 +47,9 @@ def test_a_provider_proposes_a_price_and_the_lead_authority_accepts_it(
     lead.goto(f"{base}/dashboard/")
     lead.get_by_role("link", name="Price changes to decide").click()
     lead.get_by_role("link", name="Decide the price change for Crewe School on lot A1").click()
+    # The click only starts the navigation: read the page once it has loaded (read at once, on a
+    # busy machine, it was the new address with an empty document).
+    lead.wait_for_url("**/price-changes/*/")
     assert "A second therapist from January." in lead.content()
     # Refusing without a reason is refused, at the field.
     lead.get_by_label("No, refuse it: the approved price stands").check()

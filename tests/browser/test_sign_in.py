@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,7 +142,7 @@ def test_each_demo_user_lands_on_their_dashboard_and_can_sign_out(
 
 
 def test_the_layout_is_styled_without_the_crown_or_gds_transport(
-    browser_page: Any, live_server: Any, demo_people: None
+    browser_page: Any, live_server: Any, demo_people: None, tmp_path: Path
 ) -> None:
     page = browser_page
     stylesheet = page.request.get(f"{live_server.url}/static/vendor/govuk/app.css")
@@ -160,7 +161,9 @@ def test_the_layout_is_styled_without_the_crown_or_gds_transport(
         "parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)"
     )
     assert heading_size >= 32
-    page.screenshot(path="/tmp/fps-dashboard.png", full_page=True)
+    # The page as a person sees it, kept in the test's own folder: a fixed /tmp file was shared
+    # by every checkout's run on the machine (CI's beside a developer's).
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     assert page.console_errors == []
 
 

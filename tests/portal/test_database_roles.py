@@ -27,10 +27,17 @@ SETUP_ROLES = ROOT / "ops" / "db" / "setup-roles.sh"
 OWNER, APP = "fps_owner", "fps_app"
 AUDIT = "audit_auditevent"
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="The database roles exist only on PostgreSQL (set DATABASE_URL to run this)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="The database roles exist only on PostgreSQL (set DATABASE_URL to run this)",
+    ),
+    # One xdist worker runs the module, so roles_database (a migrate and the demo data, in
+    # subprocesses) is built once, not once per worker; and the roles are the cluster's, which
+    # each build gives new passwords, so on a server that checks them one worker's build would
+    # lock the other's connections out.
+    pytest.mark.xdist_group("postgresql_roles"),
+]
 
 psycopg2 = pytest.importorskip("psycopg2")
 
