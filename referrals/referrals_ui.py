@@ -10,7 +10,7 @@ from fps_portal.actors import Actor
 from fps_portal.context_processors import register_nav
 from fps_portal.web.dashboard import Panel, QueueItem, register_panel
 from referrals.models import ReferralState
-from referrals.referrals_access import is_senior_manager
+from referrals.permissions import is_senior_manager
 from referrals.scope_rules import places_children
 from referrals.selectors.referrals import placing_counts
 
@@ -22,6 +22,12 @@ register_nav(
 register_nav(
     "Authorisations",
     "referrals:authorisation-list",
+    lambda actor: actor is not None and is_senior_manager(actor),
+)
+# Awards above the authority's threshold, and risk sign-offs, wait here for a senior manager.
+register_nav(
+    "Awards to decide",
+    "referrals:award-approvals",
     lambda actor: actor is not None and is_senior_manager(actor),
 )
 

@@ -26,7 +26,6 @@ from fps_portal.accounts.models import User
 from fps_portal.api.base import ScopedGenericViewSet, ScopedReadOnlyViewSet
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import scoped
-from referrals.awards_access import PLACING, SENIOR_MANAGERS
 from referrals.models import (
     Award,
     AwardService,
@@ -39,6 +38,7 @@ from referrals.models import (
     Route,
 )
 from referrals.models import Response as ResponseModel
+from referrals.permissions import PLACING, SENIOR_MANAGERS
 from referrals.selectors.ranking import evaluation_ranking
 from referrals.services.awards import (
     ServiceLine,

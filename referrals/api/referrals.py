@@ -38,7 +38,7 @@ from referrals.api.referrals_serializers import (
     ShortlistInputSerializer,
 )
 from referrals.models import Referral, ReferralState, Route
-from referrals.referrals_access import PLACING
+from referrals.permissions import PLACING
 from referrals.selectors.referrals import DEADLINE_CHOICES, ReferralFilters, filter_referrals
 from referrals.services.referrals import (
     CriterionInput,

@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from fps_portal.accounts.models import SeniorPosition
 from fps_portal.actors import Actor
 from fps_portal.scoping import scoped
-from referrals.awards_access import can_sign_off_as, is_senior_manager
 from referrals.models import Award, AwardState, Invitation, Outcome
+from referrals.permissions import can_sign_off_as, is_senior_manager
 
 AWARD_JOINS = ("referral", "referral__lot", "setting", "provider", "response", "approver")
 

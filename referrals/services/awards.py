@@ -37,7 +37,6 @@ from fps_portal.scoping import dangerously_unscoped
 from fps_portal.transitions import lock, transition
 from providers.inspections.bands import Band
 from providers.models import Setting
-from referrals.awards_access import SIGN_OFF_POSITIONS, can_sign_off_as, is_senior_manager
 from referrals.models import (
     AWARD_TRANSITIONS,
     REFERRAL_TRANSITIONS,
@@ -58,6 +57,7 @@ from referrals.models import (
     RouteCase,
     ScaleDescriptor,
 )
+from referrals.permissions import SIGN_OFF_POSITIONS, can_sign_off_as, is_senior_manager
 from referrals.selectors.ranking import RankedResponse, Ranking, evaluation_ranking
 from referrals.services.evaluation import _closed_referral, can_evaluate
 

@@ -31,8 +31,8 @@ from fps_portal.notifications.services import render_notification
 from fps_portal.scoping import dangerously_unscoped
 from fps_portal.transitions import lock
 from providers.uploads import check_upload
-from referrals.awards_access import can_sign_off_as
 from referrals.models import Award, AwardState, Child, Referral, RiskApproval
+from referrals.permissions import can_sign_off_as
 from referrals.scope_rules import places_children
 from referrals.services.awards import award_complete
 

@@ -41,7 +41,7 @@ from referrals.models import (
     Route,
     RouteCase,
 )
-from referrals.referrals_access import AUTHORISING_POSITIONS, holds_authorising_post
+from referrals.permissions import AUTHORISING_POSITIONS, holds_authorising_post
 from referrals.scope_rules import places_children
 from referrals.services.referral_rules import settings_eligible
 

@@ -15,7 +15,6 @@ from fps_portal.actors import Actor
 from fps_portal.errors import DomainError, InvalidInput
 from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.web.pages import put_on_form
-from referrals.awards_access import PLACING
 from referrals.models import Award as AwardModel
 from referrals.models import (
     AwardState,
@@ -26,6 +25,7 @@ from referrals.models import (
     ResponseService,
     RiskApproval,
 )
+from referrals.permissions import PLACING
 from referrals.selectors.ranking import evaluation_ranking
 from referrals.services.awards import (
     annual_value,

@@ -13,8 +13,8 @@ from fps_portal.actors import Actor
 from fps_portal.errors import DomainError, WrongState
 from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.web.pages import put_on_form
-from referrals.awards_access import SENIOR_MANAGERS, can_sign_off_as
 from referrals.models import Award, AwardState, RiskApproval
+from referrals.permissions import SENIOR_MANAGERS, can_sign_off_as
 from referrals.selectors.awards import AWARD_JOINS, awards_awaiting
 from referrals.services.awards import award_approve, award_reject, can_approve, can_reject
 from referrals.services.risk import risk_sign_off, sign_off_blocker

@@ -8,22 +8,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from fps_portal.access import Access, page_access
+from fps_portal.access import page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.web.pages import put_on_form
 from referrals.models import Referral, ReferralQuestion, ReferralState
-from referrals.services.questions import can_answer_questions, question_answer
+from referrals.permissions import PLACING
+from referrals.services.questions import question_answer
 from referrals.views.invitations_forms import AnswerForm
 
-#: The placing authority's commissioners and senior managers.
-QUESTION_ANSWERERS = Access(
-    can_answer_questions, "Only the placing authority's commissioners can answer questions."
-)
 
-
-@page_access(QUESTION_ANSWERERS)
+@page_access(PLACING)
 def referral_questions(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     referral = get_scoped_or_404(Referral, actor, select_related=("lot",), pk=pk)
     questions = list(
@@ -43,7 +39,7 @@ def referral_questions(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
     )
 
 
-@page_access(QUESTION_ANSWERERS)
+@page_access(PLACING)
 @require_http_methods(["GET", "POST"])
 def referral_question_answer(
     request: HttpRequest, actor: Actor, pk: int, question_pk: int

@@ -35,7 +35,7 @@ from referrals.models import (
     Route,
     ShortlistEntry,
 )
-from referrals.referrals_access import PLACING
+from referrals.permissions import PLACING
 from referrals.selectors.referrals import referral_for_page, referral_list
 from referrals.services.referral_rules import offers_on_the_lot
 from referrals.services.referrals import (

@@ -17,7 +17,7 @@ from fps_portal.scoping import scoped
 from fps_portal.web.pages import put_on_form
 from providers.models import Setting
 from referrals.models import AUTHORISED_ROUTES, AuthorisationState, Referral, ReferralState, Route
-from referrals.referrals_access import PLACING, SENIOR_MANAGERS
+from referrals.permissions import PLACING, SENIOR_MANAGERS
 from referrals.selectors.referrals import (
     authorisations_awaiting,
     authorisations_decided,
