@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
         "ReferralKindEnum": "referrals.models.referral.ReferralKind",
         "CriterionKindEnum": "referrals.models.referral.CriterionKind",
         "AuthorisationStateEnum": "referrals.models.referral.AuthorisationState",
+        "InvitationStateEnum": "referrals.models.invitation.InvitationState",
+        "InvitationOutcomeEnum": "referrals.models.invitation.Outcome",
+        "ResponseStateEnum": "referrals.models.invitation.ResponseState",
+        "AwardStateEnum": "referrals.models.award.AwardState",
     },
 }
 

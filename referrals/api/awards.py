@@ -26,6 +26,7 @@ from fps_portal.accounts.models import User
 from fps_portal.api.base import ScopedGenericViewSet, ScopedReadOnlyViewSet
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import scoped
+from referrals.api.referrals_serializers import NoteInputSerializer, ReasonInputSerializer
 from referrals.models import (
     Award,
     AwardService,
@@ -192,14 +193,6 @@ class AwardSerializer(serializers.ModelSerializer):
             "services",
         ]
         read_only_fields = fields
-
-
-class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=TEXT, allow_blank=True)
-
-
-class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=4000, allow_blank=True, required=False, default="")
 
 
 class RerunInputSerializer(serializers.Serializer):
