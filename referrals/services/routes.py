@@ -43,6 +43,7 @@ from referrals.models import (
 )
 from referrals.permissions import AUTHORISING_POSITIONS, holds_authorising_post
 from referrals.scope_rules import places_children
+from referrals.services.awards import award_direct
 from referrals.services.referral_rules import settings_eligible
 
 CASE_FIELDS = [
@@ -294,7 +295,7 @@ def _tell_submitter(case: RouteCase, referral: Referral, decision: str) -> None:
 @transaction.atomic
 def route_case_authorise(*, actor: Actor, referral: Referral, note: str = "") -> RouteCase:
     """A head of service or director authorises the case in writing (their note is kept). The
-    referral still awaits its award, which the awards part completes from this case."""
+    award is made from it at once (`award_direct`)."""
     locked = lock(referral)
     case = dangerously_unscoped(RouteCase).select_for_update().filter(referral=locked).first()
     if case is None or locked.state != ReferralState.AWAITING_AUTHORISATION:
@@ -318,6 +319,10 @@ def route_case_authorise(*, actor: Actor, referral: Referral, note: str = "") ->
         reason=note.strip() or "Authorised.",
     )
     _tell_submitter(case, locked, "authorised")
+    # Authorised, the case is the award (seed 001: the route is the direct award itself): made in
+    # the same transaction, so an authorised case never waits for someone to remember it. To a
+    # concern or fail setting the award then waits for the risk sign-offs like any other.
+    award_direct(actor=actor, route_case=case)
     return case
 
 

@@ -16,7 +16,7 @@ from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.models import Notification
 from providers.models import PurchasingSystem
-from referrals.models import AuthorisationState, ReferralState, Route, RouteCase
+from referrals.models import AuthorisationState, Award, AwardState, ReferralState, Route, RouteCase
 from referrals.route_tasks import remind_direct_award_reviews
 from referrals.services.referrals import referral_create
 from referrals.services.routes import (
@@ -112,6 +112,12 @@ def test_only_a_head_of_service_or_director_authorises(cast: Cast) -> None:
     assert Notification.objects.filter(
         recipient=cast.commissioner, event_key__startswith="route-case-authorised"
     ).exists()
+    # Authorised, the case is the award: to the setting it names, at its price, with its reasons.
+    award = Award.objects.get(referral=case.referral)
+    assert award.setting_id == case.setting_id and award.agreed_weekly_price == case.weekly_price
+    assert award.reasons == case.justification
+    case.referral.refresh_from_db()
+    assert award.state == AwardState.COMPLETE and case.referral.state == ReferralState.AWARDED
     with pytest.raises(WrongState):
         route_case_refuse(actor=actor(cast.director), referral=case.referral, note="No.")
 
