@@ -58,6 +58,9 @@ from referrals.services.children import (
 
 
 class ParentCarerSerializer(serializers.ModelSerializer[ParentCarer]):
+    # Optional e-mails may be blank: plain text in the schema, not format "email".
+    email = serializers.CharField(read_only=True)
+
     class Meta:
         model = ParentCarer
         fields = [
@@ -96,6 +99,9 @@ class ChildSummarySerializer(serializers.ModelSerializer[Child]):
 class ChildSerializer(ChildSummarySerializer):
     """The whole record."""
 
+    # Only a looked-after child has these: blank otherwise, so plain text in the schema.
+    social_worker_email = serializers.CharField(read_only=True)
+    iro_email = serializers.CharField(read_only=True)
     other_needs = serializers.SerializerMethodField()
     outcomes = serializers.SerializerMethodField()
     parent_carers = ParentCarerSerializer(many=True, read_only=True)
