@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = "Orders and placement agreements"
+
+    def ready(self) -> None:
+        from contracts import scope_rules  # noqa: F401  (registers the scope rules)

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
 # development and test settings only, and its loaders run only where this is True there too.
 FPS_DEMO_DATA_ALLOWED = False
 
+# What runs inside the transaction of an award that completes (ADR 0017): the app above
+# `referrals` that turns it into an Order and an Individual Placement Agreement.
+AWARD_COMPLETED_HANDLERS = ["contracts.services.orders.order_for_award"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

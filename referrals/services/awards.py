@@ -59,6 +59,7 @@ from referrals.models import (
 )
 from referrals.permissions import SIGN_OFF_POSITIONS, can_sign_off_as, is_senior_manager
 from referrals.selectors.ranking import RankedResponse, Ranking, evaluation_ranking
+from referrals.services.award_handlers import award_completed
 from referrals.services.evaluation import _closed_referral, can_evaluate
 
 #: Bands whose award waits for the Requires Improvement / Inadequate steps (C5-C8).
@@ -423,6 +424,7 @@ def award_complete(*, award: Award, referral: Referral, actor: Actor) -> Award:
             url=reverse("referrals:awarded-placement", args=[award.pk]),
         )
     outcome_letters_send(referral=referral, actor=actor)
+    award_completed(award=award, actor=actor)
     return award
 
 

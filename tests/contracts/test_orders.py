@@ -1,0 +1,53 @@
+"""An award becomes an Order and a draft IPA in the award's own transaction (issue 12)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from contracts.models import Agreement, AgreementState, Order
+from contracts.services.orders import order_for_award
+from contracts.terms import STANDARD_DOCUMENTS, problems
+from fps_portal.audit.models import AuditEvent
+from tests.contracts.world import placed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_award_makes_one_order_under_the_fps_and_a_draft_ipa_from_the_award():
+    p = placed()
+    assert p.order.authority_id == p.world.authority.pk
+    assert p.order.provider_id == p.provider.pk
+    assert p.order.under_fps_agreement is True
+    assert p.order.route == p.world.referral.route
+    assert p.order.number.endswith("-0001")
+    assert p.agreement.state == AgreementState.DRAFT
+    assert p.agreement.child_id == p.world.referral.child_id
+    assert p.agreement.current_version_id == p.draft.pk
+    terms = p.terms
+    # The agreed price, not the bid.
+    assert terms.core_weekly_fee == p.award.agreed_weekly_price
+    assert terms.order_number == p.order.number
+    assert terms.documents[: len(STANDARD_DOCUMENTS)] == STANDARD_DOCUMENTS
+    assert terms.funding[0].percent == Decimal("100")
+    # What the commissioner must still complete before issuing: the signatories at least.
+    assert {"authority_signatory", "provider_signatory"} <= set(problems(terms))
+    assert AuditEvent.objects.filter(object_type="contracts.order").count() == 1
+    assert AuditEvent.objects.filter(object_type="contracts.agreement").count() == 1
+
+
+def test_making_the_order_again_makes_nothing_new():
+    p = placed()
+    again = order_for_award(award=p.award, actor=None)
+    assert again.pk == p.order.pk
+    assert Order.objects.count() == 1
+    assert Agreement.objects.count() == 1
+
+
+def test_order_numbers_follow_on_per_authority():
+    first = placed()
+    second = placed()
+    assert first.order.authority_id == second.order.authority_id
+    assert first.order.number.endswith("-0001")
+    assert second.order.number.endswith("-0002")
