@@ -190,6 +190,19 @@ class Terms:
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
+    def parties(self) -> tuple[PartyDetails, PartyDetails]:
+        return (self.authority, self.provider)
+
+    @property
+    def child_birth_date(self) -> datetime.date | None:
+        return _date_or_none(self.child_date_of_birth)
+
+    @property
+    def funding_lines(self) -> list[tuple[FundingShare, Decimal]]:
+        """Each funding share with its weekly amount, for the page and the PDF."""
+        return [(share, self.weekly_share(share)) for share in self.funding]
+
+    @property
     def weekly_services(self) -> Decimal:
         return sum((line.weekly for line in self.services), Decimal("0.00"))
 

@@ -51,3 +51,31 @@ def test_order_numbers_follow_on_per_authority():
     assert first.order.authority_id == second.order.authority_id
     assert first.order.number.endswith("-0001")
     assert second.order.number.endswith("-0002")
+
+
+def test_the_terms_partial_shows_every_item_of_section_3_11():
+    from django.template.loader import render_to_string
+
+    from contracts.terms import VARIATION_TEMPLATE
+
+    p = placed()
+    html = render_to_string(
+        "contracts/includes/ipa_terms.html",
+        {"terms": p.terms, "variation_template": VARIATION_TEMPLATE},
+    )
+    for heading in (
+        "1. Parties to the agreement",
+        "2. Types of provision",
+        "3. Purposes of the parties",
+        "4. Dates of provision",
+        "5. Key contacts",
+        "6. Costs and payments",
+        "7. Variation template",
+        "8. Documents that make up the contract",
+        "9. Signatories",
+    ):
+        assert heading in html
+    assert "Procured under the North West SEND Flexible Purchasing System Agreement" in html
+    assert p.terms.child_name in html
+    assert "Costs for the child or young person" in html
+    assert "Who pays what" in html
