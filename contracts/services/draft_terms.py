@@ -81,6 +81,23 @@ def _contacts(child: Child | None, provider: Organisation | None) -> tuple[Conta
     return tuple(contacts)
 
 
+def _invoicing(authority: Organisation) -> str:
+    if authority.contact_email:
+        return (
+            f"Invoices to {authority.name} by e-mail to {authority.contact_email}, quoting the "
+            "Order number."
+        )
+    return ""
+
+
+def _what_is_delivered(award: Award) -> str:
+    """The provider's own account of how it meets the needs (its response), else the outcomes
+    the authority sought: the commissioner edits it before issue."""
+    response = award.response
+    promised = response.how_needs_met.strip() if response is not None else ""
+    return promised or award.referral.outcomes_sought
+
+
 def initial_terms(*, order: Order, agreement: Agreement, award: Award) -> Terms:
     referral = award.referral
     child = agreement.child
@@ -111,7 +128,7 @@ def initial_terms(*, order: Order, agreement: Agreement, award: Award) -> Terms:
             weeks_per_year=award.weeks_per_year,
             setting_name=order.setting_name,
             setting_urn=(setting.urn or "") if setting else "",
-            description=referral.outcomes_sought,
+            description=_what_is_delivered(award),
         ),
         purposes=dict(DEFAULT_PURPOSES),
         start_date=award.start_date,
@@ -121,7 +138,7 @@ def initial_terms(*, order: Order, agreement: Agreement, award: Award) -> Terms:
         core_weekly_fee=award.agreed_weekly_price,
         services=services,
         payment_terms=DEFAULT_PAYMENT_TERMS,
-        invoicing=referral.authority.contact_email,
+        invoicing=_invoicing(referral.authority),
         child_costs=(),
         funding=(
             FundingShare("education", f"{referral.authority.name} (education)", Decimal("100")),
