@@ -100,6 +100,7 @@ urlpatterns = [
     path("back-office/", admin.site.urls),
     path("", include("providers.urls")),
     path("", include("referrals.urls")),
+    path("", include("contracts.urls")),
 ]
 
 # Under /api/ what Django answers itself (no route, a bad request, an unhandled exception) is

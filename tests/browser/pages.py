@@ -283,6 +283,7 @@ def build_world() -> World:
     awards = build_award_pages(
         commissioner=users[COMMISSIONER], senior=users[SENIOR], provider_setting=own_setting
     )
+    awards["agreement"] = _agreement_for(awards["placement"])
     world = World(
         awards=awards,
         users=users,
@@ -364,6 +365,14 @@ def _pk(attribute: str) -> Kwargs:
 
 def _award(name: str) -> Kwargs:
     return lambda world, persona: {"pk": world.awards[name]}
+
+
+def _agreement_for(award_pk: int) -> int:
+    """The IPA of the placement award, made as an award makes it (tests/contracts/)."""
+    from contracts.services.orders import order_for_award
+    from referrals.models import Award
+
+    return order_for_award(award=Award.objects.get(pk=award_pk), actor=None).agreement.pk
 
 
 def _window(index: int) -> Kwargs:
@@ -608,6 +617,11 @@ PAGES: dict[str, Page] = {
     "referrals:awarded-placement-list": Page(frozenset({PROVIDER})),
     "referrals:awarded-placement": Page(frozenset({PROVIDER}), _award("placement")),
     "referrals:invitation-outcome": Page(frozenset({PROVIDER}), _award("outcome")),
+    "contracts:agreement": Page(PLACING | {PROVIDER}, _award("agreement")),
+    "contracts:agreement-version": Page(
+        PLACING | {PROVIDER},
+        lambda world, persona: {"pk": world.awards["agreement"], "number": 1},
+    ),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.

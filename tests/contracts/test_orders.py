@@ -79,3 +79,31 @@ def test_the_terms_partial_shows_every_item_of_section_3_11():
     assert p.terms.child_name in html
     assert "Costs for the child or young person" in html
     assert "Who pays what" in html
+
+
+def test_the_agreement_page_is_the_two_parties_alone_and_each_view_is_audited(client):
+    from django.urls import reverse
+
+    from fps_portal.accounts.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    p = placed()
+    url = reverse("contracts:agreement", args=[p.agreement.pk])
+    client.force_login(p.commissioner)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert p.terms.child_name in page.content.decode()
+    viewed = AuditEvent.objects.filter(
+        verb="viewed_child_record", object_id=str(p.agreement.child_id)
+    )
+    assert viewed.count() == 1
+    client.force_login(p.provider_user)
+    assert client.get(url).status_code == 200
+    client.force_login(p.other_provider_user)
+    assert client.get(url).status_code == 404
+    qa = UserFactory()
+    MembershipFactory(user=qa, organisation=p.world.authority, role=Role.QA_OFFICER)
+    client.force_login(qa)
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302

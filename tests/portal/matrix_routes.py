@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.contracts.matrix import KINDS as CONTRACT_KINDS
 from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
 from tests.referrals.awards.matrix import KINDS as AWARD_KINDS
 
@@ -157,6 +158,10 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         return nested[kind]
     if kind in AWARD_KINDS:
         return {"pk": side.awards[kind]}
+    if kind == "agreement_version":
+        return {"pk": side.contracts["agreement"], "number": side.contracts[kind]}
+    if kind in CONTRACT_KINDS:
+        return {"pk": side.contracts[kind]}
     if kind == "service":
         child = world.y.service if case == "X-with-Y's-child" else side.service
         return {"pk": side.setting.pk, "service_pk": child.pk}
@@ -188,6 +193,7 @@ _PARAMS = {
     "response_attachment": ("pk", "attachment_pk"),
     "referral_question": ("pk", "question_pk"),
     "referral_criterion": ("pk", "criterion_pk"),
+    "agreement_version": ("pk", "number"),
     "referral": ("pk",),
     "direct_award": ("pk",),
     "setting_judgement": ("pk", "judgement_pk"),
@@ -216,6 +222,8 @@ _PARAMS = {
             "child",
             "child_document",
             *AWARD_KINDS,
+            "agreement",
+            "order",
         )
     },
 }

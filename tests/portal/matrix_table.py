@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tests.contracts.matrix_rows import API as CONTRACT_API
+from tests.contracts.matrix_rows import PAGES as CONTRACT_PAGES
 from tests.portal.matrix_routes import Answer
 from tests.portal.matrix_rules import (
     REFUSED,
@@ -1030,4 +1032,6 @@ TABLE: dict[str, Row] = {
     **CHILDREN,
     **AWARD_PAGES,
     **AWARD_API,
+    **CONTRACT_PAGES,
+    **CONTRACT_API,
 }

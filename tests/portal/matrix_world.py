@@ -37,6 +37,7 @@ from providers.models import (
 )
 from providers.services.evaluation import clarification_ask
 from providers.services.membership import membership_change
+from tests.contracts.matrix import build_contracts_world
 from tests.factories import ForumFactory, authority, lead_authority, person
 from tests.providers.factories import (
     FpsMembershipFactory,
@@ -117,6 +118,9 @@ class Side:
     #: The evaluation and award routes' objects (tests/referrals/awards/matrix.py), by kind:
     #: authority A's or provider X's on side X, authority B's or provider Y's on side Y.
     awards: dict[str, int] = field(default_factory=dict)
+    #: The Order and agreement routes' objects (tests/contracts/matrix.py), by kind: authority
+    #: A's with provider X on side X, authority B's with provider Y on side Y.
+    contracts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -317,6 +321,14 @@ def build_world() -> World:
         setting_y=sides[1].setting,
     )
     sides[0].awards, sides[1].awards = world_x, world_y
+    sides[0].contracts, sides[1].contracts = build_contracts_world(
+        placement_x=world_x["placement"],
+        authority_b=b,
+        commissioner_b=users[COMMISSIONER_B],
+        provider_y=sides[1].organisation,
+        setting_y=sides[1].setting,
+        lot=lot,
+    )
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {
