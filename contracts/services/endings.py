@@ -71,8 +71,9 @@ PROVIDER_NO_MOVE = (
 ALREADY_RECORDED = "The end of this placement has already been recorded."
 
 
-def end_blocker(actor: Actor, agreement: Agreement) -> str:
-    """Why the actor cannot record the end of this placement now ("" when they can)."""
+def end_blocker(actor: Actor, agreement: Agreement, *, recorded: bool | None = None) -> str:
+    """Why the actor cannot record the end of this placement now ("" when they can); `recorded`
+    says whether an end is recorded, when the caller has read it already."""
     if party_of(actor, agreement) is None:
         return "Only the two parties to the agreement can record the end of the placement."
     if agreement.state not in ENDABLE_STATES:
@@ -80,7 +81,9 @@ def end_blocker(actor: Actor, agreement: Agreement) -> str:
             "Only a signed or active placement can end: this agreement is "
             f"{agreement.get_state_display().lower()}."
         )
-    if dangerously_unscoped(PlacementEnd).filter(agreement_id=agreement.pk).exists():
+    if recorded is None:
+        recorded = dangerously_unscoped(PlacementEnd).filter(agreement_id=agreement.pk).exists()
+    if recorded:
         return ALREADY_RECORDED
     return ""
 

@@ -102,14 +102,17 @@ def party_of(actor: Actor, agreement: Agreement) -> str | None:
     return None
 
 
-def variation_blocker(actor: Actor, agreement: Agreement) -> str:
+def variation_blocker(actor: Actor, agreement: Agreement, *, has_open: bool | None = None) -> str:
     """Why the actor cannot propose a variation of the agreement now ("" when they can): the one
-    rule the pages (which offer the links) and the services share."""
+    rule the pages (which offer the links) and the services share. `has_open` says whether a
+    version is being signed, when the caller has the versions already."""
     if party_of(actor, agreement) is None:
         return NOT_A_PARTY
     if agreement.state not in VARIABLE_STATES:
         return NOT_SIGNED.format(state=agreement.get_state_display().lower())
-    if open_version(agreement) is not None:
+    if has_open is None:
+        has_open = open_version(agreement) is not None
+    if has_open:
         return ALREADY_OPEN
     return ""
 

@@ -37,3 +37,43 @@ def signed() -> Placed:
     sign_both(p, version_issue(actor=as_actor(p.commissioner), version=p.draft))
     p.draft.refresh_from_db()
     return p
+
+
+def another_signed(p: Placed) -> Placed:
+    """A second signed agreement between the same authority and provider (another award)."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from contracts.models import Agreement
+    from contracts.services.orders import order_for_award
+    from referrals.models import Award, AwardState, ReferralState
+    from tests.referrals.awards.matrix import _referral
+
+    referral = _referral(
+        p.world.authority,
+        p.world.referral.lot,
+        p.commissioner,
+        state=ReferralState.AWARDED,
+        awarded_at=timezone.now(),
+        purchasing_system=p.world.referral.purchasing_system,
+        start_date=p.agreement.start_date,
+    )
+    award = Award.objects.create(
+        referral=referral,
+        provider=p.provider,
+        setting=p.award.setting,
+        state=AwardState.COMPLETE,
+        reasons="The best value.",
+        agreed_weekly_price=Decimal("2800.00"),
+        start_date=referral.start_date,
+        completed_at=timezone.now(),
+    )
+    order = order_for_award(award=award, actor=None)
+    agreement = Agreement.objects.get(order=order)
+    q = replace(p, award=award, order=order, agreement=agreement, draft=agreement.versions.get())
+    ready_to_issue(q)
+    sign_both(q, version_issue(actor=as_actor(q.commissioner), version=q.draft))
+    q.draft.refresh_from_db()
+    return q
