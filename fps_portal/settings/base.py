@@ -269,6 +269,12 @@ SPECTACULAR_SETTINGS = {
         "InvitationOutcomeEnum": "referrals.models.invitation.Outcome",
         "ResponseStateEnum": "referrals.models.invitation.ResponseState",
         "AwardStateEnum": "referrals.models.award.AwardState",
+        # Variations and placement ends (contracts/api/variations.py).
+        "VariationKindEnum": "contracts.models.variation.VariationKind",
+        "VariationStateEnum": "contracts.models.variation.VariationState",
+        "PlacementEndKindEnum": "contracts.models.ending.EndKind",
+        "BreakdownReasonEnum": "contracts.models.ending.BreakdownReason",
+        "EndRequestedByEnum": "contracts.models.ending.EndRequestedBy",
     },
 }
 
