@@ -7,7 +7,11 @@ here). Each Order and draft IPA is made by the service an award calls, in the wo
 transaction. Kinds:
 - agreement: the IPA (draft version 1);
 - agreement_version: the same, with its version number, for the version routes;
-- order: its Order.
+- order: its Order;
+- signed_agreement, variation, placement_end: another agreement of the same parties, signed by
+  both, with a price uplift the provider proposed and a planned end the authority recorded
+  (tests/contracts/changes_world.py);
+- regional_uplift: one uplift, the same on both sides.
 """
 
 from __future__ import annotations
@@ -21,9 +25,18 @@ from contracts.services.orders import order_for_award
 from fps_portal.accounts.models import Organisation, User
 from providers.models import Setting
 from referrals.models import Award, AwardState, ReferralState
+from tests.contracts.changes_world import build_changes_world
 from tests.referrals.awards.matrix import _referral
 
-KINDS = ("agreement", "agreement_version", "order")
+KINDS = (
+    "agreement",
+    "agreement_version",
+    "order",
+    "signed_agreement",
+    "variation",
+    "placement_end",
+    "regional_uplift",
+)
 
 
 def _complete_award(
@@ -62,4 +75,9 @@ def build_contracts_world(
     for award in awards:
         order = order_for_award(award=award, actor=None)
         sides.append({"order": order.pk, "agreement": order.agreement.pk, "agreement_version": 1})
+    changes = build_changes_world(
+        agreement_x=sides[0]["agreement"], agreement_y=sides[1]["agreement"]
+    )
+    for side, more in zip(sides, changes, strict=True):
+        side.update(more)
     return sides[0], sides[1]

@@ -9,22 +9,154 @@ anything is looked up.
 from __future__ import annotations
 
 from tests.portal.matrix_routes import Answer
-from tests.portal.matrix_rules import Expect, Own, Row
-from tests.portal.matrix_world import PROVIDERS
+from tests.portal.matrix_rules import Expect, Own, Row, expect
+from tests.portal.matrix_world import (
+    COMMISSIONER_A,
+    COMMISSIONER_B,
+    LEAD_EVALUATOR_A,
+    PROVIDER_X,
+    PROVIDER_Y,
+    PROVIDERS,
+    SENIOR_MANAGER_A,
+)
 from tests.referrals.awards.matrix_rows import placing
 
 AGREEMENT = "contracts.Agreement"
 VERSION = "contracts.AgreementVersion"
+VARIATION = "contracts.Variation"
+END = "contracts.PlacementEnd"
+UPLIFT = "contracts.RegionalUplift"
+#: Everything a variation, an uplift applied or an end writes.
+CHANGES = (AGREEMENT, VERSION, VARIATION, END, "contracts.FeePeriod")
 
 
-def parties(ok: Answer) -> Expect:
-    """The placing authority's placing roles and the provider's users, each on its own."""
-    return placing(ok) | {provider: Own(ok) for provider in PROVIDERS}
+def parties(ok: Answer, provider: Answer | None = None) -> Expect:
+    """The placing authority's placing roles and the provider's users, each on its own (the
+    provider answering `provider` where it differs)."""
+    mine = ok if provider is None else provider
+    return placing(ok) | {p: Own(mine) for p in PROVIDERS}
+
+
+def _changes_form(ids: str, post: Expect) -> Row:
+    return Row(ids=ids, get=parties(200), writes={"POST": post}, touches=CHANGES)
+
+
+#: Every provider and authority staff reads regional uplifts; the same one is each side's.
+_EVERY_READER: Expect = expect(providers=200, authorities=200)
+_SHARED_UPLIFT = {"X": 200, "Y": 200, "missing": 404}
 
 
 PAGES: dict[str, Row] = {
     "contracts:agreement": Row(ids="agreement", get=parties(200)),
     "contracts:agreement-version": Row(ids="agreement_version", get=parties(200)),
+    # The world's signed agreement has a variation being signed and its end recorded: another
+    # variation or end is a wrong state (409), after who may has been checked.
+    "contracts:variation-uplift": _changes_form("signed_agreement", parties(409)),
+    "contracts:variation-provision": _changes_form("signed_agreement", parties(409)),
+    "contracts:variation-end-date": _changes_form("signed_agreement", parties(409)),
+    "contracts:placement-end": _changes_form("signed_agreement", parties(409)),
+    # The provider proposed the world's variation: the authority refuses it (the reason is
+    # missing: 400), the provider withdraws it (400); the other way round is refused (403).
+    "contracts:variation-refuse": _changes_form("variation", parties(400, provider=403)),
+    "contracts:variation-withdraw": _changes_form("variation", parties(403, provider=400)),
+    "contracts:regional-uplifts": Row(get=_EVERY_READER),
+    "contracts:regional-uplift-publish": Row(
+        get=expect() | {LEAD_EVALUATOR_A: 200},
+        writes={"POST": expect() | {LEAD_EVALUATOR_A: 400}},
+        touches=(UPLIFT,),
+    ),
+    "contracts:regional-uplift-apply": Row(
+        ids="regional_uplift",
+        get=expect(providers=_SHARED_UPLIFT),
+        writes={"POST": expect(providers={"X": 400, "Y": 400, "missing": 404})},
+        touches=CHANGES,
+    ),
 }
 
-API: dict[str, Row] = {}
+
+def _listing(ok: Answer) -> Expect:
+    """A list route (no id): each party's placing roles and provider users."""
+    return expect() | dict.fromkeys(
+        (COMMISSIONER_A, SENIOR_MANAGER_A, COMMISSIONER_B, PROVIDER_X, PROVIDER_Y), ok
+    )
+
+
+def _on_x(own: Answer) -> Expect:
+    """A create naming side X's signed agreement: its parties get `own`; authority B and
+    provider Y, not parties to it, a 400 on `agreement` (as a missing one)."""
+    return expect() | {
+        COMMISSIONER_A: own,
+        SENIOR_MANAGER_A: own,
+        PROVIDER_X: own,
+        COMMISSIONER_B: 400,
+        PROVIDER_Y: 400,
+    }
+
+
+API: dict[str, Row] = {
+    # The world's signed agreement already has a variation being signed and its end recorded.
+    "variation-list": Row(
+        get=_listing(200),
+        writes={"POST": _on_x(409)},
+        body=lambda w, s, a: {
+            "agreement": s.contracts["signed_agreement"],
+            "kind": "price_uplift",
+            "uplift_percent": "2.00",
+            "effective_from": "2031-04-01",
+            "reason": "Matrix uplift.",
+        },
+        touches=CHANGES,
+        lists="variation-detail",
+    ),
+    "variation-detail": Row(ids="variation", get=parties(200)),
+    "variation-refuse": Row(
+        ids="variation",
+        writes={"POST": parties(200, provider=403)},
+        body=lambda w, s, a: {"reason": "Matrix refusal."},
+        touches=CHANGES,
+    ),
+    "variation-withdraw": Row(
+        ids="variation",
+        writes={"POST": parties(403, provider=200)},
+        body=lambda w, s, a: {"reason": "Matrix withdrawal."},
+        touches=CHANGES,
+    ),
+    "regional-uplift-list": Row(
+        get=_EVERY_READER,
+        writes={"POST": expect(lead=201)},
+        body=lambda w, s, a: {
+            "purchasing_system": w.purchasing_system,
+            "title": "Matrix uplift",
+            "percent": "2.50",
+            "effective_from": "2031-04-01",
+            "reason": "Matrix.",
+        },
+        touches=(UPLIFT,),
+        lists="regional-uplift-detail",
+    ),
+    "regional-uplift-detail": Row(
+        ids="regional_uplift", get=expect(providers=_SHARED_UPLIFT, authorities=_SHARED_UPLIFT)
+    ),
+    # X's signed agreement has a variation being signed; Y's is not provider X's: both 400.
+    "regional-uplift-apply": Row(
+        ids="regional_uplift",
+        writes={"POST": expect(providers={"X": 400, "Y": 400, "missing": 404})},
+        body=lambda w, s, a: {"agreements": [s.contracts["signed_agreement"]]},
+        touches=CHANGES,
+    ),
+    "placement-end-list": Row(
+        get=_listing(200),
+        writes={"POST": _on_x(409)},
+        body=lambda w, s, a: {
+            "agreement": s.contracts["signed_agreement"],
+            "kind": "planned",
+            "details": "Matrix end.",
+            "requested_by": "authority",
+            "notice_given_on": "2026-01-05",
+            "last_day": "2031-07-31",
+        },
+        touches=CHANGES,
+        lists="placement-end-detail",
+    ),
+    "placement-end-detail": Row(ids="placement_end", get=parties(200)),
+}

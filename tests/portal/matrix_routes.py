@@ -224,6 +224,10 @@ _PARAMS = {
             *AWARD_KINDS,
             "agreement",
             "order",
+            "signed_agreement",
+            "variation",
+            "placement_end",
+            "regional_uplift",
         )
     },
 }
