@@ -179,6 +179,21 @@ CHILD_DOCUMENT = keys(
     "download_url",
 )  # fmt: skip
 PLACING = {COMMISSIONER: None, SENIOR: None}
+#: The two parties to an agreement: its authority's placing roles and the provider's users.
+PARTIES = (COMMISSIONER, SENIOR, PROVIDER)
+VARIATION = keys(
+    "id", "agreement", "kind", "state", "version", "version_number", "version_state", "reason",
+    "effective_from", "uplift_percent", "new_weekly_fee", "new_end_date", "provision_summary",
+    "regional_uplift", "proposed_by_party", "proposed_at", "agreed_at", "refused_at",
+    "refusal_reason", "withdrawn_at",
+)  # fmt: skip
+PLACEMENT_END = keys(
+    "id", "agreement", "kind", "reason", "details", "requested_by", "notice_given_on",
+    "last_day", "move_to_setting", "move_to_name", "recorded_at",
+)  # fmt: skip
+REGIONAL_UPLIFT = keys(
+    "id", "purchasing_system", "title", "percent", "effective_from", "reason", "published_at"
+)
 # A placing authority's referral: read only by its commissioners and senior managers.
 REFERRAL_ROW = keys(
     "id", "reference", "kind", "child", "places", "route", "lot", "is_emergency", "start_date",
@@ -406,6 +421,31 @@ READS: dict[str, Read] = {
         _ids("award-detail", "pending_award"), only(dict.fromkeys(PLACING, AWARD)), is_list=False
     ),
     "awarded-placement-list": Read(_url("awarded-placement-list"), only({PROVIDER: PLACEMENT})),
+    # Variations and ends: the two parties (the placing authority's commissioners and senior
+    # managers, the provider's users); regional uplifts: every provider and authority staff.
+    "variation-list": Read(_url("variation-list"), only(dict.fromkeys(PARTIES, VARIATION))),
+    "variation-detail": Read(
+        _ids("variation-detail", "variation"),
+        only(dict.fromkeys(PARTIES, VARIATION)),
+        is_list=False,
+    ),
+    "placement-end-list": Read(
+        _url("placement-end-list"), only(dict.fromkeys(PARTIES, PLACEMENT_END))
+    ),
+    "placement-end-detail": Read(
+        _ids("placement-end-detail", "placement_end"),
+        only(dict.fromkeys(PARTIES, PLACEMENT_END)),
+        is_list=False,
+    ),
+    "regional-uplift-list": Read(
+        _url("regional-uplift-list"),
+        only(dict.fromkeys((*AUTHORITY_STAFF, PROVIDER), REGIONAL_UPLIFT)),
+    ),
+    "regional-uplift-detail": Read(
+        _ids("regional-uplift-detail", "regional_uplift"),
+        only(dict.fromkeys((*AUTHORITY_STAFF, PROVIDER), REGIONAL_UPLIFT)),
+        is_list=False,
+    ),
     "awarded-placement-detail": Read(
         _ids("awarded-placement-detail", "placement"), only({PROVIDER: PLACEMENT}), is_list=False
     ),
@@ -544,6 +584,14 @@ WRITES: dict[tuple[str, str], Write] = {
         for action in ("marks", "award", "no-suitable-provider", "rerun")
     },
     ("award-approve", "post"): Write(_ids("award-approve", "pending_award"), (SENIOR,)),
+    ("variation-list", "post"): Write(_url("variation-list"), PARTIES),
+    ("variation-refuse", "post"): Write(_ids("variation-refuse", "variation"), PARTIES),
+    ("variation-withdraw", "post"): Write(_ids("variation-withdraw", "variation"), PARTIES),
+    ("placement-end-list", "post"): Write(_url("placement-end-list"), PARTIES),
+    ("regional-uplift-list", "post"): Write(_url("regional-uplift-list"), (LEAD,)),
+    ("regional-uplift-apply", "post"): Write(
+        _ids("regional-uplift-apply", "regional_uplift"), (PROVIDER,)
+    ),
     ("award-reject", "post"): Write(_ids("award-reject", "pending_award"), (SENIOR,)),
 }
 

@@ -47,6 +47,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
+from tests.contracts.changes_world import build_api_changes
 from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 
@@ -211,6 +212,9 @@ def build_world() -> World:
             setting=ready.setting,
             lot=world.lot,
         )
+    )
+    world.ids.update(
+        build_api_changes(placement=world.ids["placement"], lead=users[Role.LEAD_EVALUATOR])
     )
     lot = application.lots.get()
     world.referral = ReferralFactory(

@@ -144,3 +144,11 @@ def build_changes_world(*, agreement_x: int, agreement_y: int) -> tuple[dict[str
     for award in awards:
         sides.append({**with_changes(award), "regional_uplift": uplift.pk})
     return tuple(sides)
+
+
+def build_api_changes(*, placement: int, lead: User) -> dict[str, int]:
+    """For the API gates (tests/api/world.py): from the world's complete award, a signed
+    agreement of the same parties with a proposed variation and a recorded end, and a regional
+    uplift the lead authority published."""
+    award = Award.objects.select_related("referral").get(pk=placement)
+    return {**with_changes(award), "regional_uplift": regional_uplift(award, lead).pk}

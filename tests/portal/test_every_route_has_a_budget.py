@@ -117,6 +117,14 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "referrals:award-approval": "form: the approver's decision on one award",
     "referrals:risk-sign-off": "form: one manager's sign-off of the risk approach",
     "referrals:awarded-document": "streams one file of the child's record (and audits it)",
+    "contracts:variation-uplift": "form: a price uplift",
+    "contracts:variation-provision": "form: a change of provision",
+    "contracts:variation-end-date": "form: a change of end date",
+    "contracts:variation-refuse": "form: the reason a variation is refused",
+    "contracts:variation-withdraw": "form: the reason a variation is withdrawn",
+    "contracts:placement-end": "form: the end of a placement",
+    "contracts:regional-uplift-publish": "form: a regional uplift",
+    "contracts:regional-uplift-apply": "form: checkboxes of the provider's agreements",
 }
 
 
