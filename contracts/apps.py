@@ -6,5 +6,7 @@ class ContractsConfig(AppConfig):
     verbose_name = "Orders and placement agreements"
 
     def ready(self) -> None:
-        from contracts import scope_rules  # noqa: F401  (registers the scope rules)
-        from contracts import ending_tasks  # noqa: F401  (registers the placement-end jobs)
+        from contracts import (
+            ending_tasks,  # noqa: F401  (registers the placement-end jobs)
+            scope_rules,  # noqa: F401  (registers the scope rules)
+        )

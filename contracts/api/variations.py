@@ -190,9 +190,7 @@ class RegionalUpliftViewSet(ScopedReadOnlyViewSet[RegionalUplift], mixins.Create
         wanted = list(dict.fromkeys(data["agreements"]))
         found = {
             a.pk: a
-            for a in scoped(Agreement, self.actor)
-            .filter(pk__in=wanted)
-            .select_related("referral")
+            for a in scoped(Agreement, self.actor).filter(pk__in=wanted).select_related("referral")
         }
         missing = {f"agreement_{pk}": NOT_YOURS for pk in wanted if pk not in found}
         if missing:

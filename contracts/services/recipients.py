@@ -17,9 +17,11 @@ def authority_commissioners(agreement: Agreement) -> QuerySet[User]:
         memberships__role=Role.COMMISSIONER,
         memberships__is_active=True,
     )
-    return User.objects.filter(commissioners | named if named else commissioners).filter(
-        is_active=True
-    ).distinct()
+    return (
+        User.objects.filter(commissioners | named if named else commissioners)
+        .filter(is_active=True)
+        .distinct()
+    )
 
 
 def party_users(agreement: Agreement, party: str) -> QuerySet[User]:

@@ -423,7 +423,9 @@ def variation_propose_end_date(
     assert new_end_date is not None
     period = fee_in_force(agreement)
     effective_from = max(
-        timezone.localdate(), agreement.start_date, period.starts if period else agreement.start_date
+        timezone.localdate(),
+        agreement.start_date,
+        period.starts if period else agreement.start_date,
     )
     return _propose(
         actor=actor,

@@ -15,8 +15,8 @@ from contracts.services.endings import end_blocker, placement_end_record
 from contracts.views.endings_forms import PlacementEndForm
 from fps_portal.access import page_access
 from fps_portal.actors import Actor
-from fps_portal.errors import DomainError
 from fps_portal.dates import govuk_date
+from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.web.pages import put_on_form
 from providers.models import Setting
@@ -28,7 +28,7 @@ def placement_end(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     agreement = get_scoped_or_404(Agreement, actor, select_related=("order", "setting"), pk=pk)
     blocker = end_blocker(actor, agreement)
     provider = actor.is_provider
-    settings = scoped(Setting, actor).exclude(pk=agreement.setting_id).order_by("name")
+    settings = scoped(Setting, actor).exclude(pk=agreement.setting_id or 0).order_by("name")
     form = PlacementEndForm(
         request.POST if request.method == "POST" else None, settings=settings, provider=provider
     )
@@ -60,7 +60,8 @@ def placement_end(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                     request,
                     "The placement has ended."
                     if agreement.state == AgreementState.ENDED
-                    else f"The end is recorded: the placement ends after {govuk_date(end.last_day)}.",
+                    else f"The end is recorded: the placement ends after "
+                    f"{govuk_date(end.last_day)}.",
                 )
                 return redirect("contracts:agreement", agreement.pk)
     if status == 200 and form.errors:

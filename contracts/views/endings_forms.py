@@ -73,7 +73,7 @@ class PlacementEndForm(forms.Form):
         self.fields["move_to_setting"].queryset = settings  # type: ignore[attr-defined]
         if provider:
             # A provider gives notice: a planned end or a breakdown, asked for by the provider.
-            self.fields["kind"].choices = [
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
                 (value, label) for value, label in EndKind.choices if value != EndKind.MOVE
             ]
             for name in ("move_to_setting", "move_to_name", "requested_by"):

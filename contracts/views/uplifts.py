@@ -86,7 +86,9 @@ def uplift_apply(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             for key, found in exc.fields.items():
                 for message in found:
                     form.add_error(
-                        "agreements" if key.startswith(FIELD_PREFIX) or key == "agreements" else None,
+                        "agreements"
+                        if key.startswith(FIELD_PREFIX) or key == "agreements"
+                        else None,
                         message,
                     )
             if not exc.fields:

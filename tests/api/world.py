@@ -37,6 +37,7 @@ from providers.services.evaluation import (
 from providers.services.membership import agreement_sign
 from providers.services.setting_prices import setting_set_price
 from referrals.models import Referral
+from tests.contracts.changes_world import build_api_changes
 from tests.factories import authority, person
 from tests.providers.onboarding.factories import (
     actor,
@@ -47,7 +48,6 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
-from tests.contracts.changes_world import build_api_changes
 from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 

@@ -284,6 +284,7 @@ def build_world() -> World:
         commissioner=users[COMMISSIONER], senior=users[SENIOR], provider_setting=own_setting
     )
     awards["agreement"] = _agreement_for(awards["placement"])
+    awards.update(_changes_for(awards["placement"], users[LEAD]))
     world = World(
         awards=awards,
         users=users,
@@ -373,6 +374,13 @@ def _agreement_for(award_pk: int) -> int:
     from referrals.models import Award
 
     return order_for_award(award=Award.objects.get(pk=award_pk), actor=None).agreement.pk
+
+
+def _changes_for(award_pk: int, lead: User) -> dict[str, int]:
+    """Signed agreements with and without a variation and an end (tests/contracts/)."""
+    from tests.contracts.changes_world import build_browser_changes
+
+    return build_browser_changes(placement=award_pk, lead=lead)
 
 
 def _window(index: int) -> Kwargs:
@@ -621,6 +629,27 @@ PAGES: dict[str, Page] = {
     "contracts:agreement-version": Page(
         PLACING | {PROVIDER},
         lambda world, persona: {"pk": world.awards["agreement"], "number": 1},
+    ),
+    # Variations and ends: the propose and end forms on a signed agreement with nothing open
+    # (the page with a variation open, which only says why not, as `also`).
+    **{
+        f"contracts:{name}": Page(
+            PLACING | {PROVIDER},
+            _award("clean_agreement"),
+            forms=(MAIN_FORM,),
+            also=(_award("signed_agreement"),),
+        )
+        for name in ("variation-uplift", "variation-provision", "variation-end-date")
+    },
+    "contracts:placement-end": Page(
+        PLACING | {PROVIDER}, _award("clean_agreement"), forms=(MAIN_FORM,)
+    ),
+    "contracts:variation-refuse": Page(PLACING | {PROVIDER}, _award("variation")),
+    "contracts:variation-withdraw": Page(PLACING | {PROVIDER}, _award("variation")),
+    "contracts:regional-uplifts": Page(AUTHORITY | {PROVIDER}),
+    "contracts:regional-uplift-publish": Page(frozenset({LEAD}), forms=(MAIN_FORM,)),
+    "contracts:regional-uplift-apply": Page(
+        frozenset({PROVIDER}), _award("regional_uplift"), forms=(MAIN_FORM,)
     ),
 }
 

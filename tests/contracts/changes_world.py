@@ -152,3 +152,22 @@ def build_api_changes(*, placement: int, lead: User) -> dict[str, int]:
     uplift the lead authority published."""
     award = Award.objects.select_related("referral").get(pk=placement)
     return {**with_changes(award), "regional_uplift": regional_uplift(award, lead).pk}
+
+
+def build_browser_changes(*, placement: int, lead: User) -> dict[str, int]:
+    """For the accessibility gate (tests/browser/pages.py): from the demo's placement award, a
+    signed agreement with nothing open ("clean_agreement", whose forms show in full), another
+    with a variation and an end ("variation", "placement_end"), and a regional uplift."""
+    award = Award.objects.select_related("referral").get(pk=placement)
+    authority = award.referral.authority
+    assert award.provider is not None
+    clean = signed_agreement(
+        another_award(award, _member(authority.pk, Role.COMMISSIONER)),
+        commissioner=_member(authority.pk, Role.COMMISSIONER),
+        provider_user=_member(award.provider.pk, Role.PROVIDER_USER),
+    )
+    return {
+        **with_changes(award),
+        "clean_agreement": clean.pk,
+        "regional_uplift": regional_uplift(award, lead).pk,
+    }

@@ -34,7 +34,12 @@ def _date(prefix: str, day: datetime.date) -> dict[str, str]:
 
 def _uplift_post(p, **changes) -> dict[str, str]:
     effective = p.agreement.start_date + datetime.timedelta(days=30)
-    return {"percent": "3", "reason": "Annual uplift.", **_date("effective_from", effective), **changes}
+    return {
+        "percent": "3",
+        "reason": "Annual uplift.",
+        **_date("effective_from", effective),
+        **changes,
+    }
 
 
 def test_an_uplift_proposed_on_the_page_shows_on_the_agreement_with_the_other_party_actions():
@@ -136,7 +141,10 @@ def test_change_of_provision_and_of_end_date_through_the_pages():
         end_url, {"reason": "Extended.", **_date("new_end_date", datetime.date(2000, 1, 1))}
     )
     assert bad_end.status_code == 400
-    assert client.post(end_url, {"reason": "Extended.", **_date("new_end_date", new_end)}).status_code == 302
+    assert (
+        client.post(end_url, {"reason": "Extended.", **_date("new_end_date", new_end)}).status_code
+        == 302
+    )
     changed = Variation.objects.get(state=VariationState.PROPOSED)
     assert changed.new_end_date == new_end
     refuse = reverse("contracts:variation-refuse", args=[changed.pk])

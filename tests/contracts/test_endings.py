@@ -23,7 +23,7 @@ from contracts.services.variations import variation_propose_uplift
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.models import Notification
-from tests.contracts.signed_world import sign_both, signed
+from tests.contracts.signed_world import signed
 from tests.contracts.world import placed
 from tests.referrals.awards.world import as_actor
 

@@ -36,7 +36,9 @@ def _publish(p, **changes):
         "effective_from": p.agreement.start_date + datetime.timedelta(days=90),
         "reason": "The region's inflation award for the year.",
     }
-    return regional_uplift_publish(actor=as_actor(person(Role.LEAD_EVALUATOR)), **{**values, **changes})
+    return regional_uplift_publish(
+        actor=as_actor(person(Role.LEAD_EVALUATOR)), **{**values, **changes}
+    )
 
 
 def test_only_the_lead_publishes_and_bad_input_writes_nothing():
@@ -75,8 +77,13 @@ def test_a_provider_applies_an_uplift_to_many_agreements_each_countersigned_by_i
     q = another_signed(p)
     uplift = _publish(p)
     provider = as_actor(p.provider_user)
-    assert {a.pk for a in applicable_agreements(provider, uplift)} == {p.agreement.pk, q.agreement.pk}
-    made = regional_uplift_apply(actor=provider, uplift=uplift, agreements=[p.agreement, q.agreement])
+    assert {a.pk for a in applicable_agreements(provider, uplift)} == {
+        p.agreement.pk,
+        q.agreement.pk,
+    }
+    made = regional_uplift_apply(
+        actor=provider, uplift=uplift, agreements=[p.agreement, q.agreement]
+    )
     assert len(made) == 2
     assert {v.regional_uplift_id for v in made} == {uplift.pk}
     assert all(v.uplift_percent == Decimal("2.5") for v in made)
@@ -84,7 +91,10 @@ def test_a_provider_applies_an_uplift_to_many_agreements_each_countersigned_by_i
     # The authority still countersigns each on its own.
     sign_both(p, made[0].version if made[0].agreement_id == p.agreement.pk else made[1].version)
     states = dict(Variation.objects.values_list("agreement_id", "state"))
-    assert states == {p.agreement.pk: VariationState.AGREED, q.agreement.pk: VariationState.PROPOSED}
+    assert states == {
+        p.agreement.pk: VariationState.AGREED,
+        q.agreement.pk: VariationState.PROPOSED,
+    }
 
 
 def test_all_or_nothing_when_one_agreement_cannot_take_it():
@@ -138,7 +148,11 @@ def _client(user) -> Client:
 
 
 def _date(prefix: str, day: datetime.date) -> dict[str, str]:
-    return {f"{prefix}_day": str(day.day), f"{prefix}_month": str(day.month), f"{prefix}_year": str(day.year)}
+    return {
+        f"{prefix}_day": str(day.day),
+        f"{prefix}_month": str(day.month),
+        f"{prefix}_year": str(day.year),
+    }
 
 
 def test_the_pages_publish_list_and_apply():
@@ -176,6 +190,9 @@ def test_the_pages_publish_list_and_apply():
     answer = provider.post(apply, {"agreements": [str(p.agreement.pk), str(q.agreement.pk)]})
     assert answer.status_code == 302
     assert Variation.objects.filter(regional_uplift=uplift).count() == 2
-    assert _client(p.other_provider_user).post(
-        apply, {"agreements": [str(p.agreement.pk)]}
-    ).status_code == 400
+    assert (
+        _client(p.other_provider_user)
+        .post(apply, {"agreements": [str(p.agreement.pk)]})
+        .status_code
+        == 400
+    )
