@@ -5,6 +5,7 @@ services, from a complete award, in the caller's transaction."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, cast
@@ -71,6 +72,8 @@ def another_award(like: Award, user: User) -> Award:
         state=ReferralState.AWARDED,
         awarded_at=timezone.now(),
         purchasing_system=like.referral.purchasing_system,
+        # Unique beside the demo's own references, which the factory's sequence may repeat.
+        reference=f"VAR-{uuid.uuid4().hex[:12]}",
     )
     return Award.objects.create(
         referral=referral,
