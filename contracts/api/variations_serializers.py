@@ -135,6 +135,11 @@ class AppliedSerializer(serializers.Serializer):
 
 
 class PlacementEndSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(
+        read_only=True,
+        help_text="A breakdown's reason (one of BreakdownReasonEnum); empty for other ends.",
+    )
+
     class Meta:
         model = PlacementEnd
         fields = [

@@ -77,7 +77,7 @@ PROVIDER_OWNED = (
     "responses",
 )
 #: What a commissioner writes through the API: its own authority's casework.
-OWN_CASEWORK = ("referrals", "awards")
+OWN_CASEWORK = ("referrals", "awards", "variations", "placement-ends")
 LEAD_ONLY_WRITES = (
     ("purchasing-systems", None),
     ("windows", None),
