@@ -35,13 +35,12 @@ from contracts.models import (
 from contracts.permissions import AGREEMENT_PARTIES
 from contracts.services.endings import placement_end_record
 from contracts.services.uplifts import regional_uplift_apply, regional_uplift_publish
+from contracts.services.variation_decisions import variation_refuse, variation_withdraw
 from contracts.services.variations import (
     ProvisionChange,
     variation_propose_end_date,
     variation_propose_provision,
     variation_propose_uplift,
-    variation_refuse,
-    variation_withdraw,
 )
 from contracts.terms import FundingShare, ServiceLine
 from fps_portal.access import AUTHORITIES, LEAD_EVALUATORS, PROVIDERS, either

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -25,47 +25,32 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import (
-    VARIATION_TRANSITIONS,
     Agreement,
-    AgreementState,
-    FeePeriod,
     Party,
     RegionalUplift,
     Variation,
     VariationKind,
-    VariationState,
-    VersionState,
 )
 from contracts.services.recipients import other_party_users
-from contracts.services.versions import (
-    is_authority_party,
-    is_provider_party,
-    open_version,
-    version_new,
-    withdraw_locked,
+from contracts.services.variation_rules import (
+    MAX_PERCENT,
+    NOT_A_PARTY,
+    fee_in_force,
+    party_of,
+    terms_in_force,
+    uplifted_fee,
+    variation_blocker,
 )
-from contracts.terms import PENCE, FundingShare, Provision, ServiceLine, Terms, problems
+from contracts.services.versions import version_new
+from contracts.terms import FundingShare, Provision, ServiceLine, Terms, problems
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.dates import govuk_date
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.services import notify
-from fps_portal.scoping import dangerously_unscoped
-from fps_portal.transitions import lock, transition
+from fps_portal.transitions import lock
 
-VARIABLE_STATES = frozenset({AgreementState.SIGNED, AgreementState.ACTIVE})
-MAX_PERCENT = Decimal("50")
-
-NOT_A_PARTY = "Only the two parties to the agreement can propose a variation."
-NOT_SIGNED = (
-    "Only a signed or active agreement can be varied: this one is {state}. Change a draft, or "
-    "withdraw the version being signed, instead."
-)
-ALREADY_OPEN = (
-    "Another version of this agreement is being signed: it must be agreed, refused or withdrawn "
-    "before another variation is proposed."
-)
 REASON_MISSING = "Enter the reason for the variation."
 EFFECTIVE_MISSING = "Enter the date the variation takes effect."
 UPLIFT_MISSING = "Enter the uplift as a percentage or as a new weekly fee."
@@ -75,8 +60,6 @@ FEE_NOT_POSITIVE = "The new weekly fee must be more than £0."
 SUMMARY_MISSING = "Describe what changes in the provision."
 NOTHING_CHANGED = "Nothing has changed: these are the terms in force."
 END_DATE_MISSING = "Enter the new end date."
-REFUSAL_MISSING = "Enter why the variation is refused."
-WITHDRAWAL_MISSING = "Enter why the variation is withdrawn."
 
 
 @dataclass(frozen=True)
@@ -92,71 +75,6 @@ class ProvisionChange:
     services: tuple[ServiceLine, ...]
     funding: tuple[FundingShare, ...]
     summary: str
-
-
-def party_of(actor: Actor, agreement: Agreement) -> str | None:
-    if is_authority_party(actor, agreement):
-        return Party.AUTHORITY
-    if is_provider_party(actor, agreement):
-        return Party.PROVIDER
-    return None
-
-
-def variation_blocker(actor: Actor, agreement: Agreement, *, has_open: bool | None = None) -> str:
-    """Why the actor cannot propose a variation of the agreement now ("" when they can): the one
-    rule the pages (which offer the links) and the services share. `has_open` says whether a
-    version is being signed, when the caller has the versions already."""
-    if party_of(actor, agreement) is None:
-        return NOT_A_PARTY
-    if agreement.state not in VARIABLE_STATES:
-        return NOT_SIGNED.format(state=agreement.get_state_display().lower())
-    if has_open is None:
-        has_open = open_version(agreement) is not None
-    if has_open:
-        return ALREADY_OPEN
-    return ""
-
-
-def can_refuse(actor: Actor, variation: Variation) -> bool:
-    """The other party, while the variation awaits its signature (a party that has signed has
-    agreed; the authority may refuse until it countersigns)."""
-    party = party_of(actor, variation.agreement)
-    if variation.state != VariationState.PROPOSED or party is None:
-        return False
-    if party == variation.proposed_by_party:
-        return False
-    version_state = variation.version.state
-    if party == Party.PROVIDER:
-        return bool(version_state == VersionState.ISSUED)
-    return version_state in {VersionState.ISSUED, VersionState.PROVIDER_SIGNED}
-
-
-def can_withdraw(actor: Actor, variation: Variation) -> bool:
-    """Anyone of the proposing party, until both parties have signed."""
-    return (
-        variation.state == VariationState.PROPOSED
-        and party_of(actor, variation.agreement) == variation.proposed_by_party
-    )
-
-
-def fee_in_force(agreement: Agreement) -> FeePeriod | None:
-    return (
-        dangerously_unscoped(FeePeriod)
-        .filter(agreement_id=agreement.pk, until__isnull=True)
-        .order_by("-starts")
-        .first()
-    )
-
-
-def terms_in_force(agreement: Agreement) -> Terms:
-    version = agreement.current_version
-    assert version is not None and version.state == VersionState.SIGNED
-    return Terms.from_json(version.terms)
-
-
-def uplifted_fee(fee: Decimal, percent: Decimal) -> Decimal:
-    """The fee raised by `percent`, to the penny (half a penny rounds up)."""
-    return (fee * (Decimal("100") + percent) / Decimal("100")).quantize(PENCE, ROUND_HALF_UP)
 
 
 def _check_may_propose(actor: Actor, agreement: Agreement) -> str:
@@ -236,7 +154,7 @@ def _propose(
         },
         reason=reason,
     )
-    _tell_other_party(variation, party, PROPOSED, described)
+    tell_other_party(variation, party, PROPOSED, described)
     return variation
 
 
@@ -245,7 +163,7 @@ REFUSED = "notifications/contracts_variation_refused"
 WITHDRAWN = "notifications/contracts_variation_withdrawn"
 
 
-def _tell_other_party(variation: Variation, party: str, template: str, described: str) -> None:
+def tell_other_party(variation: Variation, party: str, template: str, described: str) -> None:
     """The other party hears of it; the words name the agreement and setting, never the child."""
     agreement = variation.agreement
     notify(
@@ -438,68 +356,3 @@ def variation_propose_end_date(
         fields={"new_end_date": new_end_date},
         described=f"Change of end date to {govuk_date(new_end_date)}",
     )
-
-
-def _locked_variation(variation: Variation) -> tuple[Agreement, Variation]:
-    agreement = lock(variation.agreement)
-    return agreement, lock(variation)
-
-
-@transaction.atomic
-def variation_refuse(*, actor: Actor, variation: Variation, reason: str) -> Variation:
-    """The other party refuses, with its reason: the variation is refused and its version
-    withdrawn; the terms in force stay as they are."""
-    agreement, variation = _locked_variation(variation)
-    if party_of(actor, agreement) is None:
-        raise NotAllowed("Only the two parties to the agreement can refuse a variation.")
-    if variation.state != VariationState.PROPOSED:
-        raise WrongState(f"This variation is {variation.get_state_display().lower()}.")
-    if not can_refuse(actor, variation):
-        if party_of(actor, agreement) == variation.proposed_by_party:
-            raise NotAllowed("You proposed this variation: withdraw it instead of refusing it.")
-        raise WrongState("You have signed this variation, so you can no longer refuse it.")
-    if not reason.strip():
-        raise InvalidInput.on_fields({"reason": REFUSAL_MISSING})
-    transition(
-        variation,
-        to=VariationState.REFUSED,
-        table=VARIATION_TRANSITIONS,
-        event="refused",
-        by=actor.user,
-        also={"refusal_reason": reason.strip()},
-        actor=actor,
-        reason=reason.strip(),
-    )
-    withdraw_locked(
-        actor=actor,
-        agreement=agreement,
-        version=variation.version,
-        reason=f"The variation was refused: {reason.strip()}",
-    )
-    party = party_of(actor, agreement)
-    assert party is not None
-    _tell_other_party(variation, party, REFUSED, variation.get_kind_display())
-    return variation
-
-
-@transaction.atomic
-def variation_withdraw(*, actor: Actor, variation: Variation, reason: str) -> Variation:
-    """The proposing party withdraws its variation before both have signed it."""
-    agreement, variation = _locked_variation(variation)
-    party = party_of(actor, agreement)
-    if party is None:
-        raise NotAllowed("Only the two parties to the agreement can withdraw a variation.")
-    if variation.state != VariationState.PROPOSED:
-        raise WrongState(f"This variation is {variation.get_state_display().lower()}.")
-    if party != variation.proposed_by_party:
-        raise NotAllowed(
-            "Only the party that proposed a variation can withdraw it: refuse it instead."
-        )
-    if not reason.strip():
-        raise InvalidInput.on_fields({"reason": WITHDRAWAL_MISSING})
-    withdraw_locked(
-        actor=actor, agreement=agreement, version=variation.version, reason=reason.strip()
-    )
-    variation.refresh_from_db()
-    _tell_other_party(variation, party, WITHDRAWN, variation.get_kind_display())
-    return variation

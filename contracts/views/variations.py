@@ -16,20 +16,24 @@ from django.views.decorators.http import require_http_methods
 
 from contracts.models import Agreement, Variation
 from contracts.permissions import AGREEMENT_PARTIES
-from contracts.services.variations import (
+from contracts.services.variation_decisions import (
     REFUSAL_MISSING,
     WITHDRAWAL_MISSING,
-    ProvisionChange,
+    variation_refuse,
+    variation_withdraw,
+)
+from contracts.services.variation_rules import (
     can_refuse,
     can_withdraw,
     fee_in_force,
     terms_in_force,
     variation_blocker,
+)
+from contracts.services.variations import (
+    ProvisionChange,
     variation_propose_end_date,
     variation_propose_provision,
     variation_propose_uplift,
-    variation_refuse,
-    variation_withdraw,
 )
 from contracts.views.variations_forms import (
     FIELD_FOR,

@@ -17,7 +17,8 @@ from contracts.services.uplifts import (
     regional_uplift_apply,
     regional_uplift_publish,
 )
-from contracts.services.variations import variation_propose_end_date, variation_withdraw
+from contracts.services.variation_decisions import variation_withdraw
+from contracts.services.variations import variation_propose_end_date
 from fps_portal.accounts.models import Role
 from fps_portal.errors import InvalidInput, NotAllowed
 from fps_portal.notifications.models import Notification

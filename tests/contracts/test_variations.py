@@ -18,16 +18,13 @@ from contracts.models import (
     VariationState,
     VersionState,
 )
+from contracts.services.variation_decisions import variation_refuse, variation_withdraw
+from contracts.services.variation_rules import can_refuse, can_withdraw, variation_blocker
 from contracts.services.variations import (
     ProvisionChange,
-    can_refuse,
-    can_withdraw,
-    variation_blocker,
     variation_propose_end_date,
     variation_propose_provision,
     variation_propose_uplift,
-    variation_refuse,
-    variation_withdraw,
 )
 from contracts.terms import FundingShare, ServiceLine, Terms
 from fps_portal.audit.models import AuditEvent
