@@ -7,6 +7,7 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from contracts import (
+            changes_web,  # noqa: F401  (the regional uplifts' navigation)
             ending_tasks,  # noqa: F401  (registers the placement-end jobs)
             scope_rules,  # noqa: F401  (registers the scope rules)
         )
