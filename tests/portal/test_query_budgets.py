@@ -615,6 +615,16 @@ BUDGETS: list[Budget] = [
         ),
         6,
     ),
+    # 1: token with its user; 2: actor's memberships; 3: the referral; 4: its questions with
+    # the invitations and providers that asked.
+    Budget(
+        "referral-questions",
+        "commissioner",
+        lambda: (lambda w: api(f"/api/v1/referrals/{w.referral}/questions/", w.commissioner))(
+            invited_twice()
+        ),
+        4,
+    ),
     # 1: token with its user; 2: actor's memberships; 3: the page of invitations with their
     # referrals' snapshots; 4: the referrals' other needs; 5: the responses' ids.
     Budget(
