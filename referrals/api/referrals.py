@@ -351,7 +351,8 @@ class ReferralViewSet(ScopedReadOnlyViewSet[Referral]):
         )
 
     @extend_schema(request=None, responses=ReferralQuestionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # Every question of the referral (a handful), as one plain list: no pages, no filters.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def questions(self, request: Request, pk: str | None = None) -> Response:
         """The invitees' clarification questions, unanswered first, each with who asked (which
         the authority alone learns)."""
