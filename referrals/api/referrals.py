@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -357,7 +357,9 @@ class ReferralViewSet(ScopedReadOnlyViewSet[Referral]):
         """The invitees' clarification questions, unanswered first, each with who asked (which
         the authority alone learns)."""
         referral = self.get_object()
-        asked = self._questions(referral).order_by("answered_at", "asked_at", "id")
+        asked = self._questions(referral).order_by(
+            F("answered_at").asc(nulls_first=True), "asked_at", "id"
+        )
         return Response(ReferralQuestionSerializer(asked, many=True).data)
 
     @extend_schema(

@@ -14,8 +14,19 @@ from django.core import mail
 from fps_portal.accounts.models import Role
 from fps_portal.audit.models import AuditEvent, AuditVerb
 from fps_portal.notifications.models import Notification
-from referrals.models import Referral, ReferralQuestion, ReferralState, Route, RouteCase
-from referrals.services.questions import ALREADY_ANSWERED, ANSWER_MISSING, question_ask
+from referrals.models import (
+    Referral,
+    ReferralQuestion,
+    ReferralState,
+    Route,
+    RouteCase,
+)
+from referrals.services.questions import (
+    ALREADY_ANSWERED,
+    ANSWER_MISSING,
+    question_answer,
+    question_ask,
+)
 from referrals.services.referrals import referral_create
 from referrals.services.routes import route_case_authorise, route_case_submit
 from tests.factories import api_client_for, authority, person
@@ -149,6 +160,20 @@ def test_roles_that_never_place_are_refused_before_the_body(role: str) -> None:
     assert answered.status_code == 403 and answered.json()["error"]["fields"] == {}
     assert api_client_for(None).post(_answer_url(asked), {"answer": "Yes."}).status_code == 401
     assert ReferralQuestion.objects.get(pk=asked.pk).answered_at is None
+
+
+def test_unanswered_questions_are_listed_first() -> None:
+    world = published_competition()
+    answered = _asked(world, "Is there a sensory room?")
+    question_answer(actor=actor(world.commissioner), question=answered, answer="Yes.")
+    other_invitation, other_user, _ = second_invitee(world)
+    waiting = question_ask(
+        actor=actor_of_user(other_user), invitation=other_invitation, question="Is lunch provided?"
+    )
+    listed = api_client_for(world.commissioner).get(
+        f"/api/v1/referrals/{world.referral.pk}/questions/"
+    )
+    assert [q["id"] for q in listed.json()] == [waiting.pk, answered.pk]
 
 
 def test_the_authoritys_senior_manager_answers_too() -> None:
