@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -48,6 +48,7 @@ from referrals.api.referrals_serializers import (
 )
 from referrals.models import Referral, ReferralQuestion, ReferralState, Route
 from referrals.permissions import PLACING
+from referrals.selectors.invitations import QUESTIONS_UNANSWERED_FIRST
 from referrals.selectors.referrals import DEADLINE_CHOICES, ReferralFilters, filter_referrals
 from referrals.services.questions import can_answer_questions, question_answer
 from referrals.services.referrals import (
@@ -357,9 +358,7 @@ class ReferralViewSet(ScopedReadOnlyViewSet[Referral]):
         """The invitees' clarification questions, unanswered first, each with who asked (which
         the authority alone learns)."""
         referral = self.get_object()
-        asked = self._questions(referral).order_by(
-            F("answered_at").asc(nulls_first=True), "asked_at", "id"
-        )
+        asked = self._questions(referral).order_by(*QUESTIONS_UNANSWERED_FIRST)
         return Response(ReferralQuestionSerializer(asked, many=True).data)
 
     @extend_schema(

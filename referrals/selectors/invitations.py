@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fps_portal.actors import Actor
@@ -26,6 +26,10 @@ from referrals.models import (
     ResponseState,
     ScaleDescriptor,
 )
+
+#: Clarification questions unanswered first (NULLs sort first on PostgreSQL too, where they
+#: would otherwise sort last), then in the order asked: the authority's page and API.
+QUESTIONS_UNANSWERED_FIRST = (F("answered_at").asc(nulls_first=True), "asked_at", "id")
 
 #: What a provider's list and detail read beside each invitation: the referral's snapshot only
 #: (no join reaches the child's record).

@@ -174,6 +174,13 @@ def test_unanswered_questions_are_listed_first() -> None:
         f"/api/v1/referrals/{world.referral.pk}/questions/"
     )
     assert [q["id"] for q in listed.json()] == [waiting.pk, answered.pk]
+    # The authority's page lists them in the same order.
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.commissioner)
+    page = browser.get(f"/referrals/{world.referral.pk}/questions/").content.decode()
+    assert page.index("Is lunch provided?") < page.index("Is there a sensory room?")
 
 
 def test_the_authoritys_senior_manager_answers_too() -> None:
