@@ -169,4 +169,3 @@ def _store(owner: dict[str, Any], rendered: Rendered, filename: str) -> Rendered
         pdf.file.storage.delete(pdf.file.name)
         return dangerously_unscoped(RenderedPdf).get(**owner)
     return pdf
-

@@ -93,9 +93,7 @@ def pdfs_missing_requested() -> int:
     signed = (
         dangerously_unscoped(AgreementVersion)
         .filter(state=VersionState.SIGNED)
-        .filter(
-            ~Exists(pdfs.filter(version_id=OuterRef("pk"), kind=RenderKind.SIGNED_AGREEMENT))
-        )
+        .filter(~Exists(pdfs.filter(version_id=OuterRef("pk"), kind=RenderKind.SIGNED_AGREEMENT)))
         .order_by("pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )

@@ -26,7 +26,9 @@ def _file(pdf: RenderedPdf, filename: str) -> FileResponse:
     return response
 
 
-def _pending(request: HttpRequest, *, title: str, message: str, back: str, status: int) -> HttpResponse:
+def _pending(
+    request: HttpRequest, *, title: str, message: str, back: str, status: int
+) -> HttpResponse:
     return render(
         request,
         "contracts/pdf_pending.html",
@@ -69,9 +71,7 @@ def agreement_pdf(request: HttpRequest, actor: Actor, pk: int, number: int) -> H
 
 
 @page_access(AGREEMENT_PARTIES)
-def agreement_signed_pdf(
-    request: HttpRequest, actor: Actor, pk: int, number: int
-) -> HttpResponse:
+def agreement_signed_pdf(request: HttpRequest, actor: Actor, pk: int, number: int) -> HttpResponse:
     return _version_pdf(request, actor, pk, number, RenderKind.SIGNED_AGREEMENT)
 
 

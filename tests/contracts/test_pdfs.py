@@ -253,9 +253,11 @@ def test_a_spot_purchase_order_says_it_is_not_under_the_fps_agreement():
     order = p.order
     order.under_fps_agreement = False
     order.route = "spot_purchase"
-    text = " ".join(" ".join(
-        page.extract_text() for page in reader(render_html(order_html(order)).pdf).pages
-    ).split())
+    text = " ".join(
+        " ".join(
+            page.extract_text() for page in reader(render_html(order_html(order)).pdf).pages
+        ).split()
+    )
     assert "Route Spot purchase outside the FPS" in text
     assert "it is not procured under the North West SEND Flexible Purchasing System" in text
     assert "This requirement is procured" not in text
