@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from contracts.services import pdf_documents
+from contracts.services import pdf_documents, rendering
 
 
 @shared_task(name="contracts.render_agreement_pdf", autoretry_for=(OSError,), max_retries=3)
@@ -25,6 +25,4 @@ def render_order_pdf(order_id: int) -> int | None:
 @shared_task(name="contracts.render_missing_pdfs")
 def render_missing_pdfs() -> int:
     """Sweep for PDFs whose task was lost (the broker was down at commit, say): queue each."""
-    from contracts.services.rendering import pdfs_missing_requested
-
-    return pdfs_missing_requested()
+    return rendering.pdfs_missing_requested()

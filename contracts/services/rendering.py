@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 
+from celery import Task, current_app
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
@@ -24,6 +26,9 @@ from contracts.models import (
 from fps_portal.scoping import dangerously_unscoped
 
 logger = logging.getLogger(__name__)
+
+RENDER_ORDER = "contracts.render_order_pdf"
+RENDER_AGREEMENT = "contracts.render_agreement_pdf"
 
 
 #: How many missing PDFs one sweep queues at most (oldest first): a backlog drains over runs.
@@ -44,11 +49,15 @@ def pdf_requested(
         transaction.on_commit(lambda: _queue_version(version_id, kind))
 
 
-def _queue_order(order_id: int) -> None:
-    from contracts.tasks import render_order_pdf
+def _task(name: str) -> Task:
+    """The registered task (contracts.tasks, loaded by the app's ready()): by name, since the
+    tasks call these services and services may not import them back."""
+    return current_app.tasks[name]
 
+
+def _queue_order(order_id: int) -> None:
     try:
-        render_order_pdf.delay(order_id)
+        _task(RENDER_ORDER).delay(order_id)
     except Exception:
         if _eager():
             raise
@@ -56,10 +65,8 @@ def _queue_order(order_id: int) -> None:
 
 
 def _queue_version(version_id: int, kind: str) -> None:
-    from contracts.tasks import render_agreement_pdf
-
     try:
-        render_agreement_pdf.delay(version_id, kind)
+        _task(RENDER_AGREEMENT).delay(version_id, kind)
     except Exception:
         if _eager():
             raise
@@ -67,8 +74,6 @@ def _queue_version(version_id: int, kind: str) -> None:
 
 
 def _eager() -> bool:
-    from django.conf import settings
-
     return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
 
 

@@ -4,7 +4,7 @@ a worker, never here: until it is stored the page says it is being prepared."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -39,7 +39,7 @@ def _pending(
 
 def _version_pdf(
     request: HttpRequest, actor: Actor, pk: int, number: int, kind: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     found = version_pdf(actor, pk, number, kind)
     agreement, version = found.agreement, found.version
     signed = kind == RenderKind.SIGNED_AGREEMENT
@@ -66,12 +66,14 @@ def _version_pdf(
 
 
 @page_access(AGREEMENT_PARTIES)
-def agreement_pdf(request: HttpRequest, actor: Actor, pk: int, number: int) -> HttpResponse:
+def agreement_pdf(request: HttpRequest, actor: Actor, pk: int, number: int) -> HttpResponseBase:
     return _version_pdf(request, actor, pk, number, RenderKind.AGREEMENT)
 
 
 @page_access(AGREEMENT_PARTIES)
-def agreement_signed_pdf(request: HttpRequest, actor: Actor, pk: int, number: int) -> HttpResponse:
+def agreement_signed_pdf(
+    request: HttpRequest, actor: Actor, pk: int, number: int
+) -> HttpResponseBase:
     return _version_pdf(request, actor, pk, number, RenderKind.SIGNED_AGREEMENT)
 
 
@@ -86,7 +88,7 @@ def order_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 
 @page_access(AGREEMENT_PARTIES)
-def order_pdf(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+def order_pdf(request: HttpRequest, actor: Actor, pk: int) -> HttpResponseBase:
     view = order_view(actor, pk)
     if view.pdf is not None:
         pdf_downloaded(actor=actor, pdf=view.pdf, agreement=None)

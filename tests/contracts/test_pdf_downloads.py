@@ -118,10 +118,8 @@ def test_the_agreement_page_lists_the_pdfs_with_size_and_sha256(
         stored = i.pdf(kind)
         assert f'href="{url}"' in page
         assert stored.sha256 in page
-        assert (
-            f"(PDF, {filesizeformat(stored.size_bytes).replace(chr(160), ' ')}, {stored.pages} pages)"
-            in page
-        )
+        size = filesizeformat(stored.size_bytes).replace("\xa0", " ")
+        assert f"(PDF, {size}, {stored.pages} pages)" in page
     order_pdf = RenderedPdf.objects.get(order=i.p.order)
     assert order_pdf.sha256 in page
     assert f"Order {i.p.order.number} (PDF, " in page
