@@ -261,3 +261,26 @@ def test_a_spot_purchase_order_says_it_is_not_under_the_fps_agreement():
     assert "Route Spot purchase outside the FPS" in text
     assert "it is not procured under the North West SEND Flexible Purchasing System" in text
     assert "This requirement is procured" not in text
+
+
+def test_two_renders_at_once_store_one_pdf_and_leave_no_stray_file(
+    django_capture_on_commit_callbacks, settings
+):
+    """The second render of a version loses at the unique constraint: it returns the first's
+    PDF and deletes its own file."""
+    from pathlib import Path
+
+    from contracts.services import pdf_documents
+
+    i = issued(django_capture_on_commit_callbacks)
+    first = i.pdf()
+    files_before = sorted(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.pdf"))
+    html = pdf_documents.agreement_html(i.version, signed=False)
+    again = pdf_documents._store(
+        {"version": i.version, "kind": RenderKind.AGREEMENT},
+        render_html(html),
+        "racing.pdf",
+    )
+    assert again.pk == first.pk
+    assert RenderedPdf.objects.filter(version=i.version).count() == 1
+    assert sorted(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.pdf")) == files_before
