@@ -74,7 +74,7 @@ def agreement_html(version: AgreementVersion, *, signed: bool) -> str:
     signatures = list(version.signatures.order_by("signed_at")) if signed else []
     title = f"Individual Placement Agreement {agreement.reference}, version {version.number}"
     if signed:
-        title = f"Signed {title[0].lower()}{title[1:]}"
+        title = f"Signed copy of the {title}"
     return render_to_string(
         "contracts/pdf/agreement.html",
         {

@@ -138,3 +138,23 @@ def _walk(node: Any, depth: int) -> Iterator[tuple[str, int]]:
     elif isinstance(node, DictionaryObject) and "/S" in node:
         yield str(node["/S"]), depth
         yield from _walk(node.get("/K"), depth + 1)
+
+
+def table_cells(pdf: RenderedPdf | bytes) -> list[tuple[str, DictionaryObject]]:
+    """Every TH and TD structure element, in reading order."""
+    root = reader(pdf).trailer["/Root"]
+    found: list[tuple[str, DictionaryObject]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, IndirectObject):
+            node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for child in node:
+                walk(child)
+        elif isinstance(node, DictionaryObject) and "/S" in node:
+            if node["/S"] in ("/TH", "/TD"):
+                found.append((str(node["/S"]), node))
+            walk(node.get("/K"))
+
+    walk(root["/StructTreeRoot"].get_object().get("/K"))
+    return found

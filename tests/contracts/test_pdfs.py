@@ -16,7 +16,7 @@ from contracts.services.rendering import pdfs_missing_requested
 from contracts.services.versions import version_new
 from contracts.tasks import render_agreement_pdf, render_order_pdf
 from contracts.terms import CARE_PLAN, STANDARD_DOCUMENTS, VARIATION_TEMPLATE, Terms
-from tests.contracts.pdf_world import issued, reader, structure, text_of
+from tests.contracts.pdf_world import issued, reader, structure, table_cells, text_of
 from tests.contracts.world import placed, ready_to_issue
 from tests.referrals.awards.world import as_actor
 
@@ -124,6 +124,16 @@ def test_the_pdf_is_tagged_pdf_ua_1_titled_in_english(django_capture_on_commit_c
     for needed in ("/Document", "/H1", "/H2", "/H3", "/P", "/Table", "/TH", "/TD", "/Caption"):
         assert needed in tags, needed
     assert "/L" in tags and "/LI" in tags
+    # Table headers are tied to their cells (PDF/UA-1 7.5): every header cell has an ID, and
+    # every data cell names the header cells it falls under.
+    cells = table_cells(i.pdf())
+    ids = {str(cell["/ID"]) for tag, cell in cells if tag == "/TH"}
+    assert ids and all("/ID" in cell for tag, cell in cells if tag == "/TH")
+    data = [cell for tag, cell in cells if tag == "/TD"]
+    assert data
+    for cell in data:
+        headers = {str(h) for h in cell["/A"]["/Headers"]}
+        assert headers and headers <= ids
     # No picture at all, so no crown.
     assert b"/Subtype /Image" not in i.pdf().file.open("rb").read()
 
@@ -198,7 +208,8 @@ def test_a_signed_version_gets_a_signed_copy_with_a_signatures_page(
     assert "For the provider: " in signatures and "For the placing authority: " in signatures
     assert signatures.count("Signed on ") == 2
     title = reader(signed).metadata.title
-    assert title == f"Signed individual Placement Agreement {i.p.agreement.reference}, version 1"
+    expected = f"Individual Placement Agreement {i.p.agreement.reference}, version 1"
+    assert title == f"Signed copy of the {expected}"
 
 
 def test_a_variation_issued_at_once_is_rendered(django_capture_on_commit_callbacks):
