@@ -7,3 +7,4 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from contracts import scope_rules  # noqa: F401  (registers the scope rules)
+        from contracts import tasks as _tasks  # noqa: F401  (the PDF tasks the services queue)

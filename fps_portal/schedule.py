@@ -27,4 +27,6 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "referrals-remind-direct-award-reviews": _every(
         3600.0, "referrals.remind_direct_award_reviews"
     ),
+    # Contracts: a PDF whose render task was lost (the broker down at commit) is queued again.
+    "contracts-render-missing-pdfs": _every(600.0, "contracts.render_missing_pdfs"),
 }

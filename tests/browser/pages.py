@@ -284,6 +284,7 @@ def build_world() -> World:
         commissioner=users[COMMISSIONER], senior=users[SENIOR], provider_setting=own_setting
     )
     awards["agreement"] = _agreement_for(awards["placement"])
+    awards["order"] = _order_for(awards["placement"])
     world = World(
         awards=awards,
         users=users,
@@ -373,6 +374,14 @@ def _agreement_for(award_pk: int) -> int:
     from referrals.models import Award
 
     return order_for_award(award=Award.objects.get(pk=award_pk), actor=None).agreement.pk
+
+
+def _order_for(award_pk: int) -> int:
+    """The Order of the placement award (made with its IPA)."""
+    from contracts.services.orders import order_for_award
+    from referrals.models import Award
+
+    return order_for_award(award=Award.objects.get(pk=award_pk), actor=None).pk
 
 
 def _window(index: int) -> Kwargs:
@@ -622,6 +631,7 @@ PAGES: dict[str, Page] = {
         PLACING | {PROVIDER},
         lambda world, persona: {"pk": world.awards["agreement"], "number": 1},
     ),
+    "contracts:order": Page(PLACING | {PROVIDER}, _award("order")),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
@@ -634,6 +644,9 @@ NOT_PAGES: dict[str, str] = {
     "referrals:child-document-download": "a file download (a document on a child's record)",
     "referrals:child-export": "a CSV download (the child's record)",
     "providers:agreement-document-download": "a file download (the agreement's PDF)",
+    "contracts:agreement-pdf": "a file download (a version's PDF, or a line: being prepared)",
+    "contracts:agreement-signed-pdf": "a file download (the signed copy, or: being prepared)",
+    "contracts:order-pdf": "a file download (the Order's PDF, or a line: being prepared)",
     "providers:find-a-setting-csv": "a CSV download",
     "providers:find-a-setting-xlsx": "a spreadsheet download",
     "providers:window-complete": "POST only; redirects to the window's page",

@@ -25,6 +25,12 @@ def parties(ok: Answer) -> Expect:
 PAGES: dict[str, Row] = {
     "contracts:agreement": Row(ids="agreement", get=parties(200)),
     "contracts:agreement-version": Row(ids="agreement_version", get=parties(200)),
+    # The matrix world's version 1 is a draft: no PDF yet, and no signed copy (409).
+    "contracts:agreement-pdf": Row(ids="agreement_version", get=parties(409)),
+    "contracts:agreement-signed-pdf": Row(ids="agreement_version", get=parties(409)),
+    "contracts:order": Row(ids="order", get=parties(200)),
+    # The Order's PDF, or while the worker renders it the page saying so: both 200.
+    "contracts:order-pdf": Row(ids="order", get=parties(200)),
 }
 
 API: dict[str, Row] = {}
