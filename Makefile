@@ -89,14 +89,15 @@ demo-large: demo-data
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py build_large_demo
 
 # The benchmarks run on PostgreSQL with the large data set (built on first use): the search,
-# then the referral and invitation lists (ten years of referrals); both run, and a missed
-# target in either fails the command.
+# then the referral and invitation lists (ten years of referrals), then the IPA's PDF (ms a page
+# against a one-page reference); all run, and a missed target in any fails the command.
 BENCH_DATABASE_URL ?= postgres://postgres@localhost:5432/fps_bench
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=fps_portal.settings.test
 bench: install
 	status=0; \
 	$(BENCH_ENV) $(PY) bench/search_bench.py || status=1; \
 	$(BENCH_ENV) $(PY) bench/referrals_bench.py || status=1; \
+	$(BENCH_ENV) $(PY) bench/pdf_bench.py || status=1; \
 	exit $$status
 
 # The restore drill (ops/restore_drill.py): pg_dump the database, pg_restore it into a fresh one,

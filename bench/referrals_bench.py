@@ -36,14 +36,19 @@ from bench.search_bench import (
     measure,
 )
 
-#: The referral list's filters, by the query parameters the list takes (one place to adjust).
+#: The referral list's filters, by the query parameters both lists take: the page's filter form
+#: (`referrals.views.referrals_forms.ReferralFilterForm`) and the API's filterset
+#: (`referrals.api.referrals.ReferralFilterSet`) name them alike (a test holds the three
+#: together). `lot` and `child` are ids, so `referral_filters` takes them from the data.
 REFERRAL_FILTERS: dict[str, dict[str, str]] = {
-    "status": {"status": "open"},
+    "state": {"state": "open"},
     "route": {"route": "direct_award"},
-    "lot": {"lot": "A1"},
-    "deadline": {"deadline": "this_week"},
-    "child": {"child": "Child 0001"},
+    "lot": {"lot": ""},
+    "deadline": {"deadline": "week"},
+    "child": {"child": ""},
 }
+#: Two filters at once (a lot chosen among the open referrals', so the pair finds some).
+COMBINED = ("state", "lot")
 PAGES = {"referrals": "referrals:referral-list", "invitations": "referrals:invitation-list"}
 API = {"referrals": "/api/v1/referrals/", "invitations": "/api/v1/invitations/"}
 #: An anchor tag, and its href: the pagination's "next" link is the one with rel="next".
@@ -127,6 +132,89 @@ def busiest() -> tuple[Organisation, Organisation]:
     return authority, provider
 
 
+def referral_filters(authority: Organisation) -> dict[str, dict[str, str]]:
+    """REFERRAL_FILTERS with the authority's own ids: the lot most of its open referrals are on
+    (so state and lot together find rows) and the child with the most referrals."""
+    from django.db.models import Count
+
+    from referrals.models import Referral
+
+    mine = Referral.objects.filter(authority=authority)
+    state = REFERRAL_FILTERS["state"]["state"]
+    lot = (
+        mine.filter(state=state)
+        .values("lot_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "lot_id")
+        .first()
+    )
+    child = (
+        mine.exclude(child=None)
+        .values("child_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "child_id")
+        .first()
+    )
+    if lot is None or child is None:
+        raise BenchError(f"{authority} has no {state} referral or no child referred")
+    filters = {name: dict(params) for name, params in REFERRAL_FILTERS.items()}
+    filters["lot"]["lot"] = str(lot["lot_id"])
+    filters["child"]["child"] = str(child["child_id"])
+    return filters
+
+
+def combined(filters: dict[str, dict[str, str]]) -> dict[str, str]:
+    return {k: v for name in COMBINED for k, v in filters[name].items()}
+
+
+def _row_matches(name: str, value: str, row: dict[str, object]) -> bool:
+    """Whether an API row of `referrals/` satisfies one filter."""
+    import datetime
+
+    from django.utils import timezone
+
+    if name == "deadline":
+        deadline = row.get("response_deadline")
+        if not isinstance(deadline, str):
+            return False
+        now, at = timezone.now(), datetime.datetime.fromisoformat(deadline)
+        if value == "today":
+            return timezone.localtime(at).date() == timezone.localdate()
+        if value == "week":
+            return now <= at < now + datetime.timedelta(days=7)
+        return at < now  # "passed"
+    return str(row.get(name)) == value
+
+
+def filter_problems(
+    rows_for: Callable[[dict[str, str]], list[dict[str, object]]],
+    filters: dict[str, dict[str, str]],
+) -> list[str]:
+    """What is wrong with the filter cases, read through the API list (`rows_for(params)` gives
+    a page's rows): each must find rows, every row must satisfy it, and no two cases (nor a case
+    and no filter at all) may give the same rows, or the bench measures no filtering."""
+    problems: list[str] = []
+    unfiltered = frozenset(row["id"] for row in rows_for({}))
+    seen: dict[str, frozenset[object]] = {"no filter": unfiltered}
+    cases = {**{f"filter {n}": p for n, p in filters.items()}, "combined": combined(filters)}
+    for label, params in cases.items():
+        rows = rows_for(params)
+        if not rows:
+            problems.append(f"{label} {params}: no rows")
+            continue
+        wrong = [
+            row["id"] for row in rows for k, v in params.items() if not _row_matches(k, v, row)
+        ]
+        if wrong:
+            problems.append(f"{label} {params}: rows {wrong[:5]} do not satisfy it")
+        ids = frozenset(row["id"] for row in rows)
+        same = [other for other, earlier in seen.items() if earlier == ids]
+        if same:
+            problems.append(f"{label} {params}: the same rows as {same[0]}")
+        seen[label] = ids
+    return problems
+
+
 def main() -> int:
     ensure_database()
     import django
@@ -157,6 +245,7 @@ def main() -> int:
         made = build_large_referrals()
         print(f"Built ten years of referrals {made} in {time.monotonic() - started:.1f}s")
     authority, provider = busiest()
+    filters = referral_filters(authority)
     commissioner, _ = User.objects.get_or_create(
         email="bench.referrals@commissioner.example", defaults={"full_name": "Bench Commissioner"}
     )
@@ -245,11 +334,24 @@ def main() -> int:
             firsts.append((label, first_label, deep_label))
             counted.append((label, who, url, {}))
             if label.endswith("referral list") or label == "api: referrals":
-                for name, params in REFERRAL_FILTERS.items():
+                for name, params in filters.items():
                     cases.append((f"{label}, filter {name}", get(who, url, params)))
-                combined = {**REFERRAL_FILTERS["status"], **REFERRAL_FILTERS["lot"]}
-                cases.append((f"{label}, status and lot", get(who, url, combined)))
-                counted.append((f"{label}, status", who, url, REFERRAL_FILTERS["status"]))
+                both = " and ".join(COMBINED)
+                cases.append((f"{label}, {both}", get(who, url, combined(filters))))
+                counted.append((f"{label}, state", who, url, filters["state"]))
+            if label.endswith("referral list"):
+                # The page's filter form must offer each parameter the cases send.
+                form = clients[who].get(url).content.decode()
+                missing = [n for n in filters if f'name="{n}"' not in form]
+                if missing:
+                    failures.append(f"{label}: the filter form has no field {missing}")
+            if label == "api: referrals":
+
+                def api_rows(params: dict[str, str], at: str = str(url)) -> list[dict[str, object]]:
+                    answer = clients["commissioner"].get(at, {**params, "page_size": "50"})
+                    return list(answer.json()["results"])
+
+                failures += [f"{label}, {p}" for p in filter_problems(api_rows, filters)]
 
         if len(cases) == 1:
             print("\nNo referral or invitation list resolves yet; nothing to measure.")

@@ -11,3 +11,4 @@ class ContractsConfig(AppConfig):
             ending_tasks,  # noqa: F401  (registers the placement-end jobs)
             scope_rules,  # noqa: F401  (registers the scope rules)
         )
+        from contracts import tasks as _tasks  # noqa: F401  (the PDF tasks the services queue)

@@ -27,6 +27,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "referrals-remind-direct-award-reviews": _every(
         3600.0, "referrals.remind_direct_award_reviews"
     ),
+    # Contracts: a PDF whose render task was lost (the broker down at commit) is queued again.
+    "contracts-render-missing-pdfs": _every(600.0, "contracts.render_missing_pdfs"),
     # Contracts: a placement whose recorded last day has passed ends (hourly); both parties hear
     # of an end 90 and 30 days ahead, once each (daily is enough; hourly catches a new end soon).
     "contracts-end-due-placements": _every(3600.0, "contracts.end_due_placements"),

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from fps_portal.accounts.models import ApiClient, Membership, Organisation, OrganisationKind, User
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditEvent
-from fps_portal.notifications.models import Notification
+from fps_portal.notifications.models import ExternalEmail, Notification
 from fps_portal.scoping import register_public_scope, register_scope
 
 
@@ -53,6 +53,12 @@ def _api_clients(qs: QuerySet[ApiClient], actor: Actor) -> QuerySet[ApiClient]:
 @register_scope(Notification)
 def _notifications(qs: QuerySet[Notification], actor: Actor) -> QuerySet[Notification]:
     return qs.filter(recipient=actor.user)
+
+
+@register_scope(ExternalEmail)
+def _external_emails(qs: QuerySet[ExternalEmail], actor: Actor) -> QuerySet[ExternalEmail]:
+    # The outbox to outside addresses is the workers' alone; no page or endpoint reads it.
+    return qs.none()
 
 
 @register_scope(AuditEvent)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from contracts.models import Agreement, AgreementVersion, Order, OrderSequence
 from contracts.services.draft_terms import initial_terms
+from contracts.services.rendering import pdf_requested
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
@@ -128,6 +129,7 @@ def order_for_award(*, award: Award, actor: Actor | None) -> Order:
         after={"reference": agreement.reference, "version": 1},
         reason="Drafted from the award; the commissioner completes and issues it.",
     )
+    pdf_requested(order=order)
     return order
 
 

@@ -33,6 +33,7 @@ from contracts.models import (
     VariationState,
     VersionState,
 )
+from contracts.services.rendering import pdf_requested
 from contracts.terms import Terms, problems
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
@@ -143,6 +144,7 @@ def version_issue(*, actor: Actor, version: AgreementVersion) -> AgreementVersio
             at=now,
             actor=actor,
         )
+    pdf_requested(version=version)
     return version
 
 
@@ -247,6 +249,7 @@ def _comes_into_force(
         weekly_services=terms.weekly_services,
         starts=version.effective_from,
     )
+    pdf_requested(version=version, signed=True)
     agreement.current_version = version
     agreement.weekly_fee = terms.core_weekly_fee
     agreement.weekly_services = terms.weekly_services
@@ -331,6 +334,7 @@ def version_new(
         after={"number": number, "state": version.state, "content_sha256": version.content_sha256},
         reason=reason,
     )
+    pdf_requested(version=version if issue else None)
     return version
 
 

@@ -36,3 +36,35 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient}"
+
+
+class ExternalEmail(models.Model):
+    """One e-mail about one event to an address that is no portal user's (a child's social
+    worker or Independent Reviewing Officer, who cannot hold a `Notification`): the outbox row.
+
+    The unique constraint on (event_key, address) makes a repeated call, a retried job or two
+    racing workers create nothing twice; `emailed_at` is set under the row's lock when it has
+    gone, so it is sent at most once, and the resend sweep picks up a row whose task was lost.
+    Once sent, the body is emptied: the row stays as the record that it went, and the outbox
+    keeps no copy of what it said (which may name a child).
+    """
+
+    event_key = models.CharField(max_length=200)
+    address = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "address"], name="one_external_email_per_event"
+            )
+        ]
+        # The resend sweep: unsent rows, oldest first.
+        indexes = [models.Index(fields=["emailed_at", "created_at"], name="external_email_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.address}"

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from fps_portal.notifications.models import Notification
+from fps_portal.notifications.models import ExternalEmail, Notification
 from fps_portal.notifications.tasks import send_notification_email
 from fps_portal.text import is_api_client_address
 
@@ -63,6 +63,33 @@ def notify(
     return created
 
 
+def email_outside(
+    *,
+    addresses: Iterable[str],
+    event_key: str,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+) -> list[ExternalEmail]:
+    """E-mail people who are not portal users (no in-app notification), through the outbox:
+    one `ExternalEmail` per address for this event, skipping any already made, each sent by a
+    worker once the surrounding transaction commits and swept up if its task is lost. Safe to
+    call twice for the same event: the second call creates nothing and sends nothing."""
+    subject, body = render_notification(template, context or {})
+    created: list[ExternalEmail] = []
+    for address in dict.fromkeys(a.strip() for a in addresses if a and a.strip()):
+        with transaction.atomic():
+            email, was_created = ExternalEmail.objects.get_or_create(
+                event_key=event_key,
+                address=address,
+                defaults={"subject": subject[:200], "body": body},
+            )
+        if was_created:
+            created.append(email)
+            email_id = email.pk
+            transaction.on_commit(lambda eid=email_id: _queue_external(eid))  # type: ignore[misc]
+    return created
+
+
 def render_notification(template: str, context: Mapping[str, Any]) -> tuple[str, str]:
     """The subject (one line) and body of a notification, from its pair of plain-text templates.
 
@@ -84,6 +111,17 @@ def _queue_email(notification_id: int) -> None:
         logger.warning(
             "Could not queue e-mail for notification %s; the sweep will retry.",
             notification_id,
+            exc_info=True,
+        )
+
+
+def _queue_external(email_id: int) -> None:
+    try:
+        send_notification_email.delay(external_email_id=email_id)
+    except Exception:
+        logger.warning(
+            "Could not queue e-mail %s to an outside address; the sweep will retry.",
+            email_id,
             exc_info=True,
         )
 

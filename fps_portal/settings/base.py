@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralKindEnum": "referrals.models.referral.ReferralKind",
         "CriterionKindEnum": "referrals.models.referral.CriterionKind",
         "AuthorisationStateEnum": "referrals.models.referral.AuthorisationState",
+        "ReviewOutcomeEnum": "referrals.models.referral.DirectAwardReview",
         "InvitationStateEnum": "referrals.models.invitation.InvitationState",
         "InvitationOutcomeEnum": "referrals.models.invitation.Outcome",
         "ResponseStateEnum": "referrals.models.invitation.ResponseState",

@@ -6,7 +6,8 @@
 - `referrals/{id}/no-suitable-provider/` (POST) and `referrals/{id}/rerun/` (POST);
 - `awards/` (the authority's awards) with `approve` and `reject` for the named approver;
 - `awarded-placements/`: a provider's complete awards with the child's record (each read
-  audited); before an award completes, a provider reads nothing of the child here.
+  audited; each page of the list one event naming its children); before an award completes, a
+  provider reads nothing of the child here.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from referrals.services.awards import (
     referral_rerun,
 )
 from referrals.services.evaluation import mark_record
-from referrals.services.placements import placement_record_viewed
+from referrals.services.placements import placement_record_viewed, placements_listed
 
 TEXT = 8000
 
@@ -442,7 +443,8 @@ class AwardedPlacementSerializer(serializers.ModelSerializer):
 
 class AwardedPlacementViewSet(ScopedReadOnlyViewSet[Award]):
     """The provider's placements: complete awards to it, with the child's record and documents.
-    Every answer that shows a child's record writes an audit row per child shown."""
+    Every answer that shows a child's record is audited: a placement's read one event, a page of
+    the list one event naming every child on it."""
 
     model = Award
     access = PROVIDERS
@@ -470,8 +472,13 @@ class AwardedPlacementViewSet(ScopedReadOnlyViewSet[Award]):
         documents: dict[int, list[ChildDocument]] = {}
         for document in scoped(ChildDocument, self.actor).filter(child_id__in=child_ids):
             documents.setdefault(document.child_id, []).append(document)
-        for award in awards:
-            if award.referral.child_id in children:
+        shown = [a for a in awards if a.referral.child_id in children]
+        if self.action == "list":
+            placements_listed(
+                actor=self.actor, child_ids=[a.referral.child_id for a in shown], how="API"
+            )
+        else:
+            for award in shown:
                 placement_record_viewed(actor=self.actor, award=award)
         kwargs["context"] = {
             **self.get_serializer_context(),

@@ -8,7 +8,10 @@ is 404, a role that can never act is 403 before its body is read (ADR 0008).
 - `PUT .../criteria/`, `PUT .../scale/`, `PUT .../shortlist/` (preselected competitions);
 - `POST .../publish/`, `.../return/`, `.../withdraw/`, `.../close/`;
 - `POST .../route-case/` (a direct award's or spot purchase's case), then `.../authorise/` or
-  `.../refuse/` by a head of service or director.
+  `.../refuse/` by a head of service or director; `POST .../review/` records an authorised
+  direct award's review (kept, or opened to competition);
+- `GET .../questions/` (the invitees' clarification questions, with who asked) and
+  `POST .../questions/{question_pk}/answer/` (the answer goes to every invitee, never who asked).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -26,20 +31,26 @@ from rest_framework.response import Response
 from fps_portal.access import Access
 from fps_portal.api.base import ScopedReadOnlyViewSet
 from fps_portal.api.filters import StrictFilterSet
+from fps_portal.scoping import scoped
 from referrals.api.referrals_serializers import (
     CriteriaInputSerializer,
     NoteInputSerializer,
+    QuestionAnswerInputSerializer,
     ReasonInputSerializer,
     ReferralInputSerializer,
     ReferralListSerializer,
+    ReferralQuestionSerializer,
     ReferralSerializer,
+    ReviewInputSerializer,
     RouteCaseInputSerializer,
     ScaleInputSerializer,
     ShortlistInputSerializer,
 )
-from referrals.models import Referral, ReferralState, Route
+from referrals.models import Referral, ReferralQuestion, ReferralState, Route
 from referrals.permissions import PLACING
+from referrals.selectors.invitations import QUESTIONS_UNANSWERED_FIRST
 from referrals.selectors.referrals import DEADLINE_CHOICES, ReferralFilters, filter_referrals
+from referrals.services.questions import can_answer_questions, question_answer
 from referrals.services.referrals import (
     CriterionInput,
     ReferralInput,
@@ -55,6 +66,7 @@ from referrals.services.referrals import (
 from referrals.services.routes import (
     RouteCaseInput,
     can_authorise_route_case,
+    direct_award_review_record,
     route_case_authorise,
     route_case_refuse,
     route_case_submit,
@@ -65,6 +77,12 @@ AUTHORISERS = Access(
     can_authorise_route_case,
     "Only a head of service or a director can authorise or refuse a direct award or a spot "
     "purchase.",
+)
+QUESTION_ANSWERERS = Access(
+    can_answer_questions, "Only the placing authority's commissioners can answer questions."
+)
+QUESTION_PK = OpenApiParameter(
+    "question_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The question's id."
 )
 
 
@@ -112,7 +130,13 @@ class ReferralViewSet(ScopedReadOnlyViewSet[Referral]):
     model = Referral
     access = PLACING
     filterset_class = ReferralFilterSet
-    action_rules = {"authorise": AUTHORISERS, "refuse": AUTHORISERS}
+    action_rules = {
+        "authorise": AUTHORISERS,
+        "refuse": AUTHORISERS,
+        "review": PLACING,
+        "questions": PLACING,
+        "answer_question": QUESTION_ANSWERERS,
+    }
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if self.action == "list":
@@ -120,7 +144,8 @@ class ReferralViewSet(ScopedReadOnlyViewSet[Referral]):
         return ReferralSerializer
 
     def optimise(self, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
-        if getattr(self, "action", None) == "list":
+        # The list, and the questions' actions, show nothing of the referral's parts.
+        if getattr(self, "action", None) in ("list", "questions", "answer_question"):
             return queryset
         return queryset.select_related(
             "lot", "child", "primary_need", "route_case"
@@ -302,3 +327,62 @@ class ReferralViewSet(ScopedReadOnlyViewSet[Referral]):
             actor=self.actor, referral=referral, note=serializer.validated_data["note"]
         )
         return self._fresh(referral)
+
+    @extend_schema(request=ReviewInputSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        """Records an authorised direct award's review: kept with the provider, or opened to
+        competition (then re-run the referral on a competition route); once only (409)."""
+        referral = self.get_object()
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        direct_award_review_record(
+            actor=self.actor,
+            referral=referral,
+            outcome=serializer.validated_data["outcome"],
+            note=serializer.validated_data["note"],
+        )
+        return self._fresh(referral)
+
+    def _questions(self, referral: Referral) -> QuerySet[ReferralQuestion]:
+        return (
+            scoped(ReferralQuestion, self.actor)
+            .filter(referral=referral)
+            .select_related("referral", "asked_by_invitation__provider")
+        )
+
+    @extend_schema(request=None, responses=ReferralQuestionSerializer(many=True))
+    # Every question of the referral (a handful), as one plain list: no pages, no filters.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def questions(self, request: Request, pk: str | None = None) -> Response:
+        """The invitees' clarification questions, unanswered first, each with who asked (which
+        the authority alone learns)."""
+        referral = self.get_object()
+        asked = self._questions(referral).order_by(*QUESTIONS_UNANSWERED_FIRST)
+        return Response(ReferralQuestionSerializer(asked, many=True).data)
+
+    @extend_schema(
+        parameters=[QUESTION_PK],
+        request=QuestionAnswerInputSerializer,
+        responses=ReferralQuestionSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"questions/(?P<question_pk>[0-9]+)/answer",
+        url_name="question-answer",
+    )
+    def answer_question(self, request: Request, pk: str, question_pk: str) -> Response:
+        """Answers a question once, while the referral is open (409 after, or when answered
+        already); every invited provider is told the question and the answer, not who asked."""
+        referral = self.get_object()
+        question = self._questions(referral).filter(pk=question_pk).first()
+        if question is None:
+            raise Http404
+        serializer = QuestionAnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answered = question_answer(
+            actor=self.actor, question=question, answer=serializer.validated_data["answer"]
+        )
+        fresh = self._questions(referral).get(pk=answered.pk)
+        return Response(ReferralQuestionSerializer(fresh).data)

@@ -16,10 +16,12 @@ from referrals.models import (
     CriterionCategory,
     CriterionKind,
     DirectAwardGround,
+    DirectAwardReview,
     PreselectionGround,
     PriceScoring,
     Referral,
     ReferralKind,
+    ReferralQuestion,
     Route,
     RouteCase,
     ScaleDescriptor,
@@ -272,3 +274,42 @@ class RouteCaseInputSerializer(serializers.Serializer):
         default="",
     )  # fmt: skip
     review_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ReferralQuestionSerializer(serializers.ModelSerializer):
+    """A clarification question as its authority reads it: with the invitation and provider that
+    asked, which no invitee ever learns (they read `invitations/{id}/`'s questions)."""
+
+    asked_by_provider = serializers.CharField(
+        source="asked_by_invitation.provider.name", read_only=True
+    )
+
+    class Meta:
+        model = ReferralQuestion
+        fields = [
+            "id",
+            "question",
+            "asked_at",
+            "asked_by_invitation",
+            "asked_by_provider",
+            "answer",
+            "answered_at",
+            "answered_by",
+        ]
+        read_only_fields = fields
+
+
+class QuestionAnswerInputSerializer(serializers.Serializer):
+    # Blank is the service's to refuse, with the page's message.
+    answer = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=DirectAwardReview.choices,
+        error_messages={
+            "required": "Choose the outcome of the review.",
+            "invalid_choice": "Choose the outcome of the review.",
+        },
+    )
+    note = serializers.CharField(max_length=5000, allow_blank=True, default="")

@@ -39,11 +39,12 @@ def awards_awaiting(actor: Actor) -> QuerySet[Award]:
 
 
 def awarded_placements(actor: Actor) -> QuerySet[Award]:
-    """The provider's complete awards (its placements), newest first."""
+    """The provider's complete awards (its placements), newest first. The children are read
+    through their own scope by the caller, not joined here."""
     return (
         scoped(Award, actor)
         .filter(state=AwardState.COMPLETE)
-        .select_related("referral", "referral__lot", "referral__child", "setting")
+        .select_related("referral", "referral__lot", "setting")
         .order_by("-completed_at", "-pk")
     )
 

@@ -5,10 +5,12 @@ propose. Every read goes through `scoped()`, so another provider's invitation is
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from fps_portal.actors import Actor
 from fps_portal.scoping import scoped
@@ -17,11 +19,17 @@ from referrals.models import (
     ChildDocument,
     Criterion,
     Invitation,
+    InvitationState,
     ReferralQuestion,
+    ReferralState,
     Response,
     ResponseState,
     ScaleDescriptor,
 )
+
+#: Clarification questions unanswered first (NULLs sort first on PostgreSQL too, where they
+#: would otherwise sort last), then in the order asked: the authority's page and API.
+QUESTIONS_UNANSWERED_FIRST = (F("answered_at").asc(nulls_first=True), "asked_at", "id")
 
 #: What a provider's list and detail read beside each invitation: the referral's snapshot only
 #: (no join reaches the child's record).
@@ -40,6 +48,44 @@ def provider_invitations(actor: Actor) -> QuerySet[Invitation]:
             )
         )
         .order_by("-invited_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class AwaitingResponse:
+    """The provider's dashboard queue: invitations it has not yet answered (no response
+    submitted, not declined) whose referral still takes answers, the nearest of their
+    deadlines, and its responses still in draft on referrals that still take answers."""
+
+    invitations: int
+    nearest_deadline: datetime.datetime | None
+    drafts: int
+
+
+def awaiting_response(actor: Actor, *, now: datetime.datetime | None = None) -> AwaitingResponse:
+    """One query over the provider's invitations to open referrals before their deadline: the
+    unanswered ones counted with their nearest deadline, and the drafts on any of them (one
+    setting's response may be submitted while another's is still a draft)."""
+    unanswered = Q(state=InvitationState.INVITED)
+    counts = (
+        scoped(Invitation, actor)
+        .filter(
+            state__in=(InvitationState.INVITED, InvitationState.RESPONDED),
+            referral__state=ReferralState.OPEN,
+            referral__response_deadline__gt=now or timezone.now(),
+        )
+        .aggregate(
+            invitations=Count("pk", filter=unanswered, distinct=True),
+            nearest=Min("referral__response_deadline", filter=unanswered),
+            drafts=Count(
+                "responses", filter=Q(responses__state=ResponseState.DRAFT), distinct=True
+            ),
+        )
+    )
+    return AwaitingResponse(
+        invitations=counts["invitations"],
+        nearest_deadline=counts["nearest"],
+        drafts=counts["drafts"],
     )
 
 

@@ -4,6 +4,8 @@ Scoping (`referrals.scope_rules`) decides who may read; these record that they d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from fps_portal.actors import Actor
@@ -21,6 +23,23 @@ def placement_record_viewed(*, actor: Actor, award: Award) -> None:
         object_id=str(award.referral.child_id or ""),
         reason=f"The awarded provider read the record for referral {award.referral.reference}.",
     )
+
+
+def placements_listed(*, actor: Actor, child_ids: Sequence[int], how: str) -> None:
+    """A list of placements naming their children is a view of personal data too: one event
+    per page naming every child shown (docs/architecture.md, "Children's records"). A page that
+    showed no child (none yet, or only block purchases) records nothing."""
+    listed = list(dict.fromkeys(pk for pk in child_ids if pk))
+    if not listed:
+        return
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.VIEWED_CHILD_RECORD,
+            object_type="referrals.child",
+            after={"listed": listed},
+            reason=f"The awarded provider listed its placements ({how}).",
+        )
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -29,7 +28,7 @@ from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
-from fps_portal.notifications.services import notify, render_notification
+from fps_portal.notifications.services import email_outside, notify
 from fps_portal.once import already_made, create_once
 from fps_portal.scoping import dangerously_unscoped, scoped
 from fps_portal.transitions import lock, transition
@@ -807,13 +806,19 @@ def referral_publish(*, actor: Actor, referral: Referral) -> Referral:
 # -- return, withdraw, close early ------------------------------------------------------------
 
 
-def _send_to_referrer(referral: Referral, template: str, context: Mapping[str, Any]) -> None:
-    """An e-mail to the referrer (who may have no account), sent once the change commits."""
-    if not referral.referrer_email:
-        return
-    subject, body = render_notification(template, context)
-    address = referral.referrer_email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=False))
+def _send_to_referrer(
+    referral: Referral, template: str, context: Mapping[str, Any], *, event_key: str
+) -> None:
+    """An e-mail to the referrer (who may have no account), through the outbox for outside
+    addresses: sent by a worker once the change commits, retried by the sweep if lost, and
+    never twice for one event."""
+    if referral.referrer_email:
+        email_outside(
+            addresses=[referral.referrer_email],
+            event_key=event_key,
+            template=template,
+            context=context,
+        )
 
 
 @transaction.atomic
@@ -845,6 +850,8 @@ def referral_return(*, actor: Actor, referral: Referral, reason: str) -> Referra
         locked,
         "notifications/referrals_returned",
         {"referral": locked, "reason": reason, "authority": locked.authority},
+        # One e-mail per return: a referral returned again later is told again.
+        event_key=f"referral-returned:{locked.pk}:{change.after.get('returned_at', '')}",
     )
     return locked
 

@@ -6,7 +6,8 @@ An award to a setting whose band is concern or fail waits (AwardState.AWAITING_S
 3. the CSW service manager and the commissioning service manager (senior managers holding those
    posts) have each signed it off;
 4. then the child's social worker and Independent Reviewing Officer are alerted by e-mail (for a
-   child with neither, the SEND caseworker named on the record), the placement is marked for
+   child with neither, the SEND caseworker named on the record; through the outbox for outside
+   addresses, `notifications.services.email_outside`), the placement is marked for
    additional monitoring, and the award completes.
 Each step is audited. The approach cannot change once someone has signed it. Lock order as in
 `awards`: the referral, the award, then its approval record.
@@ -16,9 +17,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +26,7 @@ from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record, snapshot
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
-from fps_portal.notifications.services import render_notification
+from fps_portal.notifications.services import email_outside
 from fps_portal.scoping import dangerously_unscoped
 from fps_portal.transitions import lock
 from providers.uploads import check_upload
@@ -237,19 +236,14 @@ def _alert_and_complete(
         after={"additional_monitoring": True},
         reason="Placed in a setting rated Requires Improvement or Inadequate.",
     )
-    # These people are the authority's staff, not necessarily portal users: an e-mail each,
-    # sent after commit. The stamp above, taken under the award's lock, means once.
-    subject, body = render_notification(
-        "notifications/referrals_risk_alert",
-        {"award": award, "referral": referral, "child": child, "approval": approval},
+    # These people are the authority's staff, not necessarily portal users, so the alert goes
+    # through the outbox for outside addresses: a row each in this transaction, sent by a worker
+    # after commit, retried by the sweep if lost, never twice (one row per event and address;
+    # the stamp above, taken under the award's lock, means the event happens once).
+    email_outside(
+        addresses=[email for _role, _name, email in recipients],
+        event_key=f"risk-alert:{approval.pk}",
+        template="notifications/referrals_risk_alert",
+        context={"award": award, "referral": referral, "child": child, "approval": approval},
     )
-    for _role, _name, email in recipients:
-        transaction.on_commit(
-            lambda to=email: send_mail(  # type: ignore[misc]
-                subject=f"{subject} – North West SEND Placements",
-                message=body + "\n",
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[to],
-            )
-        )
     award_complete(award=award, referral=referral, actor=actor)

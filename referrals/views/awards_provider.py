@@ -20,15 +20,31 @@ from referrals.models import (
     Outcome,
 )
 from referrals.selectors.awards import awarded_placements, outcomes_told
-from referrals.services.placements import placement_document_downloaded, placement_record_viewed
+from referrals.services.placements import (
+    placement_document_downloaded,
+    placement_record_viewed,
+    placements_listed,
+)
 
 
 @page_access(PROVIDERS)
 def awarded_placement_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The provider's placements, each with its child's name (read through the child's scope,
+    as the placement's page does), and the outcomes of referrals it did not win. Showing the
+    names is one audit event naming every child listed."""
+    awards = list(awarded_placements(actor))
+    children = {
+        c.pk: c
+        for c in scoped(Child, actor)
+        .filter(pk__in={a.referral.child_id for a in awards if a.referral.child_id})
+        .only("pk", "given_name", "family_name")
+    }
+    rows = [(award, children.get(award.referral.child_id or 0)) for award in awards]
+    placements_listed(actor=actor, child_ids=[child.pk for _a, child in rows if child], how="page")
     return render(
         request,
         "referrals/awards/placement_list.html",
-        {"awards": list(awarded_placements(actor)), "outcomes": list(outcomes_told(actor))},
+        {"rows": rows, "outcomes": list(outcomes_told(actor))},
     )
 
 

@@ -15,6 +15,7 @@ from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.web.pages import put_on_form
 from referrals.models import Referral, ReferralQuestion, ReferralState
 from referrals.permissions import PLACING
+from referrals.selectors.invitations import QUESTIONS_UNANSWERED_FIRST
 from referrals.services.questions import question_answer
 from referrals.views.invitations_forms import AnswerForm
 
@@ -26,7 +27,7 @@ def referral_questions(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
         scoped(ReferralQuestion, actor)
         .filter(referral=referral)
         .select_related("asked_by_invitation__provider", "answered_by")
-        .order_by("answered_at", "asked_at", "id")
+        .order_by(*QUESTIONS_UNANSWERED_FIRST)
     )
     return render(
         request,

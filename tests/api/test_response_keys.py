@@ -207,6 +207,10 @@ REFERRAL = REFERRAL_ROW | keys(
     "withdrawal_reason", "awarded_at", "criteria", "descriptors", "shortlist", "route_case",
     "publish_problems",
 )  # fmt: skip
+REFERRAL_QUESTION = keys(
+    "id", "question", "asked_at", "asked_by_invitation", "asked_by_provider", "answer",
+    "answered_at", "answered_by",
+)  # fmt: skip
 
 Expected = int | frozenset[str] | str
 
@@ -416,6 +420,11 @@ READS: dict[str, Read] = {
         only(dict.fromkeys(PLACING, RANKING)),
         is_list=False,
     ),
+    # Who asked is the authority's to know (the invitees' questions never say).
+    "referral-questions": Read(
+        _ids("referral-questions", "question_referral"),
+        only(dict.fromkeys(PLACING, REFERRAL_QUESTION)),
+    ),
     "award-list": Read(_url("award-list"), only(dict.fromkeys(PLACING, AWARD))),
     "award-detail": Read(
         _ids("award-detail", "pending_award"), only(dict.fromkeys(PLACING, AWARD)), is_list=False
@@ -570,8 +579,16 @@ WRITES: dict[tuple[str, str], Write] = {
             ("scale", "put"),
             ("shortlist", "put"),
             ("route-case", "post"),
+            ("review", "post"),
         ]
     },
+    ("referral-question-answer", "post"): Write(
+        lambda w: reverse(
+            "referral-question-answer",
+            kwargs={"pk": w.ids["question_referral"], "question_pk": w.ids["question"]},
+        ),
+        (COMMISSIONER, SENIOR),
+    ),
     # Only a head of service or a director (the world's senior manager is a DCS).
     **{
         (f"referral-{action}", "post"): Write(_url(f"referral-{action}", "referral"), (SENIOR,))

@@ -100,7 +100,7 @@ class World:
 def _competition(world: World) -> World:
     from decimal import Decimal
 
-    from referrals.models import ReferralState, ResponseService
+    from referrals.models import ReferralQuestion, ReferralState, ResponseService
     from tests.referrals.factories import (
         CriterionFactory,
         InvitationFactory,
@@ -130,6 +130,13 @@ def _competition(world: World) -> World:
         )
         if mine:
             world.invitation, world.response = invitation, response
+            # P's question to the authority, still to answer.
+            world.ids["question_referral"] = referral.pk
+            world.ids["question"] = ReferralQuestion.objects.create(
+                referral_id=referral.pk,
+                asked_by_invitation_id=invitation.pk,
+                question="Is transport paid?",
+            ).pk
         else:
             world.other_invitation, world.other_response = invitation, response
     return world

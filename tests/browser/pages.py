@@ -284,6 +284,7 @@ def build_world() -> World:
         commissioner=users[COMMISSIONER], senior=users[SENIOR], provider_setting=own_setting
     )
     awards["agreement"] = _agreement_for(awards["placement"])
+    awards["order"] = _order_for(awards["placement"])
     awards.update(_changes_for(awards["placement"], users[LEAD]))
     world = World(
         awards=awards,
@@ -374,6 +375,14 @@ def _agreement_for(award_pk: int) -> int:
     from referrals.models import Award
 
     return order_for_award(award=Award.objects.get(pk=award_pk), actor=None).agreement.pk
+
+
+def _order_for(award_pk: int) -> int:
+    """The Order of the placement award (made with its IPA)."""
+    from contracts.services.orders import order_for_award
+    from referrals.models import Award
+
+    return order_for_award(award=Award.objects.get(pk=award_pk), actor=None).pk
 
 
 def _changes_for(award_pk: int, lead: User) -> dict[str, int]:
@@ -630,6 +639,7 @@ PAGES: dict[str, Page] = {
         PLACING | {PROVIDER},
         lambda world, persona: {"pk": world.awards["agreement"], "number": 1},
     ),
+    "contracts:order": Page(PLACING | {PROVIDER}, _award("order")),
     # Variations and ends: the propose and end forms on a signed agreement with nothing open
     # (the page with a variation open, which only says why not, as `also`).
     **{
@@ -663,6 +673,9 @@ NOT_PAGES: dict[str, str] = {
     "referrals:child-document-download": "a file download (a document on a child's record)",
     "referrals:child-export": "a CSV download (the child's record)",
     "providers:agreement-document-download": "a file download (the agreement's PDF)",
+    "contracts:agreement-pdf": "a file download (a version's PDF, or a line: being prepared)",
+    "contracts:agreement-signed-pdf": "a file download (the signed copy, or: being prepared)",
+    "contracts:order-pdf": "a file download (the Order's PDF, or a line: being prepared)",
     "providers:find-a-setting-csv": "a CSV download",
     "providers:find-a-setting-xlsx": "a spreadsheet download",
     "providers:window-complete": "POST only; redirects to the window's page",

@@ -38,6 +38,11 @@ NOT_PAGE_TEMPLATES = {
     "registration/logged_out.html",
     # Notification subjects and bodies (plain text, stored and e-mailed; rendered by notify()).
     *(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "notifications").glob("*.txt")),
+    # The PDFs' own documents (WeasyPrint renders them in a worker; tests/contracts/test_pdfs.py
+    # checks their PDF/UA tagging), and the line a PDF's download route shows while the worker
+    # renders it (tests/contracts/test_pdf_downloads.py; the route streams a file once it has).
+    *(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "contracts" / "pdf").glob("*.html")),
+    "contracts/pdf_pending.html",
 }
 ERROR_SUMMARY = ".govuk-error-summary"
 

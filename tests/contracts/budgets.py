@@ -14,32 +14,102 @@ def _placed(build: Callable[[Placed], Call]) -> Callable[[], Call]:
     return lambda: build(placed())
 
 
+def _signed(build: Callable[[Placed], Call]) -> Callable[[], Call]:
+    """Version 1 issued and signed by both, with its PDFs and the Order's rendered as the worker
+    renders them."""
+
+    def built() -> Call:
+        from contracts.models import RenderKind
+        from contracts.services.pdf_documents import render_order_pdf, render_version_pdf
+        from contracts.services.versions import version_issue, version_sign
+        from tests.contracts.world import ready_to_issue
+        from tests.referrals.awards.world import as_actor
+
+        p = placed()
+        ready_to_issue(p)
+        version = version_issue(actor=as_actor(p.commissioner), version=p.draft)
+        for user in (p.provider_user, p.commissioner):
+            version_sign(
+                actor=as_actor(user),
+                version=version,
+                content_sha256=version.content_sha256,
+                name="Sam Signer",
+                position="Head of SEND",
+            )
+        render_order_pdf(order_id=p.order.pk)
+        for kind in (RenderKind.AGREEMENT, RenderKind.SIGNED_AGREEMENT):
+            render_version_pdf(version_id=version.pk, kind=kind)
+        return build(p)
+
+    return built
+
+
 # Pages: 1-4 are always the session, the user, the otp device and the actor's memberships.
 # The agreement page: 5: the agreement with its Order, setting, parties and signatory; 6: its
 # versions; 7: their signatures; 8: the fee history; 9-11: the audited view of the child's
-# record (savepoint, insert, release); 12: the variations with their versions and uplifts (the
-# changes partial); 13: the end of the placement.
+# record (savepoint, insert, release); 12: the Order's PDF (the documents panel; a draft
+# version has none of its own to read); 13: the variations with their versions and uplifts
+# (the changes partial); 14: the end of the placement.
+# A signed agreement's page reads its version's PDFs too (one more, before the changes partial).
+# A version's PDF: 5: the agreement with its Order; 6: the version; 7: its PDF; 8-13: the
+# audited download (savepoint; savepoint, the view of the child's record, release; the
+# download row; release).
+# The Order page: 5: the Order with its authority, setting and referral; 6: its agreement;
+# 7: its PDF. The Order's PDF: 5-7 the same; 8-10: the audited download (savepoint, insert,
+# release).
 CONTRACT_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
     (
         "contracts:agreement",
         "commissioner",
         _placed(lambda p: page(f"/agreements/{p.agreement.pk}/", p.commissioner)),
+        14,
+    ),
+    (
+        "contracts:agreement",
+        "commissioner, signed",
+        _signed(lambda p: page(f"/agreements/{p.agreement.pk}/", p.commissioner)),
+        15,
+    ),
+    (
+        "contracts:agreement-pdf",
+        "provider",
+        _signed(lambda p: page(f"/agreements/{p.agreement.pk}/versions/1/pdf/", p.provider_user)),
         13,
+    ),
+    (
+        "contracts:agreement-signed-pdf",
+        "commissioner",
+        _signed(
+            lambda p: page(f"/agreements/{p.agreement.pk}/versions/1/signed-pdf/", p.commissioner)
+        ),
+        13,
+    ),
+    (
+        "contracts:order",
+        "provider",
+        _signed(lambda p: page(f"/orders/{p.order.pk}/", p.provider_user)),
+        7,
+    ),
+    (
+        "contracts:order-pdf",
+        "commissioner",
+        _signed(lambda p: page(f"/orders/{p.order.pk}/pdf/", p.commissioner)),
+        10,
     ),
     (
         "contracts:agreement-version",
         "provider",
         _placed(lambda p: page(f"/agreements/{p.agreement.pk}/versions/1/", p.provider_user)),
-        13,
+        14,
     ),
-    # The agreement page of a signed agreement with two variations and an end: the same 13.
+    # The agreement page of a signed agreement with two variations and an end: the same 15.
     (
         "contracts:agreement",
         "provider",
         lambda: (lambda s: page(f"/agreements/{s.agreements[0]}/", s.provider_user))(
             changes_scene()
         ),
-        13,
+        15,
     ),
     # 1-4 as above; 5: the uplifts with their purchasing systems.
     (

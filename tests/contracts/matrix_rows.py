@@ -49,6 +49,12 @@ _SHARED_UPLIFT = {"X": 200, "Y": 200, "missing": 404}
 PAGES: dict[str, Row] = {
     "contracts:agreement": Row(ids="agreement", get=parties(200)),
     "contracts:agreement-version": Row(ids="agreement_version", get=parties(200)),
+    # The matrix world's version 1 is a draft: no PDF yet, and no signed copy (409).
+    "contracts:agreement-pdf": Row(ids="agreement_version", get=parties(409)),
+    "contracts:agreement-signed-pdf": Row(ids="agreement_version", get=parties(409)),
+    "contracts:order": Row(ids="order", get=parties(200)),
+    # The Order's PDF, or while the worker renders it the page saying so: both 200.
+    "contracts:order-pdf": Row(ids="order", get=parties(200)),
     # The world's signed agreement has a variation being signed and its end recorded: another
     # variation or end is a wrong state (409), after who may has been checked.
     "contracts:variation-uplift": _changes_form("signed_agreement", parties(409)),

@@ -830,6 +830,21 @@ ROUTE_API: dict[str, Row] = {
     "referral-scale": _referral_action("PUT", 400, "referrals.ScaleDescriptor"),
     "referral-shortlist": _referral_action("PUT", 400, "referrals.ShortlistEntry"),
     "referral-route-case": _referral_action("POST", 400, ROUTE_CASE),
+    # The world's direct awards await authorisation, so their review cannot be recorded yet.
+    "referral-review": Row(
+        ids="direct_award",
+        writes={"POST": expect() | _own_referral(409)},
+        body=lambda w, s, a: {"outcome": "kept"},
+        touches=(ROUTE_CASE,),
+    ),
+    # The authority's questions, with who asked; an answer posted empty is 400, nothing written.
+    "referral-questions": Row(ids="question_referral", get=_authority_placers(200)),
+    "referral-question-answer": Row(
+        ids="referral_question",
+        writes={"POST": _authority_placers(400)},
+        body=lambda w, s, a: {},
+        touches=(QUESTION,),
+    ),
     # Only a head of service or director (A's senior manager, a DCS) may attempt these; every
     # other role is refused before the body is read, whatever the id.
     "referral-authorise": Row(

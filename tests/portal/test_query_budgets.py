@@ -77,8 +77,9 @@ BUDGETS: list[Budget] = [
     Budget("home", "anonymous", lambda: page("/", None), 0),
     # 1-4: session, user, otp device, actor's memberships; 5: own settings counted, with those
     # without a lot and those without a judgement; 6: drafts; 7: questions to answer; 8: agreements
-    # to sign; 9: unread notifications; 10: memberships (organisation switcher).
-    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 10),
+    # to sign; 9: invitations awaiting an answer, their nearest deadline and drafts; 10: unread
+    # notifications; 11: memberships (organisation switcher).
+    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 11),
     # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
     # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
     # awaiting check; 11: price changes to decide; 12: unread notifications; 13: memberships
@@ -615,6 +616,16 @@ BUDGETS: list[Budget] = [
             invited_twice()
         ),
         6,
+    ),
+    # 1: token with its user; 2: actor's memberships; 3: the referral; 4: its questions with
+    # the invitations and providers that asked.
+    Budget(
+        "referral-questions",
+        "commissioner",
+        lambda: (lambda w: api(f"/api/v1/referrals/{w.referral}/questions/", w.commissioner))(
+            invited_twice()
+        ),
+        4,
     ),
     # 1: token with its user; 2: actor's memberships; 3: the page of invitations with their
     # referrals' snapshots; 4: the referrals' other needs; 5: the responses' ids.

@@ -78,12 +78,14 @@ AWARD_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
         _awaiting(lambda w, pk: page("/senior/awards/", w.head_of_service)),
         5,
     ),
-    # 5: the provider's complete awards with referral, lot, child, setting; 6: outcomes told.
+    # 5: the provider's complete awards with referral, lot, setting; 6: their children's names
+    # (through the child's scope); 7-9: the one audit row naming every child listed
+    # (savepoint, insert, release); 10: outcomes told.
     (
         "referrals:awarded-placement-list",
         "provider",
         _awarded(lambda w, pk: page("/invitations/awarded/", w.provider_a_user)),
-        6,
+        10,
     ),
     # 5: the award with referral, lot, setting, provider, response; 6: the child; 7: other
     # needs; 8: documents; 9: EHC outcomes; 10-12: the audit row of the read (savepoint,
@@ -125,8 +127,8 @@ AWARD_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
         4,
     ),
     # 1: token; 2: memberships; 3: the page of placements with referrals; 4: their services;
-    # 5: the children; 6: their documents; 7-9: the audit row of each child shown (savepoint,
-    # insert, release; one insert per child).
+    # 5: the children; 6: their documents; 7-9: the one audit row of the page, naming every
+    # child shown (savepoint, insert, release).
     (
         "awarded-placement-list",
         "provider",

@@ -4,6 +4,7 @@ provider), so each evaluation and award page shows its fullest state."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
@@ -36,6 +37,9 @@ from tests.referrals.factories import (
 def _referral(
     authority: Organisation, lot: Lot, user: User, state: str, **fields: object
 ) -> Referral:
+    # A reference of its own: the world's other referrals take the authority's numbers
+    # (SEF-2026-0001, ...), which the factory's sequence would repeat.
+    fields.setdefault("reference", f"PAGES-{uuid.uuid4().hex[:8]}")
     return ReferralFactory(
         child=ChildFactory(authority=authority),
         lot=lot,

@@ -185,3 +185,42 @@ def test_bad_documents_are_refused_at_the_field() -> None:
     assert set(caught.value.fields) == {"inspection_summary", "action_plan"}
     award.risk_approval.refresh_from_db()
     assert award.risk_approval.documents_attached_at is None
+
+
+def test_a_lost_alert_is_kept_in_the_outbox_and_sent_once_by_the_sweep(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The social worker and IRO are no portal users: their alerts are outbox rows, so a send
+    that fails at commit is retried by the sweep, and nothing goes twice."""
+    from unittest import mock
+
+    from fps_portal.notifications.models import ExternalEmail
+    from fps_portal.notifications.tasks import resend_unsent_emails
+
+    world = closed_competition()
+    Child.objects.filter(referrals=world.referral).update(
+        social_worker_email="sam.social@sefton.example", iro_email="ira.reviewer@sefton.example"
+    )
+    award = concern_award(world)
+    _prepared(world, award)
+    risk_sign_off(actor=as_actor(world.csw_manager), approval=award.risk_approval)
+    mail.outbox.clear()
+    down = mock.patch("fps_portal.notifications.delivery.send_mail", side_effect=OSError("down"))
+    with down, django_capture_on_commit_callbacks(execute=True):
+        risk_sign_off(actor=as_actor(world.commissioning_manager), approval=award.risk_approval)
+    # The award completed; the alerts wait in the outbox, one per address.
+    assert Award.objects.get(pk=award.pk).state == AwardState.COMPLETE
+    alerts = ExternalEmail.objects.filter(event_key=f"risk-alert:{award.risk_approval.pk}")
+    assert sorted(alerts.values_list("address", flat=True)) == [
+        "ira.reviewer@sefton.example",
+        "sam.social@sefton.example",
+    ]
+    assert all(a.emailed_at is None for a in alerts) and mail.outbox == []
+    alerts.update(created_at=timezone.now() - datetime.timedelta(minutes=30))
+    assert resend_unsent_emails.delay().get() == 2
+    assert resend_unsent_emails.delay().get() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ira.reviewer@sefton.example",
+        "sam.social@sefton.example",
+    ]
+    assert "additional monitoring" in mail.outbox[0].body

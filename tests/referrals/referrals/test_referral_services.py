@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
-from fps_portal.notifications.models import Notification
+from fps_portal.notifications.models import ExternalEmail, Notification
 from providers.models import PurchasingSystem, PurchasingSystemKind
 from referrals.models import (
     AuthorityPlacementRules,
@@ -241,6 +241,9 @@ def test_return_emails_the_referrer_and_an_edit_makes_it_a_draft(
     assert referral.state == ReferralState.RETURNED and referral.returned_by == cast.commissioner
     assert [m.to for m in mail.outbox] == [["rita.referrer@sefton.example"]]
     assert "Add the latest EHC plan." in mail.outbox[0].body
+    # Through the outbox for outside addresses: once, and its body emptied once sent.
+    outbox = ExternalEmail.objects.get(address="rita.referrer@sefton.example")
+    assert outbox.event_key.startswith(f"referral-returned:{referral.pk}:") and outbox.emailed_at
     updated = referral_update(actor=actor(cast.commissioner), referral=referral, data=details(cast))
     assert updated.state == ReferralState.DRAFT
 

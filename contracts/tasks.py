@@ -1,0 +1,28 @@
+"""The contracts app's Celery tasks. Each is idempotent: run twice, or two at once, it changes
+nothing twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from contracts.services import pdf_documents, rendering
+
+
+@shared_task(name="contracts.render_agreement_pdf", autoretry_for=(OSError,), max_retries=3)
+def render_agreement_pdf(version_id: int, kind: str) -> int | None:
+    """Render and store a version's PDF (the IPA as issued, or the signed copy) once."""
+    pdf = pdf_documents.render_version_pdf(version_id=version_id, kind=kind)
+    return pdf.pk if pdf is not None else None
+
+
+@shared_task(name="contracts.render_order_pdf", autoretry_for=(OSError,), max_retries=3)
+def render_order_pdf(order_id: int) -> int | None:
+    """Render and store an Order's PDF once."""
+    pdf = pdf_documents.render_order_pdf(order_id=order_id)
+    return pdf.pk if pdf is not None else None
+
+
+@shared_task(name="contracts.render_missing_pdfs")
+def render_missing_pdfs() -> int:
+    """Sweep for PDFs whose task was lost (the broker was down at commit, say): queue each."""
+    return rendering.pdfs_missing_requested()
