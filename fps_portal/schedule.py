@@ -27,4 +27,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "referrals-remind-direct-award-reviews": _every(
         3600.0, "referrals.remind_direct_award_reviews"
     ),
+    # Contracts: a signed IPA becomes active on its start date (hourly); an unsigned version
+    # reminds the party whose turn it is, once per interval (hourly check).
+    "contracts-activate-started-agreements": _every(
+        3600.0, "contracts.activate_started_agreements"
+    ),
+    "contracts-remind-unsigned-agreements": _every(3600.0, "contracts.remind_unsigned_agreements"),
 }

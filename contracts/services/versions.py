@@ -33,6 +33,11 @@ from contracts.models import (
     VariationState,
     VersionState,
 )
+from contracts.services.signing_notices import (
+    tell_countersigned,
+    tell_issued,
+    tell_provider_signed,
+)
 from contracts.terms import Terms, problems
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
@@ -143,6 +148,7 @@ def version_issue(*, actor: Actor, version: AgreementVersion) -> AgreementVersio
             at=now,
             actor=actor,
         )
+    tell_issued(agreement, version)
     return version
 
 
@@ -225,6 +231,9 @@ def version_sign(
         )
     if party == Party.AUTHORITY:
         _comes_into_force(actor=actor, agreement=agreement, version=version, now=now)
+        tell_countersigned(agreement, version)
+    else:
+        tell_provider_signed(agreement, version)
     return signature
 
 
@@ -331,6 +340,8 @@ def version_new(
         after={"number": number, "state": version.state, "content_sha256": version.content_sha256},
         reason=reason,
     )
+    if issue:
+        tell_issued(agreement, version)
     return version
 
 
@@ -341,6 +352,11 @@ def version_withdraw(*, actor: Actor, version: AgreementVersion, reason: str) ->
     for the commissioner to correct."""
     agreement = _locked(version.agreement)
     _require_authority(actor, agreement, "withdraw a version")
+    if lock(version).state not in {VersionState.ISSUED, VersionState.PROVIDER_SIGNED}:
+        raise WrongState(
+            f"Version {version.number} is not awaiting a signature: only an issued version "
+            "is withdrawn (a draft is changed until it is issued)."
+        )
     return withdraw_locked(actor=actor, agreement=agreement, version=version, reason=reason)
 
 
