@@ -85,13 +85,21 @@ REGISTRATION_INVALID = "Write each registration as the register, a colon, then t
 
 
 class PartiesForm(forms.Form):
-    authority_legal_name = _text("The authority's legal name")
+    authority_legal_name = _text(
+        "The authority's legal name",
+        required=True,
+        error_messages={"required": "Enter the authority's legal name."},
+    )
     authority_address = _area("The authority's address", rows=3, max_length=500)
     authority_postcode = _text("The authority's postcode", max_length=10)
     authority_registrations = _area(
         "The authority's registration numbers", help_text=REGISTRATION_HINT, max_length=1000
     )
-    provider_legal_name = _text("The provider's legal name")
+    provider_legal_name = _text(
+        "The provider's legal name",
+        required=True,
+        error_messages={"required": "Enter the provider's legal name."},
+    )
     provider_address = _area("The provider's address", rows=3, max_length=500)
     provider_postcode = _text("The provider's postcode", max_length=10)
     provider_registrations = _area(
