@@ -10,9 +10,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from contracts.models import Agreement, AgreementVersion, VersionState
@@ -66,14 +66,13 @@ def _make_form(
     terms: Terms,
     agreement: Agreement,
     candidates: list[Any],
-    add: str,
 ) -> forms.Form:
     cls: Any = section.form
     kwargs: dict[str, Any] = {
         "initial": cls.initial_from(terms, signatory_id=agreement.authority_signatory_id)
     }
     if hasattr(cls, "rows_from"):
-        kwargs |= {"rows": cls.rows_from(terms), "add": add}
+        kwargs["rows"] = cls.rows_from(terms)
     if section.key == "signatories":
         kwargs["candidates"] = candidates
     form: forms.Form = cls(data, **kwargs)
@@ -122,9 +121,17 @@ def _draft_page(request: HttpRequest, actor: Actor, pk: int, key: str) -> HttpRe
         terms=terms,
         agreement=agreement,
         candidates=candidates,
-        add=request.GET.get("add", ""),
     )
     status = 200
+    prefixes = {r.prefix for r in getattr(form, "row_sets", ())}
+    add = request.POST.get("add", "") if posted else ""
+    if add in prefixes:
+        # "Add another": the same answers with one more blank row, nothing saved or checked yet.
+        data = request.POST.copy()
+        data[f"{add}_rows"] = str(int(form.row_counts[add]) + 1)  # type: ignore[attr-defined]
+        form = _make_form(section, data, terms=terms, agreement=agreement, candidates=candidates)
+        form._errors = ErrorDict()
+        posted = False
     if posted:
         if form.is_valid():
             try:
@@ -134,17 +141,13 @@ def _draft_page(request: HttpRequest, actor: Actor, pk: int, key: str) -> HttpRe
                 status = exc.http_status
             else:
                 messages.success(request, f"{section.title}: saved.")
-                url = reverse(section.url_name, args=[agreement.pk])
-                add = request.POST.get("add", "")
-                if add in {r.prefix for r in getattr(form, "row_sets", ())}:
-                    return redirect(f"{url}?add={add}")
                 following = SECTIONS.index(section) + 1
                 if request.POST.get("next") and following < len(SECTIONS):
                     return redirect(SECTIONS[following].url_name, agreement.pk)
                 return redirect("contracts:agreement", agreement.pk)
         else:
             status = 400
-    else:
+    elif not add:
         agreement_viewed(actor=actor, agreement=agreement, how=f"draft page: {section.title}")
     context |= {"form": form, "terms": terms, "has_next": section != SECTIONS[-1]}
     return render(request, f"contracts/draft_{key}.html", context, status=status)

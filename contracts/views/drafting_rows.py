@@ -1,8 +1,8 @@
 """Rows a drafting form adds and removes without JavaScript (additional services, costs for the
 child, funding shares): each row's boxes are fields of the one form, so the error summary and
 the field messages work as for any other field. A blank row is ignored; a row with its
-"Remove" box ticked is dropped when the form is saved; "Save and add another" saves and comes
-back with one more blank row."""
+"Remove" box ticked is dropped when the form is saved; "Add another" (a submit button named
+`add`) shows the same answers again with one more blank row, saving and checking nothing."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ class RowsForm(forms.Form):
         self,
         *args: Any,
         rows: dict[str, list[dict[str, Any]]] | None = None,
-        add: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -48,7 +47,7 @@ class RowsForm(forms.Form):
                 for index, row in enumerate(existing):
                     for name, value in row.items():
                         self.initial[f"{row_set.prefix}_{index}_{name}"] = value
-                count = len(existing) + (1 if add == row_set.prefix or not existing else 0)
+                count = len(existing) + (0 if existing else 1)
             count = max(0, min(count, MAX_ROWS))
             self.row_counts[row_set.prefix] = count
             self.fields[count_name] = forms.IntegerField(widget=forms.HiddenInput, required=False)
