@@ -10,7 +10,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -28,6 +27,7 @@ from contracts.views.drafting_forms import (
     ProvisionForm,
     SignatoriesForm,
 )
+from contracts.views.drafting_rows import RowsForm
 from fps_portal.access import page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
@@ -128,9 +128,11 @@ def _draft_page(request: HttpRequest, actor: Actor, pk: int, key: str) -> HttpRe
     if add in prefixes:
         # "Add another": the same answers with one more blank row, nothing saved or checked yet.
         data = request.POST.copy()
-        data[f"{add}_rows"] = str(int(form.row_counts[add]) + 1)  # type: ignore[attr-defined]
+        assert isinstance(form, RowsForm)
+        data[f"{add}_rows"] = str(form.row_counts[add] + 1)
         form = _make_form(section, data, terms=terms, agreement=agreement, candidates=candidates)
-        form._errors = ErrorDict()
+        assert isinstance(form, RowsForm)
+        form.shown_unchecked()
         posted = False
     if posted:
         if form.is_valid():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 MAX_ROWS = 20
 
@@ -59,6 +60,10 @@ class RowsForm(forms.Form):
                 self.fields[f"{row_set.prefix}_{index}_remove"] = forms.BooleanField(
                     label=f"Remove {row_set.noun} {index + 1}", required=False
                 )
+
+    def shown_unchecked(self) -> None:
+        """Show the posted answers as they are, without checking them ("Add another")."""
+        self._errors = ErrorDict()
 
     @property
     def row_fields(self) -> dict[str, list[list[forms.BoundField]]]:

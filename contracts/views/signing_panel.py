@@ -77,13 +77,14 @@ def signing_panel(actor: Actor | None, view: AgreementView) -> SigningPanel:
     sign_url = reverse("contracts:agreement-sign", args=[agreement.pk])
     panel = SigningPanel(next_step="", open_version=version)
     if version is None:
-        panel.next_step = {
+        done: dict[str, str] = {
             AgreementState.SIGNED: (
                 "Signed by both parties. The placement starts on the start date."
             ),
             AgreementState.ACTIVE: "Signed by both parties and active.",
             AgreementState.ENDED: "The placement has ended.",
-        }.get(agreement.state, "Nothing is waiting to be signed.")
+        }
+        panel.next_step = done.get(agreement.state, "Nothing is waiting to be signed.")
         return panel
     if authority and version.state != VersionState.DRAFT:
         panel.withdraw_url = reverse(
