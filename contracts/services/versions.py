@@ -38,7 +38,7 @@ from contracts.services.signing_notices import (
     tell_issued,
     tell_provider_signed,
 )
-from contracts.terms import Terms, problems
+from contracts.terms import Terms, funding_problem, problems
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
@@ -84,16 +84,24 @@ def _require_authority(actor: Actor, agreement: Agreement, what: str) -> None:
 
 @transaction.atomic
 def draft_update(*, actor: Actor, version: AgreementVersion, terms: Terms) -> AgreementVersion:
-    """Replace a draft's terms. Only a draft changes; the audit row names the parts changed."""
+    """Replace a draft's terms. Only a draft changes; the audit row names the parts changed. A
+    draft may be incomplete (`problems` is checked at issue), but never wrong: dates out of
+    order, funding shares that do not add up to the whole, or weeks outside a year are refused
+    and nothing is written."""
     agreement = _locked(version.agreement)
     _require_authority(actor, agreement, "complete the agreement")
     version = lock(version)
     if version.state != VersionState.DRAFT:
         raise WrongState("Only a draft can be changed: make a new version instead.")
+    bad: dict[str, str] = {}
     if terms.end_date is not None and terms.end_date < terms.start_date:
-        raise InvalidInput.on_fields(
-            {"end_date": "The end date must be on or after the start date."}
-        )
+        bad["end_date"] = "The end date must be on or after the start date."
+    if funding := funding_problem(terms.funding):
+        bad["funding"] = funding
+    if not 1 <= terms.provision.weeks_per_year <= 52:
+        bad["weeks_per_year"] = "Weeks per year must be between 1 and 52."
+    if bad:
+        raise InvalidInput.on_fields(bad)
     before = version.terms
     after = terms.to_json()
     changed = sorted(key for key in after if before.get(key) != after.get(key))

@@ -207,3 +207,33 @@ def test_an_unsigned_version_reminds_whose_turn_it_is_once_per_interval():
     assert remind_unsigned_agreements() == 1
     assert remind_unsigned_agreements() == 0
     assert reminders.filter(recipient=p.commissioner).count() == 1
+
+
+def test_a_draft_with_funding_that_does_not_add_up_or_an_end_before_the_start_is_refused():
+    from decimal import Decimal
+
+    from contracts.services.versions import draft_update
+    from contracts.terms import FundingShare
+    from fps_portal.errors import InvalidInput
+
+    p = placed()
+    before = p.draft.terms
+    audits = AuditEvent.objects.count()
+    terms = p.terms
+    with pytest.raises(InvalidInput) as refused:
+        draft_update(
+            actor=as_actor(p.commissioner),
+            version=p.draft,
+            terms=terms.with_changes(
+                funding=(
+                    FundingShare("education", "Sefton", Decimal("50")),
+                    FundingShare("health", "NHS", Decimal("40")),
+                ),
+                end_date=terms.start_date - datetime.timedelta(days=1),
+            ),
+        )
+    assert set(refused.value.fields) == {"funding", "end_date"}
+    assert "add up to 90%" in str(refused.value.fields["funding"])
+    p.draft.refresh_from_db()
+    assert p.draft.terms == before
+    assert AuditEvent.objects.count() == audits
