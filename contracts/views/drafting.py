@@ -111,7 +111,7 @@ def _draft_page(request: HttpRequest, actor: Actor, pk: int, key: str) -> HttpRe
         "version": version,
     }
     if version is None:
-        return render(request, "contracts/draft_closed.html", context, status=409)
+        return render(request, f"contracts/draft_{key}.html", context, status=409)
     terms = Terms.from_json(version.terms)
     candidates = list(signatory_candidates(agreement)) if key == "signatories" else []
     posted = request.method == "POST"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from contracts.models import AgreementState, Signature
+from tests.browser.keyboard import tab_until
 from tests.contracts.world import Placed, placed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,10 +84,15 @@ def test_the_commissioner_completes_and_issues_the_provider_signs_and_it_is_coun
     provider.goto(f"{base}/")
     provider.get_by_role("link", name="Read and sign version 1").click()
     assert provider.get_by_text("SHA-256 of this version").is_visible()
-    provider.get_by_label("Your full name").fill("Pat Head")
-    provider.get_by_label("The role you sign in").fill("Headteacher")
-    provider.get_by_label("I have read this version of the agreement").check()
-    provider.get_by_role("button", name="Sign the agreement").click()
+    # The provider signs with the keyboard alone: Tab to each field, Space ticks, Enter sends.
+    tab_until(provider, lambda el: el["name"] == "name")
+    provider.keyboard.type("Pat Head")
+    tab_until(provider, lambda el: el["name"] == "position")
+    provider.keyboard.type("Headteacher")
+    tab_until(provider, lambda el: el["name"] == "confirm")
+    provider.keyboard.press("Space")
+    tab_until(provider, lambda el: el["tag"] == "BUTTON" and "Sign the agreement" in el["text"])
+    provider.keyboard.press("Enter")
     provider.wait_for_url(f"{base}/")
 
     commissioner.goto(f"{base}/")

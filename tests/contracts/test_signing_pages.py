@@ -122,6 +122,11 @@ def test_the_commissioner_completes_every_part_and_issues_and_both_sign(client):
     assert client.post(f"/agreements/{p.agreement.pk}/issue/").status_code == 302
     p.draft.refresh_from_db()
     assert p.draft.state == VersionState.ISSUED
+    # Issued: nothing is left to draft, and a post to a drafting page changes nothing (409).
+    closed = client.get(f"/agreements/{p.agreement.pk}/draft/costs/")
+    assert closed.status_code == 409
+    assert "There is no draft to complete" in closed.content.decode()
+    assert client.post(f"/agreements/{p.agreement.pk}/draft/costs/", {}).status_code == 409
     told = Notification.objects.filter(recipient=p.provider_user)
     assert told.count() == 1
     assert p.terms.child_name not in told.get().subject + told.get().body
