@@ -161,6 +161,10 @@ def version_issue(*, actor: Actor, version: AgreementVersion) -> AgreementVersio
 
 
 def _check_signable(version: AgreementVersion, expected: str, content_sha256: str) -> None:
+    if version.state == VersionState.DRAFT:
+        raise WrongState(
+            f"Version {version.number} is still a draft: it is signed once the authority issues it."
+        )
     if version.state != expected:
         current = open_version(version.agreement)
         number = current.number if current is not None else version.number

@@ -369,3 +369,15 @@ def test_the_waiting_page_and_the_dashboard_count_what_is_each_actors_turn(clien
     client.force_login(p.provider_user)
     assert p.agreement.reference in client.get("/agreements/waiting/").content.decode()
     assert "Agreements to sign" in client.get("/dashboard/").content.decode()
+
+
+def test_a_draft_is_not_signed_before_it_is_issued(client):
+    p = placed()
+    client.force_login(p.provider_user)
+    url = f"/agreements/{p.agreement.pk}/sign/"
+    assert "No version of this agreement is waiting for you." in client.get(url).content.decode()
+    data = {"name": "Pat Head", "position": "Head", "confirm": "on", "version": "1"}
+    response = client.post(url, data | {"content_sha256": "0" * 64})
+    assert response.status_code == 409
+    assert "still a draft" in response.content.decode()
+    assert not Signature.objects.exists()
