@@ -237,3 +237,22 @@ def test_a_draft_with_funding_that_does_not_add_up_or_an_end_before_the_start_is
     p.draft.refresh_from_db()
     assert p.draft.terms == before
     assert AuditEvent.objects.count() == audits
+
+
+def test_the_dashboard_counts_are_each_actors_turn():
+    from contracts.selectors.signing import signing_counts
+
+    p = placed()
+    commissioner, provider = as_actor(p.commissioner), as_actor(p.provider_user)
+    other = as_actor(p.other_provider_user)
+    assert signing_counts(commissioner).to_complete == 1
+    assert signing_counts(provider).to_sign == 0
+    version = _issued(p)
+    assert signing_counts(commissioner).to_complete == 0
+    assert signing_counts(provider).to_sign == 1
+    assert signing_counts(other).to_sign == 0  # another provider's agreement is not counted
+    _sign(p, version)
+    assert signing_counts(provider).to_sign == 0
+    assert signing_counts(commissioner).to_countersign == 1
+    # A colleague who is not the named signatory has nothing to countersign.
+    assert signing_counts(as_actor(p.world.head_of_service)).to_countersign == 0
