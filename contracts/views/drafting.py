@@ -20,13 +20,8 @@ from contracts.services.drafting import draft_signatories
 from contracts.services.reading import agreement_viewed
 from contracts.services.versions import draft_update
 from contracts.terms import Terms
-from contracts.views.drafting_forms import (
-    CostsForm,
-    FundingForm,
-    PartiesForm,
-    ProvisionForm,
-    SignatoriesForm,
-)
+from contracts.views.drafting_costs import CostsForm, FundingForm
+from contracts.views.drafting_forms import PartiesForm, ProvisionForm, SignatoriesForm
 from contracts.views.drafting_rows import RowsForm
 from fps_portal.access import page_access
 from fps_portal.actors import Actor

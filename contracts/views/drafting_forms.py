@@ -5,61 +5,23 @@ reads its initial values from the draft's terms (`initial_from`) and gives the c
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from contracts.terms import (
-    CARE_PLAN,
-    CHILD_COST_PERIODS,
-    FUNDING_STREAMS,
-    ChildCost,
     Contact,
-    FundingShare,
     PartyDetails,
     Provision,
     Registration,
-    ServiceLine,
     Terms,
-    funding_problem,
 )
-from contracts.views.drafting_rows import RowSet, RowsForm
+from contracts.views.drafting_fields import area_field, text_field
 from fps_portal.accounts.models import User
 from fps_portal.date_input import DateInputField
 from fps_portal.phones import PhoneNumberError, normalise_phone, phone_for_display
 
 PROVIDER_CONTACT = "Provider's contact"
-
-
-def _text(label: str, *, max_length: int = 200, required: bool = False, **kw: Any) -> forms.Field:
-    return forms.CharField(label=label, max_length=max_length, required=required, **kw)
-
-
-def _area(label: str, *, rows: int = 3, max_length: int = 4000, **kw: Any) -> forms.Field:
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        **kw,
-    )
-
-
-def _decimal(label: str, invalid: str, *, places: int = 2, digits: int = 10) -> forms.Field:
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        min_value=Decimal("0"),
-        max_digits=digits,
-        decimal_places=places,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "invalid": invalid,
-            "min_value": f"{label.split(': ')[-1].capitalize()} must be 0 or more.",
-            "max_decimal_places": f"{invalid[:-1]}, with at most {places} decimal places.",
-        },
-    )
 
 
 def _registrations_text(party: PartyDetails) -> str:
@@ -85,28 +47,28 @@ REGISTRATION_INVALID = "Write each registration as the register, a colon, then t
 
 
 class PartiesForm(forms.Form):
-    authority_legal_name = _text(
+    authority_legal_name = text_field(
         "The authority's legal name",
         required=True,
         error_messages={"required": "Enter the authority's legal name."},
     )
-    authority_address = _area("The authority's address", rows=3, max_length=500)
-    authority_postcode = _text("The authority's postcode", max_length=10)
-    authority_registrations = _area(
+    authority_address = area_field("The authority's address", rows=3, max_length=500)
+    authority_postcode = text_field("The authority's postcode", max_length=10)
+    authority_registrations = area_field(
         "The authority's registration numbers", help_text=REGISTRATION_HINT, max_length=1000
     )
-    provider_legal_name = _text(
+    provider_legal_name = text_field(
         "The provider's legal name",
         required=True,
         error_messages={"required": "Enter the provider's legal name."},
     )
-    provider_address = _area("The provider's address", rows=3, max_length=500)
-    provider_postcode = _text("The provider's postcode", max_length=10)
-    provider_registrations = _area(
+    provider_address = area_field("The provider's address", rows=3, max_length=500)
+    provider_postcode = text_field("The provider's postcode", max_length=10)
+    provider_registrations = area_field(
         "The provider's registration numbers", help_text=REGISTRATION_HINT, max_length=1000
     )
-    purpose_authority = _area("The purposes of the placing authority", rows=5)
-    purpose_provider = _area("The purposes of the provider", rows=5)
+    purpose_authority = area_field("The purposes of the placing authority", rows=5)
+    purpose_provider = area_field("The purposes of the provider", rows=5)
 
     @staticmethod
     def initial_from(terms: Terms, **_: Any) -> dict[str, Any]:
@@ -178,7 +140,7 @@ class ProvisionForm(forms.Form):
             "max_value": "Weeks of provision a year must be between 1 and 52.",
         },
     )
-    description = _area("What the provider will deliver", rows=6, max_length=8000)
+    description = area_field("What the provider will deliver", rows=6, max_length=8000)
     start_date = DateInputField(label="Start date", subject="the start date")
     end_date = DateInputField(
         label="End date",
@@ -198,7 +160,7 @@ class ProvisionForm(forms.Form):
             "max_value": "The notice period must be between 0 and 104 weeks.",
         },
     )
-    contact_name = _text("The provider's key contact: name")
+    contact_name = text_field("The provider's key contact: name")
     contact_email = forms.EmailField(
         label="The provider's key contact: email address",
         required=False,
@@ -207,7 +169,7 @@ class ProvisionForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com."
         },
     )
-    contact_phone = _text("The provider's key contact: phone number", max_length=30)
+    contact_phone = text_field("The provider's key contact: phone number", max_length=30)
 
     @staticmethod
     def initial_from(terms: Terms, **_: Any) -> dict[str, Any]:
@@ -267,162 +229,6 @@ class ProvisionForm(forms.Form):
         )
 
 
-SERVICES = RowSet(
-    "service",
-    "service",
-    (
-        ("name", "the name", lambda p: _text(f"{p}name")),
-        ("unit", "the unit", lambda p: _text(f"{p}unit", max_length=40)),
-        ("rate", "the rate", lambda p: _decimal(f"{p}rate (£)", "Enter the rate in pounds.")),
-        (
-            "quantity",
-            "the quantity a week",
-            lambda p: _decimal(f"{p}quantity a week", "Enter the quantity a week as a number."),
-        ),
-    ),
-)
-CHILD_COSTS = RowSet(
-    "cost",
-    "cost for the child",
-    (
-        ("item", "what the cost is", lambda p: _text(f"{p}item")),
-        ("amount", "the amount", lambda p: _decimal(f"{p}amount (£)", "Enter the amount.")),
-        (
-            "period",
-            "how often it is paid",
-            lambda p: forms.ChoiceField(
-                label=f"{p}how often",
-                required=False,
-                choices=[("", "Choose"), *list(CHILD_COST_PERIODS.items())],
-            ),
-        ),
-        ("paid_by", "who pays it", lambda p: _text(f"{p}paid by")),
-    ),
-)
-
-
-class CostsForm(RowsForm):
-    row_sets = (SERVICES, CHILD_COSTS)
-    core_weekly_fee = forms.DecimalField(
-        label="Agreed weekly core fee (£)",
-        help_text="The price agreed at award (the negotiated price, not necessarily the bid).",
-        min_value=Decimal("0.01"),
-        max_digits=10,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "required": "Enter the agreed weekly core fee.",
-            "invalid": "Enter the weekly core fee in pounds, like 3250 or 3250.50.",
-            "min_value": "The weekly core fee must be more than £0.",
-            "max_decimal_places": "Enter the weekly core fee in pounds and pence.",
-        },
-    )
-    payment_terms = _area("Payment terms", rows=4)
-    invoicing = _area("Invoicing", rows=3, help_text="Where and how the provider sends invoices.")
-
-    @staticmethod
-    def initial_from(terms: Terms, **_: Any) -> dict[str, Any]:
-        return {
-            "core_weekly_fee": terms.core_weekly_fee,
-            "payment_terms": terms.payment_terms,
-            "invoicing": terms.invoicing,
-        }
-
-    @staticmethod
-    def rows_from(terms: Terms) -> dict[str, list[dict[str, Any]]]:
-        return {
-            "service": [
-                {"name": s.name, "unit": s.unit, "rate": s.rate, "quantity": s.quantity}
-                for s in terms.services
-            ],
-            "cost": [
-                {"item": c.item, "amount": c.amount, "period": c.period, "paid_by": c.paid_by}
-                for c in terms.child_costs
-            ],
-        }
-
-    def apply(self, terms: Terms) -> Terms:
-        data = self.cleaned_data
-        return terms.with_changes(
-            core_weekly_fee=data["core_weekly_fee"],
-            services=tuple(
-                ServiceLine(r["name"].strip(), r["unit"].strip(), r["rate"], r["quantity"])
-                for r in self.rows_of("service")
-            ),
-            payment_terms=data["payment_terms"].strip(),
-            invoicing=data["invoicing"].strip(),
-            child_costs=tuple(
-                ChildCost(r["item"].strip(), r["amount"], r["period"], r["paid_by"].strip())
-                for r in self.rows_of("cost")
-            ),
-        )
-
-
-FUNDING = RowSet(
-    "share",
-    "funding share",
-    (
-        (
-            "stream",
-            "the stream",
-            lambda p: forms.ChoiceField(
-                label=f"{p}stream",
-                required=False,
-                choices=[("", "Choose"), *list(FUNDING_STREAMS.items())],
-            ),
-        ),
-        ("funder", "the funder", lambda p: _text(f"{p}funder")),
-        (
-            "percent",
-            "the percentage",
-            lambda p: _decimal(f"{p}percentage", "Enter the percentage as a number.", digits=5),
-        ),
-    ),
-)
-
-
-class FundingForm(RowsForm):
-    row_sets = (FUNDING,)
-    care_plan = forms.BooleanField(
-        label="The care plan is one of the contract documents",
-        required=False,
-        help_text="For a looked-after child or young person with a care plan.",
-    )
-
-    @staticmethod
-    def initial_from(terms: Terms, **_: Any) -> dict[str, Any]:
-        return {"care_plan": CARE_PLAN in terms.documents}
-
-    @staticmethod
-    def rows_from(terms: Terms) -> dict[str, list[dict[str, Any]]]:
-        return {
-            "share": [
-                {"stream": f.stream, "funder": f.funder, "percent": f.percent}
-                for f in terms.funding
-            ]
-        }
-
-    def shares(self) -> tuple[FundingShare, ...]:
-        return tuple(
-            FundingShare(r["stream"], r["funder"].strip(), r["percent"])
-            for r in self.rows_of("share")
-        )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if not self.errors:
-            problem = funding_problem(self.shares())
-            if problem:
-                self.add_error("share_0_percent" if self.row_counts["share"] else None, problem)
-        return cleaned
-
-    def apply(self, terms: Terms) -> Terms:
-        documents = tuple(d for d in terms.documents if d != CARE_PLAN)
-        if self.cleaned_data["care_plan"]:
-            documents = (*documents, CARE_PLAN)
-        return terms.with_changes(funding=self.shares(), documents=documents)
-
-
 class SignatoriesForm(forms.Form):
     authority_signatory = forms.TypedChoiceField(
         label="Who signs for the authority",
@@ -432,11 +238,11 @@ class SignatoriesForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose who signs for the authority."},
     )
-    authority_position = _text(
+    authority_position = text_field(
         "The position the authority's signatory signs in", help_text="For example, Head of SEND."
     )
-    provider_name = _text("The provider's signatory: full name")
-    provider_position = _text(
+    provider_name = text_field("The provider's signatory: full name")
+    provider_position = text_field(
         "The position the provider's signatory signs in", help_text="For example, Headteacher."
     )
 
