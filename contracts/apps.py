@@ -6,5 +6,8 @@ class ContractsConfig(AppConfig):
     verbose_name = "Orders and placement agreements"
 
     def ready(self) -> None:
-        from contracts import scope_rules  # noqa: F401  (registers the scope rules)
+        from contracts import (
+            scope_rules,  # noqa: F401  (registers the scope rules)
+            signing_ui,  # noqa: F401  (signing's nav entry and panels)
+        )
         from contracts import tasks as _tasks  # noqa: F401  (the PDF tasks the services queue)

@@ -117,6 +117,13 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "referrals:award-approval": "form: the approver's decision on one award",
     "referrals:risk-sign-off": "form: one manager's sign-off of the risk approach",
     "referrals:awarded-document": "streams one file of the child's record (and audits it)",
+    "contracts:agreement-draft": "form: the draft IPA's parties and purposes",
+    "contracts:agreement-draft-provision": "form: the draft IPA's provision, dates and contact",
+    "contracts:agreement-draft-costs": "form: the draft IPA's costs and payments",
+    "contracts:agreement-draft-funding": "form: the draft IPA's funding shares and documents",
+    "contracts:agreement-draft-signatories": "form: the draft IPA's signatories",
+    "contracts:agreement-issue": "confirmation form (or what is missing before issue)",
+    "contracts:agreement-withdraw": "form with the reason a version is withdrawn",
 }
 
 
