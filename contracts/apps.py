@@ -10,5 +10,6 @@ class ContractsConfig(AppConfig):
             changes_web,  # noqa: F401  (the regional uplifts' navigation)
             ending_tasks,  # noqa: F401  (registers the placement-end jobs)
             scope_rules,  # noqa: F401  (registers the scope rules)
+            signing_ui,  # noqa: F401  (signing's nav entry and panels)
         )
         from contracts import tasks as _tasks  # noqa: F401  (the PDF tasks the services queue)

@@ -1,11 +1,12 @@
-"""The contracts app's Celery tasks. Each is idempotent: run twice, or two at once, it changes
-nothing twice."""
+"""The contracts app's Celery tasks (issue 12). Each is thin and idempotent: run twice, or two at
+once, it changes nothing twice (the services work under row locks with the state re-checked, and
+notifications are keyed per event)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from contracts.services import pdf_documents, rendering
+from contracts.services import beat, pdf_documents, rendering
 
 
 @shared_task(name="contracts.render_agreement_pdf", autoretry_for=(OSError,), max_retries=3)
@@ -26,3 +27,13 @@ def render_order_pdf(order_id: int) -> int | None:
 def render_missing_pdfs() -> int:
     """Sweep for PDFs whose task was lost (the broker was down at commit, say): queue each."""
     return rendering.pdfs_missing_requested()
+
+
+@shared_task(name="contracts.activate_started_agreements")
+def activate_started_agreements() -> int:
+    return beat.activate_started_agreements()
+
+
+@shared_task(name="contracts.remind_unsigned_agreements")
+def remind_unsigned_agreements() -> int:
+    return beat.remind_unsigned_agreements()

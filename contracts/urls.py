@@ -8,5 +8,6 @@ app_name = "contracts"
 urlpatterns = [
     path("", include("contracts.views.agreements_urls")),
     path("", include("contracts.views.documents_urls")),
+    path("", include("contracts.views.signing_urls")),
     path("", include("contracts.views.changes_urls")),
 ]

@@ -29,6 +29,12 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     ),
     # Contracts: a PDF whose render task was lost (the broker down at commit) is queued again.
     "contracts-render-missing-pdfs": _every(600.0, "contracts.render_missing_pdfs"),
+    # Contracts: a signed IPA becomes active on its start date (hourly); an unsigned version
+    # reminds the party whose turn it is, once per interval (hourly check).
+    "contracts-activate-started-agreements": _every(
+        3600.0, "contracts.activate_started_agreements"
+    ),
+    "contracts-remind-unsigned-agreements": _every(3600.0, "contracts.remind_unsigned_agreements"),
     # Contracts: a placement whose recorded last day has passed ends (hourly); both parties hear
     # of an end 90 and 30 days ahead, once each (daily is enough; hourly catches a new end soon).
     "contracts-end-due-placements": _every(3600.0, "contracts.end_due_placements"),

@@ -34,7 +34,12 @@ from contracts.models import (
     VersionState,
 )
 from contracts.services.rendering import pdf_requested
-from contracts.terms import Terms, problems
+from contracts.services.signing_notices import (
+    tell_countersigned,
+    tell_issued,
+    tell_provider_signed,
+)
+from contracts.terms import Terms, funding_problem, problems
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
@@ -80,16 +85,24 @@ def _require_authority(actor: Actor, agreement: Agreement, what: str) -> None:
 
 @transaction.atomic
 def draft_update(*, actor: Actor, version: AgreementVersion, terms: Terms) -> AgreementVersion:
-    """Replace a draft's terms. Only a draft changes; the audit row names the parts changed."""
+    """Replace a draft's terms. Only a draft changes; the audit row names the parts changed. A
+    draft may be incomplete (`problems` is checked at issue), but never wrong: dates out of
+    order, funding shares that do not add up to the whole, or weeks outside a year are refused
+    and nothing is written."""
     agreement = _locked(version.agreement)
     _require_authority(actor, agreement, "complete the agreement")
     version = lock(version)
     if version.state != VersionState.DRAFT:
         raise WrongState("Only a draft can be changed: make a new version instead.")
+    bad: dict[str, str] = {}
     if terms.end_date is not None and terms.end_date < terms.start_date:
-        raise InvalidInput.on_fields(
-            {"end_date": "The end date must be on or after the start date."}
-        )
+        bad["end_date"] = "The end date must be on or after the start date."
+    if funding := funding_problem(terms.funding):
+        bad["funding"] = funding
+    if not 1 <= terms.provision.weeks_per_year <= 52:
+        bad["weeks_per_year"] = "Weeks per year must be between 1 and 52."
+    if bad:
+        raise InvalidInput.on_fields(bad)
     before = version.terms
     after = terms.to_json()
     changed = sorted(key for key in after if before.get(key) != after.get(key))
@@ -145,10 +158,15 @@ def version_issue(*, actor: Actor, version: AgreementVersion) -> AgreementVersio
             actor=actor,
         )
     pdf_requested(version=version)
+    tell_issued(agreement, version)
     return version
 
 
 def _check_signable(version: AgreementVersion, expected: str, content_sha256: str) -> None:
+    if version.state == VersionState.DRAFT:
+        raise WrongState(
+            f"Version {version.number} is still a draft: it is signed once the authority issues it."
+        )
     if version.state != expected:
         current = open_version(version.agreement)
         number = current.number if current is not None else version.number
@@ -227,6 +245,9 @@ def version_sign(
         )
     if party == Party.AUTHORITY:
         _comes_into_force(actor=actor, agreement=agreement, version=version, now=now)
+        tell_countersigned(agreement, version)
+    else:
+        tell_provider_signed(agreement, version)
     return signature
 
 
@@ -335,6 +356,8 @@ def version_new(
         reason=reason,
     )
     pdf_requested(version=version if issue else None)
+    if issue:
+        tell_issued(agreement, version)
     return version
 
 
@@ -345,6 +368,11 @@ def version_withdraw(*, actor: Actor, version: AgreementVersion, reason: str) ->
     for the commissioner to correct."""
     agreement = _locked(version.agreement)
     _require_authority(actor, agreement, "withdraw a version")
+    if lock(version).state not in {VersionState.ISSUED, VersionState.PROVIDER_SIGNED}:
+        raise WrongState(
+            f"Version {version.number} is not awaiting a signature: only an issued version "
+            "is withdrawn (a draft is changed until it is issued)."
+        )
     return withdraw_locked(actor=actor, agreement=agreement, version=version, reason=reason)
 
 

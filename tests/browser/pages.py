@@ -640,6 +640,19 @@ PAGES: dict[str, Page] = {
         lambda world, persona: {"pk": world.awards["agreement"], "number": 1},
     ),
     "contracts:order": Page(PLACING | {PROVIDER}, _award("order")),
+    # Signing (branch ipasign): the world's agreement is a draft, so the drafting pages show
+    # their forms, the issue page what is missing, the signing page whose turn it is.
+    "contracts:agreements-waiting": Page(PLACING | {PROVIDER}),
+    "contracts:agreement-draft": Page(PLACING, _award("agreement")),
+    "contracts:agreement-draft-provision": Page(PLACING, _award("agreement")),
+    "contracts:agreement-draft-costs": Page(PLACING, _award("agreement")),
+    "contracts:agreement-draft-funding": Page(PLACING, _award("agreement")),
+    "contracts:agreement-draft-signatories": Page(PLACING, _award("agreement")),
+    "contracts:agreement-issue": Page(PLACING, _award("agreement")),
+    "contracts:agreement-sign": Page(PLACING | {PROVIDER}, _award("agreement")),
+    "contracts:agreement-withdraw": Page(
+        PLACING, lambda world, persona: {"pk": world.awards["agreement"], "number": 1}
+    ),
     # Variations and ends: the propose and end forms on a signed agreement with nothing open
     # (the page with a variation open, which only says why not, as `also`).
     **{

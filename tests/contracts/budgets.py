@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.contracts.changes_scene import changes_scene
-from tests.contracts.world import Placed, placed
+from tests.contracts.world import Placed, placed, ready_to_issue
 from tests.portal.query_budget_scenes import Call, api, page
 
 
@@ -44,6 +44,21 @@ def _signed(build: Callable[[Placed], Call]) -> Callable[[], Call]:
     return built
 
 
+def _issued(build: Callable[[Placed], Call]) -> Callable[[], Call]:
+    """The agreement completed and issued, waiting for the provider's signature."""
+
+    def made() -> Call:
+        from contracts.services.versions import version_issue
+        from tests.referrals.awards.world import as_actor
+
+        p = placed()
+        ready_to_issue(p)
+        version_issue(actor=as_actor(p.commissioner), version=p.draft)
+        return build(p)
+
+    return made
+
+
 # Pages: 1-4 are always the session, the user, the otp device and the actor's memberships.
 # The agreement page: 5: the agreement with its Order, setting, parties and signatory; 6: its
 # versions; 7: their signatures; 8: the fee history; 9-11: the audited view of the child's
@@ -57,6 +72,10 @@ def _signed(build: Callable[[Placed], Call]) -> Callable[[], Call]:
 # The Order page: 5: the Order with its authority, setting and referral; 6: its agreement;
 # 7: its PDF. The Order's PDF: 5-7 the same; 8-10: the audited download (savepoint, insert,
 # release).
+# The agreements waiting for the actor (signing): 5: the versions with their agreements, Orders
+# and authorities, in one query. The signing page: 5: the agreement with its Order, parties and
+# signatory; 6: the version awaiting the actor; 7-9: the audited view of the child's record;
+# 10: the version's signatures.
 CONTRACT_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
     (
         "contracts:agreement",
@@ -166,5 +185,23 @@ CONTRACT_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
             changes_scene()
         ),
         3,
+    ),
+    (
+        "contracts:agreements-waiting",
+        "commissioner",
+        _placed(lambda p: page("/agreements/waiting/", p.commissioner)),
+        5,
+    ),
+    (
+        "contracts:agreements-waiting",
+        "provider",
+        _issued(lambda p: page("/agreements/waiting/", p.provider_user)),
+        5,
+    ),
+    (
+        "contracts:agreement-sign",
+        "provider",
+        _issued(lambda p: page(f"/agreements/{p.agreement.pk}/sign/", p.provider_user)),
+        10,
     ),
 ]

@@ -46,6 +46,14 @@ _EVERY_READER: Expect = expect(providers=200, authorities=200)
 _SHARED_UPLIFT = {"X": 200, "Y": 200, "missing": 404}
 
 
+def _draft(ids: str = "agreement") -> Row:
+    """An authority's drafting or issuing page: the world's agreement is an incomplete draft,
+    so an empty post is bad input (400) and writes nothing."""
+    return Row(
+        ids=ids, get=placing(200), writes={"POST": placing(400)}, touches=(AGREEMENT, VERSION)
+    )
+
+
 PAGES: dict[str, Row] = {
     "contracts:agreement": Row(ids="agreement", get=parties(200)),
     "contracts:agreement-version": Row(ids="agreement_version", get=parties(200)),
@@ -55,6 +63,25 @@ PAGES: dict[str, Row] = {
     "contracts:order": Row(ids="order", get=parties(200)),
     # The Order's PDF, or while the worker renders it the page saying so: both 200.
     "contracts:order-pdf": Row(ids="order", get=parties(200)),
+    # Signing (branch ipasign): the queue of agreements waiting for the actor, the drafting
+    # pages, issue, sign or countersign (the two parties; an empty post is 400), withdraw.
+    "contracts:agreements-waiting": Row(
+        get=expect(providers=200)
+        | {COMMISSIONER_A: 200, SENIOR_MANAGER_A: 200, COMMISSIONER_B: 200}
+    ),
+    "contracts:agreement-draft": _draft(),
+    "contracts:agreement-draft-provision": _draft(),
+    "contracts:agreement-draft-costs": _draft(),
+    "contracts:agreement-draft-funding": _draft(),
+    "contracts:agreement-draft-signatories": _draft(),
+    "contracts:agreement-issue": _draft(),
+    "contracts:agreement-sign": Row(
+        ids="agreement",
+        get=parties(200),
+        writes={"POST": parties(400)},
+        touches=(AGREEMENT, VERSION, "contracts.Signature"),
+    ),
+    "contracts:agreement-withdraw": _draft("agreement_version"),
     # The world's signed agreement has a variation being signed and its end recorded: another
     # variation or end is a wrong state (409), after who may has been checked.
     "contracts:variation-uplift": _changes_form("signed_agreement", parties(409)),
