@@ -10,7 +10,7 @@ from django.db import transaction
 
 from contracts.models import AgreementVersion
 from contracts.selectors.signing import signatory_candidates
-from contracts.services.versions import _locked, _require_authority, draft_update
+from contracts.services.versions import _require_authority, draft_update
 from contracts.terms import Signatory, Terms
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
@@ -30,7 +30,7 @@ def draft_signatories(
     provider_position: str,
 ) -> AgreementVersion:
     """Name the authority's signatory (a user) and both parties' signatories on the draft."""
-    agreement = _locked(version.agreement)
+    agreement = lock(version.agreement)
     _require_authority(actor, agreement, "complete the agreement")
     if lock(version).state != "draft":
         raise WrongState("Only a draft can be changed: make a new version instead.")

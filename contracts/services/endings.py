@@ -37,8 +37,8 @@ from contracts.models import (
     VersionState,
 )
 from contracts.services.recipients import other_party_users, party_users
+from contracts.services.signing_rules import open_version
 from contracts.services.variation_rules import party_of
-from contracts.services.versions import open_version
 from contracts.terms import Terms
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb

@@ -26,9 +26,9 @@ from contracts.models import (
     Variation,
     VariationState,
 )
+from contracts.services.signing_rules import OPEN_STATES, is_provider_party
 from contracts.services.variation_rules import MAX_PERCENT
 from contracts.services.variations import variation_propose_uplift
-from contracts.services.versions import OPEN_STATES, is_provider_party
 from fps_portal.accounts.recipients import registered_provider_users
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb

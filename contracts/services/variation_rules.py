@@ -14,7 +14,7 @@ from contracts.models import (
     VariationState,
     VersionState,
 )
-from contracts.services.versions import is_authority_party, is_provider_party, open_version
+from contracts.services.signing_rules import is_authority_party, is_provider_party, open_version
 from contracts.terms import PENCE, Terms
 from fps_portal.actors import Actor
 from fps_portal.scoping import dangerously_unscoped

@@ -39,6 +39,11 @@ from contracts.services.signing_notices import (
     tell_issued,
     tell_provider_signed,
 )
+from contracts.services.signing_rules import (
+    is_authority_party,
+    open_version,
+    signing_turn,
+)
 from contracts.terms import Terms, funding_problem, problems
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
@@ -46,36 +51,13 @@ from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.scoping import dangerously_unscoped
 from fps_portal.transitions import lock, transition
-from referrals.scope_rules import places_children
 
-OPEN_STATES = frozenset({VersionState.DRAFT, VersionState.ISSUED, VersionState.PROVIDER_SIGNED})
 WRONG_VERSION = (
     "This is not the version awaiting your signature: version {number} is. Read it before you sign."
 )
 WRONG_HASH = (
     "The version has changed since you opened it. Read version {number} again before you sign."
 )
-
-
-def is_authority_party(actor: Actor, agreement: Agreement) -> bool:
-    return places_children(actor) and actor.organisation_id == agreement.authority_id
-
-
-def is_provider_party(actor: Actor, agreement: Agreement) -> bool:
-    return actor.is_provider and actor.organisation_id == agreement.provider_id
-
-
-def open_version(agreement: Agreement) -> AgreementVersion | None:
-    """The version being drafted or signed, if any (at most one: a constraint holds it)."""
-    return (
-        dangerously_unscoped(AgreementVersion)
-        .filter(agreement_id=agreement.pk, state__in=OPEN_STATES)
-        .first()
-    )
-
-
-def _locked(agreement: Agreement) -> Agreement:
-    return lock(agreement)
 
 
 def _require_authority(actor: Actor, agreement: Agreement, what: str) -> None:
@@ -89,7 +71,7 @@ def draft_update(*, actor: Actor, version: AgreementVersion, terms: Terms) -> Ag
     draft may be incomplete (`problems` is checked at issue), but never wrong: dates out of
     order, funding shares that do not add up to the whole, or weeks outside a year are refused
     and nothing is written."""
-    agreement = _locked(version.agreement)
+    agreement = lock(version.agreement)
     _require_authority(actor, agreement, "complete the agreement")
     version = lock(version)
     if version.state != VersionState.DRAFT:
@@ -123,7 +105,7 @@ def draft_update(*, actor: Actor, version: AgreementVersion, terms: Terms) -> Ag
 def version_issue(*, actor: Actor, version: AgreementVersion) -> AgreementVersion:
     """Freeze a draft and send it to the provider to sign. Every §3.11 item must be complete and
     the authority's signatory named."""
-    agreement = _locked(version.agreement)
+    agreement = lock(version.agreement)
     _require_authority(actor, agreement, "issue the agreement")
     version = lock(version)
     if version.state != VersionState.DRAFT:
@@ -186,23 +168,19 @@ def version_sign(
 ) -> Signature:
     """The provider's signature (first), or the authority's named signatory's countersignature
     (second), on the exact version given by its hash."""
-    agreement = _locked(version.agreement)
+    agreement = lock(version.agreement)
     version = lock(version)
     errors = {}
     if not name.strip():
         errors["name"] = "Enter your full name as you sign."
     if not position.strip():
         errors["position"] = "Enter the role you sign in, for example Headteacher."
-    if is_provider_party(actor, agreement):
-        party, expected, to = Party.PROVIDER, VersionState.ISSUED, VersionState.PROVIDER_SIGNED
-    elif is_authority_party(actor, agreement):
-        if agreement.authority_signatory_id != actor.user.pk:
-            raise NotAllowed("Only the authority's named signatory can countersign this agreement.")
-        party, expected, to = Party.AUTHORITY, VersionState.PROVIDER_SIGNED, VersionState.SIGNED
-        if version.state == VersionState.ISSUED:
-            raise WrongState("The provider signs first; the authority then countersigns.")
-    else:
-        raise NotAllowed("Only the two parties to the agreement can sign it.")
+    turn = signing_turn(actor, agreement)
+    if turn.refusal:
+        raise NotAllowed(turn.refusal)
+    party, expected, to = turn.party, turn.awaits, turn.becomes
+    if party == Party.AUTHORITY and version.state == VersionState.ISSUED:
+        raise WrongState("The provider signs first; the authority then countersigns.")
     _check_signable(version, expected, content_sha256)
     if errors:
         raise InvalidInput.on_fields(errors)
@@ -322,7 +300,7 @@ def version_new(
 ) -> AgreementVersion:
     """A new version holding changed terms: a draft, or (a variation) issued at once for both
     parties to sign. Refused while another version is being drafted or signed."""
-    agreement = _locked(agreement)
+    agreement = lock(agreement)
     if agreement.state == AgreementState.ENDED:
         raise WrongState("The placement has ended: its agreement cannot change.")
     if open_version(agreement) is not None:
@@ -366,7 +344,7 @@ def version_withdraw(*, actor: Actor, version: AgreementVersion, reason: str) ->
     """The authority withdraws a version before both parties have signed it (a first version
     with a mistake in it, say). A first version comes back as a new draft with the same terms,
     for the commissioner to correct."""
-    agreement = _locked(version.agreement)
+    agreement = lock(version.agreement)
     _require_authority(actor, agreement, "withdraw a version")
     if lock(version).state not in {VersionState.ISSUED, VersionState.PROVIDER_SIGNED}:
         raise WrongState(

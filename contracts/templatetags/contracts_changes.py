@@ -12,8 +12,8 @@ from django import template
 from contracts.models import PlacementEnd, Variation
 from contracts.selectors.agreements import AgreementView
 from contracts.services.endings import end_blocker
+from contracts.services.signing_rules import OPEN_STATES
 from contracts.services.variation_rules import can_refuse, can_withdraw, party_of, variation_blocker
-from contracts.services.versions import OPEN_STATES
 from fps_portal.actors import Actor
 from fps_portal.scoping import scoped
 

@@ -32,6 +32,8 @@ class PlacementEndForm(forms.Form):
     )
     move_to_setting = forms.ModelChoiceField(
         label="Setting on the FPS the child or young person moves to",
+        # Empty until __init__ sets it from the actor's scoped choices: a field declared on
+        # the class has no actor yet, and an empty queryset reads nothing.
         queryset=Setting.objects.none(),
         required=False,
         empty_label="Not a setting on the FPS",

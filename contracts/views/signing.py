@@ -12,13 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from contracts.models import Agreement, AgreementVersion, VersionState
+from contracts.models import Agreement, AgreementVersion, Party, VersionState
 from contracts.permissions import AGREEMENT_PARTIES
 from contracts.selectors.signing import versions_waiting
 from contracts.services.reading import agreement_viewed
+from contracts.services.signing_rules import is_authority_party, signing_turn
 from contracts.services.versions import (
-    is_authority_party,
-    is_provider_party,
     version_issue,
     version_sign,
     version_withdraw,
@@ -77,20 +76,20 @@ def agreement_issue(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
 
 
 def _awaiting(actor: Actor, agreement: Agreement) -> tuple[AgreementVersion | None, str]:
-    """The version waiting for this actor's signature, or why there is none."""
-    if is_provider_party(actor, agreement):
-        version = _open_version(actor, agreement, VersionState.ISSUED)
-        return version, "" if version else "No version of this agreement is waiting for you."
-    if is_authority_party(actor, agreement):
-        if agreement.authority_signatory_id != actor.user.pk:
-            signatory = agreement.authority_signatory
-            who = signatory.full_name if signatory else "the authority's named signatory"
-            return None, f"Only {who} can countersign this agreement."
-        version = _open_version(actor, agreement, VersionState.PROVIDER_SIGNED)
-        if version is None:
-            return None, "No version is waiting for your countersignature."
+    """The version waiting for this actor's signature (`signing_turn`, the service's rule), or
+    why there is none."""
+    turn = signing_turn(actor, agreement)
+    if turn.refusal:
+        signatory = agreement.authority_signatory
+        if turn.party == "" and signatory is not None and is_authority_party(actor, agreement):
+            return None, f"Only {signatory.full_name} can countersign this agreement."
+        return None, turn.refusal
+    version = _open_version(actor, agreement, turn.awaits)
+    if version is not None:
         return version, ""
-    return None, "Only the two parties to the agreement can sign it."
+    if turn.party == Party.PROVIDER:
+        return None, "No version of this agreement is waiting for you."
+    return None, "No version is waiting for your countersignature."
 
 
 @page_access(AGREEMENT_PARTIES)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from contracts.models import Agreement, AgreementState, AgreementVersion, VersionState
 from contracts.selectors.agreements import AgreementView
-from contracts.services.versions import is_authority_party, is_provider_party
+from contracts.services.signing_rules import is_authority_party, is_provider_party
 from contracts.terms import Terms, problems
 from contracts.views.drafting import SECTIONS
 from fps_portal.actors import Actor

@@ -16,6 +16,8 @@ from providers.models import PurchasingSystem
 class PublishUpliftForm(forms.Form):
     purchasing_system = forms.ModelChoiceField(
         label="Purchasing system",
+        # Empty until __init__ sets it from the actor's scoped choices: a field declared on
+        # the class has no actor yet, and an empty queryset reads nothing.
         queryset=PurchasingSystem.objects.none(),
         error_messages={"required": "Select the purchasing system the uplift is for."},
     )
