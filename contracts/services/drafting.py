@@ -10,7 +10,8 @@ from django.db import transaction
 
 from contracts.models import AgreementVersion
 from contracts.selectors.signing import signatory_candidates
-from contracts.services.versions import _require_authority, draft_update
+from contracts.services.signing_rules import require_authority
+from contracts.services.versions import draft_update
 from contracts.terms import Signatory, Terms
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
@@ -31,7 +32,7 @@ def draft_signatories(
 ) -> AgreementVersion:
     """Name the authority's signatory (a user) and both parties' signatories on the draft."""
     agreement = lock(version.agreement)
-    _require_authority(actor, agreement, "complete the agreement")
+    require_authority(actor, agreement, "complete the agreement")
     if lock(version).state != "draft":
         raise WrongState("Only a draft can be changed: make a new version instead.")
     errors: dict[str, str] = {}

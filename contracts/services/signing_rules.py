@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from contracts.models import Agreement, AgreementVersion, Party, VersionState
 from fps_portal.actors import Actor
+from fps_portal.errors import NotAllowed
 from fps_portal.scoping import dangerously_unscoped
 from referrals.scope_rules import places_children
 
@@ -23,6 +24,12 @@ def is_authority_party(actor: Actor, agreement: Agreement) -> bool:
 
 def is_provider_party(actor: Actor, agreement: Agreement) -> bool:
     return actor.is_provider and actor.organisation_id == agreement.provider_id
+
+
+def require_authority(actor: Actor, agreement: Agreement, what: str) -> None:
+    """Drafting, issuing and withdrawing are the placing authority's alone."""
+    if not is_authority_party(actor, agreement):
+        raise NotAllowed(f"Only the placing authority's commissioners and senior managers {what}.")
 
 
 def open_version(agreement: Agreement) -> AgreementVersion | None:

@@ -40,8 +40,8 @@ from contracts.services.signing_notices import (
     tell_provider_signed,
 )
 from contracts.services.signing_rules import (
-    is_authority_party,
     open_version,
+    require_authority,
     signing_turn,
 )
 from contracts.terms import Terms, funding_problem, problems
@@ -60,11 +60,6 @@ WRONG_HASH = (
 )
 
 
-def _require_authority(actor: Actor, agreement: Agreement, what: str) -> None:
-    if not is_authority_party(actor, agreement):
-        raise NotAllowed(f"Only the placing authority's commissioners and senior managers {what}.")
-
-
 @transaction.atomic
 def draft_update(*, actor: Actor, version: AgreementVersion, terms: Terms) -> AgreementVersion:
     """Replace a draft's terms. Only a draft changes; the audit row names the parts changed. A
@@ -72,7 +67,7 @@ def draft_update(*, actor: Actor, version: AgreementVersion, terms: Terms) -> Ag
     order, funding shares that do not add up to the whole, or weeks outside a year are refused
     and nothing is written."""
     agreement = lock(version.agreement)
-    _require_authority(actor, agreement, "complete the agreement")
+    require_authority(actor, agreement, "complete the agreement")
     version = lock(version)
     if version.state != VersionState.DRAFT:
         raise WrongState("Only a draft can be changed: make a new version instead.")
@@ -106,7 +101,7 @@ def version_issue(*, actor: Actor, version: AgreementVersion) -> AgreementVersio
     """Freeze a draft and send it to the provider to sign. Every §3.11 item must be complete and
     the authority's signatory named."""
     agreement = lock(version.agreement)
-    _require_authority(actor, agreement, "issue the agreement")
+    require_authority(actor, agreement, "issue the agreement")
     version = lock(version)
     if version.state != VersionState.DRAFT:
         raise WrongState(f"Version {version.number} has already been issued.")
@@ -345,7 +340,7 @@ def version_withdraw(*, actor: Actor, version: AgreementVersion, reason: str) ->
     with a mistake in it, say). A first version comes back as a new draft with the same terms,
     for the commissioner to correct."""
     agreement = lock(version.agreement)
-    _require_authority(actor, agreement, "withdraw a version")
+    require_authority(actor, agreement, "withdraw a version")
     if lock(version).state not in {VersionState.ISSUED, VersionState.PROVIDER_SIGNED}:
         raise WrongState(
             f"Version {version.number} is not awaiting a signature: only an issued version "
