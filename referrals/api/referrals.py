@@ -51,18 +51,14 @@ from referrals.permissions import PLACING
 from referrals.selectors.invitations import QUESTIONS_UNANSWERED_FIRST
 from referrals.selectors.referrals import DEADLINE_CHOICES, ReferralFilters, filter_referrals
 from referrals.services.questions import can_answer_questions, question_answer
-from referrals.services.referrals import (
-    CriterionInput,
-    ReferralInput,
-    criteria_replace,
+from referrals.services.referral_criteria import CriterionInput, criteria_replace, scale_set
+from referrals.services.referral_states import (
     referral_close,
-    referral_create,
     referral_publish,
     referral_return,
-    referral_update,
     referral_withdraw,
-    scale_set,
 )
+from referrals.services.referrals import ReferralInput, referral_create, referral_update
 from referrals.services.routes import (
     RouteCaseInput,
     can_authorise_route_case,

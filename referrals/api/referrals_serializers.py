@@ -27,7 +27,7 @@ from referrals.models import (
     ScaleDescriptor,
     ShortlistEntry,
 )
-from referrals.services.referrals import publish_problems
+from referrals.services.publish_check import publish_problems
 
 
 class CriterionSerializer(serializers.ModelSerializer):

@@ -37,25 +37,25 @@ from referrals.models import (
 )
 from referrals.permissions import PLACING
 from referrals.selectors.referrals import referral_for_page, referral_list
-from referrals.services.referral_rules import offers_on_the_lot
-from referrals.services.referrals import (
-    CLOSE_REASON_MISSING,
-    RETURN_REASON_MISSING,
-    WITHDRAW_REASON_MISSING,
+from referrals.services.publish_check import problems_by_task, publish_problems
+from referrals.services.referral_criteria import (
     CriterionInput,
     criteria_weights_set,
     criterion_add,
     criterion_remove,
-    problems_by_task,
-    publish_problems,
-    referral_close,
-    referral_create,
-    referral_publish,
-    referral_return,
-    referral_update,
-    referral_withdraw,
     scale_set,
 )
+from referrals.services.referral_rules import offers_on_the_lot
+from referrals.services.referral_states import (
+    CLOSE_REASON_MISSING,
+    RETURN_REASON_MISSING,
+    WITHDRAW_REASON_MISSING,
+    referral_close,
+    referral_publish,
+    referral_return,
+    referral_withdraw,
+)
+from referrals.services.referrals import referral_create, referral_update
 from referrals.services.shortlist import NOT_FILTERS, ShortlistChoice, shortlist_save
 from referrals.views.referrals_forms import (
     CriterionForm,

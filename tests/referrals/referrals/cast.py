@@ -21,13 +21,8 @@ from referrals.models import (
     Referral,
     Route,
 )
-from referrals.services.referrals import (
-    CriterionInput,
-    ReferralInput,
-    criteria_replace,
-    referral_create,
-    scale_set,
-)
+from referrals.services.referral_criteria import CriterionInput, criteria_replace, scale_set
+from referrals.services.referrals import ReferralInput, referral_create
 from tests.factories import authority, person
 from tests.providers.factories import FpsMembershipFactory, LotFactory, SettingLotFactory
 from tests.referrals.factories import ChildFactory

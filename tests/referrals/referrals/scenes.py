@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from fps_portal.accounts.models import User
 from referrals.models import Referral, Route
-from referrals.services.referrals import referral_create, referral_publish
+from referrals.services.referral_states import referral_publish
+from referrals.services.referrals import referral_create
 from referrals.services.routes import RouteCaseInput, route_case_submit
 from tests.referrals.referrals.cast import actor, build_cast, details, ready_referral
 

@@ -15,7 +15,7 @@ from fps_portal.audit.models import AuditEvent
 from fps_portal.errors import WrongState
 from fps_portal.notifications.models import Notification
 from referrals.models import Invitation, Referral, ReferralState
-from referrals.services.referrals import referral_publish
+from referrals.services.referral_states import referral_publish
 from tests.referrals.referrals.cast import actor, build_cast, ready_referral
 
 pytestmark = [

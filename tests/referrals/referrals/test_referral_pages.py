@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from fps_portal.accounts.models import Role, User
 from referrals.models import Invitation, Referral, ReferralState, Route, RouteCase
-from referrals.services.referrals import referral_create, referral_publish
+from referrals.services.referral_states import referral_publish
+from referrals.services.referrals import referral_create
 from referrals.services.routes import RouteCaseInput, route_case_submit
 from tests.factories import person
 from tests.referrals.referrals.cast import Cast, actor, build_cast, details, ready_referral

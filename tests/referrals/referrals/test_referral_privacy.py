@@ -10,7 +10,7 @@ from django.test import Client
 
 from fps_portal.accounts.models import User
 from fps_portal.notifications.models import Notification
-from referrals.services.referrals import referral_close, referral_publish, referral_withdraw
+from referrals.services.referral_states import referral_close, referral_publish, referral_withdraw
 from tests.factories import api_client_for
 from tests.referrals.referrals.cast import Cast, actor, build_cast, ready_referral
 

@@ -27,20 +27,21 @@ from referrals.models import (
     ReferralState,
     Route,
 )
-from referrals.services.referral_rules import response_deadline
-from referrals.services.referrals import (
+from referrals.services.publish_check import publish_problems
+from referrals.services.referral_criteria import (
     CriterionInput,
-    age_in_years,
     criteria_replace,
     criteria_weights_set,
-    publish_problems,
+)
+from referrals.services.referral_rules import response_deadline
+from referrals.services.referral_states import (
+    age_in_years,
     referral_close,
-    referral_create,
     referral_publish,
     referral_return,
-    referral_update,
     referral_withdraw,
 )
+from referrals.services.referrals import referral_create, referral_update
 from referrals.working_days import add_working_days
 from tests.factories import authority
 from tests.referrals.factories import ChildFactory

@@ -11,7 +11,7 @@ from django.test import Client
 from fps_portal.accounts.models import User
 from fps_portal.errors import InvalidInput
 from referrals.models import Invitation, Route, ShortlistEntry
-from referrals.services.referrals import referral_publish
+from referrals.services.referral_states import referral_publish
 from referrals.services.shortlist import ShortlistChoice, shortlist_save
 from tests.providers.factories import FpsMembershipFactory, SettingLotFactory
 from tests.referrals.referrals.cast import Cast, actor, build_cast, ready_referral
