@@ -26,18 +26,18 @@ from referrals.models import Invitation, Response, ResponseAttachment, ResponseS
 from referrals.selectors.invitations import INVITATION_JOINS, invitation_view
 from referrals.services.invitations import invitation_decline, invitation_reopen
 from referrals.services.questions import question_ask
-from referrals.services.responses import (
-    ResponseData,
+from referrals.services.response_parts import (
     response_attachment_add,
     response_attachment_remove,
-    response_resubmit,
     response_service_add,
     response_service_remove,
-    response_start,
+)
+from referrals.services.response_submission import (
+    response_resubmit,
     response_submit,
-    response_update,
     response_withdraw,
 )
+from referrals.services.responses import ResponseData, response_start, response_update
 
 
 def _valid(serializer_class: type, request: Request) -> dict[str, Any]:

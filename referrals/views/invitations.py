@@ -44,20 +44,20 @@ from referrals.services.invitations import (
     shared_document_record_download,
 )
 from referrals.services.questions import question_ask
-from referrals.services.responses import (
-    ResponseData,
+from referrals.services.response_parts import (
     response_attachment_add,
     response_attachment_record_download,
     response_attachment_remove,
-    response_resubmit,
     response_service_add,
     response_service_remove,
-    response_start,
+)
+from referrals.services.response_submission import (
+    response_resubmit,
     response_submit,
-    response_update,
     response_withdraw,
     submission_problems,
 )
+from referrals.services.responses import ResponseData, response_start, response_update
 from referrals.views.invitations_forms import (
     AttachmentForm,
     DeclineForm,

@@ -15,7 +15,8 @@ from referrals.models import Criterion, DeclineReason
 from referrals.services.invitations import NOTE_LIMIT, REASON_MISSING
 from referrals.services.questions import ANSWER_MISSING as QUESTION_ANSWER_MISSING
 from referrals.services.questions import LIMIT, QUESTION_MISSING
-from referrals.services.responses import PRICE_INVALID, SERVICE_QUANTITY_INVALID, TEXT_LIMIT
+from referrals.services.response_parts import SERVICE_QUANTITY_INVALID
+from referrals.services.responses import PRICE_INVALID, TEXT_LIMIT
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
 

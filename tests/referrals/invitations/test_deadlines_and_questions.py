@@ -28,6 +28,7 @@ from referrals.models import (
     ResponseState,
 )
 from referrals.services import deadlines, questions
+from referrals.services import response_submission as submission
 from referrals.services import responses as svc
 from tests.providers.onboarding.factories import actor
 from tests.referrals.factories import Competition, published_competition
@@ -58,7 +59,7 @@ def _submitted(world: Competition, provider) -> Response:  # type: ignore[no-unt
             answers={c.pk: "Yes." for c in world.referral.criteria.all()},
         ),
     )
-    return svc.response_submit(actor=provider, response=response)
+    return submission.response_submit(actor=provider, response=response)
 
 
 def test_beat_closes_once_lapses_the_unanswered_and_tells_the_authority_once(
@@ -186,7 +187,7 @@ def _race_once() -> str:
     def submit() -> None:
         try:
             barrier.wait()
-            svc.response_submit(
+            submission.response_submit(
                 actor=provider, response=response, now=deadline - datetime.timedelta(microseconds=1)
             )
         except WrongState:

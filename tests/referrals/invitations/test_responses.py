@@ -23,6 +23,8 @@ from referrals.models import (
     ResponseState,
 )
 from referrals.services import invitations as inv
+from referrals.services import response_parts as parts
+from referrals.services import response_submission as submission
 from referrals.services import responses as svc
 from tests.factories import person
 from tests.providers.onboarding.factories import actor
@@ -86,11 +88,11 @@ def test_submitting_needs_every_answer_and_the_confirmed_judgement(
         actor=provider, invitation=world.invitation, setting=world.setting
     )
     with pytest.raises(InvalidInput) as raised:
-        svc.response_submit(actor=provider, response=response)
+        submission.response_submit(actor=provider, response=response)
     fields = raised.value.fields
-    assert fields["how_needs_met"] == [svc.NEEDS_MISSING]
-    assert fields["how_outcomes_met"] == [svc.OUTCOMES_MISSING]
-    assert fields["inspection_confirmed"] == [svc.NOT_CONFIRMED]
+    assert fields["how_needs_met"] == [submission.NEEDS_MISSING]
+    assert fields["how_outcomes_met"] == [submission.OUTCOMES_MISSING]
+    assert fields["inspection_confirmed"] == [submission.NOT_CONFIRMED]
     assert f"answers.{pass_fail.pk}" in fields
     response.refresh_from_db()
     assert response.state == ResponseState.DRAFT
@@ -102,15 +104,15 @@ def test_a_price_that_differs_from_the_indicative_price_needs_its_reason(
 ) -> None:  # type: ignore[no-untyped-def]
     response = _complete(world, provider, weekly_price=Decimal("3600.00"))
     with pytest.raises(InvalidInput) as raised:
-        svc.response_submit(actor=provider, response=response)
-    assert raised.value.fields == {"price_difference_reason": [svc.REASON_NEEDED]}
+        submission.response_submit(actor=provider, response=response)
+    assert raised.value.fields == {"price_difference_reason": [submission.REASON_NEEDED]}
     svc.response_update(
         actor=provider,
         response=response,
         data=svc.ResponseData(price_difference_reason="A 1:1 key worker for the first term."),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        submitted = svc.response_submit(actor=provider, response=response)
+        submitted = submission.response_submit(actor=provider, response=response)
     assert submitted.state == ResponseState.SUBMITTED
     assert submitted.weekly_price == Decimal("3600.00")
     assert submitted.indicative_price == Decimal("3250.00")
@@ -157,21 +159,21 @@ def test_bad_values_write_nothing(world: Competition, provider) -> None:  # type
 
 
 def test_withdraw_and_resubmit_until_the_deadline(world: Competition, provider) -> None:  # type: ignore[no-untyped-def]
-    response = svc.response_submit(actor=provider, response=_complete(world, provider))
+    response = submission.response_submit(actor=provider, response=_complete(world, provider))
     with pytest.raises(WrongState):  # a submitted response is not edited in place
         svc.response_update(
             actor=provider, response=response, data=svc.ResponseData(how_needs_met="x")
         )
-    withdrawn = svc.response_withdraw(actor=provider, response=response)
+    withdrawn = submission.response_withdraw(actor=provider, response=response)
     assert withdrawn.state == ResponseState.WITHDRAWN
     assert Invitation.objects.get().state == InvitationState.INVITED  # still to answer
-    draft = svc.response_resubmit(actor=provider, response=response)
+    draft = submission.response_resubmit(actor=provider, response=response)
     assert draft.state == ResponseState.DRAFT
     assert draft.how_needs_met.startswith("A quiet base room")  # the answers are kept
     svc.response_update(
         actor=provider, response=draft, data=svc.ResponseData(inspection_confirmed=True)
     )
-    again = svc.response_submit(actor=provider, response=draft)
+    again = submission.response_submit(actor=provider, response=draft)
     assert again.state == ResponseState.SUBMITTED
     assert Invitation.objects.get().state == InvitationState.RESPONDED
 
@@ -182,7 +184,7 @@ def test_after_the_deadline_a_response_is_refused_with_a_clear_message(
     response = _complete(world, provider)
     later = world.referral.response_deadline + datetime.timedelta(seconds=1)
     with pytest.raises(WrongState) as raised:
-        svc.response_submit(actor=provider, response=response, now=later)
+        submission.response_submit(actor=provider, response=response, now=later)
     assert raised.value.message.startswith(
         f"The deadline for referral {world.referral.reference} passed at "
     )
@@ -196,13 +198,13 @@ def test_services_from_the_price_list_or_new(world: Competition, provider) -> No
     response = svc.response_start(
         actor=provider, invitation=world.invitation, setting=world.setting
     )
-    listed = svc.response_service_add(
+    listed = parts.response_service_add(
         actor=provider, response=response, price_list_item=item, quantity="2"
     )
     assert (listed.name, listed.unit, listed.rate, listed.quantity) == (
         "1:1 support", "hour", Decimal("35.00"), Decimal("2"),
     )  # fmt: skip
-    new = svc.response_service_add(
+    new = parts.response_service_add(
         actor=provider,
         response=response,
         name="Transport escort",
@@ -212,12 +214,12 @@ def test_services_from_the_price_list_or_new(world: Competition, provider) -> No
     )
     assert new.price_list_item is None and new.rate == Decimal("18.50")
     with pytest.raises(InvalidInput) as raised:
-        svc.response_service_add(
+        parts.response_service_add(
             actor=provider, response=response, name="", unit="", rate="0", quantity="-1"
         )
     assert set(raised.value.fields) == {"name", "unit", "rate", "quantity"}
     assert ResponseService.objects.count() == 2
-    svc.response_service_remove(actor=provider, service=new)
+    parts.response_service_remove(actor=provider, service=new)
     assert list(ResponseService.objects.values_list("name", flat=True)) == ["1:1 support"]
 
 
@@ -226,21 +228,23 @@ def test_attachments_follow_the_upload_rules(world: Competition, provider) -> No
         actor=provider, invitation=world.invitation, setting=world.setting
     )
     upload = pdf()
-    attached = svc.response_attachment_add(
+    attached = parts.response_attachment_add(
         actor=provider, response=response, title="Transition plan", upload=upload
     )
     assert attached.content_type == "application/pdf"
     upload.seek(0)
     with pytest.raises(InvalidInput) as raised:
-        svc.response_attachment_add(actor=provider, response=response, title="Again", upload=upload)
-    assert raised.value.fields == {"file": [svc.ALREADY_ATTACHED]}
+        parts.response_attachment_add(
+            actor=provider, response=response, title="Again", upload=upload
+        )
+    assert raised.value.fields == {"file": [parts.ALREADY_ATTACHED]}
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     program = SimpleUploadedFile(
         "plan.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf"
     )
     with pytest.raises(InvalidInput) as raised:
-        svc.response_attachment_add(actor=provider, response=response, title="", upload=program)
+        parts.response_attachment_add(actor=provider, response=response, title="", upload=program)
     assert set(raised.value.fields) == {"title", "file"}
     assert ResponseAttachment.objects.count() == 1
 
@@ -283,7 +287,7 @@ def test_decline_with_a_structured_reason_and_undo(world: Competition, provider)
 def test_a_declined_provider_that_submits_is_responded(world: Competition, provider) -> None:  # type: ignore[no-untyped-def]
     inv.invitation_decline(actor=provider, invitation=world.invitation, reason="no_vacancy")
     response = _complete(world, provider)
-    svc.response_submit(actor=provider, response=response)
+    submission.response_submit(actor=provider, response=response)
     invitation = Invitation.objects.get()
     assert invitation.state == InvitationState.RESPONDED
     assert invitation.decline_reason == ""
