@@ -51,7 +51,8 @@ from providers.services.applications import (
     application_set_scope,
     application_start,
 )
-from providers.services.evaluation import application_moderate, clarification_ask, evaluation_record
+from providers.services.clarifications import clarification_ask
+from providers.services.evaluation import application_moderate, evaluation_record
 from providers.services.membership import agreement_sign
 from providers.services.windows import window_close
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from providers.services.evaluation import clarifications_remind
+from providers.services.clarifications import clarifications_remind
 from providers.services.windows import window_close, window_open, window_remind_closing, windows_due
 
 

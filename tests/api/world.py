@@ -29,11 +29,8 @@ from providers.models import (
     Setting,
     SettingLot,
 )
-from providers.services.evaluation import (
-    application_moderate,
-    clarification_answer,
-    clarification_ask,
-)
+from providers.services.clarifications import clarification_answer, clarification_ask
+from providers.services.evaluation import application_moderate
 from providers.services.membership import agreement_sign
 from providers.services.setting_prices import setting_set_price
 from referrals.models import Referral

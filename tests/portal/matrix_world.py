@@ -35,7 +35,7 @@ from providers.models import (
     Setting,
     SettingLot,
 )
-from providers.services.evaluation import clarification_ask
+from providers.services.clarifications import clarification_ask
 from providers.services.membership import membership_change
 from tests.contracts.matrix import build_contracts_world
 from tests.factories import ForumFactory, authority, lead_authority, person

@@ -35,6 +35,7 @@ from providers.models import (
 from providers.services import application_prices as price_services
 from providers.services import application_submission as submission
 from providers.services import applications as app_services
+from providers.services import clarifications
 from providers.services import evaluation as eval_services
 from providers.services.evidence import evidence_add
 from providers.services.membership import agreement_sign, membership_change
@@ -411,7 +412,7 @@ class ApplicationViewSet(ScopedReadOnlyViewSet[Application]):
             if result_id
             else None
         )
-        question = eval_services.clarification_ask(
+        question = clarifications.clarification_ask(
             actor=self.actor, application=application, result=result, **data
         )
         return Response(s.ClarificationSerializer(question).data, status=status.HTTP_201_CREATED)
@@ -442,7 +443,7 @@ class ClarificationViewSet(ScopedReadOnlyViewSet[ClarificationQuestion]):
     )
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
-        answered = eval_services.clarification_answer(
+        answered = clarifications.clarification_answer(
             actor=self.actor,
             clarification=self.get_object(),
             answer=_valid(s.ClarificationAnswerInputSerializer, request)["answer"],

@@ -22,7 +22,8 @@ from providers.models import (
 )
 from providers.selectors.onboarding_queues import clarifications_to_answer
 from providers.services.agreement_documents import not_published_blocker
-from providers.services.evaluation import clarification_answer, clarification_answer_blocker
+from providers.services.clarifications import clarification_answer
+from providers.services.evaluation import clarification_answer_blocker
 from providers.services.membership import (
     agreement_membership,
     agreement_sign,

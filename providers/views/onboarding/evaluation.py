@@ -34,11 +34,10 @@ from providers.selectors.onboarding_queues import (
     applications_awaiting_moderation,
 )
 from providers.selectors.onboarding_review import application_material
+from providers.services.clarifications import clarification_ask, clarification_withdraw
 from providers.services.evaluation import (
     MINIMUM_EVALUATORS,
     application_moderate,
-    clarification_ask,
-    clarification_withdraw,
     disagreements,
     evaluation_blocker,
     evaluation_record,

@@ -20,12 +20,12 @@ from providers.models import (
     ClarificationQuestion,
     Moderation,
 )
-from providers.services.evaluation import (
-    application_moderate,
+from providers.services.clarifications import (
     clarification_answer,
     clarification_ask,
     clarification_withdraw,
 )
+from providers.services.evaluation import application_moderate
 from tests.factories import api_client_for, person
 from tests.providers.onboarding import states
 from tests.providers.onboarding.factories import ReadyProvider, actor, evaluator, open_window

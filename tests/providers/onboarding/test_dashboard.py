@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from fps_portal.accounts.models import Role
-from providers.services.evaluation import clarification_ask
+from providers.services.clarifications import clarification_ask
 from tests.factories import person
 from tests.providers.onboarding.factories import actor, evaluate, evaluator, open_window
 from tests.providers.onboarding.states import draft, provider, under_evaluation

@@ -27,12 +27,8 @@ from providers.models import (
     SettingLot,
     Verdict,
 )
-from providers.services.evaluation import (
-    application_moderate,
-    clarification_answer,
-    clarification_ask,
-    evaluation_record,
-)
+from providers.services.clarifications import clarification_answer, clarification_ask
+from providers.services.evaluation import application_moderate, evaluation_record
 from tests.factories import person
 from tests.providers.onboarding import states
 from tests.providers.onboarding.factories import (

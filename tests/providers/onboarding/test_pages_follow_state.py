@@ -16,7 +16,7 @@ from fps_portal.notifications.models import Notification
 from fps_portal.text import possessive
 from providers.models import Application, ClarificationQuestion
 from providers.services.application_submission import application_submit
-from providers.services.evaluation import (
+from providers.services.clarifications import (
     clarification_answer,
     clarification_ask,
     clarification_withdraw,

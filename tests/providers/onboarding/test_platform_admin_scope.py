@@ -26,11 +26,8 @@ from providers.models import (
 )
 from providers.services.application_prices import application_add_service_price
 from providers.services.application_submission import application_submit
-from providers.services.evaluation import (
-    application_moderate,
-    clarification_answer,
-    clarification_ask,
-)
+from providers.services.clarifications import clarification_answer, clarification_ask
+from providers.services.evaluation import application_moderate
 from tests.factories import UserFactory, api_client_for
 from tests.providers.onboarding.factories import (
     actor,
