@@ -42,17 +42,11 @@ from referrals.models import (
 from referrals.models import Response as ResponseModel
 from referrals.permissions import PLACING, SENIOR_MANAGERS
 from referrals.selectors.ranking import evaluation_ranking
-from referrals.services.awards import (
-    ServiceLine,
-    approver_choices,
-    award_approve,
-    award_propose,
-    award_reject,
-    referral_no_suitable_provider,
-    referral_rerun,
-)
+from referrals.services.award_decisions import award_approve, award_reject
+from referrals.services.awards import ServiceLine, approver_choices, award_propose
 from referrals.services.evaluation import mark_record
 from referrals.services.placements import placement_record_viewed, placements_listed
+from referrals.services.referral_outcomes import referral_no_suitable_provider, referral_rerun
 
 TEXT = 8000
 

@@ -7,11 +7,19 @@ from django.db.models import Q, QuerySet
 
 from fps_portal.accounts.models import SeniorPosition
 from fps_portal.actors import Actor
-from fps_portal.scoping import scoped
-from referrals.models import Award, AwardState, Invitation, Outcome
+from fps_portal.scoping import dangerously_unscoped, scoped
+from referrals.models import Award, AwardState, Invitation, Outcome, Referral
 from referrals.permissions import can_sign_off_as, is_senior_manager
 
+#: An award that still stands (every award but a rejected one); one per referral at most.
+LIVE = ~Q(state=AwardState.REJECTED)
+
 AWARD_JOINS = ("referral", "referral__lot", "setting", "provider", "response", "approver")
+
+
+def live_award(referral: Referral) -> Award | None:
+    """The referral's award that still stands, whatever the actor (callers have checked access)."""
+    return dangerously_unscoped(Award).filter(LIVE, referral_id=referral.pk).first()
 
 
 def awards_awaiting(actor: Actor) -> QuerySet[Award]:

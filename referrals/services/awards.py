@@ -1,5 +1,6 @@
-"""The award and its reasons, its approval above the threshold, no suitable provider, re-running
-on another route, and the outcome letters (A28, A61-A76).
+"""The award and its reasons (A28, A61-A76), and a direct award's completion. Its approval and
+rejection are `award_decisions`, the outcome letters `award_letters`, no suitable provider and
+re-running on another route `referral_outcomes`.
 
 Lock order, everywhere: the referral, then its award, then its invitations. Two commissioners
 awarding at once queue on the referral's row, and the second finds the first's award (a partial
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,25 +46,23 @@ from referrals.models import (
     AwardService,
     AwardState,
     Child,
-    Criterion,
     Invitation,
     Outcome,
     Referral,
     ReferralState,
     Response,
     RiskApproval,
-    Route,
     RouteCase,
-    ScaleDescriptor,
 )
-from referrals.permissions import SIGN_OFF_POSITIONS, can_sign_off_as, is_senior_manager
-from referrals.selectors.ranking import RankedResponse, Ranking, evaluation_ranking
+from referrals.permissions import SIGN_OFF_POSITIONS
+from referrals.selectors.awards import live_award
+from referrals.selectors.ranking import evaluation_ranking
 from referrals.services.award_handlers import award_completed
+from referrals.services.award_letters import outcome_letters_send
 from referrals.services.evaluation import _closed_referral, can_evaluate
 
 #: Bands whose award waits for the Requires Improvement / Inadequate steps (C5-C8).
 RISK_BANDS = frozenset({Band.CONCERN, Band.FAIL})
-LIVE = ~Q(state=AwardState.REJECTED)
 AWARD_FIELDS = [
     "state",
     "response",
@@ -99,13 +97,6 @@ APPROVER_INVALID = "Select a senior manager of your authority other than yoursel
 EXCLUDED = "This response failed a pass or fail criterion, so it cannot be awarded."
 INCOMPLETE = "Mark every criterion of this response before awarding it."
 NAMES_THE_CHILD = "Do not name the child or give the case number: providers are told these words."
-NO_SUITABLE_REASON_MISSING = "Enter why no response is suitable."
-ROUTE_MISSING = "Select a route to re-run the referral on."
-SAME_ROUTE = "Select a different route from the one the referral took."
-DIRECT_AWARD_REFUSED = (
-    "This purchasing system does not allow direct award: every order goes to competition."
-)
-REJECTION_REASON_MISSING = "Enter why the award is rejected."
 
 
 @dataclass(frozen=True)
@@ -127,10 +118,6 @@ def names_the_child(text: str, child: Child | None) -> bool:
         if value and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE):
             return True
     return False
-
-
-def live_award(referral: Referral) -> Award | None:
-    return dangerously_unscoped(Award).filter(LIVE, referral_id=referral.pk).first()
 
 
 def annual_value(*, weekly_price: Decimal, places: int, weeks: int = 52) -> Decimal:
@@ -167,7 +154,7 @@ def approvers_for(referral: Referral) -> list[User]:
     )
 
 
-def _sign_off_managers(referral: Referral) -> list[User]:
+def sign_off_managers(referral: Referral) -> list[User]:
     return list(
         User.objects.filter(
             is_active=True,
@@ -191,7 +178,7 @@ def _check_services(services: Sequence[ServiceLine], errors: dict[str, str]) -> 
             errors[f"services.{index}.quantity"] = "Enter a quantity greater than 0."
 
 
-def _current_band(setting_id: int | None) -> str:
+def current_band(setting_id: int | None) -> str:
     if setting_id is None:
         return ""
     return (
@@ -203,13 +190,13 @@ def _current_band(setting_id: int | None) -> str:
     )
 
 
-def _child_of(referral: Referral) -> Child | None:
+def child_of(referral: Referral) -> Child | None:
     if referral.child_id is None:
         return None
     return dangerously_unscoped(Child).filter(pk=referral.child_id).first()
 
 
-def _referral_of(response: Response) -> Referral:
+def referral_of(response: Response) -> Referral:
     return (
         dangerously_unscoped(Referral)
         .select_related("child")
@@ -239,8 +226,8 @@ def award_propose(
     WrongState unless the referral is closed and has no live award, InvalidInput for what is
     missing or wrong (by field).
     """
-    referral = _closed_referral(actor, _referral_of(response))
-    referral.child = _child_of(referral)
+    referral = _closed_referral(actor, referral_of(response))
+    referral.child = child_of(referral)
     if (existing := live_award(referral)) is not None:
         raise WrongState(ALREADY_DECIDED.format(state=existing.get_state_display().lower()))
     ranking = evaluation_ranking(referral=referral, actor=actor)
@@ -285,7 +272,7 @@ def award_propose(
         raise InvalidInput.on_fields(errors)
     assert agreed_weekly_price is not None and start_date is not None
     # The band as it is now, not as the caller's copy of the setting last read it.
-    band = _current_band(response.setting_id)
+    band = current_band(response.setting_id)
     if approval:
         state = AwardState.AWAITING_APPROVAL
     elif band in RISK_BANDS:
@@ -337,7 +324,7 @@ def award_propose(
     if state == AwardState.AWAITING_APPROVAL:
         _ask_approver(award, referral)
     elif state == AwardState.AWAITING_SIGN_OFF:
-        _open_sign_off(award, referral)
+        open_sign_off(award, referral)
     else:
         award_complete(award=award, referral=referral, actor=actor)
     return award
@@ -354,7 +341,7 @@ def _ask_approver(award: Award, referral: Referral) -> None:
     )
 
 
-def _open_sign_off(award: Award, referral: Referral) -> None:
+def open_sign_off(award: Award, referral: Referral) -> None:
     """The award waits for the RI/Inadequate steps: the record of them, and the two managers
     told. The award's state is AWAITING_SIGN_OFF (set by the caller)."""
     if award.state != AwardState.AWAITING_SIGN_OFF:
@@ -371,7 +358,7 @@ def _open_sign_off(award: Award, referral: Referral) -> None:
         )
     RiskApproval.objects.get_or_create(award=award)
     notify(
-        recipients=_sign_off_managers(referral),
+        recipients=sign_off_managers(referral),
         event_key=f"referral-award-sign-off:{award.pk}",
         template="notifications/referrals_award_sign_off",
         context={"award": award, "referral": referral},
@@ -428,313 +415,6 @@ def award_complete(*, award: Award, referral: Referral, actor: Actor) -> Award:
     return award
 
 
-def _scores_of(
-    item: RankedResponse | None, scale_max: int, *, notes: bool = True
-) -> list[dict[str, object]]:
-    """Each criterion's mark; `notes` off for the winning response (its evaluators' notes are
-    about another provider's bid)."""
-    if item is None:
-        return []
-    rows: list[dict[str, object]] = []
-    for result in item.results:
-        rows.append(
-            {
-                "criterion": result.criterion.title,
-                "kind": result.criterion.kind,
-                "weight": result.criterion.weight,
-                "passed": result.passed,
-                "score": str(result.score) if result.score is not None else None,
-                "out_of": scale_max,
-                "weighted": str(result.weighted) if result.weighted is not None else None,
-                "note": result.note if notes else "",
-            }
-        )
-    return rows
-
-
-def _feedback(
-    *, invitation: Invitation, ranking: Ranking, winner: RankedResponse | None, reasons: str
-) -> dict[str, object]:
-    scale = ranking.referral.scale_max
-    own = [r for r in ranking.ranked if r.response.invitation_id == invitation.pk]
-    return {
-        "reference": ranking.referral.reference,
-        "reasons": reasons,
-        "responses": [
-            {
-                "setting": item.response.setting.name,
-                "total": str(item.total),
-                "excluded": item.excluded,
-                "scores": _scores_of(item, scale),
-            }
-            for item in own
-        ],
-        "winning_total": str(winner.total) if winner is not None else None,
-        "winning_scores": _scores_of(winner, scale, notes=False),
-    }
-
-
-def outcome_letters_send(*, referral: Referral, actor: Actor) -> int:
-    """Sends each unsuccessful invitee's outcome letter (in-app and e-mail), once: an invitation
-    whose letter went (`outcome_notified_at`) is skipped, and `notify` is idempotent by its key,
-    so a second call, a retried job or a racing worker sends nothing again. Returns how many went.
-    Runs inside the caller's transaction, the referral locked."""
-    if referral.state not in (ReferralState.AWARDED, ReferralState.NO_SUITABLE_PROVIDER):
-        raise WrongState("Outcome letters go once the referral is awarded or has no provider.")
-    pending = list(
-        dangerously_unscoped(Invitation)
-        .select_for_update()
-        .filter(
-            referral_id=referral.pk,
-            outcome=Outcome.UNSUCCESSFUL,
-            outcome_notified_at__isnull=True,
-        )
-        .order_by("pk")
-    )
-    if not pending:
-        return 0
-    ranking = evaluation_ranking(referral=referral, actor=actor)
-    award = live_award(referral)
-    if referral.state == ReferralState.AWARDED and award is not None:
-        winner = ranking.find(award.response_id) if award.response_id else None
-        reasons = award.reasons
-    else:
-        winner, reasons = None, referral.no_suitable_provider_reason
-    now = timezone.now()
-    for invitation in pending:
-        feedback = _feedback(invitation=invitation, ranking=ranking, winner=winner, reasons=reasons)
-        notify(
-            recipients=provider_users(invitation.provider_id),
-            event_key=f"referral-outcome:{invitation.pk}",
-            template="notifications/referrals_outcome",
-            context={"feedback": feedback, "awarded": referral.state == ReferralState.AWARDED},
-            url=reverse("referrals:invitation-outcome", args=[invitation.pk]),
-        )
-        invitation.outcome_notified_at = now
-        invitation.outcome_feedback = feedback
-        invitation.save(update_fields=["outcome_notified_at", "outcome_feedback"])
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.UPDATED,
-            obj=invitation,
-            after={"outcome": invitation.outcome, "outcome_notified_at": now},
-            reason="Outcome letter sent.",
-        )
-    return len(pending)
-
-
-def can_approve(actor: Actor, award: Award) -> bool:
-    return (
-        is_senior_manager(actor)
-        and award.approver_id == actor.user.pk
-        and award.referral.authority_id == actor.organisation_id
-    )
-
-
-def _locked_award(award: Award) -> tuple[Referral, Award]:
-    referral = lock(dangerously_unscoped(Referral).get(pk=award.referral_id))
-    locked = dangerously_unscoped(Award).select_for_update().get(pk=award.pk)
-    return referral, locked
-
-
-@transaction.atomic
-def award_approve(*, actor: Actor, award: Award, note: str = "") -> Award:
-    """The named approver approves: the award completes, or waits for the risk sign-offs."""
-    if not can_approve(actor, award):
-        raise NotAllowed("Only the senior manager named as this award's approver can approve it.")
-    referral, locked = _locked_award(award)
-    target = (
-        AwardState.AWAITING_SIGN_OFF if locked.band_at_award in RISK_BANDS else AwardState.COMPLETE
-    )
-    change = transition(locked, to=target, table=AWARD_TRANSITIONS, event="approved", what="award")
-    audit_record(
-        actor=actor,
-        verb=AuditVerb.DECIDED,
-        obj=locked,
-        before=change.before,
-        after=change.after,
-        reason=note.strip() or "Approved.",
-    )
-    if target == AwardState.AWAITING_SIGN_OFF:
-        _open_sign_off(locked, referral)
-    else:
-        award_complete(award=locked, referral=referral, actor=actor)
-    return locked
-
-
-def can_reject(actor: Actor, award: Award) -> bool:
-    if award.state == AwardState.AWAITING_SIGN_OFF:
-        return bool(can_sign_off_as(actor)) and award.referral.authority_id == actor.organisation_id
-    return can_approve(actor, award)
-
-
-@transaction.atomic
-def award_reject(*, actor: Actor, award: Award, reason: str) -> Award:
-    """The approver (or, at the risk step, a signing manager) rejects the award with a reason;
-    the referral stays closed for another decision."""
-    if not can_reject(actor, award):
-        raise NotAllowed("Only this award's approver or a signing manager can reject it.")
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput.on_fields({"reason": REJECTION_REASON_MISSING})
-    referral, locked = _locked_award(award)
-    change = transition(
-        locked,
-        to=AwardState.REJECTED,
-        table=AWARD_TRANSITIONS,
-        event="rejected",
-        also={"rejection_reason": reason},
-        what="award",
-    )
-    audit_record(
-        actor=actor,
-        verb=AuditVerb.DECIDED,
-        obj=locked,
-        before=change.before,
-        after=change.after,
-        reason=reason,
-    )
-    if locked.proposed_by is not None:
-        notify(
-            recipients=[locked.proposed_by],
-            event_key=f"referral-award-rejected:{locked.pk}",
-            template="notifications/referrals_award_rejected",
-            context={"award": locked, "referral": referral, "reason": reason},
-            url=reverse("referrals:evaluation", args=[referral.pk]),
-        )
-    return locked
-
-
-@transaction.atomic
-def referral_no_suitable_provider(*, actor: Actor, referral: Referral, reason: str) -> Referral:
-    """No response is suitable (with the reason): every invitee is told, and the referral may be
-    re-run on another route."""
-    locked = _closed_referral(actor, referral)
-    if (existing := live_award(locked)) is not None:
-        raise WrongState(ALREADY_DECIDED.format(state=existing.get_state_display().lower()))
-    reason = reason.strip()
-    child = _child_of(locked)
-    if not reason:
-        raise InvalidInput.on_fields({"reason": NO_SUITABLE_REASON_MISSING})
-    if names_the_child(reason, child):
-        raise InvalidInput.on_fields({"reason": NAMES_THE_CHILD})
-    change = transition(
-        locked,
-        to=ReferralState.NO_SUITABLE_PROVIDER,
-        table=REFERRAL_TRANSITIONS,
-        event="no_suitable_provider",
-        by=actor.user if actor.user.pk else None,
-        also={"no_suitable_provider_reason": reason},
-        what="referral",
-    )
-    audit_record(
-        actor=actor,
-        verb=AuditVerb.STATE_CHANGED,
-        obj=locked,
-        before=change.before,
-        after=change.after,
-        reason=reason,
-    )
-    dangerously_unscoped(Invitation).filter(referral_id=locked.pk).update(
-        outcome=Outcome.UNSUCCESSFUL
-    )
-    outcome_letters_send(referral=locked, actor=actor)
-    return locked
-
-
-RERUN_ROUTES = (
-    Route.OPEN_COMPETITION,
-    Route.PRESELECTED_COMPETITION,
-    Route.DIRECT_AWARD,
-    Route.SPOT_PURCHASE,
-)
-COPIED_FIELDS = [
-    "authority_id",
-    "purchasing_system_id",
-    "kind",
-    "child_id",
-    "places",
-    "price_per_place",
-    "lot_id",
-    "is_emergency",
-    "start_date",
-    "expected_end_date",
-    "primary_need_id",
-    "outcomes_sought",
-    "provider_summary",
-    "referrer_name",
-    "referrer_email",
-    "scale_max",
-    "price_scoring",
-]
-
-
-def _rerun_reference(referral: Referral) -> str:
-    """The first referral's reference with a re-run number (unique per authority: taken under
-    the first referral's lock, and checked)."""
-    taken = set(
-        dangerously_unscoped(Referral)
-        .filter(authority_id=referral.authority_id, reference__startswith=referral.reference)
-        .values_list("reference", flat=True)
-    )
-    number = 1
-    while (reference := f"{referral.reference[:25]}-R{number}") in taken:
-        number += 1
-    return reference
-
-
-@transaction.atomic
-def referral_rerun(*, actor: Actor, referral: Referral, route: str) -> Referral:
-    """A new draft referral copying the first (its needs, summary, shared documents, criteria and
-    scale) on another route, with `rerun_of`; the first stays as it is, in the evidence base."""
-    if not can_evaluate(actor, referral):
-        raise NotAllowed(
-            "Only the placing authority's commissioners and senior managers can re-run."
-        )
-    first = lock(referral)
-    if first.state != ReferralState.NO_SUITABLE_PROVIDER:
-        raise WrongState("Only a referral with no suitable provider is re-run on another route.")
-    if route not in RERUN_ROUTES:
-        raise InvalidInput.on_fields({"route": ROUTE_MISSING})
-    if route == first.route:
-        raise InvalidInput.on_fields({"route": SAME_ROUTE})
-    if route == Route.DIRECT_AWARD and not first.purchasing_system.direct_award_allowed:
-        raise InvalidInput.on_fields({"route": DIRECT_AWARD_REFUSED})
-    rerun = Referral(
-        **{name: getattr(first, name) for name in COPIED_FIELDS},
-        reference=_rerun_reference(first),
-        route=route,
-        rerun_of=first,
-        created_by=actor.user if actor.user.pk else None,
-    )
-    rerun.save()
-    rerun.needs.set(first.needs.all())
-    rerun.specialisms.set(first.specialisms.all())
-    rerun.shared_documents.set(first.shared_documents.all())
-    for criterion in dangerously_unscoped(Criterion).filter(referral_id=first.pk):
-        Criterion.objects.create(
-            referral=rerun,
-            kind=criterion.kind,
-            category=criterion.category,
-            title=criterion.title,
-            guidance=criterion.guidance,
-            weight=criterion.weight,
-            position=criterion.position,
-        )
-    for descriptor in dangerously_unscoped(ScaleDescriptor).filter(referral_id=first.pk):
-        ScaleDescriptor.objects.create(
-            referral=rerun, score=descriptor.score, descriptor=descriptor.descriptor
-        )
-    audit_record(
-        actor=actor,
-        verb=AuditVerb.CREATED,
-        obj=rerun,
-        after={"rerun_of": first.pk, "route": route, "reference": rerun.reference},
-        reason=f"Re-run of {first.reference} on another route.",
-    )
-    return rerun
-
-
 @transaction.atomic
 def award_direct(*, actor: Actor, route_case: RouteCase) -> Award:
     """The award of a direct award or spot purchase, once its route case is authorised: to the
@@ -755,7 +435,7 @@ def award_direct(*, actor: Actor, route_case: RouteCase) -> Award:
             f"This referral is {referral.get_state_display().lower()}, so it cannot be awarded."
         )
     setting = case.setting
-    band = _current_band(setting.pk) if setting is not None else ""
+    band = current_band(setting.pk) if setting is not None else ""
     state = AwardState.AWAITING_SIGN_OFF if band in RISK_BANDS else AwardState.COMPLETE
     award = Award.objects.create(
         referral=referral,
@@ -779,7 +459,7 @@ def award_direct(*, actor: Actor, route_case: RouteCase) -> Award:
         reason=f"{referral.get_route_display()} authorised.",
     )
     if state == AwardState.AWAITING_SIGN_OFF:
-        _open_sign_off(award, referral)
+        open_sign_off(award, referral)
     else:
         award_complete(award=award, referral=referral, actor=actor)
     return award

@@ -26,17 +26,16 @@ from referrals.models import (
     RiskApproval,
 )
 from referrals.permissions import PLACING
+from referrals.selectors.awards import live_award
 from referrals.selectors.ranking import evaluation_ranking
 from referrals.services.awards import (
     annual_value,
     approval_threshold,
     approver_choices,
     award_propose,
-    live_award,
-    referral_no_suitable_provider,
-    referral_rerun,
 )
 from referrals.services.evaluation import mark_record
+from referrals.services.referral_outcomes import referral_no_suitable_provider, referral_rerun
 from referrals.services.risk import risk_attach_documents, risk_record_approach, sign_off_blocker
 from referrals.views.awards_forms import (
     AwardForm,

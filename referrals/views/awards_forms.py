@@ -11,13 +11,8 @@ from fps_portal.accounts.models import User
 from fps_portal.date_input import DateInputField
 from referrals.models import Criterion, CriterionKind, Referral, ResponseService, Route
 from referrals.selectors.ranking import is_formula_priced
-from referrals.services.awards import (
-    NO_SUITABLE_REASON_MISSING,
-    REASONS_MISSING,
-    REJECTION_REASON_MISSING,
-    ROUTE_MISSING,
-    ServiceLine,
-)
+from referrals.services.award_decisions import REJECTION_REASON_MISSING
+from referrals.services.awards import REASONS_MISSING, ServiceLine
 from referrals.services.evaluation import (
     NOTE_MISSING,
     PASS_FAIL_MISSING,
@@ -25,6 +20,7 @@ from referrals.services.evaluation import (
     SCORE_MISSING,
     score_out_of_range,
 )
+from referrals.services.referral_outcomes import NO_SUITABLE_REASON_MISSING, ROUTE_MISSING
 from referrals.services.risk import APPROACH_MISSING, VISIT_MISSING
 
 MAX_SERVICE_ROWS = 20

@@ -16,7 +16,7 @@ from fps_portal.web.pages import put_on_form
 from referrals.models import Award, AwardState, RiskApproval
 from referrals.permissions import SENIOR_MANAGERS, can_sign_off_as
 from referrals.selectors.awards import AWARD_JOINS, awards_awaiting
-from referrals.services.awards import award_approve, award_reject, can_approve, can_reject
+from referrals.services.award_decisions import award_approve, award_reject, can_approve, can_reject
 from referrals.services.risk import risk_sign_off, sign_off_blocker
 from referrals.views.awards_forms import ApprovalForm, SignOffForm
 

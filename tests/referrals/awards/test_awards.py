@@ -31,19 +31,20 @@ from referrals.models import (
     Route,
     RouteCase,
 )
+from referrals.services.award_decisions import award_approve, award_reject
+from referrals.services.award_letters import outcome_letters_send
 from referrals.services.awards import (
     APPROVER_INVALID,
     EXCLUDED,
     INCOMPLETE,
     NAMES_THE_CHILD,
     PREFERENCE_REASON_MISSING,
-    SAME_ROUTE,
     ServiceLine,
-    award_approve,
     award_direct,
     award_propose,
-    award_reject,
-    outcome_letters_send,
+)
+from referrals.services.referral_outcomes import (
+    SAME_ROUTE,
     referral_no_suitable_provider,
     referral_rerun,
 )
