@@ -1,17 +1,15 @@
 """The placing authority's referral pages: the list with its filters, a new referral, one
-referral (its summary and the task list of what is missing before publishing), its forms
-(details, criteria and weights, the scale, the shortlist) and its actions (publish, return to
-the referrer, withdraw, close early). Every page takes `PLACING`; another authority's referral
-is 404 (scoping); the services decide the rest."""
+referral (its summary and the task list of what is missing before publishing) and its forms
+(details, criteria and weights, the scale). The shortlist is `referral_shortlist`, the actions
+(publish, return to the referrer, withdraw, close early) `referral_actions`. Every page takes
+`PLACING`; another authority's referral is 404 (scoping); the services decide the rest."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,11 +17,9 @@ from fps_portal.access import page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.once import address_with_new_key, key_in_address
-from fps_portal.scoping import dangerously_unscoped, scoped
+from fps_portal.scoping import scoped
 from fps_portal.transitions import allowed
 from fps_portal.web.pages import put_on_form
-from providers.postcodes import POSTCODE_ATTRIBUTION
-from providers.selectors.search.run import run_search
 from referrals.models import (
     AUTHORISED_ROUTES,
     REFERRAL_TRANSITIONS,
@@ -45,21 +41,9 @@ from referrals.services.referral_criteria import (
     criterion_remove,
     scale_set,
 )
-from referrals.services.referral_rules import offers_on_the_lot
-from referrals.services.referral_states import (
-    CLOSE_REASON_MISSING,
-    RETURN_REASON_MISSING,
-    WITHDRAW_REASON_MISSING,
-    referral_close,
-    referral_publish,
-    referral_return,
-    referral_withdraw,
-)
 from referrals.services.referrals import referral_create, referral_update
-from referrals.services.shortlist import NOT_FILTERS, ShortlistChoice, shortlist_save
 from referrals.views.referrals_forms import (
     CriterionForm,
-    ReasonForm,
     ReferralFilterForm,
     ReferralForm,
     ScaleForm,
@@ -69,14 +53,14 @@ from referrals.views.referrals_forms import (
 PAGE_SIZE = 25
 
 
-def _referral(actor: Actor, pk: int) -> Referral:
+def placing_referral(actor: Actor, pk: int) -> Referral:
     referral = referral_for_page(actor, pk).first()
     if referral is None:
         raise Http404("No such referral.")
     return referral
 
 
-def _status(form: forms.Form, status: int) -> int:
+def form_status(form: forms.Form, status: int) -> int:
     return status if status != 200 else (400 if form.errors else 200)
 
 
@@ -124,14 +108,14 @@ def referral_create_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "referrals/referrals/form.html",
         {"form": form, "referral": None},
-        status=_status(form, status),
+        status=form_status(form, status),
     )
 
 
 @page_access(PLACING)
 @require_http_methods(["GET", "POST"])
 def referral_edit_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    referral = _referral(actor, pk)
+    referral = placing_referral(actor, pk)
     form = ReferralForm(
         request.POST if request.method == "POST" else None, actor=actor, referral=referral
     )
@@ -149,7 +133,7 @@ def referral_edit_page(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
         request,
         "referrals/referrals/form.html",
         {"form": form, "referral": referral},
-        status=_status(form, status),
+        status=form_status(form, status),
     )
 
 
@@ -169,7 +153,7 @@ def _actions(referral: Referral) -> dict[str, bool]:
 
 @page_access(PLACING)
 def referral_detail_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    referral = _referral(actor, pk)
+    referral = placing_referral(actor, pk)
     problems = publish_problems(referral) if referral.state == ReferralState.DRAFT else []
     invitations = (
         list(scoped(Invitation, actor).filter(referral=referral).select_related("provider"))
@@ -206,7 +190,7 @@ def referral_detail_page(request: HttpRequest, actor: Actor, pk: int) -> HttpRes
 @page_access(PLACING)
 @require_http_methods(["GET", "POST"])
 def referral_criteria_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    referral = _referral(actor, pk)
+    referral = placing_referral(actor, pk)
     criteria = list(referral.criteria.all())
     scored = [c for c in criteria if c.kind == CriterionKind.SCORED]
     sending = request.POST.get("form") if request.method == "POST" else None
@@ -267,7 +251,7 @@ def referral_criteria_page(request: HttpRequest, actor: Actor, pk: int) -> HttpR
 def referral_criterion_remove_page(
     request: HttpRequest, actor: Actor, pk: int, criterion_pk: int
 ) -> HttpResponse:
-    referral = _referral(actor, pk)
+    referral = placing_referral(actor, pk)
     try:
         criterion_remove(actor=actor, referral=referral, criterion_id=criterion_pk)
     except DomainError as exc:
@@ -287,7 +271,7 @@ def referral_criterion_remove_page(
 @page_access(PLACING)
 @require_http_methods(["GET", "POST"])
 def referral_scale_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    referral = _referral(actor, pk)
+    referral = placing_referral(actor, pk)
     form = ScaleForm(request.POST if request.method == "POST" else None, referral=referral)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -310,271 +294,5 @@ def referral_scale_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
         request,
         "referrals/referrals/scale.html",
         {"referral": referral, "form": form, "descriptor_fields": descriptor_fields},
-        status=_status(form, status),
-    )
-
-
-# -- the shortlist ------------------------------------------------------------------------
-
-
-class ShortlistForm(forms.Form):
-    """A choose box, grounds and words for each setting shown."""
-
-    def __init__(self, *args: Any, setting_ids: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for pk in setting_ids:
-            self.fields[f"choose_{pk}"] = forms.BooleanField(
-                label="Invite this setting", required=False
-            )
-            self.fields[f"grounds_{pk}"] = forms.MultipleChoiceField(
-                label="Grounds for choosing it",
-                choices=PreselectionGround.choices,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-            )
-            self.fields[f"note_{pk}"] = forms.CharField(
-                label="In your own words", required=False, max_length=2000
-            )
-
-    def choices(self, setting_ids: list[int]) -> list[ShortlistChoice]:
-        data = self.cleaned_data
-        return [
-            ShortlistChoice(
-                setting_id=pk,
-                grounds=tuple(data.get(f"grounds_{pk}") or ()),
-                note=data.get(f"note_{pk}") or "",
-            )
-            for pk in setting_ids
-            if data.get(f"choose_{pk}")
-        ]
-
-
-def _search_params(request: HttpRequest, referral: Referral) -> QueryDict:
-    if request.method == "POST":
-        params = QueryDict(request.POST.get("search", ""), mutable=True)
-    elif request.GET:
-        params = request.GET.copy()
-    else:
-        params = QueryDict(mutable=True)
-        params.update(referral.search_filters or {"lot": referral.lot.code})
-    return params
-
-
-@page_access(PLACING)
-@require_http_methods(["GET", "POST"])
-def referral_shortlist_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    referral = _referral(actor, pk)
-    if referral.route != Route.PRESELECTED_COMPETITION:
-        return render(
-            request,
-            "referrals/referrals/refused.html",
-            {
-                "referral": referral,
-                "message": "Only a preselected competition has a shortlist: change the route "
-                "on the referral's details to build one.",
-            },
-            status=409 if request.method == "POST" else 200,
-        )
-    params = _search_params(request, referral)
-    try:
-        outcome = run_search(actor, params, facets=False)
-    except DomainError:
-        params = QueryDict(mutable=True)
-        outcome = run_search(actor, params, facets=False)
-    entries = list(
-        scoped(ShortlistEntry, actor).filter(referral=referral).select_related("setting__provider")
-    )
-    on_list = {e.setting_id: e for e in entries}
-    found = list(outcome.page.rows) if outcome.page is not None else []
-    settings_shown = [e.setting for e in entries] + [s for s in found if s.pk not in on_list]
-    ids = [s.pk for s in settings_shown]
-    initial: dict[str, Any] = {}
-    for entry in entries:
-        initial[f"choose_{entry.setting_id}"] = True
-        initial[f"grounds_{entry.setting_id}"] = entry.grounds
-        initial[f"note_{entry.setting_id}"] = entry.grounds_note
-    form = ShortlistForm(
-        request.POST if request.method == "POST" else None, setting_ids=ids, initial=initial
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            shortlist_save(
-                actor=actor,
-                referral=referral,
-                search_filters={k: v for k, v in params.items() if k not in NOT_FILTERS},
-                choices=form.choices(ids),
-            )
-        except DomainError as exc:
-            for name, texts in exc.fields.items():
-                target = name if name in form.fields else None
-                if name.startswith("setting_"):
-                    target = f"choose_{name.removeprefix('setting_')}"
-                for text in texts:
-                    form.add_error(target if target in form.fields else None, text)
-            status = exc.http_status
-        else:
-            messages.success(request, "Shortlist saved, with the search it came from.")
-            return redirect("referrals:referral-detail", pk=referral.pk)
-    rows = [
-        {
-            "setting": s,
-            "on_list": s.pk in on_list,
-            "choose": form[f"choose_{s.pk}"],
-            "grounds": form[f"grounds_{s.pk}"],
-            "note": form[f"note_{s.pk}"],
-        }
-        for s in settings_shown
-    ]
-    query = params.copy()
-    for name in NOT_FILTERS:
-        query.pop(name, None)
-    return render(
-        request,
-        "referrals/referrals/shortlist.html",
-        {
-            "referral": referral,
-            "search_form": outcome.form,
-            "form": form,
-            "rows": rows,
-            "search": query.urlencode(),
-            "attribution": POSTCODE_ATTRIBUTION,
-            "editable": referral.state in (ReferralState.DRAFT, ReferralState.RETURNED),
-        },
-        status=_status(form, status),
-    )
-
-
-# -- actions ------------------------------------------------------------------------------
-
-
-@page_access(PLACING)
-@require_http_methods(["GET", "POST"])
-def referral_publish_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    referral = _referral(actor, pk)
-    problems = publish_problems(referral) if referral.state == ReferralState.DRAFT else []
-    status, message = 200, ""
-    if request.method == "POST":
-        try:
-            referral_publish(actor=actor, referral=referral)
-        except DomainError as exc:
-            status, message = exc.http_status, exc.message
-            referral = _referral(actor, pk)
-        else:
-            invited = dangerously_unscoped(Invitation).filter(referral=referral).count()
-            messages.success(
-                request,
-                f"Referral {referral.reference} published: {invited} provider(s) invited.",
-            )
-            return redirect("referrals:referral-detail", pk=referral.pk)
-    invitees = 0
-    if referral.state == ReferralState.DRAFT and not problems:
-        offers = offers_on_the_lot(referral)
-        if referral.route == Route.PRESELECTED_COMPETITION:
-            offers = offers.filter(setting_id__in=referral.shortlist.values("setting_id"))
-        invitees = offers.values("setting__provider_id").distinct().count()
-    return render(
-        request,
-        "referrals/referrals/publish.html",
-        {
-            "referral": referral,
-            "problems": problems,
-            "message": message,
-            "invitees": invitees,
-            "can_publish": referral.is_competition and referral.state == ReferralState.DRAFT,
-        },
-        status=status,
-    )
-
-
-def _reason_page(
-    request: HttpRequest,
-    actor: Actor,
-    pk: int,
-    *,
-    service: Any,
-    label: str,
-    missing: str,
-    template_context: dict[str, str],
-    done: str,
-) -> HttpResponse:
-    referral = _referral(actor, pk)
-    form = ReasonForm(
-        request.POST if request.method == "POST" else None, label=label, missing=missing
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=actor, referral=referral, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            put_on_form(form, exc)
-            status = exc.http_status
-        else:
-            messages.success(request, done)
-            return redirect("referrals:referral-detail", pk=referral.pk)
-    return render(
-        request,
-        "referrals/referrals/reason.html",
-        {"referral": referral, "form": form, **template_context},
-        status=_status(form, status),
-    )
-
-
-@page_access(PLACING)
-@require_http_methods(["GET", "POST"])
-def referral_return_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    return _reason_page(
-        request,
-        actor,
-        pk,
-        service=referral_return,
-        label="What does the referrer need to add or change?",
-        missing=RETURN_REASON_MISSING,
-        template_context={
-            "title": "Return the referral to the referrer",
-            "intro": "The referral goes back for more information. If it has the referrer's "
-            "e-mail, they are sent your words. Editing it makes it a draft again.",
-            "button": "Return the referral",
-        },
-        done="Referral returned to the referrer.",
-    )
-
-
-@page_access(PLACING)
-@require_http_methods(["GET", "POST"])
-def referral_withdraw_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    return _reason_page(
-        request,
-        actor,
-        pk,
-        service=referral_withdraw,
-        label="Why is the referral withdrawn?",
-        missing=WITHDRAW_REASON_MISSING,
-        template_context={
-            "title": "Withdraw the referral",
-            "intro": "Nothing more can be done with a withdrawn referral. Invited providers are "
-            "told it was withdrawn, with your reason.",
-            "button": "Withdraw the referral",
-        },
-        done="Referral withdrawn. Invited providers have been told.",
-    )
-
-
-@page_access(PLACING)
-@require_http_methods(["GET", "POST"])
-def referral_close_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    return _reason_page(
-        request,
-        actor,
-        pk,
-        service=referral_close,
-        label="Why close the competition before its deadline?",
-        missing=CLOSE_REASON_MISSING,
-        template_context={
-            "title": "Close the competition early",
-            "intro": "No more responses are taken once it closes; invitations not yet answered "
-            "lapse. The submitted responses are then opened for evaluation.",
-            "button": "Close the competition",
-        },
-        done="Competition closed: its responses can be evaluated.",
+        status=form_status(form, status),
     )

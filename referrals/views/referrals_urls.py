@@ -3,6 +3,8 @@ managers' authorisations under /senior/."""
 
 from django.urls import URLPattern, URLResolver, path
 
+from referrals.views import referral_actions as actions
+from referrals.views import referral_shortlist as shortlist
 from referrals.views import referrals as pages
 from referrals.views import referrals_authorisations as routes
 
@@ -18,11 +20,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="referral-criterion-remove",
     ),
     path("referrals/<int:pk>/scale/", pages.referral_scale_page, name="referral-scale"),
-    path("referrals/<int:pk>/shortlist/", pages.referral_shortlist_page, name="referral-shortlist"),
-    path("referrals/<int:pk>/publish/", pages.referral_publish_page, name="referral-publish"),
-    path("referrals/<int:pk>/return/", pages.referral_return_page, name="referral-return"),
-    path("referrals/<int:pk>/withdraw/", pages.referral_withdraw_page, name="referral-withdraw"),
-    path("referrals/<int:pk>/close/", pages.referral_close_page, name="referral-close"),
+    path(
+        "referrals/<int:pk>/shortlist/",
+        shortlist.referral_shortlist_page,
+        name="referral-shortlist",
+    ),
+    path("referrals/<int:pk>/publish/", actions.referral_publish_page, name="referral-publish"),
+    path("referrals/<int:pk>/return/", actions.referral_return_page, name="referral-return"),
+    path("referrals/<int:pk>/withdraw/", actions.referral_withdraw_page, name="referral-withdraw"),
+    path("referrals/<int:pk>/close/", actions.referral_close_page, name="referral-close"),
     path("referrals/<int:pk>/route-case/", routes.route_case_page, name="referral-route-case"),
     path("referrals/<int:pk>/review/", routes.review_page, name="referral-review"),
     path("senior/", routes.authorisation_list_page, name="authorisation-list"),
