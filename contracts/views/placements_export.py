@@ -1,5 +1,6 @@
-"""The placements list as CSV or XLSX (`?format=csv|xlsx`): the same filters and scoping as the
-page, every row the filters select (up to EXPORT_LIMIT), each export audited.
+"""The placements list as CSV or XLSX (`?format=csv|xlsx`, CSV when not given): the same
+filters and scoping as the page, every row the filters select (up to EXPORT_LIMIT), each export
+audited.
 
 The columns are the same in both formats; the file says what it is (when, by whom, which
 filters, how many rows, the rules of the figures) on a second sheet in XLSX and as leading "#"
@@ -185,7 +186,7 @@ def _about(
 @require_http_methods(["GET"])
 def placement_export(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = filter_form(request, actor)
-    file_format = request.GET.get("format", "")
+    file_format = request.GET.get("format") or "csv"
     if not form.is_valid() or file_format not in FORMATS:
         if form.is_valid():
             form.add_error(None, FORMAT_INVALID)
