@@ -11,7 +11,7 @@ from rest_framework import serializers
 from contracts.models import Agreement
 
 
-class PlacementChildSerializer(serializers.Serializer):
+class PlacedChildSerializer(serializers.Serializer):
     """The child as the lists show them: to the placing authority, and to the provider once its
     award is complete (ADR 0016); never more of the record than this."""
 
@@ -23,7 +23,7 @@ class PlacementChildSerializer(serializers.Serializer):
     )
 
 
-class UpliftSerializer(serializers.Serializer):
+class PlacementUpliftSerializer(serializers.Serializer):
     weekly_fee = serializers.DecimalField(
         help_text="The new core weekly fee a place.",
         max_digits=12,
@@ -102,10 +102,10 @@ class PlacementSerializer(serializers.ModelSerializer):
     def get_is_block_purchase(self, agreement: Agreement) -> bool:
         return agreement.child_id is None
 
-    @extend_schema_field(PlacementChildSerializer(allow_null=True))
+    @extend_schema_field(PlacedChildSerializer(allow_null=True))
     def get_child(self, agreement: Agreement) -> dict[str, Any] | None:
         child = self.context["children"].get(agreement.child_id)
-        return dict(PlacementChildSerializer(child).data) if child is not None else None
+        return dict(PlacedChildSerializer(child).data) if child is not None else None
 
     @extend_schema_field(
         serializers.DecimalField(
@@ -130,14 +130,16 @@ class PlacementSerializer(serializers.ModelSerializer):
     def _uplift(self, fee: Any, effective_from: Any) -> dict[str, Any] | None:
         if fee is None:
             return None
-        return dict(UpliftSerializer({"weekly_fee": fee, "effective_from": effective_from}).data)
+        return dict(
+            PlacementUpliftSerializer({"weekly_fee": fee, "effective_from": effective_from}).data
+        )
 
-    @extend_schema_field(UpliftSerializer(allow_null=True))
+    @extend_schema_field(PlacementUpliftSerializer(allow_null=True))
     def get_uplift_proposed(self, agreement: Any) -> dict[str, Any] | None:
         """The price uplift proposed and awaiting signatures."""
         return self._uplift(agreement.uplift_proposed_fee, agreement.uplift_proposed_from)
 
-    @extend_schema_field(UpliftSerializer(allow_null=True))
+    @extend_schema_field(PlacementUpliftSerializer(allow_null=True))
     def get_uplift_agreed(self, agreement: Any) -> dict[str, Any] | None:
         """The latest price uplift both parties signed."""
         return self._uplift(agreement.uplift_agreed_fee, agreement.uplift_agreed_from)
