@@ -191,8 +191,12 @@ def placement_export(request: HttpRequest, actor: Actor) -> HttpResponse:
         if form.is_valid():
             form.add_error(None, FORMAT_INVALID)
         return list_page(request, actor, form, status=400)
-    agreements = list(placements_for(actor, form.filters())[:EXPORT_LIMIT])
-    children = children_shown(actor, agreements)
+    selected = placements_for(actor, form.filters())
+    agreements = list(selected[:EXPORT_LIMIT])
+    # The children read through the selection as a subquery, not thousands of ids as parameters;
+    # only those of the exported rows are kept (and recorded as shown).
+    exported = {a.child_id for a in agreements}
+    children = {pk: c for pk, c in children_shown(actor, selected).items() if pk in exported}
     made_at = timezone.localtime()
     placements_exported(
         actor=actor,

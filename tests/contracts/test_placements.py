@@ -450,3 +450,16 @@ def test_placements_is_in_the_navigation_of_both_parties_and_the_provider_s_poin
     assert f'href="{reverse("referrals:awarded-placement-list")}"' not in provider
     forum = _client(person(Role.FORUM_MEMBER)).get("/dashboard/").content.decode()
     assert f'href="{PAGE}"' not in forum
+
+
+def test_an_export_past_its_limit_says_so_and_records_only_the_rows_it_holds(monkeypatch):
+    monkeypatch.setattr("contracts.views.placements_export.EXPORT_LIMIT", 1)
+    scene = changes_scene()
+    _, second = _agreements(scene)
+    answer = _client(scene.commissioner).get(f"{EXPORT}?format=csv")
+    text = answer.content.decode("utf-8-sig")
+    assert "# Rows: 1 (the first 1; narrow the filters for the rest)" in text
+    rows = _csv_rows(answer.content)
+    assert [row["Agreement"] for row in rows] == [second.reference]  # the latest start first
+    assert _viewed_children()[-1].after["listed"] == [second.child_id]
+    assert AuditEvent.objects.get(verb=AuditVerb.DOWNLOADED).after["rows"] == 1
