@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("contracts.views.documents_urls")),
     path("", include("contracts.views.signing_urls")),
     path("", include("contracts.views.changes_urls")),
+    path("", include("contracts.views.placements_urls")),
 ]

@@ -1,6 +1,6 @@
-"""The provider's navigation items (the referrals it is invited to and the placements it won)
-and its dashboard panel of invitations awaiting its answer (imported by the app's `ready`, as
-`providers/onboarding_web.py` is)."""
+"""The provider's navigation item (the referrals it is invited to) and its dashboard panel of
+invitations awaiting its answer (imported by the app's `ready`, as `providers/onboarding_web.py`
+is)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,8 @@ register_nav(
     "referrals:invitation-list",
     lambda actor: actor is not None and actor.is_provider,
 )
-register_nav(
-    "Placements",
-    "referrals:awarded-placement-list",
-    lambda actor: actor is not None and actor.is_provider,
-)
+# The provider's "Placements" entry is the contracts app's placements list, which links to the
+# awarded referrals and outcome letters (referrals:awarded-placement-list).
 
 
 @register_panel(roles={Role.PROVIDER_USER}, order=20)

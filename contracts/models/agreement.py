@@ -142,6 +142,16 @@ class Agreement(models.Model):
             models.Index(fields=["provider", "state"]),
             models.Index(fields=["state", "start_date"]),
             models.Index(fields=["state", "end_date"]),
+            # The placements list: each party's placements, latest start first, and those
+            # ending soon (migration 0002).
+            models.Index(
+                fields=["authority", "-start_date", "-id"], name="agreement_authority_start"
+            ),
+            models.Index(
+                fields=["provider", "-start_date", "-id"], name="agreement_provider_start"
+            ),
+            models.Index(fields=["authority", "end_date"], name="agreement_authority_end"),
+            models.Index(fields=["provider", "end_date"], name="agreement_provider_end"),
         ]
 
     def __str__(self) -> str:

@@ -106,6 +106,8 @@ class Variation(models.Model):
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
+        # The placements list's columns: an agreement's proposed and agreed variations.
+        indexes = [models.Index(fields=["agreement", "state"], name="variation_agreement_state")]
         constraints = [
             # A regional uplift is applied to an agreement once.
             models.UniqueConstraint(
@@ -137,6 +139,8 @@ class FeePeriod(models.Model):
 
     class Meta:
         ordering = ["agreement", "starts", "id"]
+        # The placements list's fee in force today: an agreement's periods by start.
+        indexes = [models.Index(fields=["agreement", "starts"], name="feeperiod_agreement_starts")]
 
     def __str__(self) -> str:
         return f"£{self.weekly_fee} a week from {self.starts}"

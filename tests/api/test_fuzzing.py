@@ -256,6 +256,11 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
         assert method not in WRITE_METHODS or collection in (*CHILD_COLLECTIONS, *OWN_CASEWORK), (
             "an authority's commissioner changed something that is not its own casework"
         )
+    if collection == "placements":
+        # contracts: placements (branch plist): only the two parties to an agreement read one,
+        # the placing authority's commissioner and the provider; nobody writes.
+        assert caller in ("other_authority", "provider"), f"{role} read placements"
+        assert method not in WRITE_METHODS, f"{role} changed a placement through its list"
     if collection == "referrals":
         assert caller == "other_authority", f"{role} reached a placing authority's referrals"
         assert world.other_referral is not None
@@ -404,6 +409,9 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("forum", "GET", f"/api/v1/referrals/{referral}/", 200, {}),
         ("other_authority", "GET", f"/api/v1/referrals/{other_referral}/", 200, {}),
         ("other_authority", "POST", f"/api/v1/referrals/{other_referral}/publish/", 200, {}),
+        ("forum", "GET", "/api/v1/placements/", 200, {"results": []}),
+        ("lead_authority", "GET", "/api/v1/placements/", 200, {"results": []}),
+        ("accounts", "GET", "/api/v1/placements/", 200, {"results": []}),
     ]
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):
@@ -420,6 +428,8 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("other_authority", "GET", "/api/v1/children/", 200, {"results": [{"id": world.child.pk}]}),
         ("other_authority", "POST", f"/api/v1/referrals/{referral}/publish/", 200, {}),
         ("other_authority", "POST", "/api/v1/referrals/", 201, {}),
+        ("provider", "GET", "/api/v1/placements/", 200, {"results": []}),
+        ("other_authority", "GET", "/api/v1/placements/", 200, {"results": []}),
     ]
     for caller, method, path, status, body in allowed:
         _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))

@@ -191,6 +191,14 @@ PLACEMENT_END = keys(
     "id", "agreement", "kind", "reason", "details", "requested_by", "notice_given_on",
     "last_day", "move_to_setting", "move_to_name", "recorded_at",
 )  # fmt: skip
+# contracts: placements (branch plist): a placement is its agreement, with the list's columns.
+CONTRACT_PLACEMENT = keys(
+    "id", "reference", "order", "order_number", "state", "child", "is_block_purchase", "places",
+    "setting", "setting_name", "provider", "provider_name", "authority", "authority_name",
+    "weekly_cost_today", "weekly_cost_per_place_today", "weeks_per_year", "annual_cost_today",
+    "start_date", "end_date", "ends_on", "end_kind", "uplift_proposed", "uplift_agreed",
+    "variation_pending",
+)  # fmt: skip
 REGIONAL_UPLIFT = keys(
     "id", "purchasing_system", "title", "percent", "effective_from", "reason", "published_at"
 )
@@ -457,6 +465,15 @@ READS: dict[str, Read] = {
     ),
     "awarded-placement-detail": Read(
         _ids("awarded-placement-detail", "placement"), only({PROVIDER: PLACEMENT}), is_list=False
+    ),
+    # contracts: placements (branch plist): the two parties only.
+    "placement-list": Read(
+        _url("placement-list"), only(dict.fromkeys(PARTIES, CONTRACT_PLACEMENT))
+    ),
+    "placement-detail": Read(
+        _ids("placement-detail", "signed_agreement"),
+        only(dict.fromkeys(PARTIES, CONTRACT_PLACEMENT)),
+        is_list=False,
     ),
 }
 

@@ -669,6 +669,8 @@ PAGES: dict[str, Page] = {
     ),
     "contracts:variation-refuse": Page(PLACING | {PROVIDER}, _award("variation")),
     "contracts:variation-withdraw": Page(PLACING | {PROVIDER}, _award("variation")),
+    # contracts: placements (branch plist): each party's list, with its commitment or income.
+    "contracts:placements": Page(PLACING | {PROVIDER}),
     "contracts:regional-uplifts": Page(AUTHORITY | {PROVIDER}),
     "contracts:regional-uplift-publish": Page(frozenset({LEAD}), forms=(MAIN_FORM,)),
     "contracts:regional-uplift-apply": Page(
@@ -689,6 +691,7 @@ NOT_PAGES: dict[str, str] = {
     "contracts:agreement-pdf": "a file download (a version's PDF, or a line: being prepared)",
     "contracts:agreement-signed-pdf": "a file download (the signed copy, or: being prepared)",
     "contracts:order-pdf": "a file download (the Order's PDF, or a line: being prepared)",
+    "contracts:placements-export": "a CSV or XLSX download (the placements list)",
     "providers:find-a-setting-csv": "a CSV download",
     "providers:find-a-setting-xlsx": "a spreadsheet download",
     "providers:window-complete": "POST only; redirects to the window's page",

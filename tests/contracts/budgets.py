@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.contracts.changes_scene import changes_scene
+from tests.contracts.placements_budgets import PLACEMENT_BUDGETS
 from tests.contracts.world import Placed, placed, ready_to_issue
 from tests.portal.query_budget_scenes import Call, api, page
 
@@ -204,4 +205,7 @@ CONTRACT_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
         _issued(lambda p: page(f"/agreements/{p.agreement.pk}/sign/", p.provider_user)),
         10,
     ),
+    # contracts: placements (branch plist). Two signed agreements with an agreed uplift, a
+    # proposed one, a proposed change of end date and planned ends (the changes scene).
+    *PLACEMENT_BUDGETS,
 ]

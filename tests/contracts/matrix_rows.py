@@ -46,6 +46,14 @@ _EVERY_READER: Expect = expect(providers=200, authorities=200)
 _SHARED_UPLIFT = {"X": 200, "Y": 200, "missing": 404}
 
 
+#: A page with no id that each party's placing roles and provider users open on their own.
+_PARTIES_LISTING: Expect = expect(providers=200) | {
+    COMMISSIONER_A: 200,
+    SENIOR_MANAGER_A: 200,
+    COMMISSIONER_B: 200,
+}
+
+
 def _draft(ids: str = "agreement") -> Row:
     """An authority's drafting or issuing page: the world's agreement is an incomplete draft,
     so an empty post is bad input (400) and writes nothing."""
@@ -92,6 +100,10 @@ PAGES: dict[str, Row] = {
     # missing: 400), the provider withdraws it (400); the other way round is refused (403).
     "contracts:variation-refuse": _changes_form("variation", parties(400, provider=403)),
     "contracts:variation-withdraw": _changes_form("variation", parties(403, provider=400)),
+    # contracts: placements (branch plist): each party's own list and its export (CSV when no
+    # format is given); every other role is refused.
+    "contracts:placements": Row(get=_PARTIES_LISTING),
+    "contracts:placements-export": Row(get=_PARTIES_LISTING),
     "contracts:regional-uplifts": Row(get=_EVERY_READER),
     "contracts:regional-uplift-publish": Row(
         get=expect() | {LEAD_EVALUATOR_A: 200},
@@ -192,4 +204,7 @@ API: dict[str, Row] = {
         lists="placement-end-detail",
     ),
     "placement-end-detail": Row(ids="placement_end", get=parties(200)),
+    # contracts: placements (branch plist): a placement is its agreement.
+    "placement-list": Row(get=_listing(200), lists="placement-detail"),
+    "placement-detail": Row(ids="signed_agreement", get=parties(200)),
 }
