@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,7 @@ from contracts.permissions import AGREEMENT_PARTIES
 from contracts.selectors.placements import children_shown, placements_for
 from contracts.services.placement_reads import placements_exported
 from contracts.views.placements import filter_form, list_page
-from contracts.views.placements_forms import FORMAT_INVALID
+from contracts.views.placements_forms import FORMAT_INVALID, PlacementFilterForm
 from fps_portal.access import page_access
 from fps_portal.actors import Actor
 from fps_portal.dates import govuk_datetime
@@ -149,20 +150,24 @@ def to_xlsx(rows: Iterable[list[Any]], about: Sequence[tuple[str, str]]) -> byte
     return buffer.getvalue()
 
 
-def _shown(field: Any, value: Any) -> str:
+def _shown(field: forms.Field, value: Any) -> str:
     choices = getattr(field, "choices", None)
     if choices is not None:
         return str(dict((str(k), v) for k, v in choices).get(str(value), value))
     return str(value)
 
 
-def _list_address(form: Any) -> str:
+def _list_address(form: PlacementFilterForm) -> str:
     query = form.query_without_page()
     return f"{reverse('contracts:placements')}{'?' + query if query else ''}"
 
 
 def _about(
-    request: HttpRequest, actor: Actor, form: Any, rows: int, made_at: datetime.datetime
+    request: HttpRequest,
+    actor: Actor,
+    form: PlacementFilterForm,
+    rows: int,
+    made_at: datetime.datetime,
 ) -> list[tuple[str, str]]:
     chosen = [
         (f"Filter: {form.fields[name].label}", _shown(form.fields[name], value))
