@@ -48,6 +48,7 @@ from demo.large_contracts_rows import (
     Rows,
     at_hour,
     placement_ended,
+    sha256_of,
     signature_row,
     uplift_proposed,
     uplifts_agreed,
@@ -259,16 +260,17 @@ def _placement(
     )
     rows.orders.append(order)
     rows.agreements.append(agreement)
+    data = terms.to_json()  # once: each later version changes only its fee
     issued_at = made_at + 2 * DAY
     if state == AgreementState.DRAFT:
-        version = version_row(agreement, 1, terms, award.start_date, made_at, commissioner)
+        version = version_row(agreement, 1, data, award.start_date, made_at, commissioner)
         rows.versions.append(version)
         agreement.current_version = version
         return
     agreement.issued_at, agreement.issued_by = issued_at, commissioner
-    version = version_row(agreement, 1, terms, award.start_date, made_at, commissioner)
+    version = version_row(agreement, 1, data, award.start_date, made_at, commissioner)
     version.issued_at, version.issued_by = issued_at, commissioner
-    version.content_sha256 = terms.content_sha256()
+    version.content_sha256 = sha256_of(data)
     rows.versions.append(version)
     agreement.current_version = version
     if state == AgreementState.ISSUED:
@@ -299,11 +301,11 @@ def _placement(
         return
     agreement.activated_at = max(signed, at_hour(award.start_date, 6))
     running_until = last_day or today
-    terms = uplifts_agreed(
-        rows, rng, agreement, terms, period, running_until, provider_signatory, head
+    data, fee = uplifts_agreed(
+        rows, rng, agreement, terms, data, period, running_until, provider_signatory, head
     )
     if state == AgreementState.ACTIVE and rng.random() < 0.05:
-        uplift_proposed(rows, rng, agreement, terms, today, provider_signatory)
+        uplift_proposed(rows, rng, agreement, data, fee, today, provider_signatory)
     if state == AgreementState.ENDED:
         assert last_day is not None
         placement_ended(rows, rng, agreement, end_kind, last_day, terms.notice_weeks, commissioner)

@@ -5,6 +5,8 @@ being signed, and the end of a placement, as the services would have left them."
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -51,10 +53,22 @@ def at_hour(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
 
 
+def sha256_of(data: dict[str, Any]) -> str:
+    """`Terms.content_sha256()` of the terms whose JSON this is, without rebuilding them (the
+    build's costliest step otherwise): the same canonical form, so the same hash."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def with_fee(data: dict[str, Any], fee: Decimal) -> dict[str, Any]:
+    """The terms' JSON with another weekly core fee (how `Terms.to_json` writes a Decimal)."""
+    return {**data, "core_weekly_fee": str(fee)}
+
+
 def version_row(
     agreement: Agreement,
     number: int,
-    terms: Any,
+    data: dict[str, Any],
     effective_from: datetime.date,
     at: datetime.datetime,
     by: User,
@@ -62,7 +76,7 @@ def version_row(
     return AgreementVersion(
         agreement=agreement,
         number=number,
-        terms=terms.to_json(),
+        terms=data,
         reason="The agreement as first drawn up from the award."
         if number == 1
         else "Price uplift: the annual uplift.",
@@ -94,26 +108,27 @@ def uplifts_agreed(
     rng: random.Random,
     agreement: Agreement,
     terms: Any,
+    data: dict[str, Any],
     period: FeePeriod,
     running_until: datetime.date,
     provider_signatory: User,
     head: User,
-) -> Any:
+) -> tuple[dict[str, Any], Decimal]:
     """An agreed price uplift from each anniversary the placement has reached (up to three),
-    proposed by the provider a month before, each its own signed version and fee period."""
+    proposed by the provider a month before, each its own signed version and fee period; the
+    terms' JSON and the fee in force after them."""
+    fee = terms.core_weekly_fee
     for year in range(1, MAX_UPLIFTS + 1):
         effective = agreement.start_date + year * 365 * DAY
         if effective > running_until or (agreement.end_date and effective > agreement.end_date):
             break
         percent = rng.choice(UPLIFT_PERCENTS)
-        fee = (terms.core_weekly_fee * (100 + percent) / 100).quantize(
-            Decimal("0.01"), ROUND_HALF_UP
-        )
-        terms = terms.with_changes(core_weekly_fee=fee)
+        fee = (fee * (100 + percent) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        data = with_fee(data, fee)
         proposed = at_hour(effective - 30 * DAY, 10)
-        version = version_row(agreement, year + 1, terms, effective, proposed, provider_signatory)
+        version = version_row(agreement, year + 1, data, effective, proposed, provider_signatory)
         version.issued_at, version.issued_by = proposed, provider_signatory
-        version.content_sha256 = terms.content_sha256()
+        version.content_sha256 = sha256_of(data)
         provider_signed, signed = proposed + DAY, proposed + rng.randint(3, 20) * DAY
         version.state = VersionState.SIGNED
         version.provider_signed_at, version.signed_at = provider_signed, signed
@@ -148,14 +163,15 @@ def uplifts_agreed(
         )
         rows.fee_periods.append(period)
         agreement.current_version, agreement.weekly_fee = version, fee
-    return terms
+    return data, fee
 
 
 def uplift_proposed(
     rows: Rows,
     rng: random.Random,
     agreement: Agreement,
-    terms: Any,
+    data: dict[str, Any],
+    fee_in_force: Decimal,
     today: datetime.date,
     provider_signatory: User,
 ) -> None:
@@ -168,15 +184,15 @@ def uplift_proposed(
     assert agreement.current_version is not None  # the latest signed version
     number = agreement.current_version.number
     percent = rng.choice(UPLIFT_PERCENTS)
-    fee = (terms.core_weekly_fee * (100 + percent) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    proposed_terms = terms.with_changes(core_weekly_fee=fee)
+    fee = (fee_in_force * (100 + percent) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    proposed_terms = with_fee(data, fee)
     proposed = at_hour(today - rng.randint(1, 10) * DAY, 10)
     version = version_row(
         agreement, number + 1, proposed_terms, effective, proposed, provider_signatory
     )
     version.state = VersionState.ISSUED
     version.issued_at, version.issued_by = proposed, provider_signatory
-    version.content_sha256 = proposed_terms.content_sha256()
+    version.content_sha256 = sha256_of(proposed_terms)
     rows.versions.append(version)
     rows.variations.append(
         Variation(
