@@ -1,6 +1,7 @@
 """The demo's Orders and Individual Placement Agreements (issue 12), made through the services as
-the people in them would make them, so every stamp, signature, fee period and audit row is the
-portal's own:
+the people in them would make them, so every state, signature, fee period and audit row is the
+portal's own (the moments are then moved back to when each step would have happened:
+`demo/contracts_dates.py`):
 
 - each complete award of the demo becomes its Order and a draft IPA through the award handlers
   (`settings.AWARD_COMPLETED_HANDLERS`, ADR 0017), as completing the award in the portal does;
@@ -53,6 +54,7 @@ from demo.contracts_cast import (
     PROVIDERS,
     ended_placement_referral,
 )
+from demo.contracts_dates import as_it_happened
 from demo.guard import require_demo_data_allowed
 from demo.placements import DEMO_CASE_PREFIX
 from demo.placements.children import BLACKPOOL, SEFTON
@@ -116,6 +118,8 @@ def load_contracts() -> None:
     activate_started_agreements()
     _uplifted(_agreement(UPLIFTED), effective_from=today - datetime.timedelta(days=14))
     _broken_down(_agreement(ENDED), today=today)
+    for agreement in Agreement.objects.filter(child__case_number__startswith=DEMO_CASE_PREFIX):
+        as_it_happened(agreement)
 
 
 def completed_terms(agreement: Agreement, *, jointly_funded: bool = False) -> Terms:

@@ -85,6 +85,10 @@ def _signed_by_both(agreement: Agreement, number: int) -> None:
         assert signature.name and signature.position and signature.organisation_name
     provider_signature, countersignature = signatures
     assert provider_signature.user.memberships.filter(organisation=agreement.provider_id)
+    # The moments as they would have happened, the signatures' the version's own.
+    assert version.issued_at < version.provider_signed_at < version.signed_at
+    assert provider_signature.signed_at == version.provider_signed_at
+    assert countersignature.signed_at == version.signed_at
     assert countersignature.user_id == agreement.authority_signatory_id
     assert {AuditVerb.SIGNED} == set(
         AuditEvent.objects.filter(
@@ -151,6 +155,7 @@ def test_the_five_agreements_in_their_states(demo: None) -> None:
     assert first.until == second.starts - datetime.timedelta(days=1) and second.until is None
     assert uplifted.weekly_fee == second.weekly_fee
     assert second.starts == variation.effective_from < today
+    assert timezone.localtime(variation.agreed_at).date() < variation.effective_from
 
     ended = _agreement(ENDED)
     assert ended.state == AgreementState.ENDED and ended.activated_at and ended.ended_at
@@ -159,6 +164,10 @@ def test_the_five_agreements_in_their_states(demo: None) -> None:
     assert end.kind == EndKind.BREAKDOWN and end.reason and end.details and end.requested_by
     assert end.notice_given_on <= end.last_day < today
     assert ended.start_date < end.last_day <= ended.end_date
+    # Signed before it started a year ago, ended by the beat the day after its last day.
+    assert timezone.localtime(ended.signed_at).date() <= ended.start_date
+    assert timezone.localtime(ended.ended_at).date() == end.last_day + datetime.timedelta(days=1)
+    assert end.notice_given_on < timezone.localtime(end.recorded_at).date() <= end.last_day
 
     # The beat activated the started ones (no one set the state): an audited transition with
     # no actor, after the countersignature.
