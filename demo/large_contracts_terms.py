@@ -21,7 +21,7 @@ from contracts.terms import (
     Terms,
 )
 from fps_portal.accounts.models import Organisation
-from referrals.models import Award
+from referrals.models import Award, Route
 from referrals.models.child import LOOKED_AFTER
 
 
@@ -75,7 +75,7 @@ class TermsMaker:
         return Terms(
             order_number=order_number,
             reference=f"{order_number}-IPA",
-            under_fps_agreement=award.provider_id is not None,
+            under_fps_agreement=referral.route != Route.SPOT_PURCHASE,
             route=referral.get_route_display(),
             child_name=f"{child.given_name} {child.family_name}" if child else "",
             child_date_of_birth=child.date_of_birth.isoformat() if child else "",

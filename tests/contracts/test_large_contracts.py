@@ -71,6 +71,9 @@ def test_the_agreements_their_states_and_stamps(made: dict[str, int]) -> None:
         versions = list(agreement.versions.order_by("number"))
         assert [v.number for v in versions] == list(range(1, len(versions) + 1)), where
         assert agreement.reference == f"{agreement.order.number}-IPA"
+        first_terms = Terms.from_json(versions[0].terms)
+        assert first_terms.under_fps_agreement == agreement.order.under_fps_agreement, where
+        assert first_terms.order_number == agreement.order.number, where
         for version in versions:
             terms = Terms.from_json(version.terms)
             if version.state != VersionState.DRAFT:
