@@ -83,20 +83,23 @@ check: $(STAMP_PY)
 	  DJANGO_ALLOWED_HOSTS=placements.example.gov.uk $(PY) manage.py check --deploy --fail-level WARNING
 
 # The regional-scale data set (600 providers, 2,000 settings, and ten years of referrals: 50,000
-# referrals, about 200,000 invitations and 60,000 responses) added to the demo's database, for
-# trying the search and the lists at the size the region will have; `make run` then shows it.
+# referrals, about 200,000 invitations and 60,000 responses, and the newest 20,000 awards'
+# placement agreements) added to the demo's database, for trying the search and the lists at the
+# size the region will have; `make run` then shows it.
 demo-large: demo-data
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(PY) manage.py build_large_demo
 
 # The benchmarks run on PostgreSQL with the large data set (built on first use): the search,
-# then the referral and invitation lists (ten years of referrals), then the IPA's PDF (ms a page
-# against a one-page reference); all run, and a missed target in any fails the command.
+# then the referral and invitation lists (ten years of referrals), then the placements page and
+# API (20,000 agreements), then the IPA's PDF (ms a page against a one-page reference); all run,
+# and a missed target in any fails the command.
 BENCH_DATABASE_URL ?= postgres://postgres@localhost:5432/fps_bench
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=fps_portal.settings.test
 bench: install
 	status=0; \
 	$(BENCH_ENV) $(PY) bench/search_bench.py || status=1; \
 	$(BENCH_ENV) $(PY) bench/referrals_bench.py || status=1; \
+	$(BENCH_ENV) $(PY) bench/contracts_bench.py || status=1; \
 	$(BENCH_ENV) $(PY) bench/pdf_bench.py || status=1; \
 	exit $$status
 

@@ -20,6 +20,26 @@ DEMO_PROVIDERS = {
         "postcode": "CW1 2AB",
         "contact_email": "office@oakfield.example",
     },
+    # Two members of the directory (demo/directory.py) whose business managers sign in to sign
+    # their placements' agreements, so they are made here, with the accounts.
+    "Mersey Vale Schools": {
+        "legal_name": "Mersey Vale Schools Limited",
+        "companies_house_number": "07654321",
+        "charity_number": "1160987",
+        "address": "Mersey Vale School, Vale Road, Bootle",
+        "postcode": "L20 6DJ",
+        "contact_email": "office@merseyvale.example",
+        "contact_phone": "0151 496 0123",
+    },
+    "Fylde Coast Trust": {
+        "legal_name": "Fylde Coast Trust",
+        "companies_house_number": "06543210",
+        "charity_number": "1149876",
+        "address": "Fylde Coast School, Common Edge Road, Blackpool",
+        "postcode": "FY4 3AS",
+        "contact_email": "office@fyldecoast.example",
+        "contact_phone": "01253 496 456",
+    },
     "Northshore Care and Education": {
         "legal_name": "Northshore Care and Education Ltd",
         "companies_house_number": "09876543",

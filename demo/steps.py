@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from demo.agreement import load_agreement
+from demo.contracts import load_contracts
 from demo.directory import load_directory
 from demo.fps import load_fps
 from demo.onboarding import load_onboarding
@@ -16,4 +17,5 @@ DEMO_STEPS: list[Callable[[], object]] = [
     load_directory,
     load_onboarding,
     load_referrals,
+    load_contracts,
 ]

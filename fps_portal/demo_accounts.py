@@ -149,6 +149,23 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Oakfield Learning Trust",
         "provider_user",
     ),
+    # The business managers who sign the demo's Individual Placement Agreements for their
+    # providers (demo/contracts.py): the provider's side of an active, an uplifted and an ended
+    # placement.
+    DemoAccount(
+        "business@merseyvale.example",
+        "Nadia Brooks",
+        "provider business manager, Mersey Vale Schools",
+        "Mersey Vale Schools",
+        "provider_user",
+    ),
+    DemoAccount(
+        "business@fyldecoast.example",
+        "Gareth Lloyd",
+        "provider business manager, Fylde Coast Trust",
+        "Fylde Coast Trust",
+        "provider_user",
+    ),
     DemoAccount(
         "bids@northshore.example",
         "Kim Tran",

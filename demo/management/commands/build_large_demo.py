@@ -1,5 +1,6 @@
-"""manage.py build_large_demo: the regional-scale data set (600 providers, 2,000 settings) and ten
-years of referrals on it (50,000 referrals, about 200,000 invitations and 60,000 responses)."""
+"""manage.py build_large_demo: the regional-scale data set (600 providers, 2,000 settings), ten
+years of referrals on it (50,000 referrals, about 200,000 invitations and 60,000 responses), and
+the Orders and Individual Placement Agreements of the newest 20,000 awards."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.guard import DemoDataNotAllowed, require_demo_data_allowed
 from demo.large import build_large_demo, large_demo_exists
+from demo.large_contracts import build_large_contracts, large_contracts_exist
 from demo.large_referrals import build_large_referrals, large_referrals_exist
 from demo.people import load_people
 
@@ -17,7 +19,8 @@ from demo.people import load_people
 class Command(BaseCommand):
     help = (
         "Build 600 providers and 2,000 North West settings with prices and inspection "
-        "histories, then ten years of referrals, invitations and responses across 24 authorities."
+        "histories, then ten years of referrals, invitations and responses across 24 authorities, "
+        "then 20,000 placement agreements with their versions."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--setting-count", type=int, default=2000)
         parser.add_argument("--referrals", type=int, default=50_000, help="0: none")
         parser.add_argument("--years", type=int, default=10)
+        parser.add_argument("--agreements", type=int, default=20_000, help="0: none")
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -47,9 +51,17 @@ class Command(BaseCommand):
             return
         if large_referrals_exist():
             self.stdout.write("The large set's referrals are already there.")
+        else:
+            started = time.monotonic()
+            made = build_large_referrals(
+                referrals=options["referrals"], years=options["years"], seed=options["seed"]
+            )
+            self.stdout.write(f"Built {made} in {time.monotonic() - started:.1f}s.")
+        if options["agreements"] <= 0:
+            return
+        if large_contracts_exist():
+            self.stdout.write("The large set's agreements are already there.")
             return
         started = time.monotonic()
-        made = build_large_referrals(
-            referrals=options["referrals"], years=options["years"], seed=options["seed"]
-        )
+        made = build_large_contracts(agreements=options["agreements"], seed=options["seed"])
         self.stdout.write(f"Built {made} in {time.monotonic() - started:.1f}s.")
