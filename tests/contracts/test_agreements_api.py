@@ -491,3 +491,53 @@ def test_withdraw_a_version_with_its_reason():
     assert detail["state"] == "draft" and detail["current_version"] == 2
     assert [v["state"] for v in detail["versions"]] == ["withdrawn", "draft"]
     _error(client.post(url, body, format="json"), 409)
+
+
+def test_journey_through_the_api_issue_sign_countersign_then_an_uplift_signed_again():
+    """An award's completed draft, issued, signed and countersigned through the API; then an
+    uplift proposed through the variations API is a new version both sign again, and the fee
+    history keeps both periods."""
+    p = placed()
+    ready_to_issue(p)
+    authority_client, provider = api_client_for(p.commissioner), api_client_for(p.provider_user)
+    detail = f"{AGREEMENTS}{p.agreement.pk}/"
+    assert authority_client.post(f"{detail}issue/", format="json").status_code == 200
+
+    def sign_what_is_awaited(client, name: str) -> None:
+        awaiting = client.get(detail).json()["awaiting"]
+        body = {
+            "version": awaiting["version"],
+            "content_sha256": awaiting["content_sha256"],
+            "name": name,
+            "position": "Signatory",
+        }
+        answer = client.post(f"{detail}sign/", body, format="json")
+        assert answer.status_code == 201, answer.json()
+
+    sign_what_is_awaited(provider, "Pat Head")
+    sign_what_is_awaited(authority_client, "Sam Commissioner")
+    assert provider.get(detail).json()["state"] == "signed"
+    uplift = provider.post(
+        "/api/v1/variations/",
+        {
+            "agreement": p.agreement.pk,
+            "kind": "price_uplift",
+            "uplift_percent": "5.00",
+            "effective_from": (p.agreement.start_date + datetime.timedelta(days=60)).isoformat(),
+            "reason": "Annual uplift.",
+        },
+        format="json",
+    )
+    assert uplift.status_code == 201, uplift.json()
+    sign_what_is_awaited(provider, "Pat Head")
+    sign_what_is_awaited(authority_client, "Sam Commissioner")
+    body = authority_client.get(detail).json()
+    assert body["current_version"] == 2 and body["awaiting"] is None
+    first, second = body["fee_history"]
+    assert (first["version_number"], second["version_number"]) == (1, 2)
+    assert first["until"] is not None and second["until"] is None
+    assert Decimal(second["weekly_fee"]) == (
+        Decimal(first["weekly_fee"]) * Decimal("1.05")
+    ).quantize(Decimal("0.01"))
+    assert [v["state"] for v in body["versions"]] == ["signed", "signed"]
+    assert all(len(v["signatures"]) == 2 for v in body["versions"])
