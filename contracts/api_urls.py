@@ -3,11 +3,11 @@ here, from each part's ROUTES (docs/architecture.md "Conventions to copy")."""
 
 from rest_framework.routers import DefaultRouter
 
-from contracts.api import placements_routes, variations_routes
+from contracts.api import agreements_routes, placements_routes, variations_routes
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-for part in (variations_routes, placements_routes):
+for part in (variations_routes, placements_routes, agreements_routes):
     for prefix, viewset, basename in part.ROUTES:
         router.register(prefix, viewset, basename=basename)
 

@@ -276,6 +276,11 @@ SPECTACULAR_SETTINGS = {
         "PlacementEndKindEnum": "contracts.models.ending.EndKind",
         "BreakdownReasonEnum": "contracts.models.ending.BreakdownReason",
         "EndRequestedByEnum": "contracts.models.ending.EndRequestedBy",
+        # Orders and agreements (contracts/api/agreements.py).
+        "AgreementStateEnum": "contracts.models.agreement.AgreementState",
+        "AgreementVersionStateEnum": "contracts.models.agreement.VersionState",
+        "SignaturePartyEnum": "contracts.models.agreement.Party",
+        "PdfKindEnum": "contracts.models.agreement.RenderKind",
     },
 }
 

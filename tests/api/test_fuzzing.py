@@ -87,6 +87,12 @@ LEAD_ONLY_WRITES = (
     ("settings", "check"),
     ("price-changes", "decision"),
 )
+# contracts: orders and agreements. Only the two parties reach them: of the callers, provider P
+# (the world's agreement is its own) and the commissioner of the placing authority, who issues,
+# signs and withdraws versions of its own authority's agreements.
+AGREEMENT_COLLECTIONS = ("orders", "agreements")
+AGREEMENT_PARTIES = ("provider", "other_authority")
+OWN_CASEWORK = (*OWN_CASEWORK, "agreements")
 # Children's records: only a placing authority's commissioners and senior managers use them (of
 # the callers, the other authority's commissioner, who writes its own and never reaches the lead
 # authority's neighbour's, Knowsley's, child).
@@ -219,6 +225,7 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
     role = CALLERS[caller]
     if not ok:
         return
+    _assert_only_the_parties(caller, world, collection, parts)
     if collection in ACCOUNTS_ONLY:
         assert caller == "accounts", f"{role} used the administrator's {collection}"
         _assert_own_authority(world, parts)
@@ -270,6 +277,17 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"
         )
+
+
+def _assert_only_the_parties(caller: str, world: World, collection: str, parts: list[str]) -> None:
+    """contracts: orders and agreements. A 2xx on an Order or agreement is one of its parties';
+    an id reached is one of the world's own (P's, Sefton's)."""
+    if collection not in AGREEMENT_COLLECTIONS:
+        return
+    assert caller in AGREEMENT_PARTIES, f"{CALLERS[caller]} reached {collection}"
+    if len(parts) > 1 and parts[1].isdigit():
+        own = {"orders": world.ids["order"], "agreements": world.ids["agreement"]}[collection]
+        assert int(parts[1]) == own, f"{caller} reached {collection} {parts[1]}"
 
 
 def _assert_own_authority(world: World, parts: list[str]) -> None:
@@ -413,6 +431,14 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("lead_authority", "GET", "/api/v1/placements/", 200, {"results": []}),
         ("accounts", "GET", "/api/v1/placements/", 200, {"results": []}),
     ]
+    # contracts: orders and agreements.
+    agreement, order = world.ids["agreement"], world.ids["order"]
+    bypasses += [
+        ("forum", "GET", f"/api/v1/agreements/{agreement}/", 200, {}),
+        ("lead_authority", "GET", "/api/v1/orders/", 200, {"results": []}),
+        ("accounts", "GET", f"/api/v1/orders/{order}/pdf/", 200, None),
+        ("provider", "GET", f"/api/v1/agreements/{987654}/versions/", 200, []),
+    ]
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):
             _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))
@@ -430,6 +456,11 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("other_authority", "POST", "/api/v1/referrals/", 201, {}),
         ("provider", "GET", "/api/v1/placements/", 200, {"results": []}),
         ("other_authority", "GET", "/api/v1/placements/", 200, {"results": []}),
+    ]
+    allowed += [
+        ("provider", "GET", f"/api/v1/agreements/{agreement}/", 200, {}),
+        ("other_authority", "POST", f"/api/v1/agreements/{agreement}/withdraw-version/", 200, {}),
+        ("forum", "GET", f"/api/v1/agreements/{agreement}/", 403, {}),
     ]
     for caller, method, path, status, body in allowed:
         _assert_no_bypass(caller, world, _Sent(method, path), _Answer(status, body))

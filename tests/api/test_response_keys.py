@@ -202,6 +202,29 @@ CONTRACT_PLACEMENT = keys(
 REGIONAL_UPLIFT = keys(
     "id", "purchasing_system", "title", "percent", "effective_from", "reason", "published_at"
 )
+# contracts: orders and agreements. The two parties read one shape (both sign the same
+# document); the list carries no terms, the detail the terms in force (they name the child).
+ORDER = keys(
+    "id", "number", "authority", "authority_name", "provider", "provider_name", "setting",
+    "setting_name", "referral", "referral_reference", "route", "under_fps_agreement", "places",
+    "weekly_price", "weeks_per_year", "annual_value", "start_date", "end_date", "issued_at",
+    "agreement", "pdf",
+)  # fmt: skip
+AGREEMENT = keys(
+    "id", "reference", "order", "order_number", "state", "authority", "authority_name",
+    "provider", "provider_name", "setting", "setting_name", "referral", "child", "places",
+    "current_version", "weekly_fee", "weekly_services", "weekly_cost", "weeks_per_year",
+    "annual_cost", "start_date", "end_date", "created_at", "issued_at", "provider_signed_at",
+    "signed_at", "activated_at", "ended_at",
+)  # fmt: skip
+AGREEMENT_DETAIL = AGREEMENT | keys(
+    "authority_signatory_name", "terms", "awaiting", "fee_history", "versions"
+)
+AGREEMENT_VERSION = keys(
+    "number", "state", "content_sha256", "reason", "effective_from", "created_at", "issued_at",
+    "provider_signed_at", "signed_at", "withdrawn_at", "withdrawal_reason", "signatures", "pdfs",
+    "terms",
+)  # fmt: skip
 # A placing authority's referral: read only by its commissioners and senior managers.
 REFERRAL_ROW = keys(
     "id", "reference", "kind", "child", "places", "route", "lot", "is_emergency", "start_date",
@@ -475,6 +498,20 @@ READS: dict[str, Read] = {
         only(dict.fromkeys(PARTIES, CONTRACT_PLACEMENT)),
         is_list=False,
     ),
+    # contracts: orders and agreements (the two parties; everyone else refused).
+    "order-list": Read(_url("order-list"), only(dict.fromkeys(PARTIES, ORDER))),
+    "order-detail": Read(
+        _ids("order-detail", "order"), only(dict.fromkeys(PARTIES, ORDER)), is_list=False
+    ),
+    "agreement-list": Read(_url("agreement-list"), only(dict.fromkeys(PARTIES, AGREEMENT))),
+    "agreement-detail": Read(
+        _ids("agreement-detail", "agreement"),
+        only(dict.fromkeys(PARTIES, AGREEMENT_DETAIL)),
+        is_list=False,
+    ),
+    "agreement-versions": Read(
+        _ids("agreement-versions", "agreement"), only(dict.fromkeys(PARTIES, AGREEMENT_VERSION))
+    ),
 }
 
 
@@ -627,6 +664,15 @@ WRITES: dict[tuple[str, str], Write] = {
         _ids("regional-uplift-apply", "regional_uplift"), (PROVIDER,)
     ),
     ("award-reject", "post"): Write(_ids("award-reject", "pending_award"), (SENIOR,)),
+    # contracts: orders and agreements. The provider signs; the authority also issues and
+    # withdraws.
+    ("agreement-sign", "post"): Write(_ids("agreement-sign", "agreement"), PARTIES),
+    ("agreement-issue", "post"): Write(
+        _ids("agreement-issue", "agreement"), (COMMISSIONER, SENIOR)
+    ),
+    ("agreement-withdraw-version", "post"): Write(
+        _ids("agreement-withdraw-version", "agreement"), (COMMISSIONER, SENIOR)
+    ),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by
@@ -634,6 +680,9 @@ WRITES: dict[tuple[str, str], Write] = {
 NOT_DATA = {("api-schema", "get"), ("api-docs", "get")}
 # A file, not JSON: tests/referrals/children covers who may download it and its audit.
 NOT_DATA |= {("child-document-download", "get")}
+# contracts: orders and agreements. A PDF, not JSON (or 202 while the worker renders it):
+# tests/contracts/test_agreements_api.py covers who may download it and its audit.
+NOT_DATA |= {("order-pdf", "get"), ("agreement-pdf", "get")}
 
 
 def test_every_api_route_has_a_row() -> None:

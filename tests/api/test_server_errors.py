@@ -14,7 +14,9 @@ from providers.models import Evidence, FpsMembership, PurchasingSystem
 from tests.api.world import build_world
 from tests.factories import api_client_for, person
 from tests.providers.onboarding.factories import (
+    draft_application,
     make_system,
+    open_window,
     ready_provider,
     under_evaluation,
     upload,
@@ -185,3 +187,18 @@ def test_a_setting_id_of_non_ascii_digits_is_404_not_a_server_error(role: str, p
     ):
         assert response.status_code in (403, 404)
         assert set(_error(response)) == {"code", "message", "fields"}
+
+
+@pytest.mark.parametrize(("action", "field"), [("scope", "lots"), ("evidence", "evidence")])
+def test_an_id_too_big_for_the_database_is_a_400_on_its_field(action: str, field: str) -> None:
+    """Found by the fuzzing gate: 10**19 reached the database and failed there (a 500)."""
+    ready = ready_provider()
+    application = draft_application(ready, open_window())
+    body: dict[str, Any] = {field: [10**19]}
+    if action == "scope":
+        body["settings"] = []
+    response = api_client_for(ready.user).put(
+        f"/api/v1/applications/{application.pk}/{action}/", body, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert _error(response)["fields"] == {f"{field}.0": ["No record has this id."]}

@@ -220,6 +220,12 @@ def build_world() -> World:
     world.ids.update(
         build_api_changes(placement=world.ids["placement"], lead=users[Role.LEAD_EVALUATOR])
     )
+    # contracts: orders and agreements. The signed agreement (a variation's version 2 awaiting
+    # the provider's signature) and its Order.
+    from contracts.models import Agreement
+
+    world.ids["agreement"] = world.ids["signed_agreement"]
+    world.ids["order"] = Agreement.objects.get(pk=world.ids["agreement"]).order_id
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]

@@ -209,3 +209,73 @@ CONTRACT_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
     # proposed one, a proposed change of end date and planned ends (the changes scene).
     *PLACEMENT_BUDGETS,
 ]
+
+
+# contracts: orders and agreements (contracts/api/agreements.py). API: 1: the token with its
+# user; 2: the actor's memberships.
+# Orders: 3: the page of Orders with their authorities, referrals and agreements; 4: their PDFs.
+# An Order: 3-4 the same for one. Its PDF (the page's selector): 3: the Order with its
+# authority, setting and referral; 4: its agreement; 5: its PDF; 6-8: the audited download
+# (savepoint, insert, release).
+# Agreements: 3: the page of agreements with their Orders, authorities and versions in force.
+# An agreement (the page's selector): 3: the agreement with its Order, setting, parties and
+# signatory; 4: its versions; 5: their signatures; 6: the fee history; 7-9: the audited view of
+# the child's record (savepoint, insert, release); 10: the versions' PDFs (the version in force
+# is one of the versions read, never a query of its own).
+# Its versions: 3: the agreement (through the router); 4: the versions; 5: their signatures;
+# 6-8: the audited view; 9: the PDFs.
+# A version's PDF: 3: the agreement with its version in force; 4-6: the page's selector (the
+# agreement with its Order, the version, its PDF); 7-12: the audited download (savepoint;
+# savepoint, the view of the child's record, release; the download row; release).
+CONTRACT_BUDGETS += [
+    (
+        "order-list",
+        "provider",
+        lambda: api("/api/v1/orders/", changes_scene().provider_user),
+        4,
+    ),
+    (
+        "order-detail",
+        "commissioner",
+        _signed(lambda p: api(f"/api/v1/orders/{p.order.pk}/", p.commissioner)),
+        4,
+    ),
+    (
+        "order-pdf",
+        "provider",
+        _signed(lambda p: api(f"/api/v1/orders/{p.order.pk}/pdf/", p.provider_user)),
+        8,
+    ),
+    (
+        "agreement-list",
+        "commissioner",
+        lambda: api("/api/v1/agreements/", changes_scene().commissioner),
+        3,
+    ),
+    (
+        "agreement-detail",
+        "provider",
+        lambda: (lambda s: api(f"/api/v1/agreements/{s.agreements[0]}/", s.provider_user))(
+            changes_scene()
+        ),
+        10,
+    ),
+    (
+        "agreement-versions",
+        "commissioner",
+        lambda: (lambda s: api(f"/api/v1/agreements/{s.agreements[0]}/versions/", s.commissioner))(
+            changes_scene()
+        ),
+        9,
+    ),
+    (
+        "agreement-pdf",
+        "commissioner",
+        _signed(
+            lambda p: api(
+                f"/api/v1/agreements/{p.agreement.pk}/pdf/?version=1&signed=true", p.commissioner
+            )
+        ),
+        12,
+    ),
+]

@@ -208,3 +208,47 @@ API: dict[str, Row] = {
     "placement-list": Row(get=_listing(200), lists="placement-detail"),
     "placement-detail": Row(ids="signed_agreement", get=parties(200)),
 }
+
+
+# contracts: orders and agreements (contracts/api/agreements.py). The world's "agreement" is an
+# incomplete draft (version 1) with no signatory named, and no PDF is rendered (the world's
+# transaction never commits, so the worker never ran).
+_SIGNATURE = {
+    "version": 1,
+    "content_sha256": "0" * 64,
+    "name": "Matrix Signer",
+    "position": "Headteacher",
+}
+API |= {
+    "order-list": Row(get=_listing(200), lists="order-detail"),
+    "order-detail": Row(ids="order", get=parties(200)),
+    # Not rendered yet: 202, with when to ask again.
+    "order-pdf": Row(ids="order", get=parties(202)),
+    "agreement-list": Row(get=_listing(200), lists="agreement-detail"),
+    "agreement-detail": Row(ids="agreement", get=parties(200)),
+    "agreement-versions": Row(ids="agreement", get=parties(200)),
+    # A draft has no PDF: 409.
+    "agreement-pdf": Row(ids="agreement", get=parties(409)),
+    # Issuing the incomplete draft: 400 naming what is missing; the provider is refused.
+    "agreement-issue": Row(
+        ids="agreement",
+        writes={"POST": placing(400)},
+        body=lambda w, s, a: {},
+        touches=(AGREEMENT, VERSION),
+    ),
+    # The provider may sign, but version 1 is a draft (409); no signatory is named, so nobody
+    # of the authority may countersign (403).
+    "agreement-sign": Row(
+        ids="agreement",
+        writes={"POST": parties(403, provider=409)},
+        body=lambda w, s, a: dict(_SIGNATURE),
+        touches=(AGREEMENT, VERSION, "contracts.Signature"),
+    ),
+    # Only an issued version is withdrawn: the draft is a wrong state.
+    "agreement-withdraw-version": Row(
+        ids="agreement",
+        writes={"POST": placing(409)},
+        body=lambda w, s, a: {"version": 1, "reason": "Matrix withdrawal."},
+        touches=(AGREEMENT, VERSION),
+    ),
+}

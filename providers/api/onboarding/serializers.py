@@ -195,13 +195,29 @@ class ApplicationStartSerializer(serializers.Serializer[Any]):
     window = serializers.IntegerField(required=False, allow_null=True)
 
 
+#: The largest id a database's integer column holds: a bigger one is a 400 on its field, where
+#: it used to reach the database and fail there (a 500 the fuzzing gate found).
+MAX_ID = 2**63 - 1
+
+
+def _ids() -> serializers.ListField:
+    no_such = "No record has this id."
+    return serializers.ListField(
+        child=serializers.IntegerField(
+            min_value=1,
+            max_value=MAX_ID,
+            error_messages={"min_value": no_such, "max_value": no_such},
+        )
+    )
+
+
 class ApplicationScopeInputSerializer(serializers.Serializer[Any]):
-    lots = serializers.ListField(child=serializers.IntegerField())
-    settings = serializers.ListField(child=serializers.IntegerField())
+    lots = _ids()
+    settings = _ids()
 
 
 class EvidenceIdsSerializer(serializers.Serializer[Any]):
-    evidence = serializers.ListField(child=serializers.IntegerField())
+    evidence = _ids()
 
 
 class ApplicationPricesInputSerializer(serializers.Serializer[Any]):
