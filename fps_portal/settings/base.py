@@ -355,6 +355,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# WeasyPrint logs every step of every PDF at INFO ("Fetching and parsing CSS"): its warnings
+# (a missing font or image) are what an operator needs.
+LOGGERS: dict[str, dict[str, str]] = {
+    "weasyprint": {"level": "WARNING"},
+    "fontTools": {"level": "WARNING"},
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -370,6 +376,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": LOGGERS,
 }
 
 # Worker heartbeats older than this make /healthz report the worker as down.

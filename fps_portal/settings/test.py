@@ -30,4 +30,4 @@ SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
 # tests/conftest.py resets axes before every test, and axes logs each reset at INFO; a failing
 # test's captured log should show what the test did, not that housekeeping.
-LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}  # noqa: F405
+LOGGING = {**LOGGING, "loggers": {**LOGGERS, "axes": {"level": "WARNING"}}}  # noqa: F405
