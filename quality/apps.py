@@ -6,4 +6,5 @@ class QualityConfig(AppConfig):
     verbose_name = "Quality assurance"
 
     def ready(self) -> None:
-        from quality import scope_rules  # noqa: F401
+        # The tasks by name (services queue them by name and may not import them back).
+        from quality import imports_web, scope_rules, tasks  # noqa: F401

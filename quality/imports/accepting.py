@@ -41,6 +41,15 @@ def sha256_of(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+class AlreadyImported(WrongState):
+    """The file's SHA-256 is on record: `existing` is the import that has it."""
+
+    def __init__(self, existing: InspectionImport) -> None:
+        message = already_imported(existing)
+        super().__init__(message, fields={"file": [message]})
+        self.existing = existing
+
+
 def already_imported(existing: InspectionImport) -> str:
     return (
         f"This file was already sent on {existing.created_at:%d %B %Y} as "
@@ -81,8 +90,7 @@ def inspection_import_accept(
     digest = sha256_of(raw)
     existing = dangerously_unscoped(InspectionImport).filter(sha256=digest).first()
     if existing is not None:
-        message = already_imported(existing)
-        raise WrongState(message, fields={"file": [message]})
+        raise AlreadyImported(existing)
     job = InspectionImport(
         original_name=name,
         sha256=digest,
@@ -105,9 +113,7 @@ def inspection_import_accept(
     except IntegrityError:
         # Another upload of the same bytes committed first: that one is the import.
         job.file.storage.delete(stored)
-        first = dangerously_unscoped(InspectionImport).get(sha256=digest)
-        message = already_imported(first)
-        raise WrongState(message, fields={"file": [message]}) from None
+        raise AlreadyImported(dangerously_unscoped(InspectionImport).get(sha256=digest)) from None
     import_id = job.pk
     if queue:
         transaction.on_commit(lambda: queue_import(import_id))

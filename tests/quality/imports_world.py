@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 from pathlib import Path
+from typing import cast
 
 import openpyxl
 
@@ -29,7 +30,7 @@ FPS_URNS = ("100001", "100002", "100003", "100004", "100005", "100006", "100011"
 
 
 def settings_for(*urns: str) -> dict[str, Setting]:
-    return {urn: SettingFactory(urn=urn) for urn in urns}
+    return {urn: cast(Setting, SettingFactory(urn=urn)) for urn in urns}
 
 
 def run_bytes(raw: bytes, name: str) -> InspectionImport:
