@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -84,7 +84,7 @@ class InspectionImportViewSet(ScopedReadOnlyViewSet[InspectionImport], mixins.Cr
     model = InspectionImport
     serializer_class = InspectionImportSerializer
     access = LEAD_EVALUATORS
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
     filterset_fields = ["status"]
 
     def optimise(self, queryset: QuerySet[InspectionImport]) -> QuerySet[InspectionImport]:

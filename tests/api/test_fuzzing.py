@@ -86,6 +86,7 @@ LEAD_ONLY_WRITES = (
     ("applications", "clarifications"),
     ("settings", "check"),
     ("price-changes", "decision"),
+    ("inspection-imports", None),
 )
 # Children's records: only a placing authority's commissioners and senior managers use them (of
 # the callers, the other authority's commissioner, who writes its own and never reaches the lead
@@ -256,6 +257,8 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
         assert method not in WRITE_METHODS or collection in (*CHILD_COLLECTIONS, *OWN_CASEWORK), (
             "an authority's commissioner changed something that is not its own casework"
         )
+    if collection == "inspection-imports":
+        assert caller == "lead_authority", f"{role} reached the lead authority's Ofsted imports"
     if collection == "referrals":
         assert caller == "other_authority", f"{role} reached a placing authority's referrals"
         assert world.other_referral is not None

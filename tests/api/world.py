@@ -38,6 +38,7 @@ from providers.services.membership import agreement_sign
 from providers.services.setting_prices import setting_set_price
 from referrals.models import Referral
 from tests.contracts.changes_world import build_api_changes
+from tests.quality.gates_world import build_imports
 from tests.factories import authority, person
 from tests.providers.onboarding.factories import (
     actor,
@@ -231,6 +232,8 @@ def build_world() -> World:
         child__authority=authority("Knowsley"), lot=lot, created_by=other_commissioner
     )
     _child_record(world)
+    # Ofsted imports (issue 13, ofsted): the lead authority's, one of each outcome.
+    world.ids.update({f"import_{k}": v for k, v in build_imports().items()})
     return _competition(world)
 
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from tests.contracts.matrix_rows import API as CONTRACT_API
 from tests.contracts.matrix_rows import PAGES as CONTRACT_PAGES
+from tests.quality.matrix_rows import API as IMPORT_API
+from tests.quality.matrix_rows import PAGES as IMPORT_PAGES
 from tests.portal.matrix_routes import Answer
 from tests.portal.matrix_rules import (
     REFUSED,
@@ -1049,4 +1051,7 @@ TABLE: dict[str, Row] = {
     **AWARD_API,
     **CONTRACT_PAGES,
     **CONTRACT_API,
+    # Ofsted imports (issue 13, ofsted).
+    **IMPORT_PAGES,
+    **IMPORT_API,
 }

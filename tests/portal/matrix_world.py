@@ -38,6 +38,7 @@ from providers.models import (
 from providers.services.evaluation import clarification_ask
 from providers.services.membership import membership_change
 from tests.contracts.matrix import build_contracts_world
+from tests.quality.gates_world import build_imports
 from tests.factories import ForumFactory, authority, lead_authority, person
 from tests.providers.factories import (
     FpsMembershipFactory,
@@ -138,6 +139,8 @@ class World:
     notifications: dict[str, int]
     bystander_notification: int
     sessions: dict[str, str] = field(default_factory=dict)
+    #: An Ofsted import, the lead authority's (tests/quality/gates_world.py).
+    inspection_import: int = 0
     tokens: dict[str, str] = field(default_factory=dict)
     #: Authority A's and B's: a colleague (user), one of their roles, an API client. "X" is A's.
     people: tuple[int, int] = (0, 0)
@@ -352,6 +355,7 @@ def build_world() -> World:
         ).pk,
     )
     _competition(world, sides[0], sides[1])
+    world.inspection_import = build_imports()["done"]
     admin_b = person(Role.AUTHORITY_ADMIN, b)
     world.people = (users[COMMISSIONER_A].pk, users[COMMISSIONER_B].pk)
     world.roles = (

@@ -32,6 +32,7 @@ from django.urls import resolve
 from providers.models import FpsMembership
 from tests import factories
 from tests.contracts.budgets import CONTRACT_BUDGETS
+from tests.quality.budgets import IMPORT_BUDGETS
 from tests.portal.query_budget_scenes import (
     Call,
     agreement_versions,
@@ -848,6 +849,7 @@ BUDGETS: list[Budget] = [
     # -- referrals: evaluation and award ------------------------------------------------------
     *(Budget(*entry) for entry in AWARD_BUDGETS),
     *(Budget(*entry) for entry in CONTRACT_BUDGETS),
+    *(Budget(*entry) for entry in IMPORT_BUDGETS),
 ]
 
 
