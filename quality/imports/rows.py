@@ -173,9 +173,32 @@ class RowReader:
             return Framework.OFSTED_REPORT_CARD.value
         if kind is BlockKind.ISS:
             return Framework.OFSTED_ISS.value
-        if fold(grades.get("overall_effectiveness")) == _NOT_JUDGED:
+        # "Not judged" overall: the EIF without a headline grade (September 2024 to November
+        # 2025), whose areas are the EIF's; the 2015-2019 judgements never went without one.
+        if fold(grades.get("overall_effectiveness")) == _NOT_JUDGED and set(place.grades) <= set(
+            areas_of(Framework.OFSTED_EIF_NO_HEADLINE.value)
+        ):
             return Framework.OFSTED_EIF_NO_HEADLINE.value
         return Framework.OFSTED_4POINT.value
+
+    def refuses(self, place: Located, position: int, name: str, raw: str) -> bool:
+        """Whether `raw` in this block's column is refused in any row that has the inspection
+        (what `copy_scan` asks of each distinct value of a column)."""
+        value = raw.strip()
+        try:
+            if position in {w[0] for w in (place.start, place.publication, place.opened) if w}:
+                self._date(value, row=0, column=name)
+            elif place.relates is not None and position == place.relates[0]:
+                self._yes_no(value, row=0, column=name)
+            elif place.category is not None and position == place.category[0]:
+                self._category_value(value, row=0, column=name)
+            else:
+                key = next(k for k, where in place.grades.items() if where[0] == position)
+                framework = self._framework(place, {key: value})
+                self._grade(framework, key, value, row=0, column=name)
+        except FileRefused:
+            return True
+        return False
 
     def _inspection(
         self, place: Located, cells: Sequence[str], *, number: str, row: int
@@ -231,11 +254,23 @@ class RowReader:
         if place.category is None:
             return ""
         columns["category_of_concern"] = place.category[1]
-        raw = self._cell(cells, place.category)
+        return self._category_value(
+            self._cell(cells, place.category), row=row, column=place.category[1]
+        )
+
+    def _category_value(self, raw: str, *, row: int, column: str) -> str:
         try:
             return normalise_category(raw)
         except ValueError as exc:
-            raise FileRefused(str(exc), row=row, column=place.category[1], value=raw) from exc
+            raise FileRefused(str(exc), row=row, column=column, value=raw) from exc
+
+    def _yes_no(self, raw: str, *, row: int, column: str) -> bool:
+        if is_blank(raw):
+            return True
+        answer = _YES_NO.get(fold(raw))
+        if answer is None:
+            raise FileRefused("Expected Yes or No.", row=row, column=column, value=raw)
+        return answer
 
     def _relates(
         self,
@@ -249,14 +284,7 @@ class RowReader:
         if place.relates is not None:
             columns["relates_to_current_urn"] = place.relates[1]
             raw = self._cell(cells, place.relates)
-            if is_blank(raw):
-                return True
-            answer = _YES_NO.get(fold(raw))
-            if answer is None:
-                raise FileRefused(
-                    "Expected Yes or No.", row=row, column=place.relates[1], value=raw
-                )
-            return answer
+            return self._yes_no(raw, row=row, column=place.relates[1])
         predecessor = self._cell(cells, place.predecessor_urn)
         if place.opened is None or is_blank(predecessor) or start is None:
             return True

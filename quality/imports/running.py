@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
@@ -33,6 +33,7 @@ from providers.inspections.bands import RULE_VERSION
 from providers.inspections.models import CheckStatus, InspectionJudgement, JudgementSource
 from providers.inspections.services import judgement_record
 from providers.models import Setting
+from quality.imports.copy_scan import copy_scan
 from quality.imports.formats import URN, detect_format, find_column, header_index
 from quality.imports.problems import FileRefused
 from quality.imports.readers import read_table
@@ -163,15 +164,17 @@ def _read_and_check(job: InspectionImport, raw: bytes, report: Report) -> list[_
     urn_at = find_column(index, URN)
     assert urn_at is not None  # the reader found the header by its URN column
     urn_column = table.header[urn_at]
-    settings_by_urn = dict(
-        dangerously_unscoped(Setting).exclude(urn=None).exclude(urn="").values_list("urn", "pk")
-    )
+    settings_by_urn: dict[str, int] = {
+        str(urn): pk
+        for urn, pk in dangerously_unscoped(Setting)
+        .exclude(urn=None)
+        .exclude(urn="")
+        .values_list("urn", "pk")
+    }
     reader = RowReader(source_name=job.original_name)
     matched: list[_Matched] = []
-    for row, cells in table.rows:
-        if not any(cell.strip() for cell in cells):
-            continue  # a blank line (a spreadsheet's trailing rows)
-        report.rows_read += 1
+
+    def checked(row: int, cells: Sequence[str]) -> tuple[str, list[RowInspection], int]:
         urn = cells[urn_at].strip() if urn_at < len(cells) else ""
         if not (urn.isascii() and urn.isdigit()):
             raise FileRefused(
@@ -181,18 +184,48 @@ def _read_and_check(job: InspectionImport, raw: bytes, report: Report) -> list[_
                 value=urn,
             )
         inspections, incomplete = reader.inspections(located, cells, row=row)
+        return urn, inspections, incomplete
+
+    def on_fps(row: int, setting_id: int, found: list[RowInspection], incomplete: int) -> None:
+        report.rows_matched += 1
+        if incomplete:
+            report.skipped[SKIP_INCOMPLETE] += incomplete
+        if not found and not incomplete:
+            report.skipped[SKIP_NO_INSPECTION] += 1
+        matched.extend(_Matched(row, setting_id, inspection) for inspection in found)
+
+    def check_only(row: int, cells: Sequence[str]) -> None:
+        checked(row, cells)  # raises FileRefused for a row that cannot be read
+
+    copied = copy_scan(
+        raw,
+        table,
+        located,
+        urn_at=urn_at,
+        urns=settings_by_urn,
+        reader=reader,
+        check_row=check_only,
+    )
+    if copied is not None:
+        report.rows_read = copied.rows
+        for row, cells in copied.matched:
+            urn, found, incomplete = checked(row, cells)
+            on_fps(row, settings_by_urn[urn], found, incomplete)
+        if copied.rows > report.rows_matched:
+            report.skipped[SKIP_NOT_ON_FPS] = copied.rows - report.rows_matched
+        return matched
+    for row, cells in table.rows:
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line (a spreadsheet's trailing rows)
+        report.rows_read += 1
+        urn, found, incomplete = checked(row, cells)
         if report.rows_read % PROGRESS_EVERY == 0:
             _set_progress(job.pk, "reading", report.rows_read, table.rows_expected)
         setting_id = settings_by_urn.get(urn)
         if setting_id is None:
             report.skipped[SKIP_NOT_ON_FPS] += 1
             continue
-        report.rows_matched += 1
-        if incomplete:
-            report.skipped[SKIP_INCOMPLETE] += incomplete
-        if not inspections and not incomplete:
-            report.skipped[SKIP_NO_INSPECTION] += 1
-        matched.extend(_Matched(row, setting_id, found) for found in inspections)
+        on_fps(row, setting_id, found, incomplete)
     return matched
 
 

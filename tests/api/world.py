@@ -38,7 +38,6 @@ from providers.services.membership import agreement_sign
 from providers.services.setting_prices import setting_set_price
 from referrals.models import Referral
 from tests.contracts.changes_world import build_api_changes
-from tests.quality.gates_world import build_imports
 from tests.factories import authority, person
 from tests.providers.onboarding.factories import (
     actor,
@@ -49,6 +48,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
+from tests.quality.gates_world import build_imports
 from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 

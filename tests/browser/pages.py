@@ -63,8 +63,8 @@ from tests.providers.onboarding.factories import (
     open_window,
     scheduled_window,
 )
-from tests.referrals.awards.pages_world import build_award_pages
 from tests.quality.gates_world import build_imports
+from tests.referrals.awards.pages_world import build_award_pages
 from tests.referrals.referrals.browser_world import browser_referrals
 
 ANONYMOUS = "anonymous"

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 from tests.contracts.matrix_rows import API as CONTRACT_API
 from tests.contracts.matrix_rows import PAGES as CONTRACT_PAGES
-from tests.quality.matrix_rows import API as IMPORT_API
-from tests.quality.matrix_rows import PAGES as IMPORT_PAGES
 from tests.portal.matrix_routes import Answer
 from tests.portal.matrix_rules import (
     REFUSED,
@@ -38,6 +36,8 @@ from tests.portal.matrix_world import (
     SENIOR_MANAGER_A,
     World,
 )
+from tests.quality.matrix_rows import API as IMPORT_API
+from tests.quality.matrix_rows import PAGES as IMPORT_PAGES
 from tests.referrals.awards.matrix_rows import API as AWARD_API
 from tests.referrals.awards.matrix_rows import PAGES as AWARD_PAGES
 

@@ -38,7 +38,6 @@ from providers.models import (
 from providers.services.evaluation import clarification_ask
 from providers.services.membership import membership_change
 from tests.contracts.matrix import build_contracts_world
-from tests.quality.gates_world import build_imports
 from tests.factories import ForumFactory, authority, lead_authority, person
 from tests.providers.factories import (
     FpsMembershipFactory,
@@ -54,6 +53,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     submitted_application,
 )
+from tests.quality.gates_world import build_imports
 from tests.referrals.awards.matrix import build_awards_world
 from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
 

@@ -32,7 +32,6 @@ from django.urls import resolve
 from providers.models import FpsMembership
 from tests import factories
 from tests.contracts.budgets import CONTRACT_BUDGETS
-from tests.quality.budgets import IMPORT_BUDGETS
 from tests.portal.query_budget_scenes import (
     Call,
     agreement_versions,
@@ -57,6 +56,7 @@ from tests.portal.query_budget_scenes import (
     with_notifications,
 )
 from tests.providers.onboarding import states
+from tests.quality.budgets import IMPORT_BUDGETS
 from tests.referrals.awards.budgets import AWARD_BUDGETS
 from tests.referrals.children.scenes import two_records
 from tests.referrals.referrals.scenes import referral_scene
