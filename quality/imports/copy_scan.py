@@ -142,9 +142,14 @@ def copy_scan(
                 [list(urns)],
             )
             matched = [(int(r[0]) + 1, list(r[1:])) for r in cursor.fetchall()]
-    except DatabaseError:
+    except (DatabaseError, _driver_error()):  # copy_expert raises psycopg2's own errors
         return None
     return CopiedFile(rows=rows, matched=matched)
+
+
+def _driver_error() -> type[Exception]:
+    error: type[Exception] = connection.Database.Error  # type: ignore[attr-defined]
+    return error
 
 
 class _Reader:

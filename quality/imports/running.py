@@ -96,6 +96,8 @@ def _finish(job: InspectionImport, report: Report | None, refusal: FileRefused |
         locked = dangerously_unscoped(InspectionImport).select_for_update().get(pk=job.pk)
         if report is not None:
             locked.file_format = report.file_format
+        # A refused file's counts so far are no report of it: nothing of it was written.
+        if report is not None and refusal is None:
             locked.rows_read, locked.rows_matched = report.rows_read, report.rows_matched
             locked.inspections_new = report.inspections_new
             locked.inspections_updated = report.inspections_updated
