@@ -196,8 +196,12 @@ class ApplicationStartSerializer(serializers.Serializer[Any]):
 
 
 class ApplicationScopeInputSerializer(serializers.Serializer[Any]):
-    lots = serializers.ListField(child=serializers.IntegerField())
-    settings = serializers.ListField(child=serializers.IntegerField())
+    # Ids are positive 64-bit integers: a larger number is refused at the field, not sent to the
+    # database (SQLite raised OverflowError, a 500, for one; found by the fuzzing gate).
+    lots = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1))
+    settings = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    )
 
 
 class EvidenceIdsSerializer(serializers.Serializer[Any]):
