@@ -91,8 +91,9 @@ demo-large: demo-data
 
 # The benchmarks run on PostgreSQL with the large data set (built on first use): the search,
 # then the referral and invitation lists (ten years of referrals), then the placements page and
-# API (20,000 agreements), then the IPA's PDF (ms a page against a one-page reference); all run,
-# and a missed target in any fails the command.
+# API (20,000 agreements), then the IPA's PDF (ms a page against a one-page reference), then the
+# Ofsted import (22,000 rows against PostgreSQL's COPY of them); all run, and a missed target in
+# any fails the command.
 BENCH_DATABASE_URL ?= postgres://postgres@localhost:5432/fps_bench
 BENCH_ENV = DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=fps_portal.settings.test
 bench: install
@@ -101,6 +102,7 @@ bench: install
 	$(BENCH_ENV) $(PY) bench/referrals_bench.py || status=1; \
 	$(BENCH_ENV) $(PY) bench/contracts_bench.py || status=1; \
 	$(BENCH_ENV) $(PY) bench/pdf_bench.py || status=1; \
+	$(BENCH_ENV) $(PY) bench/ofsted_bench.py || status=1; \
 	exit $$status
 
 # The restore drill (ops/restore_drill.py): pg_dump the database, pg_restore it into a fresh one,

@@ -39,4 +39,7 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # of an end 90 and 30 days ahead, once each (daily is enough; hourly catches a new end soon).
     "contracts-end-due-placements": _every(3600.0, "contracts.end_due_placements"),
     "contracts-warn-upcoming-ends": _every(3600.0, "contracts.warn_upcoming_ends"),
+    # Quality: any new Ofsted file in OFSTED_IMPORT_DIR is imported (a file seen once by its
+    # SHA-256 never again), and an import whose task was lost is queued again (every 5 minutes).
+    "quality-import-ofsted-folder": _every(300.0, "quality.import_ofsted_folder"),
 }

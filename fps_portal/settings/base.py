@@ -158,6 +158,10 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MAX_UPLOAD_BYTES = env.int("FPS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Ofsted's files (quality.imports): the state-funded CSV is about 16MB, its XLSX about 11MB. The
+# beat job imports any new file placed in OFSTED_IMPORT_DIR (unset: no folder is watched).
+OFSTED_IMPORT_MAX_BYTES = env.int("FPS_OFSTED_IMPORT_MAX_BYTES", default=60 * 1024 * 1024)
+OFSTED_IMPORT_DIR = env.str("FPS_OFSTED_IMPORT_DIR", default="")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -201,6 +205,8 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ANNOTATIONS = {
     # The e-mail sweep sends up to 500 messages one after another; each may wait on SMTP.
     "notifications.resend_unsent": {"soft_time_limit": 600, "time_limit": 660},
+    # An Ofsted file of 22,000 rows is read, checked and recorded in one transaction.
+    "quality.run_inspection_import": {"soft_time_limit": 1800, "time_limit": 1860},
 }
 
 CACHES = {

@@ -36,12 +36,18 @@ def with_published_report(judgement: InspectionJudgement) -> InspectionJudgement
 
 
 def latest_confirmed_judgements(judgements: list[InspectionJudgement]) -> list[InspectionJudgement]:
-    """The latest confirmed judgement per remit; one about the current URN beats a predecessor
-    school's. A provider's report awaiting check (or rejected) is never current, whatever its
-    date: that is what stops an invented later inspection from moving the band."""
+    """The latest confirmed judgement per remit about the current school. A provider's report
+    awaiting check (or rejected) is never current, whatever its date: that is what stops an
+    invented later inspection from moving the band. Nor is a predecessor school's inspection
+    ("relates to the URN of the current school? No"): it is kept and shown, but it is another
+    school's, so a setting with only that has no current judgement (unknown: a person reviews)."""
     latest: dict[str, InspectionJudgement] = {}
     for j in sorted(
-        (j for j in judgements if j.check_status == CheckStatus.CONFIRMED),
+        (
+            j
+            for j in judgements
+            if j.check_status == CheckStatus.CONFIRMED and j.relates_to_current_urn
+        ),
         key=lambda j: (
             j.relates_to_current_urn,
             j.inspection_start_date,

@@ -86,6 +86,7 @@ LEAD_ONLY_WRITES = (
     ("applications", "clarifications"),
     ("settings", "check"),
     ("price-changes", "decision"),
+    ("inspection-imports", None),
 )
 # contracts: orders and agreements. Only the two parties reach them: of the callers, provider P
 # (the world's agreement is its own) and the commissioner of the placing authority, who issues,
@@ -268,6 +269,8 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
         # the placing authority's commissioner and the provider; nobody writes.
         assert caller in ("other_authority", "provider"), f"{role} read placements"
         assert method not in WRITE_METHODS, f"{role} changed a placement through its list"
+    if collection == "inspection-imports":
+        assert caller == "lead_authority", f"{role} reached the lead authority's Ofsted imports"
     if collection == "referrals":
         assert caller == "other_authority", f"{role} reached a placing authority's referrals"
         assert world.other_referral is not None

@@ -43,6 +43,10 @@ def keys(*names: str) -> frozenset[str]:
 
 
 ME = keys("email", "full_name", "role", "organisation", "memberships")
+INSPECTION_IMPORT = keys(
+    "id", "original_name", "sha256", "size", "origin", "file_format", "status", "uploaded_by",
+    "created_at", "started_at", "finished_at", "progress", "report", "refusal",
+)  # fmt: skip
 AUTHORITY = keys("id", "name", "ons_code", "dfe_code", "is_lead")
 LOT = keys(
     "id", "code", "name", "description", "starts_on", "ends_on", "is_residential",
@@ -512,6 +516,13 @@ READS: dict[str, Read] = {
     "agreement-versions": Read(
         _ids("agreement-versions", "agreement"), only(dict.fromkeys(PARTIES, AGREEMENT_VERSION))
     ),
+    # Ofsted imports (issue 13, ofsted): the lead authority's evaluators only.
+    "inspection-import-list": Read(_url("inspection-import-list"), only({LEAD: INSPECTION_IMPORT})),
+    "inspection-import-detail": Read(
+        _ids("inspection-import-detail", "import_done"),
+        only({LEAD: INSPECTION_IMPORT}),
+        is_list=False,
+    ),
 }
 
 
@@ -673,6 +684,7 @@ WRITES: dict[tuple[str, str], Write] = {
     ("agreement-withdraw-version", "post"): Write(
         _ids("agreement-withdraw-version", "agreement"), (COMMISSIONER, SENIOR)
     ),
+    ("inspection-import-list", "post"): Write(_url("inspection-import-list"), (LEAD,)),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

@@ -45,6 +45,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
+from tests.quality.gates_world import build_imports
 from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 
@@ -234,6 +235,8 @@ def build_world() -> World:
         child__authority=authority("Knowsley"), lot=lot, created_by=other_commissioner
     )
     _child_record(world)
+    # Ofsted imports (issue 13, ofsted): the lead authority's, one of each outcome.
+    world.ids.update({f"import_{k}": v for k, v in build_imports().items()})
     return _competition(world)
 
 

@@ -63,6 +63,7 @@ from tests.providers.onboarding.factories import (
     open_window,
     scheduled_window,
 )
+from tests.quality.gates_world import build_imports
 from tests.referrals.awards.pages_world import build_award_pages
 from tests.referrals.referrals.browser_world import browser_referrals
 
@@ -138,6 +139,9 @@ class World:
 
     #: The evaluation and award pages' objects, by name (tests/referrals/awards/pages_world.py).
     awards: dict[str, int] = field(default_factory=dict)
+
+    #: Ofsted imports: done, refused, queued (tests/quality/gates_world.py).
+    imports: dict[str, int] = field(default_factory=dict)
 
 
 def _competition(world: World) -> World:
@@ -313,6 +317,7 @@ def build_world() -> World:
         ).client,
     )
     world.referrals = browser_referrals(users[COMMISSIONER])
+    world.imports = build_imports()
     _child_record(world)
     return _competition(world)
 
@@ -675,6 +680,17 @@ PAGES: dict[str, Page] = {
     "contracts:regional-uplift-publish": Page(frozenset({LEAD}), forms=(MAIN_FORM,)),
     "contracts:regional-uplift-apply": Page(
         frozenset({PROVIDER}), _award("regional_uplift"), forms=(MAIN_FORM,)
+    ),
+    # Ofsted imports (issue 13, ofsted): the lead authority's evaluators; an import imported,
+    # refused (its row, column and value) and still queued.
+    "quality:import-list": Page(frozenset({LEAD}), forms=(MAIN_FORM,)),
+    "quality:import-detail": Page(
+        frozenset({LEAD}),
+        lambda world, persona: {"pk": world.imports["done"]},
+        also=(
+            lambda world, persona: {"pk": world.imports["refused"]},
+            lambda world, persona: {"pk": world.imports["queued"]},
+        ),
     ),
 }
 

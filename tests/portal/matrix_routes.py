@@ -87,7 +87,14 @@ def cases_for(kind: str | None) -> tuple[str, ...]:
         return ("-",)
     if kind in ("service", "setting_judgement"):
         return NESTED_CASES
-    if kind in ("purchasing_system", "window", "lot", "authority", "agreement_document"):
+    if kind in (
+        "purchasing_system",
+        "window",
+        "lot",
+        "authority",
+        "agreement_document",
+        "inspection_import",  # the lead authority's (issue 13, ofsted)
+    ):
         return SHARED_CASES
     if kind == "notification":
         return PERSONAL_CASES
@@ -128,6 +135,7 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         "lot": world.lot.pk,
         "authority": world.authority_a.pk,
         "agreement_document": world.agreement_document,
+        "inspection_import": world.inspection_import,
     }
     if kind in shared:
         return {"pk": shared[kind]}
@@ -219,6 +227,7 @@ _PARAMS = {
             "authority_role",
             "api_client",
             "agreement_document",
+            "inspection_import",
             "child",
             "child_document",
             *AWARD_KINDS,

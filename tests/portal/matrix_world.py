@@ -53,6 +53,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     submitted_application,
 )
+from tests.quality.gates_world import build_imports
 from tests.referrals.awards.matrix import build_awards_world
 from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
 
@@ -138,6 +139,8 @@ class World:
     notifications: dict[str, int]
     bystander_notification: int
     sessions: dict[str, str] = field(default_factory=dict)
+    #: An Ofsted import, the lead authority's (tests/quality/gates_world.py).
+    inspection_import: int = 0
     tokens: dict[str, str] = field(default_factory=dict)
     #: Authority A's and B's: a colleague (user), one of their roles, an API client. "X" is A's.
     people: tuple[int, int] = (0, 0)
@@ -352,6 +355,7 @@ def build_world() -> World:
         ).pk,
     )
     _competition(world, sides[0], sides[1])
+    world.inspection_import = build_imports()["done"]
     admin_b = person(Role.AUTHORITY_ADMIN, b)
     world.people = (users[COMMISSIONER_A].pk, users[COMMISSIONER_B].pk)
     world.roles = (

@@ -1,0 +1,1 @@
+"""Importing Ofsted's published inspections files (docs/ratings.md, "Ofsted's files")."""

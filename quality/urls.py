@@ -1,0 +1,12 @@
+"""Pages of the quality app: the lead authority's Ofsted imports."""
+
+from django.urls import path
+
+from quality.views import imports
+
+app_name = "quality"
+
+urlpatterns = [
+    path("ofsted-imports/", imports.import_list, name="import-list"),
+    path("ofsted-imports/<int:pk>/", imports.import_detail, name="import-detail"),
+]
