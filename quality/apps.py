@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class QualityConfig(AppConfig):
     name = "quality"
     verbose_name = "Quality assurance"
+
+    def ready(self) -> None:
+        from quality import (
+            alerts_ui,  # noqa: F401  (the alerts' navigation entry and dashboard panels)
+            scope_rules,  # noqa: F401  (registers the scope rules)
+        )
