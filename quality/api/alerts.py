@@ -32,10 +32,10 @@ class RatingAlertViewSet(ScopedReadOnlyViewSet[RatingAlert]):
         return alerts_with_own_recipients(self.actor)
 
     def _detail(self, alert: RatingAlert) -> Response:
-        fresh = self.get_queryset().get(pk=alert.pk)
+        """`alert` as read by `get_queryset` (with the actor's authority's recipients)."""
         placements = placements_at(self.actor, alert.setting_id)
         return Response(
-            s.RatingAlertDetailSerializer(fresh, context={"placements": placements}).data
+            s.RatingAlertDetailSerializer(alert, context={"placements": placements}).data
         )
 
     @extend_schema(responses=s.RatingAlertDetailSerializer)
@@ -49,4 +49,4 @@ class RatingAlertViewSet(ScopedReadOnlyViewSet[RatingAlert]):
         """The actor acknowledges the alert; acknowledging again changes nothing."""
         alert = self.get_object()
         alert_acknowledge(actor=self.actor, alert=alert)
-        return self._detail(alert)
+        return self._detail(self.get_queryset().get(pk=alert.pk))

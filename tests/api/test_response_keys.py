@@ -212,6 +212,14 @@ REFERRAL_QUESTION = keys(
     "answered_at", "answered_by",
 )  # fmt: skip
 
+# Rating alerts (quality): the setting, the old and new judgement, why, the decision, and the
+# reader's own authority's recipients; the detail adds that authority's placements.
+RATING_ALERT = keys(
+    "id", "setting", "setting_name", "provider_name", "judgement", "new", "previous", "reasons",
+    "created_at", "decision_state", "decided_at", "decision_reason", "recipients",
+)  # fmt: skip
+RATING_ALERT_DETAIL = RATING_ALERT | keys("placements")
+
 Expected = int | frozenset[str] | str
 
 
@@ -458,6 +466,15 @@ READS: dict[str, Read] = {
     "awarded-placement-detail": Read(
         _ids("awarded-placement-detail", "placement"), only({PROVIDER: PLACEMENT}), is_list=False
     ),
+    # Rating alerts: authorities' senior managers and the lead authority's evaluators.
+    "rating-alert-list": Read(
+        _url("rating-alert-list"), only(dict.fromkeys((SENIOR, LEAD), RATING_ALERT))
+    ),
+    "rating-alert-detail": Read(
+        _ids("rating-alert-detail", "rating_alert"),
+        only(dict.fromkeys((SENIOR, LEAD), RATING_ALERT_DETAIL)),
+        is_list=False,
+    ),
 }
 
 
@@ -610,6 +627,9 @@ WRITES: dict[tuple[str, str], Write] = {
         _ids("regional-uplift-apply", "regional_uplift"), (PROVIDER,)
     ),
     ("award-reject", "post"): Write(_ids("award-reject", "pending_award"), (SENIOR,)),
+    ("rating-alert-acknowledge", "post"): Write(
+        _ids("rating-alert-acknowledge", "rating_alert"), (SENIOR, LEAD)
+    ),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

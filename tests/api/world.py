@@ -48,6 +48,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
+from tests.quality.matrix import alert_rows
 from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 
@@ -222,6 +223,15 @@ def build_world() -> World:
     )
     world.ids.update(
         build_api_changes(placement=world.ids["placement"], lead=users[Role.LEAD_EVALUATOR])
+    )
+    # A rating alert told to the senior manager's authority (Sefton) and the lead authority.
+    world.ids["rating_alert"] = alert_rows(
+        setting=ready.setting,
+        tag="api",
+        told=[
+            (users[Role.SENIOR_MANAGER], authority("Sefton")),
+            (lead, lead.memberships.get().organisation),
+        ],
     )
     lot = application.lots.get()
     world.referral = ReferralFactory(

@@ -63,6 +63,7 @@ from tests.providers.onboarding.factories import (
     open_window,
     scheduled_window,
 )
+from tests.quality.matrix import alert_rows
 from tests.referrals.awards.pages_world import build_award_pages
 from tests.referrals.referrals.browser_world import browser_referrals
 
@@ -138,6 +139,10 @@ class World:
 
     #: The evaluation and award pages' objects, by name (tests/referrals/awards/pages_world.py).
     awards: dict[str, int] = field(default_factory=dict)
+
+    #: A fail-band rating alert about the provider's setting, told to Sefton's DCS and the lead
+    #: authority's evaluator, awaiting the lead authority's decision (tests/quality/matrix.py).
+    quality: dict[str, int] = field(default_factory=dict)
 
 
 def _competition(world: World) -> World:
@@ -313,6 +318,16 @@ def build_world() -> World:
         ).client,
     )
     world.referrals = browser_referrals(users[COMMISSIONER])
+    world.quality = {
+        "rating_alert": alert_rows(
+            setting=own_setting,
+            told=[
+                (users[SENIOR], users[SENIOR].memberships.get(is_active=True).organisation),
+                (users[LEAD], users[LEAD].memberships.get(is_active=True).organisation),
+            ],
+            tag="browser",
+        )
+    }
     _child_record(world)
     return _competition(world)
 
@@ -407,6 +422,10 @@ def _role_of_colleague(world: World, persona: str) -> dict[str, Any]:
 
 def _referral(kind: str) -> Kwargs:
     return lambda world, persona: {"pk": world.referrals[kind]}
+
+
+def _alert(world: World, persona: str) -> dict[str, Any]:
+    return {"pk": world.quality["rating_alert"]}
 
 
 def _first_evidence(world: World, persona: str) -> dict[str, Any]:
@@ -674,10 +693,17 @@ PAGES: dict[str, Page] = {
     "contracts:regional-uplift-apply": Page(
         frozenset({PROVIDER}), _award("regional_uplift"), forms=(MAIN_FORM,)
     ),
+    # Rating alerts (quality): authorities' senior managers and the lead authority's evaluator;
+    # the decision queue is the lead authority's.
+    "quality:alert-list": Page(frozenset({SENIOR, LEAD})),
+    "quality:alert": Page(frozenset({SENIOR, LEAD}), _alert),
+    "quality:decision-list": Page(frozenset({LEAD})),
+    "quality:decision": Page(frozenset({LEAD}), _alert, forms=(MAIN_FORM,)),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
 NOT_PAGES: dict[str, str] = {
+    "quality:alert-acknowledge": "POST only; redirects to the alert",
     "referrals:awarded-document": "a file download (a document of the placed child's record)",
     "healthz": "JSON for the load balancer",
     "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",
