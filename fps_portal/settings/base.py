@@ -63,6 +63,9 @@ FPS_DEMO_DATA_ALLOWED = False
 # What runs inside the transaction of an award that completes (ADR 0017): the app above
 # `referrals` that turns it into an Order and an Individual Placement Agreement.
 AWARD_COMPLETED_HANDLERS = ["contracts.services.orders.order_for_award"]
+# Who acts when an inspection judgement starts to count towards a setting's band (the recording
+# or the check calls each, in its transaction): the rating alerts.
+JUDGEMENT_CONFIRMED_HANDLERS = ["quality.services.alerts.alerts_for_judgement"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

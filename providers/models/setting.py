@@ -100,6 +100,9 @@ class Setting(models.Model):
     )
     current_band_summary = models.CharField(max_length=200, blank=True)
     current_band_as_at = models.DateField(null=True, blank=True)
+    # Set while a fail band waits for the lead authority's decision on the provider's membership
+    # (the quality app's rating alerts keep it); search and the setting's page say "under review".
+    under_review_since = models.DateTimeField(null=True, blank=True, editable=False)
     # What every search reads, kept by providers.services.search_fields whenever an offer, a
     # membership or the setting itself is saved (in the same transaction): "on the FPS" (the
     # provider's membership is active and the setting has an approved lot), and its cheapest

@@ -122,7 +122,7 @@ def _row(s: Setting, with_distance: bool, detail_url: str, back: str) -> str:
         f'<td class="govuk-table__cell"><strong class="govuk-tag {govuk_tag_class(band)}">'
         f"{escape(str(BAND_LABELS.get(band, band)))}</strong><br>"
         f'<span class="govuk-body-s">{escape(s.current_band_summary or "No judgement recorded")}'
-        f"{', ' + govuk_date(as_at) if as_at else ''}</span></td>"
+        f"{', ' + govuk_date(as_at) if as_at else ''}</span>{_under_review(s)}</td>"
     )
     offers = " and ".join(
         kind for kind, on in (("day", s.offers_day), ("residential", s.offers_residential)) if on
@@ -160,3 +160,13 @@ def page_count(page: Any, total: int | None) -> int:
     """How many pages of `page.size` rows the `total` results make."""
     size = getattr(page, "size", 0) or 0
     return -(-int(total or 0) // size) if size else 1
+
+
+def _under_review(s: Setting) -> str:
+    """A fail band the lead authority has still to decide on (the quality app's rating alerts)."""
+    if s.under_review_since is None:
+        return ""
+    return (
+        '<br><strong class="govuk-tag govuk-tag--red">Under review</strong> '
+        f'<span class="govuk-body-s">since {govuk_date(s.under_review_since)}</span>'
+    )

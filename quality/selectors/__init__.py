@@ -1,0 +1,1 @@
+"""Reads of the quality app: rating alerts (`alerts`)."""

@@ -276,6 +276,10 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
         assert world.other_referral is not None
         if len(parts) > 1 and parts[1].isdigit():
             assert int(parts[1]) != world.other_referral.pk, "reached another authority's referral"
+    # Rating alerts: of the callers, only the lead authority's evaluator (the other authority's
+    # commissioner is not a senior manager, and the world's alert is not told to it).
+    if collection == "alerts":
+        assert caller == "lead_authority", f"{role} reached the rating alerts"
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"
@@ -441,6 +445,8 @@ def test_the_bypass_oracle_fails_on_each_kind_of_bypass(world: World) -> None:
         ("lead_authority", "GET", "/api/v1/orders/", 200, {"results": []}),
         ("accounts", "GET", f"/api/v1/orders/{order}/pdf/", 200, None),
         ("provider", "GET", f"/api/v1/agreements/{987654}/versions/", 200, []),
+        ("other_authority", "GET", "/api/v1/alerts/", 200, {"results": []}),
+        ("provider", "POST", f"/api/v1/alerts/{world.ids['rating_alert']}/acknowledge/", 200, {}),
     ]
     for caller, method, path, status, body in bypasses:
         with pytest.raises(AssertionError):

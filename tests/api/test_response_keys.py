@@ -247,6 +247,14 @@ REFERRAL_QUESTION = keys(
     "answered_at", "answered_by",
 )  # fmt: skip
 
+# Rating alerts (quality): the setting, the old and new judgement, why, the decision, and the
+# reader's own authority's recipients; the detail adds that authority's placements.
+RATING_ALERT = keys(
+    "id", "setting", "setting_name", "provider_name", "judgement", "new", "previous", "reasons",
+    "created_at", "decision_state", "decided_at", "decision_reason", "recipients",
+)  # fmt: skip
+RATING_ALERT_DETAIL = RATING_ALERT | keys("placements")
+
 Expected = int | frozenset[str] | str
 
 
@@ -523,6 +531,15 @@ READS: dict[str, Read] = {
         only({LEAD: INSPECTION_IMPORT}),
         is_list=False,
     ),
+    # Rating alerts: authorities' senior managers and the lead authority's evaluators.
+    "rating-alert-list": Read(
+        _url("rating-alert-list"), only(dict.fromkeys((SENIOR, LEAD), RATING_ALERT))
+    ),
+    "rating-alert-detail": Read(
+        _ids("rating-alert-detail", "rating_alert"),
+        only(dict.fromkeys((SENIOR, LEAD), RATING_ALERT_DETAIL)),
+        is_list=False,
+    ),
 }
 
 
@@ -685,6 +702,9 @@ WRITES: dict[tuple[str, str], Write] = {
         _ids("agreement-withdraw-version", "agreement"), (COMMISSIONER, SENIOR)
     ),
     ("inspection-import-list", "post"): Write(_url("inspection-import-list"), (LEAD,)),
+    ("rating-alert-acknowledge", "post"): Write(
+        _ids("rating-alert-acknowledge", "rating_alert"), (SENIOR, LEAD)
+    ),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

@@ -46,6 +46,7 @@ from tests.providers.onboarding.factories import (
     under_evaluation,
 )
 from tests.quality.gates_world import build_imports
+from tests.quality.matrix import alert_rows
 from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 
@@ -227,6 +228,15 @@ def build_world() -> World:
 
     world.ids["agreement"] = world.ids["signed_agreement"]
     world.ids["order"] = Agreement.objects.get(pk=world.ids["agreement"]).order_id
+    # A rating alert told to the senior manager's authority (Sefton) and the lead authority.
+    world.ids["rating_alert"] = alert_rows(
+        setting=ready.setting,
+        tag="api",
+        told=[
+            (users[Role.SENIOR_MANAGER], authority("Sefton")),
+            (lead, lead.memberships.get().organisation),
+        ],
+    )
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]

@@ -64,6 +64,7 @@ from tests.providers.onboarding.factories import (
     scheduled_window,
 )
 from tests.quality.gates_world import build_imports
+from tests.quality.matrix import alert_rows
 from tests.referrals.awards.pages_world import build_award_pages
 from tests.referrals.referrals.browser_world import browser_referrals
 
@@ -142,6 +143,9 @@ class World:
 
     #: Ofsted imports: done, refused, queued (tests/quality/gates_world.py).
     imports: dict[str, int] = field(default_factory=dict)
+    #: A fail-band rating alert about the provider's setting, told to Sefton's DCS and the lead
+    #: authority's evaluator, awaiting the lead authority's decision (tests/quality/matrix.py).
+    quality: dict[str, int] = field(default_factory=dict)
 
 
 def _competition(world: World) -> World:
@@ -318,6 +322,16 @@ def build_world() -> World:
     )
     world.referrals = browser_referrals(users[COMMISSIONER])
     world.imports = build_imports()
+    world.quality = {
+        "rating_alert": alert_rows(
+            setting=own_setting,
+            told=[
+                (users[SENIOR], users[SENIOR].memberships.get(is_active=True).organisation),
+                (users[LEAD], users[LEAD].memberships.get(is_active=True).organisation),
+            ],
+            tag="browser",
+        )
+    }
     _child_record(world)
     return _competition(world)
 
@@ -412,6 +426,10 @@ def _role_of_colleague(world: World, persona: str) -> dict[str, Any]:
 
 def _referral(kind: str) -> Kwargs:
     return lambda world, persona: {"pk": world.referrals[kind]}
+
+
+def _alert(world: World, persona: str) -> dict[str, Any]:
+    return {"pk": world.quality["rating_alert"]}
 
 
 def _first_evidence(world: World, persona: str) -> dict[str, Any]:
@@ -692,10 +710,17 @@ PAGES: dict[str, Page] = {
             lambda world, persona: {"pk": world.imports["queued"]},
         ),
     ),
+    # Rating alerts (quality): authorities' senior managers and the lead authority's evaluator;
+    # the decision queue is the lead authority's.
+    "quality:alert-list": Page(frozenset({SENIOR, LEAD})),
+    "quality:alert": Page(frozenset({SENIOR, LEAD}), _alert),
+    "quality:decision-list": Page(frozenset({LEAD})),
+    "quality:decision": Page(frozenset({LEAD}), _alert, forms=(MAIN_FORM,)),
 }
 
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
 NOT_PAGES: dict[str, str] = {
+    "quality:alert-acknowledge": "POST only; redirects to the alert",
     "referrals:awarded-document": "a file download (a document of the placed child's record)",
     "healthz": "JSON for the load balancer",
     "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",

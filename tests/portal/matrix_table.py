@@ -36,8 +36,10 @@ from tests.portal.matrix_world import (
     SENIOR_MANAGER_A,
     World,
 )
-from tests.quality.matrix_rows import API as IMPORT_API
-from tests.quality.matrix_rows import PAGES as IMPORT_PAGES
+from tests.quality.alert_matrix_rows import API as QUALITY_API
+from tests.quality.alert_matrix_rows import PAGES as QUALITY_PAGES
+from tests.quality.import_matrix_rows import API as IMPORT_API
+from tests.quality.import_matrix_rows import PAGES as IMPORT_PAGES
 from tests.referrals.awards.matrix_rows import API as AWARD_API
 from tests.referrals.awards.matrix_rows import PAGES as AWARD_PAGES
 
@@ -1054,4 +1056,6 @@ TABLE: dict[str, Row] = {
     # Ofsted imports (issue 13, ofsted).
     **IMPORT_PAGES,
     **IMPORT_API,
+    **QUALITY_PAGES,
+    **QUALITY_API,
 }

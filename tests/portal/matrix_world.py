@@ -54,6 +54,7 @@ from tests.providers.onboarding.factories import (
     submitted_application,
 )
 from tests.quality.gates_world import build_imports
+from tests.quality.matrix import build_quality_world
 from tests.referrals.awards.matrix import build_awards_world
 from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
 
@@ -122,6 +123,9 @@ class Side:
     #: The Order and agreement routes' objects (tests/contracts/matrix.py), by kind: authority
     #: A's with provider X on side X, authority B's with provider Y on side Y.
     contracts: dict[str, int] = field(default_factory=dict)
+    #: The rating alerts' objects (tests/quality/matrix.py), by kind: told to authority A on
+    #: side X (provider X's setting), to authority B only on side Y (provider Y's).
+    quality: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -331,6 +335,12 @@ def build_world() -> World:
         provider_y=sides[1].organisation,
         setting_y=sides[1].setting,
         lot=lot,
+    )
+    sides[0].quality, sides[1].quality = build_quality_world(
+        setting_x=sides[0].setting,
+        setting_y=sides[1].setting,
+        told_a=[(users[SENIOR_MANAGER_A], a), (users[LEAD_EVALUATOR_A], a)],
+        told_b=[(person(Role.SENIOR_MANAGER, b), b)],
     )
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row

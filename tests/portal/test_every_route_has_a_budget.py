@@ -117,6 +117,8 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "referrals:award-approval": "form: the approver's decision on one award",
     "referrals:risk-sign-off": "form: one manager's sign-off of the risk approach",
     "referrals:awarded-document": "streams one file of the child's record (and audits it)",
+    "quality:alert-acknowledge": "POST action: acknowledges one rating alert",
+    "quality:decision": "form: the lead authority's decision on one fail band",
     "contracts:agreement-draft": "form: the draft IPA's parties and purposes",
     "contracts:agreement-draft-provision": "form: the draft IPA's provision, dates and contact",
     "contracts:agreement-draft-costs": "form: the draft IPA's costs and payments",

@@ -56,7 +56,8 @@ from tests.portal.query_budget_scenes import (
     with_notifications,
 )
 from tests.providers.onboarding import states
-from tests.quality.budgets import IMPORT_BUDGETS
+from tests.quality.alert_budgets import QUALITY_BUDGETS
+from tests.quality.import_budgets import IMPORT_BUDGETS
 from tests.referrals.awards.budgets import AWARD_BUDGETS
 from tests.referrals.children.scenes import two_records
 from tests.referrals.referrals.scenes import referral_scene
@@ -83,13 +84,14 @@ BUDGETS: list[Budget] = [
     Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 12),
     # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
     # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
-    # awaiting check; 11: price changes to decide; 12: unread notifications; 13: memberships
+    # awaiting check; 11: price changes to decide; 12-13: rating alerts not acknowledged and fail
+    # bands awaiting a decision (quality's panel); 14: unread notifications; 15: memberships
     # (organisation switcher).
     Budget(
         "dashboard",
         "lead evaluator",
         lambda: page("/dashboard/", lead(), after=evaluation_round()),
-        13,
+        15,
     ),
     # 1-4: session, user, otp device, actor's memberships; 5-6: settings on the FPS, those with
     # vacancies; 7: the referrals panel's four counts; 8: IPAs to complete or countersign
@@ -850,6 +852,7 @@ BUDGETS: list[Budget] = [
     *(Budget(*entry) for entry in AWARD_BUDGETS),
     *(Budget(*entry) for entry in CONTRACT_BUDGETS),
     *(Budget(*entry) for entry in IMPORT_BUDGETS),
+    *(Budget(*entry) for entry in QUALITY_BUDGETS),
 ]
 
 

@@ -10,6 +10,7 @@ from providers.inspections.services.checks import (
     REASON_MISSING,
     judgement_check,
 )
+from providers.inspections.services.hooks import JudgementConfirmed, band_result_of
 from providers.inspections.services.recording import (
     FRAMEWORK_MISSING,
     JUDGEMENT_FIELDS,
@@ -27,8 +28,10 @@ __all__ = [
     "OUTCOME_MISSING",
     "REASON_MISSING",
     "REMIT_MISSING",
+    "JudgementConfirmed",
     "JudgementData",
     "already_recorded_message",
+    "band_result_of",
     "band_summary",
     "judgement_check",
     "judgement_problems",

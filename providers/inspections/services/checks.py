@@ -21,6 +21,11 @@ from fps_portal.scoping import dangerously_unscoped
 from fps_portal.transitions import allowed, transition
 from providers.inspections.models import CHECK_TRANSITIONS, CheckStatus, InspectionJudgement
 from providers.inspections.permissions import can_check_judgement
+from providers.inspections.services.hooks import (
+    confirmed_event,
+    current_in_remit,
+    run_confirmed_handlers,
+)
 from providers.inspections.services.setting_band import setting_refresh_band
 from providers.models import Setting
 
@@ -64,6 +69,8 @@ def judgement_check(
     # Checked before `transition`, which would name the state but not when it was decided.
     if not allowed(CHECK_TRANSITIONS, locked.check_status, outcome):
         raise WrongState(_wrong_state_message(locked))
+    # What was current in the remit before the report counts, for the confirmed handlers.
+    current_before = current_in_remit(setting_id=setting.pk, remit=locked.remit)
     transition(
         locked,
         to=outcome,
@@ -78,6 +85,9 @@ def judgement_check(
     )
     if outcome == CheckStatus.CONFIRMED:
         setting_refresh_band(setting=setting, actor=actor)
+        run_confirmed_handlers(
+            confirmed_event(judgement=locked, before=current_before, actor=actor)
+        )
     _tell_provider(locked, setting)
     judgement.check_status, judgement.checked_at = locked.check_status, locked.checked_at
     judgement.checked_by, judgement.check_reason = locked.checked_by, locked.check_reason

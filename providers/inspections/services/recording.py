@@ -52,6 +52,11 @@ from providers.inspections.permissions import (
     can_record_judgement,
     confirmed_on_entry,
 )
+from providers.inspections.services.hooks import (
+    confirmed_event,
+    current_in_remit,
+    run_confirmed_handlers,
+)
 from providers.inspections.services.setting_band import setting_refresh_band
 from providers.models import Setting
 
@@ -261,6 +266,13 @@ def judgement_record(
         vouches = trusted and existing.check_status != CheckStatus.CONFIRMED
         if not _would_change(existing, values) and not vouches:
             return existing, False
+    # What was current in the remit before this write (it may rewrite that very row), for the
+    # handlers told of a confirmed judgement (rating alerts compare the two). A report awaiting
+    # check counts for nothing yet, so nobody is told of it here.
+    current_before = (
+        current_in_remit(setting_id=locked.pk, remit=values["remit"]) if trusted else None
+    )
+    if existing is not None:
         before = snapshot(existing, JUDGEMENT_FIELDS)
         for name, value in {**values, **check}.items():
             setattr(existing, name, value)
@@ -295,6 +307,8 @@ def judgement_record(
         _tell_lead_evaluators(judgement)
         return judgement, True
     setting_refresh_band(setting=locked, actor=actor)
+    assert current_before is not None  # confirmed, so recorded by a trusted source
+    run_confirmed_handlers(confirmed_event(judgement=judgement, before=current_before, actor=actor))
     return judgement, True
 
 

@@ -59,6 +59,7 @@ RESULT_FIELDS = (
     "current_band",
     "current_band_summary",
     "current_band_as_at",
+    "under_review_since",
     "price_change_pending",
 )
 

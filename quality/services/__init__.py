@@ -1,0 +1,2 @@
+"""Writes of the quality app: rating alerts (`alerts`) and the lead authority's decision on a
+fail band (`decisions`)."""
