@@ -39,4 +39,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # of an end 90 and 30 days ahead, once each (daily is enough; hourly catches a new end soon).
     "contracts-end-due-placements": _every(3600.0, "contracts.end_due_placements"),
     "contracts-warn-upcoming-ends": _every(3600.0, "contracts.warn_upcoming_ends"),
+    # Quality (branch recheck): annual re-checks open on their day, overdue ones are chased and
+    # then proposed for suspension, and evidence expiry clocks tick (daily dates; hourly is cheap
+    # and catches a restart the same day).
+    "quality-open-due-rechecks": _every(3600.0, "quality.open_due_rechecks"),
+    "quality-remind-overdue-rechecks": _every(3600.0, "quality.remind_overdue_rechecks"),
+    "quality-run-expiry-clocks": _every(3600.0, "quality.run_expiry_clocks"),
 }

@@ -85,6 +85,7 @@ urlpatterns = [
     path("api/v1/", include("providers.api_urls")),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/", include("contracts.api_urls")),
+    path("api/v1/", include("quality.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from this URL rather than inline (strict CSP),
     # drawn inside the service's layout (pages/api_docs.html). Swagger UI sets style attributes
@@ -102,6 +103,7 @@ urlpatterns = [
     path("", include("providers.urls")),
     path("", include("referrals.urls")),
     path("", include("contracts.urls")),
+    path("", include("quality.urls")),
 ]
 
 # Under /api/ what Django answers itself (no route, a bad request, an unhandled exception) is

@@ -96,6 +96,7 @@ SETTING_PUBLIC = keys(
 )  # fmt: skip
 SETTING_RESULT = SETTING_PUBLIC | {
     "urn", "postcode", "lot", "weekly_price", "price_change_pending", "vacancies", "capacity",
+    "insurance_expired",
 }  # fmt: skip
 SETTING_DETAIL = (SETTING_RESULT - {"lot", "weekly_price"}) | {
     "dfe_number", "address", "phone", "email", "website", "primary_needs", "lots",
@@ -153,6 +154,7 @@ NEVER_FOR_FORUMS = frozenset(
         "agreement_signatory_role",
         "weekly_price",
         "price_change_pending",
+        "insurance_expired",
         "proposed_price",
         "approved_price",
         "prices",

@@ -60,6 +60,7 @@ RESULT_FIELDS = (
     "current_band_summary",
     "current_band_as_at",
     "price_change_pending",
+    "insurance_expired",
 )
 
 

@@ -1,0 +1,1 @@
+"""Every read of the quality app, given the actor (through `scoped`)."""

@@ -1,0 +1,1 @@
+"""Every write of the quality app: keyword-only, atomic, audited."""
