@@ -85,7 +85,11 @@ def expiry_clocks_run(*, today: datetime.date | None = None) -> int:
 @transaction.atomic
 def expiry_clock_tick(*, evidence_id: int, today: datetime.date) -> int:
     """One item's clock under its row lock: the stage due today, if not sent already."""
-    evidence = Evidence.objects.select_for_update().select_related("setting").get(pk=evidence_id)
+    evidence = (
+        Evidence.objects.select_for_update(of=("self",))
+        .select_related("setting")
+        .get(pk=evidence_id)
+    )
     if evidence.superseded_at is not None or evidence.valid_until is None:
         return 0
     stage = stage_due(valid_until=evidence.valid_until, today=today)
