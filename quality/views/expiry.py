@@ -48,8 +48,8 @@ def lapse_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             context=lambda: _context(lapse),
         )
     form = RenewalForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial={"title": lapse.evidence.title, "insurer": lapse.evidence.insurer},
     )
     status = 200

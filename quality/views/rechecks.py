@@ -138,8 +138,8 @@ def _review(request: HttpRequest, actor: Actor, item: RecheckItem) -> HttpRespon
 def _answer(request: HttpRequest, actor: Actor, item: RecheckItem) -> HttpResponse:
     held = item.replacement or item.evidence
     form = RecheckAnswerForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial={"title": held.title, "reference": held.reference, "insurer": held.insurer},
     )
     status = 200
@@ -187,7 +187,8 @@ def recheck_calendar(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
     system = get_scoped_or_404(PurchasingSystem, actor, pk=pk)
     month = calendars_for(actor).get(system.pk)
     form = RecheckCalendarForm(
-        request.POST or None, initial={"month": "" if month is None else str(month)}
+        request.POST if request.method == "POST" else None,
+        initial={"month": "" if month is None else str(month)},
     )
     status = 200
     if request.method == "POST" and form.is_valid():

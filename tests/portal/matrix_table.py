@@ -36,6 +36,8 @@ from tests.portal.matrix_world import (
     SENIOR_MANAGER_A,
     World,
 )
+from tests.quality.recheck_matrix_rows import API as RECHECK_API
+from tests.quality.recheck_matrix_rows import PAGES as RECHECK_PAGES
 from tests.referrals.awards.matrix_rows import API as AWARD_API
 from tests.referrals.awards.matrix_rows import PAGES as AWARD_PAGES
 
@@ -1049,4 +1051,6 @@ TABLE: dict[str, Row] = {
     **AWARD_API,
     **CONTRACT_PAGES,
     **CONTRACT_API,
+    **RECHECK_PAGES,
+    **RECHECK_API,
 }

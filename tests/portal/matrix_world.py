@@ -53,6 +53,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     submitted_application,
 )
+from tests.quality.recheck_matrix import build_quality_side
 from tests.referrals.awards.matrix import build_awards_world
 from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
 
@@ -121,6 +122,9 @@ class Side:
     #: The Order and agreement routes' objects (tests/contracts/matrix.py), by kind: authority
     #: A's with provider X on side X, authority B's with provider Y on side Y.
     contracts: dict[str, int] = field(default_factory=dict)
+    #: The re-check and expiry routes' objects (tests/quality/recheck_matrix.py), by kind: the
+    #: provider's own on each side.
+    quality: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -329,6 +333,8 @@ def build_world() -> World:
         setting_y=sides[1].setting,
         lot=lot,
     )
+    for side in sides:
+        side.quality = build_quality_side(membership_id=side.membership)
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {

@@ -56,6 +56,7 @@ from tests.portal.query_budget_scenes import (
     with_notifications,
 )
 from tests.providers.onboarding import states
+from tests.quality.recheck_budgets import RECHECK_BUDGETS
 from tests.referrals.awards.budgets import AWARD_BUDGETS
 from tests.referrals.children.scenes import two_records
 from tests.referrals.referrals.scenes import referral_scene
@@ -848,6 +849,7 @@ BUDGETS: list[Budget] = [
     # -- referrals: evaluation and award ------------------------------------------------------
     *(Budget(*entry) for entry in AWARD_BUDGETS),
     *(Budget(*entry) for entry in CONTRACT_BUDGETS),
+    *(Budget(*entry) for entry in RECHECK_BUDGETS),
 ]
 
 

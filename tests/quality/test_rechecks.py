@@ -206,6 +206,16 @@ def test_only_the_providers_own_users_answer_and_never_while_the_lead_reviews(wo
         recheck_submit(actor=world.oak_actor, recheck=recheck)
 
 
+def test_evidence_in_a_recheck_is_kept_when_the_provider_tries_to_remove_it(world):
+    from providers.services.evidence import KEPT_FOR_THE_LEAD, evidence_remove
+
+    opened(world)
+    with pytest.raises(WrongState) as refused:
+        evidence_remove(actor=world.oak_actor, evidence=world.policy)
+    assert refused.value.message == KEPT_FOR_THE_LEAD
+    assert Evidence.objects.filter(pk=world.policy.pk).exists()
+
+
 # -- the lead authority's review ------------------------------------------------------------------
 
 
