@@ -145,6 +145,11 @@ PLACEMENT = keys(
     "end_date", "additional_monitoring", "completed_at", "services", "child", "documents",
 )  # fmt: skip
 PLACING = (COMMISSIONER, SENIOR)
+# Branch recheck: a re-check, read by the lead authority and the provider re-checked alike.
+RECHECK = keys(
+    "id", "provider", "provider_name", "membership", "cycle", "state", "opened_at", "due_on",
+    "submitted_at", "returned_at", "accepted_at", "items", "history",
+)  # fmt: skip
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -369,6 +374,11 @@ READS: dict[str, Read] = {
         _url("price-change-detail", "price_change"),
         only({LEAD: PRICE_CHANGE_FOR_LEAD, PROVIDER: PRICE_CHANGE_FOR_PROVIDER}),
         is_list=False,
+    ),
+    # Branch recheck: only the lead authority and the provider re-checked read a re-check.
+    "recheck-list": Read(_url("recheck-list"), only({LEAD: RECHECK, PROVIDER: RECHECK})),
+    "recheck-detail": Read(
+        _ids("recheck-detail", "recheck"), only({LEAD: RECHECK, PROVIDER: RECHECK}), is_list=False
     ),
     # Only the authority's administrator, signed in by session; each another role's refusal.
     "person-list": Read(_url("person-list"), only({ACCOUNTS: PERSON}), session=True),
@@ -612,6 +622,12 @@ WRITES: dict[tuple[str, str], Write] = {
         _ids("regional-uplift-apply", "regional_uplift"), (PROVIDER,)
     ),
     ("award-reject", "post"): Write(_ids("award-reject", "pending_award"), (SENIOR,)),
+    # Branch recheck: the provider answers and sends its re-check; the lead authority reviews.
+    **{
+        (f"recheck-{action}", "post"): Write(_ids(f"recheck-{action}", "recheck"), (PROVIDER,))
+        for action in ("confirm", "change", "submit")
+    },
+    ("recheck-review", "post"): Write(_ids("recheck-review", "recheck"), (LEAD,)),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by
