@@ -162,7 +162,8 @@ class RecheckViewSet(ScopedReadOnlyViewSet[Recheck]):
         return item
 
     def _fresh(self, recheck: Recheck) -> Response:
-        fresh = self.optimise(self.get_queryset().filter(pk=recheck.pk)).get()
+        # get_queryset() is already optimised (prefetching twice is refused).
+        fresh = self.get_queryset().filter(pk=recheck.pk).get()
         return Response(RecheckSerializer(fresh).data)
 
     @extend_schema(request=ItemInputSerializer, responses=RecheckSerializer)

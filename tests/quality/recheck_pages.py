@@ -16,7 +16,13 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from fps_portal.accounts.models import Organisation
-from providers.models import Evidence, EvidenceKind, FpsMembership, MembershipState
+from providers.models import (
+    Evidence,
+    EvidenceKind,
+    FpsMembership,
+    MembershipState,
+    PurchasingSystem,
+)
 from quality.models import (
     EvidenceLapse,
     ItemResponse,
@@ -50,7 +56,7 @@ def _document(provider: Organisation, kind: str, title: str, until: datetime.dat
 
 def build_recheck_pages(provider: Organisation) -> dict[str, int]:
     today = timezone.localdate()
-    system = PurchasingSystemFactory(name="North West SEND DPS pilot")
+    system: PurchasingSystem = PurchasingSystemFactory(name="North West SEND DPS pilot")  # type: ignore[assignment]
     membership = FpsMembership.objects.create(
         purchasing_system=system,
         provider=provider,
