@@ -154,6 +154,19 @@ def test_commissioners_see_insurance_expired_on_the_setting_page_and_in_the_api(
     assert api.status_code == 200 and api.json()["insurance_expired"] is True
 
 
+def test_commissioners_see_insurance_expired_in_search(world, client):
+    from tests.providers.factories import LotFactory, SettingLotFactory
+
+    lot = LotFactory(purchasing_system=world.oak_membership.purchasing_system, code="Z9")
+    SettingLotFactory(setting=Setting.objects.get(pk=world.crewe.pk), lot=lot)
+    client.force_login(person(Role.COMMISSIONER))
+    before = client.get("/find-a-setting/?lot=Z9").content.decode()
+    assert "Crewe School" in before and "Insurance expired" not in before
+    expire(world)
+    after = client.get("/find-a-setting/?lot=Z9").content.decode()
+    assert "Crewe School" in after and "Insurance expired" in after
+
+
 def test_the_renewal_accepted_by_the_lead_authority_clears_the_flag(world):
     lapse = expire(world)
     renewed = renew(world, lapse)
