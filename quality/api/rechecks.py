@@ -103,18 +103,18 @@ class RecheckSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemInputSerializer(serializers.Serializer):
+class RecheckItemInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(min_value=1)
 
 
-class ReviewInputSerializer(ItemInputSerializer):
+class RecheckReviewInputSerializer(RecheckItemInputSerializer):
     outcome = serializers.ChoiceField(
         choices=[ItemReview.ACCEPTED.value, ItemReview.RETURNED.value]
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ChangeInputSerializer(ItemInputSerializer):
+class RecheckChangeInputSerializer(RecheckItemInputSerializer):
     title = serializers.CharField(max_length=200)
     file = serializers.FileField()
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
@@ -166,21 +166,21 @@ class RecheckViewSet(ScopedReadOnlyViewSet[Recheck]):
         fresh = self.get_queryset().filter(pk=recheck.pk).get()
         return Response(RecheckSerializer(fresh).data)
 
-    @extend_schema(request=ItemInputSerializer, responses=RecheckSerializer)
+    @extend_schema(request=RecheckItemInputSerializer, responses=RecheckSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """The provider confirms an item is still current (400 if it expired)."""
         recheck = self.get_object()
-        data = _valid(ItemInputSerializer, request)
+        data = _valid(RecheckItemInputSerializer, request)
         recheck_item_confirm(actor=self.actor, item=self._item(recheck, data["item"]))
         return self._fresh(recheck)
 
-    @extend_schema(request=ChangeInputSerializer, responses=RecheckSerializer)
+    @extend_schema(request=RecheckChangeInputSerializer, responses=RecheckSerializer)
     @action(detail=True, methods=["post"])
     def change(self, request: Request, pk: str | None = None) -> Response:
         """The provider uploads the changed document of an item (multipart)."""
         recheck = self.get_object()
-        data = _valid(ChangeInputSerializer, request)
+        data = _valid(RecheckChangeInputSerializer, request)
         recheck_item_change(
             actor=self.actor,
             item=self._item(recheck, data["item"]),
@@ -201,12 +201,12 @@ class RecheckViewSet(ScopedReadOnlyViewSet[Recheck]):
         recheck_submit(actor=self.actor, recheck=recheck)
         return self._fresh(recheck)
 
-    @extend_schema(request=ReviewInputSerializer, responses=RecheckSerializer)
+    @extend_schema(request=RecheckReviewInputSerializer, responses=RecheckSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
         """The lead authority accepts or returns an item; 409 when reviewed meanwhile."""
         recheck = self.get_object()
-        data = _valid(ReviewInputSerializer, request)
+        data = _valid(RecheckReviewInputSerializer, request)
         recheck_item_review(
             actor=self.actor,
             item=self._item(recheck, data["item"]),
