@@ -42,4 +42,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Quality: any new Ofsted file in OFSTED_IMPORT_DIR is imported (a file seen once by its
     # SHA-256 never again), and an import whose task was lost is queued again (every 5 minutes).
     "quality-import-ofsted-folder": _every(300.0, "quality.import_ofsted_folder"),
+    # Quality (branch recheck): annual re-checks open on their day, overdue ones are chased and
+    # then proposed for suspension, and evidence expiry clocks tick (daily dates; hourly is cheap
+    # and catches a restart the same day).
+    "quality-open-due-rechecks": _every(3600.0, "quality.open_due_rechecks"),
+    "quality-remind-overdue-rechecks": _every(3600.0, "quality.remind_overdue_rechecks"),
+    "quality-run-expiry-clocks": _every(3600.0, "quality.run_expiry_clocks"),
 }

@@ -9,6 +9,8 @@ class QualityConfig(AppConfig):
         from quality import (
             alerts_ui,  # noqa: F401  (the alerts' navigation entry and dashboard panels)
             imports_web,  # noqa: F401  (the Ofsted imports' navigation entry)
-            scope_rules,  # noqa: F401  (registers the scope rules)
-            tasks,  # noqa: F401  (the tasks by name: services queue them by name)
+            recheck_scope_rules,  # noqa: F401  (re-checks, proposals, expired evidence)
+            recheck_tasks,  # noqa: F401  (the re-check and expiry jobs, by name)
+            scope_rules,  # noqa: F401  (imports and alerts)
+            tasks,  # noqa: F401  (the import tasks by name: services queue them by name)
         )

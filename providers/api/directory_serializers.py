@@ -63,6 +63,8 @@ def search_result(setting: Setting) -> dict[str, Any]:
             "weekly_price": f"{price:.2f}" if price is not None else None,
             # The approved price stands until the lead authority accepts a proposed change.
             "price_change_pending": setting.price_change_pending,
+            # An insurance item expired and no renewal is accepted yet (quality's expiry clock).
+            "insurance_expired": setting.insurance_expired,
             "vacancies": setting.vacancies,
             "capacity": setting.capacity,
         }

@@ -123,6 +123,9 @@ class Setting(models.Model):
     # of this setting has a change waiting for the lead authority. Search, exports and the API
     # show it beside the approved price, which stands until the change is accepted.
     price_change_pending = models.BooleanField(default=False, editable=False)
+    # An insurance item of the provider expired and no renewal has been accepted yet
+    # (kept by quality.services.expiry): commissioners see "insurance expired".
+    insurance_expired = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # Withdrawn by its provider (closed, sold, no longer offered): kept for the record of past

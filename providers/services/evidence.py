@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 
 from fps_portal.accounts.models import Organisation
@@ -31,6 +31,11 @@ MAX_COVER = Decimal("1000000000")
 COVER_MISSING = "Enter the cover in pounds, like 5000000."
 COVER_TOO_LARGE = "The cover must be £1,000,000,000 or less. Check for extra zeros."
 COVER_PENCE = "Enter the cover in pounds, or pounds and pence, like 5000000 or 5000000.50."
+
+KEPT_FOR_THE_LEAD = (
+    "This document is part of the lead authority's checks (an annual re-check or expired "
+    "evidence), so it is kept as they received it. Upload a new version to replace it instead."
+)
 
 EVIDENCE_FIELDS = [
     "kind",
@@ -212,7 +217,13 @@ def evidence_remove(*, actor: Actor, evidence: Evidence) -> None:
         audit_record(actor=actor, verb=AuditVerb.DELETED, obj=locked, before=before)
         stored_name, storage = locked.file.name, locked.file.storage
         locked.applications.clear()
-        locked.delete()
+        try:
+            with transaction.atomic():
+                locked.delete()
+        except ProtectedError as exc:
+            # Another record the lead authority keeps names it (an annual re-check's item, an
+            # expired-evidence flag): the document stays as they saw it.
+            raise WrongState(KEPT_FOR_THE_LEAD) from exc
         transaction.on_commit(lambda: storage.delete(stored_name))
 
 

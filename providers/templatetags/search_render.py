@@ -93,6 +93,9 @@ BAND_LABELS = dict(Band.choices)
 GENDER_LABELS = dict(Gender.choices)
 
 
+INSURANCE_EXPIRED_TAG = '<br><strong class="govuk-tag govuk-tag--red">Insurance expired</strong>'
+
+
 def _row(s: Setting, with_distance: bool, detail_url: str, back: str) -> str:
     # Plain f-strings with html.escape (what django.utils.html.escape does) on every value that
     # comes from the database; format_html's lazy-string checks cost more than the row itself.
@@ -122,7 +125,9 @@ def _row(s: Setting, with_distance: bool, detail_url: str, back: str) -> str:
         f'<td class="govuk-table__cell"><strong class="govuk-tag {govuk_tag_class(band)}">'
         f"{escape(str(BAND_LABELS.get(band, band)))}</strong><br>"
         f'<span class="govuk-body-s">{escape(s.current_band_summary or "No judgement recorded")}'
-        f"{', ' + govuk_date(as_at) if as_at else ''}</span>{_under_review(s)}</td>"
+        f"{', ' + govuk_date(as_at) if as_at else ''}</span>{_under_review(s)}"
+        # Kept by quality.services.expiry until the lead authority accepts a renewal.
+        f"{INSURANCE_EXPIRED_TAG if s.insurance_expired else ''}</td>"
     )
     offers = " and ".join(
         kind for kind, on in (("day", s.offers_day), ("residential", s.offers_residential)) if on

@@ -1,0 +1,1 @@
+"""The quality app's API (routes: quality/api_urls.py)."""

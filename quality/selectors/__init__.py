@@ -1,1 +1,2 @@
-"""Reads of the quality app: rating alerts (`alerts`)."""
+"""Reads of the quality app, given the actor (through `scoped`): rating alerts (`alerts`),
+re-checks and expired evidence."""

@@ -75,6 +75,7 @@ PROVIDER_OWNED = (
     "memberships",
     "invitations",
     "responses",
+    "rechecks",
 )
 #: What a commissioner writes through the API: its own authority's casework.
 OWN_CASEWORK = ("referrals", "awards", "variations", "placement-ends")
@@ -87,6 +88,7 @@ LEAD_ONLY_WRITES = (
     ("settings", "check"),
     ("price-changes", "decision"),
     ("inspection-imports", None),
+    ("rechecks", "review"),
 )
 # contracts: orders and agreements. Only the two parties reach them: of the callers, provider P
 # (the world's agreement is its own) and the commissioner of the placing authority, who issues,
@@ -260,6 +262,7 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
     if caller == "other_authority":
         assert collection not in ("applications", "clarifications"), "read an application"
         assert collection != "price-changes", "a commissioner read a price not yet approved"
+        assert collection != "rechecks", "a commissioner read a provider's annual re-check"
         # A commissioner writes only its own authority's children's records and referrals.
         assert method not in WRITE_METHODS or collection in (*CHILD_COLLECTIONS, *OWN_CASEWORK), (
             "an authority's commissioner changed something that is not its own casework"

@@ -100,6 +100,7 @@ SETTING_PUBLIC = keys(
 )  # fmt: skip
 SETTING_RESULT = SETTING_PUBLIC | {
     "urn", "postcode", "lot", "weekly_price", "price_change_pending", "vacancies", "capacity",
+    "insurance_expired",
 }  # fmt: skip
 SETTING_DETAIL = (SETTING_RESULT - {"lot", "weekly_price"}) | {
     "dfe_number", "address", "phone", "email", "website", "primary_needs", "lots",
@@ -148,6 +149,11 @@ PLACEMENT = keys(
     "end_date", "additional_monitoring", "completed_at", "services", "child", "documents",
 )  # fmt: skip
 PLACING = (COMMISSIONER, SENIOR)
+# Branch recheck: a re-check, read by the lead authority and the provider re-checked alike.
+RECHECK = keys(
+    "id", "provider", "provider_name", "membership", "cycle", "state", "opened_at", "due_on",
+    "submitted_at", "returned_at", "accepted_at", "items", "history",
+)  # fmt: skip
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -157,6 +163,7 @@ NEVER_FOR_FORUMS = frozenset(
         "agreement_signatory_role",
         "weekly_price",
         "price_change_pending",
+        "insurance_expired",
         "proposed_price",
         "approved_price",
         "prices",
@@ -410,6 +417,11 @@ READS: dict[str, Read] = {
         _url("price-change-detail", "price_change"),
         only({LEAD: PRICE_CHANGE_FOR_LEAD, PROVIDER: PRICE_CHANGE_FOR_PROVIDER}),
         is_list=False,
+    ),
+    # Branch recheck: only the lead authority and the provider re-checked read a re-check.
+    "recheck-list": Read(_url("recheck-list"), only({LEAD: RECHECK, PROVIDER: RECHECK})),
+    "recheck-detail": Read(
+        _ids("recheck-detail", "recheck"), only({LEAD: RECHECK, PROVIDER: RECHECK}), is_list=False
     ),
     # Only the authority's administrator, signed in by session; each another role's refusal.
     "person-list": Read(_url("person-list"), only({ACCOUNTS: PERSON}), session=True),
@@ -705,6 +717,12 @@ WRITES: dict[tuple[str, str], Write] = {
     ("rating-alert-acknowledge", "post"): Write(
         _ids("rating-alert-acknowledge", "rating_alert"), (SENIOR, LEAD)
     ),
+    # Branch recheck: the provider answers and sends its re-check; the lead authority reviews.
+    **{
+        (f"recheck-{action}", "post"): Write(_ids(f"recheck-{action}", "recheck"), (PROVIDER,))
+        for action in ("confirm", "change", "submit")
+    },
+    ("recheck-review", "post"): Write(_ids("recheck-review", "recheck"), (LEAD,)),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

@@ -33,6 +33,7 @@ from providers.services.clarifications import clarification_answer, clarificatio
 from providers.services.evaluation import application_moderate
 from providers.services.membership import agreement_sign
 from providers.services.setting_prices import setting_set_price
+from quality.services.recheck_schedule import recheck_open
 from referrals.models import Referral
 from tests.contracts.changes_world import build_api_changes
 from tests.factories import authority, person
@@ -237,6 +238,11 @@ def build_world() -> World:
             (lead, lead.memberships.get().organisation),
         ],
     )
+    # Branch recheck: this year's re-check of P's membership, opened as beat opens it.
+    recheck_open(
+        membership_id=membership.pk, cycle=timezone.localdate().year, today=timezone.localdate()
+    )
+    world.ids["recheck"] = membership.rechecks.get().pk
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]

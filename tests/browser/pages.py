@@ -65,6 +65,7 @@ from tests.providers.onboarding.factories import (
 )
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
+from tests.quality.recheck_pages import build_recheck_pages
 from tests.referrals.awards.pages_world import build_award_pages
 from tests.referrals.referrals.browser_world import browser_referrals
 
@@ -144,7 +145,8 @@ class World:
     #: Ofsted imports: done, refused, queued (tests/quality/gates_world.py).
     imports: dict[str, int] = field(default_factory=dict)
     #: A fail-band rating alert about the provider's setting, told to Sefton's DCS and the lead
-    #: authority's evaluator, awaiting the lead authority's decision (tests/quality/matrix.py).
+    #: authority's evaluator, awaiting the lead authority's decision (tests/quality/matrix.py);
+    #: and the re-check and expiry pages' objects, by name (tests/quality/recheck_pages.py).
     quality: dict[str, int] = field(default_factory=dict)
 
 
@@ -333,6 +335,7 @@ def build_world() -> World:
         )
     }
     _child_record(world)
+    world.quality.update(build_recheck_pages(provider.organisation))
     return _competition(world)
 
 
@@ -430,6 +433,19 @@ def _referral(kind: str) -> Kwargs:
 
 def _alert(world: World, persona: str) -> dict[str, Any]:
     return {"pk": world.quality["rating_alert"]}
+
+
+def _quality(name: str, *, lead: str | None = None) -> Kwargs:
+    """An object of tests/quality/recheck_pages.py; the lead authority's own state if named."""
+    return lambda world, persona: {
+        "pk": world.quality[lead if lead is not None and persona == LEAD else name]
+    }
+
+
+def _recheck_item(world: World, persona: str) -> dict[str, Any]:
+    """The provider answers an item of the open re-check; the lead reviews one of the sent."""
+    which = "sent" if persona == LEAD else "open"
+    return {"pk": world.quality[f"{which}_recheck"], "item_pk": world.quality[f"{which}_item"]}
 
 
 def _first_evidence(world: World, persona: str) -> dict[str, Any]:
@@ -559,6 +575,26 @@ PAGES: dict[str, Page] = {
     "providers:judgement-check-list": Page(frozenset({LEAD})),
     "providers:judgement-check": Page(frozenset({LEAD}), _pk("judgement"), forms=(MAIN_FORM,)),
     "providers:price-change-list": Page(frozenset({LEAD})),
+    # Annual re-checks and expired evidence (branch recheck): the lead authority's and the
+    # provider's, each persona seeing the state it acts in.
+    "quality:recheck-list": Page(frozenset({LEAD, PROVIDER})),
+    "quality:recheck": Page(
+        frozenset({LEAD, PROVIDER}),
+        _quality("open_recheck", lead="sent_recheck"),
+        also=(_quality("sent_recheck", lead="open_recheck"),),
+    ),
+    "quality:recheck-item": Page(frozenset({LEAD, PROVIDER}), _recheck_item, forms=(MAIN_FORM,)),
+    "quality:recheck-calendar": Page(frozenset({LEAD}), _quality("system")),
+    "quality:suspension-proposal-list": Page(frozenset({LEAD})),
+    "quality:suspension-proposal": Page(
+        frozenset({LEAD}), _quality("proposal"), forms=(MAIN_FORM,)
+    ),
+    "quality:evidence-lapse-list": Page(frozenset({LEAD, PROVIDER})),
+    "quality:evidence-lapse": Page(
+        frozenset({LEAD, PROVIDER}),
+        _quality("expired", lead="renewal_sent"),
+        forms=(MAIN_FORM,),
+    ),
     "providers:price-change": Page(frozenset({LEAD}), _pk("price_change"), forms=(MAIN_FORM,)),
     "providers:find-a-setting": Page(AUTHORITY),
     "providers:forum-directory": Page(EVERYONE),

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.contracts.matrix import KINDS as CONTRACT_KINDS
 from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
 from tests.quality.matrix import KINDS as QUALITY_KINDS
+from tests.quality.recheck_matrix import KINDS as RECHECK_KINDS
 from tests.referrals.awards.matrix import KINDS as AWARD_KINDS
 
 #: The answer "go and sign in" (302 to the sign-in page, coming back here afterwards).
@@ -171,7 +172,9 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         return {"pk": side.contracts["agreement"], "number": side.contracts[kind]}
     if kind in CONTRACT_KINDS:
         return {"pk": side.contracts[kind]}
-    if kind in QUALITY_KINDS:
+    if kind == "recheck_item":
+        return {"pk": side.quality["recheck"], "item_pk": side.quality[kind]}
+    if kind in QUALITY_KINDS or kind in RECHECK_KINDS:
         return {"pk": side.quality[kind]}
     if kind == "service":
         child = world.y.service if case == "X-with-Y's-child" else side.service
@@ -205,6 +208,7 @@ _PARAMS = {
     "referral_question": ("pk", "question_pk"),
     "referral_criterion": ("pk", "criterion_pk"),
     "agreement_version": ("pk", "number"),
+    "recheck_item": ("pk", "item_pk"),
     "referral": ("pk",),
     "direct_award": ("pk",),
     "setting_judgement": ("pk", "judgement_pk"),
@@ -241,6 +245,7 @@ _PARAMS = {
             "placement_end",
             "regional_uplift",
             *QUALITY_KINDS,
+            *RECHECK_KINDS,
         )
     },
 }

@@ -40,6 +40,8 @@ from tests.quality.alert_matrix_rows import API as QUALITY_API
 from tests.quality.alert_matrix_rows import PAGES as QUALITY_PAGES
 from tests.quality.import_matrix_rows import API as IMPORT_API
 from tests.quality.import_matrix_rows import PAGES as IMPORT_PAGES
+from tests.quality.recheck_matrix_rows import API as RECHECK_API
+from tests.quality.recheck_matrix_rows import PAGES as RECHECK_PAGES
 from tests.referrals.awards.matrix_rows import API as AWARD_API
 from tests.referrals.awards.matrix_rows import PAGES as AWARD_PAGES
 
@@ -1058,4 +1060,6 @@ TABLE: dict[str, Row] = {
     **IMPORT_API,
     **QUALITY_PAGES,
     **QUALITY_API,
+    **RECHECK_PAGES,
+    **RECHECK_API,
 }

@@ -55,6 +55,7 @@ from tests.providers.onboarding.factories import (
 )
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import build_quality_world
+from tests.quality.recheck_matrix import build_quality_side
 from tests.referrals.awards.matrix import build_awards_world
 from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
 
@@ -124,7 +125,9 @@ class Side:
     #: A's with provider X on side X, authority B's with provider Y on side Y.
     contracts: dict[str, int] = field(default_factory=dict)
     #: The rating alerts' objects (tests/quality/matrix.py), by kind: told to authority A on
-    #: side X (provider X's setting), to authority B only on side Y (provider Y's).
+    #: side X (provider X's setting), to authority B only on side Y (provider Y's); and
+    #: the re-check and expiry routes' objects (tests/quality/recheck_matrix.py), by kind: the
+    #: provider's own on each side.
     quality: dict[str, int] = field(default_factory=dict)
 
 
@@ -342,6 +345,8 @@ def build_world() -> World:
         told_a=[(users[SENIOR_MANAGER_A], a), (users[LEAD_EVALUATOR_A], a)],
         told_b=[(person(Role.SENIOR_MANAGER, b), b)],
     )
+    for side in sides:
+        side.quality = {**side.quality, **build_quality_side(membership_id=side.membership)}
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {

@@ -80,6 +80,8 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "providers:judgement-create": "form",
     "providers:judgement-check": "form",
     "providers:price-change": "form (the decision on one price change)",
+    "quality:recheck-calendar": "form (the month re-checks open)",
+    "quality:suspension-proposal": "form (the decision on one suspension proposal)",
     "referrals:invitation-decline": "form: the reason for declining",
     "referrals:invitation-reopen": "POST action",
     "referrals:invitation-question": "form: a clarification question",

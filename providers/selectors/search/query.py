@@ -61,6 +61,7 @@ RESULT_FIELDS = (
     "current_band_as_at",
     "under_review_since",
     "price_change_pending",
+    "insurance_expired",
 )
 
 
