@@ -271,10 +271,12 @@ def lapse_decide(*, actor: Actor, lapse: EvidenceLapse, outcome: str, reason: st
         refresh_insurance_flag(locked.provider_id)
         evidence = Evidence.objects.get(pk=locked.evidence_id)
         word = "accepted" if accepted else "returned"
+        # Each template named in full, so the notification templates' gate finds its caller.
+        template = "notifications/lapse_accepted" if accepted else "notifications/lapse_returned"
         notify(
             recipients=provider_users(locked.provider_id),
             event_key=f"lapse-{word}:{locked.pk}:{locked.renewal_id}",
-            template=f"notifications/lapse_{word}",
+            template=template,
             context={"lapse": locked, "evidence": evidence, "reason": reason},
             url=reverse("quality:evidence-lapse", args=[locked.pk]),
         )

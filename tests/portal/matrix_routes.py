@@ -245,7 +245,7 @@ _PARAMS = {
             "placement_end",
             "regional_uplift",
             *QUALITY_KINDS,
-            *RECHECK_KINDS,
+            *(kind for kind in RECHECK_KINDS if kind != "recheck_item"),  # nested: above
         )
     },
 }
