@@ -9,6 +9,7 @@ from demo.fps import load_fps
 from demo.onboarding import load_onboarding
 from demo.people import load_people
 from demo.placements import load_referrals
+from demo.quality_import import load_ofsted_import
 
 DEMO_STEPS: list[Callable[[], object]] = [
     load_people,
@@ -18,4 +19,5 @@ DEMO_STEPS: list[Callable[[], object]] = [
     load_onboarding,
     load_referrals,
     load_contracts,
+    load_ofsted_import,
 ]
