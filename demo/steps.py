@@ -9,6 +9,7 @@ from demo.fps import load_fps
 from demo.onboarding import load_onboarding
 from demo.people import load_people
 from demo.placements import load_referrals
+from demo.quality_import import load_ofsted_import
 from demo.quality_rechecks import load_rechecks
 
 DEMO_STEPS: list[Callable[[], object]] = [
@@ -20,4 +21,5 @@ DEMO_STEPS: list[Callable[[], object]] = [
     load_referrals,
     load_contracts,
     load_rechecks,
+    load_ofsted_import,
 ]
