@@ -11,7 +11,7 @@ from providers.inspections.models import InspectionJudgement
 from providers.models import Setting
 from quality.imports import copy_scan as copy_module
 from quality.imports import running
-from quality.models import ImportStatus, InspectionImport
+from quality.models import ImportStatus, InspectionImport, RatingAlert
 from tests.quality.imports_world import (
     EIF,
     FPS_URNS,
@@ -78,6 +78,7 @@ def test_copy_and_row_by_row_agree(case: str, monkeypatch: pytest.MonkeyPatch) -
     stored_by_copy = _stored()
     assert used == [True], "the COPY path was not taken"
     InspectionImport.objects.all().delete()
+    RatingAlert.objects.all().delete()  # they protect the judgements the first run alerted on
     InspectionJudgement.objects.all().delete()
     Setting.objects.update(current_band="unknown", current_band_summary="", current_band_as_at=None)
     monkeypatch.setattr(running, "copy_scan", lambda *a, **k: None)
