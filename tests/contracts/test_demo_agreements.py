@@ -139,7 +139,8 @@ def test_the_five_agreements_in_their_states(demo: None) -> None:
     assert version.state == VersionState.ISSUED and version.content_sha256
     assert not version.signatures.exists() and waiting.provider.name == "Oakfield Learning Trust"
     assert Notification.objects.filter(
-        recipient__email="bids@oakfield.example", url__endswith=f"/{waiting.pk}/"
+        recipient__email="bids@oakfield.example",
+        url=reverse("contracts:agreement-sign", args=[waiting.pk]),
     ).exists()
 
     uplifted = _agreement(UPLIFTED)
