@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fps_portal.settings.test")
 
-from bench.referrals_bench import next_of_page, page_url, past_the_second_factor
+from bench.referrals_bench import next_of_page, page_url
 from bench.search_bench import (
     DEEP_PAGE_RATIO,
     P95_TARGET_MS,
@@ -35,6 +35,7 @@ from bench.search_bench import (
     bare,
     ensure_database,
     measure,
+    past_the_second_factor,
 )
 
 if TYPE_CHECKING:

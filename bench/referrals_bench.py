@@ -34,6 +34,7 @@ from bench.search_bench import (
     bare,
     ensure_database,
     measure,
+    past_the_second_factor,
 )
 
 #: The referral list's filters, by the query parameters both lists take: the page's filter form
@@ -93,20 +94,6 @@ def next_of_page(html: str) -> str | None:
         if 'rel="next"' in tag and (href := HREF.search(tag)):
             return unescape(href.group(1))
     return None
-
-
-def past_the_second_factor(client: object, user: object) -> None:
-    """What a correct code does: the session records a confirmed authenticator app (an
-    authority's user reaches nothing but the sign-in steps without one)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Benchmark's app", confirmed=True)
-    session = client.session  # type: ignore[attr-defined]
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 def busiest() -> tuple[Organisation, Organisation]:
