@@ -19,6 +19,10 @@ def _band(setting: Setting) -> dict[str, Any]:
         "label": setting.get_current_band_display(),
         "grade": setting.current_band_summary,
         "as_at": setting.current_band_as_at.isoformat() if setting.current_band_as_at else None,
+        # A fail band the lead authority has still to decide on (quality's rating alerts).
+        "under_review_since": (
+            setting.under_review_since.isoformat() if setting.under_review_since else None
+        ),
     }
 
 

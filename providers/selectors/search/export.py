@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -41,6 +42,7 @@ COLUMNS = [
     "Band",
     "Inspection grade",
     "Grade as at",
+    "Under review since",
     "Ages",
     "Gender",
     "Areas of need",
@@ -112,6 +114,7 @@ def export_row(setting: Setting, criteria: SearchCriteria) -> list[Any]:
         setting.get_current_band_display(),
         setting.current_band_summary,
         setting.current_band_as_at or "",
+        timezone.localdate(setting.under_review_since) if setting.under_review_since else "",
         setting.age_range.replace("–", "-"),
         setting.get_gender_display(),
         "; ".join(s.name for s in setting.specialisms.all()),

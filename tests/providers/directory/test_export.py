@@ -47,6 +47,31 @@ def test_csv_and_xlsx_hold_the_same_rows_as_the_search(world, client):
     assert crewe_as_at.is_date and crewe_as_at.value.date() == datetime.date(2024, 4, 2)
 
 
+def test_a_setting_under_review_says_since_when_in_the_export_and_the_api(world, client):
+    from django.utils import timezone
+
+    from providers.models import Setting
+    from tests.factories import api_client_for
+    from tests.providers.directory.test_search import API
+
+    commissioner = person(Role.COMMISSIONER)
+    since = timezone.make_aware(datetime.datetime(2026, 11, 20, 23, 30))
+    Setting.objects.filter(name="Bootle College").update(under_review_since=since)
+    client.force_login(commissioner)
+    params = {"postcode": "L20 3AB", "radius_miles": "60", "ordering": "distance"}
+    sheet = load_workbook(io.BytesIO(client.get("/find-a-setting/export.xlsx", params).content))
+    cells = {
+        row[0].value: row[COLUMNS.index("Under review since")].value
+        for row in sheet.active.iter_rows(min_row=2)
+    }
+    assert cells["Bootle College"].date() == datetime.date(2026, 11, 20)
+    assert cells["Crewe School"] is None
+    results = api_client_for(commissioner).get(API, params).json()["results"]
+    by_name = {r["name"]: r["inspection"]["under_review_since"] for r in results}
+    assert by_name["Crewe School"] is None
+    assert by_name["Bootle College"].startswith("2026-11-20T23:30")
+
+
 def test_export_with_a_bad_filter_goes_back_to_the_search(world, client):
     client.force_login(person(Role.COMMISSIONER))
     response = client.get("/find-a-setting/export.csv", {"postcode": "nonsense"})

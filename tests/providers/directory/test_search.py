@@ -126,6 +126,7 @@ def test_result_shows_band_with_grade_and_date(world, commissioner):
         "label": "Pass",
         "grade": "Ofsted: Overall effectiveness: 2 (Good)",
         "as_at": "2024-04-02",
+        "under_review_since": None,
     }
     assert crewe["age_from"] == 5 and crewe["gender"] == "mixed" and crewe["vacancies"] == 3
     assert crewe["specialisms"] == [
