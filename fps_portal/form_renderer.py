@@ -16,6 +16,8 @@ from typing import Any
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 
 def too_long_message(label: object, limit: int) -> str:
@@ -46,3 +48,42 @@ class GovukBoundField(BoundField):
 
 class GovukFormRenderer(DjangoTemplates):
     bound_field_class = GovukBoundField
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        # A select of a thousand settings took Django's templates 90 ms (an include per option);
+        # the same markup built here takes a millisecond. Only Django's own select template is
+        # replaced, so a widget with a template of its own still renders through it.
+        if template_name == _SELECT_TEMPLATE:
+            return select_html(context["widget"])
+        return super().render(template_name, context, request)
+
+
+_SELECT_TEMPLATE = "django/forms/widgets/select.html"
+
+
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """What django/forms/widgets/attrs.html writes: False leaves a name out, True writes it
+    bare, anything else as name="value", escaped."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def select_html(widget: dict[str, Any]) -> str:
+    """The markup of django/forms/widgets/select.html and select_option.html, for one widget's
+    template context (names, values and labels escaped as the templates escape them)."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in options:
+            parts.append(
+                f'\n  <option value="{conditional_escape(option["value"])}"'
+                f"{_attrs_html(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))  # every part above is escaped

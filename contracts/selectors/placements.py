@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -35,7 +34,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -96,8 +94,16 @@ def _uplift(state: str, column: str) -> Subquery:
     return Subquery(latest.values(column)[:1])
 
 
-def with_placement_columns(qs: QuerySet[Agreement], today: datetime.date) -> QuerySet[Agreement]:
-    """The computed columns of a row (see the module's docstring), as annotations."""
+def _pending() -> Exists:
+    return Exists(
+        Variation.objects.filter(agreement_id=OuterRef("pk"), state=VariationState.PROPOSED)
+    )
+
+
+def with_cost_columns(qs: QuerySet[Agreement], today: datetime.date) -> QuerySet[Agreement]:
+    """What the totals need of each row: the cost in force today, the last day and whether a
+    variation awaits signatures (none of the uplift columns: over every placement of a large
+    authority, their four subqueries a row were most of the totals' time)."""
     periods = FeePeriod.objects.filter(agreement_id=OuterRef("pk"))
     own_terms = ExpressionWrapper(F("weekly_fee") + F("weekly_services"), output_field=MONEY)
     return qs.annotate(
@@ -108,17 +114,21 @@ def with_placement_columns(qs: QuerySet[Agreement], today: datetime.date) -> Que
             output_field=MONEY,
         ),
         ends_on=Coalesce("placement_end__last_day", "end_date"),
-        uplift_proposed_fee=_uplift(VariationState.PROPOSED, "new_weekly_fee"),
-        uplift_proposed_from=_uplift(VariationState.PROPOSED, "effective_from"),
-        uplift_agreed_fee=_uplift(VariationState.AGREED, "new_weekly_fee"),
-        uplift_agreed_from=_uplift(VariationState.AGREED, "effective_from"),
-        variation_pending=Exists(
-            Variation.objects.filter(agreement_id=OuterRef("pk"), state=VariationState.PROPOSED)
-        ),
+        variation_pending=_pending(),
     ).annotate(
         cost_today=ExpressionWrapper(
             F("cost_per_place_today") * F("order__places"), output_field=MONEY
         ),
+    )
+
+
+def with_placement_columns(qs: QuerySet[Agreement], today: datetime.date) -> QuerySet[Agreement]:
+    """The computed columns of a row (see the module's docstring), as annotations."""
+    return with_cost_columns(qs, today).annotate(
+        uplift_proposed_fee=_uplift(VariationState.PROPOSED, "new_weekly_fee"),
+        uplift_proposed_from=_uplift(VariationState.PROPOSED, "effective_from"),
+        uplift_agreed_fee=_uplift(VariationState.AGREED, "new_weekly_fee"),
+        uplift_agreed_from=_uplift(VariationState.AGREED, "effective_from"),
     )
 
 
@@ -178,27 +188,34 @@ class PlacementTotals:
 def placement_totals(actor: Actor, *, today: datetime.date | None = None) -> PlacementTotals:
     """One query: over every placement of the actor's organisation, whatever the filters.
     Weekly: the sum of each active placement's weekly cost in force today, every place counted;
-    annual: each one's weekly cost times its weeks per year (from the terms in force), summed."""
+    annual: each one's weekly cost times its weeks per year (from the terms in force), summed.
+
+    The rows are summed here rather than by the database: in SQL each use of the cost (the
+    weekly sum, the annual sum) repeats its fee subqueries for every row, so one row each,
+    with the cost worked out once, is the cheaper query at any size."""
     today = today or timezone.localdate()
-    qs = with_placement_columns(scoped(Agreement, actor), today)
-    committed = Q(state__in=COMMITTED_STATES)
-    annual = ExpressionWrapper(F("cost_today") * F("weeks_per_year"), output_field=MONEY)
-    found = qs.aggregate(
-        active=Count("pk", filter=committed),
-        weekly=Sum("cost_today", filter=committed, output_field=MONEY, default=Decimal("0")),
-        annual=Sum(annual, filter=committed, output_field=MONEY, default=Decimal("0")),
-        proposed=Count("pk", filter=Q(variation_pending=True)),
-        **{
-            f"within_{days}": Count("pk", filter=_ending_within(days, today))
-            for days in UPCOMING_WINDOWS
-        },
+    rows = (
+        with_cost_columns(scoped(Agreement, actor), today)
+        .values_list("state", "cost_today", "weeks_per_year", "ends_on", "variation_pending")
+        .order_by()
     )
+    active, weekly, annual, proposed = 0, Decimal("0"), Decimal("0"), 0
+    ending = dict.fromkeys(UPCOMING_WINDOWS, 0)
+    for state, cost, weeks, ends_on, pending in rows:
+        proposed += bool(pending)
+        if state in COMMITTED_STATES:
+            active += 1
+            weekly += cost or 0
+            annual += (cost or 0) * weeks
+        if state in ENDING_STATES and ends_on is not None and ends_on >= today:
+            for days in UPCOMING_WINDOWS:
+                ending[days] += ends_on <= today + datetime.timedelta(days=days)
     return PlacementTotals(
-        active=int(found["active"]),
-        weekly=Decimal(found["weekly"]).quantize(Decimal("0.01")),
-        annual=Decimal(found["annual"]).quantize(Decimal("0.01")),
-        ending_within={days: int(found[f"within_{days}"]) for days in UPCOMING_WINDOWS},
-        variations_proposed=int(found["proposed"]),
+        active=active,
+        weekly=Decimal(weekly).quantize(Decimal("0.01")),
+        annual=Decimal(annual).quantize(Decimal("0.01")),
+        ending_within=ending,
+        variations_proposed=proposed,
     )
 
 
