@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     DecimalField,
@@ -194,11 +195,11 @@ def placement_totals(actor: Actor, *, today: datetime.date | None = None) -> Pla
     weekly sum, the annual sum) repeats its fee subqueries for every row, so one row each,
     with the cost worked out once, is the cheaper query at any size."""
     today = today or timezone.localdate()
-    rows = (
-        with_cost_columns(scoped(Agreement, actor), today)
-        .values_list("state", "cost_today", "weeks_per_year", "ends_on", "variation_pending")
-        .order_by()
-    )
+    # The stubs know the model's fields, not with_cost_columns' annotations.
+    costed: QuerySet[Any] = with_cost_columns(scoped(Agreement, actor), today)
+    rows = costed.values_list(
+        "state", "cost_today", "weeks_per_year", "ends_on", "variation_pending"
+    ).order_by()
     active, weekly, annual, proposed = 0, Decimal("0"), Decimal("0"), 0
     ending = dict.fromkeys(UPCOMING_WINDOWS, 0)
     for state, cost, weeks, ends_on, pending in rows:
