@@ -10,6 +10,7 @@ app_name = "quality"
 urlpatterns = [
     path("ofsted-imports/", imports.import_list, name="import-list"),
     path("ofsted-imports/<int:pk>/", imports.import_detail, name="import-detail"),
+    path("ofsted-imports/<int:pk>/file/", imports.import_file, name="import-file"),
     path("", include("quality.views.alerts_urls")),
     # Annual re-checks.
     path("quality/rechecks/", rechecks.recheck_list, name="recheck-list"),

@@ -128,3 +128,18 @@ def queue_import(import_id: int) -> None:
         if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
             raise
         logger.exception("Ofsted import %s: left queued for the sweep", import_id)
+
+
+@transaction.atomic
+def import_file_downloaded(*, actor: Actor, job: InspectionImport) -> None:
+    """Audits a download of the file as it was sent (the evidence behind every judgement the
+    import recorded: a judgement's source names this file and its row)."""
+    if not can_import(actor):
+        raise NotAllowed("Only the lead authority's evaluators can download Ofsted's files.")
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.DOWNLOADED,
+        obj=job,
+        after={"sha256": job.sha256, "original_name": job.original_name},
+        reason="Ofsted file downloaded as sent.",
+    )

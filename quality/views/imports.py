@@ -7,10 +7,12 @@ fails WCAG 2.2.1), then shows the report or the refusal.
 
 from __future__ import annotations
 
+import os
+
 from django import forms
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +21,11 @@ from fps_portal.actors import Actor
 from fps_portal.errors import DomainError, InvalidInput
 from fps_portal.scoping import get_scoped_or_404
 from fps_portal.web.pages import put_on_form
-from quality.imports.accepting import AlreadyImported, inspection_import_accept
+from quality.imports.accepting import (
+    AlreadyImported,
+    import_file_downloaded,
+    inspection_import_accept,
+)
 from quality.imports.report import format_label, report_rows
 from quality.models import ImportOrigin, ImportStatus, InspectionImport
 from quality.selectors.imports import recent_imports
@@ -87,6 +93,31 @@ def import_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "percent": _percent(job),
         },
     )
+
+
+#: What each kind of file the import takes is served as.
+_CONTENT_TYPES = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@page_access(LEAD_EVALUATORS)
+@require_http_methods(["GET"])
+def import_file(request: HttpRequest, actor: Actor, pk: int) -> FileResponse:
+    """The file exactly as it was sent (its SHA-256 is on the page), audited."""
+    job = get_scoped_or_404(InspectionImport, actor, pk=pk)
+    import_file_downloaded(actor=actor, job=job)
+    extension = os.path.splitext(job.original_name)[1].lower()
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.original_name,
+        content_type=_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _percent(job: InspectionImport) -> int | None:

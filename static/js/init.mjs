@@ -12,3 +12,8 @@ import { initAll } from "../vendor/govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// A region kept current while work runs in a worker (static/js/progress.mjs).
+if (document.querySelector("[data-app-progress]")) {
+  import("./progress.mjs");
+}

@@ -31,6 +31,13 @@ IMPORT_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
         _lead(lambda i, u: page(f"/ofsted-imports/{i['done']}/", u)),
         5,
     ),
+    # The file: 5 the import; 6-8 the audit row (its transaction and insert).
+    (
+        "quality:import-file",
+        "lead evaluator",
+        _lead(lambda i, u: page(f"/ofsted-imports/{i['done']}/file/", u)),
+        8,
+    ),
     (
         "inspection-import-list",
         "lead evaluator",

@@ -19,6 +19,10 @@ PAGES: dict[str, Row] = {
     "quality:import-detail": Row(
         ids="inspection_import", get=expect() | {LEAD_EVALUATOR_A: Found(200)}
     ),
+    # The file as sent, downloaded and audited.
+    "quality:import-file": Row(
+        ids="inspection_import", get=expect() | {LEAD_EVALUATOR_A: Found(200)}
+    ),
 }
 
 API: dict[str, Row] = {

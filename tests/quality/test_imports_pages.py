@@ -60,6 +60,31 @@ def test_the_page_shows_progress_while_queued_or_running(evaluator: Any) -> None
     )
     page = evaluator.get(response["Location"]).content.decode()
     assert "500 of about 2000 (25%)" in page
+    # The region a browser keeps current (static/js/progress.mjs) asks to be polled while the
+    # import runs, and no longer once it is done.
+    assert f'data-app-progress="{response["Location"]}"' in page
+    InspectionImport.objects.filter(pk=job.pk).update(status=ImportStatus.DONE)
+    page = evaluator.get(response["Location"]).content.decode()
+    assert 'id="import-progress"' in page and "data-app-progress" not in page
+
+
+def test_the_file_as_sent_is_downloaded_whole_and_audited(evaluator: Any) -> None:
+    from fps_portal.audit.models import AuditEvent, AuditVerb
+
+    raw = EIF.read_bytes()
+    response = evaluator.post(LIST, {"file": _upload("ofsted.csv", raw)})
+    job = InspectionImport.objects.get()
+    assert (
+        reverse("quality:import-file", args=[job.pk])
+        in evaluator.get(response["Location"]).content.decode()
+    )
+    download = evaluator.get(reverse("quality:import-file", args=[job.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == raw
+    assert download["Content-Type"] == "text/csv"
+    assert 'filename="ofsted.csv"' in download["Content-Disposition"]
+    assert AuditEvent.objects.filter(
+        verb=AuditVerb.DOWNLOADED, object_type="quality.inspectionimport", object_id=str(job.pk)
+    ).exists()
 
 
 def test_a_refused_file_shows_row_column_and_value(
@@ -120,6 +145,7 @@ def test_nobody_else_imports_or_sees_an_import(signed_in: Any, role: str) -> Non
         other.post(LIST, {"file": _upload("x.csv", REPORT_CARDS.read_bytes())}).status_code == 403
     )
     assert other.get(reverse("quality:import-detail", args=[job.pk])).status_code == 403
+    assert other.get(reverse("quality:import-file", args=[job.pk])).status_code == 403
     assert InspectionImport.objects.count() == 1
 
 
