@@ -15,6 +15,7 @@ urlpatterns = [
     # Annual re-checks.
     path("quality/rechecks/", rechecks.recheck_list, name="recheck-list"),
     path("quality/rechecks/<int:pk>/", rechecks.recheck_view, name="recheck"),
+    path("quality/rechecks/<int:pk>/add/", rechecks.recheck_add, name="recheck-add"),
     path(
         "quality/rechecks/<int:pk>/items/<int:item_pk>/",
         rechecks.recheck_item_view,

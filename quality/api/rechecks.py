@@ -3,7 +3,9 @@ authority reads every one, a provider its own, everyone else 403).
 
 A provider answers an item with `POST .../<id>/confirm/` (`{"item": id}`) or
 `POST .../<id>/change/` (multipart: `item`, `title`, `file`, `valid_until`, and for insurance
-`insurer` and `cover_amount`) and sends the re-check with `POST .../<id>/submit/`; the lead
+`insurer` and `cover_amount`), adds evidence it did not hold with `POST .../<id>/add/`
+(multipart: `kind`, `title`, `file`, and `setting`, `valid_until` and the insurance fields as
+the kind needs), and sends the re-check with `POST .../<id>/submit/`; the lead
 authority's evaluators accept or return each item with `POST .../<id>/review/`
 (`{"item": id, "outcome": "accepted"|"returned", "reason": ...}`). Each answers the re-check.
 """
@@ -24,7 +26,9 @@ from fps_portal.access import LEAD_EVALUATORS, PROVIDERS, either
 from fps_portal.api.base import ScopedReadOnlyViewSet
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import scoped
+from providers.models import EvidenceKind, InsuranceType, Setting
 from quality.models import ItemReview, Recheck, RecheckEvent, RecheckItem
+from quality.services.recheck_additions import recheck_item_add
 from quality.services.rechecks import (
     recheck_item_change,
     recheck_item_confirm,
@@ -125,6 +129,25 @@ class RecheckChangeInputSerializer(RecheckItemInputSerializer):
     )
 
 
+class RecheckAddInputSerializer(serializers.Serializer):
+    """New evidence for the re-check: `setting` for the kinds held per setting, the insurance
+    fields for insurance (`evidence_add` says which are missing)."""
+
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    setting = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    title = serializers.CharField(max_length=200)
+    file = serializers.FileField()
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    insurance_type = serializers.ChoiceField(
+        choices=InsuranceType.choices, required=False, allow_blank=True, default=""
+    )
+    insurer = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    cover_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+    )
+
+
 class RecheckViewSet(ScopedReadOnlyViewSet[Recheck]):
     """Re-checks: a provider's own; every one for the lead authority's evaluators."""
 
@@ -139,6 +162,7 @@ class RecheckViewSet(ScopedReadOnlyViewSet[Recheck]):
     action_rules = {
         "confirm": PROVIDERS,
         "change": PROVIDERS,
+        "add": PROVIDERS,
         "submit": PROVIDERS,
         "review": LEAD_EVALUATORS,
     }
@@ -188,6 +212,36 @@ class RecheckViewSet(ScopedReadOnlyViewSet[Recheck]):
             upload=data["file"],
             valid_until=data["valid_until"],
             reference=data["reference"],
+            insurer=data["insurer"],
+            cover_amount=data["cover_amount"],
+        )
+        return self._fresh(recheck)
+
+    @extend_schema(request=RecheckAddInputSerializer, responses=RecheckSerializer)
+    @action(detail=True, methods=["post"])
+    def add(self, request: Request, pk: str | None = None) -> Response:
+        """The provider adds evidence it did not hold when the re-check opened (multipart)."""
+        recheck = self.get_object()
+        data = _valid(RecheckAddInputSerializer, request)
+        setting = None
+        if data["setting"] is not None:
+            setting = (
+                scoped(Setting, self.actor)
+                .filter(pk=data["setting"], provider_id=recheck.membership.provider_id)
+                .first()
+            )
+            if setting is None:
+                raise InvalidInput.on_fields({"setting": "Select one of your own settings."})
+        recheck_item_add(
+            actor=self.actor,
+            recheck=recheck,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+            setting=setting,
+            valid_until=data["valid_until"],
+            reference=data["reference"],
+            insurance_type=data["insurance_type"],
             insurer=data["insurer"],
             cover_amount=data["cover_amount"],
         )

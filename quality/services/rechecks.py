@@ -51,12 +51,12 @@ NOT_SUBMITTED = "The provider has not sent this re-check yet, so there is nothin
 ALREADY_REVIEWED = "This item was reviewed already. A decision stands."
 NEW_EVIDENCE_IN_THE_PAST = "The new evidence must still be valid: enter a date after today."
 NOTHING_HELD = (
-    "You hold no evidence to confirm. Add your insurance and registrations to your evidence "
-    "library and contact the lead authority."
+    "You hold no evidence to confirm. Add your insurance and registrations to this re-check "
+    "before sending it."
 )
 
 
-def _lock(recheck: Recheck) -> Recheck:
+def lock_recheck(recheck: Recheck) -> Recheck:
     return (
         Recheck.objects.select_for_update()
         .select_related("membership__provider")
@@ -114,7 +114,7 @@ def recheck_item_confirm(*, actor: Actor, item: RecheckItem) -> RecheckItem:
     """The provider confirms the item it holds is still current. An item that has expired, or
     that was replaced in the library since, cannot be confirmed: upload the current one."""
     with transaction.atomic():
-        recheck = _lock(item.recheck)
+        recheck = lock_recheck(item.recheck)
         locked = _lock_item(item)
         _require_answerable(actor, recheck, locked)
         held = Evidence.objects.get(pk=locked.current_evidence_id)
@@ -155,7 +155,7 @@ def recheck_item_change(
     if valid_until is not None and valid_until <= timezone.localdate():
         raise InvalidInput.on_fields({"valid_until": NEW_EVIDENCE_IN_THE_PAST})
     with transaction.atomic():
-        recheck = _lock(item.recheck)
+        recheck = lock_recheck(item.recheck)
         locked = _lock_item(item)
         _require_answerable(actor, recheck, locked)
         held = Evidence.objects.select_related("setting").get(pk=locked.current_evidence_id)
@@ -183,7 +183,7 @@ def recheck_item_change(
 def recheck_submit(*, actor: Actor, recheck: Recheck) -> Recheck:
     """The provider sends the re-check once every item not yet accepted is answered."""
     with transaction.atomic():
-        locked = _lock(recheck)
+        locked = lock_recheck(recheck)
         require_provider(actor, locked.membership.provider_id)
         if locked.state not in WITH_PROVIDER:
             raise WrongState(NOT_WITH_PROVIDER)
@@ -237,7 +237,7 @@ def recheck_item_review(
     if fields:
         raise InvalidInput.on_fields(fields)
     with transaction.atomic():
-        recheck = _lock(item.recheck)
+        recheck = lock_recheck(item.recheck)
         locked = _lock_item(item)
         if recheck.state != RecheckState.SUBMITTED:
             raise WrongState(NOT_SUBMITTED)

@@ -18,7 +18,8 @@ from fps_portal.errors import DomainError
 from fps_portal.scoping import get_scoped_or_404, scoped
 from fps_portal.web.decisions import decision_page
 from fps_portal.web.pages import put_on_form
-from providers.models import PurchasingSystem
+from providers.models import PurchasingSystem, Setting
+from providers.views.onboarding.forms import EvidenceForm
 from quality.models import WITH_PROVIDER, ItemReview, RecheckItem, RecheckState
 from quality.selectors.rechecks import (
     STATE_FILTERS,
@@ -29,6 +30,7 @@ from quality.selectors.rechecks import (
     recheck_items,
     rechecks_for,
 )
+from quality.services.recheck_additions import recheck_item_add
 from quality.services.recheck_schedule import recheck_calendar_set
 from quality.services.rechecks import (
     recheck_item_change,
@@ -170,6 +172,66 @@ def _answer(request: HttpRequest, actor: Actor, item: RecheckItem) -> HttpRespon
         status = 400
     return render(
         request, "quality/recheck_item.html", {"form": form, **_context(item)}, status=status
+    )
+
+
+@page_access(PROVIDERS)
+@require_http_methods(["GET", "POST"])
+def recheck_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """The provider adds evidence it did not hold when the re-check opened."""
+    recheck = recheck_detail(actor, pk)
+    posted = request.method == "POST"
+    form = EvidenceForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        settings_qs=scoped(Setting, actor).filter(provider_id=recheck.membership.provider_id),
+    )
+    status = 200
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recheck_item_add(
+                actor=actor,
+                recheck=recheck,
+                kind=data["kind"],
+                title=data.get("title") or "",
+                upload=data.get("file"),
+                setting=data.get("setting"),
+                valid_until=data.get("valid_until"),
+                reference=data.get("reference") or "",
+                insurance_type=data.get("insurance_type") or "",
+                insurer=data.get("insurer") or "",
+                cover_amount=data.get("cover_amount"),
+                submission_key=data.get("submission_key"),
+            )
+        except DomainError as exc:
+            put_on_form(form, exc)
+            status = exc.http_status
+        else:
+            messages.success(request, f"'{data.get('title')}' added to the re-check.")
+            return redirect("quality:recheck", pk=recheck.pk)
+    if form.errors and status == 200:
+        status = 400
+    open_to_answers = recheck.state in WITH_PROVIDER
+    return render(
+        request,
+        "providers/onboarding/form.html",
+        {
+            "form": form,
+            "title": "Add evidence to the re-check",
+            "caption": f"Annual re-check {recheck.cycle}",
+            "intro": (
+                "Upload what you did not hold when the re-check opened, such as your insurance "
+                "certificate or a registration. It is added to your evidence library too."
+                if open_to_answers
+                else "This re-check is with the lead authority, so nothing can be added now."
+            ),
+            "hide_form": not open_to_answers,
+            "submit_label": "Add to the re-check",
+            "multipart": True,
+            "back_url": reverse("quality:recheck", args=[recheck.pk]),
+        },
+        status=status,
     )
 
 

@@ -584,6 +584,9 @@ PAGES: dict[str, Page] = {
         also=(_quality("sent_recheck", lead="open_recheck"),),
     ),
     "quality:recheck-item": Page(frozenset({LEAD, PROVIDER}), _recheck_item, forms=(MAIN_FORM,)),
+    "quality:recheck-add": Page(
+        frozenset({PROVIDER}), _quality("open_recheck"), forms=(MAIN_FORM,)
+    ),
     "quality:recheck-calendar": Page(frozenset({LEAD}), _quality("system")),
     "quality:suspension-proposal-list": Page(frozenset({LEAD})),
     "quality:suspension-proposal": Page(

@@ -80,6 +80,13 @@ RECHECK_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
         _as("provider", lambda s: f"/quality/rechecks/{s.recheck}/"),
         7,
     ),
+    # Adding evidence: 5 the re-check with its provider; 6 the provider's settings to choose.
+    (
+        "quality:recheck-add",
+        "provider",
+        _as("provider", lambda s: f"/quality/rechecks/{s.recheck}/add/"),
+        6,
+    ),
     (
         "quality:recheck-item",
         "lead evaluator",

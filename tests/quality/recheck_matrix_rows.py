@@ -32,6 +32,14 @@ PAGES: dict[str, Row] = {
         writes={"POST": _both(400)},
         touches=(*RECHECK, "providers.Evidence"),
     ),
+    # The provider adds evidence it did not hold (an empty form: 400, nothing written); the lead
+    # authority adds nothing to a provider's library (403 at the door).
+    "quality:recheck-add": Row(
+        ids="recheck",
+        get=expect(providers=Own(200)),
+        writes={"POST": expect(providers=Own(400))},
+        touches=(*RECHECK, "providers.Evidence"),
+    ),
     # An empty choice is a choice: each member's anniversary (saved, then back to the list).
     "quality:recheck-calendar": Row(
         ids="purchasing_system",
@@ -59,6 +67,11 @@ API: dict[str, Row] = {
         ids="recheck", writes={"POST": expect(providers=Own(400))}, touches=RECHECK
     ),
     "recheck-change": Row(
+        ids="recheck",
+        writes={"POST": expect(providers=Own(400))},
+        touches=(*RECHECK, "providers.Evidence"),
+    ),
+    "recheck-add": Row(
         ids="recheck",
         writes={"POST": expect(providers=Own(400))},
         touches=(*RECHECK, "providers.Evidence"),
