@@ -80,7 +80,7 @@ def test_the_programme_lists_only_the_settings_where_the_authority_has_children_
 
 def test_the_order_is_fail_then_concern_then_sign_off_then_alerts_then_time_then_children():
     w = build(settings=0)
-    quiet = add_setting(w, name="Quiet School")
+    add_setting(w, name="Quiet School")
     busy = add_setting(w, name="Busy School")
     place(w, busy)  # two children there
     concern = add_setting(w, name="Concern School")
@@ -167,7 +167,7 @@ def test_another_part_adds_a_signal_and_it_ranks_where_it_is_placed():
 
 def _programme_queries(w) -> int:
     actor = as_actor(w.qa)
-    actor.organisation  # the membership's organisation, loaded once
+    assert actor.organisation is not None  # the membership's organisation, loaded once
     with CaptureQueriesContext(connection) as queries:
         programme_for(actor)
     return len(queries.captured_queries)
