@@ -5,6 +5,7 @@ completing it, the report's PDF, and the region's shared summaries."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -116,7 +117,10 @@ def visit_new(request: HttpRequest, actor: Actor) -> HttpResponse:
 @page_access(VISIT_READERS)
 @require_http_methods(["GET", "POST"])
 def visit_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    """The visit; the QA officer schedules or cancels it here, the provider answers it."""
+    """The visit; the QA officer schedules or cancels it here, the provider answers it. Its
+    other readers (senior managers, commissioners) only read: their posts are refused first."""
+    if request.method == "POST" and not (runs_visits(actor) or actor.is_provider):
+        raise PermissionDenied
     visit = visit_detail(actor, pk)
     posted = request.POST if request.method == "POST" else None
     action = posted.get("action", "") if posted is not None else ""
