@@ -84,8 +84,6 @@ API: dict[str, Row] = {
     "qa-visit-respond": Row(
         ids="qa_visit", writes={"POST": expect(providers=Own(400))}, touches=VISIT
     ),
-    "qa-visit-summary-list": Row(
-        get=expect(authorities=200), lists="qa-visit-summary-detail"
-    ),
+    "qa-visit-summary-list": Row(get=expect(authorities=200), lists="qa-visit-summary-detail"),
     "qa-visit-summary-detail": Row(ids="qa_visit_summary", get=expect(authorities=Found(200))),
 }
