@@ -164,9 +164,12 @@ class QaVisitViewSet(ScopedReadOnlyViewSet[QaVisit], mixins.CreateModelMixin):
     }
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
-        if getattr(self, "swagger_fake_view", False) or not self.actor.is_provider:
-            return VisitSerializer
-        return ProviderVisitSerializer
+        # The schema documents the keys every reader gets (the provider's); the visiting
+        # authority's readers also get trigger_alert, trigger_note, children_views and
+        # cancel_reason.
+        if getattr(self, "swagger_fake_view", False) or self.actor.is_provider:
+            return ProviderVisitSerializer
+        return VisitSerializer
 
     def optimise(self, queryset: QuerySet[QaVisit]) -> QuerySet[QaVisit]:
         return (
@@ -184,7 +187,7 @@ class QaVisitViewSet(ScopedReadOnlyViewSet[QaVisit], mixins.CreateModelMixin):
         fresh = self.get_queryset().get(pk=visit.pk)
         return Response(self.get_serializer_class()(fresh).data, status=code)
 
-    @extend_schema(request=PlanInputSerializer, responses={201: VisitSerializer})
+    @extend_schema(request=PlanInputSerializer, responses={201: ProviderVisitSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Plan a visit to a setting where the authority has children placed."""
         data = _valid(PlanInputSerializer, request)
@@ -200,7 +203,7 @@ class QaVisitViewSet(ScopedReadOnlyViewSet[QaVisit], mixins.CreateModelMixin):
         )
         return self._answer(visit, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScheduleInputSerializer, responses=VisitSerializer)
+    @extend_schema(request=ScheduleInputSerializer, responses=ProviderVisitSerializer)
     @action(detail=True, methods=["post"])
     def schedule(self, request: Request, pk: str | None = None) -> Response:
         """Set (or move) the visit's date and name the visitors."""
@@ -211,7 +214,7 @@ class QaVisitViewSet(ScopedReadOnlyViewSet[QaVisit], mixins.CreateModelMixin):
         )
         return self._answer(visit)
 
-    @extend_schema(request=CompleteInputSerializer, responses=VisitSerializer)
+    @extend_schema(request=CompleteInputSerializer, responses=ProviderVisitSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
         """Record the visit and its report; 409 unless it is scheduled."""
@@ -237,7 +240,7 @@ class QaVisitViewSet(ScopedReadOnlyViewSet[QaVisit], mixins.CreateModelMixin):
         )
         return self._answer(visit)
 
-    @extend_schema(request=CancelInputSerializer, responses=VisitSerializer)
+    @extend_schema(request=CancelInputSerializer, responses=ProviderVisitSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         visit = self.get_object()

@@ -294,19 +294,20 @@ def _assert_qa_visits(
     caller: str, collection: str, method: str, action: str | None, response: Any
 ) -> None:
     """QA visits (issue 14): the world's visit is Sefton's, to provider P's setting. Of the
-    callers, P reads it and answers it; the other authority's commissioner lists none of it;
-    the summaries are read by authority staff only, and nobody writes them."""
+    callers, P reads it (never the children's views) and answers it; Sefton's commissioner (the
+    "other authority" to the lead) reads it and writes nothing; the lead authority's evaluator
+    never reaches it; the summaries are read by authority staff only, and nobody writes them."""
     if collection == "qa-visits":
         assert caller in ("provider", "other_authority"), f"{CALLERS[caller]} reached QA visits"
         if caller == "other_authority":
-            assert method == "GET" and response.json().get("results") == [], (
-                "another authority reached Sefton's QA visit"
+            assert method not in WRITE_METHODS, "a commissioner changed a QA visit"
+        else:
+            assert action == "respond" or method not in WRITE_METHODS, (
+                "a provider changed a QA visit other than by answering"
             )
-        elif method in WRITE_METHODS:
-            assert action == "respond", "a provider changed a QA visit other than by answering"
-        assert "children_views" not in _keys_at_every_depth(response.json()), (
-            "the children's views reached someone outside the visiting authority"
-        )
+            assert "children_views" not in _keys_at_every_depth(response.json()), (
+                "the children's views reached the provider"
+            )
     if collection == "qa-visit-summaries":
         assert caller in ("lead_authority", "other_authority"), f"{caller} read a summary"
         assert method not in WRITE_METHODS, "someone changed a shared summary"
