@@ -53,15 +53,20 @@ def as_actor(user: User) -> Actor:
 
 def place(w: VisitWorld, setting: Setting, who: Organisation | None = None) -> Agreement:
     """A child of `who` (Sefton) placed at `setting` now: an active agreement."""
-    placing = who or w.sefton
+    return place_child(who or w.sefton, setting, lot=w.lot, by=w.commissioner)
+
+
+def place_child(placing: Organisation, setting: Setting, *, lot: Lot, by: User) -> Agreement:
+    """A child of `placing` placed at `setting` now, through the award's Order: an active
+    agreement (set active as beat does on the start date)."""
     referral = ReferralFactory(
         child=ChildFactory(authority=placing),
-        lot=w.lot,
+        lot=lot,
         state=ReferralState.AWARDED,
         awarded_at=timezone.now(),
         published_at=timezone.now(),
         closed_at=timezone.now(),
-        created_by=w.commissioner,
+        created_by=by,
     )
     award = Award.objects.create(
         referral=referral,
