@@ -23,7 +23,7 @@ from quality.services.visits import (
     visit_plan,
     visit_schedule,
 )
-from referrals.models import Award, AwardState, ReferralState
+from referrals.models import Award, AwardState, Referral, ReferralState
 from tests.factories import ProviderOrganisationFactory, authority, person
 from tests.providers.factories import FpsMembershipFactory, LotFactory, SettingFactory
 from tests.referrals.factories import ChildFactory, ReferralFactory
@@ -59,7 +59,7 @@ def place(w: VisitWorld, setting: Setting, who: Organisation | None = None) -> A
 def place_child(placing: Organisation, setting: Setting, *, lot: Lot, by: User) -> Agreement:
     """A child of `placing` placed at `setting` now, through the award's Order: an active
     agreement (set active as beat does on the start date)."""
-    referral = ReferralFactory(
+    referral: Referral = ReferralFactory(  # type: ignore[assignment]
         child=ChildFactory(authority=placing),
         lot=lot,
         state=ReferralState.AWARDED,
