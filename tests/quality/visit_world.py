@@ -6,6 +6,7 @@ a visit through the services."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -61,6 +62,8 @@ def place_child(placing: Organisation, setting: Setting, *, lot: Lot, by: User) 
     agreement (set active as beat does on the start date)."""
     referral: Referral = ReferralFactory(  # type: ignore[assignment]
         child=ChildFactory(authority=placing),
+        # Its own series: other worlds' referrals share the factory's sequence per authority.
+        reference=f"QAV-{uuid.uuid4().hex[:12]}",
         lot=lot,
         state=ReferralState.AWARDED,
         awarded_at=timezone.now(),
