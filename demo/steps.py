@@ -11,6 +11,7 @@ from demo.people import load_people
 from demo.placements import load_referrals
 from demo.quality_import import load_ofsted_import
 from demo.quality_rechecks import load_rechecks
+from demo.quality_visits import load_qa_visits
 
 DEMO_STEPS: list[Callable[[], object]] = [
     load_people,
@@ -22,4 +23,6 @@ DEMO_STEPS: list[Callable[[], object]] = [
     load_contracts,
     load_rechecks,
     load_ofsted_import,
+    # After the Ofsted import: the visit programme's order reads its bands.
+    load_qa_visits,
 ]

@@ -13,4 +13,7 @@ class QualityConfig(AppConfig):
             recheck_tasks,  # noqa: F401  (the re-check and expiry jobs, by name)
             scope_rules,  # noqa: F401  (imports and alerts)
             tasks,  # noqa: F401  (the import tasks by name: services queue them by name)
+            visit_scope_rules,  # noqa: F401  (QA visits, findings, reports, shared summaries)
+            visit_tasks,  # noqa: F401  (the QA visit report's PDF render, by name)
+            visits_ui,  # noqa: F401  (the visit programme's navigation entry and panel)
         )

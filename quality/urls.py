@@ -3,7 +3,7 @@ in `quality.views.alerts_urls`), annual re-checks, suspension proposals and expi
 
 from django.urls import include, path
 
-from quality.views import expiry, imports, proposals, rechecks
+from quality.views import expiry, imports, proposals, rechecks, visits
 
 app_name = "quality"
 
@@ -35,4 +35,12 @@ urlpatterns = [
     # Evidence expiry clocks.
     path("quality/expired-evidence/", expiry.lapse_list, name="evidence-lapse-list"),
     path("quality/expired-evidence/<int:pk>/", expiry.lapse_view, name="evidence-lapse"),
+    # QA visits (issue 14).
+    path("quality/visit-programme/", visits.visit_programme, name="visit-programme"),
+    path("quality/visits/", visits.visit_list, name="visit-list"),
+    path("quality/visits/new/", visits.visit_new, name="visit-new"),
+    path("quality/visits/<int:pk>/", visits.visit_view, name="visit"),
+    path("quality/visits/<int:pk>/complete/", visits.visit_complete_view, name="visit-complete"),
+    path("quality/visits/<int:pk>/report.pdf", visits.visit_report_pdf, name="visit-report"),
+    path("quality/visit-summaries/", visits.visit_summary_list, name="visit-summary-list"),
 ]

@@ -1,5 +1,5 @@
 """The quality app's models, one module per part: Ofsted imports (`imports`), rating alerts
-(`alerts`), annual re-checks (`rechecks`) and evidence expiry (`expiry`)."""
+(`alerts`), annual re-checks (`rechecks`), evidence expiry (`expiry`) and QA visits (`visits`)."""
 
 from quality.models.alerts import (
     DECISION_TRANSITIONS,
@@ -32,16 +32,33 @@ from quality.models.rechecks import (
     RecheckState,
     SuspensionProposal,
 )
+from quality.models.visits import (
+    OPEN_VISIT_STATES,
+    VISIT_TRANSITIONS,
+    AreaRating,
+    QaVisit,
+    QaVisitFinding,
+    QaVisitReport,
+    QaVisitSummary,
+    ReportAudience,
+    VisitArea,
+    VisitKind,
+    VisitState,
+    VisitTrigger,
+)
 
 __all__ = [
     "DECISION_TRANSITIONS",
     "LAPSE_TRANSITIONS",
     "OPEN_LAPSE_STATES",
+    "OPEN_VISIT_STATES",
     "PROPOSAL_TRANSITIONS",
     "RECHECK_TRANSITIONS",
     "REMINDER_DAYS",
+    "VISIT_TRANSITIONS",
     "WITH_PROVIDER",
     "AlertRecipient",
+    "AreaRating",
     "DecisionState",
     "EvidenceLapse",
     "ExpiryNotice",
@@ -53,6 +70,10 @@ __all__ = [
     "ItemReview",
     "LapseState",
     "ProposalState",
+    "QaVisit",
+    "QaVisitFinding",
+    "QaVisitReport",
+    "QaVisitSummary",
     "RatingAlert",
     "Recheck",
     "RecheckCalendar",
@@ -60,5 +81,10 @@ __all__ = [
     "RecheckEventKind",
     "RecheckItem",
     "RecheckState",
+    "ReportAudience",
     "SuspensionProposal",
+    "VisitArea",
+    "VisitKind",
+    "VisitState",
+    "VisitTrigger",
 ]

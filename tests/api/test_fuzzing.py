@@ -283,10 +283,34 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
     # commissioner is not a senior manager, and the world's alert is not told to it).
     if collection == "alerts":
         assert caller == "lead_authority", f"{role} reached the rating alerts"
+    _assert_qa_visits(caller, collection, method, action, response)
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"
         )
+
+
+def _assert_qa_visits(
+    caller: str, collection: str, method: str, action: str | None, response: Any
+) -> None:
+    """QA visits (issue 14): the world's visit is Sefton's, to provider P's setting. Of the
+    callers, P reads it (never the children's views) and answers it; Sefton's commissioner (the
+    "other authority" to the lead) reads it and writes nothing; the lead authority's evaluator
+    never reaches it; the summaries are read by authority staff only, and nobody writes them."""
+    if collection == "qa-visits":
+        assert caller in ("provider", "other_authority"), f"{CALLERS[caller]} reached QA visits"
+        if caller == "other_authority":
+            assert method not in WRITE_METHODS, "a commissioner changed a QA visit"
+        else:
+            assert action == "respond" or method not in WRITE_METHODS, (
+                "a provider changed a QA visit other than by answering"
+            )
+            assert "children_views" not in _keys_at_every_depth(response.json()), (
+                "the children's views reached the provider"
+            )
+    if collection == "qa-visit-summaries":
+        assert caller in ("lead_authority", "other_authority"), f"{caller} read a summary"
+        assert method not in WRITE_METHODS, "someone changed a shared summary"
 
 
 def _assert_only_the_parties(caller: str, world: World, collection: str, parts: list[str]) -> None:

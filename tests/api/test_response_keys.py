@@ -154,6 +154,20 @@ RECHECK = keys(
     "id", "provider", "provider_name", "membership", "cycle", "state", "opened_at", "due_on",
     "submitted_at", "returned_at", "accepted_at", "items", "history",
 )  # fmt: skip
+# QA visits (issue 14): the visiting authority's readers read it whole; the provider visited
+# reads it without the children's views and the trigger's detail; every authority's staff read
+# the shared summaries.
+PROVIDER_VISIT = keys(
+    "id", "authority", "authority_name", "setting", "setting_name", "kind", "trigger", "state",
+    "planned_month", "visit_date", "visitors", "overall_rating", "main_findings",
+    "recommendations", "findings", "completed_at", "provider_response", "provider_responded_at",
+)  # fmt: skip
+VISIT = PROVIDER_VISIT | keys("trigger_alert", "trigger_note", "children_views", "cancel_reason")
+VISIT_READS = {QA: VISIT, COMMISSIONER: VISIT, SENIOR: VISIT, PROVIDER: PROVIDER_VISIT}
+VISIT_SUMMARY = keys(
+    "id", "authority", "authority_name", "setting", "setting_name", "visited_on",
+    "overall_rating", "main_findings", "shared_at",
+)  # fmt: skip
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -422,6 +436,16 @@ READS: dict[str, Read] = {
     "recheck-list": Read(_url("recheck-list"), only({LEAD: RECHECK, PROVIDER: RECHECK})),
     "recheck-detail": Read(
         _ids("recheck-detail", "recheck"), only({LEAD: RECHECK, PROVIDER: RECHECK}), is_list=False
+    ),
+    "qa-visit-list": Read(_url("qa-visit-list"), only(VISIT_READS)),
+    "qa-visit-detail": Read(_ids("qa-visit-detail", "qa_visit"), only(VISIT_READS), is_list=False),
+    "qa-visit-summary-list": Read(
+        _url("qa-visit-summary-list"), only(dict.fromkeys(AUTHORITY_STAFF, VISIT_SUMMARY))
+    ),
+    "qa-visit-summary-detail": Read(
+        _ids("qa-visit-summary-detail", "qa_visit_summary"),
+        only(dict.fromkeys(AUTHORITY_STAFF, VISIT_SUMMARY)),
+        is_list=False,
     ),
     # Only the authority's administrator, signed in by session; each another role's refusal.
     "person-list": Read(_url("person-list"), only({ACCOUNTS: PERSON}), session=True),
@@ -723,6 +747,13 @@ WRITES: dict[tuple[str, str], Write] = {
         for action in ("confirm", "change", "submit")
     },
     ("recheck-review", "post"): Write(_ids("recheck-review", "recheck"), (LEAD,)),
+    # QA visits: the QA officers plan, schedule, complete and cancel; the provider answers.
+    ("qa-visit-list", "post"): Write(_url("qa-visit-list"), (QA,)),
+    **{
+        (f"qa-visit-{action}", "post"): Write(_ids(f"qa-visit-{action}", "qa_visit"), (QA,))
+        for action in ("schedule", "complete", "cancel")
+    },
+    ("qa-visit-respond", "post"): Write(_ids("qa-visit-respond", "qa_visit"), (PROVIDER,)),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

@@ -243,6 +243,10 @@ def build_world() -> World:
         membership_id=membership.pk, cycle=timezone.localdate().year, today=timezone.localdate()
     )
     world.ids["recheck"] = membership.rechecks.get().pk
+    # QA visits (issue 14): Sefton's completed visit to P's setting and its shared summary.
+    from tests.quality.visit_matrix import build_visit_side
+
+    world.ids.update(build_visit_side(authority=authority("Sefton"), setting=ready.setting))
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]

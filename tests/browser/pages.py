@@ -66,6 +66,7 @@ from tests.providers.onboarding.factories import (
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
 from tests.quality.recheck_pages import build_recheck_pages
+from tests.quality.visit_pages import build_visit_pages
 from tests.referrals.awards.pages_world import build_award_pages
 from tests.referrals.referrals.browser_world import browser_referrals
 
@@ -336,6 +337,9 @@ def build_world() -> World:
     }
     _child_record(world)
     world.quality.update(build_recheck_pages(provider.organisation))
+    world.quality.update(
+        build_visit_pages(qa=users[QA], commissioner=users[COMMISSIONER], setting=own_setting)
+    )
     return _competition(world)
 
 
@@ -440,6 +444,11 @@ def _quality(name: str, *, lead: str | None = None) -> Kwargs:
     return lambda world, persona: {
         "pk": world.quality[lead if lead is not None and persona == LEAD else name]
     }
+
+
+def _visit(world: World, persona: str) -> dict[str, Any]:
+    """The QA officer's scheduled visit (its forms); the completed one for everyone else."""
+    return {"pk": world.quality["scheduled_visit" if persona == QA else "completed_visit"]}
 
 
 def _recheck_item(world: World, persona: str) -> dict[str, Any]:
@@ -592,6 +601,20 @@ PAGES: dict[str, Page] = {
     "quality:suspension-proposal": Page(
         frozenset({LEAD}), _quality("proposal"), forms=(MAIN_FORM,)
     ),
+    # QA visits (issue 14): the programme and the visits for Sefton's QA officer, senior
+    # manager and commissioner; the provider's reports; the region's summaries.
+    "quality:visit-programme": Page(frozenset({QA, SENIOR, COMMISSIONER})),
+    "quality:visit-list": Page(frozenset({QA, SENIOR, COMMISSIONER, PROVIDER})),
+    "quality:visit-new": Page(frozenset({QA}), forms=(MAIN_FORM,)),
+    "quality:visit": Page(
+        frozenset({QA, SENIOR, COMMISSIONER, PROVIDER}),
+        _visit,
+        also=(_quality("completed_visit"),),
+    ),
+    "quality:visit-complete": Page(
+        frozenset({QA}), _quality("scheduled_visit"), forms=(MAIN_FORM,)
+    ),
+    "quality:visit-summary-list": Page(frozenset({QA, SENIOR, COMMISSIONER, LEAD})),
     "quality:evidence-lapse-list": Page(frozenset({LEAD, PROVIDER})),
     "quality:evidence-lapse": Page(
         frozenset({LEAD, PROVIDER}),
@@ -771,6 +794,7 @@ NOT_PAGES: dict[str, str] = {
     "contracts:agreement-pdf": "a file download (a version's PDF, or a line: being prepared)",
     "contracts:agreement-signed-pdf": "a file download (the signed copy, or: being prepared)",
     "contracts:order-pdf": "a file download (the Order's PDF, or a line: being prepared)",
+    "quality:visit-report": "a file download (the QA visit report's PDF, or: being prepared)",
     "contracts:placements-export": "a CSV or XLSX download (the placements list)",
     "providers:find-a-setting-csv": "a CSV download",
     "providers:find-a-setting-xlsx": "a spreadsheet download",

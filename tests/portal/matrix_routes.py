@@ -19,6 +19,7 @@ from tests.contracts.matrix import KINDS as CONTRACT_KINDS
 from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
 from tests.quality.matrix import KINDS as QUALITY_KINDS
 from tests.quality.recheck_matrix import KINDS as RECHECK_KINDS
+from tests.quality.visit_matrix import KINDS as VISIT_KINDS
 from tests.referrals.awards.matrix import KINDS as AWARD_KINDS
 
 #: The answer "go and sign in" (302 to the sign-in page, coming back here afterwards).
@@ -174,7 +175,7 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         return {"pk": side.contracts[kind]}
     if kind == "recheck_item":
         return {"pk": side.quality["recheck"], "item_pk": side.quality[kind]}
-    if kind in QUALITY_KINDS or kind in RECHECK_KINDS:
+    if kind in QUALITY_KINDS or kind in RECHECK_KINDS or kind in VISIT_KINDS:
         return {"pk": side.quality[kind]}
     if kind == "service":
         child = world.y.service if case == "X-with-Y's-child" else side.service
@@ -246,6 +247,7 @@ _PARAMS = {
             "regional_uplift",
             *QUALITY_KINDS,
             *(kind for kind in RECHECK_KINDS if kind != "recheck_item"),  # nested: above
+            *VISIT_KINDS,
         )
     },
 }

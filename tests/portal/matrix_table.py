@@ -42,6 +42,8 @@ from tests.quality.import_matrix_rows import API as IMPORT_API
 from tests.quality.import_matrix_rows import PAGES as IMPORT_PAGES
 from tests.quality.recheck_matrix_rows import API as RECHECK_API
 from tests.quality.recheck_matrix_rows import PAGES as RECHECK_PAGES
+from tests.quality.visit_matrix_rows import API as VISIT_API
+from tests.quality.visit_matrix_rows import PAGES as VISIT_PAGES
 from tests.referrals.awards.matrix_rows import API as AWARD_API
 from tests.referrals.awards.matrix_rows import PAGES as AWARD_PAGES
 
@@ -1062,4 +1064,6 @@ TABLE: dict[str, Row] = {
     **QUALITY_API,
     **RECHECK_PAGES,
     **RECHECK_API,
+    **VISIT_PAGES,
+    **VISIT_API,
 }

@@ -56,6 +56,7 @@ from tests.providers.onboarding.factories import (
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import build_quality_world
 from tests.quality.recheck_matrix import build_quality_side
+from tests.quality.visit_matrix import build_visit_side
 from tests.referrals.awards.matrix import build_awards_world
 from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
 
@@ -347,6 +348,11 @@ def build_world() -> World:
     )
     for side in sides:
         side.quality = {**side.quality, **build_quality_side(membership_id=side.membership)}
+    for side, visiting in zip(sides, (a, b), strict=True):
+        side.quality = {
+            **side.quality,
+            **build_visit_side(authority=visiting, setting=side.setting),
+        }
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {

@@ -59,6 +59,7 @@ from tests.providers.onboarding import states
 from tests.quality.alert_budgets import QUALITY_BUDGETS
 from tests.quality.import_budgets import IMPORT_BUDGETS
 from tests.quality.recheck_budgets import RECHECK_BUDGETS
+from tests.quality.visit_budgets import VISIT_BUDGETS
 from tests.referrals.awards.budgets import AWARD_BUDGETS
 from tests.referrals.children.scenes import two_records
 from tests.referrals.referrals.scenes import referral_scene
@@ -855,6 +856,7 @@ BUDGETS: list[Budget] = [
     *(Budget(*entry) for entry in IMPORT_BUDGETS),
     *(Budget(*entry) for entry in QUALITY_BUDGETS),
     *(Budget(*entry) for entry in RECHECK_BUDGETS),
+    *(Budget(*entry) for entry in VISIT_BUDGETS),
 ]
 
 
