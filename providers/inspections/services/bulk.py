@@ -8,17 +8,19 @@ The same rules, decisions, audit and events as calling `judgement_record` for ea
   file's inspection, which keeps the file and row it first came from and is not looked at again);
 - every rule checked before anything is written: the first item (in order) that breaks one
   refuses the lot (`BulkRefused`, with the item's index and `judgement_record`'s messages);
-- then, under the lock of the settings that change (taken in primary-key order, and their
-  judgements read again under it), the changes are written with `bulk_create` / `bulk_update`,
-  audited in one insert, each changed setting's band refreshed from what is now on file
-  (`band_of`, the rule `setting_refresh_band` applies) and audited, and the
-  `JUDGEMENT_CONFIRMED_HANDLERS` run once per new or changed judgement with the event
+- then, under the lock of the settings that change (taken in primary-key order; their
+  judgements read again under it, and decided again if another writer changed them), the
+  changes are written with `bulk_create` / `bulk_update` and audited in one insert
+  (`audit_record_many`); each changed setting's band is refreshed from what is now on file
+  (`band_of`, the rule `setting_refresh_band` applies), written in one update and audited; and
+  the `JUDGEMENT_CONFIRMED_HANDLERS` run once per new or changed judgement with the event
   `judgement_record` would have raised (the previous and current band in its remit).
 
 The handlers read the database (is this judgement still the setting's current one in its remit?),
 so what they see must be what it was when `judgement_record` ran them: the changes are written in
 waves, a setting's second change in one remit in the second wave, and each wave's handlers run
-after that wave is written. An ordinary file (one row per school) is one or two waves.
+after that wave is written (its bands too). An ordinary file (one row per school) is one or
+two waves: a school's report card and its older graded inspection are both in one remit.
 """
 
 from __future__ import annotations
@@ -139,6 +141,14 @@ def _on_file(setting_ids: Iterable[int]) -> dict[int, dict[Slot, InspectionJudge
     ):
         found[judgement.setting_id][judgement.pk] = judgement
     return found
+
+
+def _state(judgements: dict[Slot, InspectionJudgement]) -> dict[Slot, dict[str, Any]]:
+    """What a setting's judgements hold, to tell whether a second read found the same."""
+    return {
+        slot: {f.attname: getattr(j, f.attname) for f in InspectionJudgement._meta.concrete_fields}
+        for slot, j in judgements.items()
+    }
 
 
 def _plan(
@@ -265,15 +275,20 @@ def judgements_record_many(*, actor: Actor | None, items: Sequence[BulkItem]) ->
         .filter(pk__in=touched)
         .order_by("pk")
     }
-    on_file.update(_on_file(touched))
-    again = [i for i in everything if items[i].setting_id in settings]
-    replanned = _plan(items, again, on_file, user)
-    for position, index in enumerate(again):
-        plan.outcomes[index] = replanned.outcomes[position]
-        plan.relates[index] = replanned.relates[position]
+    fresh = _on_file(touched)
+    changes = plan.changes
+    if any(_state(fresh.get(pk, {})) != _state(on_file.get(pk, {})) for pk in touched):
+        # Another writer changed them meanwhile: decide their items again.
+        on_file.update(fresh)
+        again = [i for i in everything if items[i].setting_id in settings]
+        replanned = _plan(items, again, on_file, user)
+        for position, index in enumerate(again):
+            plan.outcomes[index] = replanned.outcomes[position]
+            plan.relates[index] = replanned.relates[position]
+        changes = replanned.changes
     bands_before = {pk: snapshot(s, BAND_FIELDS) for pk, s in settings.items()}
     live = {pk: dict(on_file.get(pk, {})) for pk in settings}
-    for wave in _waves(replanned.changes):
+    for wave in _waves(changes):
         _write_wave(wave, settings, live, actor)
     changed = sum(1 for pk, s in settings.items() if snapshot(s, BAND_FIELDS) != bands_before[pk])
     return BulkRecorded(plan.outcomes, plan.relates, bands_changed=changed)
