@@ -94,7 +94,7 @@ class BulkRecorded:
 
     outcomes: list[Outcome]
     relates_to_current_urn: list[bool | None]
-    bands_changed: int
+    bands_changed: int  # settings whose band (not only its summary) differs from before
 
 
 class BulkRefused(Exception):
@@ -286,11 +286,11 @@ def judgements_record_many(*, actor: Actor | None, items: Sequence[BulkItem]) ->
             plan.outcomes[index] = replanned.outcomes[position]
             plan.relates[index] = replanned.relates[position]
         changes = replanned.changes
-    bands_before = {pk: snapshot(s, BAND_FIELDS) for pk, s in settings.items()}
+    bands_before = {pk: s.current_band for pk, s in settings.items()}
     live = {pk: dict(on_file.get(pk, {})) for pk in settings}
     for wave in _waves(changes):
         _write_wave(wave, settings, live, actor)
-    changed = sum(1 for pk, s in settings.items() if snapshot(s, BAND_FIELDS) != bands_before[pk])
+    changed = sum(1 for pk, s in settings.items() if s.current_band != bands_before[pk])
     return BulkRecorded(plan.outcomes, plan.relates, bands_changed=changed)
 
 
