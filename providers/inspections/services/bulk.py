@@ -40,15 +40,13 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import AuditEntry, audit_record_many, snapshot
 from fps_portal.errors import InvalidInput, NotAllowed
 from fps_portal.scoping import dangerously_unscoped
-from providers.inspections.bands import RULE_VERSION
+from providers.inspections.bands import RULE_VERSION, Band, BandResult, derive_band
 from providers.inspections.models import CheckStatus, InspectionJudgement, JudgementSource
 from providers.inspections.permissions import confirmed_on_entry
 from providers.inspections.selectors import latest_confirmed_judgements
 from providers.inspections.services.hooks import (
     CurrentInRemit,
     JudgementConfirmed,
-    band_result_of,
-    confirmed_event,
     run_confirmed_handlers,
 )
 from providers.inspections.services.recording import (
@@ -123,6 +121,69 @@ class _Plan:
     changes: list[_Change] = field(default_factory=list)
 
 
+class _Memo:
+    """What depends only on the grades, worked out once per distinct set of them: a file of
+    thousands of inspections holds a few hundred such sets (deriving a band is the dearest part
+    of recording one)."""
+
+    def __init__(self) -> None:
+        self._values: dict[object, dict[str, Any]] = {}
+        self._errors: dict[object, dict[str, list[str]]] = {}
+        self._derived: dict[object, BandResult] = {}
+
+    def errors(self, data: JudgementData) -> dict[str, list[str]]:
+        key = (
+            data.framework, data.remit, tuple(sorted(data.grades.items())),
+            data.category_of_concern, data.inspection_start_date, data.publication_date,
+            data.source,
+        )  # fmt: skip
+        if key not in self._errors:
+            self._errors[key] = _rule_errors(data, unreadable=())
+        return {name: list(messages) for name, messages in self._errors[key].items()}
+
+    def values(self, data: JudgementData) -> dict[str, Any]:
+        key = (
+            data.framework,
+            data.remit,
+            tuple(sorted(data.grades.items())),
+            data.category_of_concern,
+        )
+        if key not in self._values:
+            self._values[key] = _row_values(data)
+        values = dict(self._values[key])
+        values.update(
+            inspection_start_date=data.inspection_start_date,
+            publication_date=data.publication_date,
+            relates_to_current_urn=data.relates_to_current_urn,
+            source=data.source,
+            source_reference=data.source_reference.strip(),
+            grades=dict(values["grades"]),
+            band_reasons=list(values["band_reasons"]),
+        )
+        return values
+
+    def band_result(self, judgement: InspectionJudgement) -> BandResult:
+        """`hooks.band_result_of`, its derivation remembered."""
+        key = (
+            judgement.framework,
+            tuple(sorted(judgement.grades.items())),
+            judgement.category_of_concern,
+        )
+        if key not in self._derived:
+            self._derived[key] = derive_band(
+                judgement.framework,
+                judgement.grades,
+                category_of_concern=judgement.category_of_concern,
+            )
+        return BandResult(
+            band=Band(judgement.band),
+            reasons=tuple(str(r) for r in judgement.band_reasons),
+            rule_version=judgement.rule_version,
+            category_of_concern=judgement.category_of_concern,
+            safeguarding_not_met=self._derived[key].safeguarding_not_met,
+        )
+
+
 def _same_publication(prior: InspectionJudgement, data: JudgementData) -> bool:
     return (
         prior.inspection_start_date == data.inspection_start_date
@@ -156,6 +217,7 @@ def _plan(
     indices: Iterable[int],
     on_file: dict[int, dict[Slot, InspectionJudgement]],
     user: Any,
+    memo: _Memo,
 ) -> _Plan:
     """Each item decided in order, as `judgement_record` (and the import before it) would."""
     by_number: dict[Key, tuple[Slot, InspectionJudgement]] = {
@@ -183,10 +245,10 @@ def _plan(
                 continue
             # The same publication from another month's file keeps the file and row it came from.
             data = replace(data, source_reference=prior.source_reference)
-        errors = _rule_errors(data, unreadable=())
+        errors = memo.errors(data)
         if errors:
             raise BulkRefused(index, InvalidInput.on_fields(errors))
-        values = _row_values(data)
+        values = memo.values(data)
         check = {"check_status": CheckStatus.CONFIRMED, "checked_at": timezone.now()}
         # A trusted source entering exactly what a provider reported vouches for it.
         if (
@@ -236,14 +298,16 @@ def _waves(changes: list[_Change]) -> list[list[_Change]]:
     return waves
 
 
-def _current_in_remit(judgements: Iterable[InspectionJudgement], remit: str) -> CurrentInRemit:
+def _current_in_remit(
+    judgements: Iterable[InspectionJudgement], remit: str, memo: _Memo
+) -> CurrentInRemit:
     """`hooks.current_in_remit`, of judgements in hand rather than read."""
     latest = latest_confirmed_judgements([j for j in judgements if j.remit == remit])
     if not latest:
         return CurrentInRemit(judgement_id=None, band=None, grades=None)
     return CurrentInRemit(
         judgement_id=latest[0].pk,
-        band=band_result_of(latest[0]),
+        band=memo.band_result(latest[0]),
         grades=dict(latest[0].grades),
     )
 
@@ -261,7 +325,8 @@ def judgements_record_many(*, actor: Actor | None, items: Sequence[BulkItem]) ->
     user = actor.user if actor is not None and actor.user.pk else None
     everything = range(len(items))
     on_file = _on_file({item.setting_id for item in items})
-    plan = _plan(items, everything, on_file, user)
+    memo = _Memo()
+    plan = _plan(items, everything, on_file, user, memo)
     touched = sorted({change.setting_id for change in plan.changes})
     if not touched:
         return BulkRecorded(plan.outcomes, plan.relates, bands_changed=0)
@@ -281,7 +346,7 @@ def judgements_record_many(*, actor: Actor | None, items: Sequence[BulkItem]) ->
         # Another writer changed them meanwhile: decide their items again.
         on_file.update(fresh)
         again = [i for i in everything if items[i].setting_id in settings]
-        replanned = _plan(items, again, on_file, user)
+        replanned = _plan(items, again, on_file, user, memo)
         for position, index in enumerate(again):
             plan.outcomes[index] = replanned.outcomes[position]
             plan.relates[index] = replanned.relates[position]
@@ -289,7 +354,7 @@ def judgements_record_many(*, actor: Actor | None, items: Sequence[BulkItem]) ->
     bands_before = {pk: s.current_band for pk, s in settings.items()}
     live = {pk: dict(on_file.get(pk, {})) for pk in settings}
     for wave in _waves(changes):
-        _write_wave(wave, settings, live, actor)
+        _write_wave(wave, settings, live, actor, memo)
     changed = sum(1 for pk, s in settings.items() if s.current_band != bands_before[pk])
     return BulkRecorded(plan.outcomes, plan.relates, bands_changed=changed)
 
@@ -299,6 +364,7 @@ def _write_wave(
     settings: dict[int, Setting],
     live: dict[int, dict[Slot, InspectionJudgement]],
     actor: Actor | None,
+    memo: _Memo,
 ) -> None:
     for change in wave:
         change.judgement.setting = settings[change.setting_id]  # for the audit's words, no query
@@ -330,9 +396,23 @@ def _write_wave(
     events: list[JudgementConfirmed] = []
     for change in wave:
         judgements = live[change.setting_id]
-        before = _current_in_remit(judgements.values(), change.judgement.remit)
+        before = _current_in_remit(judgements.values(), change.judgement.remit, memo)
         judgements[change.slot] = change.judgement
-        events.append(confirmed_event(judgement=change.judgement, before=before, actor=actor))
+        j = change.judgement
+        # `hooks.confirmed_event`, with the band results remembered.
+        events.append(
+            JudgementConfirmed(
+                judgement_id=j.pk,
+                setting_id=j.setting_id,
+                previous=before.band,
+                current=memo.band_result(j),
+                previous_grades=before.grades,
+                current_grades=dict(j.grades),
+                relates_to_current_urn=j.relates_to_current_urn,
+                actor=actor,
+                previous_judgement_id=before.judgement_id,
+            )
+        )
     entries += _refresh_bands([settings[pk] for pk in sorted({c.setting_id for c in wave})], live)
     audit_record_many(actor=actor, entries=entries)
     for event in events:
