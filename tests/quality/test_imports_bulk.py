@@ -38,7 +38,11 @@ REPORT_FIELDS = (
 )  # fmt: skip
 BUDGET_FIRST = 19  # on SQLite (row by row); PostgreSQL reads through COPY
 BUDGET_AGAIN = 12
-_OWN_SAVEPOINTS = 5  # taking the file in, claiming, reading, recording, finishing
+# Taking the file in, claiming, reading, recording, finishing; and COPY's own on PostgreSQL.
+_OWN_SAVEPOINTS = 5 + (connection.vendor == "postgresql")
+# On PostgreSQL the file is read through COPY (the table dropped and made, one scan, the FPS
+# rows) and the import takes its advisory lock.
+_COPY_QUERIES = 5 if connection.vendor == "postgresql" else 0
 OEIF_NUMBER = "Inspection number of latest OEIF graded inspection"
 OEIF_START = "Inspection start date of latest OEIF graded inspection"
 OEIF_PUBLISHED = "Publication date of latest OEIF graded inspection"
@@ -263,4 +267,4 @@ def test_the_queries_of_an_import_do_not_grow_with_its_rows(again: bool) -> None
     # Taking the file in and claiming it, reading it and the FPS's URNs, the lock and the
     # judgements on file, finishing; a first import also locks the settings, and per wave (a
     # report card, then the older graded inspection) inserts, audits and updates the bands.
-    assert small <= (BUDGET_AGAIN if again else BUDGET_FIRST), small
+    assert small <= (BUDGET_AGAIN if again else BUDGET_FIRST) + _COPY_QUERIES, small
