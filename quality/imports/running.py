@@ -1,11 +1,12 @@
 """Running one import: every row read and checked first, then every matched inspection recorded
-through `judgement_record` in one transaction, under the import lock.
+set-based (`judgements_record_many`, `judgement_record`'s rules and events, in a number of
+queries that does not grow with the file) in one transaction, under the import lock.
 
 All or nothing: a row that cannot be read refuses the whole file with its row, column and value,
 before anything is written; a refusal by `judgement_record` (a date in the future, say) rolls the
 file back. Imports take one lock (on PostgreSQL an advisory lock held to commit; SQLite's writer
 lock serialises them anyway), so two at once run one after the other and each sees the other's
-judgements: one consistent result. Recording through `judgement_record` is what makes the same
+judgements: one consistent result. Recording with `judgement_record`'s rules is what makes the same
 inspection a no-op the second time (and what tells the alerts, through its hook, of a new or
 changed one, never of one that did not change).
 
