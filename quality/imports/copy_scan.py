@@ -36,8 +36,14 @@ def _col(position: int) -> str:
     return f"c{position}"
 
 
+def _text(column: str) -> str:
+    """The cell as the file wrote it: COPY stores an unquoted NULL (Ofsted's empty cell) as SQL
+    NULL, which keeps the table small and its scans fast, and this gives the text back."""
+    return f"coalesce({column}, 'NULL')"
+
+
 def _blank(column: str) -> str:
-    return f"lower(btrim(coalesce({column}, ''))) IN ('', 'null')"
+    return f"lower(btrim({_text(column)})) IN ('', 'null')"
 
 
 def _checked_columns(place: Located) -> Iterator[tuple[int, str]]:
@@ -47,20 +53,34 @@ def _checked_columns(place: Located) -> Iterator[tuple[int, str]]:
     yield from place.grades.values()
 
 
-def _distinct_values(cursor: Any, located: Sequence[Located]) -> dict[int, list[str]]:
-    """{column position: its distinct values}, every checked column in one scan of the table."""
+def _first_scan(
+    cursor: Any, located: Sequence[Located], not_blank: str, urn_refused: str
+) -> tuple[int, int, dict[int, set[str]]]:
+    """(rows, rows whose URN may be refused, {column position: its distinct values}), every
+    checked column in one scan of the table (a hashed grouping set per column)."""
     positions = sorted({p for place in located for p, _ in _checked_columns(place)})
-    if not positions:
-        return {}
-    pairs = ", ".join(f"({p}, {_col(p)})" for p in positions)
+    columns = [_col(p) for p in positions]
+    sets = ", ".join(["()", *(f"({c})" for c in columns)])
+    # Each row's two facts worked out once, below, not once per grouping set.
     cursor.execute(
-        "SELECT DISTINCT x.k, x.v FROM ofsted_import_rows, "
-        f"LATERAL (VALUES {pairs}) AS x(k, v) WHERE x.v IS NOT NULL"
+        f"SELECT {', '.join(['GROUPING(' + c + ')' for c in columns] or ['0'])}, "
+        f"{', '.join(columns or ['NULL'])}, sum(counted), sum(counted * suspect) "
+        f"FROM (SELECT {''.join(c + ', ' for c in columns)}({not_blank})::int AS counted, "
+        f"({urn_refused})::int AS suspect FROM ofsted_import_rows) AS row_facts "
+        f"GROUP BY GROUPING SETS ({sets})"
     )
-    values: dict[int, list[str]] = {}
-    for position, value in cursor.fetchall():
-        values.setdefault(int(position), []).append(value)
-    return values
+    rows = suspect_urns = 0
+    values: dict[int, set[str]] = {p: set() for p in positions}
+    width = max(len(columns), 1)
+    for found in cursor.fetchall():
+        grouped = [n for n in range(len(columns)) if found[n] == 0]
+        if len(grouped) != 1:  # the () set: the whole table
+            rows, suspect_urns = int(found[-2] or 0), int(found[-1] or 0)
+            continue
+        n = grouped[0]
+        value = found[width + n]
+        values[positions[n]].add("NULL" if value is None else value)
+    return rows, suspect_urns, values
 
 
 def copy_scan(
@@ -94,38 +114,38 @@ def copy_scan(
             )
             cursor.cursor.copy_expert(
                 f"COPY ofsted_import_rows ({', '.join(columns)}) FROM STDIN "
-                f"WITH (FORMAT csv, HEADER true, ENCODING '{encoding}')",
+                f"WITH (FORMAT csv, HEADER true, ENCODING '{encoding}', NULL 'NULL')",
                 _Reader(raw),
             )
             # A blank row (all its cells empty) is no row; only a row without a URN can be one,
-            # so the whole row is looked at only then.
+            # so the whole row is looked at only then (a NULL is a cell that says NULL).
             not_blank = (
-                f"CASE WHEN btrim(coalesce({urn}, '')) = '' "
-                f"THEN btrim(concat({', '.join(columns)})) <> '' ELSE true END"
+                f"CASE WHEN btrim(coalesce({urn}, 'x')) = '' "
+                f"THEN num_nulls({', '.join(columns)}) > 0 "
+                f"OR btrim(concat({', '.join(columns)})) <> '' ELSE true END"
             )
-            cursor.execute(f"SELECT count(*) FILTER (WHERE {not_blank}) FROM ofsted_import_rows")
-            rows = int(cursor.fetchone()[0])
-            suspect = [f"NOT (btrim(coalesce({urn}, '')) ~ '^[0-9]+$')"]
+            urn_refused = f"NOT (btrim({_text(urn)}) ~ '^[0-9]+$')"
+            rows, suspect_urns, distinct = _first_scan(cursor, located, not_blank, urn_refused)
+            suspect = [urn_refused] if suspect_urns else []
             params: list[Any] = []
-            distinct = _distinct_values(cursor, located)
             for place in located:
                 bad: list[str] = []
                 for position, name in _checked_columns(place):
                     refused = [
                         v
-                        for v in distinct.get(position, ())
+                        for v in sorted(distinct.get(position, ()))
                         if reader.refuses(place, position, name, v)
                     ]
                     if refused:
-                        bad.append(f"{_col(position)} = ANY(%s)")
+                        bad.append(f"{_text(_col(position))} = ANY(%s)")
                         params.append(refused)
                 if bad:
                     number = _col(place.number[0])
                     suspect.append(f"(NOT {_blank(number)} AND ({' OR '.join(bad)}))")
-            condition = f"{not_blank} AND ({' OR '.join(suspect)})"
-            selected = ", ".join(f"coalesce({c}, '')" for c in columns)
+            selected = ", ".join(_text(c) for c in columns)
             after = 0
-            while True:
+            while suspect:
+                condition = f"{not_blank} AND ({' OR '.join(suspect)})"
                 cursor.execute(
                     f"SELECT line, {selected} FROM ofsted_import_rows "
                     f"WHERE line > %s AND {condition} ORDER BY line LIMIT 1",
@@ -136,9 +156,10 @@ def copy_scan(
                     break
                 after = found[0]
                 check_row(int(found[0]) + 1, list(found[1:]))  # raises FileRefused
+            # A hashed semi-join: the URNs on the FPS are a few hundred of the file's thousands.
             cursor.execute(
                 f"SELECT line, {selected} FROM ofsted_import_rows "
-                f"WHERE btrim({urn}) = ANY(%s) ORDER BY line",
+                f"WHERE btrim({urn}) IN (SELECT unnest(%s::text[])) ORDER BY line",
                 [list(urns)],
             )
             matched = [(int(r[0]) + 1, list(r[1:])) for r in cursor.fetchall()]

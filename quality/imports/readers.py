@@ -23,6 +23,7 @@ from providers.services.gias import decode_csv
 from quality.imports.problems import FileRefused
 
 HEADER_SEARCH_ROWS = 10
+_HEAD_BYTES = 256 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -57,10 +58,36 @@ def _table(
     )
 
 
+def _numbered(text: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    return ((reader.line_num, cells) for cells in reader)
+
+
+def _rows_after(raw: bytes, header_row: int) -> Iterator[tuple[int, list[str]]]:
+    for number, cells in _numbered(decode_csv(raw)):
+        if number > header_row:
+            yield number, cells
+
+
 def read_csv(raw: bytes) -> Table:
-    reader = csv.reader(io.StringIO(decode_csv(raw), newline=""))
     lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
-    return _table(((reader.line_num, cells) for cells in reader), "file", lines=lines)
+    # The header is found in the file's first lines, decoded as the whole file is; the rows are
+    # decoded only when read (on PostgreSQL, COPY reads them and most are never needed here).
+    head = raw[: raw.rfind(b"\n", 0, _HEAD_BYTES) + 1] if len(raw) > _HEAD_BYTES else raw
+    if head is not raw and head.count(b"\n") > HEADER_SEARCH_ROWS:
+        try:
+            raw.decode("utf-8")
+            head_text = head.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            head_text = head.decode("cp1252", errors="replace")
+        found = _table(_numbered(head_text), "file", lines=lines)
+        return Table(
+            header=found.header,
+            header_row=found.header_row,
+            rows=_rows_after(raw, found.header_row),
+            rows_expected=found.rows_expected,
+        )
+    return _table(_numbered(decode_csv(raw)), "file", lines=lines)
 
 
 def _cell_text(value: object) -> str:

@@ -1,11 +1,12 @@
 """Running one import: every row read and checked first, then every matched inspection recorded
-through `judgement_record` in one transaction, under the import lock.
+set-based (`judgements_record_many`, `judgement_record`'s rules and events, in a number of
+queries that does not grow with the file) in one transaction, under the import lock.
 
 All or nothing: a row that cannot be read refuses the whole file with its row, column and value,
 before anything is written; a refusal by `judgement_record` (a date in the future, say) rolls the
 file back. Imports take one lock (on PostgreSQL an advisory lock held to commit; SQLite's writer
 lock serialises them anyway), so two at once run one after the other and each sees the other's
-judgements: one consistent result. Recording through `judgement_record` is what makes the same
+judgements: one consistent result. Recording with `judgement_record`'s rules is what makes the same
 inspection a no-op the second time (and what tells the alerts, through its hook, of a new or
 changed one, never of one that did not change).
 
@@ -19,8 +20,8 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -29,9 +30,12 @@ from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import dangerously_unscoped
-from providers.inspections.bands import RULE_VERSION
-from providers.inspections.models import CheckStatus, InspectionJudgement, JudgementSource
-from providers.inspections.services import judgement_record
+from providers.inspections.services import (
+    BulkItem,
+    BulkRefused,
+    Outcome,
+    judgements_record_many,
+)
 from providers.models import Setting
 from quality.imports.copy_scan import copy_scan
 from quality.imports.formats import URN, detect_format, find_column, header_index
@@ -237,65 +241,27 @@ def _take_import_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
-def _key(setting_id: int, framework: str, number: str) -> tuple[int, str, str]:
-    return (setting_id, framework, number)
-
-
-def _same_publication(prior: InspectionJudgement, found: RowInspection) -> bool:
-    data = found.data
-    return (
-        prior.inspection_start_date == data.inspection_start_date
-        and prior.publication_date == data.publication_date
-        and prior.grades == dict(data.grades)
-        and prior.category_of_concern == data.category_of_concern
-        and prior.relates_to_current_urn == data.relates_to_current_urn
-    )
-
-
-def _bands(setting_ids: Iterable[int]) -> dict[int, str]:
-    return dict(
-        dangerously_unscoped(Setting)
-        .filter(pk__in=list(setting_ids))
-        .values_list("pk", "current_band")
-    )
-
-
 def _record(matched: list[_Matched], report: Report) -> None:
-    setting_ids = {m.setting_id for m in matched}
-    settings = dangerously_unscoped(Setting).in_bulk(list(setting_ids))
-    before = _bands(setting_ids)
-    on_file = {
-        _key(j.setting_id, j.framework, j.inspection_number): j
-        for j in dangerously_unscoped(InspectionJudgement).filter(setting_id__in=list(setting_ids))
-    }
-    for item in matched:
-        data = item.inspection.data
-        prior = on_file.get(_key(item.setting_id, data.framework, data.inspection_number))
-        from_a_file = prior is not None and prior.source == JudgementSource.OFSTED_FILE
-        if prior is not None and from_a_file and _same_publication(prior, item.inspection):
-            if prior.check_status == CheckStatus.CONFIRMED and prior.rule_version == RULE_VERSION:
-                report.inspections_unchanged += 1  # what judgement_record would leave as it is
-                continue
-            # The same publication from another month's file keeps the file and row it came from.
-            data = replace(data, source_reference=prior.source_reference)
-        existed = prior is not None
-        try:
-            judgement, changed = judgement_record(
-                actor=None, setting=settings[item.setting_id], data=data
-            )
-        except InvalidInput as exc:
-            raise _refusal(item, exc) from exc
-        if not changed:
+    """Every matched inspection recorded as `judgement_record` would, in order, set-based
+    (`judgements_record_many`): the queries do not grow with the file."""
+    try:
+        recorded = judgements_record_many(
+            actor=None,
+            items=[BulkItem(setting_id=m.setting_id, data=m.inspection.data) for m in matched],
+        )
+    except BulkRefused as refused:
+        raise _refusal(matched[refused.index], refused.error) from refused
+    for outcome, relates in zip(recorded.outcomes, recorded.relates_to_current_urn, strict=True):
+        if outcome in (Outcome.KEPT, Outcome.UNCHANGED):
             report.inspections_unchanged += 1
-        elif existed:
+        elif outcome is Outcome.UPDATED:
             report.inspections_updated += 1
         else:
             report.inspections_new += 1
-        if not judgement.relates_to_current_urn:
+        # A kept one is not looked at again, so not counted again (as before).
+        if relates is False:
             report.predecessor_inspections += 1
-        on_file[_key(item.setting_id, data.framework, data.inspection_number)] = judgement
-    after = _bands(setting_ids)
-    report.bands_changed = sum(1 for pk, band in after.items() if before.get(pk) != band)
+    report.bands_changed = recorded.bands_changed
 
 
 def _refusal(item: _Matched, exc: InvalidInput) -> FileRefused:
