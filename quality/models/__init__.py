@@ -1,5 +1,6 @@
 """The quality app's models, one module per part: Ofsted imports (`imports`), rating alerts
-(`alerts`), annual re-checks (`rechecks`) and evidence expiry (`expiry`)."""
+(`alerts`), annual re-checks (`rechecks`), evidence expiry (`expiry`) and quarterly
+contract monitoring (`monitoring`)."""
 
 from quality.models.alerts import (
     DECISION_TRANSITIONS,
@@ -17,6 +18,24 @@ from quality.models.expiry import (
     LapseState,
 )
 from quality.models.imports import ImportOrigin, ImportStatus, InspectionImport
+from quality.models.monitoring import (
+    PLACEMENT_COUNTS,
+    RETURN_TRANSITIONS,
+    SETTING_COUNTS,
+    MonitoringRating,
+    MonitoringReturn,
+    MonitoringRound,
+    OutcomeProgress,
+    PlacementReturn,
+    ProgressRating,
+    ReturnEvent,
+    ReturnEventKind,
+    ReturnReview,
+    ReturnState,
+    ReviewDecision,
+    SettingReturn,
+)
+from quality.models.monitoring import WITH_PROVIDER as RETURN_WITH_PROVIDER
 from quality.models.rechecks import (
     PROPOSAL_TRANSITIONS,
     RECHECK_TRANSITIONS,
@@ -37,9 +56,13 @@ __all__ = [
     "DECISION_TRANSITIONS",
     "LAPSE_TRANSITIONS",
     "OPEN_LAPSE_STATES",
+    "PLACEMENT_COUNTS",
     "PROPOSAL_TRANSITIONS",
     "RECHECK_TRANSITIONS",
     "REMINDER_DAYS",
+    "RETURN_TRANSITIONS",
+    "RETURN_WITH_PROVIDER",
+    "SETTING_COUNTS",
     "WITH_PROVIDER",
     "AlertRecipient",
     "DecisionState",
@@ -52,6 +75,12 @@ __all__ = [
     "ItemResponse",
     "ItemReview",
     "LapseState",
+    "MonitoringRating",
+    "MonitoringReturn",
+    "MonitoringRound",
+    "OutcomeProgress",
+    "PlacementReturn",
+    "ProgressRating",
     "ProposalState",
     "RatingAlert",
     "Recheck",
@@ -60,5 +89,11 @@ __all__ = [
     "RecheckEventKind",
     "RecheckItem",
     "RecheckState",
+    "ReturnEvent",
+    "ReturnEventKind",
+    "ReturnReview",
+    "ReturnState",
+    "ReviewDecision",
+    "SettingReturn",
     "SuspensionProposal",
 ]
