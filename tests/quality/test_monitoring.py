@@ -227,10 +227,11 @@ def test_returned_for_correction_needs_a_reason_and_is_rated_again(world: Monito
 def test_reminders_go_once_per_stage_and_overdue_is_listed(world: MonitoringWorld) -> None:
     made = requested(world)
     soon = made.due_on - datetime.timedelta(days=3)
-    assert monitoring_reminders_send(today=soon) == 1
+    # Two returns are due: Marsh Lane's provider's and Hill Top's.
+    assert monitoring_reminders_send(today=soon) == 2
     assert monitoring_reminders_send(today=soon) == 0
     late = made.due_on + datetime.timedelta(days=1)
-    assert monitoring_reminders_send(today=late) == 1
+    assert monitoring_reminders_send(today=late) == 2
     assert monitoring_reminders_send(today=late) == 0
     keys = sorted(
         Notification.objects.filter(recipient=world.provider_user).values_list(
