@@ -30,7 +30,7 @@ DRAFTED_BY = "business@fyldecoast.example"
 def _figures(monitoring_return: MonitoringReturn, *, placements: bool) -> dict[str, str]:
     figures: dict[str, str] = {}
     for row, values in zip(
-        monitoring_return.settings.order_by("pk"), ((1, 2, 6, 1, 1, 0, 2), (0, 1, 3, 0, 0, 0, 1))
+        monitoring_return.settings.order_by("pk"), ((1, 2, 6, 1, 1, 0, 2), (0, 1, 3, 0, 0, 0, 1)), strict=False
     ):
         for field, value in zip(
             (

@@ -4,7 +4,10 @@ or send), the QA officer's review, and a setting's trend over quarters."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +47,7 @@ MONITORING_READERS = either(
     QA_OFFICERS,
     message="Only the provider and the placing authorities' QA officers see monitoring returns.",
 )
+PAGE_SIZE = 50
 #: The figures a trend charts, with the chart's title.
 TREND_CHARTS = (
     ("incidents", "Incidents"),
@@ -81,11 +85,19 @@ def return_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in STATE_FILTERS:
         state = ""
+    try:
+        size = min(max(int(request.GET.get("page_size", PAGE_SIZE)), 1), 100)
+    except ValueError:
+        size = PAGE_SIZE
+    page = Paginator(returns_for(actor, state=state), size).get_page(request.GET.get("page"))
+    query = {k: v for k, v in (("state", state), ("page_size", str(size))) if v}
     return render(
         request,
         "quality/monitoring_list.html",
         {
-            "returns": list(returns_for(actor, state=state)),
+            "returns": list(page.object_list),
+            "page": page,
+            "query_string": urlencode(query),
             "state": state,
             "today": timezone.localdate(),
             "is_provider": actor.is_provider,

@@ -98,10 +98,12 @@ def test_a_racing_second_request_is_refused_by_the_constraint(world: MonitoringW
         is None
     )
     with pytest.raises(IntegrityError):
-        MonitoringReturn.objects.create(round=made.round, provider=made.provider, due_on=made.due_on)
+        MonitoringReturn.objects.create(
+            round=made.round, provider=made.provider, due_on=made.due_on
+        )
 
 
-def _actor(world: MonitoringWorld, user: object):  # noqa: ANN202
+def _actor(world: MonitoringWorld, user: object):
     return world.alerts.actor(user)  # type: ignore[arg-type]
 
 
@@ -144,9 +146,12 @@ def test_a_draft_keeps_what_is_given_and_sending_needs_everything(world: Monitor
     monitoring_return_submit(actor=provider, monitoring_return=made, figures=complete_figures(made))
     made.refresh_from_db()
     assert (made.state, made.submissions) == (ReturnState.SUBMITTED, 1)
-    assert Notification.objects.filter(
-        recipient__in=[world.sefton_qa, world.wirral_qa], event_key__startswith="monitoring-sub"
-    ).count() == 2
+    assert (
+        Notification.objects.filter(
+            recipient__in=[world.sefton_qa, world.wirral_qa], event_key__startswith="monitoring-sub"
+        ).count()
+        == 2
+    )
     assert not Notification.objects.filter(recipient=world.knowsley_qa).exists()
     with pytest.raises(WrongState):
         monitoring_return_save(actor=provider, monitoring_return=made, figures={})
@@ -172,7 +177,10 @@ def test_each_placing_authority_rates_its_part_then_it_is_reviewed(world: Monito
             rating="good",
         )
     monitoring_return_review(
-        actor=_actor(world, world.sefton_qa), monitoring_return=made, decision="rated", rating="good"
+        actor=_actor(world, world.sefton_qa),
+        monitoring_return=made,
+        decision="rated",
+        rating="good",
     )
     with pytest.raises(WrongState):
         monitoring_return_review(
@@ -219,7 +227,10 @@ def test_returned_for_correction_needs_a_reason_and_is_rated_again(world: Monito
     made.refresh_from_db()
     assert (made.state, made.submissions) == (ReturnState.SUBMITTED, 2)
     monitoring_return_review(
-        actor=_actor(world, world.sefton_qa), monitoring_return=made, decision="rated", rating="good"
+        actor=_actor(world, world.sefton_qa),
+        monitoring_return=made,
+        decision="rated",
+        rating="good",
     )
     assert ReturnReview.objects.filter(monitoring_return=made).count() == 2
 
