@@ -7,8 +7,8 @@ The cases, each measured against the bare view in the same run (the "x bare" col
 officer's monitoring list (`quality:monitoring-return-list`) for the authority with the most
 placements, its first page, its last page and a filter (returns still with the provider); and
 the API's `monitoring-returns/` list (`monitoring-return-list`) for the same officer, first page,
-last page and the same filter. The targets are the other lists': every p95 < 50 ms, the same query count at 1 row
-and at 50, a deep page no slower than 1.5 times the first.
+last page and the same filter. The targets are the other lists': every p95 < 50 ms, the same
+query count at 1 row and at 50, a deep page no slower than 1.5 times the first.
 
 Each list is measured only once its route exists (the page by its URL name, the API list by its
 name): while one does not resolve, its cases are reported as skipped, with the reason, and count

@@ -29,9 +29,11 @@ DRAFTED_BY = "business@fyldecoast.example"
 
 def _figures(monitoring_return: MonitoringReturn, *, placements: bool) -> dict[str, str]:
     figures: dict[str, str] = {}
-    for row, values in zip(
-        monitoring_return.settings.order_by("pk"), ((1, 2, 6, 1, 1, 0, 2), (0, 1, 3, 0, 0, 0, 1)), strict=False
-    ):
+    totals = ((1, 2, 6, 1, 1, 0, 2), (0, 1, 3, 0, 0, 0, 1))
+    # A provider with more settings than these gives the last totals for the rest.
+    rows = list(monitoring_return.settings.order_by("pk"))
+    for index, row in enumerate(rows):
+        values = totals[min(index, len(totals) - 1)]
         for field, value in zip(
             (
                 "staffing_changes",

@@ -34,6 +34,7 @@ from quality.models.monitoring import (
     ReturnState,
     ReviewDecision,
     SettingReturn,
+    figure_label,
 )
 from quality.models.monitoring import WITH_PROVIDER as RETURN_WITH_PROVIDER
 from quality.models.rechecks import (
@@ -96,4 +97,5 @@ __all__ = [
     "ReviewDecision",
     "SettingReturn",
     "SuspensionProposal",
+    "figure_label",
 ]

@@ -126,6 +126,11 @@ PLACEMENT_COUNTS = (
 )
 
 
+def figure_label(model: type[models.Model], field: str) -> str:
+    """A figure's name as people read it: the field's verbose name."""
+    return str(getattr(model._meta.get_field(field), "verbose_name", field))
+
+
 class SettingReturn(models.Model):
     """A setting's totals for the quarter: seen by every placing authority with a child in the
     return (no child in them)."""

@@ -69,7 +69,7 @@ def overdue_count(actor: Actor) -> int:
 
 def to_review_count(actor: Actor) -> int:
     """Sent returns the actor's authority has not reviewed yet."""
-    return returns_for(actor, state="to_review").filter(reviewed_by_us=False).count()
+    return returns_for(actor, state="to_review").filter(reviewed_by_us=False).count()  # type: ignore[misc]
 
 
 def return_detail(actor: Actor, pk: int) -> MonitoringReturn:

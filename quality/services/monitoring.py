@@ -48,6 +48,7 @@ from quality.models import (
     ReturnState,
     ReviewDecision,
     SettingReturn,
+    figure_label,
 )
 from quality.services.monitoring_rounds import qa_officers
 
@@ -69,7 +70,7 @@ def figure_key(prefix: str, pk: int, field: str) -> str:
 
 
 def _label(model: type[Model], field: str) -> str:
-    return str(model._meta.get_field(field).verbose_name)
+    return figure_label(model, field)
 
 
 def _count(raw: Any, label: str) -> tuple[int | None, str]:
@@ -304,6 +305,7 @@ def monitoring_return_review(
         if locked.state != ReturnState.SUBMITTED:
             raise WrongState(NOT_SUBMITTED)
         authority_id = actor.organisation_id
+        assert authority_id is not None  # a QA officer acts for its authority
         if ReturnReview.objects.filter(
             monitoring_return=locked, authority_id=authority_id, submission=locked.submissions
         ).exists():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -148,7 +149,7 @@ def monitoring_return_request(
                 monitoring_return=made,
                 agreement_id=a.pk,
                 authority_id=a.authority_id,
-                setting_id=a.setting_id,
+                setting_id=cast(int, a.setting_id),  # live agreements name their setting
             )
             for a in named
         )

@@ -17,7 +17,13 @@ from fps_portal.access import PROVIDERS, Access, either, page_access
 from fps_portal.actors import Actor
 from fps_portal.errors import DomainError
 from fps_portal.web.pages import put_on_form
-from quality.models import RETURN_WITH_PROVIDER, SETTING_COUNTS, ReturnState, SettingReturn
+from quality.models import (
+    RETURN_WITH_PROVIDER,
+    SETTING_COUNTS,
+    ReturnState,
+    SettingReturn,
+    figure_label,
+)
 from quality.monitoring_chart import Chart, bar_chart
 from quality.monitoring_scope_rules import monitors
 from quality.selectors.monitoring import (
@@ -68,7 +74,7 @@ def _charts(trend: list[dict[str, object]]) -> list[Chart]:
 
 
 def _columns() -> list[str]:
-    return [str(SettingReturn._meta.get_field(f).verbose_name) for f in SETTING_COUNTS]
+    return [figure_label(SettingReturn, f) for f in SETTING_COUNTS]
 
 
 def _trend_rows(trend: list[dict[str, object]]) -> list[tuple[object, list[object]]]:

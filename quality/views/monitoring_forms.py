@@ -17,6 +17,7 @@ from quality.models import (
     ProgressRating,
     ReviewDecision,
     SettingReturn,
+    figure_label,
 )
 from quality.services.monitoring import DECISION_MISSING, figure_key
 
@@ -56,7 +57,7 @@ class FiguresForm(forms.Form):
             names = []
             for field in SETTING_COUNTS:
                 name = figure_key("s", row.pk, field)
-                label = SettingReturn._meta.get_field(field).verbose_name
+                label = figure_label(SettingReturn, field)
                 self.fields[name] = _number(f"{label} at {row.setting.name}", getattr(row, field))
                 names.append(name)
             self.setting_groups.append((row, names))
@@ -72,7 +73,7 @@ class FiguresForm(forms.Form):
             names.append(name)
             for field in PLACEMENT_COUNTS:
                 name = figure_key("p", placement.pk, field)
-                label = PlacementReturn._meta.get_field(field).verbose_name
+                label = figure_label(PlacementReturn, field)
                 self.fields[name] = _number(
                     f"{label} of {placement.agreement.reference}", getattr(placement, field)
                 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from contracts.models import Agreement
 from fps_portal.accounts.models import Role, User
@@ -39,7 +40,9 @@ def build_monitoring() -> MonitoringWorld:
             for position, text in enumerate(
                 ("Reads with growing confidence", "Travels to school independently")
             ):
-                EhcpOutcome.objects.create(child=agreement.child, text=text, position=position)
+                EhcpOutcome.objects.create(
+                    child_id=cast(int, agreement.child_id), text=text, position=position
+                )
     return MonitoringWorld(
         alerts=alerts,
         provider_user=person(Role.PROVIDER_USER, alerts.setting.provider),

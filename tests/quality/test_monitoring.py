@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
+from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditEvent, AuditVerb
 from fps_portal.errors import InvalidInput, NotAllowed, WrongState
 from fps_portal.notifications.models import Notification
@@ -103,7 +104,7 @@ def test_a_racing_second_request_is_refused_by_the_constraint(world: MonitoringW
         )
 
 
-def _actor(world: MonitoringWorld, user: object):
+def _actor(world: MonitoringWorld, user: object) -> Actor:
     return world.alerts.actor(user)  # type: ignore[arg-type]
 
 
