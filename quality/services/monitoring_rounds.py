@@ -214,10 +214,12 @@ def monitoring_reminders_send(*, today: datetime.date | None = None) -> int:
                 if locked.reminded_overdue_on == locked.due_on:
                     continue
                 stage, field = "overdue", "reminded_overdue_on"
+                template = "notifications/monitoring_overdue"
             else:
                 if locked.reminded_due_soon_on == locked.due_on:
                     continue
                 stage, field = "due_soon", "reminded_due_soon_on"
+                template = "notifications/monitoring_due_soon"
             setattr(locked, field, locked.due_on)
             locked.save(update_fields=[field])
             ReturnEvent.objects.create(
@@ -228,7 +230,7 @@ def monitoring_reminders_send(*, today: datetime.date | None = None) -> int:
             notify(
                 recipients=provider_users(locked.provider_id),
                 event_key=f"monitoring-{stage}:{locked.pk}:{locked.due_on:%Y%m%d}",
-                template=f"notifications/monitoring_{stage}",
+                template=template,
                 context={"monitoring_return": locked, "round": locked.round},
                 url=reverse("quality:monitoring-return", args=[locked.pk]),
             )
