@@ -82,6 +82,8 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "providers:price-change": "form (the decision on one price change)",
     "quality:recheck-calendar": "form (the month re-checks open)",
     "quality:suspension-proposal": "form (the decision on one suspension proposal)",
+    "quality:monitoring-return-figures": "form (the provider's figures for the quarter)",
+    "quality:monitoring-return-review": "form (the QA officer's review of one return)",
     "referrals:invitation-decline": "form: the reason for declining",
     "referrals:invitation-reopen": "POST action",
     "referrals:invitation-question": "form: a clarification question",
