@@ -154,6 +154,11 @@ RECHECK = keys(
     "id", "provider", "provider_name", "membership", "cycle", "state", "opened_at", "due_on",
     "submitted_at", "returned_at", "accepted_at", "items", "history",
 )  # fmt: skip
+MONITORING = keys(
+    "id", "quarter", "period_start", "period_end", "provider", "provider_name", "state",
+    "due_on", "submissions", "submitted_at", "returned_at", "reviewed_at", "settings",
+    "placements", "reviews", "history",
+)  # fmt: skip
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -420,6 +425,15 @@ READS: dict[str, Read] = {
     ),
     # Branch recheck: only the lead authority and the provider re-checked read a re-check.
     "recheck-list": Read(_url("recheck-list"), only({LEAD: RECHECK, PROVIDER: RECHECK})),
+    # Quarterly monitoring: the provider's own; the placing authority's (Sefton's) QA officer.
+    "monitoring-return-list": Read(
+        _url("monitoring-return-list"), only({PROVIDER: MONITORING, QA: MONITORING})
+    ),
+    "monitoring-return-detail": Read(
+        _ids("monitoring-return-detail", "monitoring_return"),
+        only({PROVIDER: MONITORING, QA: MONITORING}),
+        is_list=False,
+    ),
     "recheck-detail": Read(
         _ids("recheck-detail", "recheck"), only({LEAD: RECHECK, PROVIDER: RECHECK}), is_list=False
     ),
@@ -723,6 +737,14 @@ WRITES: dict[tuple[str, str], Write] = {
         for action in ("confirm", "change", "submit")
     },
     ("recheck-review", "post"): Write(_ids("recheck-review", "recheck"), (LEAD,)),
+    # Quarterly monitoring: the provider sends its return; the placing authority's QA officer
+    # reviews it.
+    ("monitoring-return-submit", "post"): Write(
+        _ids("monitoring-return-submit", "monitoring_return"), (PROVIDER,)
+    ),
+    ("monitoring-return-review", "post"): Write(
+        _ids("monitoring-return-review", "monitoring_return"), (QA,)
+    ),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

@@ -48,6 +48,7 @@ from tests.providers.onboarding.factories import (
 )
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
+from tests.quality.monitoring_matrix import build_monitoring_side
 from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 
@@ -243,6 +244,10 @@ def build_world() -> World:
         membership_id=membership.pk, cycle=timezone.localdate().year, today=timezone.localdate()
     )
     world.ids["recheck"] = membership.rechecks.get().pk
+    # Quarterly monitoring (issue 14, qamonitor): provider P's return with Sefton's placement.
+    world.ids["monitoring_return"] = build_monitoring_side(agreement_id=world.ids["agreement"])[
+        "monitoring_return"
+    ]
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]
