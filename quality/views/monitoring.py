@@ -155,7 +155,9 @@ def return_figures(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     status = 200
     editable = monitoring_return.state in RETURN_WITH_PROVIDER
     if request.method == "POST":
-        sending = request.POST.get("action") == "send"
+        # Saving a draft is the secondary button's explicit choice; anything else (Enter in a
+        # field presses the first button, "Send") sends, so an empty form answers with errors.
+        sending = request.POST.get("action") != "save"
         try:
             if sending:
                 monitoring_return_submit(

@@ -2,9 +2,9 @@
 
 The provider sees its own returns (the other provider's is 404); authority A's QA officer sees X's
 return, which holds A's placement, and not Y's, which holds only B's (404); every other role is
-refused (403) before anything is looked up. Pages are posted empty: the figures page saves an
-empty draft (302: a draft may be empty), the review form with nothing chosen is 400 and writes
-nothing; the API's writes get an empty body (400) once allowed.
+refused (403) before anything is looked up. Pages are posted empty: the figures page sends the
+return with no figures and the review form has nothing chosen (each 400, nothing written); the
+API's writes get an empty body (400) once allowed.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ PAGES: dict[str, Row] = {
     "quality:monitoring-return-figures": Row(
         ids="monitoring_return",
         get=expect(providers=Own(200)),
-        writes={"POST": expect(providers=Own(302))},
+        writes={"POST": expect(providers=Own(400))},
         touches=MONITORING,
     ),
     "quality:monitoring-return-review": Row(

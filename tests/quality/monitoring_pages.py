@@ -7,6 +7,9 @@ form)."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+
+from django.utils import timezone
 
 from contracts.models import Agreement, AgreementState
 from contracts.services.orders import order_for_award
@@ -21,9 +24,9 @@ from quality.models import (
     ReturnState,
     SettingReturn,
 )
-from referrals.models import EhcpOutcome
-from tests.contracts.matrix import _complete_award
+from referrals.models import Award, AwardState, EhcpOutcome, ReferralState
 from tests.providers.factories import LotFactory
+from tests.referrals.awards.matrix import _referral
 
 QUARTERS = (
     (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30), "Q1 2026-27"),
@@ -34,7 +37,25 @@ QUARTERS = (
 def build_monitoring_pages(
     *, setting: Setting, authority: Organisation, commissioner: User
 ) -> dict[str, int]:
-    award = _complete_award(authority, setting.provider, setting, commissioner, LotFactory())
+    # A reference of its own: the demo's referrals hold the factory's sequence of references.
+    referral = _referral(
+        authority,
+        LotFactory(),
+        commissioner,
+        state=ReferralState.AWARDED,
+        awarded_at=timezone.now(),
+        reference="BROWSER-MONITORING-1",
+    )
+    award = Award.objects.create(
+        referral=referral,
+        provider=setting.provider,
+        setting=setting,
+        state=AwardState.COMPLETE,
+        reasons="The best value for the child.",
+        agreed_weekly_price=Decimal("3250.00"),
+        start_date=referral.start_date,
+        completed_at=timezone.now(),
+    )
     agreement = Agreement.objects.get(order=order_for_award(award=award, actor=None))
     Agreement.objects.filter(pk=agreement.pk).update(state=AgreementState.ACTIVE)
     for position, text in enumerate(("Reads a short book aloud", "Travels to school alone")):
