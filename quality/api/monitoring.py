@@ -139,11 +139,11 @@ class MonitoringReturnSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SubmitInputSerializer(serializers.Serializer):
+class MonitoringSubmitInputSerializer(serializers.Serializer):
     figures = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=4000))
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class MonitoringReviewInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
     rating = serializers.ChoiceField(
         choices=MonitoringRating.choices, required=False, allow_blank=True, default=""
@@ -204,23 +204,23 @@ class MonitoringReturnViewSet(ScopedReadOnlyViewSet[MonitoringReturn]):
         fresh = self.get_queryset().filter(pk=monitoring_return.pk).get()
         return Response(MonitoringReturnSerializer(fresh).data)
 
-    @extend_schema(request=SubmitInputSerializer, responses=MonitoringReturnSerializer)
+    @extend_schema(request=MonitoringSubmitInputSerializer, responses=MonitoringReturnSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """The provider sends the return with every figure (400 naming each one missing)."""
         monitoring_return = self.get_object()
-        data = _valid(SubmitInputSerializer, request)
+        data = _valid(MonitoringSubmitInputSerializer, request)
         monitoring_return_submit(
             actor=self.actor, monitoring_return=monitoring_return, figures=data["figures"]
         )
         return self._fresh(monitoring_return)
 
-    @extend_schema(request=ReviewInputSerializer, responses=MonitoringReturnSerializer)
+    @extend_schema(request=MonitoringReviewInputSerializer, responses=MonitoringReturnSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
         """The QA officer rates its part of the return or returns it; 409 when not sent."""
         monitoring_return = self.get_object()
-        data = _valid(ReviewInputSerializer, request)
+        data = _valid(MonitoringReviewInputSerializer, request)
         monitoring_return_review(
             actor=self.actor,
             monitoring_return=monitoring_return,

@@ -8,6 +8,7 @@ placement row with one outcome). Kind:
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from contracts.models import Agreement
 from quality.models import (
@@ -33,14 +34,14 @@ def build_monitoring_side(*, agreement_id: int) -> dict[str, int]:
         },
     )
     made = MonitoringReturn.objects.create(
-        round=round_, provider_id=agreement.provider_id, due_on=round_.due_on
+        round=round_, provider_id=cast(int, agreement.provider_id), due_on=round_.due_on
     )
-    SettingReturn.objects.create(monitoring_return=made, setting_id=agreement.setting_id)
+    SettingReturn.objects.create(monitoring_return=made, setting_id=cast(int, agreement.setting_id))
     placement = PlacementReturn.objects.create(
         monitoring_return=made,
         agreement=agreement,
         authority_id=agreement.authority_id,
-        setting_id=agreement.setting_id,
+        setting_id=cast(int, agreement.setting_id),
     )
     OutcomeProgress.objects.create(placement_return=placement, outcome_text="Matrix outcome.")
     ReturnEvent.objects.create(monitoring_return=made, kind="requested", detail="Matrix.")

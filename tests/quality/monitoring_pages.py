@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import cast
 
 from django.utils import timezone
 
@@ -59,7 +60,9 @@ def build_monitoring_pages(
     agreement = Agreement.objects.get(order=order_for_award(award=award, actor=None))
     Agreement.objects.filter(pk=agreement.pk).update(state=AgreementState.ACTIVE)
     for position, text in enumerate(("Reads a short book aloud", "Travels to school alone")):
-        EhcpOutcome.objects.create(child_id=award.referral.child_id, text=text, position=position)
+        EhcpOutcome.objects.create(
+            child_id=cast(int, award.referral.child_id), text=text, position=position
+        )
     made: dict[str, int] = {"monitoring_setting": setting.pk}
     for (start, end, label), name in zip(QUARTERS, ("sent", "open"), strict=True):
         round_, _ = MonitoringRound.objects.get_or_create(
@@ -102,7 +105,7 @@ def build_monitoring_pages(
             setting=setting,
             **({"attendance_percent": "93.5", "incidents": 1} if sent else {}),
         )
-        for outcome in EhcpOutcome.objects.filter(child_id=award.referral.child_id):
+        for outcome in EhcpOutcome.objects.filter(child_id=cast(int, award.referral.child_id)):
             OutcomeProgress.objects.create(
                 placement_return=placement,
                 ehcp_outcome=outcome,
