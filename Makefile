@@ -92,7 +92,8 @@ demo-large: demo-data
 # The benchmarks run on PostgreSQL with the large data set (built on first use): the search,
 # then the referral and invitation lists (ten years of referrals), then the placements page and
 # API (20,000 agreements), then the QA visit programme of the authority with the most active
-# placements (issue 14), then the IPA's PDF (ms a page against a one-page reference), then the
+# placements (issue 14), then the QA officer's monitoring list, page and API (four quarters of
+# returns for those agreements), then the IPA's PDF (ms a page against a one-page reference), then the
 # Ofsted import (22,000 rows against PostgreSQL's COPY of them); all run, and a missed target in
 # any fails the command.
 BENCH_DATABASE_URL ?= postgres://postgres@localhost:5432/fps_bench
@@ -103,6 +104,7 @@ bench: install
 	$(BENCH_ENV) $(PY) bench/referrals_bench.py || status=1; \
 	$(BENCH_ENV) $(PY) bench/contracts_bench.py || status=1; \
 	$(BENCH_ENV) $(PY) bench/quality_bench.py || status=1; \
+	$(BENCH_ENV) $(PY) bench/monitoring_bench.py || status=1; \
 	$(BENCH_ENV) $(PY) bench/pdf_bench.py || status=1; \
 	$(BENCH_ENV) $(PY) bench/ofsted_bench.py || status=1; \
 	exit $$status

@@ -47,5 +47,8 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # and catches a restart the same day).
     "quality-open-due-rechecks": _every(3600.0, "quality.open_due_rechecks"),
     "quality-remind-overdue-rechecks": _every(3600.0, "quality.remind_overdue_rechecks"),
+    # Quarterly monitoring: asks on the quarter's first run, then finds nothing to ask.
+    "quality-request-monitoring-returns": _every(3600.0, "quality.request_monitoring_returns"),
+    "quality-remind-monitoring-returns": _every(3600.0, "quality.remind_monitoring_returns"),
     "quality-run-expiry-clocks": _every(3600.0, "quality.run_expiry_clocks"),
 }

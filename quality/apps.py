@@ -9,6 +9,9 @@ class QualityConfig(AppConfig):
         from quality import (
             alerts_ui,  # noqa: F401  (the alerts' navigation entry and dashboard panels)
             imports_web,  # noqa: F401  (the Ofsted imports' navigation entry)
+            monitoring_scope_rules,  # noqa: F401  (quarterly monitoring returns)
+            monitoring_tasks,  # noqa: F401  (the monitoring requests and reminders, by name)
+            monitoring_ui,  # noqa: F401  (monitoring's navigation entry and dashboard panel)
             recheck_scope_rules,  # noqa: F401  (re-checks, proposals, expired evidence)
             recheck_tasks,  # noqa: F401  (the re-check and expiry jobs, by name)
             scope_rules,  # noqa: F401  (imports and alerts)

@@ -1,9 +1,10 @@
 """Pages of the quality app: the lead authority's Ofsted imports, the rating alerts (their routes
-in `quality.views.alerts_urls`), annual re-checks, suspension proposals and expired evidence."""
+in `quality.views.alerts_urls`), annual re-checks,
+suspension proposals, expired evidence and quarterly monitoring returns."""
 
 from django.urls import include, path
 
-from quality.views import expiry, imports, proposals, rechecks, visits
+from quality.views import expiry, imports, monitoring, proposals, rechecks, visits
 
 app_name = "quality"
 
@@ -31,6 +32,24 @@ urlpatterns = [
         "quality/suspension-proposals/<int:pk>/",
         proposals.proposal_view,
         name="suspension-proposal",
+    ),
+    # Quarterly contract monitoring.
+    path("quality/monitoring/", monitoring.return_list, name="monitoring-return-list"),
+    path("quality/monitoring/<int:pk>/", monitoring.return_view, name="monitoring-return"),
+    path(
+        "quality/monitoring/<int:pk>/figures/",
+        monitoring.return_figures,
+        name="monitoring-return-figures",
+    ),
+    path(
+        "quality/monitoring/<int:pk>/review/",
+        monitoring.return_review,
+        name="monitoring-return-review",
+    ),
+    path(
+        "quality/monitoring/settings/<int:pk>/",
+        monitoring.setting_trend_view,
+        name="monitoring-setting",
     ),
     # Evidence expiry clocks.
     path("quality/expired-evidence/", expiry.lapse_list, name="evidence-lapse-list"),

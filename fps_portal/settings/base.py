@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
         "PersonStatusEnum": "fps_portal.api.people.PERSON_STATUSES",
         "ApiClientStatusEnum": "fps_portal.api.people.CLIENT_STATUSES",
         "ChildGenderEnum": "referrals.models.child.ChildGender",
+        # Quarterly monitoring (quality/models/monitoring.py): two "rating" choice sets.
+        "MonitoringRatingEnum": "quality.models.monitoring.MonitoringRating",
+        "ProgressRatingEnum": "quality.models.monitoring.ProgressRating",
         "ChildDocumentKindEnum": "referrals.models.child.ChildDocumentKind",
         "ReferralStateEnum": "referrals.models.referral.ReferralState",
         "ReferralKindEnum": "referrals.models.referral.ReferralKind",

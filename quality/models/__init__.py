@@ -1,5 +1,6 @@
 """The quality app's models, one module per part: Ofsted imports (`imports`), rating alerts
-(`alerts`), annual re-checks (`rechecks`), evidence expiry (`expiry`) and QA visits (`visits`)."""
+(`alerts`), annual re-checks (`rechecks`), evidence expiry (`expiry`), QA visits (`visits`) and
+quarterly contract monitoring (`monitoring`)."""
 
 from quality.models.alerts import (
     DECISION_TRANSITIONS,
@@ -17,6 +18,25 @@ from quality.models.expiry import (
     LapseState,
 )
 from quality.models.imports import ImportOrigin, ImportStatus, InspectionImport
+from quality.models.monitoring import (
+    PLACEMENT_COUNTS,
+    RETURN_TRANSITIONS,
+    SETTING_COUNTS,
+    MonitoringRating,
+    MonitoringReturn,
+    MonitoringRound,
+    OutcomeProgress,
+    PlacementReturn,
+    ProgressRating,
+    ReturnEvent,
+    ReturnEventKind,
+    ReturnReview,
+    ReturnState,
+    ReviewDecision,
+    SettingReturn,
+    figure_label,
+)
+from quality.models.monitoring import WITH_PROVIDER as RETURN_WITH_PROVIDER
 from quality.models.rechecks import (
     PROPOSAL_TRANSITIONS,
     RECHECK_TRANSITIONS,
@@ -52,9 +72,13 @@ __all__ = [
     "LAPSE_TRANSITIONS",
     "OPEN_LAPSE_STATES",
     "OPEN_VISIT_STATES",
+    "PLACEMENT_COUNTS",
     "PROPOSAL_TRANSITIONS",
     "RECHECK_TRANSITIONS",
     "REMINDER_DAYS",
+    "RETURN_TRANSITIONS",
+    "RETURN_WITH_PROVIDER",
+    "SETTING_COUNTS",
     "VISIT_TRANSITIONS",
     "WITH_PROVIDER",
     "AlertRecipient",
@@ -69,6 +93,12 @@ __all__ = [
     "ItemResponse",
     "ItemReview",
     "LapseState",
+    "MonitoringRating",
+    "MonitoringReturn",
+    "MonitoringRound",
+    "OutcomeProgress",
+    "PlacementReturn",
+    "ProgressRating",
     "ProposalState",
     "QaVisit",
     "QaVisitFinding",
@@ -82,9 +112,16 @@ __all__ = [
     "RecheckItem",
     "RecheckState",
     "ReportAudience",
+    "ReturnEvent",
+    "ReturnEventKind",
+    "ReturnReview",
+    "ReturnState",
+    "ReviewDecision",
+    "SettingReturn",
     "SuspensionProposal",
     "VisitArea",
     "VisitKind",
     "VisitState",
     "VisitTrigger",
+    "figure_label",
 ]

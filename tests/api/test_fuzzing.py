@@ -76,6 +76,7 @@ PROVIDER_OWNED = (
     "invitations",
     "responses",
     "rechecks",
+    "monitoring-returns",
 )
 #: What a commissioner writes through the API: its own authority's casework.
 OWN_CASEWORK = ("referrals", "awards", "variations", "placement-ends")
@@ -267,6 +268,10 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
         assert method not in WRITE_METHODS or collection in (*CHILD_COLLECTIONS, *OWN_CASEWORK), (
             "an authority's commissioner changed something that is not its own casework"
         )
+    if collection == "monitoring-returns":
+        # Quarterly monitoring: of the callers only the provider reads or sends its return (no
+        # caller is a QA officer, who alone reviews).
+        assert caller == "provider", f"{role} reached a monitoring return"
     if collection == "placements":
         # contracts: placements (branch plist): only the two parties to an agreement read one,
         # the placing authority's commissioner and the provider; nobody writes.

@@ -168,6 +168,11 @@ VISIT_SUMMARY = keys(
     "id", "authority", "authority_name", "setting", "setting_name", "visited_on",
     "overall_rating", "main_findings", "shared_at",
 )  # fmt: skip
+MONITORING = keys(
+    "id", "quarter", "period_start", "period_end", "provider", "provider_name", "state",
+    "due_on", "submissions", "submitted_at", "returned_at", "reviewed_at", "settings",
+    "placements", "reviews", "history",
+)  # fmt: skip
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -434,6 +439,15 @@ READS: dict[str, Read] = {
     ),
     # Branch recheck: only the lead authority and the provider re-checked read a re-check.
     "recheck-list": Read(_url("recheck-list"), only({LEAD: RECHECK, PROVIDER: RECHECK})),
+    # Quarterly monitoring: the provider's own; the placing authority's (Sefton's) QA officer.
+    "monitoring-return-list": Read(
+        _url("monitoring-return-list"), only({PROVIDER: MONITORING, QA: MONITORING})
+    ),
+    "monitoring-return-detail": Read(
+        _ids("monitoring-return-detail", "monitoring_return"),
+        only({PROVIDER: MONITORING, QA: MONITORING}),
+        is_list=False,
+    ),
     "recheck-detail": Read(
         _ids("recheck-detail", "recheck"), only({LEAD: RECHECK, PROVIDER: RECHECK}), is_list=False
     ),
@@ -754,6 +768,14 @@ WRITES: dict[tuple[str, str], Write] = {
         for action in ("schedule", "complete", "cancel")
     },
     ("qa-visit-respond", "post"): Write(_ids("qa-visit-respond", "qa_visit"), (PROVIDER,)),
+    # Quarterly monitoring: the provider sends its return; the placing authority's QA officer
+    # reviews it.
+    ("monitoring-return-submit", "post"): Write(
+        _ids("monitoring-return-submit", "monitoring_return"), (PROVIDER,)
+    ),
+    ("monitoring-return-review", "post"): Write(
+        _ids("monitoring-return-review", "monitoring_return"), (QA,)
+    ),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

@@ -48,6 +48,7 @@ from tests.providers.onboarding.factories import (
 )
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
+from tests.quality.monitoring_matrix import build_monitoring_side
 from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 
@@ -247,6 +248,10 @@ def build_world() -> World:
     from tests.quality.visit_matrix import build_visit_side
 
     world.ids.update(build_visit_side(authority=authority("Sefton"), setting=ready.setting))
+    # Quarterly monitoring (issue 14, qamonitor): provider P's return with Sefton's placement.
+    world.ids["monitoring_return"] = build_monitoring_side(agreement_id=world.ids["agreement"])[
+        "monitoring_return"
+    ]
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]

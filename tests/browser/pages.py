@@ -65,6 +65,7 @@ from tests.providers.onboarding.factories import (
 )
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
+from tests.quality.monitoring_pages import build_monitoring_pages
 from tests.quality.recheck_pages import build_recheck_pages
 from tests.quality.visit_pages import build_visit_pages
 from tests.referrals.awards.pages_world import build_award_pages
@@ -340,6 +341,13 @@ def build_world() -> World:
     world.quality.update(
         build_visit_pages(qa=users[QA], commissioner=users[COMMISSIONER], setting=own_setting)
     )
+    world.quality.update(
+        build_monitoring_pages(
+            setting=own_setting,
+            authority=users[QA].memberships.get(is_active=True).organisation,
+            commissioner=users[COMMISSIONER],
+        )
+    )
     return _competition(world)
 
 
@@ -586,6 +594,20 @@ PAGES: dict[str, Page] = {
     "providers:price-change-list": Page(frozenset({LEAD})),
     # Annual re-checks and expired evidence (branch recheck): the lead authority's and the
     # provider's, each persona seeing the state it acts in.
+    # Quarterly monitoring (issue 14, qamonitor): the provider and Sefton's QA officer.
+    "quality:monitoring-return-list": Page(frozenset({QA, PROVIDER})),
+    "quality:monitoring-return": Page(
+        frozenset({QA, PROVIDER}),
+        _quality("sent_return"),
+        also=(_quality("open_return"),),
+    ),
+    "quality:monitoring-return-figures": Page(
+        frozenset({PROVIDER}), _quality("open_return"), forms=(MAIN_FORM,)
+    ),
+    "quality:monitoring-return-review": Page(
+        frozenset({QA}), _quality("sent_return"), forms=(MAIN_FORM,)
+    ),
+    "quality:monitoring-setting": Page(frozenset({QA, PROVIDER}), _quality("monitoring_setting")),
     "quality:recheck-list": Page(frozenset({LEAD, PROVIDER})),
     "quality:recheck": Page(
         frozenset({LEAD, PROVIDER}),

@@ -33,7 +33,12 @@ def test_the_report_replaces_the_progress_without_a_reload(
     )
     page = open_signed_in(person(Role.LEAD_EVALUATOR)).new_page()
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def collect(message: Any) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", collect)
     page.goto(live_server.url + reverse("quality:import-detail", args=[job.pk]))
     region = page.locator("#import-progress")
     assert region.get_attribute("aria-live") == "polite"

@@ -40,6 +40,8 @@ from tests.quality.alert_matrix_rows import API as QUALITY_API
 from tests.quality.alert_matrix_rows import PAGES as QUALITY_PAGES
 from tests.quality.import_matrix_rows import API as IMPORT_API
 from tests.quality.import_matrix_rows import PAGES as IMPORT_PAGES
+from tests.quality.monitoring_matrix_rows import API as MONITORING_API
+from tests.quality.monitoring_matrix_rows import PAGES as MONITORING_PAGES
 from tests.quality.recheck_matrix_rows import API as RECHECK_API
 from tests.quality.recheck_matrix_rows import PAGES as RECHECK_PAGES
 from tests.quality.visit_matrix_rows import API as VISIT_API
@@ -1066,4 +1068,7 @@ TABLE: dict[str, Row] = {
     **RECHECK_API,
     **VISIT_PAGES,
     **VISIT_API,
+    # Quarterly contract monitoring (issue 14, qamonitor).
+    **MONITORING_PAGES,
+    **MONITORING_API,
 }

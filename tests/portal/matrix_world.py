@@ -55,6 +55,7 @@ from tests.providers.onboarding.factories import (
 )
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import build_quality_world
+from tests.quality.monitoring_matrix import build_monitoring_side
 from tests.quality.recheck_matrix import build_quality_side
 from tests.quality.visit_matrix import build_visit_side
 from tests.referrals.awards.matrix import build_awards_world
@@ -353,6 +354,7 @@ def build_world() -> World:
             **side.quality,
             **build_visit_side(authority=visiting, setting=side.setting),
         }
+        side.quality.update(build_monitoring_side(agreement_id=side.contracts["agreement"]))
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {

@@ -85,6 +85,8 @@ NOT_LIST_OR_DETAIL: dict[str, str] = {
     "quality:visit-new": "form: planning a QA visit",
     "quality:visit-complete": "form: the QA visit's record and report",
     "quality:visit-report": "streams the QA visit report's PDF (and audits the download)",
+    "quality:monitoring-return-figures": "form (the provider's figures for the quarter)",
+    "quality:monitoring-return-review": "form (the QA officer's review of one return)",
     "referrals:invitation-decline": "form: the reason for declining",
     "referrals:invitation-reopen": "POST action",
     "referrals:invitation-question": "form: a clarification question",

@@ -58,6 +58,7 @@ from tests.portal.query_budget_scenes import (
 from tests.providers.onboarding import states
 from tests.quality.alert_budgets import QUALITY_BUDGETS
 from tests.quality.import_budgets import IMPORT_BUDGETS
+from tests.quality.monitoring_budgets import MONITORING_BUDGETS
 from tests.quality.recheck_budgets import RECHECK_BUDGETS
 from tests.quality.visit_budgets import VISIT_BUDGETS
 from tests.referrals.awards.budgets import AWARD_BUDGETS
@@ -857,6 +858,7 @@ BUDGETS: list[Budget] = [
     *(Budget(*entry) for entry in QUALITY_BUDGETS),
     *(Budget(*entry) for entry in RECHECK_BUDGETS),
     *(Budget(*entry) for entry in VISIT_BUDGETS),
+    *(Budget(*entry) for entry in MONITORING_BUDGETS),
 ]
 
 

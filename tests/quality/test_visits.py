@@ -128,13 +128,14 @@ def test_a_recent_sign_off_moves_a_setting_up_within_its_band():
 
 
 def test_an_alert_told_to_the_authority_counts_and_another_authoritys_does_not():
+    from providers.models import InspectionJudgement
     from quality.models import AlertRecipient, RatingAlert
     from tests.providers.factories import InspectionJudgementFactory
 
     w = build(settings=2)
     told, other = w.settings
     for setting, to in ((told, w.sefton), (other, w.knowsley)):
-        judgement = InspectionJudgementFactory(setting=setting)
+        judgement: InspectionJudgement = InspectionJudgementFactory(setting=setting)
         alert = RatingAlert.objects.create(
             setting=setting,
             judgement=judgement,

@@ -1,0 +1,57 @@
+"""Monitoring's navigation entry and dashboard panel (imported from the app's ready()), for
+providers and authorities' QA officers. Counts are the selectors', one query an item."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from fps_portal.accounts.models import Role
+from fps_portal.actors import Actor
+from fps_portal.context_processors import register_nav
+from fps_portal.web.dashboard import Panel, QueueItem, register_panel
+from quality.monitoring_scope_rules import monitors
+from quality.selectors.monitoring import overdue_count, returns_for, to_review_count
+
+register_nav(
+    "Monitoring returns",
+    "quality:monitoring-return-list",
+    lambda actor: actor is not None and (actor.is_provider or monitors(actor)),
+)
+
+
+@register_panel(roles={Role.QA_OFFICER, Role.PROVIDER_USER}, order=25)
+def monitoring_panel(actor: Actor) -> Panel | None:
+    url = reverse("quality:monitoring-return-list")
+    if actor.is_provider:
+        items = [
+            QueueItem(
+                "Monitoring returns to send",
+                returns_for(actor, state="with_provider").count(),
+                f"{url}?state=with_provider",
+                "Each quarter's figures for your settings and the children placed with you.",
+            ),
+            QueueItem(
+                "Overdue monitoring returns",
+                overdue_count(actor),
+                f"{url}?state=overdue",
+                "Past their due date: send them as soon as you can.",
+            ),
+        ]
+    elif monitors(actor):
+        items = [
+            QueueItem(
+                "Monitoring returns to review",
+                to_review_count(actor),
+                f"{url}?state=to_review",
+                "Rate each provider's return for your placements, or return it for correction.",
+            ),
+            QueueItem(
+                "Overdue monitoring returns",
+                overdue_count(actor),
+                f"{url}?state=overdue",
+                "Providers that have not sent their return by its due date.",
+            ),
+        ]
+    else:
+        return None
+    return Panel(title="Quarterly monitoring", items=items)
