@@ -48,4 +48,7 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "quality-open-due-rechecks": _every(3600.0, "quality.open_due_rechecks"),
     "quality-remind-overdue-rechecks": _every(3600.0, "quality.remind_overdue_rechecks"),
     "quality-run-expiry-clocks": _every(3600.0, "quality.run_expiry_clocks"),
+    # Quality (branch qaplan): improvement actions due within a week, then overdue, remind their
+    # owner once per stage (daily dates; hourly catches a restart the same day).
+    "quality-remind-improvement-actions": _every(3600.0, "quality.remind_improvement_actions"),
 }

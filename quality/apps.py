@@ -9,6 +9,9 @@ class QualityConfig(AppConfig):
         from quality import (
             alerts_ui,  # noqa: F401  (the alerts' navigation entry and dashboard panels)
             imports_web,  # noqa: F401  (the Ofsted imports' navigation entry)
+            plan_scope_rules,  # noqa: F401  (improvement plans, actions, history)
+            plan_tasks,  # noqa: F401  (the improvement actions' reminders, by name)
+            plans_ui,  # noqa: F401  (the improvement plans' navigation entry and panel)
             recheck_scope_rules,  # noqa: F401  (re-checks, proposals, expired evidence)
             recheck_tasks,  # noqa: F401  (the re-check and expiry jobs, by name)
             scope_rules,  # noqa: F401  (imports and alerts)

@@ -1,9 +1,9 @@
 """Pages of the quality app: the lead authority's Ofsted imports, the rating alerts (their routes
-in `quality.views.alerts_urls`), annual re-checks, suspension proposals and expired evidence."""
+in `quality.views.alerts_urls`), annual re-checks, suspension proposals, expired evidence and improvement plans."""
 
 from django.urls import include, path
 
-from quality.views import expiry, imports, proposals, rechecks
+from quality.views import expiry, improvement_plans, imports, proposals, rechecks
 
 app_name = "quality"
 
@@ -33,4 +33,35 @@ urlpatterns = [
     # Evidence expiry clocks.
     path("quality/expired-evidence/", expiry.lapse_list, name="evidence-lapse-list"),
     path("quality/expired-evidence/<int:pk>/", expiry.lapse_view, name="evidence-lapse"),
+    # Improvement plans (branch qaplan).
+    path(
+        "quality/improvement-plans/",
+        improvement_plans.plan_list,
+        name="improvement-plan-list",
+    ),
+    path(
+        "quality/improvement-plans/new/",
+        improvement_plans.plan_new,
+        name="improvement-plan-new",
+    ),
+    path(
+        "quality/improvement-plans/<int:pk>/",
+        improvement_plans.plan_view,
+        name="improvement-plan",
+    ),
+    path(
+        "quality/improvement-plans/<int:pk>/actions/new/",
+        improvement_plans.action_new,
+        name="improvement-action-new",
+    ),
+    path(
+        "quality/improvement-plans/<int:pk>/actions/<int:action_pk>/",
+        improvement_plans.action_view,
+        name="improvement-action",
+    ),
+    path(
+        "quality/improvement-plans/<int:pk>/actions/<int:action_pk>/evidence/",
+        improvement_plans.action_evidence,
+        name="improvement-action-evidence",
+    ),
 ]

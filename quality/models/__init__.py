@@ -1,5 +1,6 @@
 """The quality app's models, one module per part: Ofsted imports (`imports`), rating alerts
-(`alerts`), annual re-checks (`rechecks`) and evidence expiry (`expiry`)."""
+(`alerts`), annual re-checks (`rechecks`), evidence expiry (`expiry`) and improvement plans
+(`improvement_plans`)."""
 
 from quality.models.alerts import (
     DECISION_TRANSITIONS,
@@ -15,6 +16,20 @@ from quality.models.expiry import (
     ExpiryNotice,
     ExpiryStage,
     LapseState,
+)
+from quality.models.improvement_plans import (
+    ACTION_TRANSITIONS,
+    CLOSED_ACTION_STATES,
+    ORIGIN_FIELDS,
+    PLAN_TRANSITIONS,
+    ActionOwner,
+    ActionState,
+    ImprovementAction,
+    ImprovementEvent,
+    ImprovementEventKind,
+    ImprovementPlan,
+    PlanOrigin,
+    PlanState,
 )
 from quality.models.imports import ImportOrigin, ImportStatus, InspectionImport
 from quality.models.rechecks import (
@@ -34,6 +49,18 @@ from quality.models.rechecks import (
 )
 
 __all__ = [
+    "ACTION_TRANSITIONS",
+    "CLOSED_ACTION_STATES",
+    "ORIGIN_FIELDS",
+    "PLAN_TRANSITIONS",
+    "ActionOwner",
+    "ActionState",
+    "ImprovementAction",
+    "ImprovementEvent",
+    "ImprovementEventKind",
+    "ImprovementPlan",
+    "PlanOrigin",
+    "PlanState",
     "DECISION_TRANSITIONS",
     "LAPSE_TRANSITIONS",
     "OPEN_LAPSE_STATES",
