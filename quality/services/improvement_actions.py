@@ -115,12 +115,11 @@ def action_complete(
             raise InvalidInput.on_fields(errors)
         fields: dict[str, object] = {"evidence_text": evidence_text}
         if checked is not None and upload is not None:
+            # The file is stored first (a FieldFile is no audit value); its name is audited.
             locked.evidence_file.save("evidence.bin", upload, save=False)
-            fields.update(
-                evidence_file=locked.evidence_file.name,
-                evidence_filename=checked.original_filename,
-                evidence_content_type=checked.content_type,
-            )
+            locked.evidence_content_type = checked.content_type
+            locked.save(update_fields=["evidence_file", "evidence_content_type"])
+            fields["evidence_filename"] = checked.original_filename
         transition(
             locked,
             to=ActionState.COMPLETED,
