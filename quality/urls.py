@@ -1,9 +1,10 @@
 """Pages of the quality app: the lead authority's Ofsted imports, the rating alerts (their routes
-in `quality.views.alerts_urls`), annual re-checks, suspension proposals, expired evidence and improvement plans."""
+in `quality.views.alerts_urls`), annual re-checks, suspension proposals, expired evidence and
+improvement plans."""
 
 from django.urls import include, path
 
-from quality.views import expiry, improvement_plans, imports, proposals, rechecks
+from quality.views import expiry, imports, improvement_plans, proposals, rechecks
 
 app_name = "quality"
 

@@ -48,7 +48,7 @@ from quality.services.improvement_plans import (
 EVIDENCE_MISSING = "Enter the evidence that the action is done: what was done, and where it shows."
 COMMENT_MISSING = "Enter your comment."
 REOPEN_REASON_MISSING = "Enter why the action is reopened, so its owner can put it right."
-NOT_THE_OWNER = {
+NOT_THE_OWNER: dict[str, str] = {
     ActionOwner.PROVIDER: "This action is the provider's: only its users mark it done.",
     ActionOwner.AUTHORITY: "This action is the placing authority's: only its QA officers mark it "
     "done.",
@@ -74,8 +74,9 @@ def _acts_as_owner(actor: Actor, plan: ImprovementPlan, action: ImprovementActio
     return is_qa_officer(actor) and actor.organisation_id == plan.authority_id
 
 
-def _tell(plan: ImprovementPlan, action: ImprovementAction, *, recipients: object, key: str,
-          template: str) -> None:
+def _tell(
+    plan: ImprovementPlan, action: ImprovementAction, *, recipients: object, key: str, template: str
+) -> None:
     notify(
         recipients=recipients,  # type: ignore[arg-type]
         event_key=key,
@@ -198,9 +199,10 @@ def action_accept(*, actor: Actor, action: ImprovementAction) -> ImprovementActi
             key=f"improvement-action-accepted:{locked.pk}:{locked.accepted_at:%Y%m%d%H%M%S%f}",
             template="notifications/improvement_action_accepted",
         )
-        if plan.state == PlanState.OPEN and not plan.actions.exclude(
-            state=ActionState.ACCEPTED
-        ).exists():
+        if (
+            plan.state == PlanState.OPEN
+            and not plan.actions.exclude(state=ActionState.ACCEPTED).exists()
+        ):
             close_plan(plan, actor=actor, by_hand=False)
     return locked
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from fps_portal.accounts.recipients import provider_users
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
 from fps_portal.audit.services import audit_record
@@ -39,13 +40,12 @@ from quality.models import (
     PlanState,
 )
 from quality.plan_permissions import is_qa_officer, qa_officers_of
-from fps_portal.accounts.recipients import provider_users
 
 TITLE_MISSING = "Enter a title for the plan."
 CAUSE_MISSING = "Enter what caused the plan, as the provider will read it."
 ORIGIN_MISSING = "Select what caused the plan."
 ORIGIN_REASON_MISSING = "Enter why the plan is needed, since nothing on the portal caused it."
-ORIGIN_NOT_FOUND = {
+ORIGIN_NOT_FOUND: dict[str, str] = {
     PlanOrigin.ALERT: "Select a rating alert your authority was told of.",
     PlanOrigin.SIGNOFF: "Select one of your authority's awards whose RI/Inadequate sign-off "
     "holds the provider's action plan.",
@@ -166,6 +166,7 @@ def plan_create(
     if errors:
         raise InvalidInput.on_fields(errors)
     assert setting_id is not None
+    authority_id = actor.organisation_id
     if not dangerously_unscoped(Setting).filter(pk=setting_id).exists():
         raise InvalidInput.on_fields({"setting": SETTING_MISSING})
     links: dict[str, int | None] = {f"{spec.field}_id": None for spec in ORIGIN_FIELDS.values()}
@@ -175,7 +176,7 @@ def plan_create(
 
         def create() -> ImprovementPlan:
             return ImprovementPlan.objects.create(
-                authority_id=actor.organisation_id,
+                authority_id=authority_id,
                 setting_id=setting_id,
                 title=title,
                 cause=cause,

@@ -11,9 +11,9 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from fps_portal.notifications.services import notify
 from quality.models import ActionState, ImprovementAction, ImprovementEventKind, PlanState
 from quality.services.improvement_plans import lock_plan, owners_of, plan_url, record_event
-from fps_portal.notifications.services import notify
 
 DUE_SOON_DAYS = 7
 

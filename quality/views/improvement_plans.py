@@ -221,7 +221,7 @@ def _steps(actor: Actor, action: ImprovementAction) -> list[tuple[str, str]]:
 def action_view(request: HttpRequest, actor: Actor, pk: int, action_pk: int) -> HttpResponse:
     action = action_detail(actor, pk, action_pk)
     data, files = _posted(request)
-    form = ActionStepForm(data, files, steps=_steps(actor, action))  # type: ignore[arg-type]
+    form = ActionStepForm(data, files, steps=_steps(actor, action))
     status = 200
     if request.method == "POST" and form.is_valid():
         step, text = form.cleaned_data["step"], form.cleaned_data["text"]
@@ -280,4 +280,3 @@ def action_evidence(request: HttpRequest, actor: Actor, pk: int, action_pk: int)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-

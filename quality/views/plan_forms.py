@@ -11,11 +11,11 @@ from fps_portal.date_input import DateInputField
 from fps_portal.once import OnceOnlyForm
 from fps_portal.web.reasons import reason_field
 from quality.models import ActionOwner, PlanOrigin
-from quality.services.improvement_plans import OWNER_MISSING, ORIGIN_MISSING
+from quality.services.improvement_plans import ORIGIN_MISSING, OWNER_MISSING
 
 #: The page's list for each origin kind held on the portal: (field name, label). Adding an
 #: origin adds its line here too (its choices come from the view's ORIGIN_CHOICES).
-ORIGIN_SELECTS = {
+ORIGIN_SELECTS: dict[str, tuple[str, str]] = {
     PlanOrigin.ALERT: ("origin_alert", "If a rating alert: which one"),
     PlanOrigin.SIGNOFF: ("origin_award", "If the RI/Inadequate sign-off: which award"),
 }

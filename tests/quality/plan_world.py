@@ -83,7 +83,9 @@ def build_world() -> World:
     )
 
 
-def a_plan(world: World, *, setting: Setting | None = None, by: User | None = None) -> ImprovementPlan:
+def a_plan(
+    world: World, *, setting: Setting | None = None, by: User | None = None
+) -> ImprovementPlan:
     return plan_create(
         actor=actor(by or world.qa),
         title="Safer recruitment",

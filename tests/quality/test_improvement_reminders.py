@@ -64,9 +64,12 @@ def test_the_beat_task_by_name_reminds_the_authority_of_its_own_overdue_action(w
     overdue(ours)
     assert remind_improvement_actions() == 1
     assert remind_improvement_actions() == 0
-    assert Notification.objects.filter(
-        recipient=world.qa, event_key__startswith=f"improvement-action-overdue:{ours.pk}:"
-    ).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=world.qa, event_key__startswith=f"improvement-action-overdue:{ours.pk}:"
+        ).count()
+        == 1
+    )
     assert not Notification.objects.filter(
         recipient=world.oak_user, event_key__startswith="improvement-action-overdue:"
     ).exists()
