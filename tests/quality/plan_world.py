@@ -1,6 +1,6 @@
 """The world of the improvement plan tests: Sefton (a QA officer, a commissioner, a senior
 manager) and Wirral (a QA officer); Oak Trust with Oak House, Elm Care with Elm Lodge (each with
-a user); a rating alert about Oak House told to Sefton; and Sefton's award to Oak House whose
+a user); both members of the FPS; a rating alert about Oak House told to Sefton; and Sefton's award to Oak House whose
 RI/Inadequate sign-off holds the provider's action plan (its child is Sefton's)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from quality.models import ActionOwner, ImprovementAction, ImprovementPlan, Plan
 from quality.services.improvement_plans import action_add, plan_create
 from referrals.models import Award, AwardState, RiskApproval
 from tests.factories import ProviderOrganisationFactory, authority, person
-from tests.providers.factories import SettingFactory
+from tests.providers.factories import FpsMembershipFactory, SettingFactory
 from tests.quality.matrix import alert_rows
 from tests.referrals.factories import AwardFactory, InvitationFactory, SubmittedResponseFactory
 
@@ -57,6 +57,8 @@ def build_world() -> World:
     elm = ProviderOrganisationFactory(name="Elm Care")
     oak_house = SettingFactory(provider=oak, name="Oak House")
     elm_lodge = SettingFactory(provider=elm, name="Elm Lodge")
+    for provider in (oak, elm):  # members of the FPS: authorities read their settings
+        FpsMembershipFactory(provider=provider)
     senior = person(Role.SENIOR_MANAGER, sefton)
     alert = alert_rows(setting=oak_house, told=[(senior, sefton)], tag="plans")
     response = SubmittedResponseFactory(
