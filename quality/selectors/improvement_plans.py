@@ -111,16 +111,20 @@ def overdue_actions_by_setting(
     return {setting_id: count for setting_id, count in rows}
 
 
-def actions_waiting_count(actor: Actor) -> int:
-    """For the dashboard: the QA officer's actions to review, the provider's actions to do."""
-    qs = scoped(ImprovementAction, actor).filter(plan__state=PlanState.OPEN)
-    if actor.is_provider:
-        return qs.filter(state=ActionState.OPEN, owner="provider").count()
-    return qs.filter(state=ActionState.COMPLETED).count()
-
-
-def overdue_count(actor: Actor) -> int:
-    return scoped(ImprovementAction, actor).filter(_overdue()).count()
+def panel_counts(actor: Actor) -> tuple[int, int]:
+    """For the dashboard, in one query: (the actions waiting for the actor: the provider's to
+    do, the QA officer's to review; the overdue actions)."""
+    waiting = (
+        Q(state=ActionState.OPEN, owner="provider")
+        if actor.is_provider
+        else Q(state=ActionState.COMPLETED)
+    )
+    counts = (
+        scoped(ImprovementAction, actor)
+        .filter(plan__state=PlanState.OPEN)
+        .aggregate(waiting=Count("id", filter=waiting), overdue=Count("id", filter=_overdue()))
+    )
+    return counts["waiting"] or 0, counts["overdue"] or 0
 
 
 # -- what a new plan may start from (the QA officer's own authority's) ---------------------------

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.contracts.matrix import KINDS as CONTRACT_KINDS
 from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
 from tests.quality.matrix import KINDS as QUALITY_KINDS
+from tests.quality.plan_matrix import KINDS as PLAN_KINDS
 from tests.quality.recheck_matrix import KINDS as RECHECK_KINDS
 from tests.referrals.awards.matrix import KINDS as AWARD_KINDS
 
@@ -174,7 +175,9 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         return {"pk": side.contracts[kind]}
     if kind == "recheck_item":
         return {"pk": side.quality["recheck"], "item_pk": side.quality[kind]}
-    if kind in QUALITY_KINDS or kind in RECHECK_KINDS:
+    if kind == "improvement_action":
+        return {"pk": side.quality["improvement_plan"], "action_pk": side.quality[kind]}
+    if kind in QUALITY_KINDS or kind in RECHECK_KINDS or kind in PLAN_KINDS:
         return {"pk": side.quality[kind]}
     if kind == "service":
         child = world.y.service if case == "X-with-Y's-child" else side.service
@@ -209,6 +212,7 @@ _PARAMS = {
     "referral_criterion": ("pk", "criterion_pk"),
     "agreement_version": ("pk", "number"),
     "recheck_item": ("pk", "item_pk"),
+    "improvement_action": ("pk", "action_pk"),
     "referral": ("pk",),
     "direct_award": ("pk",),
     "setting_judgement": ("pk", "judgement_pk"),
@@ -246,6 +250,7 @@ _PARAMS = {
             "regional_uplift",
             *QUALITY_KINDS,
             *(kind for kind in RECHECK_KINDS if kind != "recheck_item"),  # nested: above
+            *(kind for kind in PLAN_KINDS if kind != "improvement_action"),  # nested: above
         )
     },
 }

@@ -40,6 +40,8 @@ from tests.quality.alert_matrix_rows import API as QUALITY_API
 from tests.quality.alert_matrix_rows import PAGES as QUALITY_PAGES
 from tests.quality.import_matrix_rows import API as IMPORT_API
 from tests.quality.import_matrix_rows import PAGES as IMPORT_PAGES
+from tests.quality.plan_matrix_rows import API as PLAN_API
+from tests.quality.plan_matrix_rows import PAGES as PLAN_PAGES
 from tests.quality.recheck_matrix_rows import API as RECHECK_API
 from tests.quality.recheck_matrix_rows import PAGES as RECHECK_PAGES
 from tests.referrals.awards.matrix_rows import API as AWARD_API
@@ -1062,4 +1064,7 @@ TABLE: dict[str, Row] = {
     **QUALITY_API,
     **RECHECK_PAGES,
     **RECHECK_API,
+    # Improvement plans (issue 14, branch qaplan).
+    **PLAN_PAGES,
+    **PLAN_API,
 }

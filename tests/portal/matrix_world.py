@@ -55,6 +55,7 @@ from tests.providers.onboarding.factories import (
 )
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import build_quality_world
+from tests.quality.plan_matrix import build_plan_side
 from tests.quality.recheck_matrix import build_quality_side
 from tests.referrals.awards.matrix import build_awards_world
 from tests.referrals.referrals.matrix_rows import ReferralRows, referral_rows
@@ -347,6 +348,9 @@ def build_world() -> World:
     )
     for side in sides:
         side.quality = {**side.quality, **build_quality_side(membership_id=side.membership)}
+    # Improvement plans (tests/quality/plan_matrix.py): A's about X's setting, B's about Y's.
+    for side, owner in ((sides[0], a), (sides[1], b)):
+        side.quality |= build_plan_side(authority=owner, setting=side.setting)
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {

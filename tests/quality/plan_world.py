@@ -1,7 +1,8 @@
 """The world of the improvement plan tests: Sefton (a QA officer, a commissioner, a senior
 manager) and Wirral (a QA officer); Oak Trust with Oak House, Elm Care with Elm Lodge (each with
-a user); both members of the FPS; a rating alert about Oak House told to Sefton; and Sefton's award to Oak House whose
-RI/Inadequate sign-off holds the provider's action plan (its child is Sefton's)."""
+a user), both members of the FPS; a rating alert about Oak House told to Sefton; and Sefton's
+award to Oak House whose RI/Inadequate sign-off holds the provider's action plan (its child is
+Sefton's)."""
 
 from __future__ import annotations
 
