@@ -283,6 +283,21 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
     # commissioner is not a senior manager, and the world's alert is not told to it).
     if collection == "alerts":
         assert caller == "lead_authority", f"{role} reached the rating alerts"
+    # Improvement plans (branch qaplan): the world's plan is Sefton's about P's setting; of the
+    # callers only provider P reaches it (the other authority's commissioner is Knowsley's), and
+    # a provider never creates a plan or reviews an action.
+    if collection in ("improvement-plans", "improvement-actions"):
+        if len(parts) > 1 and parts[1].isdigit():
+            assert caller == "provider", f"{role} reached Sefton's improvement plan"
+        assert (
+            caller != "provider"
+            or method not in WRITE_METHODS
+            or action
+            in (
+                "complete",
+                "comment",
+            )
+        ), "a provider created a plan or reviewed an action"
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"

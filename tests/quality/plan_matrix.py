@@ -42,3 +42,13 @@ def build_plan_side(*, authority: Organisation, setting: Setting) -> dict[str, i
     )
     ImprovementEvent.objects.create(plan=plan, kind="created", detail="Matrix.")
     return {"improvement_plan": plan.pk, "improvement_action": action.pk, "plan_action": action.pk}
+
+
+def build_api_plan(*, qa_officer: object, setting: Setting) -> dict[str, int]:
+    """The API gates' plan (tests/api/world.py): the QA officer's authority's, about `setting`."""
+    from fps_portal.accounts.models import User
+
+    assert isinstance(qa_officer, User)
+    authority = qa_officer.memberships.get().organisation
+    ids = build_plan_side(authority=authority, setting=setting)
+    return {"improvement_plan": ids["improvement_plan"], "improvement_action": ids["plan_action"]}
