@@ -61,7 +61,13 @@ def plan_detail(actor: Actor, pk: int) -> ImprovementPlan:
     return get_scoped_or_404(
         ImprovementPlan,
         actor,
-        select_related=("setting__provider", "authority", "created_by", "closed_by"),
+        select_related=(
+            "setting__provider",
+            "authority",
+            "created_by",
+            "closed_by",
+            "origin_award__referral",
+        ),
         pk=pk,
     )
 

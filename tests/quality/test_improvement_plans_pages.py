@@ -130,6 +130,9 @@ def test_the_provider_never_reads_which_child_a_sign_off_was_for(world, client):
     for seen in (page, api.content.decode()):
         assert child.given_name not in seen and child.family_name not in seen
         assert referral.reference not in seen
+    client.force_login(world.qa)  # the authority's own: the referral it came from, no child
+    own = client.get(reverse("quality:improvement-plan", args=[plan.pk])).content.decode()
+    assert referral.reference in own and child.family_name not in own
 
 
 def test_the_api_journey_and_its_gates(world):
