@@ -66,7 +66,9 @@ def build_world() -> World:
         invitation=InvitationFactory(referral__child__authority=sefton, provider=oak),
         setting=oak_house,
     )
-    award = AwardFactory(response=response, state=AwardState.COMPLETE, band_at_award="concern")
+    award: Award = AwardFactory(  # type: ignore[assignment]
+        response=response, state=AwardState.COMPLETE, band_at_award="concern"
+    )
     RiskApproval.objects.create(award=award, documents_attached_at=timezone.now())
     return World(
         sefton=sefton,
