@@ -11,6 +11,7 @@ from demo.people import load_people
 from demo.placements import load_referrals
 from demo.quality_import import load_ofsted_import
 from demo.quality_monitoring import load_monitoring
+from demo.quality_plans import load_improvement_plans
 from demo.quality_rechecks import load_rechecks
 from demo.quality_visits import load_qa_visits
 
@@ -27,4 +28,5 @@ DEMO_STEPS: list[Callable[[], object]] = [
     # After the Ofsted import: the visit programme's order reads its bands.
     load_qa_visits,
     load_monitoring,
+    load_improvement_plans,
 ]

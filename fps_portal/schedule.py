@@ -51,4 +51,7 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "quality-request-monitoring-returns": _every(3600.0, "quality.request_monitoring_returns"),
     "quality-remind-monitoring-returns": _every(3600.0, "quality.remind_monitoring_returns"),
     "quality-run-expiry-clocks": _every(3600.0, "quality.run_expiry_clocks"),
+    # Quality (branch qaplan): improvement actions due within a week, then overdue, remind their
+    # owner once per stage (daily dates; hourly catches a restart the same day).
+    "quality-remind-improvement-actions": _every(3600.0, "quality.remind_improvement_actions"),
 }

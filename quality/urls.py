@@ -1,10 +1,18 @@
 """Pages of the quality app: the lead authority's Ofsted imports, the rating alerts (their routes
-in `quality.views.alerts_urls`), annual re-checks,
-suspension proposals, expired evidence and quarterly monitoring returns."""
+in `quality.views.alerts_urls`), annual re-checks, suspension proposals, expired evidence, QA
+visits, quarterly monitoring returns and improvement plans."""
 
 from django.urls import include, path
 
-from quality.views import expiry, imports, monitoring, proposals, rechecks, visits
+from quality.views import (
+    expiry,
+    imports,
+    improvement_plans,
+    monitoring,
+    proposals,
+    rechecks,
+    visits,
+)
 
 app_name = "quality"
 
@@ -62,4 +70,35 @@ urlpatterns = [
     path("quality/visits/<int:pk>/complete/", visits.visit_complete_view, name="visit-complete"),
     path("quality/visits/<int:pk>/report.pdf", visits.visit_report_pdf, name="visit-report"),
     path("quality/visit-summaries/", visits.visit_summary_list, name="visit-summary-list"),
+    # Improvement plans (branch qaplan).
+    path(
+        "quality/improvement-plans/",
+        improvement_plans.plan_list,
+        name="improvement-plan-list",
+    ),
+    path(
+        "quality/improvement-plans/new/",
+        improvement_plans.plan_new,
+        name="improvement-plan-new",
+    ),
+    path(
+        "quality/improvement-plans/<int:pk>/",
+        improvement_plans.plan_view,
+        name="improvement-plan",
+    ),
+    path(
+        "quality/improvement-plans/<int:pk>/actions/new/",
+        improvement_plans.action_new,
+        name="improvement-action-new",
+    ),
+    path(
+        "quality/improvement-plans/<int:pk>/actions/<int:action_pk>/",
+        improvement_plans.action_view,
+        name="improvement-action",
+    ),
+    path(
+        "quality/improvement-plans/<int:pk>/actions/<int:action_pk>/evidence/",
+        improvement_plans.action_evidence,
+        name="improvement-action-evidence",
+    ),
 ]

@@ -1,6 +1,6 @@
 """The quality app's models, one module per part: Ofsted imports (`imports`), rating alerts
-(`alerts`), annual re-checks (`rechecks`), evidence expiry (`expiry`), QA visits (`visits`) and
-quarterly contract monitoring (`monitoring`)."""
+(`alerts`), annual re-checks (`rechecks`), evidence expiry (`expiry`), QA visits (`visits`),
+quarterly contract monitoring (`monitoring`) and improvement plans (`improvement_plans`)."""
 
 from quality.models.alerts import (
     DECISION_TRANSITIONS,
@@ -18,6 +18,20 @@ from quality.models.expiry import (
     LapseState,
 )
 from quality.models.imports import ImportOrigin, ImportStatus, InspectionImport
+from quality.models.improvement_plans import (
+    ACTION_TRANSITIONS,
+    CLOSED_ACTION_STATES,
+    ORIGIN_FIELDS,
+    PLAN_TRANSITIONS,
+    ActionOwner,
+    ActionState,
+    ImprovementAction,
+    ImprovementEvent,
+    ImprovementEventKind,
+    ImprovementPlan,
+    PlanOrigin,
+    PlanState,
+)
 from quality.models.monitoring import (
     PLACEMENT_COUNTS,
     RETURN_TRANSITIONS,
@@ -68,11 +82,15 @@ from quality.models.visits import (
 )
 
 __all__ = [
+    "ACTION_TRANSITIONS",
+    "CLOSED_ACTION_STATES",
     "DECISION_TRANSITIONS",
     "LAPSE_TRANSITIONS",
     "OPEN_LAPSE_STATES",
     "OPEN_VISIT_STATES",
+    "ORIGIN_FIELDS",
     "PLACEMENT_COUNTS",
+    "PLAN_TRANSITIONS",
     "PROPOSAL_TRANSITIONS",
     "RECHECK_TRANSITIONS",
     "REMINDER_DAYS",
@@ -81,6 +99,8 @@ __all__ = [
     "SETTING_COUNTS",
     "VISIT_TRANSITIONS",
     "WITH_PROVIDER",
+    "ActionOwner",
+    "ActionState",
     "AlertRecipient",
     "AreaRating",
     "DecisionState",
@@ -89,6 +109,10 @@ __all__ = [
     "ExpiryStage",
     "ImportOrigin",
     "ImportStatus",
+    "ImprovementAction",
+    "ImprovementEvent",
+    "ImprovementEventKind",
+    "ImprovementPlan",
     "InspectionImport",
     "ItemResponse",
     "ItemReview",
@@ -98,6 +122,8 @@ __all__ = [
     "MonitoringRound",
     "OutcomeProgress",
     "PlacementReturn",
+    "PlanOrigin",
+    "PlanState",
     "ProgressRating",
     "ProposalState",
     "QaVisit",

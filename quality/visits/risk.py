@@ -13,7 +13,8 @@ reasons in the same order. The signals today:
 2. `sign_off`: the RI/Inadequate sign-off (`referrals.services.risk`) completed for this
    authority's award to the setting in the last `SIGN_OFF_DAYS` days (1): it moves the setting
    up among its band;
-3. (reserved: open concerns and escalations; overdue improvement actions; see below);
+3. (reserved: open concerns and escalations); `overdue_actions`: improvement actions of this
+   authority's plans past their due date (`quality.selectors.improvement_plans`), their count;
 4. `alerts`: rating alerts told to this authority and not yet acknowledged, or raised in the
    last `RECENT_ALERT_DAYS` days (their count);
 5. `last_visit`: days since this authority's last completed visit (never visited: `NEVER`);
@@ -52,6 +53,7 @@ from fps_portal.scoping import dangerously_unscoped
 from providers.inspections.bands import Band
 from providers.models import Setting
 from quality.models import AlertRecipient, QaVisit, VisitState
+from quality.selectors.improvement_plans import overdue_actions_by_setting
 from referrals.models import AwardState, RiskApproval
 
 SIGN_OFF_DAYS = 90
@@ -175,10 +177,20 @@ def placed(authority: Organisation, setting_ids: Sequence[int]) -> SignalMap:
     }
 
 
+def overdue_actions(authority: Organisation, setting_ids: Sequence[int]) -> SignalMap:
+    """Improvement actions of this authority's plans past their due date (one query)."""
+    counts = overdue_actions_by_setting(authority, setting_ids)
+    return {
+        pk: Signal(n, f"{n} improvement action{'s' if n != 1 else ''} overdue")
+        for pk, n in counts.items()
+    }
+
+
 RISK_SIGNALS: tuple[RiskSignal, ...] = (
     RiskSignal("band", band),
     RiskSignal("sign_off", sign_off),
-    # Reserved here: "open_concerns" and "overdue_actions" (issue 14's other parts).
+    # Reserved here: "open_concerns" (issue 14's concerns part).
+    RiskSignal("overdue_actions", overdue_actions),
     RiskSignal("alerts", alerts),
     RiskSignal("last_visit", last_visit),
     RiskSignal("placed", placed),

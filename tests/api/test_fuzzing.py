@@ -289,6 +289,24 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
     if collection == "alerts":
         assert caller == "lead_authority", f"{role} reached the rating alerts"
     _assert_qa_visits(caller, collection, method, action, response)
+    # Improvement plans (branch qaplan): the world's plan is Sefton's about P's setting; of the
+    # callers only provider P and Sefton's commissioner (a reader, never a writer) reach it; a
+    # provider never creates a plan or reviews an action.
+    if collection in ("improvement-plans", "improvement-actions"):
+        if len(parts) > 1 and parts[1].isdigit():
+            assert caller in ("provider", "other_authority"), f"{role} reached Sefton's plan"
+        assert caller != "other_authority" or method not in WRITE_METHODS, (
+            "a commissioner changed an improvement plan"
+        )
+        assert (
+            caller != "provider"
+            or method not in WRITE_METHODS
+            or action
+            in (
+                "complete",
+                "comment",
+            )
+        ), "a provider created a plan or reviewed an action"
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"

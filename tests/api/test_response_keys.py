@@ -173,6 +173,18 @@ MONITORING = keys(
     "due_on", "submissions", "submitted_at", "returned_at", "reviewed_at", "settings",
     "placements", "reviews", "history",
 )  # fmt: skip
+# Branch qaplan: an improvement plan and action, read alike by the owning authority's QA
+# officers, commissioners and senior managers and by the provider of the setting.
+IMPROVEMENT_PLAN = keys(
+    "id", "title", "setting", "setting_name", "provider", "authority", "authority_name", "cause",
+    "origin", "origin_reason", "state", "created_at", "closed_at", "actions", "history",
+)  # fmt: skip
+IMPROVEMENT_ACTION = keys(
+    "id", "plan", "description", "owner", "due_on", "state", "evidence_text",
+    "evidence_filename", "has_evidence_file", "created_at", "completed_at", "accepted_at",
+    "reopened_at",
+)  # fmt: skip
+PLAN_READERS = (QA, COMMISSIONER, SENIOR, PROVIDER)
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -459,6 +471,23 @@ READS: dict[str, Read] = {
     "qa-visit-summary-detail": Read(
         _ids("qa-visit-summary-detail", "qa_visit_summary"),
         only(dict.fromkeys(AUTHORITY_STAFF, VISIT_SUMMARY)),
+        is_list=False,
+    ),
+    # Branch qaplan: the owning authority's QA staff and the provider of the setting.
+    "improvement-plan-list": Read(
+        _url("improvement-plan-list"), only(dict.fromkeys(PLAN_READERS, IMPROVEMENT_PLAN))
+    ),
+    "improvement-plan-detail": Read(
+        _ids("improvement-plan-detail", "improvement_plan"),
+        only(dict.fromkeys(PLAN_READERS, IMPROVEMENT_PLAN)),
+        is_list=False,
+    ),
+    "improvement-action-list": Read(
+        _url("improvement-action-list"), only(dict.fromkeys(PLAN_READERS, IMPROVEMENT_ACTION))
+    ),
+    "improvement-action-detail": Read(
+        _ids("improvement-action-detail", "improvement_action"),
+        only(dict.fromkeys(PLAN_READERS, IMPROVEMENT_ACTION)),
         is_list=False,
     ),
     # Only the authority's administrator, signed in by session; each another role's refusal.
@@ -776,6 +805,22 @@ WRITES: dict[tuple[str, str], Write] = {
     ("monitoring-return-review", "post"): Write(
         _ids("monitoring-return-review", "monitoring_return"), (QA,)
     ),
+    # Branch qaplan: QA officers agree plans and review actions; the owner completes an action.
+    ("improvement-plan-list", "post"): Write(_url("improvement-plan-list"), (QA,)),
+    ("improvement-plan-add-action", "post"): Write(
+        _ids("improvement-plan-add-action", "improvement_plan"), (QA,)
+    ),
+    **{
+        (f"improvement-action-{action}", "post"): Write(
+            _ids(f"improvement-action-{action}", "improvement_action"), roles
+        )
+        for action, roles in (
+            ("complete", (QA, PROVIDER)),
+            ("comment", (QA, PROVIDER)),
+            ("accept", (QA,)),
+            ("reopen", (QA,)),
+        )
+    },
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

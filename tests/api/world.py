@@ -49,6 +49,7 @@ from tests.providers.onboarding.factories import (
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
 from tests.quality.monitoring_matrix import build_monitoring_side
+from tests.quality.plan_matrix import build_api_plan
 from tests.referrals.awards.matrix import build_api_awards
 from tests.referrals.factories import ReferralFactory
 
@@ -252,6 +253,8 @@ def build_world() -> World:
     world.ids["monitoring_return"] = build_monitoring_side(agreement_id=world.ids["agreement"])[
         "monitoring_return"
     ]
+    # Branch qaplan: Sefton's QA officer's improvement plan about P's setting, with one action.
+    world.ids.update(build_api_plan(qa_officer=users[Role.QA_OFFICER], setting=ready.setting))
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]

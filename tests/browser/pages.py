@@ -66,6 +66,7 @@ from tests.providers.onboarding.factories import (
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
 from tests.quality.monitoring_pages import build_monitoring_pages
+from tests.quality.plan_pages import build_plan_pages
 from tests.quality.recheck_pages import build_recheck_pages
 from tests.quality.visit_pages import build_visit_pages
 from tests.referrals.awards.pages_world import build_award_pages
@@ -348,6 +349,9 @@ def build_world() -> World:
             commissioner=users[COMMISSIONER],
         )
     )
+    world.quality.update(
+        build_plan_pages(qa_officer=users[QA], provider_user=users[PROVIDER], setting=own_setting)
+    )
     return _competition(world)
 
 
@@ -463,6 +467,12 @@ def _recheck_item(world: World, persona: str) -> dict[str, Any]:
     """The provider answers an item of the open re-check; the lead reviews one of the sent."""
     which = "sent" if persona == LEAD else "open"
     return {"pk": world.quality[f"{which}_recheck"], "item_pk": world.quality[f"{which}_item"]}
+
+
+def _plan_action(world: World, persona: str) -> dict[str, Any]:
+    """The provider marks its action done; the QA officer reviews the one marked done."""
+    which = "plan_action_done" if persona == QA else "plan_action_to_do"
+    return {"pk": world.quality["plan"], "action_pk": world.quality[which]}
 
 
 def _first_evidence(world: World, persona: str) -> dict[str, Any]:
@@ -637,6 +647,16 @@ PAGES: dict[str, Page] = {
         frozenset({QA}), _quality("scheduled_visit"), forms=(MAIN_FORM,)
     ),
     "quality:visit-summary-list": Page(frozenset({QA, SENIOR, COMMISSIONER, LEAD})),
+    # Improvement plans (branch qaplan): Sefton's QA officer's plan about the provider's setting.
+    "quality:improvement-plan-list": Page(frozenset({QA, COMMISSIONER, SENIOR, PROVIDER})),
+    "quality:improvement-plan-new": Page(frozenset({QA}), forms=(MAIN_FORM,)),
+    "quality:improvement-plan": Page(
+        frozenset({QA, COMMISSIONER, SENIOR, PROVIDER}), _quality("plan")
+    ),
+    "quality:improvement-action-new": Page(frozenset({QA}), _quality("plan"), forms=(MAIN_FORM,)),
+    "quality:improvement-action": Page(
+        frozenset({QA, COMMISSIONER, SENIOR, PROVIDER}), _plan_action, forms=(MAIN_FORM,)
+    ),
     "quality:evidence-lapse-list": Page(frozenset({LEAD, PROVIDER})),
     "quality:evidence-lapse": Page(
         frozenset({LEAD, PROVIDER}),
@@ -810,6 +830,7 @@ NOT_PAGES: dict[str, str] = {
     "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",
     "notification-open": "POST only; redirects to the notification's page",
     "providers:evidence-download": "a file download",
+    "quality:improvement-action-evidence": "a file download (an improvement action's evidence)",
     "referrals:child-document-download": "a file download (a document on a child's record)",
     "referrals:child-export": "a CSV download (the child's record)",
     "providers:agreement-document-download": "a file download (the agreement's PDF)",

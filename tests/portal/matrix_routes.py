@@ -19,6 +19,7 @@ from tests.contracts.matrix import KINDS as CONTRACT_KINDS
 from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
 from tests.quality.matrix import KINDS as QUALITY_KINDS
 from tests.quality.monitoring_matrix import KINDS as MONITORING_KINDS
+from tests.quality.plan_matrix import KINDS as PLAN_KINDS
 from tests.quality.recheck_matrix import KINDS as RECHECK_KINDS
 from tests.quality.visit_matrix import KINDS as VISIT_KINDS
 from tests.referrals.awards.matrix import KINDS as AWARD_KINDS
@@ -176,11 +177,14 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         return {"pk": side.contracts[kind]}
     if kind == "recheck_item":
         return {"pk": side.quality["recheck"], "item_pk": side.quality[kind]}
+    if kind == "improvement_action":
+        return {"pk": side.quality["improvement_plan"], "action_pk": side.quality[kind]}
     if (
         kind in QUALITY_KINDS
         or kind in RECHECK_KINDS
         or kind in VISIT_KINDS
         or kind in MONITORING_KINDS
+        or kind in PLAN_KINDS
     ):
         return {"pk": side.quality[kind]}
     if kind == "service":
@@ -216,6 +220,7 @@ _PARAMS = {
     "referral_criterion": ("pk", "criterion_pk"),
     "agreement_version": ("pk", "number"),
     "recheck_item": ("pk", "item_pk"),
+    "improvement_action": ("pk", "action_pk"),
     "referral": ("pk",),
     "direct_award": ("pk",),
     "setting_judgement": ("pk", "judgement_pk"),
@@ -255,6 +260,7 @@ _PARAMS = {
             *(kind for kind in RECHECK_KINDS if kind != "recheck_item"),  # nested: above
             *VISIT_KINDS,
             *MONITORING_KINDS,
+            *(kind for kind in PLAN_KINDS if kind != "improvement_action"),  # nested: above
         )
     },
 }

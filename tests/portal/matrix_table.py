@@ -42,6 +42,8 @@ from tests.quality.import_matrix_rows import API as IMPORT_API
 from tests.quality.import_matrix_rows import PAGES as IMPORT_PAGES
 from tests.quality.monitoring_matrix_rows import API as MONITORING_API
 from tests.quality.monitoring_matrix_rows import PAGES as MONITORING_PAGES
+from tests.quality.plan_matrix_rows import API as PLAN_API
+from tests.quality.plan_matrix_rows import PAGES as PLAN_PAGES
 from tests.quality.recheck_matrix_rows import API as RECHECK_API
 from tests.quality.recheck_matrix_rows import PAGES as RECHECK_PAGES
 from tests.quality.visit_matrix_rows import API as VISIT_API
@@ -1071,4 +1073,7 @@ TABLE: dict[str, Row] = {
     # Quarterly contract monitoring (issue 14, qamonitor).
     **MONITORING_PAGES,
     **MONITORING_API,
+    # Improvement plans (issue 14, branch qaplan).
+    **PLAN_PAGES,
+    **PLAN_API,
 }

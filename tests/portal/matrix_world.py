@@ -56,6 +56,7 @@ from tests.providers.onboarding.factories import (
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import build_quality_world
 from tests.quality.monitoring_matrix import build_monitoring_side
+from tests.quality.plan_matrix import build_plan_side
 from tests.quality.recheck_matrix import build_quality_side
 from tests.quality.visit_matrix import build_visit_side
 from tests.referrals.awards.matrix import build_awards_world
@@ -355,6 +356,9 @@ def build_world() -> World:
             **build_visit_side(authority=visiting, setting=side.setting),
         }
         side.quality.update(build_monitoring_side(agreement_id=side.contracts["agreement"]))
+    # Improvement plans (tests/quality/plan_matrix.py): A's about X's setting, B's about Y's.
+    for side, owner in ((sides[0], a), (sides[1], b)):
+        side.quality |= build_plan_side(authority=owner, setting=side.setting)
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {

@@ -59,6 +59,7 @@ from tests.providers.onboarding import states
 from tests.quality.alert_budgets import QUALITY_BUDGETS
 from tests.quality.import_budgets import IMPORT_BUDGETS
 from tests.quality.monitoring_budgets import MONITORING_BUDGETS
+from tests.quality.plan_budgets import PLAN_BUDGETS
 from tests.quality.recheck_budgets import RECHECK_BUDGETS
 from tests.quality.visit_budgets import VISIT_BUDGETS
 from tests.referrals.awards.budgets import AWARD_BUDGETS
@@ -82,9 +83,10 @@ BUDGETS: list[Budget] = [
     Budget("home", "anonymous", lambda: page("/", None), 0),
     # 1-4: session, user, otp device, actor's memberships; 5: own settings counted, with those
     # without a lot and those without a judgement; 6: drafts; 7: questions to answer; 8: agreements
-    # to sign; 9: invitations awaiting an answer, their nearest deadline and drafts; 10: IPAs to
-    # sign (contracts' panel); 11: unread notifications; 12: memberships (organisation switcher).
-    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 12),
+    # to sign; 9: invitations awaiting an answer, their nearest deadline and drafts; 10: the
+    # improvement actions to do and overdue (quality's plans panel, one query); 11: IPAs to sign
+    # (contracts' panel); 12: unread notifications; 13: memberships (organisation switcher).
+    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 13),
     # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
     # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
     # awaiting check; 11: price changes to decide; 12-13: rating alerts not acknowledged and fail
@@ -859,6 +861,7 @@ BUDGETS: list[Budget] = [
     *(Budget(*entry) for entry in RECHECK_BUDGETS),
     *(Budget(*entry) for entry in VISIT_BUDGETS),
     *(Budget(*entry) for entry in MONITORING_BUDGETS),
+    *(Budget(*entry) for entry in PLAN_BUDGETS),
 ]
 
 
