@@ -403,3 +403,37 @@ def test_a_visit_not_completed_has_no_report():
     w = build(settings=1)
     visit = planned(w, w.settings[0])
     assert render_visit_report(visit_id=visit.pk, audience=ReportAudience.AUTHORITY) is None
+
+
+def test_overdue_improvement_actions_move_a_setting_up_and_another_authoritys_do_not():
+    from quality.models import ActionOwner
+    from quality.services.improvement_plans import action_add, plan_create
+
+    w = build(settings=0)
+    first = add_setting(w, name="A busy School")
+    behind = add_setting(w, name="B behind School")
+    place(w, first)  # more children: first, until its neighbour falls behind
+    for by, setting in ((w.qa, behind), (w.other_qa, behind)):
+        plan = plan_create(
+            actor=as_actor(by),
+            title="Safer recruitment",
+            cause="Staff files lacked references.",
+            origin="other",
+            origin_reason="Found at a visit.",
+            setting=setting,
+        )
+        action = action_add(
+            actor=as_actor(by),
+            plan=plan,
+            description="Audit every staff file.",
+            owner=ActionOwner.PROVIDER,
+            due_on=timezone.localdate() + datetime.timedelta(days=7),
+        )
+        if by == w.other_qa:
+            break  # Knowsley's is overdue too, but it is not Sefton's to count
+        type(action).objects.filter(pk=action.pk).update(
+            due_on=timezone.localdate() - datetime.timedelta(days=3)
+        )
+    rows = programme_for(as_actor(w.qa))
+    assert _names(rows)[:2] == ["B behind School", "A busy School"]
+    assert "1 improvement action overdue" in rows[0].reasons
