@@ -35,6 +35,7 @@ from providers.models.evidence import private_storage
 class PlanOrigin(models.TextChoices):
     ALERT = "alert", "A rating alert"
     SIGNOFF = "signoff", "The provider's action plan from the RI/Inadequate sign-off"
+    VISIT = "visit", "A QA visit"
     OTHER = "other", "Something else"
 
 
@@ -62,6 +63,10 @@ ORIGIN_FIELDS: dict[str, Origin] = {
         "origin_award",
         authority="referral__authority_id",
         also=(("risk_approval__documents_attached_at__isnull", False),),
+    ),
+    # A completed QA visit of the authority's (its recommendations become the plan's actions).
+    PlanOrigin.VISIT: Origin(
+        "origin_visit", authority="authority_id", also=(("state", "completed"),)
     ),
 }
 
@@ -112,6 +117,13 @@ class ImprovementPlan(models.Model):
     # is the authority's: the provider never sees which child it was).
     origin_award = models.ForeignKey(
         "referrals.Award",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="improvement_plans",
+    )
+    origin_visit = models.ForeignKey(
+        "quality.QaVisit",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fps_portal.accounts.models import Organisation
 from fps_portal.actors import Actor
+from fps_portal.dates import govuk_date
 from fps_portal.scoping import dangerously_unscoped, get_scoped_or_404, scoped
 from providers.models import Setting
 from quality.models import (
@@ -20,6 +21,8 @@ from quality.models import (
     ImprovementEvent,
     ImprovementPlan,
     PlanState,
+    QaVisit,
+    VisitState,
 )
 from referrals.models import Award
 
@@ -151,6 +154,18 @@ def alerts_to_start_from(actor: Actor) -> list[tuple[int, str]]:
     for alert_id, setting, band, at in rows:
         seen.setdefault(alert_id, f"{setting}: band {band}, {at:%d %B %Y}")
     return list(seen.items())
+
+
+def visits_to_start_from(actor: Actor) -> list[tuple[int, str]]:
+    """(visit id, label) of the actor's authority's completed QA visits, newest first: the
+    setting and the visit's date."""
+    rows = (
+        scoped(QaVisit, actor)
+        .filter(authority_id=actor.organisation_id, state=VisitState.COMPLETED)
+        .values_list("pk", "setting__name", "visit_date")
+        .order_by("-visit_date", "-pk")
+    )
+    return [(pk, f"{setting}: visited {govuk_date(on)}") for pk, setting, on in rows]
 
 
 def signoffs_to_start_from(actor: Actor) -> list[tuple[int, str]]:

@@ -30,6 +30,7 @@ from quality.selectors.improvement_plans import (
     plans_for,
     settings_to_plan_for,
     signoffs_to_start_from,
+    visits_to_start_from,
 )
 from quality.services.improvement_actions import (
     action_accept,
@@ -48,7 +49,11 @@ from quality.views.plan_forms import (
 )
 
 #: Each origin kind's choices for the new-plan page (the actor's own authority's).
-ORIGIN_CHOICES = {"alert": alerts_to_start_from, "signoff": signoffs_to_start_from}
+ORIGIN_CHOICES = {
+    "alert": alerts_to_start_from,
+    "signoff": signoffs_to_start_from,
+    "visit": visits_to_start_from,
+}
 
 
 def _posted(request: HttpRequest) -> tuple[object, object]:
@@ -74,6 +79,16 @@ def plan_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
+def _asked(request: HttpRequest) -> dict[str, str]:
+    """The origin a link to this page chose (a visit's "start a plan from this visit"): only
+    pre-selected, so the officer still sees and can change it; the form checks it as any."""
+    kind = request.GET.get("origin", "")
+    if kind not in ORIGIN_SELECTS:
+        return {}
+    field = ORIGIN_SELECTS[kind][0]
+    return {"origin": kind, field: request.GET.get(field, "")}
+
+
 @page_access(QA_OFFICERS)
 @require_http_methods(["GET", "POST"])
 def plan_new(request: HttpRequest, actor: Actor) -> HttpResponse:
@@ -83,7 +98,9 @@ def plan_new(request: HttpRequest, actor: Actor) -> HttpResponse:
     settings = [(s.pk, f"{s.name} ({s.provider.name})") for s in settings_to_plan_for(actor)]
     origins = {kind: choices(actor) for kind, choices in ORIGIN_CHOICES.items()}
     data, _files = _posted(request)
-    form = PlanForm(data, settings=settings, origins=origins, initial={"submission_key": key})
+    form = PlanForm(
+        data, settings=settings, origins=origins, initial={"submission_key": key, **_asked(request)}
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data.get("setting")

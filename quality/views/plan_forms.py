@@ -18,6 +18,7 @@ from quality.services.improvement_plans import ORIGIN_MISSING, OWNER_MISSING
 ORIGIN_SELECTS: dict[str, tuple[str, str]] = {
     PlanOrigin.ALERT: ("origin_alert", "If a rating alert: which one"),
     PlanOrigin.SIGNOFF: ("origin_award", "If the RI/Inadequate sign-off: which award"),
+    PlanOrigin.VISIT: ("origin_visit", "If a QA visit: which one"),
 }
 STEP_MISSING = "Select what you are doing."
 

@@ -437,3 +437,37 @@ def test_overdue_improvement_actions_move_a_setting_up_and_another_authoritys_do
     rows = programme_for(as_actor(w.qa))
     assert _names(rows)[:2] == ["B behind School", "A busy School"]
     assert "1 improvement action overdue" in rows[0].reasons
+
+
+def test_a_completed_visit_starts_an_improvement_plan_and_an_open_or_foreign_one_does_not(
+    signed_in,
+):
+    from django.urls import reverse
+
+    from quality.models import ImprovementPlan, PlanOrigin
+    from quality.services.improvement_plans import plan_create
+
+    w = build(settings=2)
+    done = completed(w, w.settings[0])
+    page = signed_in(w.qa).get(reverse("quality:visit", args=[done.pk])).content.decode()
+    link = f"{reverse('quality:improvement-plan-new')}?origin=visit&amp;origin_visit={done.pk}"
+    assert link in page
+    plan = plan_create(
+        actor=as_actor(w.qa),
+        title="After the visit",
+        cause="The visit's recommendations.",
+        origin=PlanOrigin.VISIT,
+        origin_id=done.pk,
+    )
+    assert plan.origin_visit_id == done.pk and plan.setting_id == w.settings[0].pk
+    still_planned = planned(w, w.settings[1])
+    for who, visit in ((w.qa, still_planned), (w.other_qa, done)):
+        with pytest.raises(InvalidInput):
+            plan_create(
+                actor=as_actor(who),
+                title="x",
+                cause="y",
+                origin=PlanOrigin.VISIT,
+                origin_id=visit.pk,
+            )
+    assert ImprovementPlan.objects.count() == 1
