@@ -48,4 +48,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "quality-open-due-rechecks": _every(3600.0, "quality.open_due_rechecks"),
     "quality-remind-overdue-rechecks": _every(3600.0, "quality.remind_overdue_rechecks"),
     "quality-run-expiry-clocks": _every(3600.0, "quality.run_expiry_clocks"),
+    # Quality (branch qaconcern): a concern's stage past its due date (at most 10 working days)
+    # escalates by itself, once (dates: hourly is cheap and catches a restart the same day); a
+    # stage 3 letter whose render task was lost is queued again.
+    "quality-escalate-overdue-concerns": _every(3600.0, "quality.escalate_overdue_concerns"),
+    "quality-render-missing-concern-letters": _every(
+        600.0, "quality.render_missing_concern_letters"
+    ),
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ofsted-imports/", imports.import_list, name="import-list"),
     path("ofsted-imports/<int:pk>/", imports.import_detail, name="import-detail"),
     path("", include("quality.views.alerts_urls")),
+    path("", include("quality.views.concern_urls")),
     # Annual re-checks.
     path("quality/rechecks/", rechecks.recheck_list, name="recheck-list"),
     path("quality/rechecks/<int:pk>/", rechecks.recheck_view, name="recheck"),

@@ -1,11 +1,32 @@
 """The quality app's models, one module per part: Ofsted imports (`imports`), rating alerts
-(`alerts`), annual re-checks (`rechecks`) and evidence expiry (`expiry`)."""
+(`alerts`), annual re-checks (`rechecks`), evidence expiry (`expiry`) and concerns with their
+four-stage escalation (`concerns`)."""
 
 from quality.models.alerts import (
     DECISION_TRANSITIONS,
     AlertRecipient,
     DecisionState,
     RatingAlert,
+)
+from quality.models.concerns import (
+    CONCERN_TRANSITIONS,
+    INTERNAL_ENTRY_KINDS,
+    LAST_STAGE,
+    LETTER_STAGE,
+    MAX_STAGE_WORKING_DAYS,
+    PROVIDER_SEES_FROM_STAGE,
+    RECORDED_KINDS,
+    STAGE_NAMES,
+    STAGE_TRANSITIONS,
+    Concern,
+    ConcernCategory,
+    ConcernEntry,
+    ConcernLetter,
+    ConcernSource,
+    ConcernStage,
+    ConcernState,
+    EntryKind,
+    StageEnd,
 )
 from quality.models.expiry import (
     LAPSE_TRANSITIONS,
@@ -34,15 +55,32 @@ from quality.models.rechecks import (
 )
 
 __all__ = [
+    "CONCERN_TRANSITIONS",
     "DECISION_TRANSITIONS",
+    "INTERNAL_ENTRY_KINDS",
     "LAPSE_TRANSITIONS",
+    "LAST_STAGE",
+    "LETTER_STAGE",
+    "MAX_STAGE_WORKING_DAYS",
     "OPEN_LAPSE_STATES",
     "PROPOSAL_TRANSITIONS",
+    "PROVIDER_SEES_FROM_STAGE",
     "RECHECK_TRANSITIONS",
+    "RECORDED_KINDS",
     "REMINDER_DAYS",
+    "STAGE_NAMES",
+    "STAGE_TRANSITIONS",
     "WITH_PROVIDER",
     "AlertRecipient",
+    "Concern",
+    "ConcernCategory",
+    "ConcernEntry",
+    "ConcernLetter",
+    "ConcernSource",
+    "ConcernStage",
+    "ConcernState",
     "DecisionState",
+    "EntryKind",
     "EvidenceLapse",
     "ExpiryNotice",
     "ExpiryStage",
@@ -60,5 +98,6 @@ __all__ = [
     "RecheckEventKind",
     "RecheckItem",
     "RecheckState",
+    "StageEnd",
     "SuspensionProposal",
 ]
