@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('safety_flagged_at', models.DateTimeField(blank=True, null=True)),
                 ('source', models.CharField(choices=[('practitioner', 'A practitioner of the authority'), ('external', 'Someone outside the council (recorded by the authority)')], default='practitioner', max_length=16)),
                 ('raised_by_name', models.CharField(blank=True, max_length=200)),
-                ('raised_by_role', models.CharField(blank=True, help_text='For example, parent, social worker, a member of staff.', max_length=200)),
+                ('raised_by_role', models.CharField(blank=True, help_text='For example, parent, social worker, member of staff.', max_length=200)),
                 ('raised_by_contact', models.CharField(blank=True, max_length=200)),
                 ('raised_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('state', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),

@@ -123,7 +123,7 @@ class Concern(models.Model):
     raised_by_role = models.CharField(
         max_length=200,
         blank=True,
-        help_text="For example, parent, social worker, a member of staff.",
+        help_text="For example, parent, social worker, member of staff.",
     )
     raised_by_contact = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(

@@ -113,6 +113,7 @@ def _open_next(
     reason: str,
     timescale_days: int,
     provider_contact: str = "",
+    today: datetime.date | None = None,
 ) -> ConcernStage:
     previous = current_stage(locked)
     now = timezone.now()
@@ -136,7 +137,7 @@ def _open_next(
         opened_by=actor.user if actor is not None else None,
         automatic=automatic,
         timescale_days=timescale_days,
-        due_on=stage_due_on(timezone.localdate(), timescale_days),
+        due_on=stage_due_on(today or timezone.localdate(), timescale_days),
         provider_contact=provider_contact,
     )
     kind = EntryKind.ESCALATED_AUTOMATICALLY if automatic else EntryKind.ESCALATED
@@ -193,6 +194,7 @@ def concerns_escalate_overdue(*, today: datetime.date | None = None) -> int:
                     automatic=True,
                     reason=overdue_reason(stage),
                     timescale_days=MAX_STAGE_WORKING_DAYS,
+                    today=today,
                 )
                 moved += 1
             elif locked.partnership_referred_at is None:
