@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.contracts.matrix import KINDS as CONTRACT_KINDS
 from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
+from tests.quality.concern_matrix import KINDS as CONCERN_KINDS
 from tests.quality.matrix import KINDS as QUALITY_KINDS
 from tests.quality.recheck_matrix import KINDS as RECHECK_KINDS
 from tests.referrals.awards.matrix import KINDS as AWARD_KINDS
@@ -174,7 +175,7 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         return {"pk": side.contracts[kind]}
     if kind == "recheck_item":
         return {"pk": side.quality["recheck"], "item_pk": side.quality[kind]}
-    if kind in QUALITY_KINDS or kind in RECHECK_KINDS:
+    if kind in QUALITY_KINDS or kind in RECHECK_KINDS or kind in CONCERN_KINDS:
         return {"pk": side.quality[kind]}
     if kind == "service":
         child = world.y.service if case == "X-with-Y's-child" else side.service
@@ -245,6 +246,7 @@ _PARAMS = {
             "placement_end",
             "regional_uplift",
             *QUALITY_KINDS,
+            *CONCERN_KINDS,
             *(kind for kind in RECHECK_KINDS if kind != "recheck_item"),  # nested: above
         )
     },

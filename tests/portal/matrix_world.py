@@ -53,6 +53,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     submitted_application,
 )
+from tests.quality.concern_matrix import build_concern_world
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import build_quality_world
 from tests.quality.recheck_matrix import build_quality_side
@@ -347,6 +348,16 @@ def build_world() -> World:
     )
     for side in sides:
         side.quality = {**side.quality, **build_quality_side(membership_id=side.membership)}
+    concern_x, concern_y = build_concern_world(
+        authority_a=a,
+        authority_b=b,
+        setting_x=sides[0].setting,
+        setting_y=sides[1].setting,
+        by_a=users[QA_OFFICER_A],
+        by_b=users[COMMISSIONER_B],
+    )
+    sides[0].quality.update(concern_x)
+    sides[1].quality.update(concern_y)
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {
