@@ -58,6 +58,7 @@ from tests.portal.query_budget_scenes import (
 from tests.providers.onboarding import states
 from tests.quality.alert_budgets import QUALITY_BUDGETS
 from tests.quality.import_budgets import IMPORT_BUDGETS
+from tests.quality.concern_budgets import CONCERN_BUDGETS
 from tests.quality.recheck_budgets import RECHECK_BUDGETS
 from tests.referrals.awards.budgets import AWARD_BUDGETS
 from tests.referrals.children.scenes import two_records
@@ -855,6 +856,7 @@ BUDGETS: list[Budget] = [
     *(Budget(*entry) for entry in IMPORT_BUDGETS),
     *(Budget(*entry) for entry in QUALITY_BUDGETS),
     *(Budget(*entry) for entry in RECHECK_BUDGETS),
+    *(Budget(*entry) for entry in CONCERN_BUDGETS),
 ]
 
 
