@@ -46,6 +46,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
+from tests.quality.concern_matrix import concern_rows
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
 from tests.referrals.awards.matrix import build_api_awards
@@ -243,6 +244,13 @@ def build_world() -> World:
         membership_id=membership.pk, cycle=timezone.localdate().year, today=timezone.localdate()
     )
     world.ids["recheck"] = membership.rechecks.get().pk
+    # Concerns (branch qaconcern): Sefton's concern about P's setting at stage 3 with its letter
+    # (P sees it from stage 2), rows as the matrix writes them.
+    world.ids.update(
+        concern_rows(
+            authority=authority("Sefton"), setting=ready.setting, by=users[Role.QA_OFFICER]
+        )
+    )
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]

@@ -57,8 +57,8 @@ from tests.portal.query_budget_scenes import (
 )
 from tests.providers.onboarding import states
 from tests.quality.alert_budgets import QUALITY_BUDGETS
-from tests.quality.import_budgets import IMPORT_BUDGETS
 from tests.quality.concern_budgets import CONCERN_BUDGETS
+from tests.quality.import_budgets import IMPORT_BUDGETS
 from tests.quality.recheck_budgets import RECHECK_BUDGETS
 from tests.referrals.awards.budgets import AWARD_BUDGETS
 from tests.referrals.children.scenes import two_records
