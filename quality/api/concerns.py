@@ -155,7 +155,10 @@ class ConcernInputSerializer(serializers.Serializer[Any]):
     summary = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=10000)
     immediate_safety = serializers.BooleanField(default=False)
-    source = serializers.ChoiceField(choices=ConcernSource.choices, default="practitioner")
+    # The field's name is the model's; DRF's stubs type a serializer field's own `source`.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=ConcernSource.choices, default="practitioner"
+    )
     raised_by_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )

@@ -121,9 +121,10 @@ def _open_next(
     previous.ended = StageEnd.ESCALATED_AUTOMATICALLY if automatic else StageEnd.ESCALATED
     previous.save(update_fields=["closed_at", "ended"])
     to = locked.stage + 1
+    # The stage is a number and its table is keyed by numbers; the helper is typed for states.
     transition(
         locked,
-        to=to,  # type: ignore[arg-type]  (the stage is a number; the table is keyed by it)
+        to=to,  # type: ignore[arg-type]
         table=STAGE_TRANSITIONS,  # type: ignore[arg-type]
         field="stage",
         what="concern",

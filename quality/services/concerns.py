@@ -209,14 +209,15 @@ def concern_raise(
         problems["timescale_days"] = TIMESCALE_WRONG
     if problems:
         raise InvalidInput.on_fields(problems)
-    assert provider is not None and timescale_days is not None
+    authority_id = actor.organisation_id
+    assert provider is not None and timescale_days is not None and authority_id is not None
     external = source == ConcernSource.EXTERNAL
     with transaction.atomic():
         concern, created = create_once(
             earlier=earlier,
             submission_key=submission_key,
             create=lambda: Concern.objects.create(
-                authority_id=actor.organisation_id,
+                authority_id=authority_id,
                 provider=provider,
                 setting=setting,
                 agreement=agreement,
