@@ -9,6 +9,7 @@ from demo.fps import load_fps
 from demo.onboarding import load_onboarding
 from demo.people import load_people
 from demo.placements import load_referrals
+from demo.quality_concerns import load_concerns
 from demo.quality_import import load_ofsted_import
 from demo.quality_rechecks import load_rechecks
 
@@ -22,4 +23,5 @@ DEMO_STEPS: list[Callable[[], object]] = [
     load_contracts,
     load_rechecks,
     load_ofsted_import,
+    load_concerns,
 ]
