@@ -21,7 +21,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 
 from contracts.services.pdf_documents import SERVICE_NAME, render_html
@@ -126,15 +126,22 @@ def concern_letter_render(*, stage_id: int) -> ConcernLetter | None:
     return letter
 
 
-def concern_letters_missing_requested() -> int:
-    """Queue every stage 3 letter not stored yet (of open concerns). Returns how many."""
-    missing = (
+def _missing() -> QuerySet[ConcernStage]:
+    return (
         dangerously_unscoped(ConcernStage)
         .filter(number=LETTER_STAGE, concern__state=ConcernState.OPEN)
         .filter(~Exists(dangerously_unscoped(ConcernLetter).filter(stage_id=OuterRef("pk"))))
-        .order_by("pk")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
+
+
+def concerns_letters_missing() -> int:
+    """How many stage 3 letters of open concerns are not stored yet."""
+    return _missing().count()
+
+
+def concern_letters_missing_requested() -> int:
+    """Queue every stage 3 letter not stored yet (of open concerns). Returns how many."""
+    missing = _missing().order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH]
     queued = 0
     for stage_id in missing:
         _queue(stage_id)

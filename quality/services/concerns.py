@@ -244,14 +244,9 @@ def concern_raise(
             timescale_days=timescale_days,
             due_on=stage_due_on(today, timescale_days),
         )
-        who = f"{raised_by_name} ({raised_by_role or 'outside the council'})" if external else ""
-        add_entry(
-            concern,
-            stage,
-            EntryKind.RAISED,
-            f"{summary}. {description}" + (f" Raised by {who}." if who else ""),
-            actor=actor,
-        )
+        # Who raised it from outside stays on the concern, which the provider never reads: a
+        # parent or a member of its staff who speaks up must not be named to it.
+        add_entry(concern, stage, EntryKind.RAISED, f"{summary}. {description}", actor=actor)
         audit_record(
             actor=actor,
             verb=AuditVerb.CREATED,

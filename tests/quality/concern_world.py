@@ -19,7 +19,7 @@ from providers.models import Setting
 from quality.models import Concern
 from quality.services.concerns import concern_raise
 from tests.factories import MembershipFactory, UserFactory, authority, person
-from tests.providers.factories import LotFactory, SettingFactory
+from tests.providers.factories import FpsMembershipFactory, LotFactory, SettingFactory
 from tests.quality.world import _placement, senior
 
 
@@ -66,6 +66,8 @@ def build() -> ConcernWorld:
     lot = LotFactory()
     setting = SettingFactory(name="Marsh Lane School")
     other = SettingFactory(name="Hill Top School")
+    for member in (setting, other):  # FPS members: authorities find their settings
+        FpsMembershipFactory(purchasing_system=lot.purchasing_system, provider=member.provider)
     commissioner = person(Role.COMMISSIONER, sefton)
     return ConcernWorld(
         sefton=sefton,
