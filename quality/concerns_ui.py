@@ -1,5 +1,5 @@
 """The concerns' navigation entry and dashboard panel (imported from the app's ready()). The
-counts are the selectors', one query for the open ones and one for the overdue and safety ones."""
+counts are the selectors', one query for the panel."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fps_portal.actors import Actor
 from fps_portal.context_processors import register_nav
 from fps_portal.web.dashboard import Panel, QueueItem, register_panel
 from quality.concern_permissions import handles_concerns
-from quality.selectors.concerns import open_concerns_count, overdue_and_safety_counts
+from quality.selectors.concerns import concern_counts
 
 register_nav(
     "Concerns",
@@ -27,14 +27,14 @@ def concerns_panel(actor: Actor) -> Panel | None:
     if not (handles_concerns(actor) or actor.is_provider):
         return None
     url = reverse("quality:concern-list")
-    overdue, safety = overdue_and_safety_counts(actor)
+    open_count, overdue, safety = concern_counts(actor)
     if actor.is_provider:
         return Panel(
             title="Concerns about your settings",
             items=[
                 QueueItem(
                     "Open concerns raised with you",
-                    open_concerns_count(actor),
+                    open_count,
                     f"{url}?state=open",
                     "A placing authority escalated a concern to you: answer it on its record.",
                 )
@@ -55,6 +55,6 @@ def concerns_panel(actor: Actor) -> Panel | None:
                 f"{url}?state=overdue",
                 "They escalate by themselves to the next stage.",
             ),
-            QueueItem("Open concerns", open_concerns_count(actor), f"{url}?state=open"),
+            QueueItem("Open concerns", open_count, f"{url}?state=open"),
         ],
     )

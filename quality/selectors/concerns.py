@@ -103,23 +103,21 @@ def letter_for_download(actor: Actor, pk: int) -> ConcernLetter:
     return get_scoped_or_404(ConcernLetter, actor, select_related=("stage__concern",), pk=pk)
 
 
-def open_concerns_count(actor: Actor) -> int:
-    return scoped(Concern, actor).filter(state=ConcernState.OPEN).count()
-
-
-def overdue_and_safety_counts(actor: Actor) -> tuple[int, int]:
-    """(open concerns past their stage's due date, open immediate safety concerns): one query."""
+def concern_counts(actor: Actor) -> tuple[int, int, int]:
+    """(open concerns, those past their stage's due date, immediate safety ones open): one
+    query, for the dashboard's panel."""
     today = timezone.localdate()
     counts = (
         scoped(Concern, actor)
         .filter(state=ConcernState.OPEN)
         .annotate(due_on=_current_stage("due_on"))
         .aggregate(
+            open=Count("pk"),
             overdue=Count("pk", filter=Q(due_on__lt=today)),
             safety=Count("pk", filter=Q(immediate_safety=True)),
         )
     )
-    return counts["overdue"], counts["safety"]
+    return counts["open"], counts["overdue"], counts["safety"]
 
 
 def open_concerns_by_setting(

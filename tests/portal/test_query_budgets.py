@@ -82,8 +82,9 @@ BUDGETS: list[Budget] = [
     # 1-4: session, user, otp device, actor's memberships; 5: own settings counted, with those
     # without a lot and those without a judgement; 6: drafts; 7: questions to answer; 8: agreements
     # to sign; 9: invitations awaiting an answer, their nearest deadline and drafts; 10: IPAs to
-    # sign (contracts' panel); 11: unread notifications; 12: memberships (organisation switcher).
-    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 12),
+    # sign (contracts' panel); 11: open concerns raised with it (quality's concerns panel);
+    # 12: unread notifications; 13: memberships (organisation switcher).
+    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 13),
     # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
     # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
     # awaiting check; 11: price changes to decide; 12-13: rating alerts not acknowledged and fail
@@ -97,8 +98,9 @@ BUDGETS: list[Budget] = [
     ),
     # 1-4: session, user, otp device, actor's memberships; 5-6: settings on the FPS, those with
     # vacancies; 7: the referrals panel's four counts; 8: IPAs to complete or countersign
-    # (contracts' panel); 9: unread notifications; 10: memberships (organisation switcher).
-    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 10),
+    # (contracts' panel); 9: open, overdue and immediate safety concerns (quality's concerns
+    # panel); 10: unread notifications; 11: memberships (organisation switcher).
+    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 11),
     # 1-4: session, user, otp device, actor's memberships; 5: count (paginator); 6: the page of
     # notices.
     Budget(
