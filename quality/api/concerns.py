@@ -173,7 +173,7 @@ class ConcernInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class AnswerInputSerializer(serializers.Serializer[Any]):
+class ConcernAnswerInputSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=[
             EntryKind.ANSWERED.value,
@@ -186,7 +186,7 @@ class AnswerInputSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(max_length=10000)
 
 
-class EscalateInputSerializer(serializers.Serializer[Any]):
+class ConcernEscalateInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=10000)
     timescale_days = serializers.IntegerField(
         min_value=1, max_value=MAX_STAGE_WORKING_DAYS, default=MAX_STAGE_WORKING_DAYS
@@ -197,7 +197,7 @@ class EscalateInputSerializer(serializers.Serializer[Any]):
     informed = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
 
 
-class CloseInputSerializer(serializers.Serializer[Any]):
+class ConcernCloseInputSerializer(serializers.Serializer[Any]):
     outcome_for_child = serializers.CharField(max_length=10000)
 
 
@@ -294,22 +294,22 @@ class ConcernViewSet(ScopedGenericViewSet[Concern]):
         )
         return self._answer(concern, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AnswerInputSerializer, responses=ConcernSerializer)
+    @extend_schema(request=ConcernAnswerInputSerializer, responses=ConcernSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         """Record on the current stage (the provider: its answer); 409 once closed."""
         concern = self.get_object()
-        data = _valid(AnswerInputSerializer, request)
+        data = _valid(ConcernAnswerInputSerializer, request)
         kind = EntryKind.ANSWERED if self.actor.is_provider else data["kind"]
         concern_record(actor=self.actor, concern=concern, kind=kind, text=data["text"])
         return self._answer(concern)
 
-    @extend_schema(request=EscalateInputSerializer, responses=ConcernSerializer)
+    @extend_schema(request=ConcernEscalateInputSerializer, responses=ConcernSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request: Request, pk: str | None = None) -> Response:
         """Escalate one stage; 409 at stage 4 or once closed."""
         concern = self.get_object()
-        data = _valid(EscalateInputSerializer, request)
+        data = _valid(ConcernEscalateInputSerializer, request)
         concern_escalate(
             actor=self.actor,
             concern=concern,
@@ -320,12 +320,12 @@ class ConcernViewSet(ScopedGenericViewSet[Concern]):
         )
         return self._answer(concern)
 
-    @extend_schema(request=CloseInputSerializer, responses=ConcernSerializer)
+    @extend_schema(request=ConcernCloseInputSerializer, responses=ConcernSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """Close with the outcome for the child (400 without it)."""
         concern = self.get_object()
-        data = _valid(CloseInputSerializer, request)
+        data = _valid(ConcernCloseInputSerializer, request)
         concern_close(
             actor=self.actor, concern=concern, outcome_for_child=data["outcome_for_child"]
         )
