@@ -57,6 +57,8 @@ class ConcernEntrySerializer(serializers.ModelSerializer[ConcernEntry]):
 
 class ConcernStageSerializer(serializers.ModelSerializer[ConcernStage]):
     entries = ConcernEntrySerializer(many=True, read_only=True)
+    # Empty while the stage is open: a plain string, so the schema does not promise a choice.
+    ended = serializers.CharField(read_only=True)
     letter = serializers.SerializerMethodField()
 
     class Meta:

@@ -284,12 +284,12 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
     if collection == "alerts":
         assert caller == "lead_authority", f"{role} reached the rating alerts"
     # Concerns: a placing authority's practitioners and the provider concerned (from stage 2);
-    # of the callers, provider P (Sefton's concern is about it) and Knowsley's commissioner, who
-    # never reaches Sefton's concern.
+    # of the callers, Sefton's commissioner and provider P (Sefton's concern is about it).
+    # Neither ever reaches Knowsley's concern about provider Q.
     if collection == "concerns":
         assert caller in ("other_authority", "provider"), f"{role} reached the concerns"
-        if caller == "other_authority" and len(parts) > 1 and parts[1].isdigit():
-            assert int(parts[1]) != world.ids["concern"], "reached another authority's concern"
+        if len(parts) > 1 and parts[1].isdigit():
+            assert int(parts[1]) != world.ids["other_concern"], "reached Knowsley's concern"
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"

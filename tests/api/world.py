@@ -251,6 +251,11 @@ def build_world() -> World:
             authority=authority("Sefton"), setting=ready.setting, by=users[Role.QA_OFFICER]
         )
     )
+    # And Knowsley's about Q's setting, which no caller of the gates may reach.
+    knowsley = concern_rows(
+        authority=authority("Knowsley"), setting=other.setting, by=other_commissioner
+    )
+    world.ids.update({f"other_{kind}": pk for kind, pk in knowsley.items()})
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]
