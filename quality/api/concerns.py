@@ -224,7 +224,9 @@ class ConcernViewSet(ScopedGenericViewSet[Concern]):
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         if getattr(self, "swagger_fake_view", False):
-            return ConcernSerializer
+            # The schema promises the keys every reader gets; the authority's answers add who
+            # raised it and the safety flag (the provider's never do).
+            return ProviderConcernSerializer
         return concern_serializer_for(self.actor)
 
     def get_queryset(self) -> QuerySet[Concern]:
@@ -271,7 +273,7 @@ class ConcernViewSet(ScopedGenericViewSet[Concern]):
             raise InvalidInput.on_fields({field: message})
         return found
 
-    @extend_schema(request=ConcernInputSerializer, responses={201: ConcernSerializer})
+    @extend_schema(request=ConcernInputSerializer, responses={201: ProviderConcernSerializer})
     def create(self, request: Request) -> Response:
         """Raise a concern (or record one from outside the council) at stage 1."""
         data = _valid(ConcernInputSerializer, request)
@@ -296,7 +298,7 @@ class ConcernViewSet(ScopedGenericViewSet[Concern]):
         )
         return self._answer(concern, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ConcernAnswerInputSerializer, responses=ConcernSerializer)
+    @extend_schema(request=ConcernAnswerInputSerializer, responses=ProviderConcernSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, pk: str | None = None) -> Response:
         """Record on the current stage (the provider: its answer); 409 once closed."""
@@ -306,7 +308,7 @@ class ConcernViewSet(ScopedGenericViewSet[Concern]):
         concern_record(actor=self.actor, concern=concern, kind=kind, text=data["text"])
         return self._answer(concern)
 
-    @extend_schema(request=ConcernEscalateInputSerializer, responses=ConcernSerializer)
+    @extend_schema(request=ConcernEscalateInputSerializer, responses=ProviderConcernSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request: Request, pk: str | None = None) -> Response:
         """Escalate one stage; 409 at stage 4 or once closed."""
@@ -322,7 +324,7 @@ class ConcernViewSet(ScopedGenericViewSet[Concern]):
         )
         return self._answer(concern)
 
-    @extend_schema(request=ConcernCloseInputSerializer, responses=ConcernSerializer)
+    @extend_schema(request=ConcernCloseInputSerializer, responses=ProviderConcernSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         """Close with the outcome for the child (400 without it)."""
