@@ -9,6 +9,7 @@ from demo.fps import load_fps
 from demo.onboarding import load_onboarding
 from demo.people import load_people
 from demo.placements import load_referrals
+from demo.quality_concerns import load_concerns
 from demo.quality_import import load_ofsted_import
 from demo.quality_monitoring import load_monitoring
 from demo.quality_plans import load_improvement_plans
@@ -29,4 +30,5 @@ DEMO_STEPS: list[Callable[[], object]] = [
     load_qa_visits,
     load_monitoring,
     load_improvement_plans,
+    load_concerns,
 ]

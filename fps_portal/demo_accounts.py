@@ -95,6 +95,16 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "senior_manager",
         "commissioning_service_manager",
     ),
+    # Sefton's named safeguarding contact: told at once of an immediate safety concern and
+    # consulted on every concern (seed 002, l.317-319; docs/concerns.md).
+    DemoAccount(
+        "safeguarding@sefton.example",
+        "Hannah Price",
+        "senior manager (safeguarding lead), Sefton",
+        "Sefton",
+        "senior_manager",
+        "safeguarding_lead",
+    ),
     DemoAccount(
         "headofservice@blackpool.example",
         "Declan Ward",

@@ -54,4 +54,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Quality (branch qaplan): improvement actions due within a week, then overdue, remind their
     # owner once per stage (daily dates; hourly catches a restart the same day).
     "quality-remind-improvement-actions": _every(3600.0, "quality.remind_improvement_actions"),
+    # Quality (branch qaconcern): a concern's stage past its due date (at most 10 working days)
+    # escalates by itself, once (dates: hourly is cheap and catches a restart the same day); a
+    # stage 3 letter whose render task was lost is queued again.
+    "quality-escalate-overdue-concerns": _every(3600.0, "quality.escalate_overdue_concerns"),
+    "quality-render-missing-concern-letters": _every(
+        600.0, "quality.render_missing_concern_letters"
+    ),
 }

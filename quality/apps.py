@@ -8,6 +8,9 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from quality import (
             alerts_ui,  # noqa: F401  (the alerts' navigation entry and dashboard panels)
+            concern_scope_rules,  # noqa: F401  (concerns, their stages, entries and letters)
+            concern_tasks,  # noqa: F401  (the escalation job and the letter's render, by name)
+            concerns_ui,  # noqa: F401  (the concerns' navigation entry and dashboard panel)
             imports_web,  # noqa: F401  (the Ofsted imports' navigation entry)
             monitoring_scope_rules,  # noqa: F401  (quarterly monitoring returns)
             monitoring_tasks,  # noqa: F401  (the monitoring requests and reminders, by name)

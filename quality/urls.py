@@ -21,6 +21,7 @@ urlpatterns = [
     path("ofsted-imports/<int:pk>/", imports.import_detail, name="import-detail"),
     path("ofsted-imports/<int:pk>/file/", imports.import_file, name="import-file"),
     path("", include("quality.views.alerts_urls")),
+    path("", include("quality.views.concern_urls")),
     # Annual re-checks.
     path("quality/rechecks/", rechecks.recheck_list, name="recheck-list"),
     path("quality/rechecks/<int:pk>/", rechecks.recheck_view, name="recheck"),

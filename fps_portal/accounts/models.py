@@ -180,6 +180,10 @@ class SeniorPosition(models.TextChoices):
     HEAD_OF_CHILDRENS_SERVICES = "head_of_childrens_services", "Head of children's services"
     COMMISSIONING_SERVICE_MANAGER = "commissioning_service_manager", "Commissioning service manager"
     CSW_SERVICE_MANAGER = "csw_service_manager", "CSW service manager"
+    #: The authority's named safeguarding contact (seed 002, l.317: "an immediate concern
+    #: regarding the safety of a child ... should be reported to ??????"; l.319: the
+    #: safeguarding lead is consulted throughout an escalation): told of every concern at once.
+    SAFEGUARDING_LEAD = "safeguarding_lead", "Safeguarding lead (named safeguarding contact)"
 
 
 class Membership(models.Model):

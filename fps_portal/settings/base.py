@@ -274,6 +274,9 @@ SPECTACULAR_SETTINGS = {
         "ProgressRatingEnum": "quality.models.monitoring.ProgressRating",
         "ChildDocumentKindEnum": "referrals.models.child.ChildDocumentKind",
         "ReferralStateEnum": "referrals.models.referral.ReferralState",
+        # A referral criterion's category keeps the name it had before concerns had one.
+        "CategoryEnum": "referrals.models.referral.CriterionCategory",
+        "ConcernCategoryEnum": "quality.models.concerns.ConcernCategory",
         "ReferralKindEnum": "referrals.models.referral.ReferralKind",
         "CriterionKindEnum": "referrals.models.referral.CriterionKind",
         "AuthorisationStateEnum": "referrals.models.referral.AuthorisationState",

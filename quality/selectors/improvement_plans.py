@@ -4,12 +4,8 @@ authority's QA staff and the provider of the setting; and the visit programme's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
-from fps_portal.accounts.models import Organisation
 from fps_portal.actors import Actor
 from fps_portal.dates import govuk_date
 from fps_portal.scoping import dangerously_unscoped, get_scoped_or_404, scoped
@@ -24,18 +20,10 @@ from quality.models import (
     QaVisit,
     VisitState,
 )
+from quality.visits.part_signals import overdue_q
 from referrals.models import Award
 
 STATE_FILTERS = ("open", "overdue", "to_review", "closed")
-
-
-def _overdue(prefix: str = "") -> Q:
-    return Q(
-        **{
-            f"{prefix}state": ActionState.OPEN,
-            f"{prefix}due_on__lt": timezone.localdate(),
-        }
-    )
 
 
 def plans_for(actor: Actor, *, state: str = "") -> QuerySet[ImprovementPlan]:
@@ -47,7 +35,7 @@ def plans_for(actor: Actor, *, state: str = "") -> QuerySet[ImprovementPlan]:
     elif state == "closed":
         qs = qs.filter(state=PlanState.CLOSED)
     elif state == "overdue":
-        qs = qs.filter(pk__in=ImprovementAction.objects.filter(_overdue()).values("plan_id"))
+        qs = qs.filter(pk__in=ImprovementAction.objects.filter(overdue_q()).values("plan_id"))
     elif state == "to_review":
         qs = qs.filter(
             pk__in=ImprovementAction.objects.filter(state=ActionState.COMPLETED).values("plan_id")
@@ -55,7 +43,7 @@ def plans_for(actor: Actor, *, state: str = "") -> QuerySet[ImprovementPlan]:
     return qs.annotate(
         action_count=Count("actions"),
         accepted_count=Count("actions", filter=Q(actions__state=ActionState.ACCEPTED)),
-        overdue_count=Count("actions", filter=_overdue("actions__")),
+        overdue_count=Count("actions", filter=overdue_q("actions__")),
         to_review_count=Count("actions", filter=Q(actions__state=ActionState.COMPLETED)),
     ).order_by("state", "-created_at", "-id")
 
@@ -103,23 +91,6 @@ def plan_history(actor: Actor, plan: ImprovementPlan) -> list[ImprovementEvent]:
     )
 
 
-def overdue_actions_by_setting(
-    authority: Organisation | int, setting_ids: Iterable[int]
-) -> dict[int, int]:
-    """setting id -> how many open actions of the authority's plans about it are past their
-    due date (settings with none are left out), in one query: the visit programme ranks
-    settings by it. Reads counts only, so it takes the authority, not an actor."""
-    authority_id = authority if isinstance(authority, int) else authority.pk
-    rows = (
-        dangerously_unscoped(ImprovementAction)
-        .filter(_overdue(), plan__authority_id=authority_id, plan__setting_id__in=list(setting_ids))
-        .values("plan__setting_id")
-        .annotate(overdue=Count("id"))
-        .values_list("plan__setting_id", "overdue")
-    )
-    return {setting_id: count for setting_id, count in rows}
-
-
 def panel_counts(actor: Actor) -> tuple[int, int]:
     """For the dashboard, in one query: (the actions waiting for the actor: the provider's to
     do, the QA officer's to review; the overdue actions)."""
@@ -131,7 +102,7 @@ def panel_counts(actor: Actor) -> tuple[int, int]:
     counts = (
         scoped(ImprovementAction, actor)
         .filter(plan__state=PlanState.OPEN)
-        .aggregate(waiting=Count("id", filter=waiting), overdue=Count("id", filter=_overdue()))
+        .aggregate(waiting=Count("id", filter=waiting), overdue=Count("id", filter=overdue_q()))
     )
     return counts["waiting"] or 0, counts["overdue"] or 0
 

@@ -13,8 +13,9 @@ reasons in the same order. The signals today:
 2. `sign_off`: the RI/Inadequate sign-off (`referrals.services.risk`) completed for this
    authority's award to the setting in the last `SIGN_OFF_DAYS` days (1): it moves the setting
    up among its band;
-3. (reserved: open concerns and escalations); `overdue_actions`: improvement actions of this
-   authority's plans past their due date (`quality.selectors.improvement_plans`), their count;
+3. `open_concerns`: this authority's open concerns about the setting or its provider, the
+   highest stage first, then their number; then `overdue_actions`: improvement actions of its
+   plans past their due date, their count (both counted in `quality.visits.part_signals`);
 4. `alerts`: rating alerts told to this authority and not yet acknowledged, or raised in the
    last `RECENT_ALERT_DAYS` days (their count);
 5. `last_visit`: days since this authority's last completed visit (never visited: `NEVER`);
@@ -53,7 +54,7 @@ from fps_portal.scoping import dangerously_unscoped
 from providers.inspections.bands import Band
 from providers.models import Setting
 from quality.models import AlertRecipient, QaVisit, VisitState
-from quality.selectors.improvement_plans import overdue_actions_by_setting
+from quality.visits.part_signals import open_concerns_by_setting, overdue_actions_by_setting
 from referrals.models import AwardState, RiskApproval
 
 SIGN_OFF_DAYS = 90
@@ -177,6 +178,19 @@ def placed(authority: Organisation, setting_ids: Sequence[int]) -> SignalMap:
     }
 
 
+def open_concerns(authority: Organisation, setting_ids: Sequence[int]) -> SignalMap:
+    """The authority's open concerns about the setting (or its provider as a whole): the highest
+    stage first (an escalation weighs more than a first concern), then how many (one query)."""
+    found = open_concerns_by_setting(authority, setting_ids)
+    return {
+        pk: Signal(
+            top * 100 + min(count, 99),
+            f"{count} open concern{'s' if count != 1 else ''}, at stage {top}",
+        )
+        for pk, (count, top) in found.items()
+    }
+
+
 def overdue_actions(authority: Organisation, setting_ids: Sequence[int]) -> SignalMap:
     """Improvement actions of this authority's plans past their due date (one query)."""
     counts = overdue_actions_by_setting(authority, setting_ids)
@@ -189,7 +203,7 @@ def overdue_actions(authority: Organisation, setting_ids: Sequence[int]) -> Sign
 RISK_SIGNALS: tuple[RiskSignal, ...] = (
     RiskSignal("band", band),
     RiskSignal("sign_off", sign_off),
-    # Reserved here: "open_concerns" (issue 14's concerns part).
+    RiskSignal("open_concerns", open_concerns),
     RiskSignal("overdue_actions", overdue_actions),
     RiskSignal("alerts", alerts),
     RiskSignal("last_visit", last_visit),

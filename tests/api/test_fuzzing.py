@@ -79,7 +79,7 @@ PROVIDER_OWNED = (
     "monitoring-returns",
 )
 #: What a commissioner writes through the API: its own authority's casework.
-OWN_CASEWORK = ("referrals", "awards", "variations", "placement-ends")
+OWN_CASEWORK = ("referrals", "awards", "variations", "placement-ends", "concerns")
 LEAD_ONLY_WRITES = (
     ("purchasing-systems", None),
     ("windows", None),
@@ -307,6 +307,13 @@ def _assert_no_bypass(caller: str, world: World, case: Any, response: Any) -> No
                 "comment",
             )
         ), "a provider created a plan or reviewed an action"
+    # Concerns: a placing authority's practitioners and the provider concerned (from stage 2);
+    # of the callers, Sefton's commissioner and provider P (Sefton's concern is about it).
+    # Neither ever reaches Knowsley's concern about provider Q.
+    if collection == "concerns":
+        assert caller in ("other_authority", "provider"), f"{role} reached the concerns"
+        if len(parts) > 1 and parts[1].isdigit():
+            assert int(parts[1]) != world.ids["other_concern"], "reached Knowsley's concern"
     if collection in PROVIDER_OWNED and len(parts) > 1 and parts[1].isdigit():
         assert int(parts[1]) not in _forbidden(caller, world).get(collection, set()), (
             f"{caller} reached provider Q's {collection} {parts[1]}"

@@ -185,6 +185,20 @@ IMPROVEMENT_ACTION = keys(
     "reopened_at",
 )  # fmt: skip
 PLAN_READERS = (QA, COMMISSIONER, SENIOR, PROVIDER)
+# Branch qaconcern: a concern, as the provider concerned reads it (from stage 2) and as its
+# placing authority's practitioners do (also who raised it and the safety flag).
+PROVIDER_CONCERN = keys(
+    "id", "authority", "authority_name", "provider", "provider_name", "setting", "setting_name",
+    "agreement", "agreement_reference", "category", "summary", "description", "raised_at",
+    "state", "stage", "due_on", "partnership_referred_at", "closed_at", "outcome_for_child",
+    "stages",
+)  # fmt: skip
+CONCERN = PROVIDER_CONCERN | keys(
+    "immediate_safety", "safety_flagged_at", "source", "raised_by", "raised_by_name",
+    "raised_by_role", "raised_by_contact", "recorded_by",
+)  # fmt: skip
+CONCERN_STAFF = (COMMISSIONER, QA, SENIOR)
+CONCERN_READS = {COMMISSIONER: CONCERN, QA: CONCERN, SENIOR: CONCERN, PROVIDER: PROVIDER_CONCERN}
 
 # What no forum member may ever read, at any depth of any answer.
 NEVER_FOR_FORUMS = frozenset(
@@ -490,6 +504,9 @@ READS: dict[str, Read] = {
         only(dict.fromkeys(PLAN_READERS, IMPROVEMENT_ACTION)),
         is_list=False,
     ),
+    # Branch qaconcern: the placing authority's practitioners and the provider concerned.
+    "concern-list": Read(_url("concern-list"), only(CONCERN_READS)),
+    "concern-detail": Read(_ids("concern-detail", "concern"), only(CONCERN_READS), is_list=False),
     # Only the authority's administrator, signed in by session; each another role's refusal.
     "person-list": Read(_url("person-list"), only({ACCOUNTS: PERSON}), session=True),
     "person-detail": Read(
@@ -821,6 +838,13 @@ WRITES: dict[tuple[str, str], Write] = {
             ("reopen", (QA,)),
         )
     },
+    # Branch qaconcern: the authority raises, escalates and closes; both record on it.
+    ("concern-list", "post"): Write(_url("concern-list"), CONCERN_STAFF),
+    ("concern-answer", "post"): Write(
+        _ids("concern-answer", "concern"), (*CONCERN_STAFF, PROVIDER)
+    ),
+    ("concern-escalate", "post"): Write(_ids("concern-escalate", "concern"), CONCERN_STAFF),
+    ("concern-close", "post"): Write(_ids("concern-close", "concern"), CONCERN_STAFF),
 }
 
 # Not JSON data: the schema and its documentation page, open to anyone (covered by

@@ -46,6 +46,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     under_evaluation,
 )
+from tests.quality.concern_matrix import concern_rows
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
 from tests.quality.monitoring_matrix import build_monitoring_side
@@ -255,6 +256,18 @@ def build_world() -> World:
     ]
     # Branch qaplan: Sefton's QA officer's improvement plan about P's setting, with one action.
     world.ids.update(build_api_plan(qa_officer=users[Role.QA_OFFICER], setting=ready.setting))
+    # Concerns (branch qaconcern): Sefton's concern about P's setting at stage 3 with its letter
+    # (P sees it from stage 2), rows as the matrix writes them.
+    world.ids.update(
+        concern_rows(
+            authority=authority("Sefton"), setting=ready.setting, by=users[Role.QA_OFFICER]
+        )
+    )
+    # And Knowsley's about Q's setting, which no caller of the gates may reach.
+    knowsley = concern_rows(
+        authority=authority("Knowsley"), setting=other.setting, by=other_commissioner
+    )
+    world.ids.update({f"other_{kind}": pk for kind, pk in knowsley.items()})
     lot = application.lots.get()
     world.referral = ReferralFactory(
         child__authority=authority("Sefton"), lot=lot, created_by=users[Role.COMMISSIONER]

@@ -63,6 +63,7 @@ from tests.providers.onboarding.factories import (
     open_window,
     scheduled_window,
 )
+from tests.quality.concern_pages import build_concern_pages
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import alert_rows
 from tests.quality.monitoring_pages import build_monitoring_pages
@@ -352,6 +353,9 @@ def build_world() -> World:
     world.quality.update(
         build_plan_pages(qa_officer=users[QA], provider_user=users[PROVIDER], setting=own_setting)
     )
+    world.quality.update(
+        build_concern_pages(setting=own_setting, qa=users[QA], provider=users[PROVIDER])
+    )
     return _competition(world)
 
 
@@ -396,6 +400,9 @@ class Page:
 
 MAIN_FORM = "main form[method=post][novalidate]"
 PLACING_PAGE = frozenset({COMMISSIONER, SENIOR})
+#: Concerns: the placing authority's practitioners, and the provider concerned from stage 2.
+CONCERN_STAFF = frozenset({COMMISSIONER, QA, SENIOR})
+CONCERN_READERS = CONCERN_STAFF | {PROVIDER}
 SERVICE_FORM = "main form[action$='/services/']"
 
 
@@ -816,6 +823,12 @@ PAGES: dict[str, Page] = {
     ),
     # Rating alerts (quality): authorities' senior managers and the lead authority's evaluator;
     # the decision queue is the lead authority's.
+    "quality:concern-list": Page(CONCERN_READERS, also_queries=("?state=open",)),
+    "quality:concern-new": Page(CONCERN_STAFF, forms=(MAIN_FORM,)),
+    "quality:concern": Page(CONCERN_READERS, _quality("concern")),
+    "quality:concern-record": Page(CONCERN_READERS, _quality("concern"), forms=(MAIN_FORM,)),
+    "quality:concern-escalate": Page(CONCERN_STAFF, _quality("concern"), forms=(MAIN_FORM,)),
+    "quality:concern-close": Page(CONCERN_STAFF, _quality("concern"), forms=(MAIN_FORM,)),
     "quality:alert-list": Page(frozenset({SENIOR, LEAD})),
     "quality:alert": Page(frozenset({SENIOR, LEAD}), _alert),
     "quality:decision-list": Page(frozenset({LEAD})),
@@ -825,6 +838,7 @@ PAGES: dict[str, Page] = {
 # Routes that answer no page of their own, and why; the pages they lead to are checked above.
 NOT_PAGES: dict[str, str] = {
     "quality:alert-acknowledge": "POST only; redirects to the alert",
+    "quality:concern-letter": "a file download (the letter of escalation's PDF)",
     "referrals:awarded-document": "a file download (a document of the placed child's record)",
     "healthz": "JSON for the load balancer",
     "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",

@@ -43,6 +43,8 @@ NOT_PAGE_TEMPLATES = {
     # renders it (tests/contracts/test_pdf_downloads.py; the route streams a file once it has).
     *(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "contracts" / "pdf").glob("*.html")),
     "contracts/pdf_pending.html",
+    # The letter of escalation's document (tests/quality/test_concerns_pages.py checks its tags).
+    "quality/pdf/concern_letter.html",
 }
 ERROR_SUMMARY = ".govuk-error-summary"
 

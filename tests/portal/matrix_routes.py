@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.contracts.matrix import KINDS as CONTRACT_KINDS
 from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
+from tests.quality.concern_matrix import KINDS as CONCERN_KINDS
 from tests.quality.matrix import KINDS as QUALITY_KINDS
 from tests.quality.monitoring_matrix import KINDS as MONITORING_KINDS
 from tests.quality.plan_matrix import KINDS as PLAN_KINDS
@@ -185,6 +186,7 @@ def kwargs_for(world: World, kind: str | None, case: str, actor: str) -> dict[st
         or kind in VISIT_KINDS
         or kind in MONITORING_KINDS
         or kind in PLAN_KINDS
+        or kind in CONCERN_KINDS
     ):
         return {"pk": side.quality[kind]}
     if kind == "service":
@@ -257,6 +259,7 @@ _PARAMS = {
             "placement_end",
             "regional_uplift",
             *QUALITY_KINDS,
+            *CONCERN_KINDS,
             *(kind for kind in RECHECK_KINDS if kind != "recheck_item"),  # nested: above
             *VISIT_KINDS,
             *MONITORING_KINDS,

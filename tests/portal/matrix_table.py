@@ -38,6 +38,8 @@ from tests.portal.matrix_world import (
 )
 from tests.quality.alert_matrix_rows import API as QUALITY_API
 from tests.quality.alert_matrix_rows import PAGES as QUALITY_PAGES
+from tests.quality.concern_matrix_rows import API as CONCERN_API
+from tests.quality.concern_matrix_rows import PAGES as CONCERN_PAGES
 from tests.quality.import_matrix_rows import API as IMPORT_API
 from tests.quality.import_matrix_rows import PAGES as IMPORT_PAGES
 from tests.quality.monitoring_matrix_rows import API as MONITORING_API
@@ -1076,4 +1078,6 @@ TABLE: dict[str, Row] = {
     # Improvement plans (issue 14, branch qaplan).
     **PLAN_PAGES,
     **PLAN_API,
+    **CONCERN_PAGES,
+    **CONCERN_API,
 }

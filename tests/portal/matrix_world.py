@@ -53,6 +53,7 @@ from tests.providers.onboarding.factories import (
     ready_provider,
     submitted_application,
 )
+from tests.quality.concern_matrix import build_concern_world
 from tests.quality.gates_world import build_imports
 from tests.quality.matrix import build_quality_world
 from tests.quality.monitoring_matrix import build_monitoring_side
@@ -359,6 +360,16 @@ def build_world() -> World:
     # Improvement plans (tests/quality/plan_matrix.py): A's about X's setting, B's about Y's.
     for side, owner in ((sides[0], a), (sides[1], b)):
         side.quality |= build_plan_side(authority=owner, setting=side.setting)
+    concern_x, concern_y = build_concern_world(
+        authority_a=a,
+        authority_b=b,
+        setting_x=sides[0].setting,
+        setting_y=sides[1].setting,
+        by_a=users[QA_OFFICER_A],
+        by_b=users[COMMISSIONER_B],
+    )
+    sides[0].quality.update(concern_x)
+    sides[1].quality.update(concern_y)
     bystander = person(Role.COMMISSIONER, b)
     Group.objects.create(name="Matrix readers")  # so every back-office model has a row
     notifications = {

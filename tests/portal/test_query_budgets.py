@@ -57,6 +57,7 @@ from tests.portal.query_budget_scenes import (
 )
 from tests.providers.onboarding import states
 from tests.quality.alert_budgets import QUALITY_BUDGETS
+from tests.quality.concern_budgets import CONCERN_BUDGETS
 from tests.quality.import_budgets import IMPORT_BUDGETS
 from tests.quality.monitoring_budgets import MONITORING_BUDGETS
 from tests.quality.plan_budgets import PLAN_BUDGETS
@@ -83,10 +84,12 @@ BUDGETS: list[Budget] = [
     Budget("home", "anonymous", lambda: page("/", None), 0),
     # 1-4: session, user, otp device, actor's memberships; 5: own settings counted, with those
     # without a lot and those without a judgement; 6: drafts; 7: questions to answer; 8: agreements
-    # to sign; 9: invitations awaiting an answer, their nearest deadline and drafts; 10: the
-    # improvement actions to do and overdue (quality's plans panel, one query); 11: IPAs to sign
-    # (contracts' panel); 12: unread notifications; 13: memberships (organisation switcher).
-    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 13),
+    # to sign; 9: invitations awaiting an answer, their nearest deadline and drafts; 10: open
+    # concerns raised with it (quality's concerns panel); 11: the improvement actions to do and
+    # overdue (quality's plans panel); 12-13: monitoring returns to send, and those overdue
+    # (quality's monitoring panel); 14: IPAs to sign (contracts' panel); 15: unread
+    # notifications; 16: memberships (organisation switcher).
+    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 16),
     # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
     # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
     # awaiting check; 11: price changes to decide; 12-13: rating alerts not acknowledged and fail
@@ -100,8 +103,9 @@ BUDGETS: list[Budget] = [
     ),
     # 1-4: session, user, otp device, actor's memberships; 5-6: settings on the FPS, those with
     # vacancies; 7: the referrals panel's four counts; 8: IPAs to complete or countersign
-    # (contracts' panel); 9: unread notifications; 10: memberships (organisation switcher).
-    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 10),
+    # (contracts' panel); 9: open, overdue and immediate safety concerns (quality's concerns
+    # panel); 10: unread notifications; 11: memberships (organisation switcher).
+    Budget("dashboard", "commissioner", lambda: page("/dashboard/", commissioner()), 11),
     # 1-4: session, user, otp device, actor's memberships; 5: count (paginator); 6: the page of
     # notices.
     Budget(
@@ -862,6 +866,7 @@ BUDGETS: list[Budget] = [
     *(Budget(*entry) for entry in VISIT_BUDGETS),
     *(Budget(*entry) for entry in MONITORING_BUDGETS),
     *(Budget(*entry) for entry in PLAN_BUDGETS),
+    *(Budget(*entry) for entry in CONCERN_BUDGETS),
 ]
 
 

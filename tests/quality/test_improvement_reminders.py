@@ -17,12 +17,12 @@ from quality.models import ActionOwner, ImprovementAction
 from quality.plan_tasks import remind_improvement_actions
 from quality.selectors.improvement_plans import (
     action_detail,
-    overdue_actions_by_setting,
     plan_detail,
     plans_for,
 )
 from quality.services.improvement_actions import action_complete
 from quality.services.improvement_reminders import improvement_actions_remind
+from quality.visits.part_signals import overdue_actions_by_setting
 from tests.quality.plan_world import World, a_plan, an_action, build_world
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from demo.steps import DEMO_STEPS
 from fps_portal.accounts.models import User
 from fps_portal.actors import actor_for_user
 from quality.models import ImprovementPlan, PlanOrigin, PlanState
-from quality.selectors.improvement_plans import overdue_actions_by_setting, plans_for
+from quality.selectors.improvement_plans import plans_for
+from quality.visits.part_signals import overdue_actions_by_setting
 
 pytestmark = pytest.mark.django_db
 

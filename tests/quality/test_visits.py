@@ -471,3 +471,27 @@ def test_a_completed_visit_starts_an_improvement_plan_and_an_open_or_foreign_one
                 origin_id=visit.pk,
             )
     assert ImprovementPlan.objects.count() == 1
+
+
+def test_an_open_concern_moves_a_setting_up_and_an_escalated_one_further():
+    from quality.services.concern_escalation import concern_escalate
+    from quality.services.concerns import concern_raise
+
+    w = build(settings=0)
+    first = add_setting(w, name="A busy School")
+    one = add_setting(w, name="B concern School")
+    escalated = add_setting(w, name="C escalated School")
+    place(w, first)  # more children: first, until the others' concerns
+    qa = as_actor(w.qa)
+    for setting in (one, escalated):
+        concern = concern_raise(
+            actor=qa,
+            setting=setting,
+            category="care_welfare",
+            summary="Night staffing below the agreed ratio",
+            description="Two nights with one member of staff for six children.",
+        )
+    concern_escalate(actor=qa, concern=concern, reason="Unresolved.", provider_contact="Head")
+    rows = programme_for(qa)
+    assert _names(rows) == ["C escalated School", "B concern School", "A busy School"]
+    assert "1 open concern, at stage 2" in rows[0].reasons

@@ -45,17 +45,17 @@ def _as(who: str, build_path: Callable[[Scene], str], *, through_api: bool = Fal
 
 
 # Pages: 1-4 are always the session, the user, the otp device and the actor's memberships.
-# The programme: 5: the authority's active placements by setting; 6-11: one per risk signal
-# (band, sign-off, overdue improvement actions, alerts, last visit, children placed); 12: the
-# settings with their providers; 13: the open visits (the programme's own query test: the same
-# count at 1 and 50 settings).
+# The programme: 5: the authority's active placements by setting; 6-12: one per risk signal
+# (band, sign-off, open concerns, overdue improvement actions, alerts, last visit, children
+# placed); 13: the settings with their providers; 14: the open visits (the programme's own query
+# test: the same count at 1 and 50 settings).
 # The list: 5: the visits with their settings, providers and authorities.
 # One visit: 5: it, with its setting, provider, authority and people; 6: its findings; 7: its
 # report PDF. The summaries: 5: the summaries with their settings, providers and authorities.
 # API: 1: the token with its user; 2: the actor's memberships; 3: the page of visits (or the
 # one) with their authorities and settings; 4: their findings. Summaries: 3: the page.
 VISIT_BUDGETS: list[tuple[str, str, Callable[[], Call], int]] = [
-    ("quality:visit-programme", "QA officer", _as("qa", lambda s: "/quality/visit-programme/"), 13),
+    ("quality:visit-programme", "QA officer", _as("qa", lambda s: "/quality/visit-programme/"), 14),
     ("quality:visit-list", "QA officer", _as("qa", lambda s: "/quality/visits/"), 5),
     ("quality:visit-list", "provider", _as("provider", lambda s: "/quality/visits/"), 5),
     ("quality:visit", "QA officer", _as("qa", lambda s: f"/quality/visits/{s.visit}/"), 7),
