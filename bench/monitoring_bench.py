@@ -23,19 +23,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fps_portal.settings.test")
 
-from bench.referrals_bench import next_of_page, page_url, past_the_second_factor
+from bench.lists import ListCases, getter, page_url, report
+from bench.referrals_bench import past_the_second_factor
 from bench.search_bench import (
-    DEEP_PAGE_RATIO,
-    P95_TARGET_MS,
     BenchError,
     bare,
     ensure_database,
-    measure,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +46,6 @@ FILTER = {"state": "open"}
 PAGE_FILTER = {"state": "with_provider"}
 #: The quarters asked for: the last four, so each provider has several returns to list.
 QUARTERS = 4
-BARE = "bare view, one trivial query"
 
 urlpatterns: list[object] = []
 
@@ -132,7 +128,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
 
     global urlpatterns
     urlpatterns = _urlpatterns()
@@ -160,114 +156,32 @@ def main() -> int:
         f"database: {connection.vendor} {connection.settings_dict['NAME']}"
     )
 
-    failures: list[str] = []
-    skipped: list[str] = []
     with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"], DEBUG=False):
         settings.CELERY_TASK_ALWAYS_EAGER = True
         client = Client()
         client.force_login(officer)
         past_the_second_factor(client, officer)
-
-        def get(url: str, params: dict[str, str] | None = None) -> Callable[[], object]:
-            def call() -> object:
-                response = client.get(url, params or {})
-                if response.status_code != 200:
-                    raise BenchError(f"GET {url} {params or {}} answered {response.status_code}")
-                return response
-
-            return call
-
-        def queries(call: Callable[[], object]) -> int:
-            with CaptureQueriesContext(connection) as ctx:
-                call()
-            return len(ctx.captured_queries)
-
-        def last_page(url: str, api: bool) -> tuple[str, int]:
-            """The last page's URL, following each page's "next" to the end."""
-            pages, current = 1, f"{url}?page_size=50"
-            while True:
-                response = client.get(current)
-                if response.status_code != 200:
-                    raise BenchError(f"GET {current} answered {response.status_code}")
-                following = (
-                    response.json().get("next") if api else next_of_page(response.content.decode())
-                )
-                if not following:
-                    return current, pages
-                parsed = urlparse(following)
-                current = f"{parsed.path or url}?{parsed.query}"
-                pages += 1
-
-        cases: list[tuple[str, Callable[[], object]]] = [(BARE, get("/bench/bare/"))]
-        firsts: list[tuple[str, str, str]] = []
-        counted: list[tuple[str, str, dict[str, str]]] = []
+        get = getter(client)
+        lists = ListCases(bare=get("/bench/bare/"))
         for label, name, api in (("page: monitoring", PAGE, False), ("api: monitoring", API, True)):
             chosen = FILTER if api else PAGE_FILTER
             url = page_url(name)  # the API list's name reverses as the page's does
             if url is None:
-                skipped.append(f"{label}: {name} does not resolve yet (no route by that name)")
+                lists.not_yet(label, name)
                 continue
-            try:
-                deep_url, pages = last_page(url, api)
-            except BenchError as exc:
-                failures.append(f"{label}: {exc}")
-                continue
-            first_label, deep_label = f"{label}, first page (50)", f"{label}, deep page ({pages})"
-            cases += [
-                (first_label, get(url, {"page_size": "50"})),
-                (deep_label, get(deep_url)),
-                (f"{label}, filter {chosen}", get(url, {**chosen, "page_size": "50"})),
-            ]
-            firsts.append((label, first_label, deep_label))
-            counted += [(label, url, {}), (f"{label}, state", url, chosen)]
+            lists.add_list(label, get, url, client, api)
+            lists.cases.append(
+                (f"{label}, filter {chosen}", get(url, {**chosen, "page_size": "50"}))
+            )
+            lists.count(f"{label}, state", get, url, **chosen)
             if api:
                 rows = client.get(url, {**FILTER, "page_size": "50"}).json()["results"]
                 wrong = [r.get("id") for r in rows if r.get("state", "active") != FILTER["state"]]
                 if not rows or wrong:
-                    failures.append(f"{label}: filter {FILTER} gave {len(rows)} rows, {wrong[:5]}")
-
-        if len(cases) == 1:
-            print("\nNo monitoring list resolves yet; nothing to measure.")
-        else:
-            counts: dict[str, int] = {}
-            for label, call in cases:
-                try:
-                    counts[label] = queries(call)
-                except BenchError as exc:
-                    failures.append(f"{label}: {exc}")
-            timings = measure([(label, call) for label, call in cases if label in counts])
-            bare_p50 = timings.get(BARE, (float("nan"), 0))[0]
-            print(f"\n{'list':56} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'x bare':>7}")
-            print("-" * 91)
-            for label, (p50, p95) in timings.items():
-                print(f"{label:56} {p50:8.1f} {p95:8.1f} {counts[label]:8d} {p50 / bare_p50:7.1f}")
-                if label != BARE and not p95 < P95_TARGET_MS:
-                    failures.append(f"{label}: p95 {p95:.1f} ms >= {P95_TARGET_MS} ms")
-            lines = []
-            for label, url, params in counted:
-                try:
-                    q1 = queries(get(url, {**params, "page_size": "1"}))
-                    q50 = queries(get(url, {**params, "page_size": "50"}))
-                except BenchError as exc:
-                    failures.append(f"query count, {label}: {exc}")
-                    continue
-                lines.append(f"{label}: {q1} at 1 row, {q50} at 50")
-                if q1 != q50:
-                    failures.append(f"{label}: the query count grows with the rows")
-            print("\nQuery count: " + "; ".join(lines))
-            for label, first_label, deep_label in firsts:
-                if first_label in timings and deep_label in timings:
-                    ratio = timings[deep_label][1] / timings[first_label][1]
-                    print(f"Deep / first page, {label} (p95): {ratio:.2f} (<= {DEEP_PAGE_RATIO})")
-                    if not ratio <= DEEP_PAGE_RATIO:
-                        failures.append(f"{label}: the deep page is {ratio:.2f} times the first")
-    if skipped:
-        print("\nSKIPPED (the list is not built yet):\n  " + "\n  ".join(skipped))
-    if failures:
-        print("\nMISSED TARGETS:\n  " + "\n  ".join(failures))
-        return 1
-    print("\nAll targets met for the lists that exist.")
-    return 0
+                    lists.failures.append(
+                        f"{label}: filter {FILTER} gave {len(rows)} rows, {wrong[:5]}"
+                    )
+        return report(lists, nothing="No monitoring list resolves yet; nothing to measure.")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,14 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fps_portal.settings.test")
 
 from bench.contracts_bench import ensure_large_data
-from bench.referrals_bench import page_url, past_the_second_factor
-from bench.search_bench import P95_TARGET_MS, BenchError, bare, ensure_database, measure
+from bench.lists import BARE, finish, getter, page_url, queries, table
+from bench.referrals_bench import past_the_second_factor
+from bench.search_bench import BenchError, bare, ensure_database, measure
 
 if TYPE_CHECKING:
     from fps_portal.accounts.models import Organisation, User
 
 PAGE = "quality:visit-programme"
-BARE = "bare view, one trivial query"
 
 urlpatterns: list[object] = []
 
@@ -80,7 +79,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
 
     global urlpatterns
     urlpatterns = _urlpatterns()
@@ -105,48 +104,24 @@ def main() -> int:
             past_the_second_factor(client, user)
             clients[authority.pk] = client
 
-        def get(client: Client, path: str) -> Callable[[], object]:
-            def call() -> object:
-                response = client.get(path)
-                if response.status_code != 200:
-                    raise BenchError(f"GET {path} answered {response.status_code}")
-                return response
-
-            return call
-
-        def queries(call: Callable[[], object]) -> int:
-            with CaptureQueriesContext(connection) as ctx:
-                call()
-            return len(ctx.captured_queries)
-
         from fps_portal.actors import actor_for_user
 
         settings_count = len(programme_setting_ids(actor_for_user(qa_officer(busiest))))  # type: ignore[arg-type]
         label = f"page: visit programme, {busiest} ({settings_count} settings)"
         print(f"QA officer at {busiest}; database: {connection.vendor}")
         cases = [
-            (BARE, get(clients[busiest.pk], "/bench/bare/")),
-            (label, get(clients[busiest.pk], url)),
+            (BARE, getter(clients[busiest.pk])("/bench/bare/")),
+            (label, getter(clients[busiest.pk])(url)),
         ]
         counts = {name: queries(call) for name, call in cases}
         timings = measure(cases)
-        bare_p50 = timings[BARE][0]
-        print(f"\n{'list':56} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'x bare':>7}")
-        print("-" * 91)
-        for name, (p50, p95) in timings.items():
-            print(f"{name:56} {p50:8.1f} {p95:8.1f} {counts[name]:8d} {p50 / bare_p50:7.1f}")
-            if name != BARE and not p95 < P95_TARGET_MS:
-                failures.append(f"{name}: p95 {p95:.1f} ms >= {P95_TARGET_MS} ms")
-        few = queries(get(clients[quietest.pk], url))
+        table(timings, counts, failures)
+        few = queries(getter(clients[quietest.pk])(url))
         many = counts[label]
         print(f"\nQuery count: {many} for {busiest}, {few} for {quietest} (fewest placements)")
         if few != many:
             failures.append("the programme's query count grows with the settings")
-    if failures:
-        print("\nMISSED TARGETS:\n  " + "\n  ".join(failures))
-        return 1
-    print("\nAll targets met.")
-    return 0
+    return finish(failures)
 
 
 if __name__ == "__main__":

@@ -15,25 +15,20 @@ not resolve, its cases are reported as skipped, with the reason, and count as no
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from collections.abc import Callable
-from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fps_portal.settings.test")
 
+from bench.lists import ListCases, getter, page_url, report
 from bench.search_bench import (
-    DEEP_PAGE_RATIO,
-    P95_TARGET_MS,
     BenchError,
     bare,
     ensure_database,
-    measure,
     past_the_second_factor,
 )
 
@@ -53,8 +48,6 @@ COMBINED = ("state", "lot")
 PAGES = {"referrals": "referrals:referral-list", "invitations": "referrals:invitation-list"}
 API = {"referrals": "/api/v1/referrals/", "invitations": "/api/v1/invitations/"}
 #: An anchor tag, and its href: the pagination's "next" link is the one with rel="next".
-ANCHOR = re.compile(r"<a\s[^>]*>")
-HREF = re.compile(r'href="([^"]+)"')
 
 if TYPE_CHECKING:
     from fps_portal.accounts.models import Organisation
@@ -68,16 +61,6 @@ def _urlpatterns() -> list[object]:
     return [path("bench/bare/", bare), path("", include("fps_portal.urls"))]
 
 
-def page_url(name: str) -> str | None:
-    """The page's path, or None while no route has that name."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 def api_resolves(path: str) -> bool:
     from django.urls import Resolver404, resolve
 
@@ -86,14 +69,6 @@ def api_resolves(path: str) -> bool:
     except Resolver404:
         return False
     return True
-
-
-def next_of_page(html: str) -> str | None:
-    """The href of the page's rel="next" link (GOV.UK pagination marks its Next link so)."""
-    for tag in ANCHOR.findall(html):
-        if 'rel="next"' in tag and (href := HREF.search(tag)):
-            return unescape(href.group(1))
-    return None
 
 
 def busiest() -> tuple[Organisation, Organisation]:
@@ -211,7 +186,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
 
     global urlpatterns
     urlpatterns = _urlpatterns()
@@ -251,8 +226,6 @@ def main() -> int:
         f"database: {connection.vendor} {connection.settings_dict['NAME']}"
     )
 
-    failures: list[str] = []
-    skipped: list[str] = []
     with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"], DEBUG=False):
         settings.CELERY_TASK_ALWAYS_EAGER = True
         clients = {"commissioner": Client(), "provider": Client()}
@@ -260,128 +233,42 @@ def main() -> int:
             clients[who].force_login(user)
             past_the_second_factor(clients[who], user)
 
-        def get(who: str, url: str, params: dict[str, str] | None = None) -> Callable[[], object]:
-            client = clients[who]
-
-            def call() -> object:
-                response = client.get(url, params or {})
-                if response.status_code != 200:
-                    raise BenchError(f"GET {url} {params or {}} answered {response.status_code}")
-                return response
-
-            return call
-
-        def queries(call: Callable[[], object]) -> int:
-            with CaptureQueriesContext(connection) as ctx:
-                call()
-            return len(ctx.captured_queries)
-
-        def last_page(who: str, url: str, api: bool) -> tuple[str, int]:
-            """The last page's URL, following each page's "next" to the end."""
-            client, pages, current = clients[who], 1, f"{url}?page_size=50"
-            while True:
-                response = client.get(current)
-                if response.status_code != 200:
-                    raise BenchError(f"GET {current} answered {response.status_code}")
-                following = (
-                    response.json().get("next") if api else next_of_page(response.content.decode())
-                )
-                if not following:
-                    return current, pages
-                parsed = urlparse(following)
-                current = f"{parsed.path or url}?{parsed.query}"
-                pages += 1
-
-        cases: list[tuple[str, Callable[[], object]]] = [
-            ("bare view, one trivial query", get("commissioner", "/bench/bare/"))
-        ]
-        firsts: list[tuple[str, str, str]] = []  # (what, first label, deep label)
-        counted: list[tuple[str, str, str, dict[str, str]]] = []
-        lists = [
+        gets = {who: getter(client) for who, client in clients.items()}
+        lists = ListCases(bare=gets["commissioner"]("/bench/bare/"))
+        for label, who, name, api in (
             ("page: referral list", "commissioner", PAGES["referrals"], False),
             ("page: invitation list", "provider", PAGES["invitations"], False),
             ("api: referrals", "commissioner", API["referrals"], True),
             ("api: invitations", "provider", API["invitations"], True),
-        ]
-        for label, who, name, api in lists:
+        ):
             url = (name if api_resolves(name) else None) if api else page_url(name)
             if url is None:
-                skipped.append(f"{label}: {name} does not resolve yet (no route by that name)")
+                lists.not_yet(label, name)
                 continue
-            try:
-                deep_url, pages = last_page(who, url, api)
-            except BenchError as exc:
-                failures.append(f"{label}: {exc}")
-                continue
-            first_label, deep_label = f"{label}, first page (50)", f"{label}, deep page ({pages})"
-            cases += [
-                (first_label, get(who, url, {"page_size": "50"})),
-                (deep_label, get(who, deep_url)),
-            ]
-            firsts.append((label, first_label, deep_label))
-            counted.append((label, who, url, {}))
+            get = gets[who]
+            lists.add_list(label, get, url, clients[who], api)
             if label.endswith("referral list") or label == "api: referrals":
-                for name, params in filters.items():
-                    cases.append((f"{label}, filter {name}", get(who, url, params)))
+                for filter_name, params in filters.items():
+                    lists.cases.append((f"{label}, filter {filter_name}", get(url, params)))
                 both = " and ".join(COMBINED)
-                cases.append((f"{label}, {both}", get(who, url, combined(filters))))
-                counted.append((f"{label}, state", who, url, filters["state"]))
+                lists.cases.append((f"{label}, {both}", get(url, combined(filters))))
+                lists.count(f"{label}, state", get, url, **filters["state"])
             if label.endswith("referral list"):
                 # The page's filter form must offer each parameter the cases send.
                 form = clients[who].get(url).content.decode()
                 missing = [n for n in filters if f'name="{n}"' not in form]
                 if missing:
-                    failures.append(f"{label}: the filter form has no field {missing}")
+                    lists.failures.append(f"{label}: the filter form has no field {missing}")
             if label == "api: referrals":
 
                 def api_rows(params: dict[str, str], at: str = str(url)) -> list[dict[str, object]]:
                     answer = clients["commissioner"].get(at, {**params, "page_size": "50"})
                     return list(answer.json()["results"])
 
-                failures += [f"{label}, {p}" for p in filter_problems(api_rows, filters)]
-
-        if len(cases) == 1:
-            print("\nNo referral or invitation list resolves yet; nothing to measure.")
-        else:
-            counts: dict[str, int] = {}
-            for label, call in cases:
-                try:
-                    counts[label] = queries(call)
-                except BenchError as exc:
-                    failures.append(f"{label}: {exc}")
-            timings = measure([(label, call) for label, call in cases if label in counts])
-            bare_p50 = timings.get("bare view, one trivial query", (float("nan"), 0))[0]
-            print(f"\n{'list':56} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'x bare':>7}")
-            print("-" * 91)
-            for label, (p50, p95) in timings.items():
-                print(f"{label:56} {p50:8.1f} {p95:8.1f} {counts[label]:8d} {p50 / bare_p50:7.1f}")
-                if not label.startswith("bare") and not p95 < P95_TARGET_MS:
-                    failures.append(f"{label}: p95 {p95:.1f} ms >= {P95_TARGET_MS} ms")
-            lines = []
-            for label, who, url, params in counted:
-                try:
-                    q1 = queries(get(who, url, {**params, "page_size": "1"}))
-                    q50 = queries(get(who, url, {**params, "page_size": "50"}))
-                except BenchError as exc:
-                    failures.append(f"query count, {label}: {exc}")
-                    continue
-                lines.append(f"{label}: {q1} at 1 row, {q50} at 50")
-                if q1 != q50:
-                    failures.append(f"{label}: the query count grows with the rows")
-            print("\nQuery count: " + "; ".join(lines))
-            for label, first_label, deep_label in firsts:
-                if first_label in timings and deep_label in timings:
-                    ratio = timings[deep_label][1] / timings[first_label][1]
-                    print(f"Deep / first page, {label} (p95): {ratio:.2f} (<= {DEEP_PAGE_RATIO})")
-                    if not ratio <= DEEP_PAGE_RATIO:
-                        failures.append(f"{label}: the deep page is {ratio:.2f} times the first")
-    if skipped:
-        print("\nSKIPPED (the list is not built yet):\n  " + "\n  ".join(skipped))
-    if failures:
-        print("\nMISSED TARGETS:\n  " + "\n  ".join(failures))
-        return 1
-    print("\nAll targets met for the lists that exist.")
-    return 0
+                lists.failures += [f"{label}, {p}" for p in filter_problems(api_rows, filters)]
+        return report(
+            lists, nothing="No referral or invitation list resolves yet; nothing to measure."
+        )
 
 
 if __name__ == "__main__":

@@ -296,6 +296,14 @@ SPECTACULAR_SETTINGS = {
         "AgreementVersionStateEnum": "contracts.models.agreement.VersionState",
         "SignaturePartyEnum": "contracts.models.agreement.Party",
         "PdfKindEnum": "contracts.models.agreement.RenderKind",
+        # Issue 14's parts: each "state" and each "rating" named for what it is.
+        "AreaRatingEnum": "quality.models.visits.AreaRating",
+        "VisitStateEnum": "quality.models.visits.VisitState",
+        # A plan's and a concern's states are the same two (open, closed): one name.
+        "OpenClosedStateEnum": "quality.models.improvement_plans.PlanState",
+        "ImprovementActionStateEnum": "quality.models.improvement_plans.ActionState",
+        "MonitoringReturnStateEnum": "quality.models.monitoring.ReturnState",
+        "RecheckStateEnum": "quality.models.rechecks.RecheckState",
     },
 }
 

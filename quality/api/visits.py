@@ -98,7 +98,7 @@ class VisitSerializer(ProviderVisitSerializer):
         read_only_fields = fields
 
 
-class PlanInputSerializer(serializers.Serializer):
+class VisitPlanInputSerializer(serializers.Serializer):
     setting = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=VisitKind.values)
     planned_month = serializers.DateField(help_text="Any day of the month: stored as its first.")
@@ -121,15 +121,15 @@ class ScheduleInputSerializer(serializers.Serializer):
 
 class FindingInputSerializer(serializers.Serializer):
     area = serializers.ChoiceField(choices=VisitArea.values)
-    rating = serializers.ChoiceField(choices=AreaRating.values)
+    rating = serializers.ChoiceField(choices=AreaRating.choices)
     findings = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class CompleteInputSerializer(serializers.Serializer):
+class VisitCompleteInputSerializer(serializers.Serializer):
     visit_date = serializers.DateField()
     visitors = serializers.CharField(max_length=5000)
     findings = FindingInputSerializer(many=True)
-    overall_rating = serializers.ChoiceField(choices=AreaRating.values)
+    overall_rating = serializers.ChoiceField(choices=AreaRating.choices)
     main_findings = serializers.CharField(max_length=5000)
     recommendations = serializers.CharField(max_length=5000)
     children_views = serializers.CharField(
@@ -187,10 +187,10 @@ class QaVisitViewSet(ScopedReadOnlyViewSet[QaVisit], mixins.CreateModelMixin):
         fresh = self.get_queryset().get(pk=visit.pk)
         return Response(self.get_serializer_class()(fresh).data, status=code)
 
-    @extend_schema(request=PlanInputSerializer, responses={201: ProviderVisitSerializer})
+    @extend_schema(request=VisitPlanInputSerializer, responses={201: ProviderVisitSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Plan a visit to a setting where the authority has children placed."""
-        data = _valid(PlanInputSerializer, request)
+        data = _valid(VisitPlanInputSerializer, request)
         visit = visit_plan(
             actor=self.actor,
             setting_id=data["setting"],
@@ -214,12 +214,12 @@ class QaVisitViewSet(ScopedReadOnlyViewSet[QaVisit], mixins.CreateModelMixin):
         )
         return self._answer(visit)
 
-    @extend_schema(request=CompleteInputSerializer, responses=ProviderVisitSerializer)
+    @extend_schema(request=VisitCompleteInputSerializer, responses=ProviderVisitSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
         """Record the visit and its report; 409 unless it is scheduled."""
         visit = self.get_object()
-        data = _valid(CompleteInputSerializer, request)
+        data = _valid(VisitCompleteInputSerializer, request)
         findings: dict[str, AreaFinding] = {}
         for given in data["findings"]:
             if given["area"] in findings:

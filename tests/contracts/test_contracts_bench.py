@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from bench import contracts_bench
-from bench.referrals_bench import page_url
+from bench.lists import page_url
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import quality_bench
-from bench.referrals_bench import page_url
+from bench.lists import page_url
 from tests.quality.visit_world import add_setting, build, place
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 
-from bench.referrals_bench import api_resolves, next_of_page, page_url
+from bench.lists import next_of_page, page_url
+from bench.referrals_bench import api_resolves
 
 
 def _pager(number: int) -> str:
