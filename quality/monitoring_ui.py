@@ -1,5 +1,5 @@
 """Monitoring's navigation entry and dashboard panel (imported from the app's ready()), for
-providers and authorities' QA officers. Counts are the selectors', one query an item."""
+providers and authorities' QA officers. Both counts come from one query (`panel_counts`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fps_portal.actors import Actor
 from fps_portal.context_processors import register_nav
 from fps_portal.web.dashboard import Panel, QueueItem, register_panel
 from quality.monitoring_scope_rules import monitors
-from quality.selectors.monitoring import overdue_count, returns_for, to_review_count
+from quality.selectors.monitoring import panel_counts
 
 register_nav(
     "Monitoring returns",
@@ -22,36 +22,37 @@ register_nav(
 @register_panel(roles={Role.QA_OFFICER, Role.PROVIDER_USER}, order=25)
 def monitoring_panel(actor: Actor) -> Panel | None:
     url = reverse("quality:monitoring-return-list")
+    if not (actor.is_provider or monitors(actor)):
+        return None
+    waiting, overdue = panel_counts(actor)
     if actor.is_provider:
         items = [
             QueueItem(
                 "Monitoring returns to send",
-                returns_for(actor, state="with_provider").count(),
+                waiting,
                 f"{url}?state=with_provider",
                 "Each quarter's figures for your settings and the children placed with you.",
             ),
             QueueItem(
                 "Overdue monitoring returns",
-                overdue_count(actor),
+                overdue,
                 f"{url}?state=overdue",
                 "Past their due date: send them as soon as you can.",
             ),
         ]
-    elif monitors(actor):
+    else:
         items = [
             QueueItem(
                 "Monitoring returns to review",
-                to_review_count(actor),
+                waiting,
                 f"{url}?state=to_review",
                 "Rate each provider's return for your placements, or return it for correction.",
             ),
             QueueItem(
                 "Overdue monitoring returns",
-                overdue_count(actor),
+                overdue,
                 f"{url}?state=overdue",
                 "Providers that have not sent their return by its due date.",
             ),
         ]
-    else:
-        return None
     return Panel(title="Quarterly monitoring", items=items)

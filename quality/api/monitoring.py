@@ -28,6 +28,7 @@ from quality.models import (
     MonitoringReturn,
     OutcomeProgress,
     PlacementReturn,
+    ProgressRating,
     ReturnEvent,
     ReturnReview,
     ReviewDecision,
@@ -61,6 +62,12 @@ class SettingReturnSerializer(serializers.ModelSerializer):
 
 
 class OutcomeProgressSerializer(serializers.ModelSerializer):
+    # Blank until the provider rates it: DRF drops allow_blank from a read-only model field,
+    # so the schema would promise a rating the draft does not have.
+    rating = serializers.ChoiceField(
+        choices=ProgressRating.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = OutcomeProgress
         fields = ["id", "position", "outcome_text", "rating", "progress"]
@@ -93,6 +100,11 @@ class PlacementReturnSerializer(serializers.ModelSerializer):
 
 
 class ReturnReviewSerializer(serializers.ModelSerializer):
+    # Blank when the return was sent back rather than rated (as above).
+    rating = serializers.ChoiceField(
+        choices=MonitoringRating.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = ReturnReview
         fields = ["authority", "submission", "decision", "rating", "comments", "reviewed_at"]

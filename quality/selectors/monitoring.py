@@ -63,13 +63,24 @@ def returns_for(actor: Actor, *, state: str = "") -> QuerySet[MonitoringReturn]:
     return qs.order_by("-round__period_start", "due_on", "id")
 
 
-def overdue_count(actor: Actor) -> int:
-    return returns_for(actor, state="overdue").count()
-
-
-def to_review_count(actor: Actor) -> int:
-    """Sent returns the actor's authority has not reviewed yet."""
-    return returns_for(actor, state="to_review").filter(reviewed_by_us=False).count()  # type: ignore[misc]
+def panel_counts(actor: Actor) -> tuple[int, int]:
+    """For the dashboard, in one query: (what waits for the actor: a provider's returns to
+    send, a QA officer's sent returns its authority has not reviewed; the overdue ones)."""
+    waiting = (
+        Q(state__in=RETURN_WITH_PROVIDER)
+        if actor.is_provider
+        else Q(state=ReturnState.SUBMITTED, reviewed_by_us=False)
+    )
+    overdue = Q(state__in=RETURN_WITH_PROVIDER, due_on__lt=timezone.localdate())
+    counts = (
+        returns_for(actor)
+        .order_by()
+        .aggregate(
+            waiting=Count("pk", filter=waiting, distinct=True),
+            overdue=Count("pk", filter=overdue, distinct=True),
+        )
+    )
+    return counts["waiting"], counts["overdue"]
 
 
 def return_detail(actor: Actor, pk: int) -> MonitoringReturn:

@@ -804,7 +804,7 @@ WRITES: dict[tuple[str, str], Write] = {
     # Branch recheck: the provider answers and sends its re-check; the lead authority reviews.
     **{
         (f"recheck-{action}", "post"): Write(_ids(f"recheck-{action}", "recheck"), (PROVIDER,))
-        for action in ("confirm", "change", "submit")
+        for action in ("confirm", "change", "add", "submit")
     },
     ("recheck-review", "post"): Write(_ids("recheck-review", "recheck"), (LEAD,)),
     # QA visits: the QA officers plan, schedule, complete and cancel; the provider answers.

@@ -839,6 +839,7 @@ PAGES: dict[str, Page] = {
 NOT_PAGES: dict[str, str] = {
     "quality:alert-acknowledge": "POST only; redirects to the alert",
     "quality:concern-letter": "a file download (the letter of escalation's PDF)",
+    "quality:import-file": "a file download (the Ofsted file as it was sent)",
     "referrals:awarded-document": "a file download (a document of the placed child's record)",
     "healthz": "JSON for the load balancer",
     "logout": "POST only; redirects to sign in (LOGOUT_REDIRECT_URL)",

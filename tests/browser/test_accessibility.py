@@ -43,8 +43,10 @@ NOT_PAGE_TEMPLATES = {
     # renders it (tests/contracts/test_pdf_downloads.py; the route streams a file once it has).
     *(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "contracts" / "pdf").glob("*.html")),
     "contracts/pdf_pending.html",
-    # The letter of escalation's document (tests/quality/test_concerns_pages.py checks its tags).
-    "quality/pdf/concern_letter.html",
+    # Quality's PDF documents (the letter of escalation, the QA visit report: their tests check
+    # the tags) and the visit report's download route's line while the worker renders it.
+    *(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "quality" / "pdf").glob("*.html")),
+    "quality/visit_report_pending.html",
 }
 ERROR_SUMMARY = ".govuk-error-summary"
 

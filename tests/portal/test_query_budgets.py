@@ -86,10 +86,10 @@ BUDGETS: list[Budget] = [
     # without a lot and those without a judgement; 6: drafts; 7: questions to answer; 8: agreements
     # to sign; 9: invitations awaiting an answer, their nearest deadline and drafts; 10: open
     # concerns raised with it (quality's concerns panel); 11: the improvement actions to do and
-    # overdue (quality's plans panel); 12-13: monitoring returns to send, and those overdue
-    # (quality's monitoring panel); 14: IPAs to sign (contracts' panel); 15: unread
-    # notifications; 16: memberships (organisation switcher).
-    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 16),
+    # overdue (quality's plans panel); 12: monitoring returns to send, and those overdue
+    # (quality's monitoring panel); 13: IPAs to sign (contracts' panel); 14: unread
+    # notifications; 15: memberships (organisation switcher).
+    Budget("dashboard", "provider", lambda: page("/dashboard/", evaluation_round().ready.user), 15),
     # 1-4: session, user, otp device, actor's memberships; 5-6: listed settings, those with
     # vacancies; 7: awaiting my evaluation; 8: awaiting moderation; 9: open windows; 10: judgements
     # awaiting check; 11: price changes to decide; 12-13: rating alerts not acknowledged and fail
