@@ -131,6 +131,9 @@ def build_large_contracts(*, agreements: int = 20_000, seed: int = 2026) -> dict
     )
     terms_for = TermsMaker(organisations)
     rows = Rows()
+    # The first awards yet to start take each state before signing, so that even a small build
+    # (a test's) has every state whatever today's date leaves in the future; the rest are rolled.
+    first_to_start = [AgreementState.PROVIDER_SIGNED, AgreementState.ISSUED, AgreementState.DRAFT]
     for award in awards:
         referral = award.referral
         authority_id = referral.authority_id
@@ -146,6 +149,7 @@ def build_large_contracts(*, agreements: int = 20_000, seed: int = 2026) -> dict
             terms=_signed_by(terms_for(award, number), staff[authority_id], award.provider_id),
             people=staff[authority_id],
             provider_signatory=signatories.get(award.provider_id or 0),
+            first_to_start=first_to_start,
         )
     _write(rows)
     sequences = [OrderSequence(authority_id=pk, last_number=n) for pk, n in numbers.items()]
@@ -181,12 +185,15 @@ def _signed_by(terms: Terms, people: dict[str, User], provider_id: int | None) -
 
 
 def _state_for(
-    rng: random.Random, award: Award, today: datetime.date
+    rng: random.Random, award: Award, today: datetime.date, first_to_start: list[str]
 ) -> tuple[str, datetime.date | None, str]:
-    """The agreement's state, its last day if it has ended (or will, recorded), and how."""
+    """The agreement's state, its last day if it has ended (or will, recorded), and how; an
+    award yet to start takes the next of `first_to_start` while any is left."""
     start, end = award.start_date, award.end_date
     if award.provider_id is None:  # a spot purchase outside the portal: its provider cannot sign
         return AgreementState.DRAFT, None, ""
+    if start > today and first_to_start:
+        return first_to_start.pop(0), None, ""
     if start > today:
         roll = rng.random()
         if roll < 0.08:
@@ -217,11 +224,12 @@ def _placement(
     terms: Any,
     people: dict[str, User],
     provider_signatory: User | None,
+    first_to_start: list[str],
 ) -> None:
     referral = award.referral
     made_at = award.completed_at or at_hour(award.start_date, 9)
     commissioner, head = people["placements"], people["headofservice"]
-    state, last_day, end_kind = _state_for(rng, award, today)
+    state, last_day, end_kind = _state_for(rng, award, today, first_to_start)
     order = Order(
         authority_id=referral.authority_id,
         number=number,
