@@ -21,8 +21,7 @@ from fps_portal.accounts.models import Role
 from tests.api.routes import api_routes
 from tests.api.world import ROLES, World, build_world
 from tests.factories import api_client_for
-
-pytestmark = pytest.mark.django_db
+from tests.module_world import world_per_module
 
 LEAD = Role.LEAD_EVALUATOR.value
 COMMISSIONER = Role.COMMISSIONER.value
@@ -864,9 +863,8 @@ def test_every_api_route_has_a_row() -> None:
     assert tabled - routes == set(), "a row for a route that no longer exists"
 
 
-@pytest.fixture
-def world() -> World:
-    return build_world()
+# Built once for the module; each test's requests (and the forum test's writes) are undone.
+world, db, module_world = world_per_module(build_world)
 
 
 def _keys_at_every_depth(value: Any) -> set[str]:

@@ -70,6 +70,7 @@ from tests.quality.monitoring_pages import build_monitoring_pages
 from tests.quality.plan_pages import build_plan_pages
 from tests.quality.recheck_pages import build_recheck_pages
 from tests.quality.visit_pages import build_visit_pages
+from tests.quick_pdfs import quick_pdfs
 from tests.referrals.awards.pages_world import build_award_pages
 from tests.referrals.referrals.browser_world import browser_referrals
 
@@ -257,6 +258,11 @@ def _registration_token() -> str:
 
 
 def build_world() -> World:
+    with quick_pdfs():
+        return _build_world()
+
+
+def _build_world() -> World:
     for step in DEMO_STEPS:
         step()
     users = {persona: User.objects.get(email=email) for persona, email in DEMO_EMAIL.items()}

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import transaction
 from django.urls import reverse
 
 from fps_portal.audit.models import AuditEvent
+from tests.module_world import world_per_module
 from tests.portal.matrix_admin import admin_expected, admin_page, admin_path
 from tests.portal.matrix_routes import (
     ADMIN_SIGN_IN,
@@ -51,34 +51,8 @@ FORUM_MUST_NOT_SEE = frozenset(
 )
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    """Built once for the module and rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def db(world: World) -> Iterator[None]:
-    """Overrides pytest-django's `db` in this module: whatever one test's request writes is
-    rolled back to a savepoint in the module's transaction. Two queries, where the per-test
-    TestCase of `django_db` costs a dozen, which matters 3,700 times over. (A test asking for
-    `db` also tells pytest-django to set up the test database.)"""
-    savepoint = transaction.savepoint()
-    try:
-        yield
-    finally:
-        transaction.savepoint_rollback(savepoint)
-        # ROLLBACK TO keeps the savepoint open, so without the RELEASE each test would nest the
-        # next one level deeper, and every level that wrote keeps its transaction id's lock to
-        # the module's end: on PostgreSQL 8,000 cells ran the lock table out of shared memory.
-        transaction.savepoint_commit(savepoint)
-
-
-@pytest.fixture
-def asked(db: None, world: World) -> World:
-    return world
+# The world built once for the module, each cell's writes rolled back at a savepoint.
+asked, db, module_world = world_per_module(build_world)
 
 
 @dataclass(frozen=True)
