@@ -13,8 +13,9 @@ The same rules, decisions, audit and events as calling `judgement_record` for ea
   changes are written with `bulk_create` / `bulk_update` and audited in one insert
   (`audit_record_many`); each changed setting's band is refreshed from what is now on file
   (`band_of`, the rule `setting_refresh_band` applies), written in one update and audited; and
-  the `JUDGEMENT_CONFIRMED_HANDLERS` run once per new or changed judgement with the event
-  `judgement_record` would have raised (the previous and current band in its remit).
+  the `JUDGEMENT_CONFIRMED_HANDLERS` are given, once per wave (below), the event
+  `judgement_record` would have raised for each new or changed judgement (the previous and
+  current band in its remit).
 
 The handlers read the database (is this judgement still the setting's current one in its remit?),
 so what they see must be what it was when `judgement_record` ran them: the changes are written in
@@ -415,8 +416,7 @@ def _write_wave(
         )
     entries += _refresh_bands([settings[pk] for pk in sorted({c.setting_id for c in wave})], live)
     audit_record_many(actor=actor, entries=entries)
-    for event in events:
-        run_confirmed_handlers(event)
+    run_confirmed_handlers(events)
 
 
 def _refresh_bands(
