@@ -11,6 +11,11 @@ second are of rows read, from the bytes to the committed report. The target (iss
 
 Everything runs in one transaction that is rolled back at the end, so the benchmark database is
 left as it was; COPY's table is a temporary one in the same transaction.
+
+The URLs are loaded before anything is timed, as in a worker that has run any task before: the
+first `reverse()` of a process (the first rating alert's link) imports every app's URLs and views,
+half a second to a second and a half on the shared machine, once per process, which no file's
+rows cost (`BENCH_COLD_URLS=1` leaves it to the first import, to see it).
 """
 
 from __future__ import annotations
@@ -173,6 +178,10 @@ def main() -> int:
     from django.db import transaction
 
     call_command("migrate", verbosity=0)
+    if not os.environ.get("BENCH_COLD_URLS"):
+        from django.urls import reverse
+
+        reverse("healthz")  # every app's URLs and views imported, as in a worker that has run
     header = _header()
     first_file, next_month = _rows(header, 400), _rows(header, 401)
     results: dict[str, float] = {}

@@ -64,8 +64,9 @@ FPS_DEMO_DATA_ALLOWED = False
 # `referrals` that turns it into an Order and an Individual Placement Agreement.
 AWARD_COMPLETED_HANDLERS = ["contracts.services.orders.order_for_award"]
 # Who acts when an inspection judgement starts to count towards a setting's band (the recording
-# or the check calls each, in its transaction): the rating alerts.
-JUDGEMENT_CONFIRMED_HANDLERS = ["quality.services.alerts.alerts_for_judgement"]
+# or the check calls each, in its transaction, with the list of every such event it made: one
+# from a page, a wave of them from the Ofsted import): the rating alerts.
+JUDGEMENT_CONFIRMED_HANDLERS = ["quality.services.alerts.alerts_for_judgements"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

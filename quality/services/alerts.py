@@ -1,11 +1,17 @@
 """Raising a rating alert when a confirmed judgement calls for one, and acknowledging it.
 
-`alerts_for_judgement` is named in `settings.JUDGEMENT_CONFIRMED_HANDLERS`: the recording of a
+`alerts_for_judgements` is named in `settings.JUDGEMENT_CONFIRMED_HANDLERS`: the recording of a
 judgement (a page, the API, the Ofsted import) and the lead authority's check call it in their
 transaction, under the setting's lock, whenever a judgement that counts is new or changed
-(`providers.inspections.services.hooks`). It asks `is_alert_worthy` (so a predecessor school's
-inspection never alerts) and alerts only when the judgement is now the setting's current one in
-its remit: an older inspection filed late does not describe the setting today.
+(`providers.inspections.services.hooks`), with every such event of the recording at once (one
+from a page, the API or a check; a wave of hundreds from the import). For each event it asks
+`is_alert_worthy` (so a predecessor school's inspection never alerts) and alerts only when the
+judgement is now the setting's current one in its remit: an older inspection filed late does not
+describe the setting today. The events are worked through together (their judgements, the alerts
+already raised, the placements and the people to tell each read once; the alerts, recipients,
+notifications and audit each written in one insert), so an import's thousand events take the
+queries of one; if another transaction raises one of the same alerts meanwhile, the unique
+fingerprint refuses the insert and each event is raised on its own instead.
 
 Who is told: the senior managers in the named posts (`ALERT_POSITIONS`) of every authority with a
 child placed there now (an ACTIVE agreement at the setting), and the lead authority (its senior
@@ -18,18 +24,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import Agreement, AgreementState
-from fps_portal.accounts.models import Organisation, Role, User
+from fps_portal.accounts.models import Membership, Organisation, Role, User
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
-from fps_portal.audit.services import audit_record, snapshot
+from fps_portal.audit.services import AuditEntry, audit_record, audit_record_many, snapshot
 from fps_portal.errors import NotAllowed
-from fps_portal.notifications.services import notify
+from fps_portal.notifications.services import Notice, notify_many
 from fps_portal.scoping import dangerously_unscoped
 from providers.inspections.bands import Band, BandResult, is_alert_worthy
 from providers.inspections.models import InspectionJudgement
@@ -64,15 +73,6 @@ def _fingerprint(judgement: InspectionJudgement) -> str:
     return hashlib.sha256(graded.encode()).hexdigest()
 
 
-def _is_current(judgement: InspectionJudgement) -> bool:
-    same_remit = list(
-        dangerously_unscoped(InspectionJudgement).filter(
-            setting_id=judgement.setting_id, remit=judgement.remit
-        )
-    )
-    return any(j.pk == judgement.pk for j in latest_confirmed_judgements(same_remit))
-
-
 def _previous_summary(judgement: InspectionJudgement, previous: BandResult) -> str:
     """The previous judgement's deciding grades, as they read before this one."""
     return band_summary(
@@ -80,53 +80,143 @@ def _previous_summary(judgement: InspectionJudgement, previous: BandResult) -> s
     )
 
 
-def placing_authority_ids(setting_id: int) -> list[int]:
-    """Authorities with a child placed at the setting now: an ACTIVE agreement there."""
-    return sorted(
-        set(
-            dangerously_unscoped(Agreement)
-            .filter(setting_id=setting_id, state=AgreementState.ACTIVE)
-            .values_list("authority_id", flat=True)
+def alerts_for_judgements(events: Sequence[JudgementConfirmed]) -> list[RatingAlert]:
+    """The alerts these confirmed judgements raise, in the events' order, each told to everyone
+    who must act; in a number of queries that does not grow with the events (a page's one event
+    and an import's wave of them take the same). The same judgement with the same grades raises
+    one alert, however often it is recorded or confirmed.
+
+    What each event raises is what it would raise alone, one after another: the handlers run
+    after every change they are told of is written, and an alert changes nothing another event's
+    alert depends on but the setting's "under review" (the first fail band puts it there)."""
+    worthy: list[tuple[JudgementConfirmed, str]] = []
+    for event in events:
+        is_worthy, reasons = is_alert_worthy(
+            event.previous,
+            event.current,
+            previous_grades=event.previous_grades,
+            current_grades=event.current_grades,
+            relates_to_current_urn=event.relates_to_current_urn,
+        )
+        if is_worthy:
+            worthy.append((event, reasons))
+    if not worthy:
+        return []  # no query, no savepoint: most of an import's judgements
+    with transaction.atomic():
+        return _raise(worthy)
+
+
+def _raise(worthy: list[tuple[JudgementConfirmed, str]]) -> list[RatingAlert]:
+    on_file = _judgements_of(worthy)
+    current = {
+        j.pk
+        for same_remit in _by_remit(on_file.values()).values()
+        for j in latest_confirmed_judgements(same_remit)
+    }
+    prints = {e.judgement_id: _fingerprint(on_file[e.judgement_id]) for e, _ in worthy}
+    taken = _raised_already(set(prints.values()))
+    raised: list[tuple[JudgementConfirmed, RatingAlert]] = []
+    for event, reasons in worthy:
+        # An older inspection filed late does not describe the setting today.
+        if event.judgement_id not in current or prints[event.judgement_id] in taken:
+            continue
+        taken.add(prints[event.judgement_id])
+        judgement = on_file[event.judgement_id]
+        raised.append((event, _alert_from(event, judgement, on_file, reasons)))
+    if not raised:
+        return []
+    try:
+        with transaction.atomic():
+            RatingAlert.objects.bulk_create([alert for _, alert in raised])
+    except IntegrityError:  # one raised meanwhile by another transaction for the same grades
+        if len(raised) == 1:
+            return []
+        # Each on its own, so only the one another transaction raised is left out.
+        return [alert for event, _ in raised for alert in alerts_for_judgements([event])]
+    told = _tell_everyone([alert for _, alert in raised])
+    entries: list[tuple[Actor | None, AuditEntry]] = []
+    under_review = _put_under_review([alert for _, alert in raised])
+    for event, alert in raised:
+        entries.append(
+            (
+                event.actor,
+                AuditEntry(
+                    verb=AuditVerb.CREATED,
+                    obj=alert,
+                    after={
+                        **snapshot(alert, ALERT_FIELDS),
+                        "recipients": [[r.user_id, r.authority_id] for r in told[alert.pk]],
+                    },
+                    reason=alert.reasons,
+                ),
+            )
+        )
+        if alert.pk in under_review:
+            entries.append((event.actor, under_review[alert.pk]))
+    _audit_in_order(entries)
+    return [alert for _, alert in raised]
+
+
+def _raised_already(fingerprints: set[str]) -> set[str]:
+    """Which of these fingerprints an alert has already."""
+    return set(
+        RatingAlert.objects.filter(fingerprint__in=fingerprints).values_list(
+            "fingerprint", flat=True
         )
     )
 
 
-def people_to_tell(authority: Organisation) -> list[User]:
-    """The authority's senior managers in the named posts; for the lead authority, its
-    evaluators too (they decide on a fail band)."""
-    seniors = User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=authority.pk,
-        memberships__role=Role.SENIOR_MANAGER,
-        memberships__senior_position__in=ALERT_POSITIONS,
-        memberships__is_active=True,
-    )
-    people = list(seniors.distinct())
-    if authority.is_lead:
-        evaluators = User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=authority.pk,
-            memberships__role=Role.LEAD_EVALUATOR,
-            memberships__is_active=True,
-        ).distinct()
-        people += [u for u in evaluators if u.pk not in {p.pk for p in people}]
-    return sorted(people, key=lambda u: u.pk)
+def _judgements_of(
+    worthy: list[tuple[JudgementConfirmed, str]],
+) -> dict[int, InspectionJudgement]:
+    """The events' judgements, every other judgement of their settings (which is current in its
+    remit) and the previous judgements the events name, with their settings and providers, in one
+    query."""
+    ids = {e.judgement_id for e, _ in worthy} | {
+        e.previous_judgement_id for e, _ in worthy if e.previous_judgement_id is not None
+    }
+    found = {
+        j.pk: j
+        for j in dangerously_unscoped(InspectionJudgement)
+        .select_related("setting", "setting__provider")
+        .filter(Q(setting_id__in={e.setting_id for e, _ in worthy}) | Q(pk__in=ids))
+    }
+    missing = {e.judgement_id for e, _ in worthy} - found.keys()
+    if missing:
+        raise InspectionJudgement.DoesNotExist(f"No judgement {min(missing)}.")
+    # One Setting per setting, so what is done to it (under review) shows on every judgement.
+    settings: dict[int, Setting] = {}
+    for judgement in found.values():
+        judgement.setting = settings.setdefault(judgement.setting_id, judgement.setting)
+    return found
+
+
+def _by_remit(
+    judgements: Iterable[InspectionJudgement],
+) -> dict[tuple[int, str], list[InspectionJudgement]]:
+    grouped: dict[tuple[int, str], list[InspectionJudgement]] = defaultdict(list)
+    for judgement in judgements:
+        grouped[(judgement.setting_id, judgement.remit)].append(judgement)
+    return grouped
 
 
 def _alert_from(
-    event: JudgementConfirmed, judgement: InspectionJudgement, reasons: str
+    event: JudgementConfirmed,
+    judgement: InspectionJudgement,
+    on_file: dict[int, InspectionJudgement],
+    reasons: str,
 ) -> RatingAlert:
     # A correction of the same inspection has no other row to name: its old grades are in
     # `event.previous`.
     previous_id = event.previous_judgement_id
     previous_row = (
-        dangerously_unscoped(InspectionJudgement).filter(pk=previous_id).first()
+        on_file.get(previous_id)
         if previous_id is not None and previous_id != judgement.pk
         else None
     )
     previous = event.previous
     return RatingAlert(
-        setting_id=judgement.setting_id,
+        setting=judgement.setting,
         judgement=judgement,
         fingerprint=_fingerprint(judgement),
         previous_judgement=previous_row,
@@ -147,102 +237,134 @@ def _alert_from(
     )
 
 
-@transaction.atomic
-def alerts_for_judgement(event: JudgementConfirmed) -> RatingAlert | None:
-    """The alert this confirmed judgement raises, told to everyone who must act; None when it
-    raises none. The same judgement with the same grades raises one alert, however often it is
-    recorded or confirmed."""
-    worthy, reasons = is_alert_worthy(
-        event.previous,
-        event.current,
-        previous_grades=event.previous_grades,
-        current_grades=event.current_grades,
-        relates_to_current_urn=event.relates_to_current_urn,
-    )
-    if not worthy:
-        return None
-    judgement = (
-        dangerously_unscoped(InspectionJudgement)
-        .select_related("setting", "setting__provider")
-        .get(pk=event.judgement_id)
-    )
-    if not _is_current(judgement):
-        return None
-    if RatingAlert.objects.filter(fingerprint=_fingerprint(judgement)).exists():
-        return None
-    alert = _alert_from(event, judgement, reasons)
-    try:
-        with transaction.atomic():
-            alert.save()
-    except IntegrityError:  # raised meanwhile by another transaction for the same grades
-        return None
-    told = _tell_everyone(alert, judgement.setting)
-    audit_record(
-        actor=event.actor,
-        verb=AuditVerb.CREATED,
-        obj=alert,
-        after={
-            **snapshot(alert, ALERT_FIELDS),
-            "recipients": [[r.user_id, r.authority_id] for r in told],
-        },
-        reason=reasons,
-    )
-    if alert.decision_state == DecisionState.PENDING:
-        _put_under_review(judgement.setting, alert, event.actor)
-    return alert
+def _placed(setting_ids: Iterable[int]) -> dict[int, Counter[int]]:
+    """{setting: {authority: its children placed there now}}: ACTIVE agreements there."""
+    placed: dict[int, Counter[int]] = defaultdict(Counter)
+    for setting_id, authority_id in (
+        dangerously_unscoped(Agreement)
+        .filter(setting_id__in=list(setting_ids), state=AgreementState.ACTIVE)
+        .values_list("setting_id", "authority_id")
+    ):
+        placed[setting_id][authority_id] += 1
+    return placed
 
 
-def _tell_everyone(alert: RatingAlert, setting: Setting) -> list[AlertRecipient]:
-    placing = placing_authority_ids(setting.pk)
-    lead = Organisation.objects.filter(is_lead=True).first()
-    ids = placing + ([lead.pk] if lead is not None and lead.pk not in placing else [])
-    authorities = {a.pk: a for a in Organisation.objects.filter(pk__in=ids)}
-    rows: list[AlertRecipient] = []
-    for authority_id in ids:
-        authority = authorities[authority_id]
-        people = people_to_tell(authority)
-        rows += [AlertRecipient(alert=alert, user=u, authority=authority) for u in people]
-        placed = (
-            dangerously_unscoped(Agreement)
-            .filter(setting_id=setting.pk, authority_id=authority_id, state=AgreementState.ACTIVE)
-            .count()
+def _people_to_tell(authorities: Iterable[Organisation]) -> dict[int, list[User]]:
+    """{authority: its senior managers in the named posts, and for the lead authority its
+    evaluators too (they decide on a fail band)}, each person once, in the order of their ids."""
+    authorities = list(authorities)
+    memberships = (
+        Membership.objects.filter(
+            Q(role=Role.SENIOR_MANAGER, senior_position__in=ALERT_POSITIONS)
+            | Q(
+                role=Role.LEAD_EVALUATOR,
+                organisation_id__in=[a.pk for a in authorities if a.is_lead],
+            ),
+            organisation_id__in=[a.pk for a in authorities],
+            is_active=True,
+            user__is_active=True,
         )
-        notify(
-            recipients=people,
-            event_key=f"quality.rating_alert.{alert.pk}.{authority_id}",
-            template="notifications/quality_rating_alert",
-            context={
-                "alert": alert,
-                "setting": setting,
-                "authority_name": authority.name,
-                "placed": placed,
-                "is_lead": authority.is_lead,
-            },
-            url=reverse("quality:alert", args=[alert.pk]),
+        .select_related("user")
+        .order_by()
+    )
+    people: dict[int, dict[int, User]] = defaultdict(dict)
+    for membership in memberships:
+        people[membership.organisation_id][membership.user_id] = membership.user
+    return {
+        authority.pk: sorted(people[authority.pk].values(), key=lambda u: u.pk)
+        for authority in authorities
+    }
+
+
+def _tell_everyone(alerts: list[RatingAlert]) -> dict[int, list[AlertRecipient]]:
+    """Each alert told to the authorities with a child placed at its setting now and to the lead
+    authority: {alert: its recipients}, the notifications of every alert made at once."""
+    placed = _placed({a.setting_id for a in alerts})
+    authorities = {
+        a.pk: a
+        for a in Organisation.objects.filter(
+            Q(pk__in={pk for counts in placed.values() for pk in counts}) | Q(is_lead=True)
         )
-    AlertRecipient.objects.bulk_create(rows)
-    return rows
+    }
+    lead = next((a for a in authorities.values() if a.is_lead), None)
+    people = _people_to_tell(authorities.values())
+    told: dict[int, list[AlertRecipient]] = {}
+    notices: list[Notice] = []
+    for alert in alerts:
+        placing = sorted(placed[alert.setting_id])
+        ids = placing + ([lead.pk] if lead is not None and lead.pk not in placing else [])
+        told[alert.pk] = []
+        for authority_id in ids:
+            authority = authorities[authority_id]
+            told[alert.pk] += [
+                AlertRecipient(alert=alert, user=u, authority=authority)
+                for u in people[authority_id]
+            ]
+            notices.append(
+                Notice(
+                    recipients=people[authority_id],
+                    event_key=f"quality.rating_alert.{alert.pk}.{authority_id}",
+                    template="notifications/quality_rating_alert",
+                    context={
+                        "alert": alert,
+                        "setting": alert.setting,
+                        "authority_name": authority.name,
+                        "placed": placed[alert.setting_id][authority_id],
+                        "is_lead": authority.is_lead,
+                    },
+                    url=reverse("quality:alert", args=[alert.pk]),
+                )
+            )
+    notify_many(notices)
+    AlertRecipient.objects.bulk_create([r for rows in told.values() for r in rows], batch_size=1000)
+    return told
 
 
-def _put_under_review(setting: Setting, alert: RatingAlert, actor: Actor | None) -> None:
-    locked = dangerously_unscoped(Setting).select_for_update().get(pk=setting.pk)
-    if locked.under_review_since is not None:
-        return
-    locked.under_review_since = timezone.now()
-    # Only this column: the search fields' receivers have nothing to recompute for it.
-    dangerously_unscoped(Setting).filter(pk=locked.pk).update(
-        under_review_since=locked.under_review_since
-    )
-    setting.under_review_since = locked.under_review_since
-    audit_record(
-        actor=actor,
-        verb=AuditVerb.STATE_CHANGED,
-        obj=locked,
-        before={"under_review_since": None},
-        after=snapshot(locked, ["under_review_since"]),
-        reason=f"Under review: rating alert {alert.pk} is a fail band awaiting the lead "
-        "authority's decision.",
-    )
+def _put_under_review(alerts: list[RatingAlert]) -> dict[int, AuditEntry]:
+    """A fail band awaiting the lead authority's decision puts its setting under review, unless
+    it is already: {alert: the audit entry of the setting it put there}."""
+    pending = [a for a in alerts if a.decision_state == DecisionState.PENDING]
+    if not pending:
+        return {}
+    locked = {
+        s.pk: s
+        for s in dangerously_unscoped(Setting)
+        .select_for_update()
+        .filter(pk__in={a.setting_id for a in pending})
+        .order_by("pk")
+    }
+    now = timezone.now()
+    entries: dict[int, AuditEntry] = {}
+    for alert in pending:
+        setting = locked[alert.setting_id]
+        if setting.under_review_since is not None:
+            continue
+        setting.under_review_since = alert.setting.under_review_since = now
+        entries[alert.pk] = AuditEntry(
+            verb=AuditVerb.STATE_CHANGED,
+            obj=setting,
+            before={"under_review_since": None},
+            after=snapshot(setting, ["under_review_since"]),
+            reason=f"Under review: rating alert {alert.pk} is a fail band awaiting the lead "
+            "authority's decision.",
+        )
+    if entries:
+        # Only this column: the search fields' receivers have nothing to recompute for it.
+        dangerously_unscoped(Setting).filter(
+            pk__in={a.setting_id for a in pending if a.pk in entries}
+        ).update(under_review_since=now)
+    return entries
+
+
+def _audit_in_order(entries: list[tuple[Actor | None, AuditEntry]]) -> None:
+    """The entries in the order given, in one insert for each run of them by one actor (the
+    events of one recording share theirs)."""
+    run: list[AuditEntry] = []
+    for n, (actor, entry) in enumerate(entries):
+        run.append(entry)
+        if n + 1 == len(entries) or entries[n + 1][0] is not actor:
+            audit_record_many(actor=actor, entries=run)
+            run = []
 
 
 @transaction.atomic

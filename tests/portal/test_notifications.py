@@ -13,7 +13,7 @@ from django.utils import timezone
 from fps_portal.accounts.models import Role, User
 from fps_portal.notifications.delivery import notification_deliver_email
 from fps_portal.notifications.models import Notification
-from fps_portal.notifications.services import notify
+from fps_portal.notifications.services import Notice, notify, notify_many
 from fps_portal.notifications.tasks import resend_unsent_emails
 from tests.factories import person
 
@@ -135,3 +135,55 @@ def test_the_sweep_resends_only_stale_unsent_emails() -> None:
     stale.refresh_from_db()
     assert stale.emailed_at is not None
     assert resend_unsent_emails.delay().get() == 0
+
+
+def _notice(recipients: list[User], key: str, *, send_email: bool = True) -> Notice:
+    return Notice(
+        recipients=recipients,
+        event_key=key,
+        template="notifications/membership_active",
+        url="/dashboard/",
+        send_email=send_email,
+    )
+
+
+def test_notify_many_tells_as_notify_would_and_skips_who_was_told(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+) -> None:
+    users = [person(Role.PROVIDER_USER) for _ in range(3)]
+    users[2].is_active = False
+    _notify_once([users[0]], "window-opened:1")  # told already, through notify
+    mail.outbox.clear()
+    notices = [
+        _notice(users, "window-opened:1"),
+        _notice([users[1], users[1]], "window-opened:2"),
+        _notice([users[0]], "window-opened:3", send_email=False),
+    ]
+    # Who was told already, then a savepoint, the insert and its release.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with django_assert_num_queries(4):
+            created = notify_many(notices)
+        again = notify_many(notices)
+    assert again == []
+    assert [(n.recipient_id, n.event_key) for n in created] == [
+        (users[1].pk, "window-opened:1"),
+        (users[1].pk, "window-opened:2"),
+        (users[0].pk, "window-opened:3"),
+    ]
+    assert len(callbacks) == 2  # e-mails only where asked, after commit
+    assert sorted(m.to[0] for m in mail.outbox) == [users[1].email] * 2
+    one = Notification.objects.get(recipient=users[1], event_key="window-opened:1")
+    assert one.subject.startswith("You are now a member of the FPS") and one.url == "/dashboard/"
+
+
+def test_notify_many_meeting_a_row_made_meanwhile_tells_each_event_through_notify(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user, other = person(Role.PROVIDER_USER), person(Role.PROVIDER_USER)
+    _notify_once([user], "window-opened:1")
+    # As if the other transaction's row appeared after notify_many looked.
+    monkeypatch.setattr(Notification.objects, "filter", lambda **kw: Notification.objects.none())
+    created = notify_many([_notice([user, other], "window-opened:1")])
+    monkeypatch.undo()
+    assert [(n.recipient_id, n.event_key) for n in created] == [(other.pk, "window-opened:1")]
+    assert Notification.objects.filter(event_key="window-opened:1").count() == 2

@@ -163,5 +163,5 @@ def test_a_failing_handler_rolls_the_judgement_back(world, settings):
     assert Setting.objects.get(pk=world.setting.pk).current_band == "pass"
 
 
-def refuse(event: object) -> None:
+def refuse(events: object) -> None:
     raise RuntimeError("handler failed")

@@ -13,8 +13,9 @@ The same rules, decisions, audit and events as calling `judgement_record` for ea
   changes are written with `bulk_create` / `bulk_update` and audited in one insert
   (`audit_record_many`); each changed setting's band is refreshed from what is now on file
   (`band_of`, the rule `setting_refresh_band` applies), written in one update and audited; and
-  the `JUDGEMENT_CONFIRMED_HANDLERS` run once per new or changed judgement with the event
-  `judgement_record` would have raised (the previous and current band in its remit).
+  the `JUDGEMENT_CONFIRMED_HANDLERS` are given, once per wave (below), the event
+  `judgement_record` would have raised for each new or changed judgement (the previous and
+  current band in its remit).
 
 The handlers read the database (is this judgement still the setting's current one in its remit?),
 so what they see must be what it was when `judgement_record` ran them: the changes are written in
@@ -32,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from fps_portal.actors import Actor
@@ -415,8 +416,7 @@ def _write_wave(
         )
     entries += _refresh_bands([settings[pk] for pk in sorted({c.setting_id for c in wave})], live)
     audit_record_many(actor=actor, entries=entries)
-    for event in events:
-        run_confirmed_handlers(event)
+    run_confirmed_handlers(events)
 
 
 def _refresh_bands(
@@ -443,5 +443,38 @@ def _refresh_bands(
                 )
             )
     # Only the band's columns: the search fields' receivers have nothing to recompute for them.
-    dangerously_unscoped(Setting).bulk_update(changed, BAND_FIELDS, batch_size=500)
+    _write_bands(changed)
     return entries
+
+
+def _write_bands(settings: list[Setting]) -> None:
+    """`bulk_update(settings, BAND_FIELDS)` as one `UPDATE ... FROM (VALUES ...)` for each 500:
+    `bulk_update` builds a CASE of every row for each column, which for a first import's 600
+    settings took 0.3 s of Python for 0.04 s of SQL. PostgreSQL and SQLite (3.33 and later)
+    both read this form."""
+    columns = [
+        f for f in Setting._meta.concrete_fields if f.primary_key or f.name in BAND_FIELDS
+    ]  # the primary key first
+    quote = connection.ops.quote_name
+    table, pk = quote(Setting._meta.db_table), quote(columns[0].column)
+    # PostgreSQL types a VALUES list from its first row; SQLite takes the values as they come.
+    postgres = connection.vendor == "postgresql"
+    first = [f"%s::{f.db_type(connection)}" if postgres else "%s" for f in columns]
+    names = ", ".join(quote(f.column) for f in columns)
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns[1:])
+    with connection.cursor() as cursor:
+        for start in range(0, len(settings), 500):
+            batch = settings[start : start + 500]
+            rows = [f"({', '.join(first)})"] + [f"({', '.join(['%s'] * len(columns))})"] * (
+                len(batch) - 1
+            )
+            params = [
+                f.get_db_prep_save(getattr(setting, f.attname), connection)
+                for setting in batch
+                for f in columns
+            ]
+            cursor.execute(
+                f"WITH v ({names}) AS (VALUES {', '.join(rows)}) "
+                f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{pk} = v.{pk}",
+                params,
+            )

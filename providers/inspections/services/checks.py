@@ -86,7 +86,7 @@ def judgement_check(
     if outcome == CheckStatus.CONFIRMED:
         setting_refresh_band(setting=setting, actor=actor)
         run_confirmed_handlers(
-            confirmed_event(judgement=locked, before=current_before, actor=actor)
+            [confirmed_event(judgement=locked, before=current_before, actor=actor)]
         )
     _tell_provider(locked, setting)
     judgement.check_status, judgement.checked_at = locked.check_status, locked.checked_at

@@ -1,6 +1,8 @@
 """What happens outside this package when a judgement starts to count: each handler named in
 `settings.JUDGEMENT_CONFIRMED_HANDLERS` runs inside the recording's (or the check's) transaction,
-the pattern of ADR 0017.
+the pattern of ADR 0017. A handler is given every event of the recording at once, a list: one
+from a page, the API or a check, and each wave of the Ofsted import's (`bulk`) in one call, so a
+handler can do in a few queries what would otherwise cost some for each event.
 
 `providers.inspections` is a leaf that nothing above may be imported into, yet a confirmed
 judgement that lowers a band must reach the people who act on it (the `quality` app's rating
@@ -14,7 +16,7 @@ changes nothing and raises nothing, so a re-imported file alerts nobody.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -107,6 +109,10 @@ def confirmed_event(
     )
 
 
-def run_confirmed_handlers(event: JudgementConfirmed) -> None:
+def run_confirmed_handlers(events: Sequence[JudgementConfirmed]) -> None:
+    """Each handler, in the order named, called once with all the events (in the order of the
+    changes they describe); none is called when there are none."""
+    if not events:
+        return
     for path in settings.JUDGEMENT_CONFIRMED_HANDLERS:
-        import_string(path)(event)
+        import_string(path)(list(events))

@@ -308,7 +308,9 @@ def judgement_record(
         return judgement, True
     setting_refresh_band(setting=locked, actor=actor)
     assert current_before is not None  # confirmed, so recorded by a trusted source
-    run_confirmed_handlers(confirmed_event(judgement=judgement, before=current_before, actor=actor))
+    run_confirmed_handlers(
+        [confirmed_event(judgement=judgement, before=current_before, actor=actor)]
+    )
     return judgement, True
 
 
