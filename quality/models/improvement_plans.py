@@ -36,6 +36,7 @@ class PlanOrigin(models.TextChoices):
     ALERT = "alert", "A rating alert"
     SIGNOFF = "signoff", "The provider's action plan from the RI/Inadequate sign-off"
     VISIT = "visit", "A QA visit"
+    CONCERN = "concern", "A concern"
     OTHER = "other", "Something else"
 
 
@@ -67,6 +68,10 @@ ORIGIN_FIELDS: dict[str, Origin] = {
     # A completed QA visit of the authority's (its recommendations become the plan's actions).
     PlanOrigin.VISIT: Origin(
         "origin_visit", authority="authority_id", also=(("state", "completed"),)
+    ),
+    # A concern the authority raised about a setting (one about a provider alone names none).
+    PlanOrigin.CONCERN: Origin(
+        "origin_concern", authority="authority_id", also=(("setting__isnull", False),)
     ),
 }
 
@@ -124,6 +129,13 @@ class ImprovementPlan(models.Model):
     )
     origin_visit = models.ForeignKey(
         "quality.QaVisit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="improvement_plans",
+    )
+    origin_concern = models.ForeignKey(
+        "quality.Concern",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -5,6 +5,7 @@ authority's QA staff and the provider of the setting; and the visit programme's 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from fps_portal.actors import Actor
 from fps_portal.dates import govuk_date
@@ -13,6 +14,7 @@ from providers.models import Setting
 from quality.models import (
     ActionState,
     AlertRecipient,
+    Concern,
     ImprovementAction,
     ImprovementEvent,
     ImprovementPlan,
@@ -137,6 +139,21 @@ def visits_to_start_from(actor: Actor) -> list[tuple[int, str]]:
         .order_by("-visit_date", "-pk")
     )
     return [(pk, f"{setting}: visited {govuk_date(on)}") for pk, setting, on in rows]
+
+
+def concerns_to_start_from(actor: Actor) -> list[tuple[int, str]]:
+    """(concern id, label) of the actor's authority's concerns about a setting, open ones first
+    and then the newest: the setting, the concern's summary and when it was raised."""
+    rows = (
+        scoped(Concern, actor)
+        .filter(authority_id=actor.organisation_id, setting__isnull=False)
+        .values_list("pk", "setting__name", "summary", "raised_at")
+        .order_by("state", "-raised_at", "-pk")
+    )
+    return [
+        (pk, f"{setting}: {summary} (raised {govuk_date(timezone.localdate(at))})")
+        for pk, setting, summary, at in rows
+    ]
 
 
 def signoffs_to_start_from(actor: Actor) -> list[tuple[int, str]]:

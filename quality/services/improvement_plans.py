@@ -49,6 +49,7 @@ ORIGIN_NOT_FOUND: dict[str, str] = {
     PlanOrigin.ALERT: "Select a rating alert your authority was told of.",
     PlanOrigin.SIGNOFF: "Select one of your authority's awards whose RI/Inadequate sign-off "
     "holds the provider's action plan.",
+    PlanOrigin.CONCERN: "Select one of your authority's concerns about a setting.",
 }
 ORIGIN_ELSEWHERE = "The plan's setting must be the setting its origin is about."
 SETTING_MISSING = "Select the setting the plan is about."

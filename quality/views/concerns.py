@@ -19,6 +19,7 @@ from fps_portal.errors import DomainError
 from fps_portal.web.pages import put_on_form
 from quality.concern_permissions import CONCERN_READERS, CONCERN_STAFF, handles_concerns
 from quality.models import LAST_STAGE, Concern, ConcernState, EntryKind
+from quality.plan_permissions import is_qa_officer
 from quality.selectors.concerns import (
     STATE_FILTERS,
     concern_detail,
@@ -137,6 +138,8 @@ def _page(request: HttpRequest, actor: Actor, concern: Concern, **extra: Any) ->
         and concern.is_open
         and current.due_on < timezone.localdate(),
         "no_safeguarding_lead": not named,
+        # Plans are the QA officers'; one needs a setting, which a concern about a provider lacks.
+        "starts_plans": is_qa_officer(actor) and concern.setting_id is not None,
         "partnership_recorded": current is not None
         and any(e.kind == EntryKind.INFORMED and e.by_id for e in current.entries.all()),
         **extra,

@@ -24,6 +24,7 @@ from quality.selectors.improvement_plans import (
     STATE_FILTERS,
     action_detail,
     alerts_to_start_from,
+    concerns_to_start_from,
     plan_actions,
     plan_detail,
     plan_history,
@@ -53,6 +54,7 @@ ORIGIN_CHOICES = {
     "alert": alerts_to_start_from,
     "signoff": signoffs_to_start_from,
     "visit": visits_to_start_from,
+    "concern": concerns_to_start_from,
 }
 
 

@@ -19,6 +19,7 @@ ORIGIN_SELECTS: dict[str, tuple[str, str]] = {
     PlanOrigin.ALERT: ("origin_alert", "If a rating alert: which one"),
     PlanOrigin.SIGNOFF: ("origin_award", "If the RI/Inadequate sign-off: which award"),
     PlanOrigin.VISIT: ("origin_visit", "If a QA visit: which one"),
+    PlanOrigin.CONCERN: ("origin_concern", "If a concern: which one"),
 }
 STEP_MISSING = "Select what you are doing."
 

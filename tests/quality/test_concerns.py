@@ -301,3 +301,48 @@ def test_open_concerns_by_setting_counts_and_takes_the_highest_stage_in_one_quer
     assert len(queries) == 1
     assert signal == {world.setting.pk: (3, 2)}
     assert open_concerns_by_setting(world.sefton.pk, []) == {}
+
+
+def test_a_concern_about_a_setting_starts_an_improvement_plan_and_a_foreign_or_settingless_one_does_not(  # noqa: E501
+    world: ConcernWorld, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from fps_portal.accounts.models import Role
+    from quality.models import ImprovementPlan, PlanOrigin
+    from quality.services.improvement_plans import plan_create
+    from tests.factories import person
+
+    concern = world.raise_concern()
+    page = signed_in(world.qa).get(reverse("quality:concern", args=[concern.pk])).content.decode()
+    link = f"{reverse('quality:improvement-plan-new')}?origin=concern&amp;origin_concern={concern.pk}"
+    assert link in page
+    answer = signed_in(world.qa).get(link.replace("&amp;", "&"), follow=True)
+    assert answer.status_code == 200, answer
+    new_plan = answer.content.decode()
+    assert f'<option value="{concern.pk}" selected>Marsh Lane School: Night staffing' in new_plan
+    plan = plan_create(
+        actor=world.actor(world.qa),
+        title="After the concern",
+        cause="Night staffing below the agreed ratio.",
+        origin=PlanOrigin.CONCERN,
+        origin_id=concern.pk,
+    )
+    assert plan.origin_concern_id == concern.pk and plan.setting_id == world.setting.pk
+    about_provider = world.raise_concern(setting=None, provider=world.setting.provider)
+    other_qa = person(Role.QA_OFFICER, world.blackpool)
+    for who, origin in ((world.qa, about_provider), (other_qa, concern)):
+        with pytest.raises(InvalidInput) as refused:
+            plan_create(
+                actor=world.actor(who),
+                title="x",
+                cause="y",
+                origin=PlanOrigin.CONCERN,
+                origin_id=origin.pk,
+            )
+        assert refused.value.fields == {
+            "origin_id": ["Select one of your authority's concerns about a setting."]
+        }
+    assert ImprovementPlan.objects.count() == 1
+    provider_only = signed_in(world.qa).get(reverse("quality:concern", args=[about_provider.pk]))
+    assert "origin=concern" not in provider_only.content.decode()
