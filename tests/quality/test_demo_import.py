@@ -30,6 +30,7 @@ from quality.models import (
     RatingAlert,
 )
 from referrals.models import Child
+from tests.quick_pdfs import quick_pdfs
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +44,9 @@ LEAD_TOLD = {"lead@cheshireeast.example", "evaluator@cheshireeast.example"}
 
 @pytest.fixture
 def demo(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
-    # The e-mails are queued on commit, as the loader's transaction commits in `make run`.
-    with django_capture_on_commit_callbacks(execute=True):
+    # The e-mails are queued on commit, as the loader's transaction commits in `make run`; the
+    # PDFs that the commit renders are not what these tests read (tests/quick_pdfs.py).
+    with quick_pdfs(), django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo_data", stdout=StringIO())
 
 
