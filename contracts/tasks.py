@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from contracts.services import beat, pdf_documents, rendering
+from contracts.services import beat, pdf_documents, rendering, weekly_costs
 
 
 @shared_task(name="contracts.render_agreement_pdf", autoretry_for=(OSError,), max_retries=3)
@@ -37,3 +37,10 @@ def activate_started_agreements() -> int:
 @shared_task(name="contracts.remind_unsigned_agreements")
 def remind_unsigned_agreements() -> int:
     return beat.remind_unsigned_agreements()
+
+
+@shared_task(name="contracts.refresh_weekly_costs")
+def refresh_weekly_costs() -> int:
+    """Each agreement's weekly cost in force today on its row, worked out again where a later
+    fee period's start has arrived (the placements list and its totals read it)."""
+    return weekly_costs.refresh_due_weekly_costs()

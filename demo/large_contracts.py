@@ -43,6 +43,7 @@ from contracts.models import (
     VersionState,
 )
 from contracts.terms import Signatory, Terms
+from contracts.weekly_cost import Period, cost_in_force
 from demo.guard import require_demo_data_allowed
 from demo.large_contracts_rows import (
     Rows,
@@ -151,6 +152,7 @@ def build_large_contracts(*, agreements: int = 20_000, seed: int = 2026) -> dict
             provider_signatory=signatories.get(award.provider_id or 0),
             first_to_start=first_to_start,
         )
+    _weekly_costs(rows, today)
     _write(rows)
     sequences = [OrderSequence(authority_id=pk, last_number=n) for pk, n in numbers.items()]
     OrderSequence.objects.bulk_create(
@@ -317,6 +319,23 @@ def _placement(
     if state == AgreementState.ENDED:
         assert last_day is not None
         placement_ended(rows, rng, agreement, end_kind, last_day, terms.notice_weeks, commissioner)
+
+
+def _weekly_costs(rows: Rows, today: datetime.date) -> None:
+    """Each agreement's weekly cost in force today on its row, as the services keep it
+    (`contracts.weekly_cost`): from its fee periods, in the order they were made."""
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for period in rows.fee_periods:
+        periods[id(period.agreement)].append(
+            Period(period.starts, period.weekly_fee, period.weekly_services)
+        )
+    for agreement in rows.agreements:
+        cost = cost_in_force(
+            periods.get(id(agreement), []), agreement.weekly_fee + agreement.weekly_services, today
+        )
+        agreement.weekly_cost_per_place_now = cost.per_place
+        agreement.weekly_cost_now = cost.per_place * agreement.order.places
+        agreement.weekly_cost_from, agreement.weekly_cost_until = cost.valid_from, cost.valid_until
 
 
 def _write(rows: Rows) -> None:

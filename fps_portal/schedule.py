@@ -39,6 +39,11 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # of an end 90 and 30 days ahead, once each (daily is enough; hourly catches a new end soon).
     "contracts-end-due-placements": _every(3600.0, "contracts.end_due_placements"),
     "contracts-warn-upcoming-ends": _every(3600.0, "contracts.warn_upcoming_ends"),
+    # Contracts: the weekly cost in force today kept on each agreement's row, worked out again
+    # where an agreed uplift's (a later fee period's) start has come. Daily dates: the day's
+    # first run does the work, the others find nothing due (hourly catches a restart the same
+    # day, as the placements list reads the fee history for a row not yet done).
+    "contracts-refresh-weekly-costs": _every(3600.0, "contracts.refresh_weekly_costs"),
     # Quality: any new Ofsted file in OFSTED_IMPORT_DIR is imported (a file seen once by its
     # SHA-256 never again), and an import whose task was lost is queued again (every 5 minutes).
     "quality-import-ofsted-folder": _every(300.0, "quality.import_ofsted_folder"),

@@ -116,6 +116,19 @@ class Agreement(models.Model):
     weeks_per_year = models.PositiveSmallIntegerField(default=52)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    # The weekly cost in force (the fee period's core fee and additional services,
+    # `contracts.weekly_cost`) of a place and of the agreement (every place of its Order), kept
+    # for the placements list and its totals by the services that write fee periods and by the
+    # beat when a later period's start arrives (`contracts.services.weekly_costs`). Right from
+    # `weekly_cost_from` (empty: from before the start) to `weekly_cost_until` (empty: until
+    # another period is signed); empty while not yet worked out, and then the list works it out
+    # from the fee history (migration 0003).
+    weekly_cost_per_place_now = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    weekly_cost_now = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    weekly_cost_from = models.DateField(null=True, blank=True)
+    weekly_cost_until = models.DateField(null=True, blank=True)
     # The authority's named signatory, the only person who may countersign.
     authority_signatory = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -152,6 +165,8 @@ class Agreement(models.Model):
             ),
             models.Index(fields=["authority", "end_date"], name="agreement_authority_end"),
             models.Index(fields=["provider", "end_date"], name="agreement_provider_end"),
+            # The beat's costs to work out again: those whose span ended (migration 0003).
+            models.Index(fields=["weekly_cost_until"], name="agreement_weekly_cost_until"),
         ]
 
     def __str__(self) -> str:

@@ -107,7 +107,14 @@ class Variation(models.Model):
     class Meta:
         ordering = ["-proposed_at", "-id"]
         # The placements list's columns: an agreement's proposed and agreed variations.
-        indexes = [models.Index(fields=["agreement", "state"], name="variation_agreement_state")]
+        indexes = [
+            models.Index(fields=["agreement", "state"], name="variation_agreement_state"),
+            # The placements totals' and filter's "a variation awaits signatures": the few
+            # proposed ones, read whole (migration 0003).
+            models.Index(
+                fields=["agreement"], condition=Q(state="proposed"), name="variation_proposed"
+            ),
+        ]
         constraints = [
             # A regional uplift is applied to an agreement once.
             models.UniqueConstraint(

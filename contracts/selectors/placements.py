@@ -9,7 +9,9 @@ A placement is its agreement (`contracts.models.Agreement`). What a row shows be
   services, per place), because an agreed uplift with a later effective date changes the
   agreement's terms when it is signed, not the fee paid until then; before the first period
   starts, the first period's; an agreement not yet signed by both has no period and shows the
-  fee of its terms;
+  fee of its terms (`contracts.weekly_cost`). Read from the row (`Agreement.weekly_cost_now`,
+  kept by the services and the beat, `contracts.services.weekly_costs`) where its span covers
+  the day asked, else worked out from the fee history in the same query;
 - the day it ends: the recorded end's last day, else the end date of the terms (as the beat's
   warnings read it, `contracts.services.endings`);
 - the price uplift proposed and awaiting signatures, and the latest one agreed;
@@ -27,6 +29,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -35,6 +39,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -43,6 +49,7 @@ from contracts.models import (
     Agreement,
     AgreementState,
     FeePeriod,
+    Order,
     Variation,
     VariationKind,
     VariationState,
@@ -52,6 +59,9 @@ from fps_portal.scoping import scoped
 from referrals.models import Child
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=2)
+#: A total over an organisation's placements (a year of hundreds of places runs to millions).
+SUM: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+PENCE = Decimal("0.01")
 #: The states whose placement can still end, and so be "ending within" some days.
 ENDING_STATES = (AgreementState.SIGNED, AgreementState.ACTIVE)
 #: The states counted in the commitment: placements that have started and not ended.
@@ -101,25 +111,67 @@ def _pending() -> Exists:
     )
 
 
-def with_cost_columns(qs: QuerySet[Agreement], today: datetime.date) -> QuerySet[Agreement]:
-    """What the totals need of each row: the cost in force today, the last day and whether a
-    variation awaits signatures (none of the uplift columns: over every placement of a large
-    authority, their four subqueries a row were most of the totals' time)."""
+def stored_cost_covers(today: datetime.date) -> Q:
+    """The rows whose stored cost (`Agreement.weekly_cost_now`) is the one in force on `today`:
+    every row on the day the services or the beat last worked it out, unless a later period's
+    start has come since."""
+    return (
+        Q(weekly_cost_now__isnull=False)
+        & (Q(weekly_cost_from__isnull=True) | Q(weekly_cost_from__lte=today))
+        & (Q(weekly_cost_until__isnull=True) | Q(weekly_cost_until__gte=today))
+    )
+
+
+def worked_out_cost(today: datetime.date) -> Coalesce:
+    """The cost of a place in force on `today` from the fee history (`contracts.weekly_cost`'s
+    rule in SQL): three correlated subqueries, for a row whose stored cost is not that day's."""
     periods = FeePeriod.objects.filter(agreement_id=OuterRef("pk"))
     own_terms = ExpressionWrapper(F("weekly_fee") + F("weekly_services"), output_field=MONEY)
-    return qs.annotate(
-        cost_per_place_today=Coalesce(
-            _fee_total(periods.filter(starts__lte=today).order_by("-starts", "-pk")),
-            _fee_total(periods.order_by("starts", "pk")),
-            own_terms,
-            output_field=MONEY,
+    return Coalesce(
+        _fee_total(periods.filter(starts__lte=today).order_by("-starts", "-pk")),
+        _fee_total(periods.order_by("starts", "pk")),
+        own_terms,
+        output_field=MONEY,
+    )
+
+
+def cost_per_place(today: datetime.date) -> Case:
+    """The cost of a place in force on `today`: the row's stored cost where it covers the day,
+    else worked out from the fee history (the database evaluates the subqueries only for those
+    rows: none, once the beat has run today, for today)."""
+    return Case(
+        When(stored_cost_covers(today), then=F("weekly_cost_per_place_now")),
+        default=worked_out_cost(today),
+        output_field=MONEY,
+    )
+
+
+def _places() -> Subquery:
+    return Subquery(Order.objects.filter(pk=OuterRef("order_id")).values("places")[:1])
+
+
+def cost_of_agreement(today: datetime.date, places: Any = None) -> Case:
+    """The weekly cost in force on `today` of every place of the agreement: the row's stored one
+    where it covers the day, else worked out, times the Order's places (`places`, or a subquery
+    the database evaluates only for such a row, so the totals need no join to the Orders)."""
+    return Case(
+        When(stored_cost_covers(today), then=F("weekly_cost_now")),
+        default=ExpressionWrapper(
+            worked_out_cost(today) * (places if places is not None else _places()),
+            output_field=SUM,
         ),
+        output_field=SUM,
+    )
+
+
+def with_cost_columns(qs: QuerySet[Agreement], today: datetime.date) -> QuerySet[Agreement]:
+    """The cost in force today (a place's and the agreement's), the last day and whether a
+    variation awaits signatures."""
+    return qs.annotate(
+        cost_per_place_today=cost_per_place(today),
+        cost_today=cost_of_agreement(today, F("order__places")),
         ends_on=Coalesce("placement_end__last_day", "end_date"),
         variation_pending=_pending(),
-    ).annotate(
-        cost_today=ExpressionWrapper(
-            F("cost_per_place_today") * F("order__places"), output_field=MONEY
-        ),
     )
 
 
@@ -175,6 +227,24 @@ def placements_for(
     )
 
 
+def placements_count(
+    actor: Actor,
+    filters: PlacementFilters | None = None,
+    *,
+    today: datetime.date | None = None,
+) -> int:
+    """How many placements `placements_for` lists with these filters, counted without its
+    columns and joins (a paginator's count): only a filter's own column is worked out."""
+    today = today or timezone.localdate()
+    filters = filters or PlacementFilters()
+    qs = scoped(Agreement, actor)
+    if filters.ending_within is not None:
+        qs = qs.annotate(ends_on=Coalesce("placement_end__last_day", "end_date"))
+    if filters.variation_pending is not None:
+        qs = qs.annotate(variation_pending=_pending())
+    return filter_placements(qs, filters, today).count()
+
+
 @dataclass(frozen=True)
 class PlacementTotals:
     """The commitment (an authority's) or income (a provider's) of its active placements."""
@@ -187,36 +257,49 @@ class PlacementTotals:
 
 
 def placement_totals(actor: Actor, *, today: datetime.date | None = None) -> PlacementTotals:
-    """One query: over every placement of the actor's organisation, whatever the filters.
-    Weekly: the sum of each active placement's weekly cost in force today, every place counted;
-    annual: each one's weekly cost times its weeks per year (from the terms in force), summed.
+    """One query, one pass over the actor's organisation's placements (its index by authority or
+    provider), whatever the filters. Weekly: the sum of each active placement's weekly cost in
+    force today, every place counted; annual: each one's weekly cost times its weeks per year
+    (from the terms in force), summed. The cost is the row's stored one (`cost_of_agreement`:
+    no subquery and no join for a row whose stored cost covers the day); the proposed variations
+    are one uncorrelated subquery (their partial index), not one a row.
 
-    The rows are summed here rather than by the database: in SQL each use of the cost (the
-    weekly sum, the annual sum) repeats its fee subqueries for every row, so one row each,
-    with the cost worked out once, is the cheaper query at any size."""
+    Summed by the database per weeks a year (a row for each of the few values there are), and
+    those rows here: the cost's expression then appears once in the query, not once for the
+    weekly sum and again for the annual, and the annual sum is exact."""
     today = today or timezone.localdate()
-    # The stubs know the model's fields, not with_cost_columns' annotations.
-    costed: QuerySet[Any] = with_cost_columns(scoped(Agreement, actor), today)
-    rows = costed.values_list(
-        "state", "cost_today", "weeks_per_year", "ends_on", "variation_pending"
-    ).order_by()
-    active, weekly, annual, proposed = 0, Decimal("0"), Decimal("0"), 0
+    committed = Q(state__in=COMMITTED_STATES)
+    proposed = Variation.objects.filter(state=VariationState.PROPOSED).values("agreement_id")
+    groups = (
+        scoped(Agreement, actor)
+        .annotate(ends_on=Coalesce("placement_end__last_day", "end_date"))
+        .order_by()
+        .values("weeks_per_year")
+        .annotate(
+            active=Count("pk", filter=committed),
+            weekly=Sum(cost_of_agreement(today), filter=committed, default=Decimal("0")),
+            proposed=Count("pk", filter=Q(pk__in=proposed)),
+            **{
+                f"ending_{days}": Count("pk", filter=_ending_within(days, today))
+                for days in UPCOMING_WINDOWS
+            },
+        )
+    )
+    active, weekly, annual, pending = 0, Decimal("0"), Decimal("0"), 0
     ending = dict.fromkeys(UPCOMING_WINDOWS, 0)
-    for state, cost, weeks, ends_on, pending in rows:
-        proposed += bool(pending)
-        if state in COMMITTED_STATES:
-            active += 1
-            weekly += cost or 0
-            annual += (cost or 0) * weeks
-        if state in ENDING_STATES and ends_on is not None and ends_on >= today:
-            for days in UPCOMING_WINDOWS:
-                ending[days] += ends_on <= today + datetime.timedelta(days=days)
+    for group in groups:
+        active += group["active"]
+        weekly += Decimal(group["weekly"])
+        annual += Decimal(group["weekly"]) * group["weeks_per_year"]
+        pending += group["proposed"]
+        for days in UPCOMING_WINDOWS:
+            ending[days] += group[f"ending_{days}"]
     return PlacementTotals(
         active=active,
-        weekly=Decimal(weekly).quantize(Decimal("0.01")),
-        annual=Decimal(annual).quantize(Decimal("0.01")),
+        weekly=weekly.quantize(PENCE),
+        annual=annual.quantize(PENCE),
         ending_within=ending,
-        variations_proposed=proposed,
+        variations_proposed=pending,
     )
 
 

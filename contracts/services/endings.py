@@ -39,6 +39,7 @@ from contracts.models import (
 from contracts.services.recipients import other_party_users, party_users
 from contracts.services.signing_rules import open_version
 from contracts.services.variation_rules import party_of
+from contracts.services.weekly_costs import weekly_cost_keep
 from contracts.terms import Terms
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
@@ -196,7 +197,7 @@ def placement_end_record(
         url=reverse("contracts:agreement", args=[agreement.pk]),
     )
     if last_day < today:
-        _end(agreement=agreement, end=end, actor=actor)
+        _end(agreement=agreement, end=end, actor=actor, today=today)
     return end
 
 
@@ -215,9 +216,15 @@ def _last_day_problem(agreement: Agreement, last_day: datetime.date) -> str:
     return ""
 
 
-def _end(*, agreement: Agreement, end: PlacementEnd, actor: Actor | None) -> None:
+def _end(
+    *,
+    agreement: Agreement,
+    end: PlacementEnd,
+    actor: Actor | None,
+    today: datetime.date | None = None,
+) -> None:
     """The locked agreement ends; a version still being signed is withdrawn with its
-    variation."""
+    variation; the row's weekly cost is worked out again (`weekly_costs`)."""
     user = actor.user if actor is not None else None
     why = f"The placement ended on {govuk_date(end.last_day)} ({end.get_kind_display().lower()})."
     version = open_version(agreement)
@@ -253,6 +260,7 @@ def _end(*, agreement: Agreement, end: PlacementEnd, actor: Actor | None) -> Non
         actor=actor,
         reason=why,
     )
+    weekly_cost_keep(agreement, today=today)  # the last period's fee stays the row's
 
 
 def placements_end_due(*, today: datetime.date | None = None) -> int:
@@ -270,7 +278,7 @@ def placements_end_due(*, today: datetime.date | None = None) -> int:
             end = dangerously_unscoped(PlacementEnd).get(pk=pk)
             agreement = lock(end.agreement)
             if agreement.state in ENDABLE_STATES:
-                _end(agreement=agreement, end=end, actor=None)
+                _end(agreement=agreement, end=end, actor=None, today=today)
                 ended += 1
     return ended
 

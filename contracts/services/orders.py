@@ -121,7 +121,17 @@ def order_for_award(*, award: Award, actor: Actor | None) -> Order:
         created_by=user,
     )
     agreement.current_version = version
-    agreement.save(update_fields=["weekly_services", "current_version"])
+    # No fee period until both sign: the cost in force is the fee of its terms, on any day.
+    agreement.weekly_cost_per_place_now = agreement.weekly_fee + agreement.weekly_services
+    agreement.weekly_cost_now = agreement.weekly_cost_per_place_now * order.places
+    agreement.save(
+        update_fields=[
+            "weekly_services",
+            "current_version",
+            "weekly_cost_per_place_now",
+            "weekly_cost_now",
+        ]
+    )
     audit_record(
         actor=actor,
         verb=AuditVerb.CREATED,

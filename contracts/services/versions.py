@@ -44,6 +44,8 @@ from contracts.services.signing_rules import (
     require_authority,
     signing_turn,
 )
+from contracts.services.weekly_costs import COLUMNS as WEEKLY_COST_COLUMNS
+from contracts.services.weekly_costs import weekly_cost_set
 from contracts.terms import Terms, funding_problem, problems
 from fps_portal.actors import Actor
 from fps_portal.audit.models import AuditVerb
@@ -250,6 +252,7 @@ def _comes_into_force(
     agreement.weeks_per_year = terms.provision.weeks_per_year
     agreement.start_date = terms.start_date
     agreement.end_date = terms.end_date
+    weekly_cost_set(agreement)  # the new period may be today's fee (or from a later day)
     agreement.save(
         update_fields=[
             "current_version",
@@ -258,6 +261,7 @@ def _comes_into_force(
             "weeks_per_year",
             "start_date",
             "end_date",
+            *WEEKLY_COST_COLUMNS,
         ]
     )
     if agreement.state == AgreementState.PROVIDER_SIGNED:

@@ -1,7 +1,8 @@
 """The large data set's agreements (`build_large_demo`, demo/large_contracts.py) at a small scale:
 the number asked for, every state with its stamps as the services leave them (versions, hashes,
 signatures, the fee history, uplifts, ends), Order numbers that a real award continues, the
-beat's jobs finding nothing to change, and nothing built twice."""
+beat's jobs finding nothing to change, each row's weekly cost in force today, and nothing built
+twice."""
 
 from __future__ import annotations
 
@@ -136,3 +137,17 @@ def test_built_once(made: dict[str, int]) -> None:
     count = Agreement.objects.count()
     assert build_large_contracts(agreements=SCALE, seed=11) == {"agreements": 0}
     assert Agreement.objects.count() == count
+
+
+def test_each_row_holds_its_weekly_cost_in_force_today(made: dict[str, int]) -> None:
+    """The bulk builder fills the placements list's column as the services keep it: what the fee
+    history gives today, for every place, and nothing due for the beat."""
+    from contracts.selectors.placements import worked_out_cost
+    from contracts.services.weekly_costs import refresh_due_weekly_costs
+
+    today = timezone.localdate()
+    rows = Agreement.objects.annotate(history=worked_out_cost(today)).select_related("order")
+    for agreement in rows:
+        assert agreement.weekly_cost_per_place_now == agreement.history, agreement.reference
+        assert agreement.weekly_cost_now == agreement.history * agreement.order.places
+    assert refresh_due_weekly_costs(today=today) == 0
