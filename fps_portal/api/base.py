@@ -6,6 +6,7 @@ from typing import Generic, TypeVar
 
 from django.db import models
 from rest_framework import mixins, viewsets
+from rest_framework.parsers import BaseParser, MultiPartParser
 
 from fps_portal.access import Access
 from fps_portal.actors import Actor, actor_of
@@ -13,6 +14,12 @@ from fps_portal.api.permissions import AccessAllowed
 from fps_portal.scoping import scoped
 
 M = TypeVar("M", bound=models.Model)
+
+#: Every body is JSON (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES), except where a file is uploaded:
+#: those operations (`parser_classes=UPLOAD_PARSERS` on the action or view) read
+#: multipart/form-data only. The schema lists each operation's parsers, so every request body
+#: has one media type, which is what a generated client can call (docs/api.md).
+UPLOAD_PARSERS: list[type[BaseParser]] = [MultiPartParser]
 
 
 class ScopedGenericViewSet(viewsets.GenericViewSet[M], Generic[M]):

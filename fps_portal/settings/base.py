@@ -233,6 +233,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "fps_portal.api.schema.ErrorDocumentingSchema",
     "EXCEPTION_HANDLER": "fps_portal.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only; an upload takes multipart/form-data (fps_portal.api.base.UPLOAD_PARSERS).
+    # One media type per operation is what a generated client can call (docs/api.md).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # The tests' APIClient sends JSON unless a test asks for multipart (an upload).
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -305,6 +310,15 @@ SPECTACULAR_SETTINGS = {
         "ImprovementActionStateEnum": "quality.models.improvement_plans.ActionState",
         "MonitoringReturnStateEnum": "quality.models.monitoring.ReturnState",
         "RecheckStateEnum": "quality.models.rechecks.RecheckState",
+        # Choices an input and an output share, named as the output had them.
+        "ProviderVisitKindEnum": "quality.models.visits.VisitKind",
+        "ProviderVisitTriggerEnum": "quality.models.visits.VisitTrigger",
+        "FindingAreaEnum": "quality.models.visits.VisitArea",
+        "ImprovementPlanOriginEnum": "quality.models.improvement_plans.PlanOrigin",
+        "ImprovementActionOwnerEnum": "quality.models.improvement_plans.ActionOwner",
+        # A setting's (input and search result) and a child's genders are two choice sets.
+        "SettingGenderEnum": "providers.models.setting.Gender",
+        "InspectionBandEnum": "providers.inspections.bands.Band",
     },
 }
 

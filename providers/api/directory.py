@@ -28,9 +28,13 @@ from fps_portal.text import is_number
 from providers.api.directory_serializers import (
     JudgementCheckInputSerializer,
     JudgementInputSerializer,
+    JudgementRecordedSerializer,
     PriceInputSerializer,
+    SettingDetailSerializer,
     SettingInputSerializer,
+    SettingSearchPageSerializer,
     SettingWithdrawalInputSerializer,
+    SettingWithdrawnSerializer,
     judgement_out,
     public_setting,
     search_result,
@@ -122,7 +126,9 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         return self.actor.is_forum
 
     @extend_schema(
-        operation_id="settings_search", parameters=SEARCH_PARAMETERS, responses=OpenApiTypes.OBJECT
+        operation_id="settings_search",
+        parameters=SEARCH_PARAMETERS,
+        responses=SettingSearchPageSerializer,
     )
     def list(self, request: Request) -> Response:
         public = self._public()
@@ -183,7 +189,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
             raise Http404
         return setting
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=SettingDetailSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         setting = self._setting(pk)
         actor = self.actor
@@ -242,7 +248,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
             **fields, host_authority=host, specialisms=specialisms, primary_needs=needs
         )
 
-    @extend_schema(request=SettingInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=SettingInputSerializer, responses={201: SettingDetailSerializer})
     def create(self, request: Request) -> Response:
         serializer = SettingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -262,7 +268,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
             raise NotAllowed("Only the provider's own users can change its settings.")
         return setting
 
-    @extend_schema(request=SettingInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=SettingInputSerializer, responses=SettingDetailSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         setting = self._own(pk)
         serializer = SettingInputSerializer(data=request.data, partial=True)
@@ -293,7 +299,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         setting_update(actor=self.actor, setting=setting, data=self._data(given, base=base))
         return Response(self._detail(setting))
 
-    @extend_schema(request=SettingWithdrawalInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=SettingWithdrawalInputSerializer, responses=SettingWithdrawnSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
         """Withdraws the provider's own setting from the FPS and its list, with the reason (the
@@ -326,7 +332,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         setting_delete(actor=self.actor, setting=self._own(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=PriceInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=PriceInputSerializer, responses=SettingDetailSerializer)
     @action(detail=True, methods=["post"])
     def prices(self, request: Request, pk: str) -> Response:
         """Sets the indicative weekly price of one lot; for an approved lot, proposes the new price
@@ -352,7 +358,11 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
             raise InvalidInput(exc.message, fields={"weekly_price": [exc.message]}) from exc
         return Response(self._detail(setting))
 
-    @extend_schema(request=JudgementInputSerializer, responses=OpenApiTypes.OBJECT)
+    # 201 when the judgement is new or changed, 200 when it was recorded already.
+    @extend_schema(
+        request=JudgementInputSerializer,
+        responses={201: JudgementRecordedSerializer, 200: JudgementRecordedSerializer},
+    )
     @action(detail=True, methods=["post"])
     def judgements(self, request: Request, pk: str) -> Response:
         """Records an inspection judgement (lead evaluators; the setting's own provider)."""
@@ -369,7 +379,7 @@ class SettingViewSet(ScopedGenericViewSet[Setting]):
         body["setting_band"] = setting.current_band
         return Response(body, status=status.HTTP_201_CREATED if changed else status.HTTP_200_OK)
 
-    @extend_schema(request=JudgementCheckInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=JudgementCheckInputSerializer, responses=JudgementRecordedSerializer)
     @action(
         detail=True,
         methods=["post"],

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from fps_portal.api.fields import column_limit, model_text
+from providers.inspections.bands import Band
 from providers.inspections.selectors import grade_rows
 from providers.models import Gender, InspectionJudgement, Setting
 from providers.selectors.search.query import prefetched_specialisms
@@ -137,6 +139,170 @@ def judgement_out(j: Any, *, public: bool = False) -> dict[str, Any]:
             }
         )
     return data
+
+
+# The search's answer, for the schema only: the functions above build it. What a forum member
+# gets is the public part; the rest is there for authority staff and providers only, and
+# `distance_miles` only when the search has a location.
+
+
+class SpecialismOutSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class BandOutSerializer(serializers.Serializer):
+    band = serializers.ChoiceField(choices=Band.choices)
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    grade = serializers.CharField(help_text="The grades that decided the band, in words.")
+    as_at = serializers.DateField(allow_null=True)
+    under_review_since = serializers.DateTimeField(
+        allow_null=True, help_text="A fail band the lead authority has still to decide on."
+    )
+
+
+class SettingSearchResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    provider = serializers.CharField()
+    town = serializers.CharField()
+    postcode_district = serializers.CharField()
+    host_authority = serializers.CharField(allow_null=True)
+    age_from = serializers.IntegerField()
+    age_to = serializers.IntegerField()
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    offers_day = serializers.BooleanField()
+    offers_residential = serializers.BooleanField()
+    specialisms = SpecialismOutSerializer(many=True)
+    has_vacancies = serializers.BooleanField()
+    inspection = BandOutSerializer()
+    public_summary = serializers.CharField()
+    distance_miles = serializers.FloatField(
+        required=False, allow_null=True, help_text="With `postcode` or `authority` only."
+    )
+    # Not for forum members:
+    urn = serializers.CharField(required=False, allow_null=True)
+    postcode = serializers.CharField(required=False)
+    lot = serializers.CharField(
+        required=False, allow_null=True, help_text="The lot the price is on."
+    )
+    weekly_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True
+    )
+    price_change_pending = serializers.BooleanField(required=False)
+    insurance_expired = serializers.BooleanField(required=False)
+    vacancies = serializers.IntegerField(required=False)
+    capacity = serializers.IntegerField(required=False)
+
+
+class GradeOutSerializer(serializers.Serializer):
+    area = serializers.CharField()
+    grade = serializers.CharField(
+        help_text='As published, with its meaning: "3 (Requires improvement)".'
+    )
+
+
+class JudgementOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    framework = serializers.CharField()
+    remit = serializers.CharField()
+    inspection_number = serializers.CharField()
+    inspection_start_date = serializers.DateField()
+    publication_date = serializers.DateField(allow_null=True)
+    grades = GradeOutSerializer(many=True)
+    category_of_concern = serializers.CharField()
+    band = serializers.ChoiceField(choices=Band.choices)
+    band_reasons = serializers.ListField(child=serializers.CharField())
+    rule_version = serializers.CharField()
+    # Not for forum members:
+    relates_to_current_urn = serializers.BooleanField(required=False)
+    source = serializers.CharField(required=False)  # type: ignore[assignment]
+    source_reference = serializers.CharField(required=False)
+    check_status = serializers.CharField(
+        required=False, help_text='Only "confirmed" counts towards the setting\'s band.'
+    )
+    checked_at = serializers.DateTimeField(required=False, allow_null=True)
+    check_reason = serializers.CharField(required=False)
+
+
+class JudgementRecordedSerializer(JudgementOutSerializer):
+    setting_band = serializers.ChoiceField(
+        choices=Band.choices, help_text="The setting's band once this judgement is counted."
+    )
+
+
+class LotOfferOutSerializer(serializers.Serializer):
+    lot = serializers.CharField()
+    name = serializers.CharField()
+    weekly_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    price_effective_from = serializers.DateField()
+    approved = serializers.BooleanField()
+    change_pending = serializers.BooleanField()
+
+
+class AdditionalServiceOutSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    rate = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class SettingWithdrawnSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawal_reason = serializers.CharField()
+    listed = serializers.BooleanField()
+
+
+# The search pages itself (with its counts and facets): not a list for drf-spectacular to wrap in
+# the cursor pagination's envelope.
+@extend_schema_serializer(many=False)
+class SettingSearchPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(allow_null=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SettingSearchResultSerializer(many=True)
+    facets = serializers.DictField(
+        allow_null=True,
+        help_text="`total`, and for each filter the count of results each of its values gives.",
+    )
+
+
+class SettingDetailSerializer(serializers.Serializer):
+    """A setting as `retrieve` and a provider's writes answer it: a forum member gets the
+    search's public part and the published judgements; staff and providers all of it."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    provider = serializers.CharField()
+    town = serializers.CharField()
+    postcode_district = serializers.CharField()
+    host_authority = serializers.CharField(allow_null=True)
+    age_from = serializers.IntegerField()
+    age_to = serializers.IntegerField()
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    offers_day = serializers.BooleanField()
+    offers_residential = serializers.BooleanField()
+    specialisms = SpecialismOutSerializer(many=True)
+    has_vacancies = serializers.BooleanField()
+    inspection = BandOutSerializer()
+    public_summary = serializers.CharField()
+    judgements = JudgementOutSerializer(many=True)
+    # Not for forum members:
+    urn = serializers.CharField(required=False, allow_null=True)
+    postcode = serializers.CharField(required=False)
+    price_change_pending = serializers.BooleanField(required=False)
+    insurance_expired = serializers.BooleanField(required=False)
+    vacancies = serializers.IntegerField(required=False)
+    capacity = serializers.IntegerField(required=False)
+    dfe_number = serializers.CharField(required=False)
+    address = serializers.CharField(required=False)
+    phone = serializers.CharField(required=False)
+    email = serializers.CharField(required=False)
+    website = serializers.CharField(required=False)
+    primary_needs = serializers.ListField(child=serializers.CharField(), required=False)
+    lots = LotOfferOutSerializer(many=True, required=False)
+    additional_services = AdditionalServiceOutSerializer(many=True, required=False)
 
 
 class JudgementCheckInputSerializer(serializers.Serializer):

@@ -9,12 +9,11 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fps_portal.access import LEAD_EVALUATORS
-from fps_portal.api.base import ScopedReadOnlyViewSet
+from fps_portal.api.base import UPLOAD_PARSERS, ScopedReadOnlyViewSet
 from quality.imports.accepting import inspection_import_accept
 from quality.imports.report import skipped_rows
 from quality.models import ImportOrigin, InspectionImport
@@ -84,7 +83,7 @@ class InspectionImportViewSet(ScopedReadOnlyViewSet[InspectionImport], mixins.Cr
     model = InspectionImport
     serializer_class = InspectionImportSerializer
     access = LEAD_EVALUATORS
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = UPLOAD_PARSERS
     filterset_fields = ["status"]
 
     def optimise(self, queryset: QuerySet[InspectionImport]) -> QuerySet[InspectionImport]:

@@ -18,12 +18,11 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fps_portal.access import PROVIDERS, either
-from fps_portal.api.base import ScopedReadOnlyViewSet
+from fps_portal.api.base import UPLOAD_PARSERS, ScopedReadOnlyViewSet
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import scoped
 from providers.models import Setting
@@ -111,7 +110,7 @@ class ImprovementPlanSerializer(serializers.ModelSerializer):
 class PlanInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, allow_blank=True)
     cause = serializers.CharField(max_length=4000, allow_blank=True)
-    origin = serializers.ChoiceField(choices=PlanOrigin.values)
+    origin = serializers.ChoiceField(choices=PlanOrigin.choices)
     origin_id = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
     setting = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
     origin_reason = serializers.CharField(
@@ -121,7 +120,7 @@ class PlanInputSerializer(serializers.Serializer):
 
 class ActionInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=4000, allow_blank=True)
-    owner = serializers.ChoiceField(choices=ActionOwner.values)
+    owner = serializers.ChoiceField(choices=ActionOwner.choices)
     due_on = serializers.DateField()
 
 
@@ -222,7 +221,6 @@ class ImprovementActionViewSet(ScopedReadOnlyViewSet[ImprovementAction]):
         "accept": QA_OFFICERS,
         "reopen": QA_OFFICERS,
     }
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def optimise(self, queryset: QuerySet[ImprovementAction]) -> QuerySet[ImprovementAction]:
         return queryset.select_related("plan__setting", "plan__authority")
@@ -232,7 +230,7 @@ class ImprovementActionViewSet(ScopedReadOnlyViewSet[ImprovementAction]):
         return Response(ImprovementActionSerializer(fresh).data)
 
     @extend_schema(request=CompleteInputSerializer, responses=ImprovementActionSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def complete(self, request: Request, pk: str | None = None) -> Response:
         """The owner marks the action done with its evidence (403 for the other side)."""
         found = self.get_object()

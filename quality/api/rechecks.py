@@ -18,12 +18,11 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fps_portal.access import LEAD_EVALUATORS, PROVIDERS, either
-from fps_portal.api.base import ScopedReadOnlyViewSet
+from fps_portal.api.base import UPLOAD_PARSERS, ScopedReadOnlyViewSet
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import scoped
 from providers.models import EvidenceKind, InsuranceType, Setting
@@ -166,7 +165,6 @@ class RecheckViewSet(ScopedReadOnlyViewSet[Recheck]):
         "submit": PROVIDERS,
         "review": LEAD_EVALUATORS,
     }
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def optimise(self, queryset: QuerySet[Recheck]) -> QuerySet[Recheck]:
         return queryset.select_related("membership__provider").prefetch_related(
@@ -200,7 +198,7 @@ class RecheckViewSet(ScopedReadOnlyViewSet[Recheck]):
         return self._fresh(recheck)
 
     @extend_schema(request=RecheckChangeInputSerializer, responses=RecheckSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def change(self, request: Request, pk: str | None = None) -> Response:
         """The provider uploads the changed document of an item (multipart)."""
         recheck = self.get_object()
@@ -218,7 +216,7 @@ class RecheckViewSet(ScopedReadOnlyViewSet[Recheck]):
         return self._fresh(recheck)
 
     @extend_schema(request=RecheckAddInputSerializer, responses=RecheckSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def add(self, request: Request, pk: str | None = None) -> Response:
         """The provider adds evidence it did not hold when the re-check opened (multipart)."""
         recheck = self.get_object()

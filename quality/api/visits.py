@@ -100,10 +100,11 @@ class VisitSerializer(ProviderVisitSerializer):
 
 class VisitPlanInputSerializer(serializers.Serializer):
     setting = serializers.IntegerField(min_value=1)
-    kind = serializers.ChoiceField(choices=VisitKind.values)
+    kind = serializers.ChoiceField(choices=VisitKind.choices)
     planned_month = serializers.DateField(help_text="Any day of the month: stored as its first.")
+    # Blank (the default) for a programmed visit, as the visit's own field.
     trigger = serializers.ChoiceField(
-        choices=[v for v in VisitTrigger.values if v], required=False, default=""
+        choices=VisitTrigger.choices, required=False, allow_blank=True, default=""
     )
     trigger_alert = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, default=None
@@ -120,7 +121,7 @@ class ScheduleInputSerializer(serializers.Serializer):
 
 
 class FindingInputSerializer(serializers.Serializer):
-    area = serializers.ChoiceField(choices=VisitArea.values)
+    area = serializers.ChoiceField(choices=VisitArea.choices)
     rating = serializers.ChoiceField(choices=AreaRating.choices)
     findings = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 

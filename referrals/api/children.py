@@ -18,11 +18,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fps_portal.api.base import ScopedGenericViewSet, ScopedReadOnlyViewSet
+from fps_portal.api.base import UPLOAD_PARSERS, ScopedGenericViewSet, ScopedReadOnlyViewSet
 from fps_portal.api.fields import column_limit, model_text
 from fps_portal.api.filters import StrictFilterSet
 from fps_portal.errors import InvalidInput
@@ -347,7 +346,6 @@ class ChildViewSet(ScopedReadOnlyViewSet[Child]):
     serializer_class = ChildSerializer
     access = PLACING
     filterset_class = ChildFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
@@ -404,7 +402,7 @@ class ChildViewSet(ScopedReadOnlyViewSet[Child]):
         methods=["get", "post"],
         pagination_class=None,
         filterset_class=None,
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        parser_classes=UPLOAD_PARSERS,
     )
     def documents(self, request: Request, pk: str | None = None) -> Response:
         """The record's current documents (GET, audited), or upload one (POST, multipart)."""

@@ -11,12 +11,11 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from fps_portal.access import PROVIDERS
-from fps_portal.api.base import ScopedReadOnlyViewSet
+from fps_portal.api.base import UPLOAD_PARSERS, ScopedReadOnlyViewSet
 from fps_portal.api.pagination import StableCursorPagination
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -122,7 +121,6 @@ class ResponseViewSet(ScopedReadOnlyViewSet[Response]):
     access = PROVIDERS
     filterset_fields = ["state", "invitation"]
     pagination_class = NewestFirst
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def optimise(self, queryset: QuerySet[Response]) -> QuerySet[Response]:
         return queryset.select_related("invitation", "setting").prefetch_related(
@@ -224,7 +222,7 @@ class ResponseViewSet(ScopedReadOnlyViewSet[Response]):
         request={"multipart/form-data": s.AttachmentInputSerializer},
         responses={201: s.ResponseSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=UPLOAD_PARSERS)
     def attachments(self, request: Request, pk: str | None = None) -> ApiResponse:
         """Attaches a file (multipart: `title`, `file`; PDF, DOCX, PNG or JPEG)."""
         response = self._target()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from fps_portal.api.fields import model_text
@@ -211,6 +212,9 @@ class AnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# "Response" is what generated clients call an HTTP answer (openapi-python-client's
+# `types.Response`): the component is named for what it is, a response to an invitation.
+@extend_schema_serializer(component_name="InvitationResponse")
 class ResponseSerializer(serializers.ModelSerializer):
     referral = serializers.IntegerField(source="invitation.referral_id", read_only=True)
     setting_name = serializers.CharField(source="setting.name", read_only=True)

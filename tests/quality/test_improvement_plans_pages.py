@@ -166,10 +166,12 @@ def test_the_api_journey_and_its_gates(world):
     assert added.status_code == 201
     action_id = added.json()["actions"][0]["id"]
     base = f"/api/v1/improvement-actions/{action_id}"
-    assert qa.post(f"{base}/complete/", {"evidence_text": "x"}).status_code == 403  # not owner
+    # Completing takes a file (multipart/form-data), so its body is sent as one.
+    complete = f"{base}/complete/"
+    assert qa.post(complete, {"evidence_text": "x"}, format="multipart").status_code == 403
     assert oak.post(f"{base}/accept/").status_code == 403
-    assert oak.post(f"{base}/complete/", {"evidence_text": ""}).status_code == 400
-    assert oak.post(f"{base}/complete/", {"evidence_text": "Done."}).status_code == 200
+    assert oak.post(complete, {"evidence_text": ""}, format="multipart").status_code == 400
+    assert oak.post(complete, {"evidence_text": "Done."}, format="multipart").status_code == 200
     assert qa.post(f"{base}/accept/").json()["state"] == "accepted"
     assert qa.post(f"{base}/accept/").status_code == 409
     assert qa.get(f"/api/v1/improvement-plans/{pk}/").json()["state"] == "closed"

@@ -10,13 +10,12 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fps_portal.access import LEAD_EVALUATORS, PROVIDERS, Access, either, organisation_of, roles
 from fps_portal.accounts.models import Role
-from fps_portal.api.base import ScopedReadOnlyViewSet
+from fps_portal.api.base import UPLOAD_PARSERS, ScopedReadOnlyViewSet
 from fps_portal.api.pagination import StableCursorPagination
 from fps_portal.errors import InvalidInput
 from fps_portal.scoping import get_scoped_or_404, scoped
@@ -169,7 +168,7 @@ class EvidenceViewSet(ScopedReadOnlyViewSet[Evidence], mixins.CreateModelMixin):
     model = Evidence
     serializer_class = s.EvidenceSerializer
     filterset_fields = ["kind", "setting"]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = UPLOAD_PARSERS
     action_rules = {"create": Access(PROVIDERS.allows, "Only providers upload evidence.")}
 
     @extend_schema(request=s.EvidenceInputSerializer, responses={201: s.EvidenceSerializer})

@@ -82,7 +82,11 @@ def test_nothing_a_provider_reaches_names_the_child(
             },
             format="json",
         )
-        api.post(f"/api/v1/responses/{response.pk}/attachments/", {"title": "Plan", "file": pdf()})
+        api.post(
+            f"/api/v1/responses/{response.pk}/attachments/",
+            {"title": "Plan", "file": pdf()},
+            format="multipart",
+        )
         assert api.post(f"/api/v1/responses/{response.pk}/submit/").status_code == 200
     pages = [
         reverse("referrals:invitation-list"),
