@@ -134,7 +134,11 @@ def build_large_contracts(*, agreements: int = 20_000, seed: int = 2026) -> dict
     rows = Rows()
     # The first awards yet to start take each state before signing, so that even a small build
     # (a test's) has every state whatever today's date leaves in the future; the rest are rolled.
-    first_to_start = [AgreementState.PROVIDER_SIGNED, AgreementState.ISSUED, AgreementState.DRAFT]
+    first_to_start: list[str] = [
+        AgreementState.PROVIDER_SIGNED,
+        AgreementState.ISSUED,
+        AgreementState.DRAFT,
+    ]
     for award in awards:
         referral = award.referral
         authority_id = referral.authority_id

@@ -315,7 +315,8 @@ def test_a_concern_about_a_setting_starts_an_improvement_plan_and_a_foreign_or_s
 
     concern = world.raise_concern()
     page = signed_in(world.qa).get(reverse("quality:concern", args=[concern.pk])).content.decode()
-    link = f"{reverse('quality:improvement-plan-new')}?origin=concern&amp;origin_concern={concern.pk}"
+    new = reverse("quality:improvement-plan-new")
+    link = f"{new}?origin=concern&amp;origin_concern={concern.pk}"
     assert link in page
     answer = signed_in(world.qa).get(link.replace("&amp;", "&"), follow=True)
     assert answer.status_code == 200, answer
