@@ -13,7 +13,8 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from rest_framework.parsers import JSONParser
 
 from tests.contracts.matrix import KINDS as CONTRACT_KINDS
 from tests.portal.matrix_world import ANONYMOUS, MISSING_ID, PROVIDER_Y, World
@@ -302,10 +303,24 @@ def ask(
     send = getattr(client, method.lower())
     if method == "GET":
         return send(path, headers=headers)
+    if route.api and reads_uploads_only(path):  # multipart, as a client sends a file upload
+        return send(path, data=body or {}, headers=headers)
     if route.api:
         payload = json.dumps(body or {})
         return send(path, data=payload, content_type="application/json", headers=headers)
     return send(path, data={}, headers=headers)
+
+
+def reads_uploads_only(path: str) -> bool:
+    """Whether the API operation at `path` reads multipart only (`UPLOAD_PARSERS`: a file is
+    uploaded), where every other reads JSON. A router's extra action carries its own
+    `parser_classes` in the view's initkwargs; a view may set them on its class."""
+    view = resolve(path).func
+    cls = getattr(view, "cls", None)
+    if cls is None:
+        return False
+    parsers = getattr(view, "initkwargs", {}).get("parser_classes", cls.parser_classes)
+    return not any(issubclass(parser, JSONParser) for parser in parsers)
 
 
 def answered(response: HttpResponse, path: str) -> Answer:
