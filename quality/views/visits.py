@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -49,13 +50,18 @@ from quality.visits.access import (
     runs_visits,
 )
 
+PROGRAMME_PAGE_SIZE = 50
+
 
 @page_access(PROGRAMME_READERS)
 def visit_programme(request: HttpRequest, actor: Actor) -> HttpResponse:
+    # The order needs every setting's signals, so the whole programme is ranked; a page shows
+    # PROGRAMME_PAGE_SIZE of it (an authority of the large data set has over 400 settings).
+    page = Paginator(programme_for(actor), PROGRAMME_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "quality/visit_programme.html",
-        {"rows": programme_for(actor), "runs_visits": runs_visits(actor)},
+        {"rows": list(page.object_list), "page": page, "runs_visits": runs_visits(actor)},
     )
 
 

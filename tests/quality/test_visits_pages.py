@@ -232,3 +232,19 @@ def test_a_visit_in_the_past_month_cannot_be_planned():
     # The month is not one of the choices: refused at the field.
     assert answer.status_code == 400
     assert not QaVisit.objects.exists()
+
+
+def test_the_programme_is_paged_and_each_page_keeps_the_riskiest_first_positions(monkeypatch):
+    from quality.views import visits as visit_views
+
+    monkeypatch.setattr(visit_views, "PROGRAMME_PAGE_SIZE", 2)
+    w = build(settings=3)
+    browser = _browser(w.qa)
+    first = browser.get("/quality/visit-programme/").content.decode()
+    last = browser.get("/quality/visit-programme/?page=2").content.decode()
+    assert "3 settings, riskiest first: positions 1 to 2" in first
+    assert "3 settings, riskiest first: positions 3 to 3" in last
+    assert 'rel="next"' in first and 'rel="prev"' in last
+    shown = [[s.name for s in w.settings if s.name in page] for page in (first, last)]
+    assert len(shown[0]) == 2 and len(shown[1]) == 1
+    assert set(shown[0]) | set(shown[1]) == {s.name for s in w.settings}
