@@ -26,7 +26,6 @@ from django.utils import timezone
 from contracts.models import Agreement, FeePeriod
 from contracts.weekly_cost import CostInForce, Period, cost_in_force
 from fps_portal.scoping import dangerously_unscoped
-from fps_portal.transitions import lock
 
 COLUMNS = ["weekly_cost_per_place_now", "weekly_cost_now", "weekly_cost_from", "weekly_cost_until"]
 
@@ -88,7 +87,14 @@ def weekly_costs_due(today: datetime.date | None = None) -> list[int]:
 @transaction.atomic
 def weekly_cost_refresh(*, agreement_id: int, today: datetime.date | None = None) -> bool:
     """One agreement's cost worked out again under its row lock (whether it changed)."""
-    agreement = lock(dangerously_unscoped(Agreement).get(pk=agreement_id))
+    # The row locked and read once, with the Order whose places the cost counts (the Order's
+    # row is not locked: only the agreement's columns are written).
+    agreement = (
+        dangerously_unscoped(Agreement)
+        .select_for_update(of=("self",))
+        .select_related("order")
+        .get(pk=agreement_id)
+    )
     return weekly_cost_keep(agreement, today=today)
 
 

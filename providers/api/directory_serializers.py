@@ -161,7 +161,10 @@ class BandOutSerializer(serializers.Serializer):
     )
 
 
-class SettingSearchResultSerializer(serializers.Serializer):
+class SettingOutSerializer(serializers.Serializer):
+    """What the search and a setting's own answer share: the public part (every reader's) and,
+    `required=False`, the part forum members are not given."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     provider = serializers.CharField()
@@ -177,22 +180,26 @@ class SettingSearchResultSerializer(serializers.Serializer):
     has_vacancies = serializers.BooleanField()
     inspection = BandOutSerializer()
     public_summary = serializers.CharField()
+    # Not for forum members:
+    urn = serializers.CharField(required=False, allow_null=True)
+    postcode = serializers.CharField(required=False)
+    price_change_pending = serializers.BooleanField(required=False)
+    insurance_expired = serializers.BooleanField(required=False)
+    vacancies = serializers.IntegerField(required=False)
+    capacity = serializers.IntegerField(required=False)
+
+
+class SettingSearchResultSerializer(SettingOutSerializer):
     distance_miles = serializers.FloatField(
         required=False, allow_null=True, help_text="With `postcode` or `authority` only."
     )
     # Not for forum members:
-    urn = serializers.CharField(required=False, allow_null=True)
-    postcode = serializers.CharField(required=False)
     lot = serializers.CharField(
         required=False, allow_null=True, help_text="The lot the price is on."
     )
     weekly_price = serializers.DecimalField(
         max_digits=10, decimal_places=2, required=False, allow_null=True
     )
-    price_change_pending = serializers.BooleanField(required=False)
-    insurance_expired = serializers.BooleanField(required=False)
-    vacancies = serializers.IntegerField(required=False)
-    capacity = serializers.IntegerField(required=False)
 
 
 class GradeOutSerializer(serializers.Serializer):
@@ -268,33 +275,12 @@ class SettingSearchPageSerializer(serializers.Serializer):
     )
 
 
-class SettingDetailSerializer(serializers.Serializer):
+class SettingDetailSerializer(SettingOutSerializer):
     """A setting as `retrieve` and a provider's writes answer it: a forum member gets the
     search's public part and the published judgements; staff and providers all of it."""
 
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    provider = serializers.CharField()
-    town = serializers.CharField()
-    postcode_district = serializers.CharField()
-    host_authority = serializers.CharField(allow_null=True)
-    age_from = serializers.IntegerField()
-    age_to = serializers.IntegerField()
-    gender = serializers.ChoiceField(choices=Gender.choices)
-    offers_day = serializers.BooleanField()
-    offers_residential = serializers.BooleanField()
-    specialisms = SpecialismOutSerializer(many=True)
-    has_vacancies = serializers.BooleanField()
-    inspection = BandOutSerializer()
-    public_summary = serializers.CharField()
     judgements = JudgementOutSerializer(many=True)
     # Not for forum members:
-    urn = serializers.CharField(required=False, allow_null=True)
-    postcode = serializers.CharField(required=False)
-    price_change_pending = serializers.BooleanField(required=False)
-    insurance_expired = serializers.BooleanField(required=False)
-    vacancies = serializers.IntegerField(required=False)
-    capacity = serializers.IntegerField(required=False)
     dfe_number = serializers.CharField(required=False)
     address = serializers.CharField(required=False)
     phone = serializers.CharField(required=False)

@@ -39,8 +39,9 @@ def signed() -> Placed:
     return p
 
 
-def another_signed(p: Placed) -> Placed:
-    """A second signed agreement between the same authority and provider (another award)."""
+def another_drafted(p: Placed, weekly_price: str = "2800.00") -> Placed:
+    """A second agreement between the same authority and provider (another award), as its Order
+    drafts it: nothing signed."""
     from dataclasses import replace
     from decimal import Decimal
 
@@ -66,13 +67,18 @@ def another_signed(p: Placed) -> Placed:
         setting=p.award.setting,
         state=AwardState.COMPLETE,
         reasons="The best value.",
-        agreed_weekly_price=Decimal("2800.00"),
+        agreed_weekly_price=Decimal(weekly_price),
         start_date=referral.start_date,
         completed_at=timezone.now(),
     )
     order = order_for_award(award=award, actor=None)
     agreement = Agreement.objects.get(order=order)
-    q = replace(p, award=award, order=order, agreement=agreement, draft=agreement.versions.get())
+    return replace(p, award=award, order=order, agreement=agreement, draft=agreement.versions.get())
+
+
+def another_signed(p: Placed) -> Placed:
+    """A second signed agreement between the same authority and provider (another award)."""
+    q = another_drafted(p)
     ready_to_issue(q)
     sign_both(q, version_issue(actor=as_actor(q.commissioner), version=q.draft))
     q.draft.refresh_from_db()

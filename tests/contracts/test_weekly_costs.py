@@ -33,15 +33,13 @@ from contracts.selectors.placements import (
 )
 from contracts.services.beat import agreement_activate
 from contracts.services.endings import placement_end_record
-from contracts.services.orders import order_for_award
 from contracts.services.variations import variation_propose_uplift
 from contracts.services.weekly_costs import refresh_due_weekly_costs, weekly_costs_due
 from contracts.tasks import refresh_weekly_costs
 from fps_portal.actors import Actor
 from fps_portal.schedule import BEAT_SCHEDULE
 from fps_portal.scoping import scoped
-from referrals.models import Award, AwardState, ReferralState
-from tests.contracts.signed_world import another_signed, sign_both, signed
+from tests.contracts.signed_world import another_drafted, another_signed, sign_both, signed
 from tests.contracts.world import Placed, placed
 from tests.referrals.awards.world import as_actor
 
@@ -91,28 +89,7 @@ def _uplift_agreed(p: Placed, effective_from: datetime.date, percent: str = "2")
 
 def _unsigned(p: Placed) -> Agreement:
     """A third agreement of the same parties, drafted from its award and never signed."""
-    from tests.referrals.awards.matrix import _referral
-
-    referral = _referral(
-        p.world.authority,
-        p.world.referral.lot,
-        p.commissioner,
-        state=ReferralState.AWARDED,
-        awarded_at=timezone.now(),
-        purchasing_system=p.world.referral.purchasing_system,
-        start_date=p.agreement.start_date,
-    )
-    award = Award.objects.create(
-        referral=referral,
-        provider=p.provider,
-        setting=p.award.setting,
-        state=AwardState.COMPLETE,
-        reasons="The best value.",
-        agreed_weekly_price=Decimal("1999.99"),
-        start_date=referral.start_date,
-        completed_at=timezone.now(),
-    )
-    return Agreement.objects.get(order=order_for_award(award=award, actor=None))
+    return another_drafted(p, weekly_price="1999.99").agreement
 
 
 # -- after each write -----------------------------------------------------------------------------
